@@ -1,0 +1,47 @@
+"""amplify-auth-widgets: compose, validate, submit and watch Amplify backend auth configurations.
+
+Public names are resolved lazily, so that importing the package does no work: no network, no
+service model, no widgets until a name is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "validate": "validation",
+    "Finding": "validation",
+    "FieldSpec": "model",
+    "request_spec": "model",
+    "Connection": "connection",
+    "ConfigurationError": "connection",
+    "BackendAuthService": "service",
+    "ApiError": "service",
+    "ValidationFailed": "service",
+    "Emulator": "emulator",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from .connection import ConfigurationError, Connection
+    from .emulator import Emulator
+    from .model import FieldSpec, request_spec
+    from .service import ApiError, BackendAuthService, ValidationFailed
+    from .validation import Finding, validate
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'amplify_auth_widgets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -1,0 +1,498 @@
+"""The ``amplify-auth`` command: the AWS CLI's amplifybackend auth commands, checked first.
+
+Each API command (``create-backend-auth``, ``get-backend-job``, ...) takes its options from the
+operation's input shape: one ``--member-name`` per member, as the AWS CLI names them, structures
+and lists as JSON or ``file://``; then the AWS CLI's global options. Beyond the AWS CLI:
+``--validate-only`` prints findings and sends nothing, ``--wait`` follows the job to its end
+with progress on stderr, ``validate FILE...`` checks skeleton files, ``emulator`` runs the
+local service, and ``app`` runs the notebook app.
+
+Exit codes follow the AWS CLI v2: 0 success, 252 bad syntax or parameters (and any request with
+error findings, which is never sent), 253 bad configuration, 254 an error from the service,
+255 anything else. No traceback reaches the user unless ``--debug`` asks for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn, TextIO
+
+from .model import FieldSpec, doc_text, operation_model, request_spec
+from .output import OUTPUT_FORMATS, paint, render, render_finding, use_color
+
+EXIT_OK = 0
+EXIT_USAGE = 252
+EXIT_CONFIG = 253
+EXIT_SERVICE = 254
+EXIT_OTHER = 255
+
+#: The API commands, in the order `--help` lists them.
+API_OPERATIONS = (
+    "CreateBackendAuth",
+    "GetBackendAuth",
+    "UpdateBackendAuth",
+    "DeleteBackendAuth",
+    "ImportBackendAuth",
+    "GetBackendJob",
+    "ListBackendJobs",
+)
+JOB_OPERATIONS = (
+    "CreateBackendAuth",
+    "UpdateBackendAuth",
+    "DeleteBackendAuth",
+    "ImportBackendAuth",
+)
+
+NO_EFFECT = "accepted for compatibility with the AWS CLI; it changes nothing here, because {why}"
+
+
+class UsageError(Exception):
+    """Bad syntax or parameters: exit code 252."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        if "unrecognized arguments" in message:
+            words = message.split(":", 1)[1].split()
+            known = [o for a in self._actions for o in a.option_strings]
+            hints = []
+            for word in words:
+                close = difflib.get_close_matches(word.split("=")[0], known, n=1)
+                if close:
+                    hints.append(f"{word}: did you mean {close[0]}?")
+            message += "".join(f"\n  {h}" for h in hints)
+        raise UsageError(f"{self.prog}: error: {message}\nSee '{self.prog} --help'.")
+
+
+def _cli_name(name: str) -> str:
+    from botocore import xform_name
+
+    return xform_name(name, "-")
+
+
+def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None:
+    g = parser.add_argument_group("input")
+    source = g.add_mutually_exclusive_group()
+    source.add_argument(
+        "--cli-input-json",
+        metavar="JSON",
+        help="the request as JSON, or file://path; options given explicitly override it",
+    )
+    source.add_argument(
+        "--cli-input-yaml",
+        metavar="YAML",
+        help="the request as YAML, or file://path; options given explicitly override it",
+    )
+    g.add_argument(
+        "--generate-cli-skeleton",
+        nargs="?",
+        const="input",
+        choices=("input", "yaml-input", "output"),
+        help="print a skeleton of the request (input, yaml-input) or response and exit",
+    )
+    g.add_argument(
+        "--validate-only",
+        action="store_true",
+        help="check the request and print every finding; send nothing",
+    )
+    g.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="send the request even if it has error findings (the service decides)",
+    )
+    if operation in JOB_OPERATIONS:
+        g.add_argument(
+            "--wait",
+            action="store_true",
+            help="follow the job the request starts until it is COMPLETED or FAILED; "
+            "progress goes to stderr",
+        )
+        g.add_argument(
+            "--wait-timeout",
+            type=float,
+            default=1800.0,
+            metavar="SECONDS",
+            help="with --wait, give up after this long (default 1800)",
+        )
+    c = parser.add_argument_group("connection (as the AWS CLI)")
+    c.add_argument("--endpoint-url", help="the service URL, e.g. the local emulator's")
+    c.add_argument("--no-verify-ssl", action="store_true", help="do not verify TLS certificates")
+    c.add_argument("--ca-bundle", help="the CA bundle to verify TLS certificates with")
+    c.add_argument("--profile", help="a profile from your AWS config")
+    c.add_argument("--region", help="the AWS region")
+    c.add_argument("--cli-read-timeout", type=float, metavar="SECONDS")
+    c.add_argument("--cli-connect-timeout", type=float, metavar="SECONDS")
+    c.add_argument("--no-sign-request", action="store_true", help="send unsigned requests")
+    o = parser.add_argument_group("output (as the AWS CLI)")
+    o.add_argument("--output", choices=OUTPUT_FORMATS, default="json")
+    o.add_argument("--query", help="a JMESPath expression applied to the response")
+    o.add_argument("--color", choices=("on", "off", "auto"), default="auto")
+    o.add_argument("--no-cli-pager", action="store_true", help="output is never paged here")
+    o.add_argument(
+        "--no-paginate",
+        action="store_true",
+        help="fetch only the first page (list commands fetch all pages by default)",
+    )
+    o.add_argument(
+        "--debug",
+        action="store_true",
+        help="log the request and response to stderr, secrets redacted",
+    )
+    n = parser.add_argument_group("accepted, with no effect here")
+    n.add_argument(
+        "--cli-binary-format",
+        choices=("base64", "raw-in-base64-out"),
+        help=NO_EFFECT.format(why="no member of this API is binary"),
+    )
+    n.add_argument(
+        "--cli-auto-prompt",
+        action="store_true",
+        help=NO_EFFECT.format(why="every option can be given or read from --cli-input-*"),
+    )
+    n.add_argument(
+        "--no-cli-auto-prompt",
+        action="store_true",
+        help=NO_EFFECT.format(why="nothing ever prompts"),
+    )
+
+
+def _add_member_options(parser: argparse.ArgumentParser, spec: FieldSpec) -> None:
+    g = parser.add_argument_group("request members (from the service model)")
+    for member in spec.members:
+        option = f"--{_cli_name(member.name)}"
+        doc = member.documentation or member.name
+        kind = {"structure": "JSON or file://path", "list": "JSON list or file://path"}.get(
+            member.type, member.type
+        )
+        help_text = f"{doc} ({kind}{'; required' if member.required else ''})".replace("%", "%%")
+        if member.type == "boolean":
+            g.add_argument(
+                option,
+                dest=member.name,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=help_text,
+            )
+        else:
+            g.add_argument(option, dest=member.name, metavar="VALUE", help=help_text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = _Parser(
+        prog="amplify-auth",
+        description="Compose, check, send and follow AWS Amplify backend auth requests. "
+        "Works against AWS or the built-in local emulator.",
+    )
+    parser.add_argument("--version", action="version", version=f"amplify-auth {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for operation in API_OPERATIONS:
+        spec = request_spec(operation)
+        doc = doc_text(operation_model(operation).documentation or "") or operation
+        first = doc.split(". ")[0].rstrip(".") + "."
+        p = sub.add_parser(_cli_name(operation), help=first, description=doc)
+        p.set_defaults(operation=operation)
+        _add_member_options(p, spec)
+        _add_global_options(p, operation)
+    v = sub.add_parser(
+        "validate",
+        help="Check skeleton files (JSON or YAML) and print every finding.",
+        description="Check request files, as --cli-input-json/--cli-input-yaml would read "
+        "them, and print findings as `path: severity code: message`. Exit 252 if any file has "
+        "an error.",
+    )
+    v.add_argument("files", nargs="+", metavar="FILE")
+    v.add_argument(
+        "--operation",
+        default="CreateBackendAuth",
+        choices=("CreateBackendAuth", "UpdateBackendAuth", "ImportBackendAuth"),
+        help="the operation whose request shape the files hold",
+    )
+    v.add_argument("--color", choices=("on", "off", "auto"), default="auto")
+    from .commands import add_service_commands
+
+    add_service_commands(sub)
+    return parser
+
+
+# -- reading the request -------------------------------------------------------------------
+
+
+def _convert(value: str, member: FieldSpec, option: str) -> Any:
+    from .skeleton import parse_json, read_value
+
+    if member.type in ("structure", "list"):
+        text = read_value(value, option)
+        if member.type == "structure" and not text.lstrip().startswith(("{", "[", '"')):
+            raise UsageError(
+                f"{option}: expected JSON (or file://path), such as "
+                f'\'{{"AuthResources": "USER_POOL_ONLY", ...}}\'; the shorthand syntax is not '
+                "supported."
+            )
+        return parse_json(text, option)
+    if member.type in ("integer", "long"):
+        try:
+            return int(value)
+        except ValueError:
+            raise UsageError(f"{option}: {value!r} is not a whole number.") from None
+    if member.type in ("double", "float"):
+        try:
+            return float(value)
+        except ValueError:
+            raise UsageError(f"{option}: {value!r} is not a number.") from None
+    return value
+
+
+def request_from_args(args: argparse.Namespace, spec: FieldSpec) -> dict[str, Any]:
+    """The request: the cli-input file (if any), overridden by the options given."""
+    from .skeleton import load_cli_input, merge_cli_input
+
+    base: dict[str, Any] = {}
+    if args.cli_input_json is not None:
+        base = load_cli_input(args.cli_input_json, "json")
+    elif args.cli_input_yaml is not None:
+        base = load_cli_input(args.cli_input_yaml, "yaml")
+    explicit: dict[str, Any] = {}
+    for member in spec.members:
+        value = getattr(args, member.name, None)
+        if value is not None:
+            option = f"--{_cli_name(member.name)}"
+            explicit[member.name] = (
+                value if isinstance(value, bool) else _convert(value, member, option)
+            )
+    return merge_cli_input(base, explicit)
+
+
+def connection_from_args(args: argparse.Namespace) -> Any:
+    from .connection import Connection
+
+    verify: bool | str | None = None
+    if args.no_verify_ssl:
+        verify = False
+    elif args.ca_bundle:
+        verify = args.ca_bundle
+    return Connection(
+        profile=args.profile,
+        region=args.region,
+        endpoint_url=args.endpoint_url,
+        verify=verify,
+        connect_timeout=args.cli_connect_timeout,
+        read_timeout=args.cli_read_timeout,
+        unsigned=args.no_sign_request,
+    )
+
+
+# -- running -------------------------------------------------------------------------------
+
+
+class Console:
+    """Where output goes, and whether it is coloured."""
+
+    def __init__(self, stdout: TextIO, stderr: TextIO, color: str = "auto") -> None:
+        self.stdout, self.stderr = stdout, stderr
+        self.color_out = use_color(color, stdout)
+        self.color_err = use_color(color, stderr)
+
+    def out(self, text: str) -> None:
+        self.stdout.write(text if text.endswith("\n") else text + "\n")
+
+    def err(self, text: str) -> None:
+        self.stderr.write(text if text.endswith("\n") else text + "\n")
+        self.stderr.flush()
+
+
+def _with_option_hint(line: str, path: str, code: str = "") -> str:
+    if code == "model.required" and path and "." not in path:
+        return f"{line} (--{_cli_name(path)})"
+    return line
+
+
+def print_findings(findings: list[Any], console: Console, to_stderr: bool = False) -> None:
+    color = console.color_err if to_stderr else console.color_out
+    write = console.err if to_stderr else console.out
+    for finding in findings:
+        write(_with_option_hint(render_finding(finding, color), finding.path, finding.code))
+
+
+def run_api_command(args: argparse.Namespace, console: Console) -> int:
+    from .service import BackendAuthService, ValidationFailed
+    from .skeleton import generate_skeleton, redact
+    from .validation import errors, validate
+
+    operation: str = args.operation
+    if args.generate_cli_skeleton:
+        console.out(generate_skeleton(args.generate_cli_skeleton, operation))
+        return EXIT_OK
+    spec = request_spec(operation)
+    request = request_from_args(args, spec)
+    findings = validate(request, operation)
+    if args.validate_only:
+        print_findings(findings, console)
+        n_err = len(errors(findings))
+        console.err(f"{n_err} error(s), {len(findings) - n_err} warning(s); nothing was sent.")
+        return EXIT_USAGE if n_err else EXIT_OK
+    if errors(findings) and not args.no_validate:
+        print_findings(findings, console, to_stderr=True)
+        console.err(f"{operation} was not sent: fix the errors above (or pass --no-validate).")
+        return EXIT_USAGE
+    for finding in findings:
+        if not finding.is_error:
+            console.err(render_finding(finding, console.color_err))
+    connection = connection_from_args(args)
+    if args.debug:
+        console.err(f"debug: connection {json.dumps(connection.describe())}")
+        console.err(f"debug: {operation} request {json.dumps(redact(request))}")
+    service = BackendAuthService(connection)
+    try:
+        if operation == "ListBackendJobs":
+            filters = {
+                k: v for k, v in request.items() if k not in ("AppId", "BackendEnvironmentName")
+            }
+            jobs = service.list_backend_jobs(
+                request.get("AppId", ""),
+                request.get("BackendEnvironmentName", ""),
+                max_pages=1 if args.no_paginate else None,
+                **filters,
+            )
+            response: dict[str, Any] = {"Jobs": jobs}
+        else:
+            response = service.call(operation, request, force=True)
+    except ValidationFailed as exc:  # pragma: no cover - validated above
+        print_findings(exc.findings, console, to_stderr=True)
+        return EXIT_USAGE
+    if args.debug:
+        console.err(f"debug: {operation} response {json.dumps(redact(response), default=str)}")
+    exit_code = EXIT_OK
+    if getattr(args, "wait", False) and response.get("JobId"):
+        response, exit_code = _wait(service, request, response, args, console)
+    _print_result(response, args, console, operation)
+    return exit_code
+
+
+def _wait(
+    service: Any, request: dict[str, Any], response: dict[str, Any], args: Any, console: Console
+) -> tuple[dict[str, Any], int]:
+    app_id = response.get("AppId") or request.get("AppId", "")
+    env = response.get("BackendEnvironmentName") or request.get("BackendEnvironmentName", "")
+    job_id = response["JobId"]
+    last: list[str] = []
+
+    def progress(job: dict[str, Any], elapsed: float) -> None:
+        status = job.get("Status", "?")
+        if not last or last[-1] != status:
+            console.err(f"job {job_id}: {status} after {elapsed:.0f}s")
+            last.append(status)
+
+    job = service.wait_for_job(app_id, env, job_id, timeout=args.wait_timeout, on_status=progress)
+    if job.get("TimedOut"):
+        console.err(
+            f"job {job_id}: still {job.get('Status')} after {args.wait_timeout:g}s; stopped "
+            "waiting (a local verdict: the job goes on). Follow it with get-backend-job."
+        )
+        return job, EXIT_OTHER
+    if job.get("Status") == "FAILED":
+        kind = "error"
+        console.err(paint(f"job {job_id} FAILED: {job.get('Error', '')}", kind, console.color_err))
+        return job, EXIT_SERVICE
+    return job, EXIT_OK
+
+
+def _print_result(response: Any, args: argparse.Namespace, console: Console, title: str) -> None:
+    from .skeleton import redact
+
+    data = redact(response)
+    if args.query:
+        import jmespath
+        from jmespath.exceptions import JMESPathError
+
+        try:
+            data = jmespath.search(args.query, data)
+        except JMESPathError as exc:
+            raise UsageError(f"--query: bad JMESPath expression: {exc}") from None
+    if data is None and args.query:
+        return
+    console.out(render(data, args.output, title))
+
+
+def run_validate(args: argparse.Namespace, console: Console) -> int:
+    from .skeleton import InputError, load_skeleton_file
+    from .validation import errors, validate
+
+    failed = False
+    for name in args.files:
+        if len(args.files) > 1:
+            console.out(f"# {name}")
+        try:
+            request = load_skeleton_file(name)
+        except InputError as exc:
+            console.out(f"(file): {paint('error', 'error', console.color_out)} input.file: {exc}")
+            failed = True
+            continue
+        findings = validate(request, args.operation)
+        print_findings(findings, console)
+        n_err = len(errors(findings))
+        failed = failed or n_err > 0
+        summary = f"{name}: {n_err} error(s), {len(findings) - n_err} warning(s)"
+        console.err(paint(summary, "error" if n_err else "ok", console.color_err))
+    return EXIT_USAGE if failed else EXIT_OK
+
+
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run the command; return its exit code (the console script exits with it)."""
+    from .connection import ConfigurationError
+    from .service import ApiError
+    from .skeleton import InputError
+
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    argv = list(sys.argv[1:] if argv is None else argv)
+    console = Console(stdout, stderr)
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        console = Console(stdout, stderr, getattr(args, "color", "auto"))
+        if args.command is None:
+            build_parser().print_help(stdout)
+            return EXIT_USAGE
+        if getattr(args, "operation", None):
+            return run_api_command(args, console)
+        if args.command == "validate":
+            return run_validate(args, console)
+        return args.run(args, console)
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_OK
+    except UsageError as exc:
+        console.err(str(exc))
+        return EXIT_USAGE
+    except InputError as exc:
+        console.err(f"error: {exc}")
+        return EXIT_USAGE
+    except ConfigurationError as exc:
+        console.err(f"configuration error: {exc}")
+        return EXIT_CONFIG
+    except ApiError as exc:
+        console.err(f"error: {exc}")
+        if exc.request_id:
+            console.err(f"request id: {exc.request_id}")
+        return EXIT_SERVICE if exc.is_service_error else EXIT_OTHER
+    except KeyboardInterrupt:
+        console.err("interrupted")
+        return 130
+    except Exception as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc(file=stderr)
+        console.err(f"error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        return EXIT_OTHER
+
+
+def entry_point() -> NoReturn:
+    sys.exit(main())

@@ -1,0 +1,268 @@
+"""The backend auth operations, validated before they are sent, with errors people can read.
+
+``BackendAuthService`` wraps a boto3 ``amplifybackend`` client. Every method takes the request
+as a dict of API member names (what the editor produces and a CLI skeleton holds), checks it with
+``validate`` and refuses it with ``ValidationFailed`` when there is an error finding, unless
+``force=True``. Whatever goes wrong on the way (a service error, a refused connection, a timeout,
+throttling that outlasted the retries, missing credentials) comes out as one ``ApiError`` with
+the operation, the error code, the HTTP status, the message and the request id.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .connection import Connection
+from .validation import Finding, errors, validate
+
+TERMINAL_STATUSES = ("COMPLETED", "FAILED")
+
+
+class ApiError(Exception):
+    """A call that did not succeed, whatever the cause, in one shape."""
+
+    def __init__(
+        self,
+        operation: str,
+        code: str,
+        message: str,
+        http_status: int | None = None,
+        request_id: str | None = None,
+        retry_attempts: int = 0,
+    ) -> None:
+        self.operation = operation
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        self.request_id = request_id
+        self.retry_attempts = retry_attempts
+        status = f" (HTTP {http_status})" if http_status else ""
+        super().__init__(f"{operation} failed: {code}{status}: {message}")
+
+    @property
+    def is_service_error(self) -> bool:
+        """True when the service answered with an error (the CLI's exit code 254)."""
+        return self.http_status is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "Operation": self.operation,
+            "Code": self.code,
+            "HttpStatus": self.http_status,
+            "Message": self.message,
+            "RequestId": self.request_id,
+        }
+
+    @classmethod
+    def from_exception(cls, operation: str, exc: BaseException) -> ApiError:
+        from botocore import exceptions as bx
+
+        if isinstance(exc, bx.ClientError):
+            error = exc.response.get("Error", {})
+            meta = exc.response.get("ResponseMetadata", {})
+            attempts = int(meta.get("RetryAttempts") or 0)
+            message = error.get("Message") or str(exc)
+            if attempts and error.get("Code") in ("TooManyRequestsException", "Throttling"):
+                message += f" (still throttled after {attempts} retries)"
+            return cls(
+                operation,
+                error.get("Code") or "Unknown",
+                message,
+                meta.get("HTTPStatusCode"),
+                meta.get("RequestId"),
+                attempts,
+            )
+        if isinstance(exc, bx.ConnectTimeoutError | bx.ReadTimeoutError):
+            return cls(operation, "Timeout", f"no answer in time from {_url(exc)}")
+        if isinstance(exc, bx.EndpointConnectionError):
+            return cls(operation, "ConnectionError", f"could not connect to {_url(exc)}")
+        if isinstance(exc, bx.NoCredentialsError):
+            return cls(
+                operation,
+                "NoCredentials",
+                "no AWS credentials: configure a profile, set AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY, or use --no-sign-request",
+            )
+        if isinstance(exc, bx.ParamValidationError):
+            return cls(operation, "ParamValidation", str(exc.kwargs.get("report", exc)))
+        if isinstance(exc, bx.SSLError):
+            return cls(operation, "SSLError", f"TLS failed for {_url(exc)}: check --ca-bundle")
+        return cls(operation, type(exc).__name__, str(exc))
+
+
+def _url(exc: Any) -> str:
+    kwargs = getattr(exc, "kwargs", {}) or {}
+    return str(kwargs.get("endpoint_url") or "the endpoint")
+
+
+class ValidationFailed(Exception):
+    """A request refused before sending: it has error findings."""
+
+    def __init__(self, operation: str, findings: list[Finding]) -> None:
+        self.operation = operation
+        self.findings = findings
+        lines = "\n".join(f"  {f}" for f in errors(findings))
+        super().__init__(f"{operation} not sent: the request has errors:\n{lines}")
+
+
+class BackendAuthService:
+    """The AmplifyBackend auth and job operations, on one connection.
+
+    >>> service = BackendAuthService(Connection.for_emulator(url))  # doctest: +SKIP
+    >>> service.create_backend_auth(request)["JobId"]  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        connection: Connection | None = None,
+        *,
+        client: Any = None,
+        on_call: Callable[[str, dict[str, Any], dict[str, Any] | None, ApiError | None], None]
+        | None = None,
+    ) -> None:
+        self.connection = connection or Connection()
+        self._client = client
+        #: Called after every call with (operation, request, response, error): the history hook.
+        self.on_call = on_call
+        self.calls = 0
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = self.connection.client("amplifybackend")
+        return self._client
+
+    def call(
+        self, operation: str, request: Mapping[str, Any], *, force: bool = False
+    ) -> dict[str, Any]:
+        """Send ``operation`` with ``request`` after validating it; the response, no metadata."""
+        params = dict(request)
+        if not force:
+            findings = validate(params, operation)
+            if errors(findings):
+                raise ValidationFailed(operation, findings)
+        from botocore import xform_name
+
+        method = getattr(self.client, xform_name(operation))
+        self.calls += 1
+        try:
+            response = method(**params)
+        except Exception as exc:
+            error = ApiError.from_exception(operation, exc)
+            if self.on_call:
+                self.on_call(operation, params, None, error)
+            raise error from exc
+        response.pop("ResponseMetadata", None)
+        if self.on_call:
+            self.on_call(operation, params, response, None)
+        return response
+
+    # -- the operations --------------------------------------------------------------------
+
+    def create_backend_auth(
+        self, request: Mapping[str, Any], *, force: bool = False
+    ) -> dict[str, Any]:
+        return self.call("CreateBackendAuth", request, force=force)
+
+    def update_backend_auth(
+        self, request: Mapping[str, Any], *, force: bool = False
+    ) -> dict[str, Any]:
+        return self.call("UpdateBackendAuth", request, force=force)
+
+    def get_backend_auth(
+        self, app_id: str, backend_environment_name: str, resource_name: str
+    ) -> dict[str, Any]:
+        return self.call(
+            "GetBackendAuth",
+            {
+                "AppId": app_id,
+                "BackendEnvironmentName": backend_environment_name,
+                "ResourceName": resource_name,
+            },
+        )
+
+    def delete_backend_auth(
+        self, app_id: str, backend_environment_name: str, resource_name: str
+    ) -> dict[str, Any]:
+        return self.call(
+            "DeleteBackendAuth",
+            {
+                "AppId": app_id,
+                "BackendEnvironmentName": backend_environment_name,
+                "ResourceName": resource_name,
+            },
+        )
+
+    def import_backend_auth(
+        self, request: Mapping[str, Any], *, force: bool = False
+    ) -> dict[str, Any]:
+        return self.call("ImportBackendAuth", request, force=force)
+
+    def get_backend_job(
+        self, app_id: str, backend_environment_name: str, job_id: str
+    ) -> dict[str, Any]:
+        return self.call(
+            "GetBackendJob",
+            {"AppId": app_id, "BackendEnvironmentName": backend_environment_name, "JobId": job_id},
+        )
+
+    def list_backend_jobs(
+        self,
+        app_id: str,
+        backend_environment_name: str,
+        *,
+        max_pages: int | None = None,
+        **filters: Any,
+    ) -> list[dict[str, Any]]:
+        """Every job of an environment (all pages), optionally filtered by JobId, Operation,
+        Status; ``MaxResults`` sets the page size."""
+        request: dict[str, Any] = {
+            "AppId": app_id,
+            "BackendEnvironmentName": backend_environment_name,
+            **{k: v for k, v in filters.items() if v is not None},
+        }
+        jobs: list[dict[str, Any]] = []
+        pages = 0
+        while True:
+            response = self.call("ListBackendJobs", request)
+            jobs.extend(response.get("Jobs", []))
+            pages += 1
+            token = response.get("NextToken")
+            if not token or (max_pages is not None and pages >= max_pages):
+                return jobs
+            request["NextToken"] = token
+
+    def wait_for_job(
+        self,
+        app_id: str,
+        backend_environment_name: str,
+        job_id: str,
+        *,
+        timeout: float = 1800.0,
+        first_delay: float = 1.0,
+        max_delay: float = 15.0,
+        on_status: Callable[[dict[str, Any], float], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> dict[str, Any]:
+        """Follow a job until COMPLETED or FAILED, polling with capped backoff.
+
+        ``on_status(job, elapsed)`` is called after every poll. When ``timeout`` seconds pass
+        first, the last job seen is returned with ``Status`` unchanged and ``TimedOut`` set:
+        a local verdict, not the service's.
+        """
+        start = clock()
+        delay = first_delay
+        while True:
+            job = self.get_backend_job(app_id, backend_environment_name, job_id)
+            elapsed = clock() - start
+            if on_status:
+                on_status(job, elapsed)
+            if job.get("Status") in TERMINAL_STATUSES:
+                return job
+            if elapsed + delay > timeout:
+                return {**job, "TimedOut": True}
+            sleep(delay)
+            delay = min(max_delay, delay * 1.5)

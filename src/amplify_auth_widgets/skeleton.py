@@ -1,0 +1,240 @@
+"""Skeletons, CLI input files, `aws ...` command lines and secret redaction.
+
+Everything here follows the AWS CLI's conventions so that files move between the two tools:
+``--generate-cli-skeleton input`` (JSON), ``yaml-input`` and ``output`` skeletons built from the
+operation's shapes; ``--cli-input-json`` / ``--cli-input-yaml`` read from a string or
+``file://path``, with options given explicitly overriding the file; and a request rendered as the
+exact, shell-quoted ``aws amplifybackend ...`` command that sends it.
+
+Secrets are redacted by default in everything this module renders: a redacted value is replaced
+by ``REDACTED``, which the validator recognises, so a redacted file is never sent by mistake.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shlex
+from pathlib import Path
+from typing import Any
+
+from .model import REDACTED, SECRET_MEMBERS, FieldSpec, request_spec, response_spec
+
+__all__ = ["REDACTED", "InputError", "command_line", "generate_skeleton", "redact"]
+
+_PLACEHOLDER = {
+    "string": "",
+    "boolean": True,
+    "double": 0.0,
+    "float": 0.0,
+    "integer": 0,
+    "long": 0,
+    "timestamp": "1970-01-01T00:00:00Z",
+}
+
+
+class InputError(ValueError):
+    """Input that cannot be read: a missing file, malformed JSON or YAML, a wrong shape.
+
+    ``where`` names the source (an option or a file), ``line`` and ``column`` (1-based) the
+    place of a parse error.
+    """
+
+    def __init__(
+        self, message: str, where: str = "", line: int | None = None, column: int | None = None
+    ) -> None:
+        self.where, self.line, self.column = where, line, column
+        place = where
+        if line is not None:
+            place += f" line {line}" + (f", column {column}" if column is not None else "")
+        super().__init__(f"{place}: {message}" if place else message)
+
+
+# -- skeletons -----------------------------------------------------------------------------
+
+
+def _skeleton_value(spec: FieldSpec) -> Any:
+    if spec.is_structure:
+        return {m.name: _skeleton_value(m) for m in spec.members}
+    if spec.is_list:
+        assert spec.item is not None
+        return [_skeleton_value(spec.item)]
+    if spec.enum:
+        return spec.enum[0]
+    return _PLACEHOLDER.get(spec.type, "")
+
+
+def input_skeleton(operation: str = "CreateBackendAuth") -> dict[str, Any]:
+    """Every member of the request, with placeholder values, as the AWS CLI generates it."""
+    spec = request_spec(operation)
+    return {m.name: _skeleton_value(m) for m in spec.members}
+
+
+def output_skeleton(operation: str = "CreateBackendAuth") -> dict[str, Any]:
+    spec = response_spec(operation)
+    return {m.name: _skeleton_value(m) for m in spec.members}
+
+
+def generate_skeleton(kind: str, operation: str = "CreateBackendAuth") -> str:
+    """The text of ``--generate-cli-skeleton KIND``: ``input``, ``yaml-input`` or ``output``."""
+    if kind == "input":
+        return to_json(input_skeleton(operation))
+    if kind == "yaml-input":
+        return to_yaml(input_skeleton(operation))
+    if kind == "output":
+        return to_json(output_skeleton(operation))
+    raise InputError(
+        f"{kind!r} is not a skeleton kind; use input, yaml-input or output.",
+        "--generate-cli-skeleton",
+    )
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=4, ensure_ascii=False) + "\n"
+
+
+def to_yaml(data: Any) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+
+
+# -- reading input -------------------------------------------------------------------------
+
+
+def read_value(text: str, where: str) -> str:
+    """The text of an option value, following ``file://path`` as the AWS CLI does."""
+    if text.startswith("file://"):
+        path = Path(text[len("file://") :]).expanduser()
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError(f"no such file: {path}", where) from None
+        except IsADirectoryError:
+            raise InputError(f"{path} is a folder, not a file", where) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read {path}: {exc}", where) from None
+    return text
+
+
+def parse_json(text: str, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"malformed JSON: {exc.msg}", where, exc.lineno, exc.colno) from None
+
+
+def parse_yaml(text: str, where: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "not YAML"
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        raise InputError(f"malformed YAML: {problem}", where, line, column) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"malformed YAML: {exc}", where) from None
+
+
+def load_cli_input(value: str, fmt: str = "json", where: str | None = None) -> dict[str, Any]:
+    """Read ``--cli-input-json`` / ``--cli-input-yaml``: a string or ``file://path``."""
+    where = where or f"--cli-input-{fmt}"
+    if value.startswith("file://"):
+        where = f"{where} {value[len('file://') :]}"
+    text = read_value(value, where)
+    data = parse_yaml(text, where) if fmt == "yaml" else parse_json(text, where)
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise InputError(f"the input must be an object of request members, not {kind}", where)
+    return data
+
+
+def load_skeleton_file(path: str | Path) -> dict[str, Any]:
+    """A skeleton file, JSON or YAML by its content (JSON first, as `.json` files are)."""
+    path = Path(path)
+    text = read_value(f"file://{path}", str(path))
+    fmt = "json" if path.suffix.lower() == ".json" or text.lstrip().startswith("{") else "yaml"
+    data = parse_json(text, str(path)) if fmt == "json" else parse_yaml(text, str(path))
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise InputError(f"a skeleton must be an object of request members, not {kind}", str(path))
+    return data
+
+
+def merge_cli_input(file_values: dict[str, Any], explicit: dict[str, Any]) -> dict[str, Any]:
+    """Options given on the command line override the members read from a cli-input file."""
+    merged = dict(file_values)
+    merged.update({k: v for k, v in explicit.items() if v is not None})
+    return merged
+
+
+# -- redaction -----------------------------------------------------------------------------
+
+
+def redact(data: Any, secrets: frozenset[str] = SECRET_MEMBERS) -> Any:
+    """A deep copy of ``data`` with the value of every secret member replaced by REDACTED."""
+    if isinstance(data, dict):
+        return {
+            k: (REDACTED if k in secrets and v not in (None, "") else redact(v, secrets))
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [redact(v, secrets) for v in data]
+    return copy.copy(data)
+
+
+def contains_secret(data: Any) -> bool:
+    """True where any secret member holds a real value (not empty, not REDACTED)."""
+    if isinstance(data, dict):
+        return any(
+            (k in SECRET_MEMBERS and v not in (None, "", REDACTED)) or contains_secret(v)
+            for k, v in data.items()
+        )
+    if isinstance(data, list):
+        return any(contains_secret(v) for v in data)
+    return False
+
+
+# -- command lines -------------------------------------------------------------------------
+
+
+def cli_name(name: str) -> str:
+    """The CLI's name for an operation or member: ``CreateBackendAuth`` -> create-backend-auth."""
+    from botocore import xform_name
+
+    return xform_name(name, "-")
+
+
+def command_line(
+    request: dict[str, Any],
+    operation: str = "CreateBackendAuth",
+    *,
+    include_secrets: bool = False,
+    extra: list[str] | None = None,
+) -> str:
+    """The exact, shell-quoted ``aws amplifybackend ...`` command that sends ``request``."""
+    data = request if include_secrets else redact(request)
+    spec = request_spec(operation)
+    words = ["aws", "amplifybackend", cli_name(operation)]
+    names = list(spec.member_names) + [k for k in data if k not in spec.member_names]
+    for name in names:
+        if name not in data:
+            continue
+        value = data[name]
+        member = spec.member(name)
+        option = f"--{cli_name(name)}"
+        if member is not None and member.type == "boolean" and isinstance(value, bool):
+            words.append(option if value else f"--no-{cli_name(name)}")
+            continue
+        if isinstance(value, dict | list):
+            text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        elif isinstance(value, str):
+            text = value
+        else:
+            text = json.dumps(value)
+        words += [option, text]
+    words += extra or []
+    return " ".join(shlex.quote(w) for w in words)

@@ -1,0 +1,207 @@
+"""Validation of a request against the service model and the rules the model lacks.
+
+``validate(request, operation)`` returns every ``Finding`` at once, never the first alone, and
+never raises for any input: the UI, the CLI and the emulator render the same plain data.
+
+Model checks walk the request beside the field-spec tree and dispatch on the spec's type name
+(``_check_structure``, ``_check_string``, ...), like botocore's ``ParamValidator``, but stricter:
+they also check enum values (botocore does not) and refuse ``true``/``false`` where the model
+wants a number (botocore lets a Python ``bool`` through as an ``int``). The Cognito and Amplify
+rules of RULES.md live in ``rules.py`` and run on the same request afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from .model import FieldSpec, join_path, request_spec
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem in a request: where (API member path), how bad, which rule, and what to do."""
+
+    path: str
+    severity: Severity
+    code: str
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"{self.path or '(request)'}: {self.severity} {self.code}: {self.message}"
+
+
+_JSON_TYPE = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    bool: "true/false",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
+}
+
+_EXPECTED = {
+    "structure": "an object",
+    "list": "a list",
+    "string": "a string",
+    "boolean": "true or false",
+    "double": "a number",
+    "float": "a number",
+    "integer": "a whole number",
+    "long": "a whole number",
+    "timestamp": "a timestamp",
+}
+
+
+def describe(value: Any) -> str:
+    return _JSON_TYPE.get(type(value), type(value).__name__)
+
+
+class _ModelChecker:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def report(self, path: str, code: str, message: str) -> None:
+        self.findings.append(Finding(path, "error", code, message))
+
+    def check(self, value: Any, spec: FieldSpec, path: str) -> None:
+        handler = getattr(self, f"_check_{spec.type}", None)
+        if handler is not None:
+            handler(value, spec, path)
+
+    def _wrong_type(self, value: Any, spec: FieldSpec, path: str) -> None:
+        expected = _EXPECTED.get(spec.type, spec.type)
+        shown = "" if spec.sensitive else f" ({_short(value)})"
+        self.report(
+            path,
+            "model.type",
+            f"{spec.name} must be {expected}, not {describe(value)}{shown}.",
+        )
+
+    def _check_structure(self, value: Any, spec: FieldSpec, path: str) -> None:
+        if not isinstance(value, dict):
+            self._wrong_type(value, spec, path)
+            return
+        for key, member_value in value.items():
+            member = spec.member(key) if isinstance(key, str) else None
+            member_path = join_path(path, str(key))
+            if member is None:
+                self.report(
+                    member_path,
+                    "model.unknown",
+                    f"{spec.name or 'The request'} has no member {key!r}; "
+                    f"it takes {_names(spec.member_names)}.",
+                )
+            else:
+                self.check(member_value, member, member_path)
+        for member in spec.members:
+            if member.required and member.name not in value:
+                where = f" in {spec.name}" if path else ""
+                self.report(
+                    join_path(path, member.name),
+                    "model.required",
+                    f"{member.name} is required{where}; add it.",
+                )
+
+    def _check_list(self, value: Any, spec: FieldSpec, path: str) -> None:
+        if not isinstance(value, list | tuple):
+            self._wrong_type(value, spec, path)
+            return
+        self._check_range(len(value), spec, path, "items")
+        assert spec.item is not None
+        for i, item in enumerate(value):
+            self.check(item, spec.item, f"{path}[{i}]")
+
+    def _check_string(self, value: Any, spec: FieldSpec, path: str) -> None:
+        if not isinstance(value, str):
+            self._wrong_type(value, spec, path)
+            return
+        if spec.enum and value not in spec.enum:
+            self.report(
+                path,
+                "model.enum",
+                f"{value!r} is not a valid {spec.name}; choose one of {_names(spec.enum)}.",
+            )
+        self._check_range(len(value), spec, path, "characters")
+
+    def _check_boolean(self, value: Any, spec: FieldSpec, path: str) -> None:
+        if not isinstance(value, bool):
+            self._wrong_type(value, spec, path)
+
+    def _check_double(self, value: Any, spec: FieldSpec, path: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self._wrong_type(value, spec, path)
+        elif isinstance(value, float) and not math.isfinite(value):
+            self.report(path, "model.type", f"{spec.name} must be a finite number.")
+        else:
+            self._check_range(value, spec, path, "")
+
+    _check_float = _check_double
+
+    def _check_integer(self, value: Any, spec: FieldSpec, path: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self._wrong_type(value, spec, path)
+        else:
+            self._check_range(value, spec, path, "")
+
+    _check_long = _check_integer
+
+    def _check_range(self, size: float, spec: FieldSpec, path: str, unit: str) -> None:
+        low, high = spec.min, spec.max
+        if (low is not None and size < low) or (high is not None and size > high):
+            bounds = f"from {low:g}" if low is not None else ""
+            if high is not None:
+                bounds += f"{' ' if bounds else ''}to {high:g}"
+            what = f"{spec.name} takes {bounds} {unit}".rstrip()
+            self.report(path, "model.range", f"{what}; it has {size:g}.")
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _names(names: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(names) if names else "nothing"
+
+
+def model_findings(request: Any, operation: str = "CreateBackendAuth") -> list[Finding]:
+    """Only the checks the service model supports: required, type, enum, unknown, range."""
+    checker = _ModelChecker()
+    spec = request_spec(operation)
+    checker.check(request, spec, "")
+    if checker.findings and checker.findings[0].path == "" and not isinstance(request, dict):
+        checker.findings[0] = Finding(
+            "", "error", "model.type", f"The request must be an object, not {describe(request)}."
+        )
+    return checker.findings
+
+
+def validate(request: Any, operation: str = "CreateBackendAuth") -> list[Finding]:
+    """Every finding for ``request`` as ``operation`` would take it: errors first, by path."""
+    from .rules import rule_findings
+
+    findings = model_findings(request, operation)
+    if isinstance(request, dict):
+        findings.extend(rule_findings(request, operation, findings))
+    return sort_findings(findings)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    unique = list(dict.fromkeys(findings))
+    return sorted(unique, key=lambda f: (f.severity != "error", f.path, f.code))
+
+
+def errors(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.is_error]
