@@ -24,7 +24,18 @@ _EXPORTS = {
     "Emulator": "emulator",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "ApiError",
+    "BackendAuthService",
+    "ConfigurationError",
+    "Connection",
+    "Emulator",
+    "FieldSpec",
+    "Finding",
+    "ValidationFailed",
+    "request_spec",
+    "validate",
+]
 
 if TYPE_CHECKING:
     from .connection import ConfigurationError, Connection

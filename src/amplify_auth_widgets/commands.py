@@ -3,13 +3,166 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
 from typing import Any
 
 
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1 (a fraction of requests)")
+    return value
+
+
+def _job_seconds(text: str) -> str:
+    from .emulator import parse_job_seconds
+
+    try:
+        parse_job_seconds(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of seconds (3) or a range (2-10)"
+        ) from None
+    return text
+
+
+def _strict_auth(text: str) -> str:
+    key, sep, secret = text.partition(":")
+    if not (key and sep and secret):
+        raise argparse.ArgumentTypeError("give the key as KEY:SECRET")
+    return text
+
+
+def add_emulator_options(p: argparse.ArgumentParser, port: int = 4600) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=port, help=f"port (default {port}; 0: any free)")
+    p.add_argument("--db", help="SQLite file for the state (default: a temporary file)")
+    p.add_argument(
+        "--job-seconds",
+        type=_job_seconds,
+        default="3",
+        help="how long a job stays IN_PROGRESS: seconds, or a range LOW-HIGH to draw from",
+    )
+    p.add_argument("--demo", action="store_true", help="seed demo apps, some with auth")
+    p.add_argument("--latency-ms", type=float, default=0.0, help="added to every request")
+    p.add_argument("--throttle-rate", type=_rate, default=0.0, help="fraction answered 429")
+    p.add_argument("--fail-rate", type=_rate, default=0.0, help="fraction of jobs that FAIL")
+    p.add_argument("--timeout-rate", type=_rate, default=0.0, help="fraction answered 504")
+    p.add_argument("--seed", type=int, help="seed for ids and faults, for reproducible runs")
+    p.add_argument(
+        "--strict-auth",
+        type=_strict_auth,
+        metavar="KEY:SECRET",
+        help="verify SigV4 signatures against this key (default: any signed request)",
+    )
+    p.add_argument("--log-level", default="warning", choices=("debug", "info", "warning", "error"))
+
+
+def emulator_from_args(args: argparse.Namespace) -> Any:
+    from .emulator import Emulator
+
+    return Emulator(
+        host=args.host,
+        port=args.port,
+        db=args.db,
+        job_seconds=args.job_seconds,
+        demo=args.demo,
+        latency_ms=args.latency_ms,
+        throttle_rate=args.throttle_rate,
+        fail_rate=args.fail_rate,
+        timeout_rate=args.timeout_rate,
+        seed=args.seed,
+        strict_auth=args.strict_auth,
+        log_level=args.log_level,
+    )
+
+
+def _serve_until_stopped(emulator: Any) -> None:
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        emulator.stop()
+
+
+def run_emulator(args: argparse.Namespace, console: Any) -> int:
+    emulator = emulator_from_args(args)
+    try:
+        emulator.start()
+    except OSError as exc:
+        emulator.stop()
+        console.err(f"error: {exc}. Choose another --port (0 picks a free one).")
+        return 255
+    console.out(f"amplify-auth emulator listening on {emulator.url}")
+    console.err(
+        f"state: {emulator.db}\n"
+        f"use it:  export AWS_ENDPOINT_URL={emulator.url} AWS_REGION=us-east-1 "
+        "AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator-secret\n"
+        "stop it: Ctrl-C"
+    )
+    console.stdout.flush()
+    _serve_until_stopped(emulator)
+    console.err("emulator stopped")
+    return 0
+
+
+TOUR = """\
+The emulator is running at {url} with demo apps (d1demotodo, d2demoshop, d3demoadmin,
+d4demonew). In another terminal:
+
+  export AWS_ENDPOINT_URL={url} AWS_REGION=us-east-1 \\
+         AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator-secret
+  amplify-auth create-backend-auth --generate-cli-skeleton yaml-input > auth.yaml
+  amplify-auth validate auth.yaml
+  amplify-auth get-backend-auth --app-id d1demotodo --backend-environment-name dev \\
+         --resource-name todowebauth --output yaml
+  amplify-auth create-backend-auth --app-id d4demonew --backend-environment-name dev \\
+         --resource-name auth --cli-input-yaml file://auth.yaml --wait
+
+Stop with Ctrl-C.
+"""
+
+
+def run_app(args: argparse.Namespace, console: Any) -> int:
+    from .emulator import Emulator
+
+    emulator = Emulator(port=args.port, demo=True, job_seconds=args.job_seconds)
+    try:
+        emulator.start()
+    except OSError as exc:
+        emulator.stop()
+        console.err(f"error: {exc}. Choose another --port.")
+        return 255
+    console.out(TOUR.format(url=emulator.url))
+    console.stdout.flush()
+    _serve_until_stopped(emulator)
+    return 0
+
+
 def add_service_commands(sub: Any) -> None:
-    """Add the service commands to the ``amplify-auth`` subparsers."""
-    del sub
-
-
-def _unused(args: argparse.Namespace) -> None:  # pragma: no cover
-    del args
+    """Add ``emulator`` and ``app`` to the ``amplify-auth`` subcommands."""
+    e = sub.add_parser(
+        "emulator",
+        help="Run the local AmplifyBackend emulator.",
+        description="Serve a local emulator of the AmplifyBackend API (and Amplify's app "
+        "listing) until Ctrl-C. Point boto3 or the AWS CLI at it with --endpoint-url.",
+    )
+    add_emulator_options(e)
+    e.set_defaults(run=run_emulator)
+    a = sub.add_parser(
+        "app",
+        help="Run the app against the embedded emulator.",
+        description="Start the embedded emulator with demo data and show how to use it.",
+    )
+    a.add_argument("--port", type=int, default=0, help="the emulator's port (default: any)")
+    a.add_argument("--job-seconds", type=_job_seconds, default="3")
+    a.set_defaults(run=run_app)

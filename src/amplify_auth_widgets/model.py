@@ -139,27 +139,19 @@ def doc_text(documentation: str) -> str:
 
 
 @functools.cache
-def service_model() -> ServiceModel:
-    """botocore's AmplifyBackend model, loaded once."""
+def service_model(service: str = SERVICE_NAME) -> ServiceModel:
+    """botocore's model of ``service`` (AmplifyBackend by default), loaded once."""
     import botocore.session
 
-    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+    return botocore.session.get_session().get_service_model(service)
 
 
-@functools.cache
-def amplify_model() -> ServiceModel:
-    """botocore's Amplify (hosting) model: the app and environment listing."""
-    import botocore.session
-
-    return botocore.session.get_session().get_service_model("amplify")
-
-
-def operation_model(operation: str) -> OperationModel:
-    try:
-        return service_model().operation_model(operation)
-    except Exception as exc:  # botocore raises OperationNotFoundError
-        known = ", ".join(service_model().operation_names)
-        raise ValueError(f"unknown operation {operation!r}; the model has: {known}") from exc
+def operation_model(operation: str, service: str = SERVICE_NAME) -> OperationModel:
+    model = service_model(service)
+    if operation not in model.operation_names:
+        known = ", ".join(model.operation_names)
+        raise ValueError(f"{service} has no operation {operation!r}; it has: {known}")
+    return model.operation_model(operation)
 
 
 def spec_from_shape(
@@ -206,17 +198,21 @@ def spec_from_shape(
 
 
 @functools.cache
-def request_spec(operation: str = "CreateBackendAuth") -> FieldSpec:
+def request_spec(operation: str = "CreateBackendAuth", service: str = SERVICE_NAME) -> FieldSpec:
     """The spec tree of an operation's input shape; its root has an empty path."""
-    op = operation_model(operation)
-    return spec_from_shape(op.input_shape, operation, "", True)
+    shape = operation_model(operation, service).input_shape
+    if shape is None:
+        return FieldSpec(operation, "", "structure", f"{operation}Request", True)
+    return spec_from_shape(shape, operation, "", True)
 
 
 @functools.cache
-def response_spec(operation: str = "CreateBackendAuth") -> FieldSpec:
+def response_spec(operation: str = "CreateBackendAuth", service: str = SERVICE_NAME) -> FieldSpec:
     """The spec tree of an operation's output shape."""
-    op = operation_model(operation)
-    return spec_from_shape(op.output_shape, operation, "", True)
+    shape = operation_model(operation, service).output_shape
+    if shape is None:
+        return FieldSpec(operation, "", "structure", f"{operation}Response", True)
+    return spec_from_shape(shape, operation, "", True)
 
 
 def secret_paths(operation: str = "CreateBackendAuth") -> frozenset[str]:

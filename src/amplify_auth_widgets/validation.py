@@ -176,10 +176,12 @@ def _names(names: tuple[str, ...] | list[str]) -> str:
     return ", ".join(names) if names else "nothing"
 
 
-def model_findings(request: Any, operation: str = "CreateBackendAuth") -> list[Finding]:
+def model_findings(
+    request: Any, operation: str = "CreateBackendAuth", service: str = "amplifybackend"
+) -> list[Finding]:
     """Only the checks the service model supports: required, type, enum, unknown, range."""
     checker = _ModelChecker()
-    spec = request_spec(operation)
+    spec = request_spec(operation, service)
     checker.check(request, spec, "")
     if checker.findings and checker.findings[0].path == "" and not isinstance(request, dict):
         checker.findings[0] = Finding(

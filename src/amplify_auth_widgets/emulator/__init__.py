@@ -1,0 +1,197 @@
+"""A local emulator of the AmplifyBackend API (and of Amplify's app listing), over real HTTP.
+
+>>> with Emulator(job_seconds=0) as emu:  # doctest: +SKIP
+...     service = BackendAuthService(emu.connection())
+
+``Emulator`` serves in a background thread and is ready when ``start()`` (or ``__enter__``)
+returns; port 0 picks a free port and ``url`` tells it. It listens on 127.0.0.1 unless told
+otherwise. State lives in SQLite (``db``; a temporary file when not given, removed on stop).
+Time comes from ``clock`` (epoch seconds), so tests can move it instead of sleeping.
+
+Layout, after moto: ``protocol`` (routes, parsing, serialization from the model), ``backend``
+(what the operations do), ``store`` (SQLite), ``server`` (the ASGI app), ``demo`` (seed data).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .backend import Backend
+from .server import EmulatorApp, Faults
+from .store import Store
+
+__all__ = ["Emulator", "Faults", "parse_job_seconds"]
+
+
+def parse_job_seconds(value: float | str | tuple[float, float]) -> tuple[float, float]:
+    """``3`` or ``"3"`` (fixed) or ``"2-10"`` / ``(2, 10)`` (drawn from that range)."""
+    if isinstance(value, tuple):
+        low, high = (float(v) for v in value)
+    elif isinstance(value, str) and "-" in value.strip().lstrip("-"):
+        first, _, second = value.partition("-")
+        low, high = float(first), float(second)
+    else:
+        low = high = float(value)
+    if low < 0 or high < low:
+        raise ValueError(f"job seconds must be a number >= 0 or a range LOW-HIGH, not {value!r}")
+    return low, high
+
+
+class Emulator:
+    """The emulator as a context manager serving in a background thread."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        db: str | None = None,
+        job_seconds: float | str | tuple[float, float] = 3.0,
+        demo: bool = False,
+        latency_ms: float = 0.0,
+        throttle_rate: float = 0.0,
+        fail_rate: float = 0.0,
+        timeout_rate: float = 0.0,
+        seed: int | None = None,
+        strict_auth: tuple[str, str] | str | None = None,
+        clock: Callable[[], float] | None = None,
+        log_level: str = "warning",
+    ) -> None:
+        for name, rate in (
+            ("throttle_rate", throttle_rate),
+            ("fail_rate", fail_rate),
+            ("timeout_rate", timeout_rate),
+        ):
+            if not 0.0 <= rate <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, not {rate}")
+        if isinstance(strict_auth, str):
+            key, sep, secret = strict_auth.partition(":")
+            if not (key and sep and secret):
+                raise ValueError("strict_auth must be KEY:SECRET")
+            strict_auth = (key, secret)
+        self.host = host
+        self.port = port
+        self._temporary_db = db is None
+        if db is None:
+            fd, db = tempfile.mkstemp(prefix="amplify-emulator-", suffix=".sqlite3")
+            os.close(fd)
+        self.db = db
+        self.clock = clock or time.time
+        self.rng = random.Random(seed)
+        self.faults = Faults(latency_ms, throttle_rate, timeout_rate)
+        self.store = Store(db)
+        self.backend = Backend(
+            self.store, self._now, self.rng, parse_job_seconds(job_seconds), fail_rate
+        )
+        if demo:
+            from .demo import seed_demo
+
+            seed_demo(self.backend)
+        self.app = EmulatorApp(self.backend, self.faults, self.rng, strict_auth)
+        self.log_level = log_level
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def _now(self) -> float:
+        return self.clock()
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the emulator is not running; call start() or use `with`")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def fail_rate(self) -> float:
+        return self.backend.fail_rate
+
+    @fail_rate.setter
+    def fail_rate(self, rate: float) -> None:
+        self.backend.fail_rate = rate
+
+    def start(self, timeout: float = 10.0) -> Emulator:
+        import uvicorn
+
+        if self._server is not None:
+            return self
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((self.host, self.port))
+        except OSError as exc:
+            sock.close()
+            raise OSError(f"cannot listen on {self.host}:{self.port}: {exc.strerror}") from None
+        sock.listen(128)
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.app,
+            log_level=self.log_level,
+            access_log=False,
+            lifespan="off",
+            timeout_keep_alive=30,
+        )
+        server = uvicorn.Server(config)
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="amplify-emulator", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self._server = None
+                raise RuntimeError("the emulator did not start; see the log above")
+            time.sleep(0.005)
+        self._socket = sock
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+            if self._thread is not None:
+                self._thread.join(timeout=10)
+            self._socket.close()
+            self._server = None
+        self.store.close()
+        if self._temporary_db:
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.remove(self.db + suffix)
+                except FileNotFoundError:
+                    pass
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def settle(self) -> int:
+        """Finish the jobs whose time has come now (requests do this by themselves)."""
+        return self.backend.settle()
+
+    def connection(self, **overrides: Any) -> Any:
+        """A ``Connection`` to this emulator, with its throwaway credentials."""
+        from ..connection import Connection
+
+        return Connection.for_emulator(self.url, **overrides)
+
+    def client(self, service: str = "amplifybackend", **overrides: Any) -> Any:
+        return self.connection(**overrides).client(service)
+
+    def create_app(self, name: str, environments: tuple[str, ...] = ("dev",)) -> str:
+        """Create an app with backend environments directly; returns its app id."""
+        app_id = self.backend.new_app_id()
+        now = self.clock()
+        self.store.put_app(app_id, name, {}, now)
+        for env in environments:
+            self.store.put_environment(app_id, env, {}, now)
+        return app_id

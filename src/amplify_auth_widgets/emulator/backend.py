@@ -1,0 +1,478 @@
+"""What the emulated services do: apps, environments, auth resources and their jobs.
+
+Methods are named after the operations in snake_case, take the request as member names (already
+checked against the model by the server) and return the response as member names. Errors are
+``EmulatorError``s with the modeled code.
+
+The AmplifyBackend behaviour follows the real service where it is known: every change is an
+asynchronous job that starts ``IN_PROGRESS`` and ends ``COMPLETED`` or ``FAILED`` after the
+configured job time; at most one job per app is pending; a request that the model accepts but
+that Cognito would refuse (an error rule of RULES.md) is accepted and its job FAILS with the
+rule's message, as a real deployment fails. A job's effect on the stored state is applied when
+it completes, lazily: every request first settles the jobs whose end time has passed, so jobs
+left in progress by a stopped emulator finish by their timestamps after a restart.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import random
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from ..validation import errors, validate
+from .protocol import EmulatorError
+from .store import Store
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+PENDING = "IN_PROGRESS"
+JOB_LIST_PAGE = 25
+
+
+def iso(seconds: float) -> str:
+    """A job time as the service gives it: ISO 8601, UTC, milliseconds."""
+    stamp = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """``update`` merged into ``base``: objects merge member by member, anything else replaces."""
+    merged = dict(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"v1:{offset}".encode()).decode()
+
+
+def _offset(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        version, _, number = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        if version == "v1" and number.isdigit():
+            return int(number)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise EmulatorError(
+        "BadRequestException", "NextToken is not valid: repeat the request without it."
+    )
+
+
+class Backend:
+    """The emulated AmplifyBackend and Amplify services over one ``Store``."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], float],
+        rng: random.Random,
+        job_seconds: tuple[float, float] = (3.0, 3.0),
+        fail_rate: float = 0.0,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.rng = rng
+        self.job_seconds = job_seconds
+        self.fail_rate = fail_rate
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def new_id(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def new_app_id(self) -> str:
+        alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+        return "d" + "".join(self.rng.choice(alphabet) for _ in range(13))
+
+    def _require_app(self, app_id: str) -> Any:
+        row = self.store.app(app_id)
+        if row is None:
+            raise EmulatorError("NotFoundException", f"App {app_id} not found.", ResourceType="App")
+        return row
+
+    def _require_env(self, app_id: str, env: str) -> Any:
+        self._require_app(app_id)
+        row = self.store.environment(app_id, env)
+        if row is None:
+            raise EmulatorError(
+                "NotFoundException",
+                f"Backend environment {env} not found for app {app_id}.",
+                ResourceType="BackendEnvironment",
+            )
+        return row
+
+    def _require_auth(self, app_id: str, env: str, resource_name: str | None = None) -> Any:
+        self._require_env(app_id, env)
+        row = self.store.auth(app_id, env)
+        if row is None or (resource_name and row["resource_name"] != resource_name):
+            what = f"Auth resource {resource_name}" if resource_name else "Auth"
+            raise EmulatorError(
+                "NotFoundException",
+                f"{what} not found in backend environment {env} of app {app_id}.",
+                ResourceType="Auth",
+            )
+        return row
+
+    def settle(self) -> int:
+        """Finish every job whose end time has passed, applying its effect. Returns how many."""
+        now = self.clock()
+        with self.store.transaction() as db:
+            due = self.store.due_jobs(db, now)
+            for job in due:
+                status, error = job["outcome"], job["outcome_error"]
+                if status == "COMPLETED":
+                    self._apply(db, job, json.loads(job["effect"]))
+                self.store.update_job(
+                    job["job_id"], db, status=status, error=error, update_time=job["end_time"]
+                )
+        return len(due)
+
+    def _apply(self, db: Any, job: Any, effect: dict[str, Any]) -> None:
+        app_id, env, when = job["app_id"], job["env_name"], job["end_time"]
+        kind = effect["kind"]
+        if kind == "put_auth":
+            self.store.put_auth(
+                app_id,
+                env,
+                effect["resource_name"],
+                effect["config"],
+                when,
+                effect.get("imported"),
+                db,
+            )
+        elif kind == "delete_auth":
+            db.execute("DELETE FROM auth WHERE app_id = ? AND env_name = ?", (app_id, env))
+        elif kind == "create_env":
+            db.execute(
+                "INSERT OR IGNORE INTO environments VALUES (?, ?, ?, ?, ?)",
+                (app_id, env, json.dumps({}), when, when),
+            )
+        elif kind == "delete_env":
+            for table in ("environments", "auth"):
+                db.execute(f"DELETE FROM {table} WHERE app_id = ? AND env_name = ?", (app_id, env))
+
+    def _start_job(
+        self, app_id: str, env: str, operation: str, effect: dict[str, Any], failure: str | None
+    ) -> dict[str, Any]:
+        pending = self.store.pending_job(app_id)
+        if pending is not None:
+            raise EmulatorError(
+                "BadRequestException",
+                f"There is already a pending job for the requested appId {app_id} "
+                f"(job {pending['job_id']}, {pending['operation']}). Please wait for it to "
+                "complete before creating a new job.",
+            )
+        if failure is None and self.fail_rate and self.rng.random() < self.fail_rate:
+            failure = "Injected failure: the deployment did not complete (emulator --fail-rate)."
+        low, high = self.job_seconds
+        duration = low if high <= low else self.rng.uniform(low, high)
+        now = self.clock()
+        job = {
+            "job_id": self.new_id(),
+            "app_id": app_id,
+            "env_name": env,
+            "operation": operation,
+            "status": PENDING,
+            "error": None,
+            "create_time": now,
+            "update_time": now,
+            "end_time": now + duration,
+            "outcome": "FAILED" if failure else "COMPLETED",
+            "outcome_error": failure,
+            "effect": effect,
+        }
+        self.store.add_job(job)
+        return {
+            "AppId": app_id,
+            "BackendEnvironmentName": env,
+            "JobId": job["job_id"],
+            "Operation": operation,
+            "Status": PENDING,
+        }
+
+    def _job_view(self, row: Any) -> dict[str, Any]:
+        update = (
+            row["update_time"]
+            if row["status"] != PENDING
+            else max(row["create_time"], min(self.clock(), row["end_time"]))
+        )
+        view = {
+            "AppId": row["app_id"],
+            "BackendEnvironmentName": row["env_name"],
+            "JobId": row["job_id"],
+            "Operation": row["operation"],
+            "Status": row["status"],
+            "CreateTime": iso(row["create_time"]),
+            "UpdateTime": iso(update),
+        }
+        if row["error"]:
+            view["Error"] = row["error"]
+        return view
+
+    @staticmethod
+    def _rule_failure(request: dict[str, Any], operation: str) -> str | None:
+        """The message a real deployment would fail with, or None (model errors never get here)."""
+        found = errors(validate(request, operation))
+        if not found:
+            return None
+        return "; ".join(f"{f.path}: {f.message}" for f in found)
+
+    # -- AmplifyBackend: backends ------------------------------------------------------------
+
+    def create_backend(self, request: dict[str, Any]) -> dict[str, Any]:
+        app_id, env = request["AppId"], request["BackendEnvironmentName"]
+        if self.store.app(app_id) is None:
+            self.store.put_app(
+                app_id, request["AppName"], {"name": request["AppName"]}, self.clock()
+            )
+        if self.store.environment(app_id, env) is not None:
+            raise EmulatorError(
+                "BadRequestException", f"Backend environment {env} already exists for {app_id}."
+            )
+        return self._start_job(app_id, env, "CreateBackend", {"kind": "create_env"}, None)
+
+    def get_backend(self, request: dict[str, Any]) -> dict[str, Any]:
+        app_id = request["AppId"]
+        app = self._require_app(app_id)
+        envs = [r["env_name"] for r in self.store.environments(app_id)]
+        response: dict[str, Any] = {
+            "AppId": app_id,
+            "AppName": app["name"],
+            "BackendEnvironmentList": envs,
+            "AmplifyFeatureFlags": "{}",
+        }
+        env = request.get("BackendEnvironmentName")
+        if env:
+            self._require_env(app_id, env)
+            auth = self.store.auth(app_id, env)
+            meta = {"auth": {auth["resource_name"]: {"service": "Cognito"}}} if auth else {}
+            response["BackendEnvironmentName"] = env
+            response["AmplifyMetaConfig"] = json.dumps(meta)
+        return response
+
+    def delete_backend(self, request: dict[str, Any]) -> dict[str, Any]:
+        app_id, env = request["AppId"], request["BackendEnvironmentName"]
+        self._require_env(app_id, env)
+        return self._start_job(app_id, env, "DeleteBackend", {"kind": "delete_env"}, None)
+
+    # -- AmplifyBackend: auth ----------------------------------------------------------------
+
+    def create_backend_auth(self, request: dict[str, Any]) -> dict[str, Any]:
+        app_id, env = request["AppId"], request["BackendEnvironmentName"]
+        self._require_env(app_id, env)
+        if self.store.auth(app_id, env) is not None:
+            raise EmulatorError(
+                "BadRequestException",
+                f"Auth already exists in backend environment {env} of app {app_id}; "
+                "use UpdateBackendAuth to change it.",
+            )
+        effect = {
+            "kind": "put_auth",
+            "resource_name": request["ResourceName"],
+            "config": request["ResourceConfig"],
+        }
+        failure = self._rule_failure(request, "CreateBackendAuth")
+        return self._start_job(app_id, env, "CreateBackendAuth", effect, failure)
+
+    def get_backend_auth(self, request: dict[str, Any]) -> dict[str, Any]:
+        app_id, env = request["AppId"], request["BackendEnvironmentName"]
+        row = self._require_auth(app_id, env, request["ResourceName"])
+        return {
+            "AppId": app_id,
+            "BackendEnvironmentName": env,
+            "ResourceName": row["resource_name"],
+            "ResourceConfig": json.loads(row["config"]),
+        }
+
+    def update_backend_auth(self, request: dict[str, Any]) -> dict[str, Any]:
+        app_id, env = request["AppId"], request["BackendEnvironmentName"]
+        row = self._require_auth(app_id, env, request["ResourceName"])
+        merged = deep_merge(json.loads(row["config"]), request["ResourceConfig"])
+        failure = self._rule_failure(request, "UpdateBackendAuth") or self._rule_failure(
+            {**request, "ResourceConfig": merged}, "CreateBackendAuth"
+        )
+        effect = {"kind": "put_auth", "resource_name": row["resource_name"], "config": merged}
+        return self._start_job(app_id, env, "UpdateBackendAuth", effect, failure)
+
+    def delete_backend_auth(self, request: dict[str, Any]) -> dict[str, Any]:
+        app_id, env = request["AppId"], request["BackendEnvironmentName"]
+        self._require_auth(app_id, env, request["ResourceName"])
+        return self._start_job(app_id, env, "DeleteBackendAuth", {"kind": "delete_auth"}, None)
+
+    def import_backend_auth(self, request: dict[str, Any]) -> dict[str, Any]:
+        app_id, env = request["AppId"], request["BackendEnvironmentName"]
+        self._require_env(app_id, env)
+        imported = {
+            k: request[k]
+            for k in ("UserPoolId", "IdentityPoolId", "NativeClientId", "WebClientId")
+            if request.get(k)
+        }
+        config = {
+            "AuthResources": "IDENTITY_POOL_AND_USER_POOL"
+            if "IdentityPoolId" in imported
+            else "USER_POOL_ONLY",
+            "Service": "COGNITO",
+            "UserPoolConfigs": {
+                "UserPoolName": request["UserPoolId"],
+                "SignInMethod": "USERNAME",
+                "RequiredSignUpAttributes": [],
+            },
+        }
+        if "IdentityPoolId" in imported:
+            config["IdentityPoolConfigs"] = {
+                "IdentityPoolName": request["IdentityPoolId"],
+                "UnauthenticatedLogin": False,
+            }
+        effect = {
+            "kind": "put_auth",
+            "resource_name": "imported",
+            "config": config,
+            "imported": imported,
+        }
+        return self._start_job(app_id, env, "ImportBackendAuth", effect, None)
+
+    # -- AmplifyBackend: jobs ----------------------------------------------------------------
+
+    def get_backend_job(self, request: dict[str, Any]) -> dict[str, Any]:
+        app_id, env, job_id = request["AppId"], request["BackendEnvironmentName"], request["JobId"]
+        row = self.store.job(app_id, env, job_id)
+        if row is None:
+            raise EmulatorError(
+                "NotFoundException",
+                f"Job {job_id} not found in backend environment {env} of app {app_id}.",
+                ResourceType="Job",
+            )
+        return self._job_view(row)
+
+    def list_backend_jobs(self, request: dict[str, Any]) -> dict[str, Any]:
+        app_id, env = request["AppId"], request["BackendEnvironmentName"]
+        self._require_app(app_id)
+        rows = self.store.jobs(app_id, env)
+        for key, column in (("JobId", "job_id"), ("Operation", "operation"), ("Status", "status")):
+            if request.get(key):
+                rows = [r for r in rows if r[column] == request[key]]
+        size = request.get("MaxResults") or JOB_LIST_PAGE
+        start = _offset(request.get("NextToken"))
+        page = rows[start : start + size]
+        response: dict[str, Any] = {"Jobs": [self._job_view(r) for r in page]}
+        if start + size < len(rows):
+            response["NextToken"] = _token(start + size)
+        return response
+
+    def update_backend_job(self, request: dict[str, Any]) -> dict[str, Any]:
+        view = self.get_backend_job(request)
+        changes = {}
+        if request.get("Operation"):
+            changes["operation"] = request["Operation"]
+        if request.get("Status"):
+            changes["status"] = request["Status"]
+        if changes:
+            self.store.update_job(view["JobId"], update_time=self.clock(), **changes)
+        return self.get_backend_job(request)
+
+    # -- Amplify: apps and backend environments ----------------------------------------------
+
+    def _app_view(self, row: Any) -> dict[str, Any]:
+        data = json.loads(row["data"])
+        app_id = row["app_id"]
+        return {
+            "appId": app_id,
+            "appArn": f"arn:aws:amplify:{REGION}:{ACCOUNT}:apps/{app_id}",
+            "name": row["name"],
+            "description": data.get("description", ""),
+            "repository": data.get("repository", ""),
+            "platform": data.get("platform", "WEB"),
+            "createTime": dt.datetime.fromtimestamp(row["create_time"], dt.UTC),
+            "updateTime": dt.datetime.fromtimestamp(row["update_time"], dt.UTC),
+            "environmentVariables": data.get("environmentVariables", {}),
+            "defaultDomain": f"{app_id}.amplifyapp.com",
+            "enableBranchAutoBuild": bool(data.get("enableBranchAutoBuild", False)),
+            "enableBasicAuth": bool(data.get("enableBasicAuth", False)),
+            "tags": data.get("tags", {}),
+        }
+
+    def _env_view(self, row: Any) -> dict[str, Any]:
+        data = json.loads(row["data"])
+        return {
+            "backendEnvironmentArn": f"arn:aws:amplify:{REGION}:{ACCOUNT}:apps/"
+            f"{row['app_id']}/backendenvironments/{row['env_name']}",
+            "environmentName": row["env_name"],
+            "stackName": data.get("stackName", f"amplify-{row['app_id']}-{row['env_name']}"),
+            "deploymentArtifacts": data.get("deploymentArtifacts", ""),
+            "createTime": dt.datetime.fromtimestamp(row["create_time"], dt.UTC),
+            "updateTime": dt.datetime.fromtimestamp(row["update_time"], dt.UTC),
+        }
+
+    @staticmethod
+    def _page(items: list[Any], request: dict[str, Any], default: int = 100) -> tuple[list, Any]:
+        size = request.get("maxResults") or default
+        start = _offset(request.get("nextToken"))
+        token = _token(start + size) if start + size < len(items) else None
+        return items[start : start + size], token
+
+    def create_app(self, request: dict[str, Any]) -> dict[str, Any]:
+        app_id = self.new_app_id()
+        kept = (
+            "description",
+            "repository",
+            "platform",
+            "environmentVariables",
+            "tags",
+            "enableBranchAutoBuild",
+            "enableBasicAuth",
+        )
+        # Tokens and basic-auth credentials are accepted and deliberately not stored.
+        data = {k: request[k] for k in kept if k in request}
+        self.store.put_app(app_id, request["name"], data, self.clock())
+        return {"app": self._app_view(self._require_app(app_id))}
+
+    def get_app(self, request: dict[str, Any]) -> dict[str, Any]:
+        return {"app": self._app_view(self._require_app(request["appId"]))}
+
+    def list_apps(self, request: dict[str, Any]) -> dict[str, Any]:
+        page, token = self._page(self.store.apps(), request)
+        return {"apps": [self._app_view(r) for r in page], "nextToken": token}
+
+    def delete_app(self, request: dict[str, Any]) -> dict[str, Any]:
+        view = self._app_view(self._require_app(request["appId"]))
+        self.store.delete_app(request["appId"])
+        return {"app": view}
+
+    def create_backend_environment(self, request: dict[str, Any]) -> dict[str, Any]:
+        app_id, env = request["appId"], request["environmentName"]
+        self._require_app(app_id)
+        if self.store.environment(app_id, env) is not None:
+            raise EmulatorError(
+                "BadRequestException", f"Backend environment {env} already exists for {app_id}."
+            )
+        data = {k: request[k] for k in ("stackName", "deploymentArtifacts") if k in request}
+        self.store.put_environment(app_id, env, data, self.clock())
+        return {"backendEnvironment": self._env_view(self._require_env(app_id, env))}
+
+    def get_backend_environment(self, request: dict[str, Any]) -> dict[str, Any]:
+        row = self._require_env(request["appId"], request["environmentName"])
+        return {"backendEnvironment": self._env_view(row)}
+
+    def list_backend_environments(self, request: dict[str, Any]) -> dict[str, Any]:
+        self._require_app(request["appId"])
+        rows = self.store.environments(request["appId"])
+        if request.get("environmentName"):
+            rows = [r for r in rows if r["env_name"] == request["environmentName"]]
+        page, token = self._page(rows, request, 50)
+        return {"backendEnvironments": [self._env_view(r) for r in page], "nextToken": token}
+
+    def delete_backend_environment(self, request: dict[str, Any]) -> dict[str, Any]:
+        row = self._require_env(request["appId"], request["environmentName"])
+        view = self._env_view(row)
+        self.store.delete_environment(request["appId"], request["environmentName"])
+        return {"backendEnvironment": view}

@@ -1,0 +1,219 @@
+"""The emulator's state in SQLite: apps, backend environments, auth resources and jobs.
+
+One file holds everything, so that stopping and restarting the emulator on the same file loses
+nothing: jobs that were in progress keep their end times and finish by them. Documents (an
+app, an auth configuration, a job's effect) are stored as JSON; what is queried is a column.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS apps (
+    app_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    data TEXT NOT NULL,
+    create_time REAL NOT NULL,
+    update_time REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS environments (
+    app_id TEXT NOT NULL,
+    env_name TEXT NOT NULL,
+    data TEXT NOT NULL,
+    create_time REAL NOT NULL,
+    update_time REAL NOT NULL,
+    PRIMARY KEY (app_id, env_name)
+);
+CREATE TABLE IF NOT EXISTS auth (
+    app_id TEXT NOT NULL,
+    env_name TEXT NOT NULL,
+    resource_name TEXT NOT NULL,
+    config TEXT NOT NULL,
+    imported TEXT,
+    create_time REAL NOT NULL,
+    update_time REAL NOT NULL,
+    PRIMARY KEY (app_id, env_name)
+);
+CREATE TABLE IF NOT EXISTS jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL UNIQUE,
+    app_id TEXT NOT NULL,
+    env_name TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    create_time REAL NOT NULL,
+    update_time REAL NOT NULL,
+    end_time REAL NOT NULL,
+    outcome TEXT NOT NULL,
+    outcome_error TEXT,
+    effect TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_by_env ON jobs (app_id, env_name, seq);
+CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (status, end_time);
+"""
+
+
+class Store:
+    """A SQLite file (or ``:memory:``) behind a lock; every method is one transaction."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        if path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    # -- apps and environments -------------------------------------------------------------
+
+    def put_app(self, app_id: str, name: str, data: dict[str, Any], now: float) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO apps VALUES (?, ?, ?, ?, ?) ON CONFLICT(app_id) DO UPDATE SET "
+                "name=excluded.name, data=excluded.data, update_time=excluded.update_time",
+                (app_id, name, json.dumps(data), now, now),
+            )
+
+    def app(self, app_id: str) -> sqlite3.Row | None:
+        return self.one("SELECT * FROM apps WHERE app_id = ?", (app_id,))
+
+    def apps(self) -> list[sqlite3.Row]:
+        return self.query("SELECT * FROM apps ORDER BY create_time, app_id")
+
+    def delete_app(self, app_id: str) -> None:
+        with self.transaction() as db:
+            for table in ("apps", "environments", "auth"):
+                db.execute(f"DELETE FROM {table} WHERE app_id = ?", (app_id,))
+
+    def put_environment(self, app_id: str, env: str, data: dict[str, Any], now: float) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO environments VALUES (?, ?, ?, ?, ?) ON CONFLICT(app_id, env_name) "
+                "DO UPDATE SET data=excluded.data, update_time=excluded.update_time",
+                (app_id, env, json.dumps(data), now, now),
+            )
+
+    def environment(self, app_id: str, env: str) -> sqlite3.Row | None:
+        return self.one(
+            "SELECT * FROM environments WHERE app_id = ? AND env_name = ?", (app_id, env)
+        )
+
+    def environments(self, app_id: str) -> list[sqlite3.Row]:
+        return self.query(
+            "SELECT * FROM environments WHERE app_id = ? ORDER BY create_time, env_name", (app_id,)
+        )
+
+    def delete_environment(self, app_id: str, env: str) -> None:
+        with self.transaction() as db:
+            for table in ("environments", "auth"):
+                db.execute(f"DELETE FROM {table} WHERE app_id = ? AND env_name = ?", (app_id, env))
+
+    # -- auth ------------------------------------------------------------------------------
+
+    def auth(self, app_id: str, env: str) -> sqlite3.Row | None:
+        return self.one("SELECT * FROM auth WHERE app_id = ? AND env_name = ?", (app_id, env))
+
+    def put_auth(
+        self,
+        app_id: str,
+        env: str,
+        resource_name: str,
+        config: dict[str, Any],
+        now: float,
+        imported: dict[str, Any] | None = None,
+        db: sqlite3.Connection | None = None,
+    ) -> None:
+        sql = (
+            "INSERT INTO auth VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(app_id, env_name) DO "
+            "UPDATE SET resource_name=excluded.resource_name, config=excluded.config, "
+            "imported=excluded.imported, update_time=excluded.update_time"
+        )
+        params = (
+            app_id,
+            env,
+            resource_name,
+            json.dumps(config),
+            json.dumps(imported) if imported else None,
+            now,
+            now,
+        )
+        if db is not None:
+            db.execute(sql, params)
+        else:
+            with self.transaction() as tx:
+                tx.execute(sql, params)
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    def add_job(self, job: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO jobs (job_id, app_id, env_name, operation, status, error, "
+                "create_time, update_time, end_time, outcome, outcome_error, effect) "
+                "VALUES (:job_id, :app_id, :env_name, :operation, :status, :error, "
+                ":create_time, :update_time, :end_time, :outcome, :outcome_error, :effect)",
+                {**job, "effect": json.dumps(job["effect"])},
+            )
+
+    def job(self, app_id: str, env: str, job_id: str) -> sqlite3.Row | None:
+        return self.one(
+            "SELECT * FROM jobs WHERE app_id = ? AND env_name = ? AND job_id = ?",
+            (app_id, env, job_id),
+        )
+
+    def jobs(self, app_id: str, env: str) -> list[sqlite3.Row]:
+        return self.query(
+            "SELECT * FROM jobs WHERE app_id = ? AND env_name = ? ORDER BY seq DESC", (app_id, env)
+        )
+
+    def pending_job(self, app_id: str) -> sqlite3.Row | None:
+        return self.one(
+            "SELECT * FROM jobs WHERE app_id = ? AND status = 'IN_PROGRESS' LIMIT 1", (app_id,)
+        )
+
+    def due_jobs(self, db: sqlite3.Connection, now: float) -> list[sqlite3.Row]:
+        return db.execute(
+            "SELECT * FROM jobs WHERE status = 'IN_PROGRESS' AND end_time <= ? ORDER BY end_time",
+            (now,),
+        ).fetchall()
+
+    def update_job(self, job_id: str, db: sqlite3.Connection | None = None, **fields: Any) -> None:
+        sets = ", ".join(f"{k} = :{k}" for k in fields)
+        sql = f"UPDATE jobs SET {sets} WHERE job_id = :job_id"
+        if db is not None:
+            db.execute(sql, {**fields, "job_id": job_id})
+        else:
+            with self.transaction() as tx:
+                tx.execute(sql, {**fields, "job_id": job_id})
