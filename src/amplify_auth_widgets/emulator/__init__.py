@@ -14,6 +14,7 @@ Layout, after moto: ``protocol`` (routes, parsing, serialization from the model)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import socket
@@ -163,10 +164,8 @@ class Emulator:
         self.store.close()
         if self._temporary_db:
             for suffix in ("", "-wal", "-shm"):
-                try:
+                with contextlib.suppress(FileNotFoundError):
                     os.remove(self.db + suffix)
-                except FileNotFoundError:
-                    pass
 
     def __enter__(self) -> Emulator:
         return self.start()
