@@ -1,0 +1,92 @@
+"""Shared fixtures: an isolated AWS environment, a movable clock, and running emulators."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+CORPUS = sorted((DATA / "validation").glob("*.json"))
+BIN = Path(sys.executable).parent
+
+
+def load_case(name: str) -> dict[str, Any]:
+    return json.loads((DATA / "validation" / f"{name}.json").read_text())
+
+
+def valid_request(**changes: Any) -> dict[str, Any]:
+    """The corpus's full valid request, with top-level members changed."""
+    request = load_case("valid-full")["request"]
+    request.update(changes)
+    return request
+
+
+class FakeClock:
+    """Epoch seconds that move only when a test moves them."""
+
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test reads the machine's AWS configuration or reaches anything but 127.0.0.1."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    home = tmp_path_factory.mktemp("aws-home")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def emulator(clock: FakeClock, tmp_path: Path) -> Iterator[Any]:
+    """An emulator in a thread whose jobs take 5 s of the fake clock."""
+    from amplify_auth_widgets.emulator import Emulator
+
+    with Emulator(job_seconds=5, clock=clock, db=str(tmp_path / "state.sqlite3"), seed=7) as emu:
+        yield emu
+
+
+@pytest.fixture
+def app_env(emulator: Any) -> tuple[str, str]:
+    """An app with a `staging` environment in the emulator."""
+    return emulator.create_app("test-app", ("staging",)), "staging"
+
+
+def aws_env(url: str) -> dict[str, str]:
+    """Environment for a subprocess (the AWS CLI, our CLI) that talks to an emulator."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ACCESS_KEY_ID="emulator",
+        AWS_SECRET_ACCESS_KEY="emulator-secret",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_REGION="us-east-1",
+        AWS_ENDPOINT_URL=url,
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_PAGER="",
+    )
+    return env
