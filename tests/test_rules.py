@@ -26,8 +26,15 @@ def test_valid_request_has_no_findings():
 
 @pytest.mark.parametrize(
     ("app_id", "ok"),
-    [("d1", True), ("d" + "a" * 19, True), ("d" + "a" * 20, False), ("D1abc", False),
-     ("", False), ("1abc", False), ("d12-3", False)],
+    [
+        ("d1", True),
+        ("d" + "a" * 19, True),
+        ("d" + "a" * 20, False),
+        ("D1abc", False),
+        ("", False),
+        ("1abc", False),
+        ("d12-3", False),
+    ],
 )
 def test_app_id(app_id, ok):
     assert (("error", "amplify.app-id", "AppId") not in found(valid_request(AppId=app_id))) == ok
@@ -94,8 +101,16 @@ def test_domain_prefix_rules():
 
 @pytest.mark.parametrize(
     "uri",
-    ["/relative", "app.example.com", "https://x.example.com/#frag", "http://example.com/",
-     "https://", "https://a b.com/", "https://x.example.com/" + "a" * 1024, ""],
+    [
+        "/relative",
+        "app.example.com",
+        "https://x.example.com/#frag",
+        "http://example.com/",
+        "https://",
+        "https://a b.com/",
+        "https://x.example.com/" + "a" * 1024,
+        "",
+    ],
 )
 def test_redirect_uri_bad(uri):
     request = valid_request()
@@ -120,8 +135,11 @@ def test_redirect_uri_count_and_duplicates():
         request
     )
     request = valid_request()
-    upc(request)["OAuth"]["RedirectSignInURIs"] = ["https://a.com/", "https://b.com/",
-                                                  "https://a.com/"]
+    upc(request)["OAuth"]["RedirectSignInURIs"] = [
+        "https://a.com/",
+        "https://b.com/",
+        "https://a.com/",
+    ]
     assert found(request) == {
         ("warning", "cognito.redirect-uri-duplicate", f"{UPC}.OAuth.RedirectSignInURIs[2]")
     }
@@ -150,7 +168,10 @@ def test_apple_private_key_armor_and_strip():
     key = "-----BEGIN PRIVATE KEY-----\nMIGTAgEAMBMG\nByqGSM49\n-----END PRIVATE KEY-----\n"
     request = valid_request()
     upc(request)["OAuth"]["SocialProviderSettings"]["SignInWithApple"] = {
-        "ClientId": "com.example", "KeyId": "K1", "TeamId": "T1", "PrivateKey": key
+        "ClientId": "com.example",
+        "KeyId": "K1",
+        "TeamId": "T1",
+        "PrivateKey": key,
     }
     path = f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple.PrivateKey"
     assert found(request) == {("error", "cognito.apple-private-key", path)}
@@ -218,9 +239,13 @@ def test_delivery_settings():
 
 @pytest.mark.parametrize(
     ("method", "attributes", "warned"),
-    [("EMAIL", ["NAME"], True), ("PHONE_NUMBER", ["EMAIL"], True),
-     ("EMAIL_AND_PHONE_NUMBER", ["EMAIL"], True), ("EMAIL_AND_PHONE_NUMBER",
-     ["EMAIL", "PHONE_NUMBER"], False), ("USERNAME", [], False)],
+    [
+        ("EMAIL", ["NAME"], True),
+        ("PHONE_NUMBER", ["EMAIL"], True),
+        ("EMAIL_AND_PHONE_NUMBER", ["EMAIL"], True),
+        ("EMAIL_AND_PHONE_NUMBER", ["EMAIL", "PHONE_NUMBER"], False),
+        ("USERNAME", [], False),
+    ],
 )
 def test_sign_in_attribute(method, attributes, warned):
     request = valid_request()

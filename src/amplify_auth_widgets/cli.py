@@ -15,6 +15,7 @@ error findings, which is never sent), 253 bad configuration, 254 an error from t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import sys
@@ -56,16 +57,24 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        if "unrecognized arguments" in message:
-            words = message.split(":", 1)[1].split()
-            known = [o for a in self._actions for o in a.option_strings]
-            hints = []
-            for word in words:
-                close = difflib.get_close_matches(word.split("=")[0], known, n=1)
-                if close:
-                    hints.append(f"{word}: did you mean {close[0]}?")
-            message += "".join(f"\n  {h}" for h in hints)
         raise UsageError(f"{self.prog}: error: {message}\nSee '{self.prog} --help'.")
+
+
+def _unrecognized(parser: argparse.ArgumentParser, command: str | None, extra: list[str]) -> str:
+    """The message for unknown options, with the nearest real option for each."""
+    target = parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            target = action.choices[command]
+    known = [o for a in target._actions for o in a.option_strings]
+    lines = [f"{target.prog}: error: unrecognized arguments: {' '.join(extra)}"]
+    for word in extra:
+        if word.startswith("-"):
+            close = difflib.get_close_matches(word.split("=")[0], known, n=1)
+            if close:
+                lines.append(f"  {word}: did you mean {close[0]}?")
+    lines.append(f"See '{target.prog} --help'.")
+    return "\n".join(lines)
 
 
 def _cli_name(name: str) -> str:
@@ -456,15 +465,19 @@ def main(
     console = Console(stdout, stderr)
     debug = "--debug" in argv
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        with contextlib.redirect_stdout(stdout):  # --help and --version write to stdout
+            args, extra = parser.parse_known_args(argv)
+        if extra:
+            raise UsageError(_unrecognized(parser, args.command, extra))
         console = Console(stdout, stderr, getattr(args, "color", "auto"))
         if args.command is None:
             build_parser().print_help(stdout)
             return EXIT_USAGE
-        if getattr(args, "operation", None):
-            return run_api_command(args, console)
         if args.command == "validate":
             return run_validate(args, console)
+        if getattr(args, "operation", None):
+            return run_api_command(args, console)
         return args.run(args, console)
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_OK

@@ -77,7 +77,9 @@ class Connection:
             ) from None
 
     def effective_region(self) -> str:
-        region = self.region or self.session().region_name
+        """--region, then AWS_REGION (as the AWS CLI v2 and the other SDKs read it; boto3
+        alone does not), then AWS_DEFAULT_REGION and the profile, through boto3."""
+        region = self.region or os.environ.get("AWS_REGION") or self.session().region_name
         if not region:
             raise ConfigurationError(
                 "No AWS region is set: pass --region, set AWS_REGION, or add a region to your "
@@ -110,9 +112,7 @@ class Connection:
         from botocore.exceptions import BotoCoreError
 
         session = self.session()
-        region = self.region or session.region_name
-        if not region:
-            self.effective_region()  # raises the readable error
+        region = self.effective_region()
         kwargs: dict[str, Any] = {"region_name": region, "config": self.client_config()}
         if self.endpoint_url:
             kwargs["endpoint_url"] = self.endpoint_url

@@ -1,0 +1,93 @@
+"""Property-based tests: requests generated from the service model itself.
+
+The validator never raises, whatever it is given, and it reports every model-level error that
+botocore's own ParamValidator detects, at the same path.
+"""
+
+from __future__ import annotations
+
+import pytest
+from botocore.session import get_session
+from botocore.validate import ParamValidator
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from amplify_auth_widgets import validate
+from amplify_auth_widgets.model import AUTH_OPERATIONS, FieldSpec, request_spec
+
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=4), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+
+
+def well_typed(spec: FieldSpec) -> st.SearchStrategy:
+    if spec.is_structure:
+        members = {m.name: value_for(m) for m in spec.members}
+        extra = st.dictionaries(
+            st.sampled_from(["Colour", "x", "userPoolName"]), ANY_JSON, max_size=1
+        )
+        return st.builds(
+            lambda known, unknown: {**unknown, **known},
+            st.fixed_dictionaries({}, optional=members),
+            extra,
+        )
+    if spec.is_list:
+        return st.lists(value_for(spec.item), max_size=3)
+    if spec.enum:
+        return st.sampled_from(spec.enum) | st.text(max_size=5)
+    return {
+        "string": st.text(max_size=12),
+        "boolean": st.booleans(),
+        "double": st.integers(0, 120) | st.floats(allow_nan=False),
+        "integer": st.integers(-5, 50),
+    }.get(spec.type, ANY_JSON)
+
+
+def value_for(spec: FieldSpec) -> st.SearchStrategy:
+    """Mostly values of the right type, sometimes anything at all."""
+    return st.one_of(well_typed(spec), well_typed(spec), well_typed(spec), ANY_JSON)
+
+
+def _botocore_errors(params, operation):
+    shape = get_session().get_service_model("amplifybackend").operation_model(operation)
+    report = ParamValidator().validate(params, shape.input_shape)
+    found = set()
+    for reason, name, kwargs in report._errors:
+        path = name.lstrip(".")
+        if reason == "missing required field":
+            found.add(("model.required", f"{path}.{kwargs['required_name']}".lstrip(".")))
+        elif reason == "unknown field":
+            found.add(("model.unknown", f"{path}.{kwargs['unknown_param']}".lstrip(".")))
+        elif reason == "invalid type":
+            found.add(("model.type", path))
+        elif reason in ("invalid range", "invalid length"):
+            found.add(("model.range", path))
+        else:
+            found.add((reason, path))
+    return found
+
+
+@pytest.mark.parametrize("operation", AUTH_OPERATIONS + ("ListBackendJobs",))
+def test_validator_agrees_with_botocore(operation):
+    spec = request_spec(operation)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(well_typed(spec))
+    def check(request):
+        findings = validate(request, operation)  # never raises
+        ours = {(f.code, f.path) for f in findings if f.code.startswith("model.")}
+        theirs = _botocore_errors(request, operation)
+        assert theirs <= ours, f"botocore found {theirs - ours} that we missed"
+
+    check()
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_JSON, st.sampled_from(AUTH_OPERATIONS))
+def test_validator_never_raises_on_any_json(value, operation):
+    findings = validate(value, operation)
+    assert all(f.severity in ("error", "warning") for f in findings)
