@@ -71,7 +71,7 @@ def _botocore_errors(params, operation):
     return found
 
 
-@pytest.mark.parametrize("operation", AUTH_OPERATIONS + ("ListBackendJobs",))
+@pytest.mark.parametrize("operation", (*AUTH_OPERATIONS, "ListBackendJobs"))
 def test_validator_agrees_with_botocore(operation):
     spec = request_spec(operation)
 
