@@ -90,3 +90,41 @@ def aws_env(url: str) -> dict[str, str]:
         AWS_PAGER="",
     )
     return env
+
+
+def signed(
+    url: str,
+    method: str,
+    path: str,
+    body: bytes | str = b"",
+    headers: dict[str, str] | None = None,
+    service: str = "amplifybackend",
+    key: str = "emulator",
+    secret: str = "emulator-secret",
+    sign: bool = True,
+) -> tuple[int, dict[str, str], Any]:
+    """A raw HTTP request to an emulator, signed with SigV4 as boto3 would sign it."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    data = body.encode() if isinstance(body, str) else body
+    request = AWSRequest(method=method, url=url + path, data=data, headers=dict(headers or {}))
+    if sign:
+        SigV4Auth(Credentials(key, secret), service, "us-east-1").add_auth(request)
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request(method, path, body=data, headers=dict(request.headers.items()))
+        response = connection.getresponse()
+        raw = response.read()
+        try:
+            payload = json.loads(raw) if raw else None
+        except ValueError:
+            payload = raw
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, payload
+    finally:
+        connection.close()

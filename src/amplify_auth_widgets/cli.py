@@ -151,6 +151,11 @@ def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None
         action="store_true",
         help="log the request and response to stderr, secrets redacted",
     )
+    o.add_argument(
+        "--show-secrets",
+        action="store_true",
+        help="print ClientSecret and PrivateKey values in the output (redacted by default)",
+    )
     n = parser.add_argument_group("accepted, with no effect here")
     n.add_argument(
         "--cli-binary-format",
@@ -414,7 +419,7 @@ def _wait(
 def _print_result(response: Any, args: argparse.Namespace, console: Console, title: str) -> None:
     from .skeleton import redact
 
-    data = redact(response)
+    data = response if args.show_secrets else redact(response)
     if args.query:
         import jmespath
         from jmespath.exceptions import JMESPathError
