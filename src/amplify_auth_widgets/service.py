@@ -10,6 +10,7 @@ the operation, the error code, the HTTP status, the message and the request id.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -18,6 +19,20 @@ from .connection import Connection
 from .validation import Finding, errors, validate
 
 TERMINAL_STATUSES = ("COMPLETED", "FAILED")
+#: Error codes worth another try: the service said "not now", not "no".
+RETRYABLE_CODES = frozenset(
+    {
+        "TooManyRequestsException",
+        "ThrottlingException",
+        "Throttling",
+        "LimitExceededException",
+        "GatewayTimeoutException",
+        "ConnectionError",
+        "InternalFailureException",
+        "ServiceUnavailable",
+    }
+)
+DEFAULT_ATTEMPTS = 5
 
 
 class ApiError(Exception):
@@ -64,8 +79,6 @@ class ApiError(Exception):
             meta = exc.response.get("ResponseMetadata", {})
             attempts = int(meta.get("RetryAttempts") or 0)
             message = error.get("Message") or str(exc)
-            if attempts and error.get("Code") in ("TooManyRequestsException", "Throttling"):
-                message += f" (still throttled after {attempts} retries)"
             return cls(
                 operation,
                 error.get("Code") or "Unknown",
@@ -76,7 +89,7 @@ class ApiError(Exception):
             )
         if isinstance(exc, bx.ConnectTimeoutError | bx.ReadTimeoutError):
             return cls(operation, "Timeout", f"no answer in time from {_url(exc)}")
-        if isinstance(exc, bx.EndpointConnectionError):
+        if isinstance(exc, bx.EndpointConnectionError | bx.ConnectionClosedError):
             return cls(operation, "ConnectionError", f"could not connect to {_url(exc)}")
         if isinstance(exc, bx.NoCredentialsError):
             return cls(
@@ -110,6 +123,11 @@ class ValidationFailed(Exception):
 class BackendAuthService:
     """The AmplifyBackend auth and job operations, on one connection.
 
+    Throttling, gateway timeouts and refused connections are retried here rather than inside
+    botocore, with capped exponential backoff and jitter, so that ``sleep`` can be injected
+    (tests do not wait) and every attempt is counted. ``connection.max_attempts`` sets the
+    number of attempts (default 5).
+
     >>> service = BackendAuthService(Connection.for_emulator(url))  # doctest: +SKIP
     >>> service.create_backend_auth(request)["JobId"]  # doctest: +SKIP
     """
@@ -121,9 +139,15 @@ class BackendAuthService:
         client: Any = None,
         on_call: Callable[[str, dict[str, Any], dict[str, Any] | None, ApiError | None], None]
         | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
     ) -> None:
         self.connection = connection or Connection()
         self._client = client
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self.max_attempts = self.connection.max_attempts or DEFAULT_ATTEMPTS
+        self.retries = 0
         #: Called after every call with (operation, request, response, error): the history hook.
         self.on_call = on_call
         self.calls = 0
@@ -131,8 +155,15 @@ class BackendAuthService:
     @property
     def client(self) -> Any:
         if self._client is None:
-            self._client = self.connection.client("amplifybackend")
+            single_try = self.connection.with_changes(max_attempts=1, retry_mode="standard")
+            self._client = single_try.client("amplifybackend")
         return self._client
+
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait before attempt ``attempt + 1``: 0.25 s doubling, capped at 8 s,
+        with full jitter over its upper half."""
+        ceiling = min(8.0, 0.25 * 2**attempt)
+        return ceiling * (0.5 + self.rng.random() / 2)
 
     def call(
         self, operation: str, request: Mapping[str, Any], *, force: bool = False
@@ -146,14 +177,31 @@ class BackendAuthService:
         from botocore import xform_name
 
         method = getattr(self.client, xform_name(operation))
-        self.calls += 1
-        try:
-            response = method(**params)
-        except Exception as exc:
-            error = ApiError.from_exception(operation, exc)
-            if self.on_call:
-                self.on_call(operation, params, None, error)
-            raise error from exc
+        attempt = 0
+        while True:
+            self.calls += 1
+            try:
+                response = method(**params)
+                break
+            except Exception as exc:
+                error = ApiError.from_exception(operation, exc)
+                attempt += 1
+                if error.code in RETRYABLE_CODES and attempt < self.max_attempts:
+                    self.retries += 1
+                    self.sleep(self.backoff(attempt))
+                    continue
+                if attempt > 1:
+                    error = ApiError(
+                        operation,
+                        error.code,
+                        f"{error.message} (after {attempt - 1} retries)",
+                        error.http_status,
+                        error.request_id,
+                        attempt - 1,
+                    )
+                if self.on_call:
+                    self.on_call(operation, params, None, error)
+                raise error from exc
         response.pop("ResponseMetadata", None)
         if self.on_call:
             self.on_call(operation, params, response, None)

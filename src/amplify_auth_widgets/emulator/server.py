@@ -221,7 +221,7 @@ class EmulatorApp:
                 f"Content-Type {content_type!r} is not accepted; send application/json.",
             )
         try:
-            data = json.loads(body)
+            data = json.loads(body.decode("utf-8"))
         except UnicodeDecodeError:
             raise EmulatorError("BadRequestException", "The body is not UTF-8 text.") from None
         except json.JSONDecodeError as exc:
