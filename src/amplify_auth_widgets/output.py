@@ -147,5 +147,10 @@ def render_table(data: Any, title: str = "") -> str:
         else:
             lines.extend(_box(name, None, [[_scalar(value)]]))
 
-    emit(data, title or "Result")
+    title = title or "Result"
+    emit(data, title)
+    if len(lines) < 2 or title not in lines[1]:
+        width = max([len(line) for line in lines] + [len(title) + 4])
+        rule = "+" + "-" * (width - 2) + "+"
+        lines[:0] = [rule, "|" + title.center(width - 2) + "|"]
     return "\n".join(lines) + "\n"
