@@ -73,12 +73,13 @@ class FieldSpec:
     def is_list(self) -> bool:
         return self.type == "list"
 
+    @functools.cached_property
+    def _by_name(self) -> dict[str, FieldSpec]:
+        return {m.name: m for m in self.members}
+
     def member(self, name: str) -> FieldSpec | None:
         """The member spec called ``name`` (structures only), or None."""
-        for m in self.members:
-            if m.name == name:
-                return m
-        return None
+        return self._by_name.get(name)
 
     @property
     def member_names(self) -> tuple[str, ...]:

@@ -101,14 +101,20 @@ def routes() -> tuple[Route, ...]:
     return tuple(found)
 
 
+@functools.cache
+def _routes_by_method() -> dict[str, tuple[Route, ...]]:
+    by_method: dict[str, list[Route]] = {}
+    for route in routes():
+        by_method.setdefault(route.method, []).append(route)
+    return {k: tuple(v) for k, v in by_method.items()}
+
+
 def match(
     method: str, path: str, service_hint: str | None = None
 ) -> tuple[Route, dict[str, str]] | None:
     """The route for ``method path``, and its path parameters (URL-decoded)."""
     candidates = []
-    for route in routes():
-        if route.method != method.upper():
-            continue
+    for route in _routes_by_method().get(method.upper(), ()):
         found = route.pattern.match(path)
         if found:
             params = {k: unquote(v) for k, v in found.groupdict().items()}

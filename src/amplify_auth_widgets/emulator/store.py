@@ -69,7 +69,10 @@ class Store:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         if path != ":memory:":
+            # WAL with synchronous=NORMAL: durable across a process crash, and no fsync per
+            # request (an emulator need not survive a power cut).
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
 
@@ -201,6 +204,15 @@ class Store:
     def pending_job(self, app_id: str) -> sqlite3.Row | None:
         return self.one(
             "SELECT * FROM jobs WHERE app_id = ? AND status = 'IN_PROGRESS' LIMIT 1", (app_id,)
+        )
+
+    def any_due(self, now: float) -> bool:
+        return (
+            self.one(
+                "SELECT 1 FROM jobs WHERE status = 'IN_PROGRESS' AND end_time <= ? LIMIT 1",
+                (now,),
+            )
+            is not None
         )
 
     def due_jobs(self, db: sqlite3.Connection, now: float) -> list[sqlite3.Row]:
