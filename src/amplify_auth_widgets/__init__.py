@@ -22,10 +22,12 @@ _EXPORTS = {
     "ApiError": "service",
     "ValidationFailed": "service",
     "Emulator": "emulator",
+    "AuthConfigEditor": "widgets.editor",
 }
 
 __all__ = [
     "ApiError",
+    "AuthConfigEditor",
     "BackendAuthService",
     "ConfigurationError",
     "Connection",
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     from .model import FieldSpec, request_spec
     from .service import ApiError, BackendAuthService, ValidationFailed
     from .validation import Finding, validate
+    from .widgets.editor import AuthConfigEditor
 
 
 def __getattr__(name: str) -> Any:

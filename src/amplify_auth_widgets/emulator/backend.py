@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from ..diff import deep_merge
 from ..rules import rule_findings
 from ..validation import errors
 from .protocol import EmulatorError
@@ -38,17 +39,6 @@ def iso(seconds: float) -> str:
     """A job time as the service gives it: ISO 8601, UTC, milliseconds."""
     stamp = dt.datetime.fromtimestamp(seconds, dt.UTC)
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
-
-
-def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
-    """``update`` merged into ``base``: objects merge member by member, anything else replaces."""
-    merged = dict(base)
-    for key, value in update.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def _token(offset: int) -> str:

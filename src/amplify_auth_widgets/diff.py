@@ -1,0 +1,68 @@
+"""The difference between two configurations, member by member, by API path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import SECRET_MEMBERS
+
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "(absent)"})()
+
+
+def config_diff(old: Any, new: Any, path: str = "") -> list[tuple[str, Any, Any]]:
+    """``(path, old, new)`` for every leaf that differs; absent members are ``ABSENT``.
+
+    Objects are compared member by member; lists and scalars as whole values.
+    """
+    if isinstance(old, dict) and isinstance(new, dict):
+        changes: list[tuple[str, Any, Any]] = []
+        for key in list(old) + [k for k in new if k not in old]:
+            child = f"{path}.{key}" if path else key
+            changes += config_diff(old.get(key, ABSENT), new.get(key, ABSENT), child)
+        return changes
+    if old == new and isinstance(old, bool) == isinstance(new, bool):
+        return []
+    return [(path, old, new)]
+
+
+def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """``update`` merged into ``base``: objects merge member by member, the rest replaces.
+
+    This is how UpdateBackendAuth applies a partial configuration to the stored one.
+    """
+    merged = dict(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def prune(value: Any, spec: Any) -> tuple[Any, list[str]]:
+    """``value`` without the members ``spec`` (a FieldSpec) does not define, and their paths."""
+    if not (isinstance(value, dict) and spec.is_structure):
+        return value, []
+    kept: dict[str, Any] = {}
+    removed: list[str] = []
+    for key, item in value.items():
+        member = spec.member(key)
+        if member is None:
+            removed.append(f"{spec.path}.{key}" if spec.path else key)
+        else:
+            kept[key], below = prune(item, member)
+            removed += below
+    return kept, removed
+
+
+def describe_change(path: str, old: Any, new: Any, include_secrets: bool = False) -> str:
+    """One line a person can read: ``path: old -> new`` (secrets shown as changed or not)."""
+    if path.rsplit(".", 1)[-1] in SECRET_MEMBERS and not include_secrets:
+        if old is ABSENT:
+            return f"{path}: set (secret)"
+        return f"{path}: removed (secret)" if new is ABSENT else f"{path}: changed (secret)"
+    if old is ABSENT:
+        return f"{path}: added {new!r}"
+    if new is ABSENT:
+        return f"{path}: removed (was {old!r})"
+    return f"{path}: {old!r} -> {new!r}"
