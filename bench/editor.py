@@ -59,8 +59,9 @@ def main() -> None:
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    from amplify_auth_widgets import AuthConfigEditor
     from conftest import valid_request
+
+    from amplify_auth_widgets import AuthConfigEditor
 
     AuthConfigEditor()  # loads the service model once, as any first use does
     first_use = time.perf_counter() - t0
@@ -91,8 +92,17 @@ def main() -> None:
     print(f"build {count} bare widgets (floor), median of {args.runs}: {bare * 1000:.1f} ms")
     print(f"editor / floor: {build / bare:.2f} (goal <= 1.5)")
     print(f"revalidate after one edit, median of 200: {revalidate * 1000:.2f} ms (goal < 5)")
-    print(json.dumps({"widgets": count, "build_ms": build * 1000, "floor_ms": bare * 1000,
-                      "ratio": build / bare, "revalidate_ms": revalidate * 1000}))
+    print(
+        json.dumps(
+            {
+                "widgets": count,
+                "build_ms": build * 1000,
+                "floor_ms": bare * 1000,
+                "ratio": build / bare,
+                "revalidate_ms": revalidate * 1000,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

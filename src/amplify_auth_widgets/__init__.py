@@ -23,6 +23,9 @@ _EXPORTS = {
     "ValidationFailed": "service",
     "Emulator": "emulator",
     "AuthConfigEditor": "widgets.editor",
+    "JobTracker": "jobs",
+    "JobHistory": "history",
+    "JobMonitor": "widgets.monitor",
 }
 
 __all__ = [
@@ -34,6 +37,9 @@ __all__ = [
     "Emulator",
     "FieldSpec",
     "Finding",
+    "JobHistory",
+    "JobMonitor",
+    "JobTracker",
     "ValidationFailed",
     "request_spec",
     "validate",
@@ -42,10 +48,13 @@ __all__ = [
 if TYPE_CHECKING:
     from .connection import ConfigurationError, Connection
     from .emulator import Emulator
+    from .history import JobHistory
+    from .jobs import JobTracker
     from .model import FieldSpec, request_spec
     from .service import ApiError, BackendAuthService, ValidationFailed
     from .validation import Finding, validate
     from .widgets.editor import AuthConfigEditor
+    from .widgets.monitor import JobMonitor
 
 
 def __getattr__(name: str) -> Any:

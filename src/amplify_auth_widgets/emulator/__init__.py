@@ -53,7 +53,7 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         db: str | None = None,
-        job_seconds: float | str | tuple[float, float] = 3.0,
+        job_seconds: float | str | tuple[float, float] | Callable[[str, str], float] = 3.0,
         demo: bool = False,
         latency_ms: float = 0.0,
         throttle_rate: float = 0.0,
@@ -87,9 +87,8 @@ class Emulator:
         self.rng = random.Random(seed)
         self.faults = Faults(latency_ms, throttle_rate, timeout_rate)
         self.store = Store(db)
-        self.backend = Backend(
-            self.store, self._now, self.rng, parse_job_seconds(job_seconds), fail_rate
-        )
+        durations = job_seconds if callable(job_seconds) else parse_job_seconds(job_seconds)
+        self.backend = Backend(self.store, self._now, self.rng, durations, fail_rate)
         if demo:
             from .demo import seed_demo
 

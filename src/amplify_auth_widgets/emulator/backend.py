@@ -67,7 +67,7 @@ class Backend:
         store: Store,
         clock: Callable[[], float],
         rng: random.Random,
-        job_seconds: tuple[float, float] = (3.0, 3.0),
+        job_seconds: tuple[float, float] | Callable[[str, str], float] = (3.0, 3.0),
         fail_rate: float = 0.0,
     ) -> None:
         self.store = store
@@ -167,8 +167,7 @@ class Backend:
             )
         if failure is None and self.fail_rate and self.rng.random() < self.fail_rate:
             failure = "Injected failure: the deployment did not complete (emulator --fail-rate)."
-        low, high = self.job_seconds
-        duration = low if high <= low else self.rng.uniform(low, high)
+        duration = self.duration(operation, app_id)
         now = self.clock()
         job = {
             "job_id": self.new_id(),
@@ -192,6 +191,13 @@ class Backend:
             "Operation": operation,
             "Status": PENDING,
         }
+
+    def duration(self, operation: str, app_id: str) -> float:
+        """How long a new job runs: fixed, drawn from a range, or what a function says."""
+        if callable(self.job_seconds):
+            return float(self.job_seconds(operation, app_id))
+        low, high = self.job_seconds
+        return low if high <= low else self.rng.uniform(low, high)
 
     def _job_view(self, row: Any) -> dict[str, Any]:
         update = (

@@ -1,0 +1,328 @@
+"""A durable record of every request and every observed job status, in SQLite, as DataFrames.
+
+``JobHistory`` keeps three tables: ``requests`` (every call sent, with its response or error,
+secrets redacted), ``jobs`` (one row a job: its latest status and times) and ``events`` (every
+status change with the time it was observed). A terminal status (COMPLETED, FAILED) is recorded
+once per job whatever happens: a unique index makes a repeated one a no-op, so retries, two
+trackers or two kernels cannot duplicate it.
+
+The file is in the user's data directory by default (``platformdirs``), or any path, or
+``:memory:``. It survives kernel restarts; WAL mode and a busy timeout let two kernels write at
+once, each write being one short transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .skeleton import redact
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .service import ApiError
+
+TERMINAL = ("COMPLETED", "FAILED")
+#: A job the tracker gave up on: a local verdict, never the service's.
+TIMED_OUT = "TIMED_OUT (local)"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS requests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time REAL NOT NULL,
+    operation TEXT NOT NULL,
+    app_id TEXT,
+    env_name TEXT,
+    job_id TEXT,
+    request TEXT NOT NULL,
+    response TEXT,
+    error_code TEXT,
+    error_message TEXT,
+    http_status INTEGER,
+    request_id TEXT
+);
+CREATE TABLE IF NOT EXISTS jobs (
+    job_id TEXT PRIMARY KEY,
+    app_id TEXT NOT NULL,
+    env_name TEXT NOT NULL,
+    operation TEXT,
+    status TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL,
+    finished REAL,
+    error TEXT,
+    local_verdict TEXT
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL,
+    time REAL NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    source TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_job ON events (job_id, id);
+CREATE UNIQUE INDEX IF NOT EXISTS one_terminal_event ON events (job_id)
+    WHERE status IN ('COMPLETED', 'FAILED');
+CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status);
+"""
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("amplify-auth-widgets")) / "history.sqlite3"
+
+
+def parse_time(value: Any) -> float | None:
+    """Epoch seconds from the service's ISO 8601 times (or a number), None if unreadable."""
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    import datetime as dt
+
+    try:
+        stamp = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            return float(value) / (1000 if float(value) > 1e11 else 1)
+        except ValueError:
+            return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    return stamp.timestamp()
+
+
+class JobHistory:
+    """The record. ``JobHistory()`` opens the default file; ``JobHistory(":memory:")`` none."""
+
+    def __init__(self, path: str | Path | None = None, clock: Any = time.time) -> None:
+        if path is None:
+            path = default_path()
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=30
+        )
+        self._db.execute("PRAGMA busy_timeout=30000")
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        with self._lock:
+            self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> JobHistory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    # -- recording -------------------------------------------------------------------------
+
+    def record_call(
+        self,
+        operation: str,
+        request: dict[str, Any],
+        response: dict[str, Any] | None,
+        error: ApiError | None,
+    ) -> None:
+        """One call sent to the service (the ``BackendAuthService.on_call`` hook).
+
+        Requests that start a job also put the job on record as its first status.
+        """
+        now = self.clock()
+        body = response or {}
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO requests (time, operation, app_id, env_name, job_id, request, "
+                "response, error_code, error_message, http_status, request_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    now,
+                    operation,
+                    request.get("AppId"),
+                    request.get("BackendEnvironmentName"),
+                    body.get("JobId") or request.get("JobId"),
+                    json.dumps(redact(request), default=str),
+                    json.dumps(redact(response), default=str) if response is not None else None,
+                    error.code if error else None,
+                    error.message if error else None,
+                    error.http_status if error else None,
+                    error.request_id if error else None,
+                ),
+            )
+        if response and response.get("JobId") and response.get("Status"):
+            self.record_status(
+                {**response, "Operation": response.get("Operation") or operation}, now
+            )
+
+    def record_status(
+        self, job: dict[str, Any], observed: float | None = None, source: str = "service"
+    ) -> bool:
+        """A job as the service (or the tracker) reported it. Returns True if its status
+        changed: only a change adds an event, and a terminal status is recorded once."""
+        observed = self.clock() if observed is None else observed
+        job_id = job["JobId"]
+        status = job.get("Status") or "UNKNOWN"
+        error = job.get("Error")
+        created = parse_time(job.get("CreateTime")) or observed
+        with self._write() as db:
+            row = db.execute(
+                "SELECT status, local_verdict FROM jobs WHERE job_id = ?", (job_id,)
+            ).fetchone()
+            if row is not None and row[0] in TERMINAL:
+                return False
+            changed = row is None or row[0] != status
+            # The service's UpdateTime of a finished job is when it finished; the time we saw
+            # it is later by the polling delay, which would bias the learned durations.
+            finished = None
+            if status in TERMINAL:
+                finished = min(parse_time(job.get("UpdateTime")) or observed, observed)
+            if row is None:
+                db.execute(
+                    "INSERT INTO jobs (job_id, app_id, env_name, operation, status, created, "
+                    "updated, finished, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        job_id,
+                        job.get("AppId", ""),
+                        job.get("BackendEnvironmentName", ""),
+                        job.get("Operation"),
+                        status,
+                        created,
+                        observed,
+                        finished,
+                        error,
+                    ),
+                )
+            else:
+                db.execute(
+                    "UPDATE jobs SET status = ?, updated = ?, finished = ?, error = ?, "
+                    "operation = COALESCE(operation, ?), local_verdict = NULL WHERE job_id = ?",
+                    (status, observed, finished, error, job.get("Operation"), job_id),
+                )
+            if changed:
+                db.execute(
+                    "INSERT OR IGNORE INTO events (job_id, time, status, error, source) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (job_id, observed, status, error, source),
+                )
+            return changed
+
+    def record_timeout(self, job_id: str, observed: float | None = None) -> None:
+        """The tracker stopped waiting: a local verdict, kept apart from the service's status."""
+        observed = self.clock() if observed is None else observed
+        with self._write() as db:
+            db.execute(
+                "UPDATE jobs SET local_verdict = ?, updated = ? WHERE job_id = ?",
+                (TIMED_OUT, observed, job_id),
+            )
+            db.execute(
+                "INSERT INTO events (job_id, time, status, error, source) VALUES (?, ?, ?, ?, ?)",
+                (job_id, observed, TIMED_OUT, "no terminal status before the deadline", "local"),
+            )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def unfinished(self) -> list[dict[str, Any]]:
+        """Jobs whose last known status is not terminal: the ones to resume tracking."""
+        rows = self._query(
+            "SELECT job_id, app_id, env_name, operation, status, created FROM jobs "
+            "WHERE status NOT IN ('COMPLETED', 'FAILED') ORDER BY created"
+        )
+        return [
+            {
+                "JobId": r[0],
+                "AppId": r[1],
+                "BackendEnvironmentName": r[2],
+                "Operation": r[3],
+                "Status": r[4],
+                "Created": r[5],
+            }
+            for r in rows
+        ]
+
+    def durations(self, operation: str, limit: int = 200) -> list[float]:
+        """Seconds from creation to completion of the latest COMPLETED jobs of ``operation``."""
+        rows = self._query(
+            "SELECT finished - created FROM jobs WHERE operation = ? AND status = 'COMPLETED' "
+            "AND finished IS NOT NULL ORDER BY finished DESC LIMIT ?",
+            (operation, limit),
+        )
+        return [r[0] for r in rows if r[0] is not None and r[0] >= 0]
+
+    def status_of(self, job_id: str) -> str | None:
+        rows = self._query("SELECT status FROM jobs WHERE job_id = ?", (job_id,))
+        return rows[0][0] if rows else None
+
+    def terminal_event_counts(self) -> dict[str, int]:
+        """How many terminal events each job has (never more than one)."""
+        rows = self._query(
+            "SELECT job_id, COUNT(*) FROM events WHERE status IN ('COMPLETED', 'FAILED') "
+            "GROUP BY job_id"
+        )
+        return dict(rows)
+
+    # -- frames (report.py does the shaping) -----------------------------------------------
+
+    def jobs(self) -> pd.DataFrame:
+        """One row a job, with proper dtypes (see ``report.jobs_frame``)."""
+        from .report import jobs_frame
+
+        with self._lock:
+            return jobs_frame(self._db)
+
+    def requests(self) -> pd.DataFrame:
+        from .report import requests_frame
+
+        with self._lock:
+            return requests_frame(self._db)
+
+    def events(self) -> pd.DataFrame:
+        from .report import events_frame
+
+        with self._lock:
+            return events_frame(self._db)
+
+    def summary(self) -> pd.DataFrame:
+        from .report import summary
+
+        return summary(self.jobs())
+
+    def export(self, path: str | Path, table: str = "jobs") -> Path:
+        """Write ``jobs``, ``requests`` or ``events`` to ``.csv`` or ``.parquet``, by suffix."""
+        from .report import export_frame
+
+        frames = {"jobs": self.jobs, "requests": self.requests, "events": self.events}
+        if table not in frames:
+            raise ValueError(f"table must be one of {', '.join(frames)}")
+        return export_frame(frames[table](), path)

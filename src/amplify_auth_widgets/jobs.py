@@ -1,0 +1,415 @@
+"""JobTracker: follow any number of backend jobs to their end, asking no more than it must.
+
+The AWS CLI has no waiter for these jobs, and the Amplify CLI asks every 2 seconds. The tracker
+shapes each job's polls by what history knows of that operation's durations:
+
+* **before** the usual end it asks rarely (halfway to the window where most jobs of that
+  operation end, then at the window's start), so a job that usually takes 90 s is not asked
+  about every 2 s;
+* **in the window** (the middle of the learned durations) it asks every ``dense_interval``;
+* **after** it backs off exponentially, with jitter, up to ``max_interval``;
+* with **no history** yet it backs off from ``min_interval``.
+
+Where several jobs are pending in one app and environment, one ``ListBackendJobs`` (all pages)
+refreshes them all and discovers jobs started elsewhere. Throttling, gateway timeouts and
+refused connections are retried by the service, and if they persist the job is simply asked
+again later: a job is never lost or duplicated, and a terminal status is recorded once. A job
+still pending at its deadline is marked timed out: a local verdict, not the service's.
+
+Time comes from ``clock``; ``poll_due()`` does one round and returns, so tests and benchmarks
+drive the tracker on a fake clock. ``start()`` runs rounds in a background thread.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .history import TERMINAL, TIMED_OUT, JobHistory, parse_time
+from .service import ApiError, BackendAuthService
+
+Callback = Callable[["TrackedJob", str | None, str], None]
+#: A job the service says it does not know (three times running): a local verdict.
+NOT_FOUND = "NOT_FOUND (local)"
+
+
+@dataclass
+class TrackedJob:
+    """What the tracker knows of one job."""
+
+    app_id: str
+    env: str
+    job_id: str
+    operation: str | None = None
+    status: str | None = None
+    created: float = 0.0
+    next_poll: float = 0.0
+    polls: int = 0
+    overdue_polls: int = 0
+    misses: int = 0
+    error: str | None = None
+    last_problem: str | None = None
+    finished: float | None = None
+    history_ids: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.app_id, self.env)
+
+    @property
+    def done(self) -> bool:
+        return self.status in TERMINAL or self.status in (TIMED_OUT, NOT_FOUND)
+
+
+class JobTracker:
+    """Tracks jobs in the background; callbacks on every status change."""
+
+    def __init__(
+        self,
+        service: BackendAuthService,
+        history: JobHistory | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        deadline: float = 3600.0,
+        min_interval: float = 2.0,
+        dense_interval: float = 2.0,
+        max_interval: float = 60.0,
+        jitter: float = 0.1,
+        min_samples: int = 5,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.service = service
+        self.history = history if history is not None else JobHistory(":memory:", clock)
+        self.clock = clock
+        self.deadline = deadline
+        self.min_interval = min_interval
+        self.dense_interval = dense_interval
+        self.max_interval = max_interval
+        self.jitter = jitter
+        self.min_samples = min_samples
+        self.rng = rng or random.Random()
+        self.jobs: dict[str, TrackedJob] = {}
+        self.calls = 0
+        self.problems: list[str] = []
+        self._callbacks: list[Callback] = []
+        self._windows: dict[str, tuple[float, float] | None] = {}
+        self._lock = threading.RLock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- what to track ---------------------------------------------------------------------
+
+    def on_change(self, callback: Callback) -> None:
+        """``callback(job, old_status, new_status)`` on every status change."""
+        self._callbacks.append(callback)
+
+    def track(
+        self,
+        app_id: str,
+        env: str,
+        job_id: str,
+        operation: str | None = None,
+        status: str | None = None,
+        created: float | None = None,
+    ) -> TrackedJob:
+        with self._lock:
+            if job_id in self.jobs:
+                return self.jobs[job_id]
+            now = self.clock()
+            job = TrackedJob(
+                app_id, env, job_id, operation, status, created if created is not None else now
+            )
+            job.next_poll = self._next_poll(job, now)
+            self.jobs[job_id] = job
+        self._wake.set()
+        return job
+
+    def track_response(
+        self,
+        response: dict[str, Any],
+        operation: str | None = None,
+        request: dict[str, Any] | None = None,
+    ) -> TrackedJob | None:
+        """Track the job a Create/Update/Delete/Import response names (an ``on_submit``
+        callback for the editor)."""
+        if not response.get("JobId"):
+            return None
+        request = request or {}
+        return self.track(
+            response.get("AppId") or request.get("AppId", ""),
+            response.get("BackendEnvironmentName") or request.get("BackendEnvironmentName", ""),
+            response["JobId"],
+            response.get("Operation") or operation,
+            response.get("Status"),
+            parse_time(response.get("CreateTime")),
+        )
+
+    def resume(self) -> list[TrackedJob]:
+        """Track again every unfinished job the history holds (after a restart)."""
+        return [
+            self.track(
+                j["AppId"],
+                j["BackendEnvironmentName"],
+                j["JobId"],
+                j["Operation"],
+                j["Status"],
+                j["Created"],
+            )
+            for j in self.history.unfinished()
+        ]
+
+    def discover(self, app_id: str, env: str) -> list[TrackedJob]:
+        """Find the jobs of an environment that were started elsewhere; track pending ones."""
+        listed = self._list(app_id, env)
+        found = []
+        for item in listed or []:
+            if item["JobId"] not in self.jobs and item.get("Status") not in TERMINAL:
+                found.append(
+                    self.track(
+                        app_id,
+                        env,
+                        item["JobId"],
+                        item.get("Operation"),
+                        item.get("Status"),
+                        parse_time(item.get("CreateTime")),
+                    )
+                )
+            elif item.get("Status") in TERMINAL:
+                self.history.record_status(item, self.clock())
+        return found
+
+    @property
+    def pending(self) -> list[TrackedJob]:
+        with self._lock:
+            return [j for j in self.jobs.values() if not j.done]
+
+    # -- the schedule ----------------------------------------------------------------------
+
+    def window(self, operation: str | None) -> tuple[float, float] | None:
+        """Seconds after creation between which most jobs of ``operation`` end, learned from
+        history (its middle half), or None while history knows too few."""
+        if operation is None:
+            return None
+        if operation not in self._windows:
+            durations = self.history.durations(operation)
+            if len(durations) < self.min_samples:
+                self._windows[operation] = None
+            else:
+                q = statistics.quantiles(durations, n=4)
+                self._windows[operation] = (q[0], max(q[2], q[0] + self.dense_interval))
+        return self._windows[operation]
+
+    def _jittered(self, seconds: float) -> float:
+        return seconds * (1 + self.rng.uniform(-self.jitter, self.jitter))
+
+    def _next_poll(self, job: TrackedJob, now: float) -> float:
+        elapsed = now - job.created
+        window = self.window(job.operation)
+        if window is None:
+            interval = self._jittered(min(self.max_interval, self.min_interval * 1.5**job.polls))
+        else:
+            start, end = window
+            if elapsed < start:
+                remaining = start - elapsed
+                # Halfway there while that is still a long wait, else straight to the window.
+                half = remaining / 2
+                interval = half if half >= max(self.min_interval, 0.3 * start) else remaining
+            elif elapsed <= end:
+                interval = self.dense_interval
+            else:
+                interval = self._jittered(
+                    min(self.max_interval, self.dense_interval * 2 ** max(job.overdue_polls, 1))
+                )
+        return min(now + max(interval, 0.001), job.created + self.deadline)
+
+    def next_due(self) -> float | None:
+        with self._lock:
+            times = [j.next_poll for j in self.jobs.values() if not j.done]
+        return min(times) if times else None
+
+    # -- a round ---------------------------------------------------------------------------
+
+    def poll_due(self, now: float | None = None) -> int:
+        """Ask about every job whose time has come; returns how many API calls it made."""
+        now = self.clock() if now is None else now
+        before = self.calls
+        with self._lock:
+            due = [j for j in self.jobs.values() if not j.done and j.next_poll <= now]
+        by_env: dict[tuple[str, str], list[TrackedJob]] = {}
+        for job in due:
+            by_env.setdefault(job.key, []).append(job)
+        for key, jobs in by_env.items():
+            with self._lock:
+                pending_here = [j for j in self.jobs.values() if j.key == key and not j.done]
+            if len(pending_here) > 1:
+                self._refresh_by_list(key, pending_here, now)
+            else:
+                for job in jobs:
+                    self._refresh_one(job, now)
+        for job in due:
+            self._check_deadline(job, self.clock())
+        return self.calls - before
+
+    def _list(self, app_id: str, env: str) -> list[dict[str, Any]] | None:
+        start = self.service.calls
+        try:
+            return self.service.list_backend_jobs(app_id, env)
+        except ApiError as exc:
+            self._problem(f"ListBackendJobs {app_id}/{env}: {exc.message} ({exc.code})")
+            return None
+        finally:
+            self.calls += self.service.calls - start
+
+    def _refresh_by_list(self, key: tuple[str, str], jobs: list[TrackedJob], now: float) -> None:
+        listed = self._list(*key)
+        if listed is None:
+            for job in jobs:
+                self._reschedule_after_problem(job, now)
+            return
+        by_id = {item["JobId"]: item for item in listed}
+        for job in jobs:
+            item = by_id.get(job.job_id)
+            if item is None:
+                self._miss(job, now)
+            else:
+                self._observe(job, item, now)
+        for item in listed:
+            if item["JobId"] not in self.jobs and item.get("Status") not in TERMINAL:
+                self.track(
+                    key[0],
+                    key[1],
+                    item["JobId"],
+                    item.get("Operation"),
+                    item.get("Status"),
+                    parse_time(item.get("CreateTime")),
+                )
+
+    def _refresh_one(self, job: TrackedJob, now: float) -> None:
+        start = self.service.calls
+        try:
+            item = self.service.get_backend_job(job.app_id, job.env, job.job_id)
+        except ApiError as exc:
+            if exc.code == "NotFoundException":
+                self._miss(job, now)
+            else:
+                self._problem(f"GetBackendJob {job.job_id}: {exc.message} ({exc.code})")
+                self._reschedule_after_problem(job, now)
+            return
+        finally:
+            self.calls += self.service.calls - start
+        self._observe(job, item, now)
+
+    def _observe(self, job: TrackedJob, item: dict[str, Any], now: float) -> None:
+        job.polls += 1
+        job.misses = 0
+        job.last_problem = None
+        if job.operation is None:
+            job.operation = item.get("Operation")
+        created = parse_time(item.get("CreateTime"))
+        if created is not None:
+            job.created = created
+        old, new = job.status, item.get("Status") or "UNKNOWN"
+        record = {
+            **item,
+            "AppId": job.app_id,
+            "BackendEnvironmentName": job.env,
+            "Operation": job.operation,
+        }
+        changed = self.history.record_status(record, now)
+        job.status = new
+        job.error = item.get("Error")
+        if new in TERMINAL:
+            job.finished = now
+            if new == "COMPLETED":
+                self._windows.pop(job.operation or "", None)  # learn from it next time
+        else:
+            window = self.window(job.operation)
+            if window is not None and now - job.created > window[1]:
+                job.overdue_polls += 1
+            job.next_poll = self._next_poll(job, now)
+        if changed or old != new:
+            self._emit(job, old, new)
+
+    def _miss(self, job: TrackedJob, now: float) -> None:
+        job.misses += 1
+        if job.misses >= 3:
+            self._problem(f"job {job.job_id} is not known to the service; no longer tracked")
+            old, job.status = job.status, NOT_FOUND
+            self._emit(job, old, job.status)
+        else:
+            self._reschedule_after_problem(job, now)
+
+    def _reschedule_after_problem(self, job: TrackedJob, now: float) -> None:
+        job.last_problem = self.problems[-1] if self.problems else None
+        job.next_poll = min(
+            now + self._jittered(min(self.max_interval, self.min_interval * 2 ** (job.misses + 1))),
+            job.created + self.deadline,
+        )
+
+    def _check_deadline(self, job: TrackedJob, now: float) -> None:
+        if not job.done and now >= job.created + self.deadline:
+            self.history.record_timeout(job.job_id, now)
+            old, job.status = job.status, TIMED_OUT
+            self._emit(job, old, TIMED_OUT)
+
+    def _problem(self, message: str) -> None:
+        self.problems.append(message)
+        del self.problems[:-50]
+
+    def _emit(self, job: TrackedJob, old: str | None, new: str) -> None:
+        for callback in list(self._callbacks):
+            try:
+                callback(job, old, new)
+            except Exception as exc:  # a broken callback must not stop the tracking
+                self._problem(f"a status callback failed: {type(exc).__name__}: {exc}")
+
+    # -- in the background -----------------------------------------------------------------
+
+    def run_until_done(
+        self, sleep: Callable[[float], None] = time.sleep, timeout: float | None = None
+    ) -> None:
+        """Poll in this thread until nothing is pending (scripts and the CLI)."""
+        started = self.clock()
+        while self.pending:
+            due = self.next_due()
+            if due is not None and due > self.clock():
+                sleep(due - self.clock())
+            self.poll_due()
+            if timeout is not None and self.clock() - started > timeout:
+                return
+
+    def start(self) -> JobTracker:
+        """Poll in a background thread; returns at once. ``stop()`` ends it."""
+        if self._thread is not None and self._thread.is_alive():
+            return self
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="job-tracker", daemon=True)
+        self._thread.start()
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll_due()
+            except Exception as exc:  # keep tracking whatever one round did
+                self._problem(f"a polling round failed: {type(exc).__name__}: {exc}")
+            due = self.next_due()
+            wait = 1.0 if due is None else min(max(due - self.clock(), 0.01), 1.0)
+            self._wake.wait(wait)
+            self._wake.clear()

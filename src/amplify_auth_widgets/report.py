@@ -1,0 +1,216 @@
+"""DataFrames, summaries and plots over the job history.
+
+Frames have proper dtypes: ids and names as ``string``, status and operation as
+``category``, times as timezone-aware UTC timestamps, durations as timedeltas. Plots use
+matplotlib's object API on the Agg canvas (no pyplot state, so they work in a kernel thread and
+in Voila alike) and return the Figure.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+STATUS_COLORS = {
+    "COMPLETED": "#2e7d32",
+    "FAILED": "#c62828",
+    "IN_PROGRESS": "#1565c0",
+    "TIMED_OUT (local)": "#8a5a00",
+}
+
+
+def _utc(series: pd.Series) -> pd.Series:
+    import pandas as pd
+
+    return pd.to_datetime(series, unit="s", utc=True)
+
+
+def jobs_frame(db: sqlite3.Connection) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = pd.read_sql_query(
+        "SELECT job_id, app_id, env_name AS environment, operation, status, created, updated, "
+        "finished, error, local_verdict FROM jobs ORDER BY created",
+        db,
+    )
+    for column in ("job_id", "app_id", "environment", "error", "local_verdict"):
+        frame[column] = frame[column].astype("string")
+    for column in ("operation", "status"):
+        frame[column] = frame[column].astype("category")
+    for column in ("created", "updated", "finished"):
+        frame[column] = _utc(frame[column])
+    frame["duration"] = frame["finished"] - frame["created"]
+    frame["timed_out"] = frame["local_verdict"].notna().astype(bool)
+    return frame
+
+
+def requests_frame(db: sqlite3.Connection) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = pd.read_sql_query(
+        "SELECT time, operation, app_id, env_name AS environment, job_id, http_status, "
+        "error_code, error_message, request_id, request, response FROM requests ORDER BY id",
+        db,
+    )
+    frame["time"] = _utc(frame["time"])
+    frame["operation"] = frame["operation"].astype("category")
+    frame["http_status"] = frame["http_status"].astype("Int64")
+    for column in (
+        "app_id",
+        "environment",
+        "job_id",
+        "error_code",
+        "error_message",
+        "request_id",
+        "request",
+        "response",
+    ):
+        frame[column] = frame[column].astype("string")
+    return frame
+
+
+def events_frame(db: sqlite3.Connection) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = pd.read_sql_query(
+        "SELECT job_id, time, status, error, source FROM events ORDER BY id", db
+    )
+    frame["time"] = _utc(frame["time"])
+    frame["job_id"] = frame["job_id"].astype("string")
+    frame["status"] = frame["status"].astype("category")
+    frame["source"] = frame["source"].astype("category")
+    frame["error"] = frame["error"].astype("string")
+    return frame
+
+
+def summary(jobs: pd.DataFrame) -> pd.DataFrame:
+    """Per operation and overall: jobs by status, success rate, p50 and p95 duration."""
+    import pandas as pd
+
+    rows = []
+    groups: list[tuple[str, pd.DataFrame]] = [
+        (str(name), group) for name, group in jobs.groupby("operation", observed=True)
+    ]
+    groups.append(("(all)", jobs))
+    for name, group in groups:
+        counts = group["status"].astype(str).value_counts()
+        done = int(counts.get("COMPLETED", 0))
+        failed = int(counts.get("FAILED", 0))
+        durations = group.loc[group["status"] == "COMPLETED", "duration"].dropna()
+        rows.append(
+            {
+                "operation": name,
+                "jobs": len(group),
+                "completed": done,
+                "failed": failed,
+                "in_progress": len(group) - done - failed,
+                "timed_out": int(group["timed_out"].sum()),
+                "success_rate": done / (done + failed) if done + failed else float("nan"),
+                "p50_duration": durations.quantile(0.5) if len(durations) else pd.NaT,
+                "p95_duration": durations.quantile(0.95) if len(durations) else pd.NaT,
+            }
+        )
+    frame = pd.DataFrame(rows).set_index("operation")
+    return frame.astype({"p50_duration": "timedelta64[ns]", "p95_duration": "timedelta64[ns]"})
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def plot_timeline(jobs: pd.DataFrame, now: Any = None) -> Figure:
+    """One bar a job, from creation to its end (or now), a row per app and environment,
+    coloured by status."""
+    import pandas as pd
+    from matplotlib.dates import date2num
+    from matplotlib.patches import Patch
+
+    now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
+    lanes = (jobs["app_id"].astype(str) + " / " + jobs["environment"].astype(str)).tolist()
+    names = sorted(set(lanes))
+    figure = _figure(9, max(2.0, 0.35 * len(names) + 1.2))
+    axes = figure.add_subplot()
+    for lane, (_, job) in zip(lanes, jobs.iterrows(), strict=True):
+        end = job["finished"] if pd.notna(job["finished"]) else now
+        start = date2num(job["created"].to_pydatetime())
+        width = max(date2num(end.to_pydatetime()) - start, 1e-6)
+        status = "TIMED_OUT (local)" if job["timed_out"] else str(job["status"])
+        axes.barh(
+            names.index(lane),
+            width,
+            left=start,
+            height=0.6,
+            color=STATUS_COLORS.get(status, "#757575"),
+        )
+    axes.set_yticks(range(len(names)), names)
+    axes.xaxis_date()
+    axes.set_xlabel("time (UTC)")
+    axes.set_title("Jobs by app and environment")
+    axes.legend(
+        handles=[Patch(color=c, label=s) for s, c in STATUS_COLORS.items()],
+        loc="upper left",
+        fontsize="small",
+    )
+    return figure
+
+
+def plot_status_counts(events: pd.DataFrame, freq: str = "1min") -> Figure:
+    """How many status changes of each kind were seen in each time bucket."""
+    import pandas as pd
+
+    figure = _figure(9, 3.2)
+    axes = figure.add_subplot()
+    if len(events):
+        counts = (
+            events.assign(status=events["status"].astype(str))
+            .groupby([events["time"].dt.floor(freq), "status"])
+            .size()
+            .unstack(fill_value=0)
+        )
+        bottom = None
+        width = 0.8 * (pd.Timedelta(freq) / pd.Timedelta("1D"))  # in days, as dates plot
+        for status in counts.columns:
+            axes.bar(
+                counts.index,
+                counts[status],
+                bottom=bottom,
+                label=status,
+                width=width,
+                color=STATUS_COLORS.get(status, "#757575"),
+            )
+            bottom = counts[status] if bottom is None else bottom + counts[status]
+        axes.legend(fontsize="small")
+    axes.set_title("Status changes over time")
+    axes.set_ylabel("count")
+    return figure
+
+
+def figure_png(figure: Figure) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90)
+    return buffer.getvalue()
+
+
+def export_frame(frame: pd.DataFrame, path: str | Path) -> Path:
+    """CSV or Parquet by the file's suffix."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix in (".parquet", ".pq"):
+        frame.to_parquet(path, index=False)
+    else:
+        raise ValueError(f"export to .csv or .parquet, not {suffix or 'no suffix'!r}")
+    return path

@@ -1,0 +1,180 @@
+"""JobHistory and the reports: durable, safe with two writers, proper dtypes, plots, exports."""
+
+from __future__ import annotations
+
+import multiprocessing
+import struct
+
+import pandas as pd
+import pytest
+from conftest import FakeClock, valid_request
+
+from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
+from amplify_auth_widgets.report import figure_png, plot_status_counts, plot_timeline, summary
+
+
+def job(job_id, status, app="d1", env="dev", operation="CreateBackendAuth", **extra):
+    return {
+        "JobId": job_id,
+        "AppId": app,
+        "BackendEnvironmentName": env,
+        "Operation": operation,
+        "Status": status,
+        **extra,
+    }
+
+
+def utc_times(series):
+    return isinstance(series.dtype, pd.DatetimeTZDtype) and str(series.dtype.tz) == "UTC"
+
+
+@pytest.fixture
+def filled(clock):
+    history = JobHistory(":memory:", clock)
+    for i, (status, seconds) in enumerate(
+        [("COMPLETED", 30), ("COMPLETED", 50), ("FAILED", 20), ("IN_PROGRESS", 0)]
+    ):
+        history.record_status(job(f"j{i}", "IN_PROGRESS", app=f"d{i % 2}"))
+        clock.advance(seconds)
+        history.record_status(
+            job(f"j{i}", status, app=f"d{i % 2}", Error="boom" if status == "FAILED" else None)
+        )
+    history.record_status(job("u1", "IN_PROGRESS", operation="UpdateBackendAuth"))
+    clock.advance(10)
+    history.record_status(job("u1", "COMPLETED", operation="UpdateBackendAuth"))
+    return history
+
+
+def test_jobs_frame_dtypes(filled):
+    frame = filled.jobs()
+    assert str(frame["job_id"].dtype) == "string" and str(frame["app_id"].dtype) == "string"
+    assert isinstance(frame["status"].dtype, pd.CategoricalDtype)
+    assert isinstance(frame["operation"].dtype, pd.CategoricalDtype)
+    assert utc_times(frame["created"]) and utc_times(frame["finished"])
+    assert pd.api.types.is_timedelta64_dtype(frame["duration"])
+    assert str(frame["error"].dtype) == "string"
+    row = frame.set_index("job_id").loc["j1"]
+    assert row["duration"] == pd.Timedelta(seconds=50) and row["status"] == "COMPLETED"
+    assert pd.isna(frame.set_index("job_id").loc["j3", "finished"])
+    assert frame.set_index("job_id").loc["j2", "error"] == "boom"
+
+
+def test_summary(filled):
+    table = filled.summary()
+    create = table.loc["CreateBackendAuth"]
+    assert (create["jobs"], create["completed"], create["failed"], create["in_progress"]) == (
+        4,
+        2,
+        1,
+        1,
+    )
+    assert create["success_rate"] == pytest.approx(2 / 3)
+    assert create["p50_duration"] == pd.Timedelta(seconds=40)
+    assert table.loc["(all)", "jobs"] == 5
+    assert pd.api.types.is_timedelta64_dtype(table["p95_duration"])
+    assert summary(filled.jobs()).equals(table)
+
+
+def test_terminal_status_recorded_once(clock):
+    history = JobHistory(":memory:", clock)
+    assert history.record_status(job("j", "IN_PROGRESS"))
+    assert not history.record_status(job("j", "IN_PROGRESS"))
+    assert history.record_status(job("j", "COMPLETED"))
+    assert not history.record_status(job("j", "COMPLETED"))
+    assert not history.record_status(job("j", "FAILED"))  # nothing after the end
+    assert history.terminal_event_counts() == {"j": 1}
+    assert history.events()["status"].astype(str).tolist() == ["IN_PROGRESS", "COMPLETED"]
+
+
+def test_requests_are_recorded_with_secrets_redacted(emulator, app_env, clock):
+    app_id, _ = app_env
+    history = JobHistory(":memory:", clock)
+    service = BackendAuthService(emulator.connection(), on_call=history.record_call)
+    response = service.create_backend_auth(valid_request(AppId=app_id))
+    with pytest.raises(Exception, match="not found"):
+        service.get_backend_job(app_id, "staging", "nope")
+    frame = history.requests()
+    assert frame["operation"].astype(str).tolist() == ["CreateBackendAuth", "GetBackendJob"]
+    assert "g-secret-value" not in frame.to_csv()
+    assert "<redacted>" in frame.loc[0, "request"]
+    assert frame.loc[1, "http_status"] == 404 and frame.loc[1, "error_code"] == "NotFoundException"
+    assert utc_times(frame["time"])
+    assert history.status_of(response["JobId"]) == "IN_PROGRESS"  # the job is on record
+
+
+def _writer(path: str, worker: int, count: int) -> None:
+    history = JobHistory(path)
+    for i in range(count):
+        history.record_status(job(f"w{worker}-{i}", "IN_PROGRESS"))
+        history.record_status(job(f"w{worker}-{i}", "COMPLETED"))
+        history.record_call(
+            "GetBackendJob",
+            {"AppId": "d1", "JobId": f"w{worker}-{i}"},
+            {"Status": "COMPLETED"},
+            None,
+        )
+    history.close()
+
+
+def test_two_kernels_writing_at_once(tmp_path):
+    path = str(tmp_path / "shared.sqlite3")
+    JobHistory(path).close()
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_writer, args=(path, w, 150)) for w in range(2)]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join(120)
+        assert process.exitcode == 0
+    history = JobHistory(path)
+    assert len(history.jobs()) == 300 and len(history.requests()) == 300
+    assert set(history.terminal_event_counts().values()) == {1}
+
+
+def test_history_survives_a_restart(tmp_path, clock):
+    path = tmp_path / "h.sqlite3"
+    with JobHistory(path, clock) as history:
+        history.record_status(job("j", "IN_PROGRESS"))
+    with JobHistory(path, clock) as again:
+        assert [j["JobId"] for j in again.unfinished()] == ["j"]
+
+
+def test_default_location_is_the_user_data_directory(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    history = JobHistory()
+    assert history.path.startswith(str(tmp_path)) and history.path.endswith("history.sqlite3")
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_plots_render_to_png(filled):
+    frame = filled.jobs()
+    timeline = figure_png(plot_timeline(frame, now=frame["updated"].max()))
+    counts = figure_png(plot_status_counts(filled.events(), "10s"))
+    for png in (timeline, counts):
+        width, height = _png_size(png)
+        assert width > 300 and height > 100 and len(png) > 5000
+    axes = plot_timeline(frame).axes[0]
+    assert len(axes.patches) == 5  # one bar a job
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["d0 / dev", "d1 / dev"]
+
+
+def test_exports(filled, tmp_path):
+    csv = filled.export(tmp_path / "jobs.csv")
+    assert pd.read_csv(csv)["job_id"].tolist() == filled.jobs()["job_id"].tolist()
+    parquet = filled.export(tmp_path / "jobs.parquet")
+    back = pd.read_parquet(parquet)
+    assert isinstance(back["status"].dtype, pd.CategoricalDtype)
+    assert utc_times(back["created"])
+    filled.export(tmp_path / "events.csv", table="events")
+    with pytest.raises(ValueError, match=".csv or .parquet"):
+        filled.export(tmp_path / "jobs.xlsx")
+
+
+def test_learned_durations_feed_the_tracker(filled):
+    tracker = JobTracker(BackendAuthService(), filled, clock=FakeClock(), min_samples=2)
+    assert sorted(filled.durations("CreateBackendAuth")) == [30.0, 50.0]
+    assert tracker.window("CreateBackendAuth") is not None

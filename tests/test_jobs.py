@@ -1,0 +1,219 @@
+"""JobTracker against the emulator on a fake clock: schedules, batching, faults, deadlines."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from conftest import valid_request
+
+from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
+from amplify_auth_widgets.emulator import Emulator
+from amplify_auth_widgets.history import TIMED_OUT
+
+
+def drive(tracker, clock, limit=10_000):
+    """Move the fake clock to each next poll until nothing is pending."""
+    for _ in range(limit):
+        due = tracker.next_due()
+        if due is None:
+            return
+        clock.now = max(clock.now, due)
+        tracker.poll_due()
+    raise AssertionError("the tracker never finished")
+
+
+@pytest.fixture
+def setup(emulator, clock):
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    history = JobHistory(":memory:", clock)
+    service.on_call = history.record_call
+    tracker = JobTracker(service, history, clock=clock, jitter=0.0)
+    return emulator, service, history, tracker
+
+
+def start_job(emulator, service, name="app", env="dev", **changes):
+    app_id = emulator.create_app(name, (env,))
+    request = valid_request(AppId=app_id, BackendEnvironmentName=env, **changes)
+    return service.create_backend_auth(request)
+
+
+def test_jobs_complete_and_fail_with_callbacks(setup, clock):
+    emulator, service, history, tracker = setup
+    seen = []
+    tracker.on_change(lambda job, old, new: seen.append((job.job_id, old, new)))
+    ok = tracker.track_response(start_job(emulator, service, "ok"))
+    request = valid_request()
+    request["ResourceConfig"]["UserPoolConfigs"]["UserPoolName"] = "bad/name"
+    app_id = emulator.create_app("bad", ("dev",))
+    failing = service.create_backend_auth(
+        {**request, "AppId": app_id, "BackendEnvironmentName": "dev"}, force=True
+    )
+    bad = tracker.track_response(failing)
+    drive(tracker, clock)
+    assert (ok.status, bad.status) == ("COMPLETED", "FAILED")
+    assert "UserPoolName" in bad.error
+    assert (ok.job_id, "IN_PROGRESS", "COMPLETED") in seen
+    assert (bad.job_id, "IN_PROGRESS", "FAILED") in seen
+    assert history.status_of(ok.job_id) == "COMPLETED"
+
+
+def test_backoff_without_history_and_schedule_with_it(setup, clock):
+    emulator, service, history, tracker = setup
+    job = tracker.track_response(start_job(emulator, service, "first"))
+    times = []
+    while not job.done:
+        clock.now = tracker.next_due()
+        times.append(clock.now - job.created)
+        tracker.poll_due()
+    gaps = [b - a for a, b in zip([0, *times], times, strict=False)]
+    assert gaps[0] == pytest.approx(2.0)  # min_interval
+    assert all(later > earlier for earlier, later in zip(gaps, gaps[1:], strict=False))
+    for i in range(5):  # history learns: every job of this emulator takes 5 s
+        tracker.track_response(start_job(emulator, service, f"learn{i}"))
+        drive(tracker, clock)
+    start, end = tracker.window("CreateBackendAuth")
+    assert start == pytest.approx(5.0, abs=0.01) and end == pytest.approx(7.0, abs=0.01)
+    job = tracker.track_response(start_job(emulator, service, "known"))
+    times = []
+    while not job.done:
+        clock.now = tracker.next_due()
+        times.append(round(clock.now - job.created, 3))
+        tracker.poll_due()
+    assert times == [2.5, 5.0]  # halfway, then the window: done in two calls
+
+
+def test_window_polls_then_backs_off_when_overdue(clock):
+    durations = {"n": 10.0}
+    with Emulator(clock=clock, job_seconds=lambda op, app: durations["n"]) as emu:
+        service = BackendAuthService(emu.connection(), sleep=lambda s: None)
+        history = JobHistory(":memory:", clock)
+        tracker = JobTracker(service, history, clock=clock, jitter=0.0, dense_interval=1.0)
+        for i in range(5):
+            tracker.track_response(start_job(emu, service, f"w{i}"))
+            drive(tracker, clock)
+        durations["n"] = 40.0  # much slower than usual
+        job = tracker.track_response(start_job(emu, service, "slow"))
+        times = []
+        while not job.done:
+            clock.now = tracker.next_due()
+            times.append(round(clock.now - job.created, 3))
+            tracker.poll_due()
+        assert times[:3] == [5.0, 10.0, 11.0]
+        overdue = [b - a for a, b in zip(times[2:], times[3:], strict=False)]
+        assert overdue[:4] == [1.0, 2.0, 4.0, 8.0] and times[-1] >= 40
+
+
+def test_many_jobs_in_one_environment_share_one_list_call(setup, clock):
+    emulator, service, history, tracker = setup
+    created = start_job(emulator, service, "shared", env="prod")
+    app_id = created["AppId"]
+    clock.advance(5)  # let it finish, then start two more jobs there
+    tracker.track_response(created)
+    second = service.delete_backend_auth(app_id, "prod", "mainauth")
+    tracker.track_response(second)
+    before = tracker.calls
+    drive(tracker, clock)
+    assert {j.status for j in tracker.jobs.values()} == {"COMPLETED"}
+    list_calls = history.requests().query("operation == 'ListBackendJobs'")
+    assert len(list_calls) >= 1
+    assert tracker.calls - before <= 3
+
+
+def test_discover_jobs_started_elsewhere(setup, clock):
+    emulator, service, history, tracker = setup
+    created = start_job(emulator, service, "elsewhere")
+    found = tracker.discover(created["AppId"], "dev")
+    assert [j.job_id for j in found] == [created["JobId"]]
+    drive(tracker, clock)
+    assert found[0].status == "COMPLETED"
+
+
+def test_faults_lose_and_duplicate_nothing(clock):
+    with Emulator(
+        clock=clock, job_seconds="20-60", throttle_rate=0.3, timeout_rate=0.1, seed=3
+    ) as emu:
+        service = BackendAuthService(emu.connection(max_attempts=3), sleep=lambda s: None)
+        history = JobHistory(":memory:", clock)
+        service.on_call = history.record_call
+        tracker = JobTracker(service, history, clock=clock)
+        ids = []
+        for i in range(20):
+            app_id = emu.create_app(f"f{i}", ("dev",))
+            while True:  # the create call itself may be throttled past its retries
+                try:
+                    response = service.create_backend_auth(
+                        valid_request(AppId=app_id, BackendEnvironmentName="dev")
+                    )
+                    break
+                except Exception:
+                    continue
+            ids.append(tracker.track_response(response).job_id)
+        drive(tracker, clock)
+        assert all(tracker.jobs[i].status == "COMPLETED" for i in ids)
+        assert history.terminal_event_counts() == dict.fromkeys(ids, 1)
+        assert tracker.problems  # faults outlasted the retries at times, and were ridden out
+        frame = history.jobs()
+        assert sorted(frame["job_id"]) == sorted(ids)
+
+
+def test_deadline_is_a_local_verdict(clock):
+    with Emulator(clock=clock, job_seconds=1000) as emu:
+        service = BackendAuthService(emu.connection())
+        history = JobHistory(":memory:", clock)
+        tracker = JobTracker(service, history, clock=clock, deadline=100)
+        job = tracker.track_response(start_job(emu, service))
+        drive(tracker, clock)
+        assert job.status == TIMED_OUT and clock.now - job.created == pytest.approx(100)
+        row = history.jobs().iloc[0]
+        assert row["status"] == "IN_PROGRESS" and row["timed_out"]  # the service's status stays
+        assert history.events()["source"].astype(str).tolist()[-1] == "local"
+
+
+def test_stop_and_resume_on_the_same_history(tmp_path, clock):
+    path = tmp_path / "history.sqlite3"
+    with Emulator(clock=clock, job_seconds=30) as emu:
+        service = BackendAuthService(emu.connection())
+        first = JobTracker(service, JobHistory(path, clock), clock=clock)
+        ids = [first.track_response(start_job(emu, service, f"r{i}")).job_id for i in range(3)]
+        clock.advance(3)
+        first.poll_due()
+        first.history.close()  # the kernel restarts
+        history = JobHistory(path, clock)
+        assert sorted(j["JobId"] for j in history.unfinished()) == sorted(ids)
+        second = JobTracker(service, history, clock=clock)
+        assert len(second.resume()) == 3
+        drive(second, clock)
+        assert history.unfinished() == [] and history.terminal_event_counts() == dict.fromkeys(
+            ids, 1
+        )
+
+
+def test_background_thread_never_blocks_and_stops():
+    with Emulator(job_seconds=0) as emu:
+        service = BackendAuthService(emu.connection())
+        tracker = JobTracker(service, JobHistory(":memory:"), min_interval=0.05)
+        done = threading.Event()
+        tracker.on_change(lambda job, old, new: new == "COMPLETED" and done.set())
+        tracker.start()
+        assert tracker.running
+        tracker.track_response(start_job(emu, service))
+        assert done.wait(10), tracker.problems
+        tracker.stop()
+        assert not tracker.running
+
+
+def test_a_broken_callback_does_not_stop_tracking(setup, clock):
+    emulator, service, history, tracker = setup
+    tracker.on_change(lambda job, old, new: 1 / 0)
+    job = tracker.track_response(start_job(emulator, service))
+    drive(tracker, clock)
+    assert job.status == "COMPLETED" and "ZeroDivisionError" in tracker.problems[-1]
+
+
+def test_unknown_jobs_are_dropped_after_three_misses(setup, clock):
+    emulator, _, _, tracker = setup
+    app_id = emulator.create_app("ghost", ("dev",))
+    job = tracker.track(app_id, "dev", "no-such-job")
+    drive(tracker, clock)
+    assert job.status == "NOT_FOUND (local)"
