@@ -170,7 +170,7 @@ def test_exports(filled, tmp_path):
     assert isinstance(back["status"].dtype, pd.CategoricalDtype)
     assert utc_times(back["created"])
     filled.export(tmp_path / "events.csv", table="events")
-    with pytest.raises(ValueError, match=".csv or .parquet"):
+    with pytest.raises(ValueError, match=r"\.csv or \.parquet"):
         filled.export(tmp_path / "jobs.xlsx")
 
 

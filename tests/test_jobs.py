@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -59,7 +60,7 @@ def test_jobs_complete_and_fail_with_callbacks(setup, clock):
 
 
 def test_backoff_without_history_and_schedule_with_it(setup, clock):
-    emulator, service, history, tracker = setup
+    emulator, service, _, tracker = setup
     job = tracker.track_response(start_job(emulator, service, "first"))
     times = []
     while not job.done:
@@ -68,7 +69,7 @@ def test_backoff_without_history_and_schedule_with_it(setup, clock):
         tracker.poll_due()
     gaps = [b - a for a, b in zip([0, *times], times, strict=False)]
     assert gaps[0] == pytest.approx(2.0)  # min_interval
-    assert all(later > earlier for earlier, later in zip(gaps, gaps[1:], strict=False))
+    assert all(later > earlier for earlier, later in itertools.pairwise(gaps))
     for i in range(5):  # history learns: every job of this emulator takes 5 s
         tracker.track_response(start_job(emulator, service, f"learn{i}"))
         drive(tracker, clock)
@@ -100,7 +101,7 @@ def test_window_polls_then_backs_off_when_overdue(clock):
             times.append(round(clock.now - job.created, 3))
             tracker.poll_due()
         assert times[:3] == [5.0, 10.0, 11.0]
-        overdue = [b - a for a, b in zip(times[2:], times[3:], strict=False)]
+        overdue = [b - a for a, b in itertools.pairwise(times[2:])]
         assert overdue[:4] == [1.0, 2.0, 4.0, 8.0] and times[-1] >= 40
 
 
@@ -121,7 +122,7 @@ def test_many_jobs_in_one_environment_share_one_list_call(setup, clock):
 
 
 def test_discover_jobs_started_elsewhere(setup, clock):
-    emulator, service, history, tracker = setup
+    emulator, service, _, tracker = setup
     created = start_job(emulator, service, "elsewhere")
     found = tracker.discover(created["AppId"], "dev")
     assert [j.job_id for j in found] == [created["JobId"]]
@@ -204,7 +205,7 @@ def test_background_thread_never_blocks_and_stops():
 
 
 def test_a_broken_callback_does_not_stop_tracking(setup, clock):
-    emulator, service, history, tracker = setup
+    emulator, service, _, tracker = setup
     tracker.on_change(lambda job, old, new: 1 / 0)
     job = tracker.track_response(start_job(emulator, service))
     drive(tracker, clock)
