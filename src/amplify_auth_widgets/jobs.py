@@ -3,10 +3,12 @@
 The AWS CLI has no waiter for these jobs, and the Amplify CLI asks every 2 seconds. The tracker
 shapes each job's polls by what history knows of that operation's durations:
 
-* **before** the usual end it asks rarely (halfway to the window where most jobs of that
-  operation end, then at the window's start), so a job that usually takes 90 s is not asked
-  about every 2 s;
-* **in the window** (the middle of the learned durations) it asks every ``dense_interval``;
+* **before** the window where jobs of that operation usually end it does not ask at all (once
+  halfway, when the window starts more than five minutes in), so a job that usually takes
+  90 s is not asked about every 2 s; fast failures are what the validator catches before
+  anything is sent;
+* **in the window** (the central ``window_mass`` of a log-normal fit to the learned
+  durations) it asks every ``dense_interval``;
 * **after** it backs off exponentially, with jitter, up to ``max_interval``;
 * with **no history** yet it backs off from ``min_interval``.
 
@@ -22,6 +24,7 @@ drive the tracker on a fake clock. ``start()`` runs rounds in a background threa
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 import threading
@@ -36,6 +39,8 @@ from .service import ApiError, BackendAuthService
 Callback = Callable[["TrackedJob", str | None, str], None]
 #: A job the service says it does not know (three times running): a local verdict.
 NOT_FOUND = "NOT_FOUND (local)"
+#: Seconds: a job expected to take longer than this is checked once halfway as well.
+LONG_WAIT = 300.0
 
 
 @dataclass
@@ -77,7 +82,8 @@ class JobTracker:
         clock: Callable[[], float] = time.time,
         deadline: float = 3600.0,
         min_interval: float = 2.0,
-        dense_interval: float = 2.0,
+        dense_interval: float = 1.25,
+        window_mass: float = 0.35,
         max_interval: float = 60.0,
         jitter: float = 0.1,
         min_samples: int = 5,
@@ -89,6 +95,7 @@ class JobTracker:
         self.deadline = deadline
         self.min_interval = min_interval
         self.dense_interval = dense_interval
+        self.window_mass = window_mass
         self.max_interval = max_interval
         self.jitter = jitter
         self.min_samples = min_samples
@@ -192,8 +199,10 @@ class JobTracker:
     # -- the schedule ----------------------------------------------------------------------
 
     def window(self, operation: str | None) -> tuple[float, float] | None:
-        """Seconds after creation between which most jobs of ``operation`` end, learned from
-        history (its middle half), or None while history knows too few."""
+        """Seconds after creation between which jobs of ``operation`` usually end: the central
+        ``window_mass`` of a log-normal fit to the durations history has learned (a fit needs
+        fewer samples than raw quantiles for the same accuracy), or None while history knows
+        too few."""
         if operation is None:
             return None
         if operation not in self._windows:
@@ -201,8 +210,11 @@ class JobTracker:
             if len(durations) < self.min_samples:
                 self._windows[operation] = None
             else:
-                q = statistics.quantiles(durations, n=4)
-                self._windows[operation] = (q[0], max(q[2], q[0] + self.dense_interval))
+                logs = [math.log(max(d, 1e-3)) for d in durations]
+                mu, sigma = statistics.fmean(logs), statistics.stdev(logs)
+                z = statistics.NormalDist().inv_cdf(0.5 + self.window_mass / 2)
+                start, end = math.exp(mu - z * sigma), math.exp(mu + z * sigma)
+                self._windows[operation] = (start, max(end, start + self.dense_interval))
         return self._windows[operation]
 
     def _jittered(self, seconds: float) -> float:
@@ -215,11 +227,10 @@ class JobTracker:
             interval = self._jittered(min(self.max_interval, self.min_interval * 1.5**job.polls))
         else:
             start, end = window
-            if elapsed < start:
+            if elapsed < start - 0.05:  # (50 ms: service times are whole milliseconds)
                 remaining = start - elapsed
-                # Halfway there while that is still a long wait, else straight to the window.
-                half = remaining / 2
-                interval = half if half >= max(self.min_interval, 0.3 * start) else remaining
+                halfway = start > LONG_WAIT and elapsed < start / 2
+                interval = start / 2 - elapsed if halfway else remaining
             elif elapsed <= end:
                 interval = self.dense_interval
             else:

@@ -1,0 +1,275 @@
+"""JobMonitor: a live table of jobs, fed by a JobTracker running in the background.
+
+The table shows the durable history (jobs from earlier sessions too) with a status badge, the
+time each job has taken so far, and its error; filters narrow it by app, environment and
+status. A progress bar shows while any job is pending. Tracking runs in the tracker's thread;
+the monitor redraws on every status change, and the kernel never waits. Export buttons give
+the history as CSV or Parquet; the timeline plot is drawn on demand.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ..history import JobHistory
+from ..jobs import JobTracker
+from ..report import STATUS_COLORS, figure_png, plot_timeline
+from ..service import BackendAuthService
+
+ALL = "(all)"
+
+
+def badge(status: str) -> str:
+    color = STATUS_COLORS.get(status, "#757575")
+    return (
+        f'<span class="aaw-badge" style="background:{color};color:white;padding:1px 6px;'
+        f'border-radius:8px;font-size:90%">{html.escape(status)}</span>'
+    )
+
+
+def elapsed_text(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
+class JobMonitor:
+    """The job monitor. Give it a tracker, or a service (and a history) to make one."""
+
+    def __init__(
+        self,
+        tracker: JobTracker | None = None,
+        *,
+        service: BackendAuthService | None = None,
+        history: JobHistory | None = None,
+        clock: Callable[[], float] = time.time,
+        autostart: bool = True,
+    ) -> None:
+        if tracker is None:
+            if service is None:
+                raise ValueError("give the monitor a JobTracker, or a BackendAuthService")
+            tracker = JobTracker(service, history, clock=clock)
+        self.tracker = tracker
+        self.history = tracker.history
+        self.clock = tracker.clock
+        self._lock = threading.Lock()
+        self._build()
+        tracker.on_change(lambda job, old, new: self.refresh())
+        if autostart:
+            self.start()
+        self.refresh()
+
+    def _build(self) -> None:
+        self.summary = w.HTML()
+        self.progress = w.IntProgress(
+            value=0, min=0, max=1, bar_style="info", layout=w.Layout(width="200px")
+        )
+        self.app_filter = w.Dropdown(options=[ALL], value=ALL, description="app")
+        self.env_filter = w.Dropdown(options=[ALL], value=ALL, description="environment")
+        self.status_filter = w.Dropdown(options=[ALL], value=ALL, description="status")
+        for control in (self.app_filter, self.env_filter, self.status_filter):
+            control.observe(lambda _: self.refresh(), names="value")
+        self.tracking = w.ToggleButton(value=False, description="tracking", icon="play")
+        self.tracking.observe(self._on_tracking, names="value")
+        self.refresh_button = w.Button(description="Refresh", icon="refresh")
+        self.refresh_button.on_click(lambda _: self.refresh(poll=True))
+        self.resume_button = w.Button(description="Resume unfinished", icon="history")
+        self.resume_button.on_click(lambda _: self.resume())
+        self.plot_button = w.Button(description="Timeline", icon="bar-chart")
+        self.plot_button.on_click(lambda _: self.plot())
+        self.csv_button = w.Button(description="CSV", icon="download")
+        self.parquet_button = w.Button(description="Parquet", icon="download")
+        self.csv_button.on_click(lambda _: self.export("csv"))
+        self.parquet_button.on_click(lambda _: self.export("parquet"))
+        self.download = w.HTML()
+        self.table = w.HTML()
+        self.problem = w.HTML()
+        self.timeline = w.Image(format="png", layout=w.Layout(max_width="900px"))
+        self.timeline.layout.display = "none"
+        self.widget = w.VBox(
+            [
+                w.HBox([self.summary, self.progress]),
+                w.HBox([self.app_filter, self.env_filter, self.status_filter]),
+                w.HBox(
+                    [
+                        self.tracking,
+                        self.refresh_button,
+                        self.resume_button,
+                        self.plot_button,
+                        self.csv_button,
+                        self.parquet_button,
+                        self.download,
+                    ]
+                ),
+                self.problem,
+                self.table,
+                self.timeline,
+            ]
+        )
+        self.widget.add_class("aaw-monitor")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    # -- control ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.tracking.value = True
+
+    def stop(self) -> None:
+        self.tracking.value = False
+
+    def _on_tracking(self, change: Any) -> None:
+        if change["new"]:
+            self.tracker.start()
+            self.tracking.icon = "stop"
+        else:
+            self.tracker.stop()
+            self.tracking.icon = "play"
+
+    def watch(self, editor: Any) -> None:
+        """Track every job the editor submits."""
+        editor.on_submit(
+            lambda response, operation, request: self.track(response, operation, request)
+        )
+
+    def track(
+        self,
+        response: dict[str, Any],
+        operation: str | None = None,
+        request: dict[str, Any] | None = None,
+    ) -> None:
+        self.tracker.track_response(response, operation, request)
+        self.refresh()
+
+    def resume(self) -> int:
+        resumed = self.tracker.resume()
+        self.refresh()
+        return len(resumed)
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def frame(self) -> Any:
+        """The history's jobs, narrowed by the filters."""
+        frame = self.history.jobs()
+        for control, column in (
+            (self.app_filter, "app_id"),
+            (self.env_filter, "environment"),
+            (self.status_filter, "status"),
+        ):
+            if control.value != ALL:
+                frame = frame[frame[column].astype(str) == control.value]
+        return frame
+
+    def _set_options(self, control: w.Dropdown, values: Any) -> None:
+        options = [ALL, *sorted({str(v) for v in values})]
+        if list(control.options) != options:
+            current = control.value
+            control.options = options
+            control.value = current if current in options else ALL
+
+    def refresh(self, poll: bool = False) -> None:
+        """Redraw from the history (and, with ``poll``, ask about due jobs first)."""
+        if poll:
+            try:
+                self.tracker.poll_due()
+            except Exception as exc:  # shown in words
+                self.problem.value = _problem(f"Refresh failed: {exc}")
+        with self._lock:
+            every = self.history.jobs()
+            self._set_options(self.app_filter, every["app_id"])
+            self._set_options(self.env_filter, every["environment"])
+            self._set_options(self.status_filter, every["status"].astype(str))
+            frame = self.frame()
+            pending = [j for j in self.tracker.jobs.values() if not j.done]
+            total = len(self.tracker.jobs)
+            self.progress.max = max(total, 1)
+            self.progress.value = total - len(pending)
+            self.progress.layout.visibility = "visible" if pending else "hidden"
+            counts = every["status"].astype(str).value_counts()
+            unfinished = len(self.history.unfinished()) - len(pending)
+            self.resume_button.disabled = unfinished <= 0
+            self.resume_button.description = (
+                f"Resume {unfinished} unfinished" if unfinished > 0 else "Resume unfinished"
+            )
+            self.summary.value = (
+                f"<b>{len(pending)} pending</b> &middot; {counts.get('COMPLETED', 0)} completed "
+                f"&middot; {counts.get('FAILED', 0)} failed &middot; API calls: "
+                f"<b>{self.tracker.calls}</b>"
+            )
+            self.table.value = self._table(frame)
+            problems = self.tracker.problems
+            self.problem.value = _problem(problems[-1]) if problems else ""
+
+    def _table(self, frame: Any) -> str:
+        if frame.empty:
+            return "<i>No jobs yet. Submit a request, or resume unfinished jobs.</i>"
+        now = self.clock()
+        rows = []
+        for job in frame.sort_values("created", ascending=False).itertuples():
+            end = job.finished.timestamp() if job.finished == job.finished else now
+            status = "TIMED_OUT (local)" if job.timed_out else str(job.status)
+            error = "" if job.error is None or job.error != job.error else str(job.error)
+            rows.append(
+                f"<tr><td><code title='{html.escape(str(job.job_id))}'>"
+                f"{html.escape(str(job.job_id)[:8])}</code></td>"
+                f"<td>{html.escape(str(job.app_id))}</td>"
+                f"<td>{html.escape(str(job.environment))}</td>"
+                f"<td>{html.escape(str(job.operation))}</td><td>{badge(status)}</td>"
+                f"<td>{elapsed_text(end - job.created.timestamp())}</td>"
+                f"<td>{html.escape(error)}</td></tr>"
+            )
+        head = "".join(
+            f"<th>{h}</th>"
+            for h in ("job", "app", "environment", "operation", "status", "elapsed", "error")
+        )
+        return (
+            f'<table class="aaw-jobs"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+
+    def plot(self) -> bytes:
+        """Draw the timeline of the filtered jobs; returns the PNG."""
+        frame = self.frame()
+        if frame.empty:
+            self.problem.value = _problem("Nothing to plot yet.")
+            return b""
+        import pandas as pd
+
+        png = figure_png(plot_timeline(frame, now=pd.Timestamp(self.clock(), unit="s", tz="UTC")))
+        self.timeline.value = png
+        self.timeline.layout.display = None
+        return png
+
+    def export(self, fmt: str = "csv") -> bytes:
+        """The filtered jobs as CSV or Parquet, offered as a download link."""
+        frame = self.frame()
+        if fmt == "csv":
+            data = frame.to_csv(index=False).encode()
+            mime = "text/csv"
+        else:
+            buffer = io.BytesIO()
+            frame.to_parquet(buffer, index=False)
+            data = buffer.getvalue()
+            mime = "application/vnd.apache.parquet"
+        name = f"jobs.{fmt}"
+        encoded = base64.b64encode(data).decode()
+        self.download.value = (
+            f'<a download="{name}" href="data:{mime};base64,{encoded}">&#x2B07; {name}</a>'
+        )
+        return data
+
+
+def _problem(text: str) -> str:
+    return f'<span style="color:#8a5a00">{html.escape(text)}</span>'
