@@ -134,6 +134,18 @@ class JobTracker:
             )
             job.next_poll = self._next_poll(job, now)
             self.jobs[job_id] = job
+        if status is not None:  # on record at once, so that a restart can resume it
+            self.history.record_status(
+                {
+                    "JobId": job_id,
+                    "AppId": app_id,
+                    "BackendEnvironmentName": env,
+                    "Operation": operation,
+                    "Status": status,
+                    "CreateTime": job.created,
+                },
+                now,
+            )
         self._wake.set()
         return job
 

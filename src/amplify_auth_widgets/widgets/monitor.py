@@ -215,12 +215,14 @@ class JobMonitor:
     def _table(self, frame: Any) -> str:
         if frame.empty:
             return "<i>No jobs yet. Submit a request, or resume unfinished jobs.</i>"
+        import pandas as pd
+
         now = self.clock()
         rows = []
         for job in frame.sort_values("created", ascending=False).itertuples():
-            end = job.finished.timestamp() if job.finished == job.finished else now
+            end = now if pd.isna(job.finished) else job.finished.timestamp()
             status = "TIMED_OUT (local)" if job.timed_out else str(job.status)
-            error = "" if job.error is None or job.error != job.error else str(job.error)
+            error = "" if pd.isna(job.error) else str(job.error)
             rows.append(
                 f"<tr><td><code title='{html.escape(str(job.job_id))}'>"
                 f"{html.escape(str(job.job_id)[:8])}</code></td>"

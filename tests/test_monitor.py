@@ -1,0 +1,150 @@
+"""JobMonitor, driven from Python: the table, filters, progress, exports, the editor's jobs."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import pandas as pd
+import pytest
+from conftest import valid_request
+
+from amplify_auth_widgets import (
+    AuthConfigEditor,
+    BackendAuthService,
+    JobHistory,
+    JobMonitor,
+    JobTracker,
+)
+
+
+@pytest.fixture
+def monitor(emulator, clock):
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    history = JobHistory(":memory:", clock)
+    service.on_call = history.record_call
+    tracker = JobTracker(service, history, clock=clock)
+    return JobMonitor(tracker, autostart=False)
+
+
+def submit(emulator, monitor, name, env="dev"):
+    app_id = emulator.create_app(name, (env,))
+    response = monitor.tracker.service.create_backend_auth(
+        valid_request(AppId=app_id, BackendEnvironmentName=env)
+    )
+    monitor.track(response)
+    return app_id, response["JobId"]
+
+
+def finish(monitor, clock):
+    while monitor.tracker.pending:
+        clock.now = max(clock.now, monitor.tracker.next_due())
+        monitor.tracker.poll_due()
+
+
+def test_table_progress_and_calls(emulator, monitor, clock):
+    assert "No jobs yet" in monitor.table.value
+    app_id, job_id = submit(emulator, monitor, "one")
+    assert job_id[:8] in monitor.table.value and "IN_PROGRESS" in monitor.table.value
+    assert monitor.progress.layout.visibility == "visible"
+    assert "1 pending" in monitor.summary.value
+    clock.advance(3)
+    monitor.refresh()
+    assert "0m03s" in monitor.table.value  # elapsed, from the injected clock
+    finish(monitor, clock)
+    assert "COMPLETED" in monitor.table.value and "0 pending" in monitor.summary.value
+    assert monitor.progress.layout.visibility == "hidden"
+    assert f"API calls: <b>{monitor.tracker.calls}</b>" in monitor.summary.value
+    assert monitor.tracker.calls >= 1
+
+
+def test_filters(emulator, monitor, clock):
+    first, _ = submit(emulator, monitor, "a", env="dev")
+    second, _ = submit(emulator, monitor, "b", env="prod")
+    finish(monitor, clock)
+    assert set(monitor.app_filter.options) == {"(all)", first, second}
+    monitor.env_filter.value = "prod"
+    assert second in monitor.table.value and first not in monitor.table.value
+    monitor.env_filter.value = "(all)"
+    monitor.status_filter.value = "COMPLETED"
+    assert len(monitor.frame()) == 2
+    monitor.app_filter.value = first
+    assert list(monitor.frame()["app_id"]) == [first]
+
+
+def test_failed_jobs_show_their_error(emulator, monitor, clock):
+    request = valid_request()
+    request["ResourceConfig"]["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 3
+    app_id = emulator.create_app("bad", ("dev",))
+    response = monitor.tracker.service.create_backend_auth(
+        {**request, "AppId": app_id, "BackendEnvironmentName": "dev"}, force=True
+    )
+    monitor.track(response)
+    finish(monitor, clock)
+    assert "FAILED" in monitor.table.value and "MinimumLength 3 is not allowed" in (
+        monitor.table.value
+    )
+
+
+def test_exports_and_timeline(emulator, monitor, clock):
+    submit(emulator, monitor, "x")
+    finish(monitor, clock)
+    csv = monitor.export("csv")
+    assert pd.read_csv(io.BytesIO(csv))["status"].tolist() == ["COMPLETED"]
+    assert "jobs.csv" in monitor.download.value
+    parquet = monitor.export("parquet")
+    assert pd.read_parquet(io.BytesIO(parquet))["status"].tolist() == ["COMPLETED"]
+    href = monitor.download.value.split("base64,", 1)[1].split('"', 1)[0]
+    assert base64.b64decode(href) == parquet
+    png = monitor.plot()
+    assert png[:4] == b"\x89PNG" and monitor.timeline.value == png
+    assert monitor.timeline.layout.display is None
+
+
+def test_picks_up_the_editors_jobs(emulator, monitor, clock):
+    editor = AuthConfigEditor(service=monitor.tracker.service)
+    monitor.watch(editor)
+    app_id = emulator.create_app("edited", ("dev",))
+    editor.value = valid_request(AppId=app_id, BackendEnvironmentName="dev")
+    editor.create()
+    editor.join()
+    assert len(monitor.tracker.jobs) == 1 and app_id in monitor.table.value
+    finish(monitor, clock)
+    assert "COMPLETED" in monitor.table.value
+
+
+def test_resume_after_a_restart(emulator, clock, tmp_path):
+    path = tmp_path / "h.sqlite3"
+    service = BackendAuthService(emulator.connection())
+    first = JobMonitor(JobTracker(service, JobHistory(path, clock), clock=clock), autostart=False)
+    submit(emulator, first, "r")
+    first.history.close()
+    again = JobMonitor(JobTracker(service, JobHistory(path, clock), clock=clock), autostart=False)
+    assert not again.resume_button.disabled and "Resume 1 unfinished" in (
+        again.resume_button.description
+    )
+    again.resume_button.click()
+    assert len(again.tracker.jobs) == 1
+    finish(again, clock)
+    assert "COMPLETED" in again.table.value and again.resume_button.disabled
+
+
+def test_start_stop_runs_the_tracker_in_the_background(emulator):
+    service = BackendAuthService(emulator.connection())
+    monitor = JobMonitor(service=service, history=JobHistory(":memory:"))
+    assert monitor.tracker.running and monitor.tracking.value
+    monitor.tracking.value = False
+    assert not monitor.tracker.running
+    with pytest.raises(ValueError, match="JobTracker, or a BackendAuthService"):
+        JobMonitor()
+
+
+def test_problems_are_shown_in_words(emulator, monitor, clock):
+    app_id = emulator.create_app("ghost", ("dev",))
+    monitor.tracker.track(app_id, "dev", "no-such-job")
+    emulator.faults.throttle_rate = 1.0
+    monitor.tracker.service.max_attempts = 1
+    clock.advance(10)
+    monitor.refresh(poll=True)
+    assert "TooManyRequestsException" in monitor.problem.value
+    assert "Traceback" not in monitor.problem.value
