@@ -44,7 +44,7 @@ def finish(monitor, clock):
 
 def test_table_progress_and_calls(emulator, monitor, clock):
     assert "No jobs yet" in monitor.table.value
-    app_id, job_id = submit(emulator, monitor, "one")
+    _, job_id = submit(emulator, monitor, "one")
     assert job_id[:8] in monitor.table.value and "IN_PROGRESS" in monitor.table.value
     assert monitor.progress.layout.visibility == "visible"
     assert "1 pending" in monitor.summary.value
