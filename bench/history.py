@@ -2,8 +2,9 @@
 
 The history keeps one row a job up to date as status changes are recorded, so the jobs frame
 reads that table. The baseline, in the same process, builds the same frame the obvious way:
-read every status change and reduce them per job with pandas. Times are medians of three builds; peak memory is measured with
-tracemalloc (Python and NumPy allocations; SQLite's own are not counted).
+read every status change and reduce them per job with pandas. Times are medians of three
+builds; peak memory is measured apart, with tracemalloc (Python and NumPy allocations;
+SQLite's own are not counted).
 
     python bench/history.py [--changes 1000000]
 """
