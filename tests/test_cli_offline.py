@@ -191,6 +191,7 @@ def test_configuration_and_connection_errors(monkeypatch):
     assert code == 253 and "No AWS region" in err
     code, _, err = run("create-backend-auth", "--cli-input-json", request, "--profile", "ghost")
     assert code == 253 and "'ghost' is not in your AWS config" in err
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
     code, _, err = run(

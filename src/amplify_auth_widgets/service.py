@@ -105,6 +105,16 @@ class ApiError(Exception):
         return cls(operation, type(exc).__name__, str(exc))
 
 
+def _env_attempts() -> int | None:
+    """AWS_MAX_ATTEMPTS, as the AWS CLI and the SDKs read it."""
+    import os
+
+    try:
+        return max(1, int(os.environ["AWS_MAX_ATTEMPTS"]))
+    except (KeyError, ValueError):
+        return None
+
+
 def _url(exc: Any) -> str:
     kwargs = getattr(exc, "kwargs", {}) or {}
     return str(kwargs.get("endpoint_url") or "the endpoint")
@@ -125,8 +135,8 @@ class BackendAuthService:
 
     Throttling, gateway timeouts and refused connections are retried here rather than inside
     botocore, with capped exponential backoff and jitter, so that ``sleep`` can be injected
-    (tests do not wait) and every attempt is counted. ``connection.max_attempts`` sets the
-    number of attempts (default 5).
+    (tests do not wait) and every attempt is counted. ``connection.max_attempts`` (or
+    ``AWS_MAX_ATTEMPTS``) sets the number of attempts (default 5).
 
     >>> service = BackendAuthService(Connection.for_emulator(url))  # doctest: +SKIP
     >>> service.create_backend_auth(request)["JobId"]  # doctest: +SKIP
@@ -146,7 +156,7 @@ class BackendAuthService:
         self._client = client
         self.sleep = sleep
         self.rng = rng or random.Random()
-        self.max_attempts = self.connection.max_attempts or DEFAULT_ATTEMPTS
+        self.max_attempts = self.connection.max_attempts or _env_attempts() or DEFAULT_ATTEMPTS
         self.retries = 0
         #: Called after every call with (operation, request, response, error): the history hook.
         self.on_call = on_call
