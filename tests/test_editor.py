@@ -52,7 +52,8 @@ def test_every_corpus_case_round_trips_exactly(case_file):
 
 def test_an_empty_form_sends_nothing_it_was_not_given(editor):
     assert editor.value == {"ResourceConfig": {"UserPoolConfigs": {}}}
-    assert editor.field(f"{UPC}.SignInMethod").control.value is None  # "(unset)"
+    sign_in = editor.field(f"{UPC}.SignInMethod").control
+    assert sign_in.value == "" and sign_in.label == "(unset)"
     assert editor.field(f"{UPC}.Mfa").control.value is False  # optional structure: off
 
 

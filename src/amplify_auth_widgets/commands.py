@@ -115,37 +115,42 @@ def run_emulator(args: argparse.Namespace, console: Any) -> int:
     return 0
 
 
-TOUR = """\
-The emulator is running at {url} with demo apps (d1demotodo, d2demoshop, d3demoadmin,
-d4demonew). In another terminal:
+def free_port(host: str = "127.0.0.1") -> int:
+    import socket
 
-  export AWS_ENDPOINT_URL={url} AWS_REGION=us-east-1 \\
-         AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator-secret
-  amplify-auth create-backend-auth --generate-cli-skeleton yaml-input > auth.yaml
-  amplify-auth validate auth.yaml
-  amplify-auth get-backend-auth --app-id d1demotodo --backend-environment-name dev \\
-         --resource-name todowebauth --output yaml
-  amplify-auth create-backend-auth --app-id d4demonew --backend-environment-name dev \\
-         --resource-name auth --cli-input-yaml file://auth.yaml --wait
-
-Stop with Ctrl-C.
-"""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
 
 
 def run_app(args: argparse.Namespace, console: Any) -> int:
-    from .emulator import Emulator
+    """Serve the app notebook with Voila; the kernel starts the embedded emulator."""
+    import os
+    import subprocess
+    import sys
+    from importlib.resources import files
 
-    emulator = Emulator(port=args.port, demo=True, job_seconds=args.job_seconds)
-    try:
-        emulator.start()
-    except OSError as exc:
-        emulator.stop()
-        console.err(f"error: {exc}. Choose another --port.")
-        return 255
-    console.out(TOUR.format(url=emulator.url))
+    notebook = files("amplify_auth_widgets") / "notebooks" / "app.ipynb"
+    port = args.port or free_port(args.host)
+    env = {**os.environ, "AMPLIFY_AUTH_JOB_SECONDS": args.job_seconds}
+    if args.aws:
+        env["AMPLIFY_AUTH_TARGET"] = "aws"
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        f"--port={port}",
+        f"--Voila.ip={args.host}",
+        "--no-browser",
+        "--VoilaConfiguration.show_tracebacks=False",
+    ]
+    console.out(f"amplify-auth app at http://{args.host}:{port}/ (Ctrl-C to stop)")
     console.stdout.flush()
-    _serve_until_stopped(emulator)
-    return 0
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
 
 
 def add_service_commands(sub: Any) -> None:
@@ -160,9 +165,14 @@ def add_service_commands(sub: Any) -> None:
     e.set_defaults(run=run_emulator)
     a = sub.add_parser(
         "app",
-        help="Run the app against the embedded emulator.",
-        description="Start the embedded emulator with demo data and show how to use it.",
+        help="Run the web app (Voila) against the embedded emulator.",
+        description="Serve the editor and the job monitor as a Voila web app. By default it "
+        "talks to an embedded emulator with demo data; --aws uses your AWS configuration.",
     )
-    a.add_argument("--port", type=int, default=0, help="the emulator's port (default: any)")
-    a.add_argument("--job-seconds", type=_job_seconds, default="3")
+    a.add_argument("--port", type=int, default=8866, help="port (default 8866; 0: any free)")
+    a.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    a.add_argument(
+        "--job-seconds", type=_job_seconds, default="3", help="the embedded emulator's job time"
+    )
+    a.add_argument("--aws", action="store_true", help="use AWS instead of the emulator")
     a.set_defaults(run=run_app)

@@ -99,7 +99,7 @@ class AuthConfigEditor:
         self.operation_toggle = w.ToggleButtons(options=OPERATIONS, value=self._operation)
         self.operation_toggle.observe(self._on_operation, names="value")
         self.preset_picker = w.Dropdown(
-            options=[("(choose a preset)", None)] + [(n, n) for n in PRESETS], value=None
+            options=[("(choose a preset)", "")] + [(n, n) for n in PRESETS], value=""
         )
         self.preset_button = w.Button(description="Apply preset", icon="magic")
         self.preset_button.on_click(
@@ -124,6 +124,8 @@ class AuthConfigEditor:
         )
         self.json_error = w.HTML()
         self.yaml_error = w.HTML()
+        self.json_text.add_class("aaw-json")
+        self.yaml_text.add_class("aaw-yaml")
         self.json_text.observe(lambda c: self._on_text(c, "json"), names="value")
         self.yaml_text.observe(lambda c: self._on_text(c, "yaml"), names="value")
         self.cli_command = w.HTML()
@@ -156,6 +158,8 @@ class AuthConfigEditor:
         self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger")
         self.confirm_button = w.Button(description="Confirm", button_style="warning")
         self.cancel_button = w.Button(description="Cancel")
+        for name in ("load", "create", "update", "delete", "confirm", "cancel"):
+            getattr(self, f"{name}_button").add_class(f"aaw-{name}")
         self.load_button.on_click(lambda _: self.load_current())
         self.create_button.on_click(lambda _: self.create())
         self.update_button.on_click(lambda _: self.update())

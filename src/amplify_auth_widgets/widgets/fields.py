@@ -58,8 +58,10 @@ class Field:
         self._writing = False
         self.findings: list[Finding] = []
         self.control = self.make_control()
-        if hasattr(self.control, "tooltip"):
-            self.control.tooltip = spec.documentation or spec.name
+        # A box's view cannot take a tooltip (its front end fails to render): composite
+        # controls put it on their parts.
+        for part in self.tooltip_parts():
+            part.tooltip = spec.documentation or spec.name
         self.note = w.HTML()
         self.messages = w.HTML()
         self.label = w.HTML(self._label_html(), layout=w.Layout(width="220px"))
@@ -100,6 +102,10 @@ class Field:
     def watched(self) -> list[w.Widget]:
         """The controls whose changes are the user's edits."""
         return [self.control]
+
+    def tooltip_parts(self) -> list[w.Widget]:
+        """The controls that show the documentation as their tooltip."""
+        return [] if isinstance(self.control, w.Box) else [self.control]
 
     def _on_control(self, change: Any) -> None:
         if self._writing:
@@ -178,6 +184,9 @@ class SecretField(TextField):
     def watched(self) -> list[w.Widget]:
         return [self.hidden]
 
+    def tooltip_parts(self) -> list[w.Widget]:
+        return [self.hidden, self.shown]
+
     def _sync(self, change: Any) -> None:
         other = self.shown if change["owner"] is self.hidden else self.hidden
         if other.value != change["new"]:
@@ -209,23 +218,29 @@ class SecretField(TextField):
 
 
 class EnumField(Field):
-    """A dropdown that starts "(unset)"; a value outside the enum appears as a marked choice."""
+    """A dropdown that starts "(unset)"; a value outside the enum appears as a marked choice.
+
+    "(unset)" is the empty string, not None: a selection widget shows None as no selection at
+    all, and no enum of the model has an empty value.
+    """
+
+    UNSET = ""
 
     def make_control(self) -> w.Widget:
-        return w.Dropdown(options=self._options(), value=None, layout=w.Layout(width="360px"))
+        return w.Dropdown(options=self._options(), value=self.UNSET, layout=w.Layout(width="360px"))
 
-    def _options(self, extra: str | None = None) -> list[tuple[str, Any]]:
-        options: list[tuple[str, Any]] = [("(unset)", None)]
+    def _options(self, extra: str | None = None) -> list[tuple[str, str]]:
+        options: list[tuple[str, str]] = [("(unset)", self.UNSET)]
         options += [(v, v) for v in self.spec.enum]
         if extra is not None:
             options.append((f"{extra} (not a valid value)", extra))
         return options
 
     def read(self) -> Any:
-        return MISSING if self.control.value is None else self.control.value
+        return MISSING if self.control.value == self.UNSET else self.control.value
 
     def write(self, value: Any) -> bool:
-        if not isinstance(value, str):
+        if not isinstance(value, str) or value == self.UNSET:
             return False
         if value not in self.spec.enum:
             self.control.options = self._options(value)
@@ -235,7 +250,7 @@ class EnumField(Field):
     def clear(self) -> None:
         if len(self.control.options) != len(self.spec.enum) + 1:
             self.control.options = self._options()
-        self.control.value = None
+        self.control.value = self.UNSET
 
 
 class EnumListField(Field):
@@ -256,8 +271,10 @@ class EnumListField(Field):
             allow_duplicates=False,
             layout=w.Layout(width="360px"),
         )
-        self.tags.tooltip = ", ".join(self.allowed)
         return w.HBox([self.tags, self.present])
+
+    def tooltip_parts(self) -> list[w.Widget]:
+        return [self.tags]
 
     def watched(self) -> list[w.Widget]:
         return [self.tags, self.present]
