@@ -62,3 +62,14 @@ def test_credentials_never_in_repr():
     connection = Connection.for_emulator("http://127.0.0.1:1")
     assert "emulator-secret" not in repr(connection)
     assert "emulator-secret" not in str(connection.describe())
+
+
+def test_ca_bundle_from_the_environment_and_explicit(monkeypatch, tmp_path):
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not a real certificate; only its path matters here\n")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(bundle))
+    client = Connection().client()
+    assert client._endpoint.http_session._verify == str(bundle)
+    explicit = Connection(verify=False).client()
+    assert explicit._endpoint.http_session._verify is False

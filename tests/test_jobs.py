@@ -184,7 +184,9 @@ def test_stop_and_resume_on_the_same_history(tmp_path, clock):
         first.history.close()  # the kernel restarts
         history = JobHistory(path, clock)
         assert sorted(j["JobId"] for j in history.unfinished()) == sorted(ids)
-        second = JobTracker(service, history, clock=clock)
+        second = JobTracker(
+            BackendAuthService(emu.connection()), history, clock=clock
+        )  # a new kernel
         assert len(second.resume()) == 3
         drive(second, clock)
         assert history.unfinished() == [] and history.terminal_event_counts() == dict.fromkeys(

@@ -119,7 +119,10 @@ def test_resume_after_a_restart(emulator, clock, tmp_path):
     first = JobMonitor(JobTracker(service, JobHistory(path, clock), clock=clock), autostart=False)
     submit(emulator, first, "r")
     first.history.close()
-    again = JobMonitor(JobTracker(service, JobHistory(path, clock), clock=clock), autostart=False)
+    again = JobMonitor(
+        JobTracker(BackendAuthService(emulator.connection()), JobHistory(path, clock), clock=clock),
+        autostart=False,
+    )
     assert not again.resume_button.disabled and "Resume 1 unfinished" in (
         again.resume_button.description
     )

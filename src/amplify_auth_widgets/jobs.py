@@ -91,6 +91,8 @@ class JobTracker:
     ) -> None:
         self.service = service
         self.history = history if history is not None else JobHistory(":memory:", clock)
+        if service.on_call is None:  # every call the service makes goes on record
+            service.on_call = self.history.record_call
         self.clock = clock
         self.deadline = deadline
         self.min_interval = min_interval
