@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
+
+from ..db import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS apps (
@@ -61,39 +60,16 @@ CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (status, end_time);
 
 
 class Store:
-    """A SQLite file (or ``:memory:``) behind a lock; every method is one transaction."""
+    """The emulator's tables in one ``Database``; every method is one transaction."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        if path != ":memory:":
-            # WAL with synchronous=NORMAL: durable across a process crash, and no fsync per
-            # request (an emulator need not survive a power cut).
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(SCHEMA)
+        self.database = Database(path, SCHEMA, sqlite3.Row)
+        self.transaction = self.database.transaction
+        self.query = self.database.query
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
+        self.database.close()
 
     def one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
         rows = self.query(sql, params)
