@@ -20,6 +20,7 @@ import ipywidgets as w
 
 from ..model import FieldSpec
 from ..validation import Finding
+from .html import escape
 
 MISSING: Any = type(
     "Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda s: False}
@@ -37,14 +38,10 @@ _FINDING_STYLE = {
 def render_findings(findings: list[Finding]) -> str:
     items = "".join(
         f'<div style="{_FINDING_STYLE[f.severity]}">{"&#x2716;" if f.is_error else "&#x26A0;"} '
-        f"{_escape(f.message)} <code>{f.code}</code></div>"
+        f"{escape(f.message)} <code>{f.code}</code></div>"
         for f in findings
     )
     return f'<div class="aaw-findings">{items}</div>' if items else ""
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class Field:
@@ -127,7 +124,7 @@ class Field:
             elif not self.write(value):
                 self.clear()
                 self._held = value
-                shown = "(hidden)" if self.spec.sensitive else _escape(json.dumps(value))[:120]
+                shown = "(hidden)" if self.spec.sensitive else escape(json.dumps(value))[:120]
                 self.note.value = (
                     f'<span style="color:#8a5a00">Holds {shown}, which this control cannot '
                     "show; it is kept as it is until you change the field.</span>"
