@@ -78,14 +78,16 @@ def page(app_url):
             ],
         )
         page = browser.new_page(viewport={"width": 1300, "height": 1800})
-        # Nothing leaves this machine: Voila's template asks a CDN for icon fonts.
+        outside: list[str] = []  # the app's page must ask nothing of any other host
         page.route(
-            re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])"), lambda route: route.abort()
+            re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])"),
+            lambda route: (outside.append(route.request.url), route.abort()),
         )
         page.goto(app_url)
         page.wait_for_selector(".aaw-editor", timeout=60_000)
         yield page
         browser.close()
+        assert outside == [], f"the page asked hosts off this machine: {outside}"
 
 
 def fill(page, placeholder: str, value: str) -> None:

@@ -130,9 +130,17 @@ def run_app(args: argparse.Namespace, console: Any) -> int:
     import sys
     from importlib.resources import files
 
-    notebook = files("amplify_auth_widgets") / "notebooks" / "app.ipynb"
+    package = files("amplify_auth_widgets")
+    notebook = package / "notebooks" / "app.ipynb"
     port = args.port or free_port(args.host)
-    env = {**os.environ, "AMPLIFY_AUTH_JOB_SECONDS": args.job_seconds}
+    # The package's share/ holds a Voila template ("aaw") that keeps the page from asking a
+    # public CDN for icon fonts (Voila's own bundle carries them).
+    paths = [str(package / "share"), os.environ.get("JUPYTER_PATH", "")]
+    env = {
+        **os.environ,
+        "AMPLIFY_AUTH_JOB_SECONDS": args.job_seconds,
+        "JUPYTER_PATH": os.pathsep.join(p for p in paths if p),
+    }
     if args.aws:
         env["AMPLIFY_AUTH_TARGET"] = "aws"
     command = [
@@ -143,6 +151,7 @@ def run_app(args: argparse.Namespace, console: Any) -> int:
         f"--port={port}",
         f"--Voila.ip={args.host}",
         "--no-browser",
+        "--template=aaw",
         "--VoilaConfiguration.show_tracebacks=False",
     ]
     console.out(f"amplify-auth app at http://{args.host}:{port}/ (Ctrl-C to stop)")
