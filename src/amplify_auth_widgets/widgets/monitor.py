@@ -25,6 +25,10 @@ from ..report import STATUS_COLORS, figure_png, plot_timeline
 from ..service import BackendAuthService
 
 ALL = "(all)"
+TABLE_STYLE = (
+    "<style>.aaw-jobs td,.aaw-jobs th{padding:2px 12px;text-align:left}"
+    ".aaw-jobs tbody tr:nth-child(odd){background:#f6f6f6}</style>"
+)
 
 
 def badge(status: str) -> str:
@@ -237,7 +241,7 @@ class JobMonitor:
             for h in ("job", "app", "environment", "operation", "status", "elapsed", "error")
         )
         return (
-            f'<table class="aaw-jobs"><thead><tr>{head}</tr></thead>'
+            f'{TABLE_STYLE}<table class="aaw-jobs"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>"
         )
 
