@@ -412,3 +412,19 @@ def test_process_emulator_is_a_separate_process(process_emulator):
     assert process_emulator.startswith("http://127.0.0.1:")
     assert os.getpid() != 0
     time.monotonic()
+
+
+def test_ctrl_c_stops_the_emulator_cleanly(tmp_path):
+    db = tmp_path / "ctrl-c.sqlite3"
+    process, url = start_process("--db", str(db), "--demo")
+    assert url.startswith("http://127.0.0.1:")
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) == 0
+    assert "emulator stopped" in process.stderr.read()
+    process, url = start_process("--db", str(db))  # the same state, after the restart
+    try:
+        client = Connection.for_emulator(url).client("amplify")
+        assert {a["appId"] for a in client.list_apps()["apps"]} >= {"d1demotodo", "d4demonew"}
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
