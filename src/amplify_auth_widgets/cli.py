@@ -22,8 +22,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
-from .model import FieldSpec, doc_text, operation_model, request_spec
+from .model import FieldSpec, doc_text, operation_model, request_spec, response_spec
 from .output import OUTPUT_FORMATS, paint, render, render_finding, use_color
+from .skeleton import cli_name
 
 EXIT_OK = 0
 EXIT_USAGE = 252
@@ -41,12 +42,14 @@ API_OPERATIONS = (
     "GetBackendJob",
     "ListBackendJobs",
 )
-JOB_OPERATIONS = (
-    "CreateBackendAuth",
-    "UpdateBackendAuth",
-    "DeleteBackendAuth",
-    "ImportBackendAuth",
-)
+
+
+def starts_job(operation: str) -> bool:
+    """True for an operation whose response names a job its request did not: one to --wait on."""
+    return "JobId" in response_spec(operation).member_names and "JobId" not in (
+        request_spec(operation).member_names
+    )
+
 
 NO_EFFECT = "accepted for compatibility with the AWS CLI; it changes nothing here, because {why}"
 
@@ -75,12 +78,6 @@ def _unrecognized(parser: argparse.ArgumentParser, command: str | None, extra: l
                 lines.append(f"  {word}: did you mean {close[0]}?")
     lines.append(f"See '{target.prog} --help'.")
     return "\n".join(lines)
-
-
-def _cli_name(name: str) -> str:
-    from botocore import xform_name
-
-    return xform_name(name, "-")
 
 
 def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None:
@@ -113,7 +110,7 @@ def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None
         action="store_true",
         help="send the request even if it has error findings (the service decides)",
     )
-    if operation in JOB_OPERATIONS:
+    if starts_job(operation):
         g.add_argument(
             "--wait",
             action="store_true",
@@ -177,7 +174,7 @@ def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None
 def _add_member_options(parser: argparse.ArgumentParser, spec: FieldSpec) -> None:
     g = parser.add_argument_group("request members (from the service model)")
     for member in spec.members:
-        option = f"--{_cli_name(member.name)}"
+        option = f"--{cli_name(member.name)}"
         doc = member.documentation or member.name
         kind = {"structure": "JSON or file://path", "list": "JSON list or file://path"}.get(
             member.type, member.type
@@ -209,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         spec = request_spec(operation)
         doc = doc_text(operation_model(operation).documentation or "") or operation
         first = doc.split(". ")[0].rstrip(".") + "."
-        p = sub.add_parser(_cli_name(operation), help=first, description=doc)
+        p = sub.add_parser(cli_name(operation), help=first, description=doc)
         p.set_defaults(operation=operation)
         _add_member_options(p, spec)
         _add_global_options(p, operation)
@@ -275,7 +272,7 @@ def request_from_args(args: argparse.Namespace, spec: FieldSpec) -> dict[str, An
     for member in spec.members:
         value = getattr(args, member.name, None)
         if value is not None:
-            option = f"--{_cli_name(member.name)}"
+            option = f"--{cli_name(member.name)}"
             explicit[member.name] = (
                 value if isinstance(value, bool) else _convert(value, member, option)
             )
@@ -322,7 +319,7 @@ class Console:
 
 def _with_option_hint(line: str, path: str, code: str = "") -> str:
     if code == "model.required" and path and "." not in path:
-        return f"{line} (--{_cli_name(path)})"
+        return f"{line} (--{cli_name(path)})"
     return line
 
 

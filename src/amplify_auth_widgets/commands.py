@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import threading
+from collections.abc import Callable
 from typing import Any
 
 
@@ -81,10 +82,13 @@ def emulator_from_args(args: argparse.Namespace) -> Any:
     )
 
 
-def _serve_until_stopped(emulator: Any) -> None:
+def _serve_until_stopped(emulator: Any, announce: Callable[[], None]) -> None:
+    """Announce, then serve until Ctrl-C or SIGTERM; a signal that arrives while announcing
+    stops it just as cleanly."""
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
+        announce()
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
@@ -102,15 +106,18 @@ def run_emulator(args: argparse.Namespace, console: Any) -> int:
         emulator.stop()
         console.err(f"error: {exc}. Choose another --port (0 picks a free one).")
         return 255
-    console.out(f"amplify-auth emulator listening on {emulator.url}")
-    console.err(
-        f"state: {emulator.db}\n"
-        f"use it:  export AWS_ENDPOINT_URL={emulator.url} AWS_REGION=us-east-1 "
-        "AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator-secret\n"
-        "stop it: Ctrl-C"
-    )
-    console.stdout.flush()
-    _serve_until_stopped(emulator)
+
+    def announce() -> None:
+        console.out(f"amplify-auth emulator listening on {emulator.url}")
+        console.stdout.flush()
+        console.err(
+            f"state: {emulator.db}\n"
+            f"use it:  export AWS_ENDPOINT_URL={emulator.url} AWS_REGION=us-east-1 "
+            "AWS_ACCESS_KEY_ID=emulator AWS_SECRET_ACCESS_KEY=emulator-secret\n"
+            "stop it: Ctrl-C"
+        )
+
+    _serve_until_stopped(emulator, announce)
     console.err("emulator stopped")
     return 0
 

@@ -59,6 +59,13 @@ def _offset(token: str | None) -> int:
     )
 
 
+def _page(items: list[Any], size: int, token: str | None) -> tuple[list[Any], str | None]:
+    """One page of ``items`` from where ``token`` says, and the token of the next page."""
+    start = _offset(token)
+    following = _token(start + size) if start + size < len(items) else None
+    return items[start : start + size], following
+
+
 class Backend:
     """The emulated AmplifyBackend and Amplify services over one ``Store``."""
 
@@ -361,12 +368,12 @@ class Backend:
         for key, column in (("JobId", "job_id"), ("Operation", "operation"), ("Status", "status")):
             if request.get(key):
                 rows = [r for r in rows if r[column] == request[key]]
-        size = request.get("MaxResults") or JOB_LIST_PAGE
-        start = _offset(request.get("NextToken"))
-        page = rows[start : start + size]
+        page, token = _page(
+            rows, request.get("MaxResults") or JOB_LIST_PAGE, request.get("NextToken")
+        )
         response: dict[str, Any] = {"Jobs": [self._job_view(r) for r in page]}
-        if start + size < len(rows):
-            response["NextToken"] = _token(start + size)
+        if token:
+            response["NextToken"] = token
         return response
 
     def update_backend_job(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -413,13 +420,6 @@ class Backend:
             "updateTime": dt.datetime.fromtimestamp(row["update_time"], dt.UTC),
         }
 
-    @staticmethod
-    def _page(items: list[Any], request: dict[str, Any], default: int = 100) -> tuple[list, Any]:
-        size = request.get("maxResults") or default
-        start = _offset(request.get("nextToken"))
-        token = _token(start + size) if start + size < len(items) else None
-        return items[start : start + size], token
-
     def create_app(self, request: dict[str, Any]) -> dict[str, Any]:
         app_id = self.new_app_id()
         kept = (
@@ -440,7 +440,9 @@ class Backend:
         return {"app": self._app_view(self._require_app(request["appId"]))}
 
     def list_apps(self, request: dict[str, Any]) -> dict[str, Any]:
-        page, token = self._page(self.store.apps(), request)
+        page, token = _page(
+            self.store.apps(), request.get("maxResults") or 100, request.get("nextToken")
+        )
         return {"apps": [self._app_view(r) for r in page], "nextToken": token}
 
     def delete_app(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -468,7 +470,7 @@ class Backend:
         rows = self.store.environments(request["appId"])
         if request.get("environmentName"):
             rows = [r for r in rows if r["env_name"] == request["environmentName"]]
-        page, token = self._page(rows, request, 50)
+        page, token = _page(rows, request.get("maxResults") or 50, request.get("nextToken"))
         return {"backendEnvironments": [self._env_view(r) for r in page], "nextToken": token}
 
     def delete_backend_environment(self, request: dict[str, Any]) -> dict[str, Any]:

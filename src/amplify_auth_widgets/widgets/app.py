@@ -13,7 +13,6 @@ Voila app and Binder need no code:
 
 from __future__ import annotations
 
-import html
 import os
 from typing import Any
 
@@ -24,6 +23,7 @@ from ..history import JobHistory
 from ..jobs import JobTracker
 from ..service import BackendAuthService
 from .editor import AuthConfigEditor
+from .html import escape
 from .monitor import JobMonitor
 
 
@@ -106,17 +106,17 @@ class AuthApp:
         if self.emulator is not None:
             self.where.value = (
                 f"Connected to the <b>embedded emulator</b> at "
-                f"<code>{html.escape(self.emulator.url)}</code>, with demo apps "
+                f"<code>{escape(self.emulator.url)}</code>, with demo apps "
                 "<code>d1demotodo</code>, <code>d2demoshop</code>, <code>d3demoadmin</code>, "
                 "<code>d4demonew</code>. Nothing reaches AWS."
             )
         else:
             described = self.service.connection.describe()
             self.where.value = (
-                f"Connected to <b>AWS</b>: profile <code>{html.escape(str(described['profile']))}"
-                f"</code>, region <code>{html.escape(str(described['region']))}</code>"
+                f"Connected to <b>AWS</b>: profile <code>{escape(str(described['profile']))}"
+                f"</code>, region <code>{escape(str(described['region']))}</code>"
                 + (
-                    f", endpoint <code>{html.escape(str(described['endpoint_url']))}</code>"
+                    f", endpoint <code>{escape(str(described['endpoint_url']))}</code>"
                     if described["endpoint_url"]
                     else ""
                 )
@@ -132,9 +132,7 @@ class AuthApp:
         try:
             connection.client()  # builds nothing remote: checks profile and region
         except ConfigurationError as exc:
-            self.connection_message.value = (
-                f'<span style="color:#b00020">{html.escape(str(exc))}</span>'
-            )
+            self.connection_message.value = f'<span style="color:#b00020">{escape(str(exc))}</span>'
             return False
         service = BackendAuthService(connection, on_call=self.history.record_call)
         self.service = self.editor.service = self.tracker.service = service

@@ -14,7 +14,6 @@ form, so a round trip through a tab never loses a secret.
 
 from __future__ import annotations
 
-import base64
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -29,7 +28,7 @@ from ..skeleton import InputError, command_line, parse_json, parse_yaml, redact,
 from ..validation import Finding, validate
 from .fields import MISSING, Field, render_findings
 from .form import CONDITIONS, StructureField, build_field, lay_out
-from .html import escape
+from .html import download_link, escape
 from .submit import TARGET, SubmitMixin
 
 OPERATIONS = ("CreateBackendAuth", "UpdateBackendAuth")
@@ -391,11 +390,7 @@ class AuthConfigEditor(SubmitMixin):
     def _prepare_download(self) -> str:
         text = self.export("json", self.include_secrets.value)
         name = f"{self._operation}-{self.value.get('AppId') or 'request'}.json"
-        encoded = base64.b64encode(text.encode()).decode()
-        self.download_link.value = (
-            f'<a download="{escape(name)}" href="data:application/json;base64,{encoded}">'
-            f"&#x2B07; {escape(name)}</a>"
-        )
+        self.download_link.value = download_link(name, text.encode(), "application/json")
         return text
 
     # -- presets ---------------------------------------------------------------------------

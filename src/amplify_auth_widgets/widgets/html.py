@@ -11,3 +11,14 @@ def escape(text: str) -> str:
 
 def error_html(text: str) -> str:
     return f'<span style="color:#b00020">{escape(text)}</span>'
+
+
+def download_link(name: str, data: bytes, mime: str) -> str:
+    """A link that saves ``data`` as ``name`` in the browser, with no server round trip."""
+    import base64
+
+    encoded = base64.b64encode(data).decode()
+    return (
+        f'<a download="{escape(name)}" href="data:{mime};base64,{encoded}">'
+        f"&#x2B07; {escape(name)}</a>"
+    )

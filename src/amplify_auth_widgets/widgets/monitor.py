@@ -9,8 +9,6 @@ the history as CSV or Parquet; the timeline plot is drawn on demand.
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 import threading
 import time
@@ -23,6 +21,7 @@ from ..history import JobHistory
 from ..jobs import JobTracker
 from ..report import STATUS_COLORS, figure_png, plot_timeline
 from ..service import BackendAuthService
+from .html import download_link, escape
 
 ALL = "(all)"
 TABLE_STYLE = (
@@ -35,7 +34,7 @@ def badge(status: str) -> str:
     color = STATUS_COLORS.get(status, "#757575")
     return (
         f'<span class="aaw-badge" style="background:{color};color:white;padding:1px 6px;'
-        f'border-radius:8px;font-size:90%">{html.escape(status)}</span>'
+        f'border-radius:8px;font-size:90%">{escape(status)}</span>'
     )
 
 
@@ -228,13 +227,13 @@ class JobMonitor:
             status = "TIMED_OUT (local)" if job.timed_out else str(job.status)
             error = "" if pd.isna(job.error) else str(job.error)
             rows.append(
-                f"<tr><td><code title='{html.escape(str(job.job_id))}'>"
-                f"{html.escape(str(job.job_id)[:8])}</code></td>"
-                f"<td>{html.escape(str(job.app_id))}</td>"
-                f"<td>{html.escape(str(job.environment))}</td>"
-                f"<td>{html.escape(str(job.operation))}</td><td>{badge(status)}</td>"
+                f"<tr><td><code title='{escape(str(job.job_id))}'>"
+                f"{escape(str(job.job_id)[:8])}</code></td>"
+                f"<td>{escape(str(job.app_id))}</td>"
+                f"<td>{escape(str(job.environment))}</td>"
+                f"<td>{escape(str(job.operation))}</td><td>{badge(status)}</td>"
                 f"<td>{elapsed_text(end - job.created.timestamp())}</td>"
-                f"<td>{html.escape(error)}</td></tr>"
+                f"<td>{escape(error)}</td></tr>"
             )
         head = "".join(
             f"<th>{h}</th>"
@@ -270,12 +269,9 @@ class JobMonitor:
             data = buffer.getvalue()
             mime = "application/vnd.apache.parquet"
         name = f"jobs.{fmt}"
-        encoded = base64.b64encode(data).decode()
-        self.download.value = (
-            f'<a download="{name}" href="data:{mime};base64,{encoded}">&#x2B07; {name}</a>'
-        )
+        self.download.value = download_link(name, data, mime)
         return data
 
 
 def _problem(text: str) -> str:
-    return f'<span style="color:#8a5a00">{html.escape(text)}</span>'
+    return f'<span style="color:#8a5a00">{escape(text)}</span>'
