@@ -81,7 +81,14 @@ def test_validator_agrees_with_botocore(operation):
         findings = validate(request, operation)  # never raises
         ours = {(f.code, f.path) for f in findings if f.code.startswith("model.")}
         theirs = _botocore_errors(request, operation)
-        assert theirs <= ours, f"botocore found {theirs - ours} that we missed"
+        # A value of the wrong type (say `false` where a whole number goes: botocore takes a
+        # bool for an int, then finds it out of range) is reported once, as model.type.
+        missed = {
+            (code, path)
+            for code, path in theirs
+            if (code, path) not in ours and ("model.type", path) not in ours
+        }
+        assert not missed, f"botocore found {missed} that we missed"
 
     check()
 
