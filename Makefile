@@ -39,11 +39,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
-# The validation corpus is maintained outside this repository; the tests use the copy in
-# tests/data/validation. Run this when the upstream corpus changes.
+# The validation corpus and the rule table are maintained outside this repository; the tests
+# use the copies in tests/data/validation and docs/rules.md. Run this when they change upstream.
 CORPUS ?= ../shared/corpus/validation
+RULES ?= ../shared/RULES.md
 sync-corpus:
 	cp $(CORPUS)/*.json tests/data/validation/
+	cp $(RULES) docs/rules.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,4 +1,4 @@
-"""Each rule of RULES.md, with its code, path and severity, on small variations of one request."""
+"""Each rule of docs/rules.md, with its code, path and severity, on variations of one request."""
 
 import copy
 

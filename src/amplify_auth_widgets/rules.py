@@ -1,4 +1,4 @@
-"""The Cognito and Amplify rules of RULES.md, which the service model does not carry.
+"""The Cognito and Amplify rules of docs/rules.md, which the service model does not carry.
 
 Each rule is a small function over the request dict that yields findings; ``rule_findings`` runs
 them all. Rules read values defensively: a member of the wrong type has already been reported by

@@ -7,7 +7,7 @@ Model checks walk the request beside the field-spec tree and dispatch on the spe
 (``_check_structure``, ``_check_string``, ...), like botocore's ``ParamValidator``, but stricter:
 they also check enum values (botocore does not) and refuse ``true``/``false`` where the model
 wants a number (botocore lets a Python ``bool`` through as an ``int``). The Cognito and Amplify
-rules of RULES.md live in ``rules.py`` and run on the same request afterwards.
+rules of docs/rules.md live in ``rules.py`` and run on the same request afterwards.
 """
 
 from __future__ import annotations

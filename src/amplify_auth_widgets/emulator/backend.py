@@ -7,7 +7,7 @@ checked against the model by the server) and return the response as member names
 The AmplifyBackend behaviour follows the real service where it is known: every change is an
 asynchronous job that starts ``IN_PROGRESS`` and ends ``COMPLETED`` or ``FAILED`` after the
 configured job time; at most one job per app is pending; a request that the model accepts but
-that Cognito would refuse (an error rule of RULES.md) is accepted and its job FAILS with the
+that Cognito would refuse (an error rule of docs/rules.md) is accepted and its job FAILS with the
 rule's message, as a real deployment fails. A job's effect on the stored state is applied when
 it completes, lazily: every request first settles the jobs whose end time has passed, so jobs
 left in progress by a stopped emulator finish by their timestamps after a restart.

@@ -26,7 +26,7 @@ MISSING: Any = type(
     "Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda s: False}
 )()
 
-#: Bounds that Cognito sets and the model lacks (RULES.md, cognito.password-length).
+#: Bounds that Cognito sets and the model lacks (docs/rules.md, cognito.password-length).
 WHOLE_NUMBER_BOUNDS = {"MinimumLength": (6, 99)}
 
 _FINDING_STYLE = {
