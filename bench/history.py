@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from amplify_auth_widgets import JobHistory
+from amplify_auth_widgets.lifecycle import PENDING, TERMINAL, JobStatus
 
 OPERATIONS = ("CreateBackendAuth", "UpdateBackendAuth", "DeleteBackendAuth")
 
@@ -37,8 +38,8 @@ def fill(path: Path, changes: int, seed: int = 1) -> int:
     for i in range(changes // 2):
         created = start + i * 0.5
         finished = created + rng.uniform(30, 300)
-        status = "FAILED" if rng.random() < 0.05 else "COMPLETED"
-        error = "deployment failed" if status == "FAILED" else None
+        status = JobStatus.FAILED if rng.random() < 0.05 else JobStatus.COMPLETED
+        error = "deployment failed" if status == JobStatus.FAILED else None
         job_id = f"{i:08d}-job"
         jobs.append(
             (
@@ -53,7 +54,7 @@ def fill(path: Path, changes: int, seed: int = 1) -> int:
                 error,
             )
         )
-        events.append((job_id, created, "IN_PROGRESS", None, "service"))
+        events.append((job_id, created, PENDING, None, "service"))
         events.append((job_id, finished, status, error, "service"))
     with db:
         db.executemany(
@@ -88,7 +89,7 @@ def from_events(path: Path) -> pd.DataFrame:
         updated=("time", "last"),
         error=("error", "last"),
     ).reset_index()
-    terminal = frame["status"].isin(["COMPLETED", "FAILED"])
+    terminal = frame["status"].isin(TERMINAL)
     frame["finished"] = frame["updated"].where(terminal)
     for column in ("created", "updated", "finished"):
         frame[column] = pd.to_datetime(frame[column], unit="s", utc=True)

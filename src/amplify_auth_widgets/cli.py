@@ -390,6 +390,8 @@ def _wait(
 ) -> tuple[dict[str, Any], int]:
     app_id = response.get("AppId") or request.get("AppId", "")
     env = response.get("BackendEnvironmentName") or request.get("BackendEnvironmentName", "")
+    from .lifecycle import JobStatus
+
     job_id = response["JobId"]
     last: list[str] = []
 
@@ -406,7 +408,7 @@ def _wait(
             "waiting (a local verdict: the job goes on). Follow it with get-backend-job."
         )
         return job, EXIT_OTHER
-    if job.get("Status") == "FAILED":
+    if job.get("Status") == JobStatus.FAILED:
         kind = "error"
         console.err(paint(f"job {job_id} FAILED: {job.get('Error', '')}", kind, console.color_err))
         return job, EXIT_SERVICE

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .db import Database
+from .lifecycle import TERMINAL, UNKNOWN, JobStatus, Verdict, sql_list
 from .skeleton import redact
 
 if TYPE_CHECKING:
@@ -26,11 +27,10 @@ if TYPE_CHECKING:
 
     from .service import ApiError
 
-TERMINAL = ("COMPLETED", "FAILED")
 #: A job the tracker gave up on: a local verdict, never the service's.
-TIMED_OUT = "TIMED_OUT (local)"
+TIMED_OUT = Verdict.TIMED_OUT
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS requests (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     time REAL NOT NULL,
@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_by_job ON events (job_id, id);
 CREATE UNIQUE INDEX IF NOT EXISTS one_terminal_event ON events (job_id)
-    WHERE status IN ('COMPLETED', 'FAILED');
+    WHERE status IN {sql_list(TERMINAL)};
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status);
 """
 
@@ -169,7 +169,7 @@ class JobHistory:
         changed: only a change adds an event, and a terminal status is recorded once."""
         observed = self.clock() if observed is None else observed
         job_id = job["JobId"]
-        status = job.get("Status") or "UNKNOWN"
+        status = job.get("Status") or UNKNOWN
         error = job.get("Error")
         created = parse_time(job.get("CreateTime")) or observed
         with self._write() as db:
@@ -233,7 +233,7 @@ class JobHistory:
         """Jobs whose last known status is not terminal: the ones to resume tracking."""
         rows = self._query(
             "SELECT job_id, app_id, env_name, operation, status, created FROM jobs "
-            "WHERE status NOT IN ('COMPLETED', 'FAILED') ORDER BY created"
+            f"WHERE status NOT IN {sql_list(TERMINAL)} ORDER BY created"
         )
         return [
             {
@@ -250,9 +250,9 @@ class JobHistory:
     def durations(self, operation: str, limit: int = 200) -> list[float]:
         """Seconds from creation to completion of the latest COMPLETED jobs of ``operation``."""
         rows = self._query(
-            "SELECT finished - created FROM jobs WHERE operation = ? AND status = 'COMPLETED' "
+            "SELECT finished - created FROM jobs WHERE operation = ? AND status = ? "
             "AND finished IS NOT NULL ORDER BY finished DESC LIMIT ?",
-            (operation, limit),
+            (operation, JobStatus.COMPLETED, limit),
         )
         return [r[0] for r in rows if r[0] is not None and r[0] >= 0]
 
@@ -263,7 +263,7 @@ class JobHistory:
     def terminal_event_counts(self) -> dict[str, int]:
         """How many terminal events each job has (never more than one)."""
         rows = self._query(
-            "SELECT job_id, COUNT(*) FROM events WHERE status IN ('COMPLETED', 'FAILED') "
+            f"SELECT job_id, COUNT(*) FROM events WHERE status IN {sql_list(TERMINAL)} "
             "GROUP BY job_id"
         )
         return dict(rows)

@@ -33,12 +33,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .history import TERMINAL, TIMED_OUT, JobHistory, parse_time
+from .history import JobHistory, parse_time
+from .lifecycle import TERMINAL, UNKNOWN, JobStatus, Verdict, is_final
 from .service import ApiError, BackendAuthService
 
 Callback = Callable[["TrackedJob", str | None, str], None]
 #: A job the service says it does not know (three times running): a local verdict.
-NOT_FOUND = "NOT_FOUND (local)"
+NOT_FOUND = Verdict.NOT_FOUND
+TIMED_OUT = Verdict.TIMED_OUT
 #: Seconds: a job expected to take longer than this is checked once halfway as well.
 LONG_WAIT = 300.0
 
@@ -68,7 +70,7 @@ class TrackedJob:
 
     @property
     def done(self) -> bool:
-        return self.status in TERMINAL or self.status in (TIMED_OUT, NOT_FOUND)
+        return is_final(self.status)
 
 
 class JobTracker:
@@ -339,7 +341,7 @@ class JobTracker:
         created = parse_time(item.get("CreateTime"))
         if created is not None:
             job.created = created
-        old, new = job.status, item.get("Status") or "UNKNOWN"
+        old, new = job.status, item.get("Status") or UNKNOWN
         record = {
             **item,
             "AppId": job.app_id,
@@ -351,7 +353,7 @@ class JobTracker:
         job.error = item.get("Error")
         if new in TERMINAL:
             job.finished = now
-            if new == "COMPLETED":
+            if new == JobStatus.COMPLETED:
                 self._windows.pop(job.operation or "", None)  # learn from it next time
         else:
             window = self.window(job.operation)

@@ -16,12 +16,10 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-STATUS_COLORS = {
-    "COMPLETED": "#2e7d32",
-    "FAILED": "#c62828",
-    "IN_PROGRESS": "#1565c0",
-    "TIMED_OUT (local)": "#8a5a00",
-}
+from .lifecycle import DISPLAY, JobStatus, display
+
+#: Colours by status and verdict (``lifecycle.DISPLAY``), for plots and badges.
+STATUS_COLORS = {name: d.color for name, d in DISPLAY.items()}
 
 
 def _utc(series: pd.Series) -> pd.Series:
@@ -99,9 +97,9 @@ def summary(jobs: pd.DataFrame) -> pd.DataFrame:
     groups.append(("(all)", jobs))
     for name, group in groups:
         counts = group["status"].astype(str).value_counts()
-        done = int(counts.get("COMPLETED", 0))
-        failed = int(counts.get("FAILED", 0))
-        durations = group.loc[group["status"] == "COMPLETED", "duration"].dropna()
+        done = int(counts.get(JobStatus.COMPLETED, 0))
+        failed = int(counts.get(JobStatus.FAILED, 0))
+        durations = group.loc[group["status"] == JobStatus.COMPLETED, "duration"].dropna()
         rows.append(
             {
                 "operation": name,
@@ -144,13 +142,13 @@ def plot_timeline(jobs: pd.DataFrame, now: Any = None) -> Figure:
         end = job["finished"] if pd.notna(job["finished"]) else now
         start = date2num(job["created"].to_pydatetime())
         width = max(date2num(end.to_pydatetime()) - start, 1e-6)
-        status = "TIMED_OUT (local)" if job["timed_out"] else str(job["status"])
+        verdict = job["local_verdict"] if job["timed_out"] else None
         axes.barh(
             names.index(lane),
             width,
             left=start,
             height=0.6,
-            color=STATUS_COLORS.get(status, "#757575"),
+            color=display(str(job["status"]), verdict).color,
         )
     axes.set_yticks(range(len(names)), names)
     axes.xaxis_date()
@@ -186,7 +184,7 @@ def plot_status_counts(events: pd.DataFrame, freq: str = "1min") -> Figure:
                 bottom=bottom,
                 label=status,
                 width=width,
-                color=STATUS_COLORS.get(status, "#757575"),
+                color=display(status).color,
             )
             bottom = counts[status] if bottom is None else bottom + counts[status]
         axes.legend(fontsize="small")

@@ -16,9 +16,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .connection import Connection
+from .lifecycle import is_terminal
 from .validation import Finding, errors, validate
 
-TERMINAL_STATUSES = ("COMPLETED", "FAILED")
 #: Error codes worth another try: the service said "not now", not "no".
 RETRYABLE_CODES = frozenset(
     {
@@ -318,7 +318,7 @@ class BackendAuthService:
             elapsed = clock() - start
             if on_status:
                 on_status(job, elapsed)
-            if job.get("Status") in TERMINAL_STATUSES:
+            if is_terminal(job.get("Status")):
                 return job
             if elapsed + delay > timeout:
                 return {**job, "TimedOut": True}

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..diff import deep_merge
+from ..lifecycle import PENDING, JobStatus
 from ..rules import rule_findings
 from ..validation import errors
 from .protocol import EmulatorError
@@ -31,7 +32,6 @@ from .store import Store
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
-PENDING = "IN_PROGRESS"
 JOB_LIST_PAGE = 25
 
 
@@ -130,7 +130,7 @@ class Backend:
             due = self.store.due_jobs(db, now)
             for job in due:
                 status, error = job["outcome"], job["outcome_error"]
-                if status == "COMPLETED":
+                if status == JobStatus.COMPLETED:
                     self._apply(db, job, json.loads(job["effect"]))
                 self.store.update_job(
                     job["job_id"], db, status=status, error=error, update_time=job["end_time"]
@@ -186,7 +186,7 @@ class Backend:
             "create_time": now,
             "update_time": now,
             "end_time": now + duration,
-            "outcome": "FAILED" if failure else "COMPLETED",
+            "outcome": JobStatus.FAILED if failure else JobStatus.COMPLETED,
             "outcome_error": failure,
             "effect": effect,
         }

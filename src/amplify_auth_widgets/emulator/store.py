@@ -12,6 +12,7 @@ import sqlite3
 from typing import Any
 
 from ..db import Database
+from ..lifecycle import PENDING
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS apps (
@@ -179,22 +180,22 @@ class Store:
 
     def pending_job(self, app_id: str) -> sqlite3.Row | None:
         return self.one(
-            "SELECT * FROM jobs WHERE app_id = ? AND status = 'IN_PROGRESS' LIMIT 1", (app_id,)
+            "SELECT * FROM jobs WHERE app_id = ? AND status = ? LIMIT 1", (app_id, PENDING)
         )
 
     def any_due(self, now: float) -> bool:
         return (
             self.one(
-                "SELECT 1 FROM jobs WHERE status = 'IN_PROGRESS' AND end_time <= ? LIMIT 1",
-                (now,),
+                "SELECT 1 FROM jobs WHERE status = ? AND end_time <= ? LIMIT 1",
+                (PENDING, now),
             )
             is not None
         )
 
     def due_jobs(self, db: sqlite3.Connection, now: float) -> list[sqlite3.Row]:
         return db.execute(
-            "SELECT * FROM jobs WHERE status = 'IN_PROGRESS' AND end_time <= ? ORDER BY end_time",
-            (now,),
+            "SELECT * FROM jobs WHERE status = ? AND end_time <= ? ORDER BY end_time",
+            (PENDING, now),
         ).fetchall()
 
     def update_job(self, job_id: str, db: sqlite3.Connection | None = None, **fields: Any) -> None:

@@ -19,7 +19,8 @@ import ipywidgets as w
 
 from ..history import JobHistory
 from ..jobs import JobTracker
-from ..report import STATUS_COLORS, figure_png, plot_timeline
+from ..lifecycle import JobStatus, display, shown
+from ..report import figure_png, plot_timeline
 from ..service import BackendAuthService
 from .html import download_link, escape
 
@@ -31,7 +32,7 @@ TABLE_STYLE = (
 
 
 def badge(status: str) -> str:
-    color = STATUS_COLORS.get(status, "#757575")
+    color = display(status).color
     return (
         f'<span class="aaw-badge" style="background:{color};color:white;padding:1px 6px;'
         f'border-radius:8px;font-size:90%">{escape(status)}</span>'
@@ -206,9 +207,10 @@ class JobMonitor:
             self.resume_button.description = (
                 f"Resume {unfinished} unfinished" if unfinished > 0 else "Resume unfinished"
             )
+            done, failed = counts.get(JobStatus.COMPLETED, 0), counts.get(JobStatus.FAILED, 0)
             self.summary.value = (
-                f"<b>{len(pending)} pending</b> &middot; {counts.get('COMPLETED', 0)} completed "
-                f"&middot; {counts.get('FAILED', 0)} failed &middot; API calls: "
+                f"<b>{len(pending)} pending</b> &middot; {done} completed "
+                f"&middot; {failed} failed &middot; API calls: "
                 f"<b>{self.tracker.calls}</b>"
             )
             self.table.value = self._table(frame)
@@ -224,7 +226,7 @@ class JobMonitor:
         rows = []
         for job in frame.sort_values("created", ascending=False).itertuples():
             end = now if pd.isna(job.finished) else job.finished.timestamp()
-            status = "TIMED_OUT (local)" if job.timed_out else str(job.status)
+            status = shown(job.status, job.local_verdict if job.timed_out else None)
             error = "" if pd.isna(job.error) else str(job.error)
             rows.append(
                 f"<tr><td><code title='{escape(str(job.job_id))}'>"
