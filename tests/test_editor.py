@@ -321,7 +321,7 @@ def test_submit_create_once_and_report_the_job(emulator, app_env):
     editor.join()
     jobs = emulator.client().list_backend_jobs(AppId=app_id, BackendEnvironmentName=env)["Jobs"]
     assert len(jobs) == 1 and submitted == [(jobs[0]["JobId"], "CreateBackendAuth", app_id)]
-    assert jobs[0]["JobId"] in editor.status.value and "IN_PROGRESS" in editor.status.value
+    assert jobs[0]["JobId"] in editor.status and "IN_PROGRESS" in editor.status
 
 
 def test_service_errors_are_shown_in_words(emulator, app_env):
@@ -329,8 +329,8 @@ def test_service_errors_are_shown_in_words(emulator, app_env):
     editor.value = valid_request(AppId="dnotthere")
     editor.create()
     editor.join()
-    assert "CreateBackendAuth failed: App dnotthere not found." in editor.status.value
-    assert "Traceback" not in editor.status.value and not editor.create_button.disabled
+    assert "CreateBackendAuth failed: App dnotthere not found." in editor.status
+    assert "Traceback" not in editor.status and not editor.create_button.disabled
 
 
 def test_load_current_then_update_shows_the_difference(emulator, clock, app_env):
@@ -371,11 +371,11 @@ def test_delete_asks_first(emulator, clock, app_env):
     editor.delete_button.click()
     assert "cannot be undone" in editor.confirm_text.value
     editor.cancel_button.click()
-    assert editor.confirm_box.layout.display == "none" and "Cancelled" in editor.status.value
+    assert editor.confirm_box.layout.display == "none" and "Cancelled" in editor.status
     editor.delete_button.click()
     editor.confirm_button.click()
     editor.join()
-    assert "DeleteBackendAuth" in editor.status.value
+    assert "DeleteBackendAuth" in editor.status
     clock.advance(5)
     with pytest.raises(Exception, match="not found"):
         service.get_backend_auth(app_id, env, "mainauth")

@@ -1,11 +1,24 @@
 """AuthConfigEditor: compose a backend auth request in a form, with every mistake beside it.
 
-The form is built from the field specs (``form.py``); ``value`` is the request dict and setting
-it fills the form; ``findings`` is recomputed on every change and each field shows its own.
-Tabs show the same request as JSON, YAML and the AWS CLI command; the JSON and YAML tabs are
-editable, and a parse error leaves the form as it was. Create, Update and Delete go through a
-``BackendAuthService`` in a background thread, so the kernel never waits on the network; a
-second click while a request is under way does nothing.
+The editor is an ipywidget (a ``VBox``): leave it last in a cell to display it. Its state is in
+traits that people observe and link:
+
+* ``value``: the request dict (API member names, exactly what boto3 takes). Setting it fills
+  the form; a change in the form sets it, so ``editor.observe(callback, "value")`` fires on
+  every edit. Mutating the dict in place does nothing: assign a new one.
+* ``findings``: the request's ``Finding`` objects (path, severity, code, message).
+* ``operation``: CreateBackendAuth or UpdateBackendAuth (the form follows it).
+* ``busy``, ``status``, ``job_status``: a request under way, the last status message, the
+  status of the last job sent (``show_job`` or a link updates it when the job moves).
+
+None of these traits is synced to the browser (``value`` holds secrets), so use
+``ipywidgets.link``/``dlink`` (in the kernel), not ``jslink``.
+
+The form is built from the field specs (``form.py``). Tabs show the same request as JSON, YAML
+and the AWS CLI command; the JSON and YAML tabs are editable, and a parse error leaves the form
+as it was. Create, Update and Delete go through a ``Submitter`` (``submit.py``) composed in;
+``on_submit(callback)`` registers a callback run after every accepted request, and
+``set_service`` switches the connection.
 
 Secrets are in ``value`` (they must be sent) but never in the JSON, YAML and CLI tabs or a
 download unless "include secrets" is ticked; redacted values typed back are restored from the
@@ -14,22 +27,23 @@ form, so a round trip through a tab never loses a secret.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
+import traitlets as t
 
-from ..diff import deep_merge, prune
+from ..diff import config_diff, deep_merge, describe_change, prune
 from ..model import REDACTED, SECRET_MEMBERS, FieldSpec, request_spec
 from ..presets import PRESETS, preset
 from ..service import BackendAuthService
 from ..skeleton import InputError, command_line, parse_json, parse_yaml, redact, to_json, to_yaml
 from ..validation import Finding, validate
-from .fields import MISSING, Field, render_findings
+from .fields import Field, render_findings
 from .form import CONDITIONS, StructureField, build_field, lay_out
 from .html import download_link, escape
-from .submit import TARGET, SubmitMixin
+from .status import StatusLine
+from .submit import TARGET, Submitter
 
 OPERATIONS = ("CreateBackendAuth", "UpdateBackendAuth")
 
@@ -52,13 +66,44 @@ def restore_secrets(new: Any, old: Any) -> Any:
     return new
 
 
-class AuthConfigEditor(SubmitMixin):
-    """The configuration editor. Display it in a notebook; drive it from Python as well.
+class AuthConfigEditor(w.VBox):
+    """The configuration editor, a widget. Display it in a notebook; drive it from Python too.
 
-    >>> service = BackendAuthService(emulator.connection())  # doctest: +SKIP
-    >>> editor = AuthConfigEditor(service=service)  # doctest: +SKIP
+    >>> editor = AuthConfigEditor(service=BackendAuthService(emulator.connection()))
+    ... # doctest: +SKIP
+    >>> editor.observe(lambda change: print(change["new"].get("AppId")), "value")
+    ... # doctest: +SKIP
     >>> editor.value = request; editor.findings  # doctest: +SKIP
+    >>> editor.on_submit(lambda response, operation, request: print(response["JobId"]))
+    ... # doctest: +SKIP
+    >>> editor  # doctest: +SKIP
+
+    CSS classes for finding its parts in a page: ``aaw-editor`` (the whole), ``aaw-create``,
+    ``aaw-update``, ``aaw-delete``, ``aaw-load``, ``aaw-confirm``, ``aaw-cancel`` (buttons),
+    ``aaw-status`` (the status line), ``aaw-json``, ``aaw-yaml`` (the text tabs).
     """
+
+    value = t.Dict(
+        help="The request: API member names to values. Setting it fills the form; every "
+        "edit in the form sets it. Assign a new dict; mutating this one in place does nothing."
+    )
+    findings = t.List(
+        t.Instance(Finding),
+        help="Every finding on the request (path, severity, code, message), recomputed on "
+        "every change.",
+    )
+    operation = t.Enum(
+        OPERATIONS,
+        "CreateBackendAuth",
+        help="The operation the form composes; switching sets aside what the other lacks.",
+    )
+    busy = t.Bool(False, help="True while a request to the service is under way.")
+    status = t.Unicode("", help="The last status message, as plain text.")
+    job_status = t.Unicode(
+        "",
+        help="Status of the last job sent (IN_PROGRESS, COMPLETED, FAILED, ...); set by "
+        "show_job() or a link when the job moves.",
+    )
 
     def __init__(
         self,
@@ -68,36 +113,85 @@ class AuthConfigEditor(SubmitMixin):
         value: dict[str, Any] | None = None,
         spec_for: Callable[[str], FieldSpec] = request_spec,
         background: bool = True,
+        **kwargs: Any,
     ) -> None:
         if operation not in OPERATIONS:
             raise ValueError(f"operation must be one of {', '.join(OPERATIONS)}")
-        self.service = service
-        self.background = background
+        super().__init__(**kwargs)
         self._spec_for = spec_for
-        self._operation = operation
-        self._callbacks: list[Callable[[dict[str, Any], str, dict[str, Any]], None]] = []
+        self._from_form = False
         self._quiet = False
-        self._busy = False
-        self._thread: threading.Thread | None = None
         self._set_aside: dict[str, dict[str, Any]] = {}
         self._pending: Callable[[], Any] | None = None
         self._text_dirty = True
         self._writing_text = False
         self.current: dict[str, Any] | None = None
-        self.findings: list[Finding] = []
-        self.last_response: dict[str, Any] | None = None
+        self.status_line = StatusLine()
+        self.submitter = Submitter(
+            service, lambda: self.value, self.status_line, background=background
+        )
+        t.dlink((self.submitter, "busy"), (self, "busy"))
+        t.dlink((self.status_line, "message"), (self, "status"))
+        self.set_trait("operation", operation)
         self._build_chrome()
         self._build_form()
+        self.add_class("aaw-editor")
         if value is not None:
             self.value = value
         else:
-            self._revalidate()
+            self._sync_from_form()
+
+    # -- composition: service and events ---------------------------------------------------
+
+    @property
+    def widget(self) -> AuthConfigEditor:
+        """The editor itself (it is the widget); kept for code written before it was one."""
+        return self
+
+    @property
+    def service(self) -> BackendAuthService | None:
+        return self.submitter.service
+
+    @service.setter
+    def service(self, service: BackendAuthService | None) -> None:
+        self.set_service(service)
+
+    def set_service(self, service: BackendAuthService | None) -> None:
+        """Send further requests to ``service``; the buttons follow."""
+        self.submitter.set_service(service)
+
+    def on_submit(
+        self, callback: Callable[[dict[str, Any], str, dict[str, Any]], Any], remove: bool = False
+    ) -> None:
+        """Call ``callback(response, operation, request)`` after every accepted request."""
+        self.submitter.on_submit(callback, remove=remove)
+
+    @property
+    def last_response(self) -> dict[str, Any] | None:
+        return self.submitter.last_response
+
+    def show_job(self, job: dict[str, Any]) -> None:
+        """Show the status of a job this editor sent (a monitor calls it when the job moves)."""
+        status = str(job.get("Status", ""))
+        last = self.submitter.last_response or {}
+        if job.get("JobId") and job.get("JobId") != last.get("JobId"):
+            return
+        self.job_status = status
+        error = f": {job['Error']}" if job.get("Error") else ""
+        kind = "error" if status == "FAILED" else "ok"
+        self.status_line.show(
+            f"{job.get('Operation', 'Job')}: job {job.get('JobId', '')} {status}{error}", kind
+        )
+
+    def join(self, timeout: float | None = 30) -> None:
+        """Wait for a request under way (for scripts and tests; the UI never needs it)."""
+        self.submitter.join(timeout)
 
     # -- construction ----------------------------------------------------------------------
 
     def _build_chrome(self) -> None:
-        self.operation_toggle = w.ToggleButtons(options=OPERATIONS, value=self._operation)
-        self.operation_toggle.observe(self._on_operation, names="value")
+        self.operation_toggle = w.ToggleButtons(options=OPERATIONS, value=self.operation)
+        w.link((self.operation_toggle, "value"), (self, "operation"))
         self.preset_picker = w.Dropdown(
             options=[("(choose a preset)", "")] + [(n, n) for n in PRESETS], value=""
         )
@@ -178,32 +272,31 @@ class AuthConfigEditor(SubmitMixin):
             bar_style="info",
             layout=w.Layout(width="160px", visibility="hidden"),
         )
-        self.status = w.HTML()
-        self.widget = w.VBox(
-            [
-                w.HBox([self.operation_toggle]),
-                w.HBox([self.preset_picker, self.preset_button, self.upload]),
-                w.HBox([self.download_button, self.include_secrets, self.download_link]),
-                self.io_message,
-                self.tabs,
-                self.summary,
-                w.HBox(
-                    [
-                        self.load_button,
-                        self.create_button,
-                        self.update_button,
-                        self.delete_button,
-                        self.progress,
-                    ]
-                ),
-                self.confirm_box,
-                self.status,
-            ]
-        )
-        self.widget.add_class("aaw-editor")
+        self.submitter.observe(self._on_busy, names="busy")
+        self.submitter.observe(self._show_buttons, names="service")
+        self.submitter.observe(self._on_response, names="last_response")
+        self.children = [
+            w.HBox([self.operation_toggle]),
+            w.HBox([self.preset_picker, self.preset_button, self.upload]),
+            w.HBox([self.download_button, self.include_secrets, self.download_link]),
+            self.io_message,
+            self.tabs,
+            self.summary,
+            w.HBox(
+                [
+                    self.load_button,
+                    self.create_button,
+                    self.update_button,
+                    self.delete_button,
+                    self.progress,
+                ]
+            ),
+            self.confirm_box,
+            self.status_line,
+        ]
 
     def _build_form(self) -> None:
-        spec = self._spec_for(self._operation)
+        spec = self._spec_for(self.operation)
         self.root = build_field(spec, self._on_field)
         assert isinstance(self.root, StructureField)
         self._fields = {f.path: f for f in self.root.fields()}
@@ -218,26 +311,15 @@ class AuthConfigEditor(SubmitMixin):
                 sections.append(w.VBox([w.HTML(f"<h4>{title}</h4>"), body]))
         self.form_box.children = sections
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
     # -- value and findings ----------------------------------------------------------------
 
-    @property
-    def operation(self) -> str:
-        return self._operation
-
-    @operation.setter
-    def operation(self, operation: str) -> None:
-        self.operation_toggle.value = operation
-
+    @t.observe("operation")
     def _on_operation(self, change: Any) -> None:
         old, new = change["old"], change["new"]
+        if not hasattr(self, "root"):
+            return
         value = self.value
         self._set_aside[old] = value
-        self._operation = new
         self._build_form()
         restored = deep_merge(self._set_aside.get(new, {}), value)
         pruned, removed = prune(restored, self._spec_for(new))
@@ -249,20 +331,36 @@ class AuthConfigEditor(SubmitMixin):
         )
         self._show_buttons()
 
-    @property
-    def value(self) -> dict[str, Any]:
-        """The request: only what was chosen or loaded, exactly."""
+    @t.validate("value")
+    def _fill_form(self, proposal: Any) -> dict[str, Any]:
+        """Setting ``value`` fills the form; the trait then holds what the form gives back."""
+        if self._from_form:
+            return proposal["value"]
+        self._quiet = True
+        try:
+            self.root.set(proposal["value"])
+        finally:
+            self._quiet = False
+        return self._read_form()
+
+    @t.observe("value")
+    def _on_value(self, change: Any) -> None:
+        self._revalidate()
+
+    def _read_form(self) -> dict[str, Any]:
         value = self.root.get()
         return value if isinstance(value, dict) else {}
 
-    @value.setter
-    def value(self, request: dict[str, Any]) -> None:
-        self._quiet = True
+    def _sync_from_form(self) -> None:
+        self._from_form = True
         try:
-            self.root.set(request if isinstance(request, dict) else MISSING)
+            value = self._read_form()
+            if value == self.value:
+                self._revalidate()  # same request (a new dict), still a new look
+            else:
+                self.value = value
         finally:
-            self._quiet = False
-        self._revalidate()
+            self._from_form = False
 
     def field(self, path: str) -> Field:
         """The field at an API path (``ResourceConfig.UserPoolConfigs.SignInMethod``)."""
@@ -273,7 +371,7 @@ class AuthConfigEditor(SubmitMixin):
 
     def _on_field(self, field: Field) -> None:
         if not self._quiet:
-            self._revalidate()
+            self._sync_from_form()
 
     def _field_for(self, path: str) -> Field:
         """The field that shows a finding: the one at its path, or the nearest one a person
@@ -290,7 +388,7 @@ class AuthConfigEditor(SubmitMixin):
 
     def _revalidate(self) -> None:
         value = self.value
-        self.findings = validate(value, self._operation)
+        self.findings = validate(value, self.operation)
         per_field: dict[str, list[Finding]] = {}
         for finding in self.findings:
             per_field.setdefault(self._field_for(finding.path).path, []).append(finding)
@@ -320,6 +418,104 @@ class AuthConfigEditor(SubmitMixin):
     def has_errors(self) -> bool:
         return any(f.is_error for f in self.findings)
 
+    # -- requests: buttons, confirmation ---------------------------------------------------
+
+    def _on_busy(self, change: Any) -> None:
+        self.progress.layout.visibility = "visible" if change["new"] else "hidden"
+        self._show_buttons()
+
+    def _on_response(self, change: Any) -> None:
+        response = change["new"] or {}
+        self.job_status = str(response.get("Status", ""))
+
+    def _target_missing(self) -> bool:
+        return any(not isinstance(self.value.get(k), str) or not self.value.get(k) for k in TARGET)
+
+    def _show_buttons(self, change: Any = None) -> None:
+        no_service = self.service is None
+        busy = self.submitter.busy
+        target_missing = self._target_missing()
+        self.create_button.disabled = (
+            no_service or busy or self.has_errors or self.operation != "CreateBackendAuth"
+        )
+        self.update_button.disabled = (
+            no_service or busy or self.has_errors or self.operation != "UpdateBackendAuth"
+        )
+        self.delete_button.disabled = no_service or busy or target_missing
+        self.load_button.disabled = no_service or busy or target_missing
+        self.confirm_button.disabled = busy
+        reason = ""
+        if no_service:
+            reason = "Not connected to a service: give the editor a BackendAuthService."
+        elif self.has_errors:
+            reason = "Fix the errors above to send."
+        self.create_button.tooltip = self.update_button.tooltip = reason
+
+    def load_current(self) -> bool:
+        """Read the target's configuration (GetBackendAuth) into the form."""
+
+        def loaded(config: dict[str, Any]) -> None:
+            self.current = config
+            value = {k: v for k, v in self.value.items() if k in TARGET}
+            spec = self._spec_for(self.operation).member("ResourceConfig")
+            value["ResourceConfig"], _ = prune(config, spec) if spec else (config, [])
+            self.value = value
+
+        return self.submitter.load_current(loaded)
+
+    def create(self) -> bool:
+        """Send CreateBackendAuth with the form's request; False when it cannot be sent."""
+        if self.create_button.disabled:
+            return False
+        return self.submitter.send("CreateBackendAuth")
+
+    def update(self) -> bool:
+        """First show the difference from the current configuration; Confirm sends."""
+        if self.update_button.disabled:
+            return False
+        proposed = self.value.get("ResourceConfig") or {}
+        if self.current is None:
+            self.confirm_text.value = (
+                "<b>Update</b>: the current configuration is not loaded (use Load current to "
+                "see the difference). Send the update?"
+            )
+        else:
+            merged = deep_merge(self.current, proposed)
+            changes = config_diff(self.current, merged, "ResourceConfig")
+            items = (
+                "".join(f"<li><code>{escape(describe_change(*c))}</code></li>" for c in changes)
+                or "<li>no change</li>"
+            )
+            self.confirm_text.value = f"<b>Update</b>: changes, path by path:<ul>{items}</ul>"
+        self._ask(lambda: self.submitter.send("UpdateBackendAuth"))
+        return True
+
+    def delete(self) -> bool:
+        """Ask to delete the target's auth resource; Confirm sends."""
+        if self.delete_button.disabled:
+            return False
+        app_id, env, resource = self.submitter.target()
+        self.confirm_text.value = (
+            f"<b>Delete</b> the auth resource <code>{escape(resource)}</code> of "
+            f"<code>{escape(app_id)}</code>/<code>{escape(env)}</code>? This cannot be undone."
+        )
+        self._ask(lambda: self.submitter.send("DeleteBackendAuth"))
+        return True
+
+    def _ask(self, action: Callable[[], Any]) -> None:
+        self._pending = action
+        self.confirm_box.layout.display = None
+
+    def confirm(self) -> bool:
+        action, self._pending = self._pending, None
+        self.confirm_box.layout.display = "none"
+        return bool(action and action())
+
+    def cancel(self) -> None:
+        self._pending = None
+        self.confirm_box.layout.display = "none"
+        self.status_line.show("Cancelled.")
+
     # -- texts: JSON, YAML, AWS CLI, download ----------------------------------------------
 
     def export(self, fmt: str = "json", include_secrets: bool = False) -> str:
@@ -339,7 +535,7 @@ class AuthConfigEditor(SubmitMixin):
             self.yaml_text.value = self.export("yaml", secrets)
         finally:
             self._writing_text = False
-        command = command_line(self.value, self._operation, include_secrets=secrets)
+        command = command_line(self.value, self.operation, include_secrets=secrets)
         self.cli_command.value = f"<pre style='white-space:pre-wrap'>{escape(command)}</pre>"
         self.cli_skeleton.value = self.json_text.value
         self._text_dirty = False
@@ -389,7 +585,7 @@ class AuthConfigEditor(SubmitMixin):
 
     def _prepare_download(self) -> str:
         text = self.export("json", self.include_secrets.value)
-        name = f"{self._operation}-{self.value.get('AppId') or 'request'}.json"
+        name = f"{self.operation}-{self.value.get('AppId') or 'request'}.json"
         self.download_link.value = download_link(name, text.encode(), "application/json")
         return text
 
@@ -399,7 +595,7 @@ class AuthConfigEditor(SubmitMixin):
         """Replace the configuration with a preset; the target (app, environment) stays."""
         value = {k: v for k, v in self.value.items() if k in TARGET}
         config = preset(name)
-        if self._operation != "CreateBackendAuth":
-            config, _ = prune(config, self._spec_for(self._operation).member("ResourceConfig"))
+        if self.operation != "CreateBackendAuth":
+            config, _ = prune(config, self._spec_for(self.operation).member("ResourceConfig"))
         value["ResourceConfig"] = config
         self.value = value

@@ -1,94 +1,159 @@
-"""The editor's requests to the service: Load current, Create, Update, Delete.
+"""Sending a request to the service: one object, composed into the editor.
 
-Each runs in a background thread so that the kernel never waits on the network; the buttons
-are disabled while one is under way, so a double click sends once. Update first shows the
-difference from the current configuration, Delete asks; Confirm sends. Errors are shown in
-words in the status line, never as a traceback.
+A ``Submitter`` is given a service, a way to get the current request and a status display; it
+knows nothing else of its host. Each request runs in a background thread so that the kernel
+never waits on the network; ``busy`` is true meanwhile and a second request is refused, so a
+double click sends once. Errors are reported in words through the status display, never as a
+traceback; a service that cannot be reached is named, with what to do about it.
+
+    >>> submitter = Submitter(service, lambda: editor.value, StatusLine())  # doctest: +SKIP
+    >>> submitter.on_submit(lambda response, operation, request: print(response["JobId"]))
+    ... # doctest: +SKIP
+    >>> submitter.send("CreateBackendAuth")  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import urlparse
 
-from ..diff import config_diff, deep_merge, describe_change, prune
+import ipywidgets as w
+import traitlets as t
+
 from ..service import ApiError, ValidationFailed
-from .html import error_html, escape
 
 TARGET = ("AppId", "BackendEnvironmentName", "ResourceName")
 
+#: What each operation's request holds: the whole request, or the target alone.
+SENDS = {
+    "CreateBackendAuth": "create_backend_auth",
+    "UpdateBackendAuth": "update_backend_auth",
+}
 
-class SubmitMixin:
-    """Mixed into AuthConfigEditor, whose widgets and value it uses."""
+#: ApiError codes that mean "nobody answered", as opposed to an answer that says no.
+UNREACHABLE_CODES = frozenset({"ConnectionError", "Timeout"})
 
-    service: Any
-    background: bool
-    value: dict[str, Any]
-    has_errors: bool
-    current: dict[str, Any] | None
-    last_response: dict[str, Any] | None
-    _operation: str
-    _busy: bool
-    _thread: threading.Thread | None
-    _pending: Callable[[], Any] | None
-    _callbacks: list[Callable[[dict[str, Any], str, dict[str, Any]], None]]
-    _spec_for: Callable[[str], Any]
 
-    def on_submit(self, callback: Callable[[dict[str, Any], str, dict[str, Any]], None]) -> None:
+class StatusDisplay(Protocol):
+    """Where a submitter reports: ``kind`` is ``info``, ``ok`` or ``error``."""
+
+    def show(self, message: str, kind: str = "info") -> None: ...
+
+
+def endpoint_of(service: Any) -> str:
+    """The endpoint a service talks to, in words: its URL, or AWS's endpoint for a region."""
+    connection = getattr(service, "connection", None)
+    url = getattr(connection, "endpoint_url", None)
+    if url:
+        return str(url)
+    try:
+        region = connection.effective_region() if connection is not None else None
+    except Exception:  # no region configured: the message still names the service
+        region = None
+    where = "AWS's amplifybackend endpoint"
+    return f"{where} in {region}" if region else where
+
+
+def is_local(url: str) -> bool:
+    return (urlparse(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+def unreachable_message(operation: str, service: Any, error: ApiError) -> str:
+    """Which endpoint did not answer and what to do, for a person rather than a log."""
+    where = endpoint_of(service)
+    waited = " (no answer in time)" if error.code == "Timeout" else ""
+    tries = f", tried {error.retry_attempts + 1} times" if error.retry_attempts else ""
+    head = f"{operation} was not sent: nothing answers at {where}{waited}{tries}."
+    if is_local(where):
+        advice = (
+            " The local emulator at that address is not running: it stops when the notebook "
+            "cell that started it with `with Emulator(...)` ends, or when its process exits. "
+            "Start one that stays up (`Emulator(demo=True).start()` in the notebook, or "
+            "`amplify-auth emulator` in a terminal), connect the editor to it, and send again."
+        )
+    else:
+        advice = (
+            " Check the endpoint URL, the region, your network and any proxy settings, then "
+            "send again; nothing was changed on the service."
+        )
+    return head + advice
+
+
+def error_message(label: str, exc: BaseException, service: Any) -> str:
+    """A failed request, in words."""
+    if isinstance(exc, ValidationFailed):
+        return f"Not sent: the request has {len(exc.findings)} problem(s); see the form."
+    if isinstance(exc, ApiError):
+        if exc.code in UNREACHABLE_CODES:
+            return unreachable_message(exc.operation, service, exc)
+        status = f", HTTP {exc.http_status}" if exc.http_status else ""
+        return f"{exc.operation} failed: {exc.message} ({exc.code}{status})"
+    return f"{label} failed: {type(exc).__name__}: {exc}"
+
+
+class Submitter(t.HasTraits):
+    """Sends the current request to a service in the background and reports how it went."""
+
+    service = t.Any(
+        None, allow_none=True, help="The BackendAuthService requests go to; None: not connected."
+    )
+    busy = t.Bool(False, help="True while a request is under way; another is refused meanwhile.")
+    last_response = t.Dict(
+        None, allow_none=True, help="The service's answer to the last accepted request."
+    )
+
+    def __init__(
+        self,
+        service: Any,
+        get_value: Callable[[], dict[str, Any]],
+        status: StatusDisplay,
+        *,
+        background: bool = True,
+    ) -> None:
+        super().__init__(service=service)
+        self.get_value = get_value
+        self.status = status
+        self.background = background
+        self._thread: threading.Thread | None = None
+        self._submitted = w.CallbackDispatcher()
+
+    def set_service(self, service: Any) -> None:
+        """Send further requests to ``service`` (another connection, AWS instead of local)."""
+        self.service = service
+
+    def on_submit(
+        self, callback: Callable[[dict[str, Any], str, dict[str, Any]], Any], remove: bool = False
+    ) -> None:
         """Call ``callback(response, operation, request)`` after every accepted request."""
-        self._callbacks.append(callback)
+        self._submitted.register_callback(callback, remove=remove)
 
-    def _show_buttons(self) -> None:
-        no_service = self.service is None
-        target_missing = any(
-            not isinstance(self.value.get(k), str) or not self.value.get(k) for k in TARGET
-        )
-        self.create_button.disabled = (
-            no_service or self._busy or self.has_errors or self._operation != "CreateBackendAuth"
-        )
-        self.update_button.disabled = (
-            no_service or self._busy or self.has_errors or self._operation != "UpdateBackendAuth"
-        )
-        self.delete_button.disabled = no_service or self._busy or target_missing
-        self.load_button.disabled = no_service or self._busy or target_missing
-        self.confirm_button.disabled = self._busy
-        reason = ""
-        if no_service:
-            reason = "Not connected to a service: give the editor a BackendAuthService."
-        elif self.has_errors:
-            reason = "Fix the errors above to send."
-        self.create_button.tooltip = self.update_button.tooltip = reason
+    def target(self) -> tuple[str, str, str]:
+        value = self.get_value()
+        return tuple(str(value.get(k, "")) for k in TARGET)  # type: ignore[return-value]
 
-    def _run(self, label: str, work: Callable[[], Any], done: Callable[[Any], None]) -> bool:
-        if self._busy or self.service is None:
+    def run(self, label: str, work: Callable[[], Any], done: Callable[[Any], None]) -> bool:
+        """Run ``work`` (a service call) in the background, then ``done(result)``.
+
+        False, doing nothing, when not connected or when a request is under way.
+        """
+        if self.busy or self.service is None:
             return False
-        self._busy = True
-        self._show_buttons()
-        self.progress.layout.visibility = "visible"
-        self.progress.bar_style = "info"
-        self.status.value = f"{label}&hellip;"
+        self.busy = True
+        self.status.show(f"{label}…", "info")
+        service = self.service
 
         def body() -> None:
             try:
                 done(work())
-            except ValidationFailed as exc:
-                self.status.value = error_html(f"Not sent: {len(exc.findings)} error(s).")
-            except ApiError as exc:
-                self.status.value = error_html(
-                    f"{exc.operation} failed: {exc.message} ({exc.code}"
-                    + (f", HTTP {exc.http_status}" if exc.http_status else "")
-                    + ")"
-                )
             except Exception as exc:  # shown in words, never as a traceback
-                self.status.value = error_html(f"{label} failed: {type(exc).__name__}: {exc}")
+                self.status.show(error_message(label, exc, service), "error")
             finally:
-                self._busy = False
-                self.progress.layout.visibility = "hidden"
-                self._show_buttons()
+                self.busy = False
 
         if self.background:
-            self._thread = threading.Thread(target=body, name=f"editor-{label}", daemon=True)
+            self._thread = threading.Thread(target=body, name=f"submit-{label}", daemon=True)
             self._thread.start()
         else:
             body()
@@ -99,93 +164,36 @@ class SubmitMixin:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _target(self) -> tuple[str, str, str]:
-        value = self.value
-        return tuple(str(value.get(k, "")) for k in TARGET)  # type: ignore[return-value]
+    def load_current(self, loaded: Callable[[dict[str, Any]], None]) -> bool:
+        """Read the target's configuration (GetBackendAuth) and hand it to ``loaded``."""
+        app_id, env, resource = self.target()
 
-    def load_current(self) -> bool:
-        """Read the target's configuration (GetBackendAuth) into the form."""
-        app_id, env, resource = self._target()
+        def done(response: dict[str, Any]) -> None:
+            loaded(response.get("ResourceConfig") or {})
+            self.status.show(f"Loaded the current configuration of {app_id}/{env}.", "ok")
 
-        def loaded(response: dict[str, Any]) -> None:
-            config = response.get("ResourceConfig") or {}
-            self.current = config
-            value = {k: v for k, v in self.value.items() if k in TARGET}
-            spec = self._spec_for(self._operation).member("ResourceConfig")
-            value["ResourceConfig"], _ = prune(config, spec) if spec else (config, [])
-            self.value = value
-            self.status.value = f"Loaded the current configuration of {app_id}/{env}."
-
-        return self._run(
-            "Loading", lambda: self.service.get_backend_auth(app_id, env, resource), loaded
+        return self.run(
+            "Loading", lambda: self.service.get_backend_auth(app_id, env, resource), done
         )
 
-    def _send(self, operation: str) -> bool:
-        request = self.value
+    def send(self, operation: str) -> bool:
+        """Send ``operation`` (CreateBackendAuth, UpdateBackendAuth or DeleteBackendAuth)."""
+        request = self.get_value()
+        if operation == "DeleteBackendAuth":
+            target = self.target()
+            call: Callable[[], Any] = lambda: self.service.delete_backend_auth(*target)  # noqa: E731
+        elif operation in SENDS:
+            call = lambda: getattr(self.service, SENDS[operation])(request)  # noqa: E731
+        else:
+            raise ValueError(f"cannot send {operation!r}")
 
         def sent(response: dict[str, Any]) -> None:
             self.last_response = response
-            self.status.value = (
-                f"<b>{response.get('Operation', operation)}</b>: job "
-                f"<code>{response.get('JobId')}</code> {response.get('Status')}"
+            self.status.show(
+                f"{response.get('Operation', operation)}: job {response.get('JobId')} "
+                f"{response.get('Status')}",
+                "ok",
             )
-            for callback in self._callbacks:
-                callback(response, operation, request)
+            self._submitted(response, operation, request)
 
-        call = {
-            "CreateBackendAuth": lambda: self.service.create_backend_auth(request),
-            "UpdateBackendAuth": lambda: self.service.update_backend_auth(request),
-            "DeleteBackendAuth": lambda: self.service.delete_backend_auth(*self._target()),
-        }[operation]
-        return self._run(f"Sending {operation}", call, sent)
-
-    def create(self) -> bool:
-        if self.create_button.disabled:
-            return False
-        return self._send("CreateBackendAuth")
-
-    def update(self) -> bool:
-        """First show the difference from the current configuration; Confirm sends."""
-        if self.update_button.disabled:
-            return False
-        proposed = self.value.get("ResourceConfig") or {}
-        if self.current is None:
-            self.confirm_text.value = (
-                "<b>Update</b>: the current configuration is not loaded (use Load current to "
-                "see the difference). Send the update?"
-            )
-        else:
-            merged = deep_merge(self.current, proposed)
-            changes = config_diff(self.current, merged, "ResourceConfig")
-            items = (
-                "".join(f"<li><code>{escape(describe_change(*c))}</code></li>" for c in changes)
-                or "<li>no change</li>"
-            )
-            self.confirm_text.value = f"<b>Update</b>: changes, path by path:<ul>{items}</ul>"
-        self._ask(lambda: self._send("UpdateBackendAuth"))
-        return True
-
-    def delete(self) -> bool:
-        if self.delete_button.disabled:
-            return False
-        app_id, env, resource = self._target()
-        self.confirm_text.value = (
-            f"<b>Delete</b> the auth resource <code>{escape(resource)}</code> of "
-            f"<code>{escape(app_id)}</code>/<code>{escape(env)}</code>? This cannot be undone."
-        )
-        self._ask(lambda: self._send("DeleteBackendAuth"))
-        return True
-
-    def _ask(self, action: Callable[[], Any]) -> None:
-        self._pending = action
-        self.confirm_box.layout.display = None
-
-    def confirm(self) -> bool:
-        action, self._pending = self._pending, None
-        self.confirm_box.layout.display = "none"
-        return bool(action and action())
-
-    def cancel(self) -> None:
-        self._pending = None
-        self.confirm_box.layout.display = "none"
-        self.status.value = "Cancelled."
+        return self.run(f"Sending {operation}", call, sent)
