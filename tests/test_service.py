@@ -3,13 +3,22 @@ retries under injected faults, paging, and waiting on jobs with the test's clock
 
 from __future__ import annotations
 
+import http.client
+import io
 import itertools
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
-from conftest import valid_request
+from conftest import aws_env, valid_request
 
 from amplify_auth_widgets import ApiError, BackendAuthService, ValidationFailed
+from amplify_auth_widgets.cli import main
 from amplify_auth_widgets.emulator import Emulator
+from amplify_auth_widgets.service import PaginationError
 
 
 @pytest.fixture
@@ -130,8 +139,8 @@ def test_failed_jobs_on_demand(clock):
         assert job["Status"] == "FAILED" and "--fail-rate" in job["Error"]
 
 
-def test_list_backend_jobs_reads_every_page(emulator, service, app_env, clock):
-    app_id, env = app_env
+def five_jobs(service, app_id, env, clock):
+    """Five finished jobs in one environment: a create and four updates."""
     service.create_backend_auth(valid_request(AppId=app_id))
     for length in (8, 9, 10, 11):
         clock.advance(5)
@@ -147,11 +156,125 @@ def test_list_backend_jobs_reads_every_page(emulator, service, app_env, clock):
                 },
             }
         )
+    clock.advance(5)
+
+
+def test_list_backend_jobs_reads_every_page(emulator, service, app_env, clock):
+    app_id, env = app_env
+    five_jobs(service, app_id, env, clock)
     calls = service.calls
     jobs = service.list_backend_jobs(app_id, env, MaxResults=2)
     assert len(jobs) == 5 and len({j["JobId"] for j in jobs}) == 5
     assert service.calls - calls == 3
     assert len(service.list_backend_jobs(app_id, env, MaxResults=2, max_pages=1)) == 2
+
+
+def test_a_listing_stops_at_the_page_limit(emulator, service, app_env, clock):
+    app_id, env = app_env
+    five_jobs(service, app_id, env, clock)
+    service.page_limit = 5  # five pages of one: exactly the limit, which is allowed
+    assert len(service.list_backend_jobs(app_id, env, MaxResults=1)) == 5
+    service.page_limit = 4
+    calls = service.calls
+    with pytest.raises(PaginationError) as info:
+        service.list_backend_jobs(app_id, env, MaxResults=1)
+    assert info.value.code == "PageLimitExceeded" and "more than 4 pages of Jobs" in str(info.value)
+    assert service.calls - calls == 4
+
+
+class RepeatingProxy(ThreadingHTTPServer):
+    """A real HTTP server in front of the emulator that passes every request on and answers
+    every later ListBackendJobs page with the first page's nextToken again: the service defect
+    that made the listing loop forever."""
+
+    daemon_threads = True
+
+    def __init__(self, upstream: str) -> None:
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        self.upstream = urlsplit(upstream)
+        self.first_token: str | None = None
+        self.pages = 0
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    server: RepeatingProxy
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        upstream = http.client.HTTPConnection(
+            self.server.upstream.hostname, self.server.upstream.port, timeout=10
+        )
+        try:
+            upstream.request("POST", self.path, body=body, headers=dict(self.headers.items()))
+            answer = upstream.getresponse()
+            data, status = answer.read(), answer.status
+            headers = [(k, v) for k, v in answer.getheaders() if k.lower() != "content-length"]
+        finally:
+            upstream.close()
+        if "/job/" in self.path and status == 200:
+            page = json.loads(data)
+            self.server.pages += 1
+            if page.get("nextToken"):
+                self.server.first_token = self.server.first_token or page["nextToken"]
+                page["nextToken"] = self.server.first_token
+            data = json.dumps(page).encode()
+        self.send_response(status)
+        for key, value in headers:
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def repeating(emulator) -> Iterator[RepeatingProxy]:
+    proxy = RepeatingProxy(emulator.url)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    yield proxy
+    proxy.shutdown()
+    proxy.server_close()
+    thread.join(10)
+
+
+def test_a_repeated_page_token_stops_the_listing(emulator, service, app_env, clock, repeating):
+    app_id, env = app_env
+    five_jobs(service, app_id, env, clock)
+    host, port = repeating.server_address[:2]
+    looping = BackendAuthService(emulator.connection(endpoint_url=f"http://{host}:{port}"))
+    with pytest.raises(PaginationError) as info:
+        looping.list_backend_jobs(app_id, env, MaxResults=2)
+    error = info.value
+    assert (error.operation, error.code) == ("ListBackendJobs", "RepeatedPageToken")
+    assert repeating.first_token and repr(repeating.first_token) in error.message
+    assert "after page 2" in error.message and repeating.pages == 2
+    assert not error.is_service_error  # a verdict on the answers, not the service's error
+    # a token the caller gave that comes straight back is a repeat too
+    with pytest.raises(PaginationError, match="after page 1"):
+        looping.list_backend_jobs(app_id, env, MaxResults=2, NextToken=repeating.first_token)
+
+
+def test_the_cli_reports_a_repeated_page_token(
+    emulator, service, app_env, clock, repeating, monkeypatch
+):
+    app_id, env = app_env
+    five_jobs(service, app_id, env, clock)
+    host, port = repeating.server_address[:2]
+    for name, value in aws_env(emulator.url).items():
+        monkeypatch.setenv(name, value)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["list-backend-jobs", "--app-id", app_id, "--backend-environment-name", env]
+    argv += ["--max-results", "2", "--endpoint-url", f"http://{host}:{port}"]
+    assert main(argv, stdout=out, stderr=err) == 255
+    assert out.getvalue() == ""
+    assert "RepeatedPageToken" in err.getvalue() and "--no-paginate" in err.getvalue()
+    out = io.StringIO()
+    assert main([*argv, "--no-paginate"], stdout=out, stderr=err) == 0
+    assert len(json.loads(out.getvalue())["Jobs"]) == 2
 
 
 def test_wait_for_job_uses_the_given_clock(emulator, service, app_env, clock):

@@ -33,6 +33,9 @@ RETRYABLE_CODES = frozenset(
     }
 )
 DEFAULT_ATTEMPTS = 5
+#: Pages a listing may take before it is stopped as a runaway: a thousand pages is far more
+#: jobs, apps or environments than any account holds, and far less than forever.
+PAGE_LIMIT = 1000
 
 
 class ApiError(Exception):
@@ -120,6 +123,58 @@ def _url(exc: Any) -> str:
     return str(kwargs.get("endpoint_url") or "the endpoint")
 
 
+class PaginationError(ApiError):
+    """A listing that would never end: the service repeated a page token, or gave more pages
+    than ``page_limit``. Not the service's error code: a local verdict on its answers."""
+
+
+def collect_pages(
+    fetch: Callable[[dict[str, Any]], Mapping[str, Any]],
+    operation: str,
+    request: Mapping[str, Any],
+    items: str,
+    *,
+    token: str = "NextToken",
+    max_pages: int | None = None,
+    page_limit: int = PAGE_LIMIT,
+) -> list[Any]:
+    """Every item of a paginated listing: ``fetch(request)`` page after page, following the
+    ``token`` member, until a page has none or ``max_pages`` pages are read.
+
+    Every pagination loop goes through here, so that a service that repeats a token (which
+    would loop forever) or never stops giving pages fails with a ``PaginationError`` that says
+    so, instead of hanging the caller.
+    """
+    page = dict(request)
+    collected: list[Any] = []
+    seen = {page[token]} if page.get(token) else set()
+    pages = 0
+    while True:
+        response = fetch(page)
+        collected.extend(response.get(items) or [])
+        pages += 1
+        following = response.get(token)
+        if not following or (max_pages is not None and pages >= max_pages):
+            return collected
+        if following in seen:
+            raise PaginationError(
+                operation,
+                "RepeatedPageToken",
+                f"the service gave the same {token} again after page {pages} ({following!r}); "
+                "stopped reading pages, which would never end. Try again later, or read one "
+                "page at a time (--no-paginate).",
+            )
+        if pages >= page_limit:
+            raise PaginationError(
+                operation,
+                "PageLimitExceeded",
+                f"more than {page_limit} pages of {items}; stopped reading. Narrow the listing "
+                "with a filter, or raise the page limit if so many are expected.",
+            )
+        seen.add(following)
+        page[token] = following
+
+
 class ValidationFailed(Exception):
     """A request refused before sending: it has error findings."""
 
@@ -161,6 +216,8 @@ class BackendAuthService:
         #: Called after every call with (operation, request, response, error): the history hook.
         self.on_call = on_call
         self.calls = 0
+        #: Pages a listing may take before ``PaginationError`` (see ``collect_pages``).
+        self.page_limit = PAGE_LIMIT
 
     @property
     def client(self) -> Any:
@@ -281,16 +338,14 @@ class BackendAuthService:
             "BackendEnvironmentName": backend_environment_name,
             **{k: v for k, v in filters.items() if v is not None},
         }
-        jobs: list[dict[str, Any]] = []
-        pages = 0
-        while True:
-            response = self.call("ListBackendJobs", request)
-            jobs.extend(response.get("Jobs", []))
-            pages += 1
-            token = response.get("NextToken")
-            if not token or (max_pages is not None and pages >= max_pages):
-                return jobs
-            request["NextToken"] = token
+        return collect_pages(
+            lambda page: self.call("ListBackendJobs", page),
+            "ListBackendJobs",
+            request,
+            "Jobs",
+            max_pages=max_pages,
+            page_limit=self.page_limit,
+        )
 
     def wait_for_job(
         self,
