@@ -51,6 +51,8 @@ def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # the CLI's job history goes to a file of the test run, never the user's
+    monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(home / "history.sqlite3"))
 
 
 @pytest.fixture

@@ -102,6 +102,54 @@ def test_requests_are_recorded_with_secrets_redacted(emulator, app_env, clock):
     assert history.status_of(response["JobId"]) == "IN_PROGRESS"  # the job is on record
 
 
+def test_requests_carry_a_hash_and_submissions_join_their_jobs(clock):
+    from amplify_auth_widgets.history import request_hash
+
+    history = JobHistory(":memory:", clock)
+    request = valid_request(AppId="d1", BackendEnvironmentName="dev")
+    started = {"JobId": "j1", "Status": "IN_PROGRESS", "AppId": "d1"}
+    history.record_call("CreateBackendAuth", request, started, None)
+    history.record_call("GetBackendJob", {"AppId": "d1", "JobId": "j1"}, {"Status": "X"}, None)
+    history.record_status(job("j1", "COMPLETED"))
+    digest = request_hash("CreateBackendAuth", request)
+    assert history.requests()["request_hash"].iloc[0] == digest
+    other = valid_request(AppId="d1", BackendEnvironmentName="dev")
+    other["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["SocialProviderSettings"]["Google"][
+        "ClientSecret"
+    ] = "another-secret"
+    assert request_hash("CreateBackendAuth", other) != digest  # a new secret is a new request
+    assert request_hash("UpdateBackendAuth", request) != digest
+    frame = history.submissions()
+    assert frame[["job_id", "request_hash", "status"]].astype(str).values.tolist() == [
+        ["j1", digest, "COMPLETED"],
+        ["j1", request_hash("GetBackendJob", {"AppId": "d1", "JobId": "j1"}), "COMPLETED"],
+    ]
+    assert str(frame["request_hash"].dtype) == "string" and utc_times(frame["time"])
+
+
+def test_a_file_from_before_request_hashes_is_migrated(tmp_path):
+    import sqlite3
+
+    from amplify_auth_widgets.history import request_hash
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE requests (id INTEGER PRIMARY KEY AUTOINCREMENT, time REAL NOT NULL, "
+        "operation TEXT NOT NULL, app_id TEXT, env_name TEXT, job_id TEXT, request TEXT NOT "
+        "NULL, response TEXT, error_code TEXT, error_message TEXT, http_status INTEGER, "
+        "request_id TEXT)"
+    )
+    db.execute("INSERT INTO requests (time, operation, request) VALUES (1, 'GetBackendJob', '{}')")
+    db.commit()
+    db.close()
+    history = JobHistory(path)
+    history.record_call("GetBackendJob", {"AppId": "d1"}, {}, None)
+    frame = history.requests()
+    assert len(frame) == 2 and pd.isna(frame["request_hash"].iloc[0])
+    assert frame["request_hash"].iloc[1] == request_hash("GetBackendJob", {"AppId": "d1"})
+
+
 def _writer(path: str, worker: int, count: int) -> None:
     history = JobHistory(path)
     for i in range(count):

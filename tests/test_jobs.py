@@ -222,3 +222,25 @@ def test_unknown_jobs_are_dropped_after_three_misses(setup, clock):
     job = tracker.track(app_id, "dev", "no-such-job")
     drive(tracker, clock)
     assert job.status == "NOT_FOUND (local)"
+
+
+def test_follow_waits_on_the_tracker_schedule_and_times_out_locally(setup, clock):
+    emulator, service, history, tracker = setup
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        clock.advance(seconds)
+
+    started = clock()
+    job = tracker.follow(start_job(emulator, service, "followed"), sleep=sleep)
+    assert job.status == "COMPLETED" and job.last["Status"] == "COMPLETED"
+    assert sum(sleeps) >= 3.0  # the emulator's job time; nothing was asked before it was due
+    assert sleeps == [pytest.approx(2.0), pytest.approx(3.0)]  # min_interval, then x1.5
+    assert clock() - started == pytest.approx(5.0)
+    assert history.status_of(job.job_id) == "COMPLETED"
+    tracker.deadline = 1.0
+    response = service.delete_backend_auth(job.app_id, job.env, "mainauth")
+    late = tracker.follow(response, sleep=sleep)
+    assert late.status == TIMED_OUT and late.last["Status"] == "IN_PROGRESS"
+    assert history.jobs().set_index("job_id").loc[late.job_id, "timed_out"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import io
-import itertools
 import json
 import threading
 from collections.abc import Iterator
@@ -275,31 +274,6 @@ def test_the_cli_reports_a_repeated_page_token(
     out = io.StringIO()
     assert main([*argv, "--no-paginate"], stdout=out, stderr=err) == 0
     assert len(json.loads(out.getvalue())["Jobs"]) == 2
-
-
-def test_wait_for_job_uses_the_given_clock(emulator, service, app_env, clock):
-    app_id, env = app_env
-    created = service.create_backend_auth(valid_request(AppId=app_id))
-    seen = []
-    job = service.wait_for_job(
-        app_id,
-        env,
-        created["JobId"],
-        first_delay=1.0,
-        on_status=lambda j, t: seen.append((j["Status"], t)),
-        sleep=clock.advance,
-        clock=clock,
-    )
-    assert job["Status"] == "COMPLETED"
-    assert seen[0] == ("IN_PROGRESS", 0) and seen[-1][0] == "COMPLETED"
-    delays = [b[1] - a[1] for a, b in itertools.pairwise(seen)]
-    assert delays == sorted(delays)  # backoff never shrinks
-    clock.advance(1)
-    created = service.delete_backend_auth(app_id, env, "mainauth")
-    job = service.wait_for_job(
-        app_id, env, created["JobId"], timeout=2, sleep=clock.advance, clock=clock
-    )
-    assert job["TimedOut"] and job["Status"] == "IN_PROGRESS"
 
 
 def test_on_call_hook_sees_every_call(service, app_env):

@@ -359,6 +359,10 @@ def run_api_command(args: argparse.Namespace, console: Console) -> int:
         console.err(f"debug: connection {json.dumps(connection.describe())}")
         console.err(f"debug: {operation} request {json.dumps(redact(request))}")
     service = BackendAuthService(connection)
+    history = None
+    if getattr(args, "wait", False):  # the tracker learns job durations from the history
+        history = _open_history(console)
+        service.on_call = history.record_call
     try:
         if operation == "ListBackendJobs":
             filters = {
@@ -380,39 +384,61 @@ def run_api_command(args: argparse.Namespace, console: Console) -> int:
         console.err(f"debug: {operation} response {json.dumps(redact(response), default=str)}")
     exit_code = EXIT_OK
     if getattr(args, "wait", False) and response.get("JobId"):
-        response, exit_code = _wait(service, request, response, args, console)
+        response, exit_code = _wait(service, history, request, response, args, console)
     _print_result(response, args, console, operation)
     return exit_code
 
 
+def _open_history(console: Console) -> Any:
+    """The user's job history (``$AMPLIFY_AUTH_HISTORY``), or one in memory if it cannot open."""
+    import sqlite3
+
+    from .history import JobHistory
+
+    try:
+        return JobHistory.from_environment()
+    except (OSError, sqlite3.Error) as exc:
+        console.err(f"warning: job history not available ({exc}); this run is not recorded")
+        return JobHistory(":memory:")
+
+
 def _wait(
-    service: Any, request: dict[str, Any], response: dict[str, Any], args: Any, console: Console
+    service: Any,
+    history: Any,
+    request: dict[str, Any],
+    response: dict[str, Any],
+    args: Any,
+    console: Console,
 ) -> tuple[dict[str, Any], int]:
-    app_id = response.get("AppId") or request.get("AppId", "")
-    env = response.get("BackendEnvironmentName") or request.get("BackendEnvironmentName", "")
-    from .lifecycle import JobStatus
+    """Follow the job with the JobTracker: the same polling policy as the app and the fleet."""
+    from .jobs import JobTracker
+    from .lifecycle import JobStatus, Verdict
 
-    job_id = response["JobId"]
-    last: list[str] = []
+    tracker = JobTracker(service, history, deadline=args.wait_timeout)
 
-    def progress(job: dict[str, Any], elapsed: float) -> None:
-        status = job.get("Status", "?")
-        if not last or last[-1] != status:
-            console.err(f"job {job_id}: {status} after {elapsed:.0f}s")
-            last.append(status)
+    def progress(job: Any, old: str | None, new: str) -> None:
+        console.err(f"job {job.job_id}: {new} after {tracker.clock() - job.created:.0f}s")
 
-    job = service.wait_for_job(app_id, env, job_id, timeout=args.wait_timeout, on_status=progress)
-    if job.get("TimedOut"):
+    tracker.on_change(progress)
+    console.err(f"job {response['JobId']}: {response.get('Status', '?')}")
+    job = tracker.follow(response, args.operation, request)
+    assert job is not None  # the response names a job
+    final = {**response, **job.last}
+    if job.status == Verdict.TIMED_OUT:
         console.err(
-            f"job {job_id}: still {job.get('Status')} after {args.wait_timeout:g}s; stopped "
+            f"job {job.job_id}: not finished after {args.wait_timeout:g}s; stopped "
             "waiting (a local verdict: the job goes on). Follow it with get-backend-job."
         )
-        return job, EXIT_OTHER
-    if job.get("Status") == JobStatus.FAILED:
+        return {**final, "TimedOut": True}, EXIT_OTHER
+    if job.status == Verdict.NOT_FOUND:
+        message = f"job {job.job_id}: the service does not know it"
+        console.err(paint(message, "error", console.color_err))
+        return final, EXIT_SERVICE
+    if job.status == JobStatus.FAILED:
         kind = "error"
-        console.err(paint(f"job {job_id} FAILED: {job.get('Error', '')}", kind, console.color_err))
-        return job, EXIT_SERVICE
-    return job, EXIT_OK
+        console.err(paint(f"job {job.job_id} FAILED: {job.error or ''}", kind, console.color_err))
+        return final, EXIT_SERVICE
+    return final, EXIT_OK
 
 
 def _print_result(response: Any, args: argparse.Namespace, console: Console, title: str) -> None:

@@ -6,6 +6,12 @@ status change with the time it was observed). A terminal status (COMPLETED, FAIL
 once per job whatever happens: a unique index makes a repeated one a no-op, so retries, two
 trackers or two kernels cannot duplicate it.
 
+The history owns its SQL: it hands its tables back as typed frames (``jobs()``, ``requests()``,
+``events()``) and answers the questions the tracker and the fleet ask; ``report`` only
+summarises, plots and exports frames. Every request is stored with ``request_hash``, a digest of
+the operation and the full request, so that a fleet apply that is run again can tell which
+targets already got exactly that request.
+
 The file is in the user's data directory by default (``platformdirs``), or any path, or
 ``:memory:``. It survives kernel restarts; WAL mode and a busy timeout let two kernels write at
 once, each write being one short transaction.
@@ -13,7 +19,9 @@ once, each write being one short transaction.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +51,8 @@ CREATE TABLE IF NOT EXISTS requests (
     error_code TEXT,
     error_message TEXT,
     http_status INTEGER,
-    request_id TEXT
+    request_id TEXT,
+    request_hash TEXT
 );
 CREATE TABLE IF NOT EXISTS jobs (
     job_id TEXT PRIMARY KEY,
@@ -70,12 +79,37 @@ CREATE UNIQUE INDEX IF NOT EXISTS one_terminal_event ON events (job_id)
     WHERE status IN {sql_list(TERMINAL)};
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status);
 """
+#: Columns added since the first release, for files that predate them.
+MIGRATIONS = (("requests", "request_hash", "TEXT"),)
+#: The environment variable that names the history file (the app and the CLI read it).
+HISTORY_ENV = "AMPLIFY_AUTH_HISTORY"
+
+
+def _typed(frame: pd.DataFrame, columns: tuple[str, ...], dtype: str = "string") -> pd.DataFrame:
+    for column in columns:
+        frame[column] = frame[column].astype(dtype)
+    return frame
+
+
+def _times(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    import pandas as pd
+
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column], unit="s", utc=True)
+    return frame
 
 
 def default_path() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("amplify-auth-widgets")) / "history.sqlite3"
+
+
+def request_hash(operation: str, request: dict[str, Any]) -> str:
+    """A short digest of ``operation`` and the whole ``request`` (secrets included, so that a
+    changed secret is a changed request; a digest does not reveal them)."""
+    canonical = json.dumps([operation, request], sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
 
 
 def parse_time(value: Any) -> float | None:
@@ -113,6 +147,19 @@ class JobHistory:
         self._db = self.database.connection
         self._write = self.database.transaction
         self._query = self.database.query
+        self._migrate()
+
+    @classmethod
+    def from_environment(cls, default: str | Path | None = None) -> JobHistory:
+        """The file ``$AMPLIFY_AUTH_HISTORY`` names, else ``default``, else the user's file."""
+        return cls(os.environ.get(HISTORY_ENV) or default)
+
+    def _migrate(self) -> None:
+        for table, column, kind in MIGRATIONS:
+            columns = {row[1] for row in self._query(f"PRAGMA table_info({table})")}
+            if column not in columns:
+                with self._write() as db:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         self.database.close()
@@ -141,8 +188,8 @@ class JobHistory:
         with self._write() as db:
             db.execute(
                 "INSERT INTO requests (time, operation, app_id, env_name, job_id, request, "
-                "response, error_code, error_message, http_status, request_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "response, error_code, error_message, http_status, request_id, request_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     now,
                     operation,
@@ -155,6 +202,7 @@ class JobHistory:
                     error.message if error else None,
                     error.http_status if error else None,
                     error.request_id if error else None,
+                    request_hash(operation, request),
                 ),
             )
         if response and response.get("JobId") and response.get("Status"):
@@ -202,9 +250,12 @@ class JobHistory:
                 )
             else:
                 db.execute(
+                    # A start response has no CreateTime, so the job went on record when it
+                    # was seen; the service's own time, once known, is earlier and exact.
                     "UPDATE jobs SET status = ?, updated = ?, finished = ?, error = ?, "
-                    "operation = COALESCE(operation, ?), local_verdict = NULL WHERE job_id = ?",
-                    (status, observed, finished, error, job.get("Operation"), job_id),
+                    "operation = COALESCE(operation, ?), local_verdict = NULL, "
+                    "created = MIN(created, ?) WHERE job_id = ?",
+                    (status, observed, finished, error, job.get("Operation"), created, job_id),
                 )
             if changed:
                 db.execute(
@@ -268,26 +319,71 @@ class JobHistory:
         )
         return dict(rows)
 
-    # -- frames (report.py does the shaping) -----------------------------------------------
+    # -- frames ----------------------------------------------------------------------------
+
+    def _frame(self, sql: str, params: tuple[Any, ...] = ()) -> pd.DataFrame:
+        import pandas as pd
+
+        with self._lock:
+            return pd.read_sql_query(sql, self._db, params=params)
 
     def jobs(self) -> pd.DataFrame:
-        """One row a job, with proper dtypes (see ``report.jobs_frame``)."""
-        from .report import jobs_frame
-
-        with self._lock:
-            return jobs_frame(self._db)
+        """One row a job: ids and names as ``string``, status and operation as ``category``,
+        times as UTC timestamps, ``duration`` a timedelta, ``timed_out`` a bool."""
+        frame = self._frame(
+            "SELECT job_id, app_id, env_name AS environment, operation, status, created, "
+            "updated, finished, error, local_verdict FROM jobs ORDER BY created"
+        )
+        frame = _typed(frame, ("job_id", "app_id", "environment", "error", "local_verdict"))
+        frame = _typed(frame, ("operation", "status"), "category")
+        frame = _times(frame, ("created", "updated", "finished"))
+        frame["duration"] = frame["finished"] - frame["created"]
+        frame["timed_out"] = frame["local_verdict"].notna().astype(bool)
+        return frame
 
     def requests(self) -> pd.DataFrame:
-        from .report import requests_frame
-
-        with self._lock:
-            return requests_frame(self._db)
+        """One row a call sent (secrets redacted), oldest first."""
+        frame = self._frame(
+            "SELECT time, operation, app_id, env_name AS environment, job_id, http_status, "
+            "error_code, error_message, request_id, request_hash, request, response "
+            "FROM requests ORDER BY id"
+        )
+        frame = _times(frame, ("time",))
+        frame = _typed(frame, ("operation",), "category")
+        frame["http_status"] = frame["http_status"].astype("Int64")
+        return _typed(
+            frame,
+            (
+                "app_id",
+                "environment",
+                "job_id",
+                "error_code",
+                "error_message",
+                "request_id",
+                "request_hash",
+                "request",
+                "response",
+            ),
+        )
 
     def events(self) -> pd.DataFrame:
-        from .report import events_frame
+        """One row a status change as observed, oldest first."""
+        frame = self._frame("SELECT job_id, time, status, error, source FROM events ORDER BY id")
+        frame = _times(frame, ("time",))
+        frame = _typed(frame, ("job_id", "error"))
+        return _typed(frame, ("status", "source"), "category")
 
-        with self._lock:
-            return events_frame(self._db)
+    def submissions(self) -> pd.DataFrame:
+        """Every request that started a job, with the job's latest status and local verdict:
+        what a fleet apply that runs again checks before it sends anything."""
+        frame = self._frame(
+            "SELECT r.app_id, r.env_name AS environment, r.operation, r.request_hash, r.job_id, "
+            "j.status, j.local_verdict, r.time FROM requests r JOIN jobs j USING (job_id) "
+            "WHERE r.request_hash IS NOT NULL ORDER BY r.id"
+        )
+        frame = _typed(frame, ("app_id", "environment", "request_hash", "job_id", "local_verdict"))
+        frame = _typed(frame, ("operation", "status"), "category")
+        return _times(frame, ("time",))
 
     def summary(self) -> pd.DataFrame:
         from .report import summary

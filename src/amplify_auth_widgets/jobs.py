@@ -18,6 +18,10 @@ refused connections are retried by the service, and if they persist the job is s
 again later: a job is never lost or duplicated, and a terminal status is recorded once. A job
 still pending at its deadline is marked timed out: a local verdict, not the service's.
 
+The tracker records job statuses in ``history``; recording every *request* is the service's
+``on_call`` hook, wired where the service and history are put together (the app, the CLI, the
+fleet), not here.
+
 Time comes from ``clock``; ``poll_due()`` does one round and returns, so tests and benchmarks
 drive the tracker on a fake clock. ``start()`` runs rounds in a background thread.
 """
@@ -62,6 +66,8 @@ class TrackedJob:
     error: str | None = None
     last_problem: str | None = None
     finished: float | None = None
+    #: The job as the service last described it (GetBackendJob's or ListBackendJobs' item).
+    last: dict[str, Any] = field(default_factory=dict, repr=False)
     history_ids: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -93,8 +99,6 @@ class JobTracker:
     ) -> None:
         self.service = service
         self.history = history if history is not None else JobHistory(":memory:", clock)
-        if service.on_call is None:  # every call the service makes goes on record
-            service.on_call = self.history.record_call
         self.clock = clock
         self.deadline = deadline
         self.min_interval = min_interval
@@ -351,6 +355,7 @@ class JobTracker:
         changed = self.history.record_status(record, now)
         job.status = new
         job.error = item.get("Error")
+        job.last = dict(item)
         if new in TERMINAL:
             job.finished = now
             if new == JobStatus.COMPLETED:
@@ -410,6 +415,24 @@ class JobTracker:
             self.poll_due()
             if timeout is not None and self.clock() - started > timeout:
                 return
+
+    def follow(
+        self,
+        response: dict[str, Any],
+        operation: str | None = None,
+        request: dict[str, Any] | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> TrackedJob | None:
+        """Track the job ``response`` names and poll in this thread, on the tracker's schedule,
+        until it ends or reaches the deadline (a ``TIMED_OUT`` verdict): the CLI's ``--wait``."""
+        job = self.track_response(response, operation, request)
+        while job is not None and not job.done:
+            wait = job.next_poll - self.clock()
+            if wait > 0:
+                sleep(wait)
+            self.poll_due()
+        return job
 
     def start(self) -> JobTracker:
         """Poll in a background thread; returns at once. ``stop()`` ends it."""

@@ -1,14 +1,14 @@
-"""DataFrames, summaries and plots over the job history.
+"""Summaries, plots and exports of the frames the job history (and the fleet audit) hand out.
 
-Frames have proper dtypes: ids and names as ``string``, status and operation as
-``category``, times as timezone-aware UTC timestamps, durations as timedeltas. Plots use
+This module reads no table itself: ``JobHistory.jobs()``, ``requests()`` and ``events()`` give
+typed frames (ids as ``string``, status and operation as ``category``, UTC timestamps,
+timedelta durations), and everything here takes such a frame. Plots use
 matplotlib's object API on the Agg canvas (no pyplot state, so they work in a kernel thread and
 in Voila alike) and return the Figure.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,70 +20,6 @@ from .lifecycle import DISPLAY, JobStatus, display
 
 #: Colours by status and verdict (``lifecycle.DISPLAY``), for plots and badges.
 STATUS_COLORS = {name: d.color for name, d in DISPLAY.items()}
-
-
-def _utc(series: pd.Series) -> pd.Series:
-    import pandas as pd
-
-    return pd.to_datetime(series, unit="s", utc=True)
-
-
-def jobs_frame(db: sqlite3.Connection) -> pd.DataFrame:
-    import pandas as pd
-
-    frame = pd.read_sql_query(
-        "SELECT job_id, app_id, env_name AS environment, operation, status, created, updated, "
-        "finished, error, local_verdict FROM jobs ORDER BY created",
-        db,
-    )
-    for column in ("job_id", "app_id", "environment", "error", "local_verdict"):
-        frame[column] = frame[column].astype("string")
-    for column in ("operation", "status"):
-        frame[column] = frame[column].astype("category")
-    for column in ("created", "updated", "finished"):
-        frame[column] = _utc(frame[column])
-    frame["duration"] = frame["finished"] - frame["created"]
-    frame["timed_out"] = frame["local_verdict"].notna().astype(bool)
-    return frame
-
-
-def requests_frame(db: sqlite3.Connection) -> pd.DataFrame:
-    import pandas as pd
-
-    frame = pd.read_sql_query(
-        "SELECT time, operation, app_id, env_name AS environment, job_id, http_status, "
-        "error_code, error_message, request_id, request, response FROM requests ORDER BY id",
-        db,
-    )
-    frame["time"] = _utc(frame["time"])
-    frame["operation"] = frame["operation"].astype("category")
-    frame["http_status"] = frame["http_status"].astype("Int64")
-    for column in (
-        "app_id",
-        "environment",
-        "job_id",
-        "error_code",
-        "error_message",
-        "request_id",
-        "request",
-        "response",
-    ):
-        frame[column] = frame[column].astype("string")
-    return frame
-
-
-def events_frame(db: sqlite3.Connection) -> pd.DataFrame:
-    import pandas as pd
-
-    frame = pd.read_sql_query(
-        "SELECT job_id, time, status, error, source FROM events ORDER BY id", db
-    )
-    frame["time"] = _utc(frame["time"])
-    frame["job_id"] = frame["job_id"].astype("string")
-    frame["status"] = frame["status"].astype("category")
-    frame["source"] = frame["source"].astype("category")
-    frame["error"] = frame["error"].astype("string")
-    return frame
 
 
 def summary(jobs: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .connection import Connection
-from .lifecycle import is_terminal
 from .validation import Finding, errors, validate
 
 #: Error codes worth another try: the service said "not now", not "no".
@@ -346,36 +345,3 @@ class BackendAuthService:
             max_pages=max_pages,
             page_limit=self.page_limit,
         )
-
-    def wait_for_job(
-        self,
-        app_id: str,
-        backend_environment_name: str,
-        job_id: str,
-        *,
-        timeout: float = 1800.0,
-        first_delay: float = 1.0,
-        max_delay: float = 15.0,
-        on_status: Callable[[dict[str, Any], float], None] | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> dict[str, Any]:
-        """Follow a job until COMPLETED or FAILED, polling with capped backoff.
-
-        ``on_status(job, elapsed)`` is called after every poll. When ``timeout`` seconds pass
-        first, the last job seen is returned with ``Status`` unchanged and ``TimedOut`` set:
-        a local verdict, not the service's.
-        """
-        start = clock()
-        delay = first_delay
-        while True:
-            job = self.get_backend_job(app_id, backend_environment_name, job_id)
-            elapsed = clock() - start
-            if on_status:
-                on_status(job, elapsed)
-            if is_terminal(job.get("Status")):
-                return job
-            if elapsed + delay > timeout:
-                return {**job, "TimedOut": True}
-            sleep(delay)
-            delay = min(max_delay, delay * 1.5)
