@@ -26,6 +26,43 @@ def valid_request(**changes: Any) -> dict[str, Any]:
     return request
 
 
+def get_at(data: Any, path: str) -> Any:
+    """The value at a dotted path of member names."""
+    for part in path.split("."):
+        data = data[part]
+    return data
+
+
+def set_at(data: Any, path: str, value: Any) -> None:
+    parent, _, name = path.rpartition(".")
+    get_at(data, parent)[name] = value
+
+
+def every_secret(**changes: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The full valid request with every social provider of the model switched on and every
+    secret member (the model's secret paths) holding a value of its own, short and without
+    spaces so that no output format wraps it. Returns the request and {path: secret}."""
+    from amplify_auth_widgets.model import request_spec, secret_paths
+
+    request = valid_request(**changes)
+    base = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings"
+    settings: dict[str, Any] = {}
+    planted: dict[str, str] = {}
+    spec = request_spec("CreateBackendAuth").find(base)
+    assert spec is not None
+    for provider in spec.members:
+        settings[provider.name] = {}
+        for member in provider.members:
+            path = f"{base}.{provider.name}.{member.name}"
+            if path in secret_paths("CreateBackendAuth"):
+                value = planted[path] = f"Pl4nted{len(planted)}{provider.name}{member.name}"
+            else:
+                value = f"{provider.name.lower()}-{member.name.lower()}"
+            settings[provider.name][member.name] = value
+    request["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["SocialProviderSettings"] = settings
+    return request, planted
+
+
 class FakeClock:
     """Epoch seconds that move only when a test moves them."""
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 
 import pytest
 import yaml
-from conftest import BIN, aws_env, valid_request
+from conftest import BIN, aws_env, every_secret, valid_request
 
+from amplify_auth_widgets import BackendAuthService
+from amplify_auth_widgets.cli import main
 from amplify_auth_widgets.emulator import Emulator
 
 
@@ -37,6 +40,20 @@ def ours(url, *argv):
         env=aws_env(url),
         timeout=60,
     )
+
+
+@pytest.fixture
+def cli(quick, monkeypatch):
+    """Our command in this process (fast), talking to the emulator over HTTP."""
+    for name, value in aws_env(quick.url).items():
+        monkeypatch.setenv(name, value)
+
+    def run(*argv):
+        out, err = io.StringIO(), io.StringIO()
+        code = main(list(argv), stdout=out, stderr=err)
+        return code, out.getvalue(), err.getvalue()
+
+    return run
 
 
 def skeleton_file(tmp_path, app_id, env="dev", fmt="json"):
@@ -224,3 +241,37 @@ def test_emulator_command_rejects_bad_flags():
         timeout=30,
     )
     assert done.returncode == 252 and "range (2-10)" in done.stderr
+
+
+def test_query_sees_only_the_redacted_response(quick, cli):
+    app_id = quick.create_app("query", ("dev",))
+    request, planted = every_secret(AppId=app_id, BackendEnvironmentName="dev")
+    BackendAuthService(quick.connection()).create_backend_auth(request)
+    target = ["get-backend-auth", "--app-id", app_id, "--backend-environment-name", "dev"]
+    target += ["--resource-name", "mainauth"]
+    for path, secret in planted.items():
+        assert cli(*target, "--query", path, "--output", "text") == (0, "<redacted>\n", "")
+        assert cli(*target, "--query", path, "--output", "text", "--show-secrets")[1] == (
+            f"{secret}\n"
+        )
+    social = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings"
+    code, out, _ = cli(*target, "--query", social)
+    assert code == 0 and json.loads(out)["SignInWithApple"]["PrivateKey"] == "<redacted>"
+    assert not [s for s in planted.values() if s in out]
+
+
+def test_query_selects_filters_and_may_select_nothing(quick, cli):
+    app_id = quick.create_app("select", ("dev",))
+    service = BackendAuthService(quick.connection())
+    created = service.create_backend_auth(valid_request(AppId=app_id, BackendEnvironmentName="dev"))
+    deleted = service.delete_backend_auth(app_id, "dev", "mainauth")
+    listing = ["list-backend-jobs", "--app-id", app_id, "--backend-environment-name", "dev"]
+    code, out, _ = cli(*listing, "--query", "Jobs[?Operation=='DeleteBackendAuth'].JobId")
+    assert code == 0 and json.loads(out) == [deleted["JobId"]]
+    code, out, _ = cli(*listing, "--query", "Jobs[].Status", "--output", "text")
+    assert out == "COMPLETED\tCOMPLETED\n"
+    code, out, _ = cli(*listing, "--query", "length(Jobs)", "--output", "yaml")
+    assert yaml.safe_load(out) == 2
+    assert cli(*listing, "--query", "NoSuchMember") == (0, "", "")  # nothing selected
+    code, out, _ = cli(*listing, "--query", f"Jobs[?JobId=='{created['JobId']}'] | [0].Operation")
+    assert json.loads(out) == "CreateBackendAuth"

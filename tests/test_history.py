@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import struct
 
 import pandas as pd
 import pytest
-from conftest import FakeClock, valid_request
+from conftest import valid_request
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
 from amplify_auth_widgets.report import figure_png, plot_status_counts, plot_timeline, summary
@@ -50,12 +51,20 @@ def test_jobs_frame_dtypes(filled):
     assert str(frame["job_id"].dtype) == "string" and str(frame["app_id"].dtype) == "string"
     assert isinstance(frame["status"].dtype, pd.CategoricalDtype)
     assert isinstance(frame["operation"].dtype, pd.CategoricalDtype)
-    assert utc_times(frame["created"]) and utc_times(frame["finished"])
+    for column in ("created", "updated", "finished"):  # every time column, by name
+        assert utc_times(frame[column]), (column, frame[column].dtype)
+    times = [c for c in frame.columns if utc_times(frame[c])]
+    assert times == ["created", "updated", "finished"]
     assert pd.api.types.is_timedelta64_dtype(frame["duration"])
     assert str(frame["error"].dtype) == "string"
     row = frame.set_index("job_id").loc["j1"]
     assert row["duration"] == pd.Timedelta(seconds=50) and row["status"] == "COMPLETED"
     assert pd.isna(frame.set_index("job_id").loc["j3", "finished"])
+    # `updated` is when the job was last seen: j1 started when j0 ended (30 s in) and ended
+    # 50 s later
+    start = pd.Timestamp(1_800_000_000, unit="s", tz="UTC")
+    assert row["updated"] == start + pd.Timedelta(seconds=80) == row["finished"]
+    assert (frame["updated"] >= frame["created"]).all()
     assert frame.set_index("job_id").loc["j2", "error"] == "boom"
 
 
@@ -216,13 +225,25 @@ def test_exports(filled, tmp_path):
     parquet = filled.export(tmp_path / "jobs.parquet")
     back = pd.read_parquet(parquet)
     assert isinstance(back["status"].dtype, pd.CategoricalDtype)
-    assert utc_times(back["created"])
+    assert all(utc_times(back[c]) for c in ("created", "updated", "finished"))
+    assert back["updated"].tolist() == filled.jobs()["updated"].tolist()
     filled.export(tmp_path / "events.csv", table="events")
     with pytest.raises(ValueError, match=r"\.csv or \.parquet"):
         filled.export(tmp_path / "jobs.xlsx")
 
 
-def test_learned_durations_feed_the_tracker(filled):
-    tracker = JobTracker(BackendAuthService(), filled, clock=FakeClock(), min_samples=2)
+def test_learned_durations_feed_the_tracker(filled, clock):
+    tracker = JobTracker(BackendAuthService(), filled, clock=clock, min_samples=2)
     assert sorted(filled.durations("CreateBackendAuth")) == [30.0, 50.0]
-    assert tracker.window("CreateBackendAuth") is not None
+    # the central 35 % of a log-normal fit to 30 s and 50 s: log-mean ln(sqrt(1500)), log-sd
+    # ln(50/30)/sqrt(2), z = 0.4538
+    mu, sigma, z = math.log(1500) / 2, math.log(50 / 30) / math.sqrt(2), 0.45376
+    start, end = tracker.window("CreateBackendAuth")
+    assert start == pytest.approx(math.exp(mu - z * sigma), rel=1e-3)  # 32.93 s
+    assert end == pytest.approx(math.exp(mu + z * sigma), rel=1e-3)  # 45.55 s
+    assert 30 < start < end < 50
+    assert tracker.window("UpdateBackendAuth") is None  # one sample is too few
+    assert tracker.window("DeleteBackendAuth") is None  # none at all
+    # a new job of that operation is first asked about when the window opens, not before
+    job = tracker.track("d9", "dev", "new", "CreateBackendAuth", "IN_PROGRESS")
+    assert job.next_poll - job.created == pytest.approx(start)

@@ -111,16 +111,48 @@ def test_many_jobs_in_one_environment_share_one_list_call(setup, clock):
     emulator, service, history, tracker = setup
     created = start_job(emulator, service, "shared", env="prod")
     app_id = created["AppId"]
-    clock.advance(5)  # let it finish, then start two more jobs there
+    clock.advance(5)  # let it finish, then start a second job there
     tracker.track_response(created)
     second = service.delete_backend_auth(app_id, "prod", "mainauth")
     tracker.track_response(second)
-    before = tracker.calls
+    before = len(history.requests())
     drive(tracker, clock)
     assert {j.status for j in tracker.jobs.values()} == {"COMPLETED"}
-    list_calls = history.requests().query("operation == 'ListBackendJobs'")
-    assert len(list_calls) >= 1
-    assert tracker.calls - before <= 3
+    # one list call for the two pending jobs (it finds the first done), then one get for the
+    # one left: nothing else
+    calls = history.requests()["operation"].astype(str).tolist()[before:]
+    assert calls == ["ListBackendJobs", "GetBackendJob"] and tracker.calls == 2
+    ids = [created["JobId"], second["JobId"]]
+    frame = history.jobs().set_index("job_id")
+    assert frame.loc[ids, "status"].astype(str).tolist() == ["COMPLETED", "COMPLETED"]
+    assert history.terminal_event_counts() == dict.fromkeys(ids, 1)
+    assert history.unfinished() == []
+
+
+def test_terminal_statuses_learned_from_the_list_are_recorded(emulator, clock, tmp_path):
+    path = tmp_path / "history.sqlite3"
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    tracker = JobTracker(service, JobHistory(path, clock), clock=clock, jitter=0.0)
+    created = start_job(emulator, service, "listed", env="prod")
+    clock.advance(5)
+    second = service.delete_backend_auth(created["AppId"], "prod", "mainauth")
+    for response in (created, second):
+        tracker.track_response(response)
+    clock.advance(5)  # both are done before the tracker asks: one list call learns it
+    drive(tracker, clock)
+    calls = tracker.history.requests()["operation"].astype(str).tolist()
+    assert calls.count("ListBackendJobs") == 1 and "GetBackendJob" not in calls
+    ids = [created["JobId"], second["JobId"]]
+    assert [tracker.jobs[i].status for i in ids] == ["COMPLETED", "COMPLETED"]
+    assert [tracker.history.status_of(i) for i in ids] == ["COMPLETED", "COMPLETED"]
+    assert tracker.history.terminal_event_counts() == dict.fromkeys(ids, 1)
+    tracker.history.close()
+    # a new kernel on the same history has nothing to resume, and asks the service nothing
+    again = BackendAuthService(emulator.connection())
+    resumed = JobTracker(again, JobHistory(path, clock), clock=clock)
+    assert resumed.resume() == [] and resumed.pending == []
+    assert again.calls == 0
+    resumed.history.close()
 
 
 def test_discover_jobs_started_elsewhere(setup, clock):

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import BIN, valid_request
+from conftest import BIN, every_secret, get_at, set_at, valid_request
 
 from amplify_auth_widgets.skeleton import (
     REDACTED,
@@ -104,6 +104,25 @@ def test_redaction():
     assert google["Google"]["ClientId"] == "123-abc.apps.googleusercontent.com"
     assert "g-secret-value" not in json.dumps(redacted)
     assert request != redacted and contains_secret(request) and not contains_secret(redacted)
+
+
+def test_redaction_covers_every_secret_of_every_provider():
+    request, planted = every_secret()
+    redacted = redact(request)
+    assert len(planted) == 4  # Facebook, Google and Amazon's ClientSecret, Apple's PrivateKey
+    for path, value in planted.items():
+        assert get_at(redacted, path) == REDACTED, path
+        assert value not in json.dumps(redacted), path
+    apple = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings.SignInWithApple"
+    assert get_at(redacted, f"{apple}.KeyId") == "signinwithapple-keyid"  # the rest stays
+    assert contains_secret(request) and not contains_secret(redacted)
+    # each secret alone is found: contains_secret misses none of them
+    for path in planted:
+        alone, _ = every_secret()
+        for other in planted:
+            if other != path:
+                set_at(alone, other, REDACTED)
+        assert contains_secret(alone), path
 
 
 def test_command_line_is_exact_and_redacted():
