@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 BARE_SERVER = """
-import socket, sys, uvicorn
+import uvicorn
 async def app(scope, receive, send):
     if scope["type"] != "http":
         return
@@ -42,7 +42,8 @@ async def app(scope, receive, send):
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"application/json")]})
     await send({"type": "http.response.body", "body": b"{}"})
-sock = socket.socket(); sock.bind(("127.0.0.1", 0)); sock.listen(128)
+from amplify_auth_widgets.emulator import listening_socket
+sock = listening_socket("127.0.0.1", 0)  # the emulator's own listening socket: TCP_NODELAY
 print("listening on http://127.0.0.1:%d" % sock.getsockname()[1], flush=True)
 uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
                               lifespan="off")).run(sockets=[sock])
