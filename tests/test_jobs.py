@@ -131,8 +131,9 @@ def test_many_jobs_in_one_environment_share_one_list_call(setup, clock):
 
 def test_terminal_statuses_learned_from_the_list_are_recorded(emulator, clock, tmp_path):
     path = tmp_path / "history.sqlite3"
-    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
-    tracker = JobTracker(service, JobHistory(path, clock), clock=clock, jitter=0.0)
+    history = JobHistory(path, clock)
+    service = BackendAuthService(emulator.connection(), on_call=history.record_call)
+    tracker = JobTracker(service, history, clock=clock, jitter=0.0)
     created = start_job(emulator, service, "listed", env="prod")
     clock.advance(5)
     second = service.delete_backend_auth(created["AppId"], "prod", "mainauth")
