@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: app emulator test lint format bench sync-corpus clean chromium
+.PHONY: app emulator test lint format bench bench-quick sync-corpus clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+# Every benchmark at a small size, in seconds: a smoke run that the scripts still work.
+bench-quick: $(STAMP)
+	for b in bench/*.py; do $(BIN)/python $$b --quick || exit 1; done
 
 # The validation corpus and the rule table are maintained outside this repository; the tests
 # use the copies in tests/data/validation and docs/rules.md. Run this when they change upstream.

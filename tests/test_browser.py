@@ -90,8 +90,8 @@ def page(app_url):
         assert outside == [], f"the page asked hosts off this machine: {outside}"
 
 
-def fill(page, placeholder: str, value: str) -> None:
-    box = page.locator(f".aaw-editor input[placeholder='{placeholder}']").first
+def fill(page, member: str, value: str) -> None:
+    box = page.locator(f".aaw-editor .aaw-at-{member} input").first
     box.fill(value)
     box.press("Enter")
 
@@ -103,7 +103,7 @@ def test_compose_from_a_preset_create_and_watch_the_job(page):
     fill(page, "AppId", "d4demonew")
     fill(page, "BackendEnvironmentName", "dev")
     fill(page, "ResourceName", "newauth")
-    page.wait_for_selector("text=No findings: ready to send.", timeout=20_000)
+    page.wait_for_selector(".aaw-problems:has-text('Ready to send')", timeout=20_000)
     assert page.locator(".jupyter-widgets-error-widget").count() == 0  # every widget rendered
     page.locator("button.aaw-create").click()
     page.wait_for_selector("text=/job .* IN_PROGRESS/", timeout=20_000)
@@ -123,7 +123,7 @@ def test_a_mistake_is_shown_beside_its_field_and_blocks_sending(page):
     fill(page, "ResourceName", "auth")
     message = page.locator(".aaw-field .aaw-findings", has_text="is not an Amplify app id")
     message.first.wait_for(timeout=20_000)
-    page.wait_for_selector(".aaw-summary:has-text('1 error(s)')", timeout=20_000)
+    page.wait_for_selector(".aaw-problems:has-text('1 problem')", timeout=20_000)
     expect(page.locator("button.aaw-create")).to_be_disabled()
     page.screenshot(path=str(SHOTS / "editor-error.png"), full_page=True)
     assert "Traceback" not in page.content()

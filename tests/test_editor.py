@@ -72,12 +72,16 @@ def test_widgets_by_type_from_the_model(editor):
     for path, kind in kinds.items():
         assert type(editor.field(path)) is kind, path
     spec = request_spec()
+    for section in editor.sections:
+        section.build()
     for path, field in editor._fields.items():
         if path:
             documentation = spec.find(path).documentation
-            assert documentation and field.label.tooltip == documentation
-    length = editor.field(f"{UPC}.PasswordPolicy.MinimumLength").control
-    assert isinstance(length, w.BoundedIntText) and (length.min, length.max) == (6, 99)
+            assert documentation and field.label.tooltip == f"{path}: {documentation}"
+    length = editor.field(f"{UPC}.PasswordPolicy.MinimumLength")
+    assert isinstance(length.control, w.Text)  # typed as text: kept as typed, never clamped
+    assert "<b>Minimum length</b>" in length.label.value and "6 to 99" in length.label.value
+    assert "<b>Environment</b>" in editor.field("BackendEnvironmentName").label.value
     tags = editor.field(f"{UPC}.RequiredSignUpAttributes").tags
     assert "PHONE_NUMBER" in tags.allowed_tags and "SHOE_SIZE" not in tags.allowed_tags
 
@@ -118,17 +122,22 @@ def test_findings_inline_and_in_the_summary(editor):
     assert "uses http for a host other than localhost" in uris.messages.value
     grant = editor.field(f"{UPC}.OAuth.OAuthGrantType")
     assert "#8a5a00" in grant.messages.value and "#b00020" in uris.messages.value
-    assert "1 error(s), 1 warning(s)" in editor.summary.value
-    assert f"{UPC}.OAuth.RedirectSignInURIs[1]" in editor.summary.value
+    assert "Sign-in redirect URLs" in editor.summary.value
+    assert "1 problem</b>" in editor.bar.problems.value
+    assert "1 warning" in editor.bar.problems.value
+    # rule codes are tooltips, not part of the sentence
+    assert 'title="cognito.redirect-uri"' in uris.messages.value
+    assert "<code>cognito" not in uris.messages.value + editor.summary.value
 
 
 def test_send_buttons_follow_the_errors(emulator, app_env):
     app_id, _ = app_env
     editor = AuthConfigEditor(service=BackendAuthService(emulator.connection()))
     editor.value = valid_request(AppId=app_id)
-    assert not editor.create_button.disabled and editor.update_button.disabled
+    assert not editor.create_button.disabled
+    assert editor.update_button.layout.display == "none"  # the mode shows its own button
     editor.field("AppId").control.value = "Bad App"
-    assert editor.create_button.disabled and "Fix the errors" in editor.create_button.tooltip
+    assert editor.create_button.disabled and "Fix the 1 problem" in editor.create_button.tooltip
     assert AuthConfigEditor().create_button.disabled  # no service
 
 
@@ -154,7 +163,7 @@ def test_values_the_controls_cannot_show_are_kept(editor):
     assert "cannot show" in length.note.value
     assert editor.field(f"{UPC}.SignInMethod").control.value == "FOO"
     assert exact(editor.value) == exact(request)
-    length.control.value = 12  # the user types: the held value goes
+    length.control.value = "12"  # the user types: the held value goes
     assert (
         editor.value["ResourceConfig"]["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] == 12
     )
@@ -171,7 +180,7 @@ def test_secrets_are_masked_revealable_and_never_exported(editor):
     for tab in (1, 2, 3):
         editor.tabs.selected_index = tab
     assert SECRET not in editor.json_text.value + editor.yaml_text.value
-    assert SECRET not in editor.cli_command.value + editor.cli_skeleton.value
+    assert SECRET not in editor.texts.cli.command.value + editor.texts.cli.skeleton.value
     assert REDACTED in editor.yaml_text.value
     assert SECRET not in editor.export("json") + editor.export("yaml")
     assert (
@@ -187,8 +196,10 @@ def test_secrets_are_masked_revealable_and_never_exported(editor):
     href = editor.download_link.value.split("base64,", 1)[1].split('"', 1)[0]
     downloaded = json.loads(base64.b64decode(href))
     assert downloaded["AppId"] == "d1a2b3c4d5e6f7" and SECRET not in json.dumps(downloaded)
+    for section in editor.sections:
+        section.build()
     for field in editor._fields.values():
-        assert SECRET not in field.note.value + field.messages.value
+        assert SECRET not in field.note.value + field.messages.value + field.label.value
 
 
 def test_json_and_yaml_tabs_sync_both_ways(editor):
@@ -212,18 +223,18 @@ def test_json_and_yaml_tabs_sync_both_ways(editor):
     )
     before = editor.value
     editor.yaml_text.value = "AppId: d1\nResourceConfig: {a: 1\n"
-    assert "line 3, column 1" in editor.yaml_error.value
+    assert "line 3, column 1" in editor.texts.yaml_error.value
     assert editor.value == before  # the form keeps its last good state
     editor.json_text.value = '{"AppId": "d1",}'
-    assert "line 1, column 16" in editor.json_error.value and editor.value == before
+    assert "line 1, column 16" in editor.texts.json_error.value and editor.value == before
 
 
 def test_aws_cli_tab(editor):
     editor.value = valid_request()
     editor.tabs.selected_index = 3
-    command = editor.cli_command.value
+    command = editor.texts.cli.command.value
     assert "aws amplifybackend create-backend-auth --app-id d1a2b3c4d5e6f7" in command
-    assert json.loads(editor.cli_skeleton.value)["ResourceName"] == "mainauth"
+    assert json.loads(editor.texts.cli.skeleton.value)["ResourceName"] == "mainauth"
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
@@ -266,7 +277,7 @@ def test_switching_operation_sets_aside_and_restores(editor):
     assert "UserPoolName" not in value["ResourceConfig"]["UserPoolConfigs"]
     assert "UserPoolName" in editor.io_message.value
     assert editor.findings == []
-    editor.field(f"{UPC}.PasswordPolicy.MinimumLength").control.value = 14
+    editor.field(f"{UPC}.PasswordPolicy.MinimumLength").control.value = "14"
     editor.operation = "CreateBackendAuth"
     upc = editor.value["ResourceConfig"]["UserPoolConfigs"]
     assert upc["UserPoolName"] == "main-users" and upc["PasswordPolicy"]["MinimumLength"] == 14
@@ -296,12 +307,9 @@ def test_a_new_model_member_appears_without_code_changes():
     editor = AuthConfigEditor(spec_for=spec_with_extra)
     field = editor.field(f"{UPC}.DeletionProtection")
     assert isinstance(field, EnumField)
-    titles = [
-        c.children[0].value
-        for c in editor.form_box.children
-        if isinstance(c, w.VBox) and isinstance(c.children[0], w.HTML)
-    ]
-    assert "<h4>Other settings</h4>" in titles
+    other = editor.sections[-1]
+    assert other.section.title == "Other settings" and f"{UPC}.DeletionProtection" in other.paths
+    assert "<b>Deletion protection</b>" in field.label.value and "New member." in field.label.value
     field.control.value = "ACTIVE"
     assert editor.value["ResourceConfig"]["UserPoolConfigs"]["DeletionProtection"] == "ACTIVE"
 
@@ -342,8 +350,8 @@ def test_load_current_then_update_shows_the_difference(emulator, clock, app_env)
     editor.value = {"AppId": app_id, "BackendEnvironmentName": env, "ResourceName": "mainauth"}
     editor.load_current()
     editor.join()
-    assert editor.field(f"{UPC}.PasswordPolicy.MinimumLength").control.value == 10
-    editor.field(f"{UPC}.PasswordPolicy.MinimumLength").control.value = 16
+    assert editor.field(f"{UPC}.PasswordPolicy.MinimumLength").control.value == "10"
+    editor.field(f"{UPC}.PasswordPolicy.MinimumLength").control.value = "16"
     editor.field(f"{UPC}.OAuth.SocialProviderSettings.Google.ClientSecret").hidden.value = "new"
     assert editor.update() and editor.confirm_box.layout.display is None
     diff = editor.confirm_text.value

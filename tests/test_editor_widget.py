@@ -44,7 +44,7 @@ def test_setting_value_fills_the_form_and_the_findings():
     editor.observe(lambda change: findings.append(change["new"]), "findings")
     editor.value = valid_request(AppId="d9zz")
     assert editor.field("AppId").control.value == "d9zz"
-    assert editor.field(f"{UPC}.PasswordPolicy.MinimumLength").control.value == 10
+    assert editor.field(f"{UPC}.PasswordPolicy.MinimumLength").control.value == "10"
     assert editor.value == valid_request(AppId="d9zz")
     assert editor.findings == [] and findings[-1] == []
     editor.value = valid_request(AppId="Bad App")

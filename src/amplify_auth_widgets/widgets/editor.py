@@ -33,19 +33,41 @@ from typing import Any
 import ipywidgets as w
 import traitlets as t
 
-from ..diff import config_diff, deep_merge, describe_change, prune
+from ..diff import deep_merge, prune
 from ..model import REDACTED, SECRET_MEMBERS, FieldSpec, request_spec
 from ..presets import PRESETS, preset
+from ..rules import strip_pem_armor
 from ..service import BackendAuthService
-from ..skeleton import InputError, command_line, parse_json, parse_yaml, redact, to_json, to_yaml
+from ..skeleton import InputError, parse_json, parse_yaml, redact, to_json, to_yaml
 from ..validation import Finding, validate
+from .actionbar import ActionBar
 from .fields import Field, render_findings
-from .form import CONDITIONS, StructureField, build_field, lay_out
-from .html import download_link, escape
+from .form import CONDITIONS, StructureField, build_field
+from .html import download_link, error_html, escape
+from .labels import label_for
+from .layout import plan
+from .review import update_review
+from .sections import SectionView, plural
 from .status import StatusLine
 from .submit import TARGET, Submitter
+from .texts import RequestTexts
 
 OPERATIONS = ("CreateBackendAuth", "UpdateBackendAuth")
+
+#: Fixes the editor offers beside a finding: rule code -> (button label, value -> fixed value).
+FIXES: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "cognito.apple-private-key": ("Remove the BEGIN/END lines", strip_pem_armor),
+}
+
+
+def leaf_paths(value: Any, path: str = "") -> list[str]:
+    """The API path of every member given in ``value`` (objects and what they hold)."""
+    if not isinstance(value, dict):
+        return [path] if path else []
+    found = [path] if path else []
+    for key, item in value.items():
+        found += leaf_paths(item, f"{path}.{key}" if path else key)
+    return found
 
 
 def restore_secrets(new: Any, old: Any) -> Any:
@@ -97,6 +119,7 @@ class AuthConfigEditor(w.VBox):
         "CreateBackendAuth",
         help="The operation the form composes; switching sets aside what the other lacks.",
     )
+    problems = t.Int(0, help="How many error findings the request has; 0 means it can be sent.")
     busy = t.Bool(False, help="True while a request to the service is under way.")
     status = t.Unicode("", help="The last status message, as plain text.")
     job_status = t.Unicode(
@@ -124,7 +147,9 @@ class AuthConfigEditor(w.VBox):
         self._set_aside: dict[str, dict[str, Any]] = {}
         self._pending: Callable[[], Any] | None = None
         self._text_dirty = True
-        self._writing_text = False
+        self._touched: set[str] = set()
+        self._reveal_all = False
+        self.shown_problems = 0
         self.current: dict[str, Any] | None = None
         self.status_line = StatusLine()
         self.submitter = Submitter(
@@ -190,10 +215,21 @@ class AuthConfigEditor(w.VBox):
     # -- construction ----------------------------------------------------------------------
 
     def _build_chrome(self) -> None:
-        self.operation_toggle = w.ToggleButtons(options=OPERATIONS, value=self.operation)
+        self.bar = ActionBar(self.status_line)
+        self.operation_toggle = self.bar.mode
+        self.operation_toggle.value = self.operation
         w.link((self.operation_toggle, "value"), (self, "operation"))
+        for name in ("load", "create", "update", "delete"):
+            setattr(self, f"{name}_button", getattr(self.bar, f"{name}_button"))
+        self.progress = self.bar.progress
+        self.load_button.on_click(lambda _: self.load_current())
+        self.create_button.on_click(lambda _: self.create())
+        self.update_button.on_click(lambda _: self.update())
+        self.delete_button.on_click(lambda _: self.delete())
         self.preset_picker = w.Dropdown(
-            options=[("(choose a preset)", "")] + [(n, n) for n in PRESETS], value=""
+            options=[("(choose a preset)", "")] + [(n, n) for n in PRESETS],
+            value="",
+            layout=w.Layout(width="auto"),
         )
         self.preset_button = w.Button(description="Apply preset", icon="magic")
         self.preset_button.on_click(
@@ -210,106 +246,64 @@ class AuthConfigEditor(w.VBox):
         self.download_link = w.HTML()
         self.io_message = w.HTML()
         self.form_box = w.VBox()
-        self.json_text = w.Textarea(
-            continuous_update=False, layout=w.Layout(width="100%", height="420px")
-        )
-        self.yaml_text = w.Textarea(
-            continuous_update=False, layout=w.Layout(width="100%", height="420px")
-        )
-        self.json_error = w.HTML()
-        self.yaml_error = w.HTML()
-        self.json_text.add_class("aaw-json")
-        self.yaml_text.add_class("aaw-yaml")
-        self.json_text.observe(lambda c: self._on_text(c, "json"), names="value")
-        self.yaml_text.observe(lambda c: self._on_text(c, "yaml"), names="value")
-        self.cli_command = w.HTML()
-        self.cli_skeleton = w.Textarea(layout=w.Layout(width="100%", height="300px"))
-        self.tabs = w.Tab(
-            children=[
-                self.form_box,
-                w.VBox([self.json_error, self.json_text]),
-                w.VBox([self.yaml_error, self.yaml_text]),
-                w.VBox(
-                    [
-                        w.HTML("<b>Command</b>"),
-                        self.cli_command,
-                        w.HTML(
-                            "<b>Skeleton</b> (save as <code>auth.json</code>, then "
-                            "<code>--cli-input-json file://auth.json</code>)"
-                        ),
-                        self.cli_skeleton,
-                    ]
-                ),
-            ]
-        )
+        self.texts = RequestTexts(lambda text, fmt: self.load_text(text, fmt))
+        self.json_text, self.yaml_text = self.texts.json_text, self.texts.yaml_text
+        self.tabs = w.Tab(children=[self.form_box, *self.texts.panels])
         for i, title in enumerate(("Form", "JSON", "YAML", "AWS CLI")):
             self.tabs.set_title(i, title)
         self.tabs.observe(lambda _: self._refresh_texts(), names="selected_index")
         self.summary = w.HTML()
-        self.load_button = w.Button(description="Load current", icon="cloud-download")
-        self.create_button = w.Button(description="Create", icon="plus", button_style="primary")
-        self.update_button = w.Button(description="Update", icon="pencil", button_style="primary")
-        self.delete_button = w.Button(description="Delete", icon="trash", button_style="danger")
         self.confirm_button = w.Button(description="Confirm", button_style="warning")
         self.cancel_button = w.Button(description="Cancel")
-        for name in ("load", "create", "update", "delete", "confirm", "cancel"):
-            getattr(self, f"{name}_button").add_class(f"aaw-{name}")
-        self.load_button.on_click(lambda _: self.load_current())
-        self.create_button.on_click(lambda _: self.create())
-        self.update_button.on_click(lambda _: self.update())
-        self.delete_button.on_click(lambda _: self.delete())
+        self.confirm_button.add_class("aaw-confirm")
+        self.cancel_button.add_class("aaw-cancel")
         self.confirm_button.on_click(lambda _: self.confirm())
         self.cancel_button.on_click(lambda _: self.cancel())
         self.confirm_text = w.HTML()
         self.confirm_box = w.VBox(
             [self.confirm_text, w.HBox([self.confirm_button, self.cancel_button])]
         )
+        self.confirm_box.add_class("aaw-confirm-box")
         self.confirm_box.layout.display = "none"
-        self.progress = w.IntProgress(
-            value=0,
-            min=0,
-            max=1,
-            bar_style="info",
-            layout=w.Layout(width="160px", visibility="hidden"),
-        )
         self.submitter.observe(self._on_busy, names="busy")
         self.submitter.observe(self._show_buttons, names="service")
         self.submitter.observe(self._on_response, names="last_response")
         self.children = [
-            w.HBox([self.operation_toggle]),
-            w.HBox([self.preset_picker, self.preset_button, self.upload]),
-            w.HBox([self.download_button, self.include_secrets, self.download_link]),
+            self.bar,
+            self.confirm_box,
+            w.HBox(
+                [self.preset_picker, self.preset_button, self.upload],
+                layout=w.Layout(flex_flow="row wrap"),
+            ),
+            w.HBox(
+                [self.download_button, self.include_secrets, self.download_link],
+                layout=w.Layout(flex_flow="row wrap"),
+            ),
             self.io_message,
             self.tabs,
             self.summary,
-            w.HBox(
-                [
-                    self.load_button,
-                    self.create_button,
-                    self.update_button,
-                    self.delete_button,
-                    self.progress,
-                ]
-            ),
-            self.confirm_box,
-            self.status_line,
         ]
 
     def _build_form(self) -> None:
         spec = self._spec_for(self.operation)
-        self.root = build_field(spec, self._on_field)
+        sections = plan(spec)
+        later = {p for s in sections if not s.open for p in s.paths}
+        self.root = build_field(spec, self._on_field, defer=lambda s: s.path in later)
         assert isinstance(self.root, StructureField)
+        self._index_fields()
+        self.sections = [
+            SectionView(s, [self._fields[p] for p in s.paths], self._on_section_built)
+            for s in sections
+        ]
+        self.form_box.children = [s.fold for s in self.sections]
+
+    def _index_fields(self) -> None:
         self._fields = {f.path: f for f in self.root.fields()}
-        sections = []
-        for title, boxes, folded in lay_out(self.root):
-            body = w.VBox(boxes)
-            if folded:
-                fold = w.Accordion(children=[body], selected_index=None)
-                fold.set_title(0, title)
-                sections.append(fold)
-            else:
-                sections.append(w.VBox([w.HTML(f"<h4>{title}</h4>"), body]))
-        self.form_box.children = sections
+
+    def _on_section_built(self, section: SectionView) -> None:
+        if hasattr(self, "sections"):
+            self._index_fields()
+            self._show_findings()
 
     # -- value and findings ----------------------------------------------------------------
 
@@ -333,7 +327,9 @@ class AuthConfigEditor(w.VBox):
 
     @t.validate("value")
     def _fill_form(self, proposal: Any) -> dict[str, Any]:
-        """Setting ``value`` fills the form; the trait then holds what the form gives back."""
+        """Setting ``value`` fills the form; the trait then holds what the form gives back.
+
+        What is given counts as touched: its findings show (an empty request shows none)."""
         if self._from_form:
             return proposal["value"]
         self._quiet = True
@@ -341,6 +337,8 @@ class AuthConfigEditor(w.VBox):
             self.root.set(proposal["value"])
         finally:
             self._quiet = False
+        self._touched = set(leaf_paths(proposal["value"]))
+        self._reveal_all = False
         return self._read_form()
 
     @t.observe("value")
@@ -363,17 +361,23 @@ class AuthConfigEditor(w.VBox):
             self._from_form = False
 
     def field(self, path: str) -> Field:
-        """The field at an API path (``ResourceConfig.UserPoolConfigs.SignInMethod``)."""
-        try:
-            return self._fields[path]
-        except KeyError:
-            raise KeyError(f"no field at {path!r}") from None
+        """The field at an API path (``ResourceConfig.UserPoolConfigs.SignInMethod``); its
+        section is built if it was not yet."""
+        if not isinstance(self._fields.get(path), Field):
+            for section in self.sections:
+                if section.contains(path):
+                    section.build()
+        found = self._fields.get(path)
+        if not isinstance(found, Field):
+            raise KeyError(f"no field at {path!r}")
+        return found
 
     def _on_field(self, field: Field) -> None:
         if not self._quiet:
+            self._touched.add(field.path)
             self._sync_from_form()
 
-    def _field_for(self, path: str) -> Field:
+    def _field_for(self, path: str) -> Any:
         """The field that shows a finding: the one at its path, or the nearest one a person
         can see (a member of a switched-off structure shows on the structure's switch)."""
         path = path.split("[", 1)[0]
@@ -386,33 +390,69 @@ class AuthConfigEditor(w.VBox):
                 return ancestor
         return self._fields.get(path, self.root)
 
+    def _is_shown(self, finding: Finding, where: str) -> bool:
+        """Findings show once their field was touched (or filled) or a send was attempted."""
+        if self._reveal_all:
+            return True
+        path = finding.path.split("[", 1)[0]
+        return any(
+            p in (path, where) or p.startswith(where + ".") or path.startswith(p + ".")
+            for p in self._touched
+        )
+
     def _revalidate(self) -> None:
         value = self.value
         self.findings = validate(value, self.operation)
-        per_field: dict[str, list[Finding]] = {}
-        for finding in self.findings:
-            per_field.setdefault(self._field_for(finding.path).path, []).append(finding)
-        for path, field in self._fields.items():
-            field.show(per_field.get(path, []))
+        self.problems = sum(f.is_error for f in self.findings)
         for path, (applies, reason) in CONDITIONS.items():
             field = self._fields.get(path)
-            if isinstance(field, StructureField):
+            if field is not None:
                 field.enable(applies(value), reason)
-        errors = sum(f.is_error for f in self.findings)
-        warnings = len(self.findings) - errors
-        head = (
-            f"<b>{errors} error(s), {warnings} warning(s)</b>"
-            if self.findings
-            else "<b>No findings: ready to send.</b>"
-        )
-        lines = "".join(
-            f"<li><code>{f.path or '(request)'}</code> {render_findings([f])}</li>"
-            for f in self.findings
-        )
-        self.summary.value = f'<div class="aaw-summary">{head}<ul>{lines}</ul></div>'
+        self._show_findings()
         self._text_dirty = True
         self._refresh_texts()
         self._show_buttons()
+
+    def _show_findings(self) -> None:
+        per_field: dict[str, list[Finding]] = {}
+        shown: list[Finding] = []
+        for finding in self.findings:
+            where = self._field_for(finding.path).path
+            if self._is_shown(finding, where):
+                per_field.setdefault(where, []).append(finding)
+                shown.append(finding)
+        for path, field in self._fields.items():
+            field.show(per_field.get(path, []))
+            field.offer(*self._fix_for(per_field.get(path, [])))
+        for section in self.sections:
+            section.count(sum(f.is_error and section.contains(f.path) for f in shown))
+        errors = [f for f in shown if f.is_error]
+        self.shown_problems = len(errors)
+        self.bar.show_count(len(errors), self.problems - len(errors), len(shown) - len(errors))
+        lines = "".join(
+            f"<li><b>{escape(self._label_at(f.path))}</b> {render_findings([f])}</li>"
+            for f in shown
+        )
+        self.summary.value = f'<div class="aaw-summary"><ul>{lines}</ul></div>' if lines else ""
+
+    def _label_at(self, path: str) -> str:
+        spec = self._spec_for(self.operation).find(path)
+        return label_for(spec) if spec is not None and spec.path else "Request"
+
+    @staticmethod
+    def _fix_for(findings: list[Finding]) -> tuple[str | None, Callable[[Any], Any] | None]:
+        for finding in findings:
+            if finding.code in FIXES:
+                return FIXES[finding.code]
+        return None, None
+
+    def reveal(self) -> None:
+        """Show every finding, as a send attempt does, and open the sections that have one."""
+        self._reveal_all = True
+        for section in self.sections:
+            if any(f.is_error and section.contains(f.path) for f in self.findings):
+                section.open()
+        self._show_findings()
 
     @property
     def has_errors(self) -> bool:
@@ -428,6 +468,10 @@ class AuthConfigEditor(w.VBox):
         response = change["new"] or {}
         self.job_status = str(response.get("Status", ""))
 
+    @t.observe("job_status")
+    def _on_job_status(self, change: Any) -> None:
+        self.bar.show_job(change["new"])
+
     def _target_missing(self) -> bool:
         return any(not isinstance(self.value.get(k), str) or not self.value.get(k) for k in TARGET)
 
@@ -435,21 +479,34 @@ class AuthConfigEditor(w.VBox):
         no_service = self.service is None
         busy = self.submitter.busy
         target_missing = self._target_missing()
-        self.create_button.disabled = (
-            no_service or busy or self.has_errors or self.operation != "CreateBackendAuth"
-        )
-        self.update_button.disabled = (
-            no_service or busy or self.has_errors or self.operation != "UpdateBackendAuth"
-        )
+        blocked = no_service or busy or self.shown_problems > 0
+        self.create_button.disabled = blocked
+        self.update_button.disabled = blocked
+        self.create_button.layout.display = None if self.operation == OPERATIONS[0] else "none"
+        self.update_button.layout.display = None if self.operation == OPERATIONS[1] else "none"
         self.delete_button.disabled = no_service or busy or target_missing
         self.load_button.disabled = no_service or busy or target_missing
         self.confirm_button.disabled = busy
         reason = ""
         if no_service:
             reason = "Not connected to a service: give the editor a BackendAuthService."
-        elif self.has_errors:
-            reason = "Fix the errors above to send."
+        elif self.shown_problems:
+            reason = f"Fix the {plural(self.shown_problems, 'problem')} to send."
         self.create_button.tooltip = self.update_button.tooltip = reason
+
+    def _ready(self, operation: str) -> bool:
+        """True when the request can be sent; else show every problem and say so."""
+        if self.operation != operation or self.service is None or self.submitter.busy:
+            return False
+        if self.has_errors:
+            self.reveal()
+            self.status_line.show(
+                f"Not sent: {plural(self.problems, 'problem')} to fix, shown beside the fields.",
+                "error",
+            )
+            self._show_buttons()
+            return False
+        return True
 
     def load_current(self) -> bool:
         """Read the target's configuration (GetBackendAuth) into the form."""
@@ -465,28 +522,15 @@ class AuthConfigEditor(w.VBox):
 
     def create(self) -> bool:
         """Send CreateBackendAuth with the form's request; False when it cannot be sent."""
-        if self.create_button.disabled:
-            return False
-        return self.submitter.send("CreateBackendAuth")
+        return self._ready("CreateBackendAuth") and self.submitter.send("CreateBackendAuth")
 
     def update(self) -> bool:
-        """First show the difference from the current configuration; Confirm sends."""
-        if self.update_button.disabled:
+        """First show what will change, in words; Confirm sends."""
+        if not self._ready("UpdateBackendAuth"):
             return False
         proposed = self.value.get("ResourceConfig") or {}
-        if self.current is None:
-            self.confirm_text.value = (
-                "<b>Update</b>: the current configuration is not loaded (use Load current to "
-                "see the difference). Send the update?"
-            )
-        else:
-            merged = deep_merge(self.current, proposed)
-            changes = config_diff(self.current, merged, "ResourceConfig")
-            items = (
-                "".join(f"<li><code>{escape(describe_change(*c))}</code></li>" for c in changes)
-                or "<li>no change</li>"
-            )
-            self.confirm_text.value = f"<b>Update</b>: changes, path by path:<ul>{items}</ul>"
+        spec = self._spec_for(self.operation).member("ResourceConfig")
+        self.confirm_text.value = update_review(self.current, proposed, spec)
         self._ask(lambda: self.submitter.send("UpdateBackendAuth"))
         return True
 
@@ -528,36 +572,22 @@ class AuthConfigEditor(w.VBox):
             self._text_dirty = True
         if not self._text_dirty or self.tabs.selected_index in (0, None):
             return
-        secrets = self.include_secrets.value
-        self._writing_text = True
-        try:
-            self.json_text.value = self.export("json", secrets)
-            self.yaml_text.value = self.export("yaml", secrets)
-        finally:
-            self._writing_text = False
-        command = command_line(self.value, self.operation, include_secrets=secrets)
-        self.cli_command.value = f"<pre style='white-space:pre-wrap'>{escape(command)}</pre>"
-        self.cli_skeleton.value = self.json_text.value
+        value = self.value
+        shown = value if self.include_secrets.value else redact(value)
+        connection = getattr(self.service, "connection", None)
+        self.texts.refresh(shown, value, self.operation, connection)
         self._text_dirty = False
-
-    def _on_text(self, change: Any, fmt: str) -> None:
-        if getattr(self, "_writing_text", False):
-            return
-        self.load_text(change["new"], fmt)
 
     def load_text(self, text: str, fmt: str = "json", source: str = "") -> bool:
         """Fill the form from JSON or YAML text; on a parse error, say where and keep the form."""
         where = source or f"{fmt.upper()} tab"
-        error_box = self.yaml_error if fmt == "yaml" else self.json_error
+        error_box = self.texts.error_box(fmt)
         try:
             data = parse_yaml(text, where) if fmt == "yaml" else parse_json(text, where)
             if not isinstance(data, dict):
                 raise InputError("the request must be an object of request members", where)
         except InputError as exc:
-            message = (
-                f'<span style="color:#b00020">{escape(str(exc))}. The form keeps its '
-                "last good state.</span>"
-            )
+            message = error_html(f"{exc}. The form keeps its last good state.")
             error_box.value = message
             self.io_message.value = message if source else self.io_message.value
             return False
@@ -574,10 +604,7 @@ class AuthConfigEditor(w.VBox):
         try:
             text = bytes(upload["content"]).decode("utf-8")
         except UnicodeDecodeError:
-            self.io_message.value = (
-                f'<span style="color:#b00020">{escape(name)} is not UTF-8 '
-                "text; nothing was loaded.</span>"
-            )
+            self.io_message.value = error_html(f"{name} is not UTF-8 text; nothing was loaded.")
             return
         fmt = "json" if name.lower().endswith(".json") else "yaml"
         if self.load_text(text, fmt, source=name):

@@ -2,7 +2,12 @@
 
 Every field has the same small interface: ``get()`` gives its request value (or ``MISSING``
 when nothing is set, so that nothing the user did not choose is sent), ``set(value)`` fills it,
-``show(findings)`` renders its own findings under it, ``enable(flag, reason)`` greys it out.
+``show(findings)`` renders its own findings under it, ``enable(flag, reason)`` greys it out,
+``offer(label, fix)`` shows a button that applies a fix the user asked for.
+
+A field shows a human label above its control, with one line of help (``labels.py``); the API
+path and the model's documentation are its tooltip, and a finding's rule code is the tooltip of
+its message. Its box has the CSS classes ``aaw-field`` and ``aaw-at-<path with dashes>``.
 
 A control cannot always show what it is given: ``"FOO"`` for an enum, ``"8"`` for a number,
 a list with a value outside its enum. Such a value is never dropped or changed: a dropdown or a
@@ -21,13 +26,11 @@ import ipywidgets as w
 from ..model import FieldSpec
 from ..validation import Finding
 from .html import escape
+from .labels import help_for, label_for, tooltip_for
 
 MISSING: Any = type(
     "Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda s: False}
 )()
-
-#: Bounds that Cognito sets and the model lacks (docs/rules.md, cognito.password-length).
-WHOLE_NUMBER_BOUNDS = {"MinimumLength": (6, 99)}
 
 _FINDING_STYLE = {
     "error": "color:#b00020",
@@ -36,12 +39,21 @@ _FINDING_STYLE = {
 
 
 def render_findings(findings: list[Finding]) -> str:
+    """Each finding's message, coloured by severity; its rule code is the tooltip."""
     items = "".join(
-        f'<div style="{_FINDING_STYLE[f.severity]}">{"&#x2716;" if f.is_error else "&#x26A0;"} '
-        f"{escape(f.message)} <code>{f.code}</code></div>"
+        f'<div style="{_FINDING_STYLE[f.severity]}" title="{escape(f.code)}">'
+        f"{'&#x2716;' if f.is_error else '&#x26A0;'} {escape(f.message)}</div>"
         for f in findings
     )
     return f'<div class="aaw-findings">{items}</div>' if items else ""
+
+
+def css_name(path: str) -> str:
+    """A CSS class for an API path: ``aaw-at-ResourceConfig-Service``."""
+    return "aaw-at-" + (path.replace(".", "-").replace("[]", "") or "request")
+
+
+FULL_WIDTH = "100%"
 
 
 class Field:
@@ -54,29 +66,39 @@ class Field:
         self._held: Any = MISSING
         self._writing = False
         self.findings: list[Finding] = []
+        self.fix_button: w.Button | None = None
+        self._fix: Callable[[Any], Any] | None = None
         self.control = self.make_control()
         # A box's view cannot take a tooltip (its front end fails to render): composite
         # controls put it on their parts.
         for part in self.tooltip_parts():
-            part.tooltip = spec.documentation or spec.name
+            part.tooltip = tooltip_for(spec)
         self.note = w.HTML()
         self.messages = w.HTML()
-        self.label = w.HTML(self._label_html(), layout=w.Layout(width="220px"))
-        self.label.tooltip = spec.documentation
+        self.label = w.HTML(self._label_html())
+        self.label.tooltip = tooltip_for(spec)
         self.box = w.VBox(
-            [w.HBox([self.label, self.control]), self.note, self.messages],
-            layout=w.Layout(margin="0 0 4px 0"),
+            [self.label, self.control, self.note, self.messages],
+            layout=w.Layout(margin="0 0 6px 0", min_width="0"),
         )
         self.box.add_class("aaw-field")
+        self.box.add_class(css_name(self.path))
         for control in self.watched():
             control.observe(self._on_control, names="value")
 
     def _label_html(self) -> str:
-        star = (
-            ' <span style="color:#b00020" title="required">*</span>' if self.spec.required else ""
+        star = ' <span style="color:#666" title="required">*</span>' if self.spec.required else ""
+        help_text = help_for(self.spec)
+        help_html = (
+            f'<div class="aaw-help" style="color:#666;font-size:90%;line-height:1.3">'
+            f"{escape(help_text)}</div>"
+            if help_text
+            else ""
         )
-        dep = " <i>(deprecated)</i>" if self.spec.deprecated else ""
-        return f"<b>{self.spec.name}</b>{star}{dep}"
+        return (
+            f'<div class="aaw-label" style="line-height:1.4;white-space:normal">'
+            f"<b>{escape(label_for(self.spec))}</b>{star}{help_html}</div>"
+        )
 
     # -- for subclasses --------------------------------------------------------------------
 
@@ -137,9 +159,31 @@ class Field:
             self.findings = findings
             self.messages.value = render_findings(findings)
 
-    def enable(self, enabled: bool) -> None:
+    def enable(self, enabled: bool, reason: str = "") -> None:
         if hasattr(self.control, "disabled"):
             self.control.disabled = not enabled
+
+    def offer(self, label: str | None, fix: Callable[[Any], Any] | None = None) -> None:
+        """Show a button that replaces the value with ``fix(value)``; ``None`` hides it."""
+        self._fix = fix
+        if label is None:
+            if self.fix_button is not None:
+                self.fix_button.layout.display = "none"
+            return
+        if self.fix_button is None:  # made on first need: most fields never offer a fix
+            self.fix_button = w.Button(icon="wrench", layout=w.Layout(width="auto"))
+            self.fix_button.add_class("aaw-fix")
+            self.fix_button.on_click(lambda _: self.apply_fix())
+            self.box.children = (*self.box.children, self.fix_button)
+        self.fix_button.description = label
+        self.fix_button.layout.display = None
+
+    def apply_fix(self) -> None:
+        """Apply the offered fix, as an edit of the user's."""
+        if self._fix is None:
+            return
+        self.set(self._fix(self.get()))
+        self._notify(self)
 
     def fields(self) -> list[Field]:
         return [self]
@@ -147,7 +191,7 @@ class Field:
 
 class TextField(Field):
     def make_control(self) -> w.Widget:
-        return w.Text(placeholder=self.spec.name, layout=w.Layout(width="360px"))
+        return w.Text(layout=w.Layout(width=FULL_WIDTH))
 
     def read(self) -> Any:
         return self.control.value if self.control.value != "" else MISSING
@@ -166,8 +210,8 @@ class SecretField(TextField):
     """A password input with a reveal toggle; the value itself is never rendered in a note."""
 
     def make_control(self) -> w.Widget:
-        self.hidden = w.Password(placeholder=self.spec.name, layout=w.Layout(width="300px"))
-        self.shown = w.Text(placeholder=self.spec.name, layout=w.Layout(width="300px"))
+        self.hidden = w.Password(layout=w.Layout(flex="1 1 auto", width="auto"))
+        self.shown = w.Text(layout=w.Layout(flex="1 1 auto", width="auto"))
         self.reveal = w.ToggleButton(
             value=False, description="show", icon="eye", layout=w.Layout(width="70px")
         )
@@ -175,8 +219,7 @@ class SecretField(TextField):
         self.reveal.observe(self._on_reveal, names="value")
         self.hidden.observe(self._sync, names="value")
         self.shown.observe(self._sync, names="value")
-        box = w.HBox([self.hidden, self.shown, self.reveal])
-        return box
+        return w.HBox([self.hidden, self.shown, self.reveal], layout=w.Layout(width=FULL_WIDTH))
 
     def watched(self) -> list[w.Widget]:
         return [self.hidden]
@@ -209,7 +252,7 @@ class SecretField(TextField):
     def clear(self) -> None:
         self.hidden.value = ""
 
-    def enable(self, enabled: bool) -> None:
+    def enable(self, enabled: bool, reason: str = "") -> None:
         for control in (self.hidden, self.shown, self.reveal):
             control.disabled = not enabled
 
@@ -224,7 +267,9 @@ class EnumField(Field):
     UNSET = ""
 
     def make_control(self) -> w.Widget:
-        return w.Dropdown(options=self._options(), value=self.UNSET, layout=w.Layout(width="360px"))
+        return w.Dropdown(
+            options=self._options(), value=self.UNSET, layout=w.Layout(width=FULL_WIDTH)
+        )
 
     def _options(self, extra: str | None = None) -> list[tuple[str, str]]:
         options: list[tuple[str, str]] = [("(unset)", self.UNSET)]
@@ -251,7 +296,11 @@ class EnumField(Field):
 
 
 class EnumListField(Field):
-    """A tags input limited to the enum; the order of the tags is the order of the list."""
+    """A tags input limited to the enum, in the order given, and a "None of these" box.
+
+    No tags and the box clear: the member is left out of the request. "None of these" ticked:
+    an empty list is sent, a choice a person makes on purpose.
+    """
 
     def make_control(self) -> w.Widget:
         assert self.spec.item is not None
@@ -259,22 +308,32 @@ class EnumListField(Field):
         self.present = w.Checkbox(
             value=False,
             indent=False,
-            description="set (empty list)",
-            layout=w.Layout(width="160px"),
+            description="None of these",
+            layout=w.Layout(width="auto"),
         )
+        self.present.tooltip = "Send an empty list, rather than leaving this setting out."
         self.tags = w.TagsInput(
             value=[],
             allowed_tags=self.allowed,
             allow_duplicates=False,
-            layout=w.Layout(width="360px"),
+            layout=w.Layout(flex="1 1 auto", width="auto"),
         )
-        return w.HBox([self.tags, self.present])
+        return w.HBox([self.tags, self.present], layout=w.Layout(width=FULL_WIDTH))
 
     def tooltip_parts(self) -> list[w.Widget]:
         return [self.tags]
 
     def watched(self) -> list[w.Widget]:
         return [self.tags, self.present]
+
+    def _on_control(self, change: Any) -> None:
+        if not self._writing and change["owner"] is self.tags and self.tags.value:
+            self._writing = True  # tags chosen: "none of these" no longer holds
+            try:
+                self.present.value = False
+            finally:
+                self._writing = False
+        super()._on_control(change)
 
     def read(self) -> Any:
         if self.tags.value:
@@ -288,7 +347,7 @@ class EnumListField(Field):
         self.tags.allowed_tags = self.allowed + list(dict.fromkeys(extra))
         self.tags.allow_duplicates = len(set(value)) != len(value)
         self.tags.value = list(value)
-        self.present.value = True
+        self.present.value = not value
         return True
 
     def clear(self) -> None:
@@ -296,7 +355,7 @@ class EnumListField(Field):
         self.tags.allowed_tags = self.allowed
         self.present.value = False
 
-    def enable(self, enabled: bool) -> None:
+    def enable(self, enabled: bool, reason: str = "") -> None:
         self.tags.disabled = not enabled
         self.present.disabled = not enabled
 
@@ -305,7 +364,9 @@ class StringListField(Field):
     """One value per line (redirect URIs)."""
 
     def make_control(self) -> w.Widget:
-        return w.Textarea(placeholder="one per line", layout=w.Layout(width="360px", height="70px"))
+        return w.Textarea(
+            placeholder="one per line", layout=w.Layout(width=FULL_WIDTH, height="70px")
+        )
 
     def read(self) -> Any:
         text = self.control.value
@@ -332,7 +393,9 @@ class BoolField(Field):
 
     def make_control(self) -> w.Widget:
         self.touched = False
-        return w.Checkbox(value=False, indent=False, description="(not set)")
+        return w.Checkbox(
+            value=False, indent=False, description="(not set)", layout=w.Layout(width="auto")
+        )
 
     def _on_control(self, change: Any) -> None:
         if not self._writing:
@@ -357,58 +420,55 @@ class BoolField(Field):
         self.control.description = "(not set)"
 
 
+def parse_number(text: str) -> Any:
+    """What a person typed in a number field: an int, a float, or the text itself.
+
+    Text that is not a number is kept as it is (the validator says what is wrong); nothing is
+    rounded, clamped or replaced.
+    """
+    stripped = text.strip()
+    try:
+        return int(stripped)
+    except ValueError:
+        pass
+    try:
+        return float(stripped)
+    except ValueError:
+        return text
+
+
 class NumberField(Field):
-    """A number; a whole number within Cognito's bounds where the rules set them.
+    """A number, typed as text so that whatever is typed is kept and checked, never changed
+    (3 in Minimum length stays 3, with the finding that says 6 to 99).
 
     A whole float (``10.0``, as the service returns doubles) shows as ``10`` and is given back
     as ``10.0`` until the user edits it, so a loaded value round-trips exactly.
     """
 
     def make_control(self) -> w.Widget:
-        bounds = WHOLE_NUMBER_BOUNDS.get(self.spec.name)
-        self.touched = False
         self._exact: Any = MISSING
-        if bounds:
-            control = w.BoundedIntText(
-                value=bounds[0], min=bounds[0], max=bounds[1], layout=w.Layout(width="120px")
-            )
-            control.tooltip = f"{self.spec.documentation} ({bounds[0]} to {bounds[1]})"
-            return control
-        if self.spec.type in ("integer", "long"):
-            return w.IntText(layout=w.Layout(width="120px"))
-        return w.FloatText(layout=w.Layout(width="120px"))
+        return w.Text(placeholder="a number", layout=w.Layout(width="160px"))
 
     def _on_control(self, change: Any) -> None:
         if not self._writing:
-            self.touched = True
             self._exact = MISSING
         super()._on_control(change)
 
     def read(self) -> Any:
-        if not self.touched:
-            return MISSING
-        return self._exact if self._exact is not MISSING else self.control.value
+        if self._exact is not MISSING:
+            return self._exact
+        return MISSING if self.control.value == "" else parse_number(self.control.value)
 
     def write(self, value: Any) -> bool:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
-        if isinstance(self.control, w.BoundedIntText | w.IntText):
-            if value != int(value):
-                return False
-            low = getattr(self.control, "min", value)
-            high = getattr(self.control, "max", value)
-            if not low <= value <= high:
-                return False
-            self.control.value = int(value)
-        else:
-            self.control.value = value
+        shown = int(value) if isinstance(value, float) and value.is_integer() else value
+        self.control.value = str(shown)
         self._exact = value
-        self.touched = True
         return True
 
     def clear(self) -> None:
-        self.control.value = getattr(self.control, "min", 0)
-        self.touched = False
+        self.control.value = ""
         self._exact = MISSING
 
 
@@ -416,7 +476,7 @@ class JsonField(Field):
     """Any other shape, as JSON text: so a new kind of member is still editable."""
 
     def make_control(self) -> w.Widget:
-        return w.Textarea(placeholder="JSON", layout=w.Layout(width="360px"))
+        return w.Textarea(placeholder="JSON", layout=w.Layout(width=FULL_WIDTH))
 
     def read(self) -> Any:
         text = self.control.value.strip()

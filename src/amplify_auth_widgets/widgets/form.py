@@ -1,9 +1,11 @@
-"""The form: a tree of field widgets built from the field specs, laid out in sections.
+"""The form: a tree of field widgets built from the field specs, some of them built later.
 
 ``WIDGET_RULES`` maps a spec to its widget class; it is the only place that decides which
-control a member gets, and callers can extend it. ``SECTIONS`` only says where members sit and
-in what order; a member the table does not place (a member new to the model) still gets its
-widget, in the "Other settings" section, so the form follows the model without code changes.
+control a member gets, and callers can extend it. Where members sit is ``layout.py``'s business.
+
+A member of a section that is not open yet is a ``Deferred`` field: it holds its value and its
+findings as plain data and builds its widgets only when its section is first opened (or when
+code asks for the field), so that the first screen costs only what it shows.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..model import FieldSpec
+from ..validation import Finding
 from .fields import (
     MISSING,
     BoolField,
@@ -26,32 +29,10 @@ from .fields import (
     StringListField,
     TextField,
 )
+from .labels import label_for
 
-UPC = "ResourceConfig.UserPoolConfigs"
-
-#: (title, member paths in order, folded at first). Layout only: no type, no enum, no rule.
-SECTIONS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
-    ("Target", ("AppId", "BackendEnvironmentName", "ResourceName"), False),
-    (
-        "Resources and identity pool",
-        (
-            "ResourceConfig.AuthResources",
-            "ResourceConfig.Service",
-            "ResourceConfig.IdentityPoolConfigs",
-        ),
-        False,
-    ),
-    (
-        "Sign-in and sign-up attributes",
-        (f"{UPC}.UserPoolName", f"{UPC}.SignInMethod", f"{UPC}.RequiredSignUpAttributes"),
-        False,
-    ),
-    ("Password policy", (f"{UPC}.PasswordPolicy",), False),
-    ("MFA", (f"{UPC}.Mfa",), False),
-    ("Verification message", (f"{UPC}.VerificationMessage",), False),
-    ("OAuth and social providers", (f"{UPC}.OAuth",), False),
-    ("Forgot password (deprecated)", (f"{UPC}.ForgotPassword",), True),
-)
+#: Columns of a section or a structure: two where the width allows, one below ~700 px.
+GRID_COLUMNS = "repeat(auto-fill, minmax(min(100%, 320px), 1fr))"
 
 #: Parts of the form that apply only under a condition: path -> (test on the request, reason).
 CONDITIONS: dict[str, tuple[Callable[[dict[str, Any]], bool], str]] = {
@@ -59,10 +40,77 @@ CONDITIONS: dict[str, tuple[Callable[[dict[str, Any]], bool], str]] = {
         lambda request: (
             (request.get("ResourceConfig") or {}).get("AuthResources") != "USER_POOL_ONLY"
         ),
-        "Not used: AuthResources is USER_POOL_ONLY. Choose IDENTITY_POOL_AND_USER_POOL to "
+        "Not used: What to create is USER_POOL_ONLY. Choose IDENTITY_POOL_AND_USER_POOL to "
         "configure an identity pool.",
     ),
 }
+
+Rules = list[tuple[Callable[[FieldSpec], bool], type[Field]]]
+
+
+def grid(children: list[w.Widget]) -> w.GridBox:
+    return w.GridBox(
+        children,
+        layout=w.Layout(grid_template_columns=GRID_COLUMNS, grid_gap="4px 24px", width="100%"),
+    )
+
+
+class Deferred:
+    """A field whose widgets are not built yet: it keeps what it is given until ``build``."""
+
+    def __init__(self, spec: FieldSpec, make: Callable[[], Field]) -> None:
+        self.spec = spec
+        self.path = spec.path
+        self._make = make
+        self.real: Field | None = None
+        self._value: Any = MISSING
+        self.findings: list[Finding] = []
+        self._enabled: tuple[bool, str] = (True, "")
+
+    def build(self) -> Field:
+        if self.real is None:
+            real = self._make()
+            real.set(self._value)
+            real.enable(*self._enabled)
+            real.show(self.findings)
+            self.real = real
+        return self.real
+
+    @property
+    def built(self) -> bool:
+        return self.real is not None
+
+    @property
+    def box(self) -> w.Widget:
+        return self.build().box
+
+    def get(self) -> Any:
+        return self.real.get() if self.real is not None else self._value
+
+    def set(self, value: Any) -> None:
+        if self.real is not None:
+            self.real.set(value)
+        else:
+            self._value = value
+
+    def show(self, findings: list[Finding]) -> None:
+        if self.real is not None:
+            self.real.show(findings)
+        else:
+            self.findings = findings
+
+    def enable(self, enabled: bool, reason: str = "") -> None:
+        if self.real is not None:
+            self.real.enable(enabled, reason)
+        else:
+            self._enabled = (enabled, reason)
+
+    def offer(self, label: str | None, fix: Callable[[Any], Any] | None = None) -> None:
+        if self.real is not None:
+            self.real.offer(label, fix)
+
+    def fields(self) -> list[Any]:
+        return self.real.fields() if self.real is not None else [self]
 
 
 class StructureField(Field):
@@ -76,12 +124,21 @@ class StructureField(Field):
         self,
         spec: FieldSpec,
         on_change: Callable[[Field], None],
-        rules: list[tuple[Callable[[FieldSpec], bool], type[Field]]],
+        rules: Rules,
+        defer: Callable[[FieldSpec], bool] = lambda spec: False,
     ) -> None:
-        self.children = [build_field(m, on_change, rules) for m in spec.members]
+        self.children: list[Any] = [
+            Deferred(m, lambda m=m: build_field(m, on_change, rules))
+            if defer(m)
+            else build_field(m, on_change, rules, defer)
+            for m in spec.members
+        ]
         self.extra: dict[str, Any] = {}
         super().__init__(spec, on_change)
-        self.body = w.VBox([c.box for c in self.children], layout=w.Layout(margin="0 0 0 24px"))
+        self.box.layout.grid_column = "1 / -1"  # a structure spans the columns of its parent
+        self.body = grid([c.box for c in self.children if not isinstance(c, Deferred)])
+        self.body.layout.padding = "0 0 0 16px"
+        self.body.layout.border_left = "2px solid #e0e0e0"
         self.reason = w.HTML()
         self.box.children = (*self.box.children, self.reason, self.body)
         self._show_body()
@@ -91,7 +148,8 @@ class StructureField(Field):
         switch = w.Checkbox(
             value=not optional,
             indent=False,
-            description=f"use {self.spec.name}" if optional else "",
+            description=f"Include {label_for(self.spec).lower()}" if optional else "",
+            layout=w.Layout(width="auto"),
         )
         switch.layout.display = None if optional else "none"
         return switch
@@ -139,8 +197,8 @@ class StructureField(Field):
             child.enable(enabled)
         self.body.layout.opacity = "1" if enabled else "0.5"
 
-    def fields(self) -> list[Field]:
-        found: list[Field] = [self]
+    def fields(self) -> list[Any]:
+        found: list[Any] = [self]
         for child in self.children:
             found += child.fields()
         return found
@@ -155,7 +213,7 @@ def _is_string_list(spec: FieldSpec) -> bool:
 
 
 #: From spec to widget: the first rule that matches wins. Extend it to change a control.
-WIDGET_RULES: list[tuple[Callable[[FieldSpec], bool], type[Field]]] = [
+WIDGET_RULES: Rules = [
     (lambda s: s.is_structure, StructureField),
     (_is_enum_list, EnumListField),
     (_is_string_list, StringListField),
@@ -170,43 +228,14 @@ WIDGET_RULES: list[tuple[Callable[[FieldSpec], bool], type[Field]]] = [
 def build_field(
     spec: FieldSpec,
     on_change: Callable[[Field], None],
-    rules: list[tuple[Callable[[FieldSpec], bool], type[Field]]] | None = None,
+    rules: Rules | None = None,
+    defer: Callable[[FieldSpec], bool] = lambda spec: False,
 ) -> Field:
+    """The field for ``spec``; members for which ``defer`` is true become ``Deferred``."""
     rules = WIDGET_RULES if rules is None else rules
     for test, cls in rules:
         if test(spec):
-            if cls is StructureField:
-                return StructureField(spec, on_change, rules)
+            if issubclass(cls, StructureField):
+                return cls(spec, on_change, rules, defer)
             return cls(spec, on_change)
     return JsonField(spec, on_change)
-
-
-def lay_out(root: StructureField) -> list[tuple[str, list[w.Widget], bool]]:
-    """The sections, each with the boxes of the fields it shows.
-
-    A required structure (``ResourceConfig``, ``UserPoolConfigs``) is a container only: its
-    members are placed one by one. Whatever no section names lands in "Other settings".
-    """
-    by_path = {f.path: f for f in root.fields()}
-    placed: set[str] = set()
-    sections: list[tuple[str, list[w.Widget], bool]] = []
-    for title, paths, folded in SECTIONS:
-        boxes = [by_path[p].box for p in paths if p in by_path]
-        placed.update(p for p in paths if p in by_path)
-        if boxes:
-            sections.append((title, boxes, folded))
-    other: list[w.Widget] = []
-
-    def collect(field: Field) -> None:
-        if field.path in placed:
-            return
-        if isinstance(field, StructureField) and (field.spec.required or field is root):
-            for child in field.children:
-                collect(child)
-        elif field is not root:
-            other.append(field.box)
-
-    collect(root)
-    if other:
-        sections.append(("Other settings", other, False))
-    return sections

@@ -1,0 +1,117 @@
+"""Human labels and one-line help for the model's members.
+
+The model names members for the wire (``BackendEnvironmentName``, ``IdentityPoolConfigs``) and
+documents them in paragraphs. The form shows a short label and one line of help instead; the API
+name and the model's full documentation stay in the tooltip. ``LABELS`` is keyed by the member's
+path below ``ResourceConfig.UserPoolConfigs`` or ``ResourceConfig`` (or the full path), then by
+its bare name; a member it does not know (one new to the model) gets its name in words and the
+first sentence of its documentation, so the table never has to list every member.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import FieldSpec
+
+#: label, and help (None: the first sentence of the model's documentation).
+LABELS: dict[str, tuple[str, str | None]] = {
+    "AppId": ("App ID", "The Amplify app whose backend gets the auth resource."),
+    "BackendEnvironmentName": ("Environment", "The app's backend environment, such as dev."),
+    "ResourceName": ("Auth resource name", "The name of the auth resource in the backend."),
+    "AuthResources": (
+        "What to create",
+        "A user pool for sign-in only, or also an identity pool for AWS access.",
+    ),
+    "Service": ("Service", "The service behind the auth resource (Amazon Cognito)."),
+    "IdentityPoolConfigs": ("Identity pool", None),
+    "IdentityPoolName": ("Identity pool name", "1 to 128 letters, digits, spaces or +=,.@-_"),
+    "UnauthenticatedLogin": ("Allow guest access", "Let users who are not signed in use AWS."),
+    "UserPoolName": ("User pool name", "1 to 128 letters, digits, spaces or +=,.@-_"),
+    "SignInMethod": ("Sign in with", "What users type to sign in."),
+    "RequiredSignUpAttributes": ("Required at sign-up", "What users must give to sign up."),
+    "PasswordPolicy": ("Password policy", None),
+    "MinimumLength": ("Minimum length", "Characters a password needs at least: 6 to 99."),
+    "AdditionalConstraints": ("Passwords must contain", "Kinds of character each password needs."),
+    "Mfa": ("Multi-factor authentication", None),
+    "MFAMode": ("MFA", "Off, required for everyone (on), or each user's choice (optional)."),
+    "Mfa.Settings": ("MFA methods", None),
+    "MfaTypes": ("Methods", "How users receive or make their second factor."),
+    "Mfa.Settings.SmsMessage": ("SMS text", "The message carrying the code; put {####} in it."),
+    "OAuth": ("Hosted sign-in and social providers", None),
+    "DomainPrefix": ("Domain prefix", "The start of the hosted sign-in page's address."),
+    "OAuthGrantType": ("OAuth grant", "Code (recommended) or implicit."),
+    "OAuthScopes": ("Scopes", "What apps may read of a signed-in user."),
+    "RedirectSignInURIs": (
+        "Sign-in redirect URLs",
+        "Where users land after signing in; one a line.",
+    ),
+    "RedirectSignOutURIs": (
+        "Sign-out redirect URLs",
+        "Where users land after signing out; one a line.",
+    ),
+    "SocialProviderSettings": ("Social providers", "Add a card for each provider users may use."),
+    "Facebook": ("Facebook", None),
+    "Google": ("Google", None),
+    "LoginWithAmazon": ("Login with Amazon", None),
+    "SignInWithApple": ("Sign in with Apple", None),
+    "ClientId": ("Client ID", "From the provider's developer console."),
+    "ClientSecret": ("Client secret", "From the provider's developer console; kept hidden."),
+    "KeyId": ("Key ID", "The ID of the private key, from Apple."),
+    "PrivateKey": ("Private key", "The key body from Apple, without the BEGIN/END lines."),
+    "TeamId": ("Team ID", "Your Apple developer team ID."),
+    "VerificationMessage": ("Verification message", None),
+    "ForgotPassword": ("Forgot password message (deprecated)", None),
+    "DeliveryMethod": ("Send by", "Email or SMS."),
+    "EmailSettings": ("Email", None),
+    "EmailSubject": ("Subject", None),
+    "EmailMessage": ("Message", "Put {####} where the code goes."),
+    "SmsSettings": ("SMS", None),
+    "SmsMessage": ("SMS text", "Put {####} where the code goes; 6 to 140 characters."),
+}
+
+_PREFIXES = ("ResourceConfig.UserPoolConfigs.", "ResourceConfig.")
+
+
+def _entry(spec: FieldSpec) -> tuple[str, str | None] | None:
+    keys = [spec.path]
+    for prefix in _PREFIXES:
+        if spec.path.startswith(prefix):
+            keys.append(spec.path[len(prefix) :])
+            break
+    keys.append(spec.name)
+    for key in keys:
+        if key in LABELS:
+            return LABELS[key]
+    return None
+
+
+def words(name: str) -> str:
+    """A member name in words: ``DeletionProtection`` -> ``Deletion protection``."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name)
+    parts = spaced.split()
+    return " ".join([parts[0]] + [p if p.isupper() else p.lower() for p in parts[1:]])
+
+
+def first_sentence(text: str, limit: int = 120) -> str:
+    text = text.replace("(DEPRECATED)", "").strip()
+    sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+def label_for(spec: FieldSpec) -> str:
+    entry = _entry(spec)
+    return entry[0] if entry else words(spec.name)
+
+
+def help_for(spec: FieldSpec) -> str:
+    """One line of help: the table's, or the model documentation's first sentence."""
+    entry = _entry(spec)
+    if entry and entry[1] is not None:
+        return entry[1]
+    return first_sentence(spec.documentation)
+
+
+def tooltip_for(spec: FieldSpec) -> str:
+    """The API name and the model's whole documentation."""
+    return f"{spec.path}: {spec.documentation}" if spec.documentation else spec.path

@@ -1,0 +1,82 @@
+"""What an Update will do, in words, before it is sent.
+
+UpdateBackendAuth merges the request into the stored configuration: a member left out keeps its
+stored value. So removing a social provider, switching a section off or clearing a setting in
+the form cannot be expressed by an update; the review says so in plain words for each, with
+what to do instead, rather than showing "no change" and dropping the user's intent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..diff import config_diff, deep_merge, describe_change, prune
+from ..model import SECRET_MEMBERS, FieldSpec
+from .html import escape
+from .labels import label_for
+
+INSTEAD = "to do that, delete the auth resource and create it again without it"
+
+
+def _label(spec: FieldSpec | None, path: str) -> str:
+    sub = spec.find(path.split(".", 1)[1]) if spec is not None and "." in path else None
+    return label_for(sub) if sub is not None else path.rsplit(".", 1)[-1]
+
+
+def not_expressible(
+    current: dict[str, Any], proposed: dict[str, Any], spec: FieldSpec | None, path: str
+) -> list[str]:
+    """Sentences for what the form removed but an update would keep."""
+    lines: list[str] = []
+    for key, old in current.items():
+        child = f"{path}.{key}"
+        if key in proposed:
+            if isinstance(old, dict) and isinstance(proposed[key], dict):
+                lines += not_expressible(old, proposed[key], spec, child)
+            continue
+        label = _label(spec, child)
+        if path.endswith("SocialProviderSettings"):
+            lines.append(
+                f"{label} stays a sign-in option: an update cannot remove a social provider "
+                f"({INSTEAD})."
+            )
+        elif isinstance(old, dict):
+            lines.append(
+                f"{label} stays switched on as it is: an update cannot switch a section off "
+                f"({INSTEAD})."
+            )
+        else:
+            shown = "its secret value" if key in SECRET_MEMBERS else repr(old)
+            lines.append(
+                f"{label} keeps {shown}: an update cannot clear a setting ({INSTEAD}, or set "
+                "another value)."
+            )
+    return lines
+
+
+def update_review(
+    current: dict[str, Any] | None, proposed: dict[str, Any], spec: FieldSpec | None = None
+) -> str:
+    """The confirmation text for an update (HTML): changes path by path, and what stays.
+
+    ``spec`` is the operation's ``ResourceConfig`` spec: what it lacks is not compared.
+    """
+    if current is None:
+        return (
+            "<b>Update</b>: the current configuration is not loaded (use Load current to see "
+            "what changes). Send the update?"
+        )
+    if spec is not None:
+        current, _ = prune(current, spec)
+        proposed, _ = prune(proposed, spec)
+    merged = deep_merge(current, proposed)
+    changes = [describe_change(*c) for c in config_diff(current, merged, "ResourceConfig")]
+    kept = not_expressible(current, proposed, spec, "ResourceConfig")
+    items = "".join(f"<li><code>{escape(c)}</code></li>" for c in changes)
+    if not changes:
+        items = "<li>No setting changes: the update sends what is already there.</li>"
+    text = f"<b>Update</b>: what changes, setting by setting:<ul>{items}</ul>"
+    if kept:
+        rows = "".join(f'<li class="aaw-kept">{escape(k)}</li>' for k in kept)
+        text += f"<b>Not done by an update</b> (the service keeps these):<ul>{rows}</ul>"
+    return text
