@@ -11,10 +11,10 @@ import os
 import select
 import signal
 import subprocess
-import time
 from dataclasses import dataclass
 from typing import Any
 
+import psutil
 import pytest
 from botocore.config import Config
 from conftest import BIN, signed, valid_request
@@ -51,13 +51,19 @@ def start_process(*extra: str) -> tuple[subprocess.Popen, str]:
 
 
 @pytest.fixture(scope="module")
-def process_emulator(tmp_path_factory):
+def emulator_process(tmp_path_factory):
+    """`amplify-auth emulator` in a process of its own, and its URL."""
     db = tmp_path_factory.mktemp("proc") / "state.sqlite3"
     process, url = start_process("--job-seconds", "0", "--db", str(db), "--seed", "3")
-    yield url
+    yield process, url
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
     assert "emulator stopped" in process.stderr.read()
+
+
+@pytest.fixture(scope="module")
+def process_emulator(emulator_process):
+    return emulator_process[1]
 
 
 @pytest.fixture(params=["thread", "process"])
@@ -408,10 +414,25 @@ def test_demo_seed_is_there_and_idempotent(tmp_path):
         assert weak["ResourceConfig"]["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] == 6
 
 
-def test_process_emulator_is_a_separate_process(process_emulator):
-    assert process_emulator.startswith("http://127.0.0.1:")
-    assert os.getpid() != 0
-    time.monotonic()
+def test_process_emulator_is_a_separate_process(emulator_process):
+    process, url = emulator_process
+    port = int(url.rsplit(":", 1)[1])
+
+    def listening(pid):
+        return [
+            c.laddr
+            for c in psutil.Process(pid).net_connections("tcp")
+            if c.status == psutil.CONN_LISTEN and c.laddr.port == port
+        ]
+
+    # the port is held by the child process, on the loopback address only, and not by us
+    assert process.pid != os.getpid() and process.poll() is None
+    assert [(a.ip, a.port) for a in listening(process.pid)] == [("127.0.0.1", port)]
+    assert listening(os.getpid()) == []
+    assert "/amplify-auth emulator --port 0 " in " ".join(psutil.Process(process.pid).cmdline())
+    # and it is the one that answers there
+    apps = Connection.for_emulator(url).client("amplify").list_apps()["apps"]
+    assert isinstance(apps, list)
 
 
 def test_ctrl_c_stops_the_emulator_cleanly(tmp_path):

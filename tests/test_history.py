@@ -95,6 +95,29 @@ def test_terminal_status_recorded_once(clock):
     assert history.events()["status"].astype(str).tolist() == ["IN_PROGRESS", "COMPLETED"]
 
 
+def test_a_late_observation_never_reopens_a_finished_job(tmp_path, clock):
+    """Two kernels on one history: the one whose poll was slow reports IN_PROGRESS after the
+    other recorded COMPLETED; the end stays the end."""
+    path = tmp_path / "history.sqlite3"
+    fast, slow = JobHistory(path, clock), JobHistory(path, clock)
+    fast.record_status(job("j", "IN_PROGRESS"))
+    clock.advance(30)
+    assert fast.record_status(job("j", "COMPLETED"))
+    clock.advance(5)
+    assert not slow.record_status(job("j", "IN_PROGRESS"))
+    assert not slow.record_status(job("j", "FAILED", Error="late"))
+    for history in (fast, slow):
+        row = history.jobs().iloc[0]
+        assert (row["status"], row["finished"]) == (
+            "COMPLETED",
+            row["created"] + pd.Timedelta(30, "s"),
+        )
+        assert pd.isna(row["error"]) and history.unfinished() == []
+        assert history.events()["status"].astype(str).tolist() == ["IN_PROGRESS", "COMPLETED"]
+    fast.close()
+    slow.close()
+
+
 def test_requests_are_recorded_with_secrets_redacted(emulator, app_env, clock):
     app_id, _ = app_env
     history = JobHistory(":memory:", clock)

@@ -90,7 +90,8 @@ def test_boolean_is_not_a_number():
 
 
 def test_domain_prefix_rules():
-    for prefix in ["-start", "end-", "a" * 64, "has space", "my_app", "amazon-shop", "awsome"]:
+    bad = ["-start", "end-", "a" * 64, "has space", "my_app", "amazon-shop", "awsome"]
+    for prefix in [*bad, "cognito", "my-cognito-login", "shopcognito"]:
         request = valid_request()
         upc(request)["OAuth"]["DomainPrefix"] = prefix
         assert ("error", "cognito.domain-prefix", f"{UPC}.OAuth.DomainPrefix") in found(request)

@@ -25,10 +25,14 @@ def service(emulator):
     return BackendAuthService(emulator.connection())
 
 
-def test_invalid_request_is_refused_before_sending(emulator, service, app_env):
+@pytest.mark.parametrize(
+    ("prefix", "word"),
+    [("my-aws-login", "aws"), ("amazonshop", "amazon"), ("a-cognito", "cognito")],
+)
+def test_invalid_request_is_refused_before_sending(emulator, service, app_env, prefix, word):
     app_id, _ = app_env
     request = valid_request(AppId=app_id)
-    request["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["DomainPrefix"] = "my-aws-login"
+    request["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["DomainPrefix"] = prefix
     before = emulator.app.requests
     with pytest.raises(ValidationFailed) as info:
         service.create_backend_auth(request)
@@ -39,7 +43,41 @@ def test_invalid_request_is_refused_before_sending(emulator, service, app_env):
     job = None
     emulator.clock.advance(5)
     job = service.get_backend_job(app_id, "staging", created["JobId"])
-    assert job["Status"] == "FAILED" and "reserved word 'aws'" in job["Error"]
+    assert job["Status"] == "FAILED" and f"reserved word '{word}'" in job["Error"]
+    assert f"reserved word '{word}'" in info.value.findings[0].message
+
+
+def test_password_length_has_an_upper_bound_end_to_end(emulator, service, clock):
+    """99 is the longest minimum Cognito takes: the validator refuses 100 before sending, and
+    the emulator's job fails on it as a deployment would."""
+    outcomes = {}
+    for length in (99, 100):
+        app_id = emulator.create_app(f"length{length}", ("dev",))
+        request = valid_request(AppId=app_id, BackendEnvironmentName="dev")
+        request["ResourceConfig"]["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = length
+        if length == 100:
+            with pytest.raises(ValidationFailed, match="MinimumLength"):
+                service.create_backend_auth(request)
+        created = service.create_backend_auth(request, force=True)
+        clock.advance(5)
+        outcomes[length] = service.get_backend_job(app_id, "dev", created["JobId"])
+    assert outcomes[99]["Status"] == "COMPLETED"
+    assert outcomes[100]["Status"] == "FAILED"
+    assert "MinimumLength 100 is not allowed" in outcomes[100]["Error"]
+
+
+def test_one_pending_job_per_app_not_per_service(emulator, service, clock):
+    first, second = (emulator.create_app(name, ("dev", "prod")) for name in ("one", "two"))
+    service.create_backend_auth(valid_request(AppId=first, BackendEnvironmentName="dev"))
+    # another app may start a job meanwhile; another environment of the same app may not
+    service.create_backend_auth(valid_request(AppId=second, BackendEnvironmentName="dev"))
+    with pytest.raises(ApiError) as info:
+        service.create_backend_auth(valid_request(AppId=first, BackendEnvironmentName="prod"))
+    assert (info.value.code, info.value.http_status) == ("BadRequestException", 400)
+    assert f"already a pending job for the requested appId {first}" in info.value.message
+    clock.advance(5)  # once it has ended, the app takes a new job
+    created = service.create_backend_auth(valid_request(AppId=first, BackendEnvironmentName="prod"))
+    assert created["Status"] == "IN_PROGRESS"
 
 
 def test_service_errors_come_out_as_one_api_error(service, app_env):
