@@ -6,7 +6,7 @@ read every status change and reduce them per job with pandas. Times are medians 
 builds; peak memory is measured apart, with tracemalloc (Python and NumPy allocations;
 SQLite's own are not counted).
 
-    python bench/history.py [--changes 1000000]
+    python bench/history.py [--changes 1000000] [--quick]
 """
 
 from __future__ import annotations
@@ -120,7 +120,10 @@ def measure(build, runs: int = 3) -> tuple[float, float, pd.DataFrame]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--changes", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true", help="a small run: 20,000 changes")
     args = parser.parse_args()
+    if args.quick:
+        args.changes = 20_000
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "history.sqlite3"
         t0 = time.perf_counter()

@@ -10,7 +10,7 @@ figures are exact and the run takes as long as the HTTP calls take, not the jobs
 The tracker first learns from a warm-up of 20 jobs per operation on other apps (what a user's
 history holds); the warm-up's own calls are reported apart.
 
-    python bench/monitor.py [--jobs 200] [--seed 1] [--spread 0.06]
+    python bench/monitor.py [--jobs 200] [--seed 1] [--spread 0.06] [--quick]
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    global SPREAD
+    global SPREAD, WARMUP
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jobs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
@@ -177,8 +177,11 @@ def main() -> None:
         default=SPREAD,
         help="sigma of the log-normal durations (0.06: about 6%%)",
     )
+    parser.add_argument("--quick", action="store_true", help="a small run: 20 jobs, short warm-up")
     args = parser.parse_args()
     SPREAD = args.spread
+    if args.quick:
+        args.jobs, WARMUP = 20, 10
     jobs = plan(args.jobs, args.seed)
     t0 = time.perf_counter()
     naive = run_naive(jobs, args.seed)
