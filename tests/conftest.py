@@ -167,3 +167,12 @@ def signed(
         return response.status, {k.lower(): v for k, v in response.getheaders()}, payload
     finally:
         connection.close()
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (just released by the system)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

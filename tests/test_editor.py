@@ -26,6 +26,7 @@ from amplify_auth_widgets.widgets.fields import (
     TextField,
 )
 from amplify_auth_widgets.widgets.form import StructureField
+from amplify_auth_widgets.widgets.targets import ComboField
 
 UPC = "ResourceConfig.UserPoolConfigs"
 SECRET = "g-secret-value"
@@ -59,7 +60,8 @@ def test_an_empty_form_sends_nothing_it_was_not_given(editor):
 
 def test_widgets_by_type_from_the_model(editor):
     kinds = {
-        "AppId": TextField,
+        "AppId": ComboField,
+        f"{UPC}.UserPoolName": TextField,
         f"{UPC}.SignInMethod": EnumField,
         f"{UPC}.RequiredSignUpAttributes": EnumListField,
         f"{UPC}.OAuth.RedirectSignInURIs": StringListField,
@@ -99,6 +101,8 @@ def test_typing_into_widgets_builds_the_request(editor):
     editor.field(f"{UPC}.Mfa").control.value = True  # switch MFA on
     assert editor.value["ResourceConfig"]["UserPoolConfigs"]["Mfa"] == {}
     mode = editor.field(f"{UPC}.Mfa.MFAMode")
+    assert mode.findings == []  # not touched yet: not red
+    editor.reveal()  # as a send attempt does
     assert [f.code for f in mode.findings] == ["model.required"]
     assert "MFAMode is required" in mode.messages.value
     mode.control.value = "ON"

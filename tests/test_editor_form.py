@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import valid_request
+from conftest import free_port, valid_request
 
-from amplify_auth_widgets import AuthConfigEditor, BackendAuthService, request_spec
+from amplify_auth_widgets import AuthConfigEditor, BackendAuthService, Connection, request_spec
 from amplify_auth_widgets.widgets.fields import Field
 from amplify_auth_widgets.widgets.form import Deferred
 from amplify_auth_widgets.widgets.layout import SECTIONS
@@ -215,3 +215,67 @@ def test_the_cli_tab_works_as_pasted(emulator, app_env, tmp_path: Path):
     assert done.returncode == 0, done.stderr
     clock_jobs = emulator.client().list_backend_jobs(AppId=app_id, BackendEnvironmentName=env)
     assert [j["Operation"] for j in clock_jobs["Jobs"]] == ["CreateBackendAuth"]
+
+
+def test_provider_cards_are_added_and_removed():
+    editor = AuthConfigEditor(value=valid_request())
+    cards = editor.field(f"{UPC}.OAuth.SocialProviderSettings")
+    assert cards.shown == ["Google"]
+    google = cards.card("Google")
+    assert "aaw-provider-card" in google.box._dom_classes and google.box.layout.display is None
+    assert cards.card("Facebook").box.layout.display == "none"
+    assert [v for _, v in cards.pick.options] == ["Facebook", "LoginWithAmazon", "SignInWithApple"]
+    cards.pick.value = "SignInWithApple"
+    cards.add_button.click()
+    assert cards.shown == ["Google", "SignInWithApple"]
+    providers = editor.value["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["SocialProviderSettings"]
+    assert set(providers) == {"Google", "SignInWithApple"} and providers["SignInWithApple"] == {}
+    apple_id = editor.field(f"{APPLE}.ClientId")
+    apple_id.control.value = "com.example.app"
+    assert editor.field(f"{APPLE}.KeyId").messages.value == ""  # untouched: not red yet
+    [remove] = [c for c in google.box.children if "aaw-provider-remove" in c._dom_classes]
+    remove.click()
+    providers = editor.value["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["SocialProviderSettings"]
+    assert list(providers) == ["SignInWithApple"]
+    cards.remove("SignInWithApple")
+    assert (
+        "SocialProviderSettings" not in editor.value["ResourceConfig"]["UserPoolConfigs"]["OAuth"]
+    )
+    assert len(cards.pick.options) == 4
+
+
+def test_target_dropdowns_list_apps_environments_and_suggest_a_resource(emulator, clock):
+    todo = emulator.create_app("Todo App", ("dev", "prod"))
+    shop = emulator.create_app("shop", ("main",))
+    service = BackendAuthService(emulator.connection())
+    editor = AuthConfigEditor(service=service, background=False)
+    app = editor.field("AppId").control
+    assert set(app.options) == {todo, shop} and "aaw-target-app" in app._dom_classes
+    assert editor.value.get("AppId") is None  # listed, not chosen
+    assert "2 app(s) on this connection" in editor.targets.hint.value
+    app.value = todo
+    assert editor.targets.hint.value.count("Todo App") == 1
+    env = editor.field("BackendEnvironmentName").control
+    assert sorted(env.options) == ["dev", "prod"]
+    env.value = "dev"
+    resource = editor.field("ResourceName").control
+    assert resource.options == ("todoappauth",) and resource.placeholder == "e.g. todoappauth"
+    assert "ResourceName" not in editor.value  # a suggestion is not a choice
+    service.create_backend_auth(valid_request(AppId=todo, BackendEnvironmentName="dev"))
+    clock.advance(5)
+    env.value = "prod"
+    env.value = "dev"
+    assert resource.options == ("mainauth", "todoappauth")
+    app.value = "d0typedbyhand"  # typing an ID stays possible
+    assert editor.value["AppId"] == "d0typedbyhand" and env.options == ()
+    assert "Not one of the apps listed" in editor.targets.hint.value
+
+
+def test_target_listing_that_fails_is_said_in_words():
+    url = f"http://127.0.0.1:{free_port()}"  # nothing answers
+    service = BackendAuthService(Connection.for_emulator(url, max_attempts=1))
+    editor = AuthConfigEditor(service=service, background=False)
+    hint = editor.targets.hint.value
+    assert "Could not list the apps on this connection" in hint and "Type the IDs" in hint
+    editor.field("AppId").control.value = "d1abc"
+    assert editor.value["AppId"] == "d1abc"

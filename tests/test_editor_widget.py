@@ -3,12 +3,10 @@ the submit flow as an object of its own; an unreachable service said in words.""
 
 from __future__ import annotations
 
-import socket
-
 import ipywidgets as w
 import pytest
 import traitlets as t
-from conftest import valid_request
+from conftest import free_port, valid_request
 
 from amplify_auth_widgets import AuthConfigEditor, BackendAuthService, Connection, Finding
 from amplify_auth_widgets.widgets.status import StatusLine
@@ -108,12 +106,6 @@ def test_set_service_switches_the_connection(emulator, app_env):
     editor.join()
     jobs = emulator.client().list_backend_jobs(AppId=app_id, BackendEnvironmentName=env)["Jobs"]
     assert [j["JobId"] for j in jobs] == [editor.last_response["JobId"]]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_an_unreachable_service_is_named_with_what_to_do():

@@ -50,6 +50,7 @@ from .review import update_review
 from .sections import SectionView, plural
 from .status import StatusLine
 from .submit import TARGET, Submitter
+from .targets import TargetPicker
 from .texts import RequestTexts
 
 OPERATIONS = ("CreateBackendAuth", "UpdateBackendAuth")
@@ -61,10 +62,10 @@ FIXES: dict[str, tuple[str, Callable[[Any], Any]]] = {
 
 
 def leaf_paths(value: Any, path: str = "") -> list[str]:
-    """The API path of every member given in ``value`` (objects and what they hold)."""
-    if not isinstance(value, dict):
+    """The API path of every value given in ``value`` (an empty object counts as one)."""
+    if not isinstance(value, dict) or not value:
         return [path] if path else []
-    found = [path] if path else []
+    found: list[str] = []
     for key, item in value.items():
         found += leaf_paths(item, f"{path}.{key}" if path else key)
     return found
@@ -142,6 +143,7 @@ class AuthConfigEditor(w.VBox):
             raise ValueError(f"operation must be one of {', '.join(OPERATIONS)}")
         super().__init__(**kwargs)
         self._spec_for = spec_for
+        self._background = background
         self._from_form = False
         self._quiet = False
         self._set_aside: dict[str, dict[str, Any]] = {}
@@ -267,6 +269,7 @@ class AuthConfigEditor(w.VBox):
         self.confirm_box.layout.display = "none"
         self.submitter.observe(self._on_busy, names="busy")
         self.submitter.observe(self._show_buttons, names="service")
+        self.submitter.observe(lambda _: self.targets.refresh(), names="service")
         self.submitter.observe(self._on_response, names="last_response")
         self.children = [
             self.bar,
@@ -296,6 +299,8 @@ class AuthConfigEditor(w.VBox):
             for s in sections
         ]
         self.form_box.children = [s.fold for s in self.sections]
+        self.targets = TargetPicker(self.field, lambda: self.service, background=self._background)
+        self.targets.refresh()
 
     def _index_fields(self) -> None:
         self._fields = {f.path: f for f in self.root.fields()}
@@ -395,10 +400,7 @@ class AuthConfigEditor(w.VBox):
         if self._reveal_all:
             return True
         path = finding.path.split("[", 1)[0]
-        return any(
-            p in (path, where) or p.startswith(where + ".") or path.startswith(p + ".")
-            for p in self._touched
-        )
+        return any(p in (path, where) or p.startswith(where + ".") for p in self._touched)
 
     def _revalidate(self) -> None:
         value = self.value

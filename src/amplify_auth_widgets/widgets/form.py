@@ -30,6 +30,7 @@ from .fields import (
     TextField,
 )
 from .labels import label_for
+from .targets import TARGET_CLASSES, ComboField
 
 #: Columns of a section or a structure: two where the width allows, one below ~700 px.
 GRID_COLUMNS = "repeat(auto-fill, minmax(min(100%, 320px), 1fr))"
@@ -204,8 +205,89 @@ class StructureField(Field):
         return found
 
 
+class ProviderCards(StructureField):
+    """A set of optional structures (the social providers) as cards added and removed.
+
+    Each member is a card (CSS ``aaw-provider-card`` and ``aaw-provider-<Name>``) with a Remove
+    button (``aaw-provider-remove``); a dropdown (``aaw-provider-pick``) and an Add button
+    (``aaw-provider-add``) add one of those not shown. Removing a card leaves the provider out
+    of the request, as switching its structure off does; the set itself is in the request
+    while it has a card.
+    """
+
+    def make_control(self) -> w.Widget:
+        switch = super().make_control()
+        switch.layout.display = "none"  # present while a card is: no switch of its own
+        return switch
+
+    def _show_body(self) -> None:
+        if hasattr(self, "body"):
+            self.body.layout.display = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pick = w.Dropdown(layout=w.Layout(width="auto"))
+        self.pick.add_class("aaw-provider-pick")
+        self.add_button = w.Button(description="Add provider", icon="plus")
+        self.add_button.add_class("aaw-provider-add")
+        self.add_button.on_click(lambda _: self.pick.value and self.add(self.pick.value))
+        for card in self.children:
+            remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="auto"))
+            remove.add_class("aaw-provider-remove")
+            remove.on_click(lambda _, card=card: self.remove(card.spec.name))
+            card.control.layout.display = "none"  # the card's presence is its switch
+            card.box.children = (card.box.children[0], remove, *card.box.children[1:])
+            card.box.add_class("aaw-provider-card")
+            card.box.add_class(f"aaw-provider-{card.spec.name}")
+            card.box.layout.border = "1px solid #ccc"
+            card.box.layout.padding = "6px 10px"
+            card.control.observe(lambda _: self._show_cards(), names="value")
+        self.adder = w.HBox([self.pick, self.add_button])
+        self.body.children = (self.adder, *self.body.children)
+        self._show_cards()
+
+    def card(self, name: str) -> StructureField:
+        for card in self.children:
+            if card.spec.name == name:
+                return card
+        raise KeyError(f"no provider {name!r}; there are: {', '.join(self.spec.member_names)}")
+
+    def add(self, name: str) -> None:
+        """Add the card for provider ``name`` (a member name: ``Google``), as a user would."""
+        self.control.value = True
+        self.card(name).control.value = True
+
+    def remove(self, name: str) -> None:
+        self.card(name).control.value = False
+        if not self.shown:
+            self.control.value = False
+
+    @property
+    def shown(self) -> list[str]:
+        return [c.spec.name for c in self.children if c.control.value]
+
+    def _show_cards(self) -> None:
+        for card in self.children:
+            card.box.layout.display = None if card.control.value else "none"
+        missing = [(label_for(c.spec), c.spec.name) for c in self.children if not c.control.value]
+        self.pick.options = missing
+        self.pick.value = missing[0][1] if missing else None
+        self.adder.layout.display = None if missing else "none"
+
+
 def _is_enum_list(spec: FieldSpec) -> bool:
     return spec.is_list and spec.item is not None and bool(spec.item.enum)
+
+
+def _is_card_set(spec: FieldSpec) -> bool:
+    """An optional structure made only of optional structures: one card each (the social
+    providers). A required one (Update's UserPoolConfigs) is a container, not a card set."""
+    return (
+        spec.is_structure
+        and not spec.required
+        and len(spec.members) > 1
+        and all(m.is_structure and not m.required for m in spec.members)
+    )
 
 
 def _is_string_list(spec: FieldSpec) -> bool:
@@ -214,6 +296,8 @@ def _is_string_list(spec: FieldSpec) -> bool:
 
 #: From spec to widget: the first rule that matches wins. Extend it to change a control.
 WIDGET_RULES: Rules = [
+    (lambda s: s.path in TARGET_CLASSES, ComboField),
+    (_is_card_set, ProviderCards),
     (lambda s: s.is_structure, StructureField),
     (_is_enum_list, EnumListField),
     (_is_string_list, StringListField),

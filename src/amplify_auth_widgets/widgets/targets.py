@@ -1,0 +1,192 @@
+"""The target: apps and environments to pick from, listed on the editor's connection.
+
+``TargetPicker`` fills the App ID and Environment comboboxes from ``ListApps`` and
+``ListBackendEnvironments`` (typing an ID stays possible), and offers a resource name: the auth
+resource the environment already has (from ``GetBackend``), or one made from the app's name.
+A suggestion is an option and a placeholder, never a value the user did not choose. Listing
+runs in the background; a listing that fails says so under App ID, in words.
+
+CSS classes: ``aaw-target-app``, ``aaw-target-env``, ``aaw-target-resource`` (the comboboxes,
+with ``aaw-at-AppId`` and so on on their fields), ``aaw-target-hint`` (the line under App ID).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ..service import ApiError, collect_pages
+from .fields import TextField
+from .html import error_html, escape
+
+TARGET_CLASSES = {
+    "AppId": "aaw-target-app",
+    "BackendEnvironmentName": "aaw-target-env",
+    "ResourceName": "aaw-target-resource",
+}
+
+
+class ComboField(TextField):
+    """Text with suggestions: a combobox whose options are hints, not limits."""
+
+    def make_control(self) -> w.Widget:
+        control = w.Combobox(ensure_option=False, layout=w.Layout(width="100%"))
+        control.add_class(TARGET_CLASSES.get(self.spec.path, "aaw-combo"))
+        return control
+
+
+def list_apps(connection: Any) -> list[tuple[str, str]]:
+    """(app ID, name) of every Amplify app on the connection."""
+    client = connection.client("amplify")
+    apps = collect_pages(lambda r: client.list_apps(**r), "ListApps", {}, "apps", token="nextToken")
+    return [(a["appId"], a.get("name", "")) for a in apps]
+
+
+def list_environments(connection: Any, app_id: str) -> list[str]:
+    client = connection.client("amplify")
+    envs = collect_pages(
+        lambda r: client.list_backend_environments(**r),
+        "ListBackendEnvironments",
+        {"appId": app_id},
+        "backendEnvironments",
+        token="nextToken",
+    )
+    return [e["environmentName"] for e in envs]
+
+
+def existing_auth(connection: Any, app_id: str, env: str) -> list[str]:
+    """The auth resources the environment has, from its Amplify metadata."""
+    response = connection.client("amplifybackend").get_backend(
+        AppId=app_id, BackendEnvironmentName=env
+    )
+    try:
+        meta = json.loads(response.get("AmplifyMetaConfig") or "{}")
+    except ValueError:
+        return []
+    auth = meta.get("auth") if isinstance(meta, dict) else None
+    return list(auth) if isinstance(auth, dict) else []
+
+
+def suggest_resource_name(app_name: str) -> str:
+    """An auth resource name from an app's name, as the Amplify CLI makes them."""
+    stem = re.sub(r"[^a-z0-9]", "", app_name.lower())[:40]
+    return f"{stem}auth" if stem else "auth"
+
+
+class TargetPicker:
+    """Fills the target fields' options from the connection of ``service()``."""
+
+    def __init__(
+        self,
+        fields: Callable[[str], Any],
+        service: Callable[[], Any],
+        *,
+        background: bool = True,
+    ) -> None:
+        self._field = fields
+        self._service = service
+        self.background = background
+        self.apps: dict[str, str] = {}
+        self.hint = w.HTML()
+        self.hint.add_class("aaw-target-hint")
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        app = self._field("AppId")
+        app.box.children = (*app.box.children, self.hint)
+        app.control.observe(lambda _: self.app_changed(), names="value")
+        self._field("BackendEnvironmentName").control.observe(
+            lambda _: self.env_changed(), names="value"
+        )
+
+    def _run(self, what: str, work: Callable[[], None]) -> None:
+        def body() -> None:
+            with self._lock:  # one listing at a time, in the order asked
+                try:
+                    work()
+                except Exception as exc:  # said in words under App ID; typing still works
+                    error = exc if isinstance(exc, ApiError) else ApiError.from_exception(what, exc)
+                    self.hint.value = error_html(
+                        f"Could not list {what} on this connection: {error.message}. "
+                        "Type the IDs instead."
+                    )
+
+        if self.background:
+            self._thread = threading.Thread(target=body, name="target-picker", daemon=True)
+            self._thread.start()
+        else:
+            body()
+
+    def join(self, timeout: float | None = 30) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _connection(self) -> Any:
+        service = self._service()
+        return getattr(service, "connection", None)
+
+    def refresh(self) -> None:
+        """List the apps again (a new connection, or apps added meanwhile)."""
+        connection = self._connection()
+        if connection is None:
+            return
+
+        def work() -> None:
+            self.apps = dict(list_apps(connection))
+            self._field("AppId").control.options = list(self.apps)
+            self._show_app()
+            self._environments(connection)
+
+        self._run("the apps", work)
+
+    def _show_app(self) -> None:
+        app_id = self._field("AppId").control.value
+        name = self.apps.get(app_id)
+        if name:
+            self.hint.value = f'<span style="color:#666">{escape(name)}</span>'
+        elif app_id and self.apps:
+            self.hint.value = (
+                '<span style="color:#666">Not one of the apps listed on this connection.</span>'
+            )
+        else:
+            self.hint.value = (
+                f'<span style="color:#666">{len(self.apps)} app(s) on this connection.</span>'
+            )
+
+    def _environments(self, connection: Any) -> None:
+        app_id = self._field("AppId").control.value
+        env = self._field("BackendEnvironmentName").control
+        env.options = list_environments(connection, app_id) if app_id in self.apps else []
+        self._resources(connection)
+
+    def _resources(self, connection: Any) -> None:
+        app_id = self._field("AppId").control.value
+        env = self._field("BackendEnvironmentName").control.value
+        resource = self._field("ResourceName").control
+        names: list[str] = []
+        if app_id in self.apps and env:
+            try:
+                names = existing_auth(connection, app_id, env)
+            except Exception:  # a new environment, or no access: only the suggestion is lost
+                names = []
+        if app_id in self.apps:
+            suggestion = suggest_resource_name(self.apps[app_id])
+            names += [suggestion] if suggestion not in names else []
+        resource.options = names
+        resource.placeholder = f"e.g. {names[0]}" if names else ""
+
+    def app_changed(self) -> None:
+        connection = self._connection()
+        if connection is None or not self.apps:
+            return
+        self._show_app()
+        self._run("the environments", lambda: self._environments(connection))
+
+    def env_changed(self) -> None:
+        connection = self._connection()
+        if connection is not None and self.apps:
+            self._run("the auth resources", lambda: self._resources(connection))
