@@ -196,8 +196,8 @@ def test_secrets_are_masked_revealable_and_never_exported(editor):
     editor.include_secrets.value = True
     assert SECRET in editor.yaml_text.value  # asked for
     editor.include_secrets.value = False
-    editor._prepare_download()
-    href = editor.download_link.value.split("base64,", 1)[1].split('"', 1)[0]
+    editor.io.prepare_download()
+    href = editor.io.download_link.value.split("base64,", 1)[1].split('"', 1)[0]
     downloaded = json.loads(base64.b64decode(href))
     assert downloaded["AppId"] == "d1a2b3c4d5e6f7" and SECRET not in json.dumps(downloaded)
     for section in editor.sections:

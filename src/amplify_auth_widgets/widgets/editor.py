@@ -34,59 +34,24 @@ import ipywidgets as w
 import traitlets as t
 
 from ..diff import deep_merge, prune
-from ..model import REDACTED, SECRET_MEMBERS, FieldSpec, request_spec
-from ..presets import PRESETS, preset
-from ..rules import strip_pem_armor
+from ..model import FieldSpec, request_spec
 from ..service import BackendAuthService
-from ..skeleton import InputError, parse_json, parse_yaml, redact, to_json, to_yaml
 from ..validation import Finding, validate
 from .actionbar import ActionBar
+from .disclosure import Disclosure, fix_for
 from .fields import Field, render_findings
 from .form import CONDITIONS, StructureField, build_field
-from .html import download_link, error_html, escape
+from .html import escape
 from .labels import label_for
 from .layout import plan
+from .requestio import RequestIO
 from .review import update_review
 from .sections import SectionView, plural
 from .status import StatusLine
 from .submit import TARGET, Submitter
 from .targets import TargetPicker
-from .texts import RequestTexts
 
 OPERATIONS = ("CreateBackendAuth", "UpdateBackendAuth")
-
-#: Fixes the editor offers beside a finding: rule code -> (button label, value -> fixed value).
-FIXES: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "cognito.apple-private-key": ("Remove the BEGIN/END lines", strip_pem_armor),
-}
-
-
-def leaf_paths(value: Any, path: str = "") -> list[str]:
-    """The API path of every value given in ``value`` (an empty object counts as one)."""
-    if not isinstance(value, dict) or not value:
-        return [path] if path else []
-    found: list[str] = []
-    for key, item in value.items():
-        found += leaf_paths(item, f"{path}.{key}" if path else key)
-    return found
-
-
-def restore_secrets(new: Any, old: Any) -> Any:
-    """``new`` with every REDACTED secret replaced by the value at the same place in ``old``."""
-    if isinstance(new, dict):
-        old = old if isinstance(old, dict) else {}
-        return {
-            k: (
-                old.get(k, v)
-                if k in SECRET_MEMBERS and v == REDACTED
-                else restore_secrets(v, old.get(k))
-            )
-            for k, v in new.items()
-        }
-    if isinstance(new, list):
-        old = old if isinstance(old, list) else []
-        return [restore_secrets(v, old[i] if i < len(old) else None) for i, v in enumerate(new)]
-    return new
 
 
 class AuthConfigEditor(w.VBox):
@@ -148,9 +113,7 @@ class AuthConfigEditor(w.VBox):
         self._quiet = False
         self._set_aside: dict[str, dict[str, Any]] = {}
         self._pending: Callable[[], Any] | None = None
-        self._text_dirty = True
-        self._touched: set[str] = set()
-        self._reveal_all = False
+        self.disclosure = Disclosure()
         self.shown_problems = 0
         self.current: dict[str, Any] | None = None
         self.status_line = StatusLine()
@@ -228,27 +191,18 @@ class AuthConfigEditor(w.VBox):
         self.create_button.on_click(lambda _: self.create())
         self.update_button.on_click(lambda _: self.update())
         self.delete_button.on_click(lambda _: self.delete())
-        self.preset_picker = w.Dropdown(
-            options=[("(choose a preset)", "")] + [(n, n) for n in PRESETS],
-            value="",
-            layout=w.Layout(width="auto"),
+        self.io = RequestIO(
+            lambda: self.value,
+            self._set_value,
+            lambda: self.operation,
+            self._spec_for,
+            lambda: getattr(self.service, "connection", None),
         )
-        self.preset_button = w.Button(description="Apply preset", icon="magic")
-        self.preset_button.on_click(
-            lambda _: self.preset_picker.value and self.apply_preset(self.preset_picker.value)
-        )
-        self.upload = w.FileUpload(
-            accept=".json,.yaml,.yml", multiple=False, description="Upload skeleton"
-        )
-        self.upload.observe(self._on_upload, names="value")
-        self.include_secrets = w.Checkbox(value=False, description="include secrets", indent=False)
-        self.include_secrets.observe(lambda _: self._refresh_texts(force=True), names="value")
-        self.download_button = w.Button(description="Prepare download", icon="download")
-        self.download_button.on_click(lambda _: self._prepare_download())
-        self.download_link = w.HTML()
-        self.io_message = w.HTML()
+        self.io.include_secrets.observe(lambda _: self._refresh_texts(force=True), names="value")
+        self.upload, self.include_secrets = self.io.upload, self.io.include_secrets
+        self.preset_picker, self.io_message = self.io.preset_picker, self.io.message
+        self.texts = self.io.texts
         self.form_box = w.VBox()
-        self.texts = RequestTexts(lambda text, fmt: self.load_text(text, fmt))
         self.json_text, self.yaml_text = self.texts.json_text, self.texts.yaml_text
         self.tabs = w.Tab(children=[self.form_box, *self.texts.panels])
         for i, title in enumerate(("Form", "JSON", "YAML", "AWS CLI")):
@@ -274,15 +228,7 @@ class AuthConfigEditor(w.VBox):
         self.children = [
             self.bar,
             self.confirm_box,
-            w.HBox(
-                [self.preset_picker, self.preset_button, self.upload],
-                layout=w.Layout(flex_flow="row wrap"),
-            ),
-            w.HBox(
-                [self.download_button, self.include_secrets, self.download_link],
-                layout=w.Layout(flex_flow="row wrap"),
-            ),
-            self.io_message,
+            *self.io.rows,
             self.tabs,
             self.summary,
         ]
@@ -342,8 +288,7 @@ class AuthConfigEditor(w.VBox):
             self.root.set(proposal["value"])
         finally:
             self._quiet = False
-        self._touched = set(leaf_paths(proposal["value"]))
-        self._reveal_all = False
+        self.disclosure.given(proposal["value"])
         return self._read_form()
 
     @t.observe("value")
@@ -379,28 +324,8 @@ class AuthConfigEditor(w.VBox):
 
     def _on_field(self, field: Field) -> None:
         if not self._quiet:
-            self._touched.add(field.path)
+            self.disclosure.touch(field.path)
             self._sync_from_form()
-
-    def _field_for(self, path: str) -> Any:
-        """The field that shows a finding: the one at its path, or the nearest one a person
-        can see (a member of a switched-off structure shows on the structure's switch)."""
-        path = path.split("[", 1)[0]
-        while path and path not in self._fields:
-            path = path.rsplit(".", 1)[0] if "." in path else ""
-        steps = path.split(".") if path else []
-        for i in range(1, len(steps)):
-            ancestor = self._fields.get(".".join(steps[:i]))
-            if isinstance(ancestor, StructureField) and not ancestor.control.value:
-                return ancestor
-        return self._fields.get(path, self.root)
-
-    def _is_shown(self, finding: Finding, where: str) -> bool:
-        """Findings show once their field was touched (or filled) or a send was attempted."""
-        if self._reveal_all:
-            return True
-        path = finding.path.split("[", 1)[0]
-        return any(p in (path, where) or p.startswith(where + ".") for p in self._touched)
 
     def _revalidate(self) -> None:
         value = self.value
@@ -411,21 +336,15 @@ class AuthConfigEditor(w.VBox):
             if field is not None:
                 field.enable(applies(value), reason)
         self._show_findings()
-        self._text_dirty = True
+        self.io.dirty = True
         self._refresh_texts()
         self._show_buttons()
 
     def _show_findings(self) -> None:
-        per_field: dict[str, list[Finding]] = {}
-        shown: list[Finding] = []
-        for finding in self.findings:
-            where = self._field_for(finding.path).path
-            if self._is_shown(finding, where):
-                per_field.setdefault(where, []).append(finding)
-                shown.append(finding)
+        per_field, shown = self.disclosure.place(self.findings, self._fields, self.root)
         for path, field in self._fields.items():
             field.show(per_field.get(path, []))
-            field.offer(*self._fix_for(per_field.get(path, [])))
+            field.offer(*fix_for(per_field.get(path, [])))
         for section in self.sections:
             section.count(sum(f.is_error and section.contains(f.path) for f in shown))
         errors = [f for f in shown if f.is_error]
@@ -441,16 +360,9 @@ class AuthConfigEditor(w.VBox):
         spec = self._spec_for(self.operation).find(path)
         return label_for(spec) if spec is not None and spec.path else "Request"
 
-    @staticmethod
-    def _fix_for(findings: list[Finding]) -> tuple[str | None, Callable[[Any], Any] | None]:
-        for finding in findings:
-            if finding.code in FIXES:
-                return FIXES[finding.code]
-        return None, None
-
     def reveal(self) -> None:
         """Show every finding, as a send attempt does, and open the sections that have one."""
-        self._reveal_all = True
+        self.disclosure.reveal_all = True
         for section in self.sections:
             if any(f.is_error and section.contains(f.path) for f in self.findings):
                 section.open()
@@ -562,69 +474,25 @@ class AuthConfigEditor(w.VBox):
         self.confirm_box.layout.display = "none"
         self.status_line.show("Cancelled.")
 
-    # -- texts: JSON, YAML, AWS CLI, download ----------------------------------------------
+    # -- the request as text and files ----------------------------------------------------
+
+    def _set_value(self, value: dict[str, Any]) -> None:
+        self.value = value
 
     def export(self, fmt: str = "json", include_secrets: bool = False) -> str:
         """The request as a skeleton file's text; secrets redacted unless asked."""
-        data = self.value if include_secrets else redact(self.value)
-        return to_yaml(data) if fmt == "yaml" else to_json(data)
-
-    def _refresh_texts(self, force: bool = False) -> None:
-        if force:
-            self._text_dirty = True
-        if not self._text_dirty or self.tabs.selected_index in (0, None):
-            return
-        value = self.value
-        shown = value if self.include_secrets.value else redact(value)
-        connection = getattr(self.service, "connection", None)
-        self.texts.refresh(shown, value, self.operation, connection)
-        self._text_dirty = False
+        return self.io.export(fmt, include_secrets)
 
     def load_text(self, text: str, fmt: str = "json", source: str = "") -> bool:
         """Fill the form from JSON or YAML text; on a parse error, say where and keep the form."""
-        where = source or f"{fmt.upper()} tab"
-        error_box = self.texts.error_box(fmt)
-        try:
-            data = parse_yaml(text, where) if fmt == "yaml" else parse_json(text, where)
-            if not isinstance(data, dict):
-                raise InputError("the request must be an object of request members", where)
-        except InputError as exc:
-            message = error_html(f"{exc}. The form keeps its last good state.")
-            error_box.value = message
-            self.io_message.value = message if source else self.io_message.value
-            return False
-        error_box.value = ""
-        self.value = restore_secrets(data, self.value)
-        return True
-
-    def _on_upload(self, change: Any) -> None:
-        files = change["new"]
-        if not files:
-            return
-        upload = files[0]
-        name = upload["name"]
-        try:
-            text = bytes(upload["content"]).decode("utf-8")
-        except UnicodeDecodeError:
-            self.io_message.value = error_html(f"{name} is not UTF-8 text; nothing was loaded.")
-            return
-        fmt = "json" if name.lower().endswith(".json") else "yaml"
-        if self.load_text(text, fmt, source=name):
-            self.io_message.value = f"Loaded {escape(name)}."
-
-    def _prepare_download(self) -> str:
-        text = self.export("json", self.include_secrets.value)
-        name = f"{self.operation}-{self.value.get('AppId') or 'request'}.json"
-        self.download_link.value = download_link(name, text.encode(), "application/json")
-        return text
-
-    # -- presets ---------------------------------------------------------------------------
+        return self.io.load_text(text, fmt, source)
 
     def apply_preset(self, name: str) -> None:
         """Replace the configuration with a preset; the target (app, environment) stays."""
-        value = {k: v for k, v in self.value.items() if k in TARGET}
-        config = preset(name)
-        if self.operation != "CreateBackendAuth":
-            config, _ = prune(config, self._spec_for(self.operation).member("ResourceConfig"))
-        value["ResourceConfig"] = config
-        self.value = value
+        self.io.apply_preset(name)
+
+    def _refresh_texts(self, force: bool = False) -> None:
+        if force:
+            self.io.dirty = True
+        if self.tabs.selected_index not in (0, None):
+            self.io.refresh()
