@@ -151,3 +151,87 @@ def test_problems_are_shown_in_words(emulator, monitor, clock):
     monitor.refresh(poll=True)
     assert "TooManyRequestsException" in monitor.problem.value
     assert "Traceback" not in monitor.problem.value
+
+
+def test_the_monitor_is_a_widget_with_documented_traits(monitor):
+    import ipywidgets as w
+
+    assert isinstance(monitor, w.VBox) and monitor.widget is monitor
+    assert "aaw-monitor" in monitor._dom_classes
+    for name in ("jobs", "filters"):
+        assert monitor.traits()[name].help, name
+    assert "application/vnd.jupyter.widget-view+json" in monitor._repr_mimebundle_()
+    # the filters' labels are whole words, shown in full
+    labels = [c.description for c in (monitor.app_filter, monitor.env_filter)]
+    assert labels == ["App", "Environment"]
+    assert monitor.env_filter.style.description_width == "initial"
+
+
+def test_jobs_trait_follows_the_table_and_can_be_observed(emulator, monitor, clock):
+    seen = []
+    monitor.observe(lambda change: seen.append(len(change["new"])), "jobs")
+    app_id, job_id = submit(emulator, monitor, "observed")
+    assert seen and seen[-1] == 1
+    (row,) = monitor.jobs
+    assert row["job_id"] == job_id and row["app_id"] == app_id
+    assert row["status"] == "IN_PROGRESS" and row["finished"] == ""
+    finish(monitor, clock)
+    assert monitor.jobs[0]["status"] == "COMPLETED" and monitor.jobs[0]["finished"]
+
+
+def test_filters_trait_moves_the_dropdowns_and_the_reverse(emulator, monitor, clock):
+    import ipywidgets as w
+
+    first, _ = submit(emulator, monitor, "a", env="dev")
+    second, _ = submit(emulator, monitor, "b", env="prod")
+    monitor.filters = {"environment": "prod"}
+    assert monitor.env_filter.value == "prod"
+    assert [r["app_id"] for r in monitor.jobs] == [second]
+    monitor.app_filter.value = first
+    assert monitor.filters == {"environment": "prod", "app_id": first}
+    assert monitor.jobs == []
+    monitor.filters = {}
+    assert monitor.env_filter.value == "(all)" and len(monitor.jobs) == 2
+    with pytest.raises(Exception, match="filters takes app_id, environment, status"):
+        monitor.filters = {"region": "x"}
+    # linked to another widget, as any trait
+    chooser = w.Dropdown(options=["(all)", first, second], value="(all)")
+    w.dlink((chooser, "value"), (monitor, "filters"), lambda v: {"app_id": v})
+    chooser.value = second
+    assert [r["app_id"] for r in monitor.jobs] == [second]
+
+
+def test_on_job_done_gets_the_job_in_the_services_spelling(emulator, monitor, clock):
+    done = []
+    monitor.on_job_done(done.append)
+    app_id, job_id = submit(emulator, monitor, "cb")
+    assert done == []  # IN_PROGRESS is not an end
+    finish(monitor, clock)
+    assert done == [
+        {
+            "AppId": app_id,
+            "BackendEnvironmentName": "dev",
+            "JobId": job_id,
+            "Operation": "CreateBackendAuth",
+            "Status": "COMPLETED",
+            "Error": "",
+        }
+    ]
+    monitor.on_job_done(done.append, remove=True)
+    submit(emulator, monitor, "cb2")
+    finish(monitor, clock)
+    assert len(done) == 1
+
+
+def test_the_timeline_legend_stays_off_the_bars(emulator, monitor, clock):
+    from amplify_auth_widgets.report import plot_timeline
+
+    for name in ("l1", "l2", "l3"):
+        submit(emulator, monitor, name)
+    finish(monitor, clock)
+    figure = plot_timeline(monitor.history.jobs())
+    figure.canvas.draw()
+    (axes,) = figure.axes
+    legend = axes.get_legend().get_window_extent()
+    plot_area = axes.get_window_extent()
+    assert not legend.overlaps(plot_area), (legend, plot_area)

@@ -26,10 +26,14 @@ _EXPORTS = {
     "JobTracker": "jobs",
     "JobHistory": "history",
     "JobMonitor": "widgets.monitor",
+    "ReportsView": "widgets.reports",
+    "AuthApp": "widgets.app",
+    "local": "local",
 }
 
 __all__ = [
     "ApiError",
+    "AuthApp",
     "AuthConfigEditor",
     "BackendAuthService",
     "ConfigurationError",
@@ -40,7 +44,9 @@ __all__ = [
     "JobHistory",
     "JobMonitor",
     "JobTracker",
+    "ReportsView",
     "ValidationFailed",
+    "local",
     "request_spec",
     "validate",
 ]
@@ -50,11 +56,14 @@ if TYPE_CHECKING:
     from .emulator import Emulator
     from .history import JobHistory
     from .jobs import JobTracker
+    from .local import local
     from .model import FieldSpec, request_spec
     from .service import ApiError, BackendAuthService, ValidationFailed
     from .validation import Finding, validate
+    from .widgets.app import AuthApp
     from .widgets.editor import AuthConfigEditor
     from .widgets.monitor import JobMonitor
+    from .widgets.reports import ReportsView
 
 
 def __getattr__(name: str) -> Any:

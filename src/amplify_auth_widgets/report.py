@@ -90,9 +90,12 @@ def plot_timeline(jobs: pd.DataFrame, now: Any = None) -> Figure:
     axes.xaxis_date()
     axes.set_xlabel("time (UTC)")
     axes.set_title("Jobs by app and environment")
+    # Beside the axes, never over them: inside, the legend hid the bars of the first lanes.
     axes.legend(
         handles=[Patch(color=c, label=s) for s, c in STATUS_COLORS.items()],
         loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
         fontsize="small",
     )
     return figure
@@ -123,7 +126,7 @@ def plot_status_counts(events: pd.DataFrame, freq: str = "1min") -> Figure:
                 color=display(status).color,
             )
             bottom = counts[status] if bottom is None else bottom + counts[status]
-        axes.legend(fontsize="small")
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     axes.set_title("Status changes over time")
     axes.set_ylabel("count")
     return figure

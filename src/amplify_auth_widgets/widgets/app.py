@@ -17,32 +17,50 @@ import os
 from typing import Any
 
 import ipywidgets as w
+import traitlets as t
 
 from ..connection import ConfigurationError, Connection
 from ..history import JobHistory
 from ..jobs import JobTracker
 from ..service import BackendAuthService
 from .editor import AuthConfigEditor
-from .html import escape
+from .html import error_html, escape
 from .monitor import JobMonitor
+from .reports import ReportsView
+
+#: The tabs, in order.
+TABS = ("Configure", "Jobs", "Reports")
 
 
-class AuthApp:
-    """Editor and monitor on one connection; ``widget`` is what to display."""
+class AuthApp(w.VBox):
+    """Editor, monitor and reports on one connection, as one widget.
+
+    With no service it uses ``amplify_auth_widgets.local()``, the notebook's shared emulator.
+    The parts are attributes (``editor``, ``monitor``, ``reports``) and talk through their
+    public API only: the monitor follows what the editor submits, and tells the editor when its
+    job ends so that the action bar's status moves on. CSS class ``aaw-app``.
+    """
+
+    target = t.Unicode(help="Where requests go, in words: 'emulator' (the embedded one) or 'aws'.")
+    endpoint_url = t.Unicode(
+        help="The endpoint URL requests go to; empty for AWS's own endpoint of the region."
+    )
 
     def __init__(
         self,
         service: BackendAuthService | None = None,
         *,
         history: JobHistory | None = None,
-        job_seconds: str = "3",
+        job_seconds: str | float = 3,
         autostart: bool = True,
+        **kwargs: Any,
     ) -> None:
+        super().__init__(**kwargs)
         self.emulator: Any = None
         if service is None:
-            from ..emulator import Emulator
+            from ..local import local
 
-            self.emulator = Emulator(demo=True, job_seconds=job_seconds).start()
+            self.emulator = local(job_seconds)
             service = BackendAuthService(self.emulator.connection())
         if history is None:
             history = JobHistory(":memory:" if self.emulator else None)
@@ -50,21 +68,25 @@ class AuthApp:
         service.on_call = history.record_call
         self.history = history
         self.editor = AuthConfigEditor(service=service)
-        self.tracker = JobTracker(service, history)
-        self.monitor = JobMonitor(self.tracker, autostart=autostart)
+        self.monitor = JobMonitor(JobTracker(service, history), autostart=autostart)
         self.monitor.watch(self.editor)
+        self.monitor.on_job_done(self.editor.show_job)
+        self.reports = ReportsView(history)
         self._build_connection_panel()
-        self.tabs = w.Tab(children=[self.editor.widget, self.monitor.widget])
-        self.tabs.set_title(0, "Configure")
-        self.tabs.set_title(1, "Jobs")
-        self.widget = w.VBox(
-            [
-                w.HTML("<h2>Amplify backend auth</h2>"),
-                self.connection_panel,
-                self.tabs,
-            ]
-        )
-        self.widget.add_class("aaw-app")
+        self.tabs = w.Tab(children=[self.editor, self.monitor, self.reports], titles=TABS)
+        self.tabs.observe(self._on_tab, names="selected_index")
+        self.children = [
+            w.HTML("<h2>Amplify backend auth</h2>"),
+            self.connection_panel,
+            self.tabs,
+        ]
+        self.add_class("aaw-app")
+        self._show_where()
+
+    @property
+    def widget(self) -> AuthApp:
+        """The app itself (it is the widget); kept for code written before it was one."""
+        return self
 
     @classmethod
     def from_environment(cls) -> AuthApp:
@@ -75,18 +97,20 @@ class AuthApp:
             return cls(BackendAuthService(Connection()), history=history)
         return cls(history=history, job_seconds=os.environ.get("AMPLIFY_AUTH_JOB_SECONDS", "3"))
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
+    def _on_tab(self, change: Any) -> None:
+        if change["new"] == TABS.index("Reports"):
+            self.reports.refresh()
 
     # -- connection ------------------------------------------------------------------------
 
     def _build_connection_panel(self) -> None:
         self.where = w.HTML()
-        self.profile = w.Text(description="profile", placeholder="default")
-        self.region = w.Text(description="region", placeholder="from your AWS config")
-        self.endpoint = w.Text(description="endpoint", placeholder="https://... (optional)")
+        wide = {"description_width": "initial"}
+        self.profile = w.Text(description="Profile", placeholder="default", style=wide)
+        self.region = w.Text(description="Region", placeholder="from your AWS config", style=wide)
+        self.endpoint = w.Text(
+            description="Endpoint URL", placeholder="https://... (optional)", style=wide
+        )
         self.connect_button = w.Button(description="Connect to AWS", icon="plug")
         self.connect_button.on_click(lambda _: self.connect_aws())
         self.connection_message = w.HTML()
@@ -100,9 +124,10 @@ class AuthApp:
         fold = w.Accordion(children=[settings], selected_index=None)
         fold.set_title(0, "Connection")
         self.connection_panel = w.VBox([self.where, fold])
-        self._show_where()
 
     def _show_where(self) -> None:
+        self.endpoint_url = self.service.connection.describe().get("endpoint_url") or ""
+        self.target = "emulator" if self.emulator is not None else "aws"
         if self.emulator is not None:
             self.where.value = (
                 f"Connected to the <b>embedded emulator</b> at "
@@ -132,20 +157,18 @@ class AuthApp:
         try:
             connection.client()  # builds nothing remote: checks profile and region
         except ConfigurationError as exc:
-            self.connection_message.value = f'<span style="color:#b00020">{escape(str(exc))}</span>'
+            self.connection_message.value = error_html(str(exc))
             return False
         service = BackendAuthService(connection, on_call=self.history.record_call)
-        self.service = self.editor.service = self.tracker.service = service
-        if self.emulator is not None:
-            self.emulator.stop()
-            self.emulator = None
+        self.service = service
+        self.editor.set_service(service)
+        self.monitor.set_service(service)
+        self.emulator = None  # the shared emulator runs on for other widgets of the notebook
         self.connection_message.value = "Connected."
-        self.editor._show_buttons()
         self._show_where()
         return True
 
     def close(self) -> None:
+        """Stop tracking and close the widgets (the shared emulator stops with the kernel)."""
         self.monitor.stop()
-        if self.emulator is not None:
-            self.emulator.stop()
-            self.emulator = None
+        super().close()

@@ -1,10 +1,15 @@
 """JobMonitor: a live table of jobs, fed by a JobTracker running in the background.
 
-The table shows the durable history (jobs from earlier sessions too) with a status badge, the
-time each job has taken so far, and its error; filters narrow it by app, environment and
-status. A progress bar shows while any job is pending. Tracking runs in the tracker's thread;
-the monitor redraws on every status change, and the kernel never waits. Export buttons give
-the history as CSV or Parquet; the timeline plot is drawn on demand.
+The monitor is a widget (a ``VBox``): display it by leaving it last in a cell. The table shows
+the durable history (jobs from earlier sessions too) with a status badge, the time each job has
+taken so far, and its error; filters narrow it by app, environment and status. A progress bar
+shows while any job is pending. Tracking runs in the tracker's thread; the monitor redraws on
+every status change, and the kernel never waits. Export buttons give the history as CSV or
+Parquet; the timeline plot is drawn on demand.
+
+Its state is in traits: ``jobs`` (the rows shown) and ``filters`` (what narrows them), so a
+user can ``observe`` or ``link`` them; ``on_job_done(callback)`` is called with the job, in the
+service's spelling, whenever one ends.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
+import traitlets as t
 
 from ..history import JobHistory
 from ..jobs import JobTracker
@@ -25,6 +31,10 @@ from ..service import BackendAuthService
 from .html import download_link, escape
 
 ALL = "(all)"
+#: The filters, by the jobs frame's column they narrow, with the label each dropdown shows.
+FILTERS = {"app_id": "App", "environment": "Environment", "status": "Status"}
+#: The jobs frame's columns a row of ``JobMonitor.jobs`` carries (times as ISO 8601 text).
+ROW_COLUMNS = ("job_id", "app_id", "environment", "operation", "status", "created", "finished")
 TABLE_STYLE = (
     "<style>.aaw-jobs td,.aaw-jobs th{padding:2px 12px;text-align:left}"
     ".aaw-jobs tbody tr:nth-child(odd){background:#f6f6f6}</style>"
@@ -46,8 +56,22 @@ def elapsed_text(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
 
 
-class JobMonitor:
-    """The job monitor. Give it a tracker, or a service (and a history) to make one."""
+class JobMonitor(w.VBox):
+    """The job monitor, a widget. Give it a tracker, or a service (and a history) to make one.
+
+    CSS classes: ``aaw-monitor`` (the whole), ``aaw-jobs`` (the table), ``aaw-badge`` (a status).
+    """
+
+    jobs = t.List(
+        t.Dict(),
+        help="The jobs the table shows, newest first, after the filters: one dict a job with "
+        "job_id, app_id, environment, operation, status (or local verdict), created, finished "
+        "(ISO 8601 text, empty while pending) and error.",
+    )
+    filters = t.Dict(
+        help="What narrows the table: app_id, environment and status, each mapped to the value "
+        "to keep; a missing key keeps every value. Setting it moves the dropdowns.",
+    )
 
     def __init__(
         self,
@@ -57,41 +81,85 @@ class JobMonitor:
         history: JobHistory | None = None,
         clock: Callable[[], float] = time.time,
         autostart: bool = True,
+        **kwargs: Any,
     ) -> None:
         if tracker is None:
             if service is None:
                 raise ValueError("give the monitor a JobTracker, or a BackendAuthService")
             tracker = JobTracker(service, history, clock=clock)
+        super().__init__(**kwargs)
         self.tracker = tracker
         self.history = tracker.history
         self.clock = tracker.clock
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._job_done = w.CallbackDispatcher()
+        self._moving_dropdowns = False
         self._build()
-        tracker.on_change(lambda job, old, new: self.refresh())
+        tracker.on_change(self._on_change)
         if autostart:
             self.start()
         self.refresh()
+
+    @property
+    def widget(self) -> JobMonitor:
+        """The monitor itself (it is the widget); kept for code written before it was one."""
+        return self
+
+    def on_job_done(self, callback: Callable[[dict[str, Any]], Any], remove: bool = False) -> None:
+        """Call ``callback(job)`` when a tracked job ends (COMPLETED, FAILED, or a local
+        verdict); ``job`` is in the service's spelling: AppId, BackendEnvironmentName, JobId,
+        Operation, Status, Error."""
+        self._job_done.register_callback(callback, remove=remove)
+
+    def set_service(self, service: BackendAuthService) -> None:
+        """Ask ``service`` about the jobs from now on (after switching connection)."""
+        self.tracker.service = service
+        self.refresh()
+
+    def _on_change(self, job: Any, old: str | None, new: str) -> None:
+        self.refresh()
+        if job.done:
+            self._job_done(
+                {
+                    "AppId": job.app_id,
+                    "BackendEnvironmentName": job.env,
+                    "JobId": job.job_id,
+                    "Operation": job.operation or "",
+                    "Status": new,
+                    "Error": job.error or "",
+                }
+            )
 
     def _build(self) -> None:
         self.summary = w.HTML()
         self.progress = w.IntProgress(
             value=0, min=0, max=1, bar_style="info", layout=w.Layout(width="200px")
         )
-        self.app_filter = w.Dropdown(options=[ALL], value=ALL, description="app")
-        self.env_filter = w.Dropdown(options=[ALL], value=ALL, description="environment")
-        self.status_filter = w.Dropdown(options=[ALL], value=ALL, description="status")
-        for control in (self.app_filter, self.env_filter, self.status_filter):
-            control.observe(lambda _: self.refresh(), names="value")
-        self.tracking = w.ToggleButton(value=False, description="tracking", icon="play")
+        # Labels in full: the default description width cuts "Environment" to "environm…".
+        wide = {"description_width": "initial"}
+        self.app_filter = w.Dropdown(options=[ALL], value=ALL, description="App", style=wide)
+        self.env_filter = w.Dropdown(
+            options=[ALL], value=ALL, description="Environment", style=wide
+        )
+        self.status_filter = w.Dropdown(options=[ALL], value=ALL, description="Status", style=wide)
+        self._filter_controls = dict(
+            zip(FILTERS, (self.app_filter, self.env_filter, self.status_filter), strict=True)
+        )
+        for control in self._filter_controls.values():
+            control.observe(self._on_filter_control, names="value")
+        auto = w.Layout(width="auto")
+        self.tracking = w.ToggleButton(
+            value=False, description="Tracking", icon="play", layout=auto
+        )
         self.tracking.observe(self._on_tracking, names="value")
-        self.refresh_button = w.Button(description="Refresh", icon="refresh")
+        self.refresh_button = w.Button(description="Refresh", icon="refresh", layout=auto)
         self.refresh_button.on_click(lambda _: self.refresh(poll=True))
-        self.resume_button = w.Button(description="Resume unfinished", icon="history")
+        self.resume_button = w.Button(description="Resume unfinished", icon="history", layout=auto)
         self.resume_button.on_click(lambda _: self.resume())
-        self.plot_button = w.Button(description="Timeline", icon="bar-chart")
+        self.plot_button = w.Button(description="Timeline", icon="bar-chart", layout=auto)
         self.plot_button.on_click(lambda _: self.plot())
-        self.csv_button = w.Button(description="CSV", icon="download")
-        self.parquet_button = w.Button(description="Parquet", icon="download")
+        self.csv_button = w.Button(description="CSV", icon="download", layout=auto)
+        self.parquet_button = w.Button(description="Parquet", icon="download", layout=auto)
         self.csv_button.on_click(lambda _: self.export("csv"))
         self.parquet_button.on_click(lambda _: self.export("parquet"))
         self.download = w.HTML()
@@ -99,32 +167,65 @@ class JobMonitor:
         self.problem = w.HTML()
         self.timeline = w.Image(format="png", layout=w.Layout(max_width="900px"))
         self.timeline.layout.display = "none"
-        self.widget = w.VBox(
-            [
-                w.HBox([self.summary, self.progress]),
-                w.HBox([self.app_filter, self.env_filter, self.status_filter]),
-                w.HBox(
-                    [
-                        self.tracking,
-                        self.refresh_button,
-                        self.resume_button,
-                        self.plot_button,
-                        self.csv_button,
-                        self.parquet_button,
-                        self.download,
-                    ]
-                ),
-                self.problem,
-                self.table,
-                self.timeline,
-            ]
-        )
-        self.widget.add_class("aaw-monitor")
+        wrap = w.Layout(flex_flow="row wrap")
+        self.children = [
+            w.HBox([self.summary, self.progress]),
+            w.HBox([self.app_filter, self.env_filter, self.status_filter], layout=wrap),
+            w.HBox(
+                [
+                    self.tracking,
+                    self.refresh_button,
+                    self.resume_button,
+                    self.plot_button,
+                    self.csv_button,
+                    self.parquet_button,
+                    self.download,
+                ],
+                layout=wrap,
+            ),
+            self.problem,
+            self.table,
+            self.timeline,
+        ]
+        self.add_class("aaw-monitor")
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
+    # -- filters ---------------------------------------------------------------------------
 
-        display(self.widget)
+    def _on_filter_control(self, change: Any) -> None:
+        if self._moving_dropdowns:
+            return
+        chosen = {
+            column: control.value
+            for column, control in self._filter_controls.items()
+            if control.value != ALL
+        }
+        if chosen != self.filters:
+            self.filters = chosen
+        else:
+            self.refresh()
+
+    @t.validate("filters")
+    def _check_filters(self, proposal: Any) -> dict[str, Any]:
+        unknown = set(proposal["value"]) - set(FILTERS)
+        if unknown:
+            raise t.TraitError(
+                f"filters takes {', '.join(FILTERS)}; not {', '.join(sorted(unknown))}"
+            )
+        return {k: str(v) for k, v in proposal["value"].items() if v not in (None, ALL)}
+
+    @t.observe("filters")
+    def _on_filters(self, change: Any) -> None:
+        with self._lock:
+            self._moving_dropdowns = True  # the dropdowns follow the trait, not the reverse
+            try:
+                for column, control in self._filter_controls.items():
+                    wanted = self.filters.get(column, ALL)
+                    if wanted not in control.options:  # a value with no job yet: offer it
+                        control.options = [*control.options, wanted]
+                    control.value = wanted
+            finally:
+                self._moving_dropdowns = False
+        self.refresh()
 
     # -- control ---------------------------------------------------------------------------
 
@@ -167,17 +268,13 @@ class JobMonitor:
     def frame(self) -> Any:
         """The history's jobs, narrowed by the filters."""
         frame = self.history.jobs()
-        for control, column in (
-            (self.app_filter, "app_id"),
-            (self.env_filter, "environment"),
-            (self.status_filter, "status"),
-        ):
-            if control.value != ALL:
-                frame = frame[frame[column].astype(str) == control.value]
+        for column, value in self.filters.items():
+            frame = frame[frame[column].astype(str) == value]
         return frame
 
-    def _set_options(self, control: w.Dropdown, values: Any) -> None:
-        options = [ALL, *sorted({str(v) for v in values})]
+    def _set_options(self, column: str, values: Any) -> None:
+        control = self._filter_controls[column]
+        options = [ALL, *sorted({str(v) for v in values} | {self.filters.get(column, ALL)} - {ALL})]
         if list(control.options) != options:
             current = control.value
             control.options = options
@@ -192,9 +289,8 @@ class JobMonitor:
                 self.problem.value = _problem(f"Refresh failed: {exc}")
         with self._lock:
             every = self.history.jobs()
-            self._set_options(self.app_filter, every["app_id"])
-            self._set_options(self.env_filter, every["environment"])
-            self._set_options(self.status_filter, every["status"].astype(str))
+            for column in FILTERS:
+                self._set_options(column, every[column].astype(str))
             frame = self.frame()
             pending = [j for j in self.tracker.jobs.values() if not j.done]
             total = len(self.tracker.jobs)
@@ -214,6 +310,7 @@ class JobMonitor:
                 f"<b>{self.tracker.calls}</b>"
             )
             self.table.value = self._table(frame)
+            self.jobs = _rows(frame)
             problems = self.tracker.problems
             self.problem.value = _problem(problems[-1]) if problems else ""
 
@@ -273,6 +370,25 @@ class JobMonitor:
         name = f"jobs.{fmt}"
         self.download.value = download_link(name, data, mime)
         return data
+
+
+def _rows(frame: Any) -> list[dict[str, Any]]:
+    """The frame's jobs as plain dicts, newest first (for the ``jobs`` trait)."""
+    rows = []
+    for job in frame.sort_values("created", ascending=False).to_dict("records"):
+        row = {k: _plain(job[k]) for k in ROW_COLUMNS}
+        row["status"] = shown(job["status"], job["local_verdict"] if job["timed_out"] else None)
+        row["error"] = _plain(job["error"])
+        rows.append(row)
+    return rows
+
+
+def _plain(value: Any) -> str:
+    import pandas as pd
+
+    if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _problem(text: str) -> str:
