@@ -1,0 +1,84 @@
+"""The example notebooks: each runs top to bottom on the embedded emulator, and every committed
+notebook is stored without outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def committed_notebooks() -> list[Path]:
+    """Every notebook git knows of (committed or staged), wherever it lives."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "*.ipynb"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return [ROOT / name for name in listed]
+
+
+def test_the_four_example_notebooks_are_there():
+    names = {path.name for path in EXAMPLES}
+    assert {"tutorial.ipynb", "editor.ipynb", "reports.ipynb", "app.ipynb"} <= names
+
+
+def test_committed_notebooks_have_no_outputs():
+    notebooks = committed_notebooks()
+    assert len(notebooks) >= 5  # the four examples and the app the package ships
+    dirty = []
+    for path in notebooks:
+        for index, cell in enumerate(json.loads(path.read_text())["cells"]):
+            if cell.get("outputs") or cell.get("execution_count") is not None:
+                dirty.append(f"{path.relative_to(ROOT)} cell {index}")
+    assert dirty == [], "strip the outputs (Edit > Clear Outputs of All Cells) of: " + ", ".join(
+        dirty
+    )
+
+
+def test_the_app_notebook_is_the_one_the_package_serves():
+    shipped = ROOT / "src" / "amplify_auth_widgets" / "notebooks" / "app.ipynb"
+    cells = [json.loads(p.read_text())["cells"] for p in (ROOT / "notebooks/app.ipynb", shipped)]
+    assert [c["source"] for c in cells[0]] == [c["source"] for c in cells[1]]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    # the kernel's history and Jupyter state go to a scratch folder, never the user's
+    monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(tmp_path / "history.sqlite3"))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    monkeypatch.setenv("AMPLIFY_AUTH_JOB_SECONDS", "0")
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()  # raises CellExecutionError, naming the cell, if any cell raises
+    errors = [
+        output
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
+    assert errors == []
+    widgets = [
+        cell
+        for cell in notebook.cells
+        for o in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    if path.stem != "tutorial":  # the others show the widgets in cells
+        assert widgets, "no cell displayed a widget"
