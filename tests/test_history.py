@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import struct
+from statistics import NormalDist
 
 import pandas as pd
 import pytest
@@ -12,6 +13,7 @@ from conftest import valid_request
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
 from amplify_auth_widgets.report import figure_png, plot_status_counts, plot_timeline, summary
+from amplify_auth_widgets.schedule import FIRST_QUANTILES
 
 
 def job(job_id, status, app="d1", env="dev", operation="CreateBackendAuth", **extra):
@@ -258,15 +260,17 @@ def test_exports(filled, tmp_path):
 def test_learned_durations_feed_the_tracker(filled, clock):
     tracker = JobTracker(BackendAuthService(), filled, clock=clock, min_samples=2)
     assert sorted(filled.durations("CreateBackendAuth")) == [30.0, 50.0]
-    # the central 35 % of a log-normal fit to 30 s and 50 s: log-mean ln(sqrt(1500)), log-sd
-    # ln(50/30)/sqrt(2), z = 0.4538
-    mu, sigma, z = math.log(1500) / 2, math.log(50 / 30) / math.sqrt(2), 0.45376
-    start, end = tracker.window("CreateBackendAuth")
-    assert start == pytest.approx(math.exp(mu - z * sigma), rel=1e-3)  # 32.93 s
-    assert end == pytest.approx(math.exp(mu + z * sigma), rel=1e-3)  # 45.55 s
-    assert 30 < start < end < 50
-    assert tracker.window("UpdateBackendAuth") is None  # one sample is too few
-    assert tracker.window("DeleteBackendAuth") is None  # none at all
-    # a new job of that operation is first asked about when the window opens, not before
+    # a log-normal fit to 30 s and 50 s: log-mean ln(sqrt(1500)), log-sd ln(50/30)/sqrt(2)
+    mu, sigma = math.log(1500) / 2, math.log(50 / 30) / math.sqrt(2)
+    schedule = tracker.schedule("CreateBackendAuth")
+    quantile = NormalDist(mu, sigma).cdf(math.log(schedule.first))
+    assert any(quantile == pytest.approx(q) for q in FIRST_QUANTILES)
+    assert schedule.first < math.exp(mu) < schedule.dense_until
+    assert schedule.median_delay <= 0.9  # no later than polling every 2 s
+    assert schedule.expected_calls < math.exp(mu) / 2  # and cheaper
+    assert tracker.window("CreateBackendAuth") == (schedule.first, schedule.dense_until)
+    assert tracker.schedule("UpdateBackendAuth") is None  # one sample is too few
+    assert tracker.schedule("DeleteBackendAuth") is None  # none at all
+    # a new job of that operation is first asked about when the schedule says, not before
     job = tracker.track("d9", "dev", "new", "CreateBackendAuth", "IN_PROGRESS")
-    assert job.next_poll - job.created == pytest.approx(start)
+    assert job.next_poll - job.created == pytest.approx(schedule.first)

@@ -74,15 +74,15 @@ def test_backoff_without_history_and_schedule_with_it(setup, clock):
         tracker.track_response(start_job(emulator, service, f"learn{i}"))
         drive(tracker, clock)
     start, end = tracker.window("CreateBackendAuth")
-    assert start == pytest.approx(5.0, abs=0.01) and end == pytest.approx(6.25, abs=0.01)
+    assert start == pytest.approx(5.0, abs=0.01) and end == pytest.approx(5.0, abs=0.01)
     job = tracker.track_response(start_job(emulator, service, "known"))
     times = []
     while not job.done:
         clock.now = tracker.next_due()
         times.append(clock.now - job.created)
         tracker.poll_due()
-    # nothing before the window; at most one poll at its start and one a beat later
-    assert times[0] == pytest.approx(5.0, abs=0.01) and len(times) <= 2
+    # nothing before the jobs usually end; then it is seen at once
+    assert times == [pytest.approx(5.0, abs=0.01)]
 
 
 def test_window_polls_then_backs_off_when_overdue(clock):
@@ -90,21 +90,24 @@ def test_window_polls_then_backs_off_when_overdue(clock):
     with Emulator(clock=clock, job_seconds=lambda op, app: durations["n"]) as emu:
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
         history = JobHistory(":memory:", clock)
-        tracker = JobTracker(service, history, clock=clock, jitter=0.0, dense_interval=1.0)
+        tracker = JobTracker(service, history, clock=clock, jitter=0.0)
         for i in range(5):
             tracker.track_response(start_job(emu, service, f"w{i}"))
             drive(tracker, clock)
         durations["n"] = 40.0  # much slower than usual
+        step = tracker.schedule("CreateBackendAuth").interval
         job = tracker.track_response(start_job(emu, service, "slow"))
         times = []
         while not job.done:
             clock.now = tracker.next_due()
             times.append(round(clock.now - job.created, 3))
             tracker.poll_due()
-        assert times[0] == pytest.approx(10.0, abs=0.01)  # straight to the window
-        gaps = [round(b - a, 2) for a, b in itertools.pairwise(times)]
-        assert gaps[:5] == [1.0, 1.0, 2.0, 4.0, 8.0]  # the window, then backoff
-        assert times[-1] >= 40
+        assert times[0] == pytest.approx(10.0, abs=0.01)  # straight to when jobs usually end
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        # then backoff from the dense interval, doubling up to max_interval
+        expected = [step] + [min(60.0, step * 2**k) for k in range(1, len(gaps))]
+        assert gaps == pytest.approx(expected, abs=1e-3)
+        assert times[-2] < 40 <= times[-1]
 
 
 def test_many_jobs_in_one_environment_share_one_list_call(setup, clock):

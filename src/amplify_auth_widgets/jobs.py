@@ -1,16 +1,12 @@
 """JobTracker: follow any number of backend jobs to their end, asking no more than it must.
 
 The AWS CLI has no waiter for these jobs, and the Amplify CLI asks every 2 seconds. The tracker
-shapes each job's polls by what history knows of that operation's durations:
-
-* **before** the window where jobs of that operation usually end it does not ask at all (once
-  halfway, when the window starts more than five minutes in), so a job that usually takes
-  90 s is not asked about every 2 s; fast failures are what the validator catches before
-  anything is sent;
-* **in the window** (the central ``window_mass`` of a log-normal fit to the learned
-  durations) it asks every ``dense_interval``;
-* **after** it backs off exponentially, with jitter, up to ``max_interval``;
-* with **no history** yet it backs off from ``min_interval``.
+shapes each job's polls by what history knows of that operation's durations: ``schedule.plan``
+chooses, from a log-normal fit to them and a call budget, when to ask first, how often to ask
+while jobs of that kind usually end, and how to back off after (see there). It asks fewer
+times than polling every ``min_interval`` and sees the end no later, whatever the spread of the
+durations. A first poll more than five minutes away is preceded by one halfway. With **no
+history** yet it backs off from ``min_interval``.
 
 Where several jobs are pending in one app and environment, one ``ListBackendJobs`` (all pages)
 refreshes them all and discovers jobs started elsewhere. Throttling, gateway timeouts and
@@ -28,9 +24,7 @@ drive the tracker on a fake clock. ``start()`` runs rounds in a background threa
 
 from __future__ import annotations
 
-import math
 import random
-import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +33,7 @@ from typing import Any
 
 from .history import JobHistory, parse_time
 from .lifecycle import TERMINAL, UNKNOWN, JobStatus, Verdict, is_final
+from .schedule import Schedule, plan
 from .service import ApiError, BackendAuthService
 
 Callback = Callable[["TrackedJob", str | None, str], None]
@@ -90,8 +85,7 @@ class JobTracker:
         clock: Callable[[], float] = time.time,
         deadline: float = 3600.0,
         min_interval: float = 2.0,
-        dense_interval: float = 1.25,
-        window_mass: float = 0.35,
+        call_budget: float | None = None,
         max_interval: float = 60.0,
         jitter: float = 0.1,
         min_samples: int = 5,
@@ -102,8 +96,8 @@ class JobTracker:
         self.clock = clock
         self.deadline = deadline
         self.min_interval = min_interval
-        self.dense_interval = dense_interval
-        self.window_mass = window_mass
+        #: Polls a job may cost on average; None: what polling every ``min_interval`` would.
+        self.call_budget = call_budget
         self.max_interval = max_interval
         self.jitter = jitter
         self.min_samples = min_samples
@@ -112,7 +106,8 @@ class JobTracker:
         self.calls = 0
         self.problems: list[str] = []
         self._callbacks: list[Callback] = []
-        self._windows: dict[str, tuple[float, float] | None] = {}
+        self._schedules: dict[str, Schedule | None] = {}
+        self._new_samples: dict[str, int] = {}
         self._lock = threading.RLock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -218,45 +213,54 @@ class JobTracker:
 
     # -- the schedule ----------------------------------------------------------------------
 
-    def window(self, operation: str | None) -> tuple[float, float] | None:
-        """Seconds after creation between which jobs of ``operation`` usually end: the central
-        ``window_mass`` of a log-normal fit to the durations history has learned (a fit needs
-        fewer samples than raw quantiles for the same accuracy), or None while history knows
-        too few."""
+    def schedule(self, operation: str | None) -> Schedule | None:
+        """The polling schedule for jobs of ``operation``, planned from the durations history
+        has learned, or None while it knows fewer than ``min_samples``."""
         if operation is None:
             return None
-        if operation not in self._windows:
+        if operation not in self._schedules:
             durations = self.history.durations(operation)
-            if len(durations) < self.min_samples:
-                self._windows[operation] = None
-            else:
-                logs = [math.log(max(d, 1e-3)) for d in durations]
-                mu, sigma = statistics.fmean(logs), statistics.stdev(logs)
-                z = statistics.NormalDist().inv_cdf(0.5 + self.window_mass / 2)
-                start, end = math.exp(mu - z * sigma), math.exp(mu + z * sigma)
-                self._windows[operation] = (start, max(end, start + self.dense_interval))
-        return self._windows[operation]
+            self._schedules[operation] = (
+                plan(
+                    durations,
+                    naive_interval=self.min_interval,
+                    call_budget=self.call_budget,
+                    max_interval=self.max_interval,
+                )
+                if len(durations) >= self.min_samples
+                else None
+            )
+        return self._schedules[operation]
+
+    def _learned(self, operation: str) -> None:
+        """One more duration of ``operation`` on record: plan again once the new ones are a
+        fifth of those planned from (planning takes a moment; a few samples barely move it)."""
+        planned = self._schedules.get(operation)
+        self._new_samples[operation] = self._new_samples.get(operation, 0) + 1
+        known = 0 if planned is None else len(self.history.durations(operation))
+        if self._new_samples[operation] >= max(1, known // 5) or planned is None:
+            self._schedules.pop(operation, None)
+            self._new_samples[operation] = 0
+
+    def window(self, operation: str | None) -> tuple[float, float] | None:
+        """Seconds after creation between which jobs of ``operation`` are polled densely."""
+        schedule = self.schedule(operation)
+        return None if schedule is None else (schedule.first, schedule.dense_until)
 
     def _jittered(self, seconds: float) -> float:
         return seconds * (1 + self.rng.uniform(-self.jitter, self.jitter))
 
     def _next_poll(self, job: TrackedJob, now: float) -> float:
         elapsed = now - job.created
-        window = self.window(job.operation)
-        if window is None:
+        schedule = self.schedule(job.operation)
+        if schedule is None:
             interval = self._jittered(min(self.max_interval, self.min_interval * 1.5**job.polls))
+        elif elapsed < schedule.first / 2 and schedule.first > LONG_WAIT:
+            interval = schedule.first / 2 - elapsed
         else:
-            start, end = window
-            if elapsed < start - 0.05:  # (50 ms: service times are whole milliseconds)
-                remaining = start - elapsed
-                halfway = start > LONG_WAIT and elapsed < start / 2
-                interval = start / 2 - elapsed if halfway else remaining
-            elif elapsed <= end:
-                interval = self.dense_interval
-            else:
-                interval = self._jittered(
-                    min(self.max_interval, self.dense_interval * 2 ** max(job.overdue_polls, 1))
-                )
+            interval = schedule.next_after(elapsed, job.overdue_polls, self.max_interval)
+            if elapsed > schedule.dense_until:
+                interval = self._jittered(interval)
         return min(now + max(interval, 0.001), job.created + self.deadline)
 
     def next_due(self) -> float | None:
@@ -359,10 +363,10 @@ class JobTracker:
         if new in TERMINAL:
             job.finished = now
             if new == JobStatus.COMPLETED:
-                self._windows.pop(job.operation or "", None)  # learn from it next time
+                self._learned(job.operation or "")
         else:
-            window = self.window(job.operation)
-            if window is not None and now - job.created > window[1]:
+            schedule = self.schedule(job.operation)
+            if schedule is not None and now - job.created > schedule.dense_until:
                 job.overdue_polls += 1
             job.next_poll = self._next_poll(job, now)
         if changed or old != new:

@@ -208,6 +208,7 @@ class BackendAuthService:
     ) -> None:
         self.connection = connection or Connection()
         self._client = client
+        self._apps_client: Any = None
         self.sleep = sleep
         self.rng = rng or random.Random()
         self.max_attempts = self.connection.max_attempts or _env_attempts() or DEFAULT_ATTEMPTS
@@ -231,18 +232,34 @@ class BackendAuthService:
         ceiling = min(8.0, 0.25 * 2**attempt)
         return ceiling * (0.5 + self.rng.random() / 2)
 
+    @property
+    def apps_client(self) -> Any:
+        """A client of Amplify itself (ListApps, ListBackendEnvironments), also single-try."""
+        if self._apps_client is None:
+            single_try = self.connection.with_changes(max_attempts=1, retry_mode="standard")
+            self._apps_client = single_try.client("amplify")
+        return self._apps_client
+
     def call(
-        self, operation: str, request: Mapping[str, Any], *, force: bool = False
+        self,
+        operation: str,
+        request: Mapping[str, Any],
+        *,
+        force: bool = False,
+        client: Any = None,
     ) -> dict[str, Any]:
-        """Send ``operation`` with ``request`` after validating it; the response, no metadata."""
+        """Send ``operation`` with ``request`` after validating it; the response, no metadata.
+
+        ``client`` sends it through another service's client (``apps_client``), with the same
+        retries and history hook; the AmplifyBackend validator does not apply there."""
         params = dict(request)
-        if not force:
+        if not force and client is None:
             findings = validate(params, operation)
             if errors(findings):
                 raise ValidationFailed(operation, findings)
         from botocore import xform_name
 
-        method = getattr(self.client, xform_name(operation))
+        method = getattr(client or self.client, xform_name(operation))
         attempt = 0
         while True:
             self.calls += 1

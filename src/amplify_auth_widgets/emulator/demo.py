@@ -117,3 +117,70 @@ def seed_demo(backend: Backend) -> list[str]:
                 store.put_auth(app_id, env, f"{name.replace('-', '')}auth", config, now)
         created.append(app_id)
     return created
+
+
+#: The environments of every fleet app.
+FLEET_ENVIRONMENTS = ("dev", "staging", "prod")
+#: How a fleet configuration can be weak: each is one member changed from ``STRONG``.
+WEAKNESSES: dict[str, dict[str, Any]] = {
+    "mfa-off": {"Mfa": {"MFAMode": "OFF"}},
+    "short-password": {"PasswordPolicy": {"MinimumLength": 8}},
+    "implicit-grant": {
+        "OAuth": {
+            "DomainPrefix": "fleet-login",
+            "OAuthGrantType": "IMPLICIT",
+            "OAuthScopes": ["OPENID", "EMAIL"],
+            "RedirectSignInURIs": ["https://app.example.com/"],
+            "RedirectSignOutURIs": ["https://app.example.com/bye/"],
+        }
+    },
+}
+
+
+def fleet_app_id(index: int) -> str:
+    return f"d{index:04d}fleet"
+
+
+def fleet_config(app_index: int, env: str, weakness: str | None) -> dict[str, Any]:
+    """``STRONG`` with names of its own, and one weakness if given."""
+    import copy
+
+    config = copy.deepcopy(STRONG)
+    name = f"fleet{app_index:04d}_{env}"
+    config["IdentityPoolConfigs"]["IdentityPoolName"] = f"{name}_identity"
+    users = config["UserPoolConfigs"]
+    users["UserPoolName"] = f"{name}-users"
+    if weakness is not None:
+        for member, value in WEAKNESSES[weakness].items():
+            users[member] = {**users.get(member, {}), **copy.deepcopy(value)}
+        if "OAuth" in WEAKNESSES[weakness]:
+            users["OAuth"]["DomainPrefix"] = f"fleet{app_index:04d}-{env}"
+    return config
+
+
+def seed_fleet(
+    backend: Backend, apps: int, weak_share: float = 0.3, seed: int = 11
+) -> dict[tuple[str, str], str | None]:
+    """``apps`` apps with three environments each, every one with auth; a seeded
+    ``weak_share`` of them weak in one of ``WEAKNESSES``. Returns what was seeded: (app id,
+    environment) -> weakness or None. Idempotent: an app that exists is left alone (and still
+    reported as seeded, the same seed giving the same answer)."""
+    import random
+
+    rng = random.Random(seed)
+    store, now = backend.store, backend.clock()
+    seeded: dict[tuple[str, str], str | None] = {}
+    for index in range(apps):
+        app_id = fleet_app_id(index)
+        plan = {
+            env: rng.choice(sorted(WEAKNESSES)) if rng.random() < weak_share else None
+            for env in FLEET_ENVIRONMENTS
+        }
+        seeded.update({(app_id, env): weakness for env, weakness in plan.items()})
+        if store.app(app_id) is not None:
+            continue
+        store.put_app(app_id, f"fleet-app-{index:04d}", {"description": "Demo fleet app"}, now)
+        for env, weakness in plan.items():
+            store.put_environment(app_id, env, {}, now)
+            store.put_auth(app_id, env, "fleetauth", fleet_config(index, env, weakness), now)
+    return seeded

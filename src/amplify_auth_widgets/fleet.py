@@ -1,0 +1,403 @@
+"""The fleet: every app's auth side by side in one DataFrame, and one configuration applied to
+many targets safely.
+
+``audit(connection)`` lists apps and their backend environments (``ListApps``,
+``ListBackendEnvironments``, every page), reads each environment's auth (``GetBackend`` names the
+auth resource, ``GetBackendAuth`` reads it; none configured is a value, not an error) and returns
+a row per (app, environment): the configuration's leaf fields as dotted columns typed from the
+service model (enums as categories over the model's values, integers as ``Int64``, booleans as
+``boolean``), the validator's findings counted by severity, and their codes. So "which
+environments have MFA off, a password shorter than 12 or the implicit grant" is one filter::
+
+    weak = frame[(frame["UserPoolConfigs.Mfa.MFAMode"] == "OFF")
+                 | (frame["UserPoolConfigs.PasswordPolicy.MinimumLength"] < 12)
+                 | (frame["UserPoolConfigs.OAuth.OAuthGrantType"] == "IMPLICIT")]
+
+Secrets are redacted. An error for one target is recorded in its row and the rest go on.
+
+``apply(template, targets, ...)`` is in ``fleet_apply``; ``Fleet`` puts a service, a history
+and a tracker together once (the history records every call) and offers both, also in the
+background (``audit_async``, ``apply_async``) so that a notebook kernel never waits.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from typing import TYPE_CHECKING, Any
+
+from .connection import Connection
+from .history import JobHistory
+from .jobs import JobTracker
+from .model import REDACTED, SECRET_MEMBERS, FieldSpec, request_spec
+from .service import ApiError, BackendAuthService, ValidationFailed, collect_pages
+from .validation import validate
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: ``progress(done, total)`` after every target.
+Progress = Callable[[int, int], None]
+#: The columns that name a target, in audits, targets and results.
+TARGET_COLUMNS = ("app_id", "environment")
+#: The columns of an audit row that are not configuration fields.
+AUDIT_COLUMNS = (
+    "app_id",
+    "app_name",
+    "environment",
+    "resource_name",
+    "configured",
+    "errors",
+    "warnings",
+    "finding_codes",
+    "error",
+)
+_DTYPES = {"integer": "Int64", "long": "Int64", "double": "Float64", "float": "Float64"}
+
+
+def config_fields() -> list[FieldSpec]:
+    """The leaf fields of a ``ResourceConfig``, in model order (lists are leaves)."""
+    root = request_spec("CreateBackendAuth").member("ResourceConfig")
+    assert root is not None
+    leaves: list[FieldSpec] = []
+
+    def walk(spec: FieldSpec) -> None:
+        for member in spec.members:
+            if member.is_structure:
+                walk(member)
+            else:
+                leaves.append(member)
+
+    walk(root)
+    return leaves
+
+
+def config_column(spec: FieldSpec) -> str:
+    """``UserPoolConfigs.Mfa.MFAMode``: a field's path below ``ResourceConfig``."""
+    return spec.path.removeprefix("ResourceConfig.")
+
+
+def flatten(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Dotted leaf paths of a configuration; secrets redacted."""
+    flat: dict[str, Any] = {}
+    for key, value in config.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, path + "."))
+        else:
+            flat[path] = REDACTED if key in SECRET_MEMBERS and value is not None else value
+    return flat
+
+
+def audit_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """One row a target: target columns, a typed column per configuration field, findings."""
+    import pandas as pd
+
+    fields = config_fields()
+    columns = [*AUDIT_COLUMNS[:5], *(config_column(f) for f in fields), *AUDIT_COLUMNS[5:]]
+    frame = pd.DataFrame(rows, columns=columns)
+    for name in ("app_id", "app_name", "environment", "resource_name", "error"):
+        frame[name] = frame[name].astype("string")
+    frame["configured"] = frame["configured"].fillna(False).astype(bool)
+    for name in ("errors", "warnings"):
+        frame[name] = frame[name].astype("Int64")
+    frame["finding_codes"] = [c if isinstance(c, list) else [] for c in frame["finding_codes"]]
+    for spec in fields:
+        name = config_column(spec)
+        if spec.name in SECRET_MEMBERS or (spec.type == "string" and not spec.enum):
+            frame[name] = frame[name].astype("string")
+        elif spec.enum:
+            frame[name] = pd.Categorical(frame[name], categories=list(spec.enum))
+        elif spec.type == "boolean":
+            frame[name] = frame[name].astype("boolean")
+        elif spec.type in _DTYPES:
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(_DTYPES[spec.type])
+    return frame
+
+
+def weaknesses(frame: pd.DataFrame) -> pd.DataFrame:
+    """Which audited environments have MFA off, a password shorter than 12 or the implicit
+    grant: one boolean column each, and ``weak`` for any of them."""
+    import pandas as pd
+
+    flags = (
+        pd.DataFrame(
+            {
+                "mfa_off": frame["UserPoolConfigs.Mfa.MFAMode"] == "OFF",
+                "short_password": frame["UserPoolConfigs.PasswordPolicy.MinimumLength"] < 12,
+                "implicit_grant": frame["UserPoolConfigs.OAuth.OAuthGrantType"] == "IMPLICIT",
+            },
+            index=frame.index,
+        )
+        .fillna(False)
+        .astype(bool)
+    )
+    flags["weak"] = flags.any(axis=1)
+    return flags
+
+
+class TextProgress:
+    """A one-line progress bar on a stream (stderr by default), redrawn in place."""
+
+    def __init__(self, label: str, stream: Any = None, width: int = 30) -> None:
+        self.label, self.stream, self.width = label, stream or sys.stderr, width
+        self._drawn: tuple[int, int] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.width * done // max(total, 1)
+        if self._drawn == (filled, total) and done < total:
+            return  # nothing new to show
+        self._drawn = (filled, total)
+        bar = "#" * filled + "." * (self.width - filled)
+        end = "\n" if done >= total else ""
+        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}{end}")
+        self.stream.flush()
+
+
+class Fleet:
+    """A service, a history and a tracker put together once, for audits and applies.
+
+    >>> fleet = Fleet.connect(emulator.connection())  # doctest: +SKIP
+    >>> frame = fleet.audit()  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        service: BackendAuthService,
+        history: JobHistory | None = None,
+        tracker: JobTracker | None = None,
+        *,
+        page_size: int | None = None,
+    ) -> None:
+        self.service = service
+        #: Items a listing page asks for (None: the service's default).
+        self.page_size = page_size
+        self.history = history or (tracker.history if tracker else JobHistory(":memory:"))
+        self.tracker = tracker or JobTracker(service, self.history)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def connect(
+        cls, connection: Connection | None = None, history: JobHistory | None = None
+    ) -> Fleet:
+        """A fleet on ``connection`` whose every call goes on record in ``history``."""
+        history = history if history is not None else JobHistory(":memory:")
+        service = BackendAuthService(connection or Connection(), on_call=history.record_call)
+        return cls(service, history)
+
+    # -- listing ---------------------------------------------------------------------------
+
+    def list_apps(self) -> list[dict[str, Any]]:
+        """Every app (all pages of ``ListApps``)."""
+        client = self.service.apps_client
+        return collect_pages(
+            lambda page: self.service.call("ListApps", page, client=client),
+            "ListApps",
+            self._page_request(),
+            "apps",
+            token="nextToken",
+        )
+
+    def list_environments(self, app_id: str) -> list[str]:
+        """The backend environment names of an app (all pages)."""
+        client = self.service.apps_client
+        listed = collect_pages(
+            lambda page: self.service.call("ListBackendEnvironments", page, client=client),
+            "ListBackendEnvironments",
+            {"appId": app_id, **self._page_request()},
+            "backendEnvironments",
+            token="nextToken",
+        )
+        return [e["environmentName"] for e in listed]
+
+    def _page_request(self) -> dict[str, Any]:
+        return {} if self.page_size is None else {"maxResults": self.page_size}
+
+    def targets(
+        self, apps: Iterable[str] | None = None, environments: Iterable[str] | None = None
+    ) -> tuple[list[tuple[dict[str, Any], str]], list[dict[str, Any]]]:
+        """(app, environment) pairs to visit, and rows for apps whose listing failed."""
+        wanted_apps = set(apps) if apps is not None else None
+        wanted_envs = set(environments) if environments is not None else None
+        chosen = [
+            a
+            for a in self.list_apps()
+            if wanted_apps is None or a["appId"] in wanted_apps or a.get("name") in wanted_apps
+        ]
+        pairs: list[tuple[dict[str, Any], str]] = []
+        failed: list[dict[str, Any]] = []
+        with ThreadPoolExecutor(8) as pool:
+            futures = {pool.submit(self.list_environments, a["appId"]): a for a in chosen}
+            for future in as_completed(futures):
+                app = futures[future]
+                try:
+                    names = future.result()
+                except ApiError as exc:
+                    failed.append(_app_row(app, None) | {"error": _error_text(exc)})
+                    continue
+                pairs += [(app, n) for n in names if wanted_envs is None or n in wanted_envs]
+        pairs.sort(key=lambda pair: (pair[0].get("name") or "", pair[0]["appId"], pair[1]))
+        return pairs, failed
+
+    def current_auth(self, app_id: str, env: str) -> tuple[str | None, dict[str, Any] | None]:
+        """The auth resource name of an environment and its configuration (None, None when it
+        has none). Service errors other than "not found" are raised."""
+        backend = self.service.call("GetBackend", {"AppId": app_id, "BackendEnvironmentName": env})
+        try:
+            meta = json.loads(backend.get("AmplifyMetaConfig") or "{}")
+        except ValueError:
+            meta = {}
+        names = list((meta.get("auth") or {}) if isinstance(meta, dict) else {})
+        if not names:
+            return None, None
+        try:
+            auth = self.service.get_backend_auth(app_id, env, names[0])
+        except ApiError as exc:
+            if exc.code == "NotFoundException":
+                return None, None
+            raise
+        return names[0], auth.get("ResourceConfig") or {}
+
+    # -- audit -----------------------------------------------------------------------------
+
+    def audit_one(self, app: dict[str, Any], env: str) -> dict[str, Any]:
+        """The audit row of one environment; a failure is recorded in it, never raised."""
+        row = _app_row(app, env)
+        try:
+            name, config = self.current_auth(app["appId"], env)
+        except ApiError as exc:
+            return row | {"error": _error_text(exc)}
+        except ValidationFailed as exc:  # an id the service would refuse, e.g.
+            return row | {"error": "; ".join(str(f) for f in exc.findings)}
+        if config is None:
+            return row
+        request = {
+            "AppId": app["appId"],
+            "BackendEnvironmentName": env,
+            "ResourceName": name,
+            "ResourceConfig": config,
+        }
+        findings = validate(request, "CreateBackendAuth")
+        row.update(flatten(config))
+        row.update(
+            resource_name=name,
+            configured=True,
+            errors=sum(f.is_error for f in findings),
+            warnings=sum(not f.is_error for f in findings),
+            finding_codes=sorted({f.code for f in findings}),
+        )
+        return row
+
+    def audit(
+        self,
+        apps: Iterable[str] | None = None,
+        environments: Iterable[str] | None = None,
+        concurrency: int = 8,
+        progress: Progress | None = None,
+    ) -> pd.DataFrame:
+        """Audit every environment of every app (or of ``apps``, by id or name, and
+        ``environments``, by name), ``concurrency`` at a time."""
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be 1 or more, not {concurrency}")
+        pairs, rows = self.targets(apps, environments)
+        total = len(pairs)
+        if progress:
+            progress(0, total)
+        with ThreadPoolExecutor(concurrency) as pool:
+            futures = [pool.submit(self.audit_one, app, env) for app, env in pairs]
+            for done, _ in enumerate(as_completed(futures), 1):
+                if progress:
+                    progress(done, total)
+            rows += [f.result() for f in futures]
+        return audit_frame(rows)
+
+    def apply(self, template: dict[str, Any], targets: pd.DataFrame, **options: Any) -> Any:
+        """``fleet_apply.apply`` on this fleet (see there for the options)."""
+        from .fleet_apply import apply
+
+        return apply(template, targets, fleet=self, **options)
+
+    # -- in the background -----------------------------------------------------------------
+
+    def audit_async(self, *args: Any, **kwargs: Any) -> Future[pd.DataFrame]:
+        """``audit`` in a background thread: returns a Future at once."""
+        return _in_background(self.audit, *args, **kwargs)
+
+    def apply_async(self, *args: Any, **kwargs: Any) -> Future[pd.DataFrame]:
+        """``apply`` in a background thread: returns a Future at once."""
+        return _in_background(self.apply, *args, **kwargs)
+
+
+def _in_background(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
+    future: Future[Any] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(function(*args, **kwargs))
+        except BaseException as exc:  # handed to whoever waits on the future
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="fleet", daemon=True).start()
+    return future
+
+
+def _app_row(app: dict[str, Any], env: str | None) -> dict[str, Any]:
+    return {
+        "app_id": app["appId"],
+        "app_name": app.get("name"),
+        "environment": env,
+        "configured": False,
+    }
+
+
+def _error_text(exc: ApiError) -> str:
+    return f"{exc.operation}: {exc.code}: {exc.message}"
+
+
+def audit(
+    connection: Connection | None = None,
+    apps: Iterable[str] | None = None,
+    environments: Iterable[str] | None = None,
+    concurrency: int = 8,
+    *,
+    history: JobHistory | None = None,
+    progress: Progress | bool = True,
+) -> pd.DataFrame:
+    """Audit the auth of every app and environment ``connection`` reaches (see the module)."""
+    fleet = Fleet.connect(connection, history)
+    return fleet.audit(apps, environments, concurrency, _progress(progress, "audit"))
+
+
+def apply(
+    template: dict[str, Any],
+    targets: pd.DataFrame,
+    mode: str = "create",
+    concurrency: int = 8,
+    dry_run: bool = False,
+    *,
+    connection: Connection | None = None,
+    history: JobHistory | None = None,
+    progress: Progress | bool = True,
+) -> pd.DataFrame:
+    """Apply ``template`` to ``targets`` (see ``fleet_apply.apply``). Give a durable
+    ``history`` (``JobHistory()``) for a run that can be resumed after an interruption."""
+    fleet = Fleet.connect(connection, history)
+    return fleet.apply(
+        template,
+        targets,
+        mode=mode,
+        concurrency=concurrency,
+        dry_run=dry_run,
+        progress=_progress(progress, "apply"),
+    )
+
+
+def _progress(progress: Progress | bool, label: str) -> Progress | None:
+    if progress is True:
+        return TextProgress(label)
+    return progress or None

@@ -1,0 +1,481 @@
+"""Apply one auth configuration to many targets: validated first, bounded, resumable.
+
+``apply(template, targets, mode=..., concurrency=8, dry_run=False)`` takes a template (a
+``CreateBackendAuth`` request or just its ``ResourceConfig``) and a DataFrame of targets with
+``app_id`` and ``environment`` columns, optionally ``resource_name`` and override columns named
+by dotted configuration paths (``UserPoolConfigs.PasswordPolicy.MinimumLength``; an empty cell
+overrides nothing). For every target it:
+
+1. builds the request (``create``: CreateBackendAuth; ``update``: UpdateBackendAuth, with the
+   members that operation cannot change left out and named; ``upsert``: whichever fits what the
+   environment has now) and **validates** it; a target with error findings is not sent;
+2. skips it when the history holds the **same request** (same hash) COMPLETED on that target,
+   and follows, rather than repeats, one still pending there: a run interrupted by Ctrl-C or
+   a kernel restart is simply run again;
+3. sends it, ``concurrency`` targets at a time but **one job per app at a time** (the service
+   refuses a second pending job, so the targets of one app queue behind each other), retrying
+   throttling and gateway timeouts with backoff; a refusal for a pending job is answered by
+   following that job (ours, if its answer was lost on the way) instead of sending again;
+4. follows the job with the fleet's ``JobTracker`` (one polling policy everywhere).
+
+It returns a frame with one row a target: the request hash, job id, final status (a job status
+of ``lifecycle`` or an ``Outcome``), error, duration, findings and, in a dry run (which sends
+nothing), the diff the target would get.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from .diff import ABSENT, config_diff, describe_change, prune
+from .history import request_hash
+from .lifecycle import PENDING, JobStatus, is_final
+from .model import FieldSpec, request_spec
+from .service import RETRYABLE_CODES, ApiError
+from .skeleton import redact
+from .validation import Finding, errors, validate
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .fleet import Fleet, Progress
+
+MODES = ("create", "update", "upsert")
+#: Rounds of sending one request (each the service's own retries) before giving up on it.
+SEND_ROUNDS = 6
+
+
+class Outcome(StrEnum):
+    """A target's end that is not a job's status."""
+
+    INVALID = "INVALID"  # error findings: not sent
+    ALREADY_APPLIED = "ALREADY_APPLIED"  # the same request COMPLETED there before
+    NOT_SENT = "NOT_SENT"  # the service did not accept it (see error)
+    DRY_RUN = "DRY_RUN"  # a dry run: nothing sent
+    CANCELLED = "CANCELLED"  # interrupted before it was sent
+
+
+@dataclass
+class Target:
+    """One row of an apply, as it goes."""
+
+    app_id: str
+    environment: str
+    resource_name: str | None
+    config: dict[str, Any]
+    operation: str | None = None
+    request: dict[str, Any] | None = None
+    request_hash: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    current: dict[str, Any] | None = None
+    job_id: str | None = None
+    status: str | None = None
+    error: str | None = None
+    duration: float | None = None
+    diff: list[str] = field(default_factory=list)
+
+    @property
+    def settled(self) -> bool:
+        return self.status is not None
+
+
+def parse_targets(template: dict[str, Any], targets: pd.DataFrame) -> list[Target]:
+    """The targets of a frame, each with the template's configuration and its overrides."""
+    import pandas as pd
+
+    if "configured" in targets.columns and "finding_codes" in targets.columns:
+        raise ValueError(
+            "targets is an audit frame: its configuration columns would override the template; "
+            'pass frame[["app_id", "environment", "resource_name"]] instead'
+        )
+    missing = [c for c in ("app_id", "environment") if c not in targets.columns]
+    if missing:
+        raise ValueError(
+            f"targets needs the columns app_id and environment; missing: {', '.join(missing)}"
+        )
+    root = request_spec("CreateBackendAuth").member("ResourceConfig")
+    assert root is not None
+    overrides: dict[str, FieldSpec] = {}
+    for column in targets.columns:
+        if column in ("app_id", "environment", "resource_name"):
+            continue
+        path = str(column).removeprefix("ResourceConfig.")
+        spec = root.find(path)
+        if spec is None or spec.is_structure:
+            raise ValueError(
+                f"targets column {column!r} is neither app_id, environment, resource_name nor a "
+                "configuration field (a dotted path such as "
+                "UserPoolConfigs.PasswordPolicy.MinimumLength)"
+            )
+        overrides[str(column)] = spec
+    base = template.get("ResourceConfig", template) if isinstance(template, dict) else None
+    if not isinstance(base, dict):
+        raise ValueError("the template must be a request or a ResourceConfig (an object)")
+    name = template.get("ResourceName") if "ResourceConfig" in template else None
+    parsed = []
+    for row in targets.to_dict("records"):
+        config = json.loads(json.dumps(base))  # a deep copy per target
+        for column, spec in overrides.items():
+            value = row[column]
+            if not isinstance(value, list | dict) and pd.isna(value):
+                continue
+            _set_path(config, spec.path.removeprefix("ResourceConfig.").split("."), value, spec)
+        resource = row.get("resource_name")
+        parsed.append(
+            Target(
+                str(row["app_id"]),
+                str(row["environment"]),
+                None if resource is None or pd.isna(resource) else str(resource) or name,
+                config,
+            )
+        )
+        if parsed[-1].resource_name is None:
+            parsed[-1].resource_name = name
+    return parsed
+
+
+def _set_path(config: dict[str, Any], steps: list[str], value: Any, spec: FieldSpec) -> None:
+    for step in steps[:-1]:
+        config = config.setdefault(step, {})
+    config[steps[-1]] = _coerce(value, spec)
+
+
+def _coerce(value: Any, spec: FieldSpec) -> Any:
+    """A cell (often a string from CSV) as the field's type; what does not convert is kept as
+    it is, for the validator to name."""
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if not isinstance(value, str):
+        if spec.type in ("integer", "long") and isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+    text = value.strip()
+    if spec.type in ("integer", "long") and text.lstrip("-").isdigit():
+        return int(text)
+    if spec.type in ("double", "float"):
+        try:
+            return float(text)
+        except ValueError:
+            return value
+    if spec.type == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if spec.is_list:
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except ValueError:
+                return value
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return value
+
+
+def build_request(target: Target, mode: str) -> None:
+    """Choose the operation, build and validate the request, hash it."""
+    exists = target.current is not None
+    if mode == "update" and not exists:
+        target.status, target.error = Outcome.INVALID, "no auth to update in this environment"
+        return
+    create = mode == "create" or (mode == "upsert" and not exists)
+    target.operation = "CreateBackendAuth" if create else "UpdateBackendAuth"
+    config = target.config
+    dropped: list[str] = []
+    if not create:
+        spec = request_spec("UpdateBackendAuth").member("ResourceConfig")
+        config, dropped = prune(config, spec)
+    target.request = {
+        "AppId": target.app_id,
+        "BackendEnvironmentName": target.environment,
+        "ResourceName": target.resource_name,
+        "ResourceConfig": config,
+    }
+    if target.resource_name is None:
+        del target.request["ResourceName"]
+    target.findings = validate(target.request, target.operation) + [
+        Finding(
+            f"ResourceConfig.{path.removeprefix('ResourceConfig.')}",
+            "warning",
+            "fleet.not-updatable",
+            "UpdateBackendAuth cannot change this member; it is left as it is",
+        )
+        for path in dropped
+    ]
+    target.request_hash = request_hash(target.operation, target.request)
+    if errors(target.findings):
+        target.status = Outcome.INVALID
+        target.error = "; ".join(str(f) for f in errors(target.findings))
+
+
+def target_diff(target: Target) -> list[str]:
+    """What the target would get, one readable line a changed member (secrets hidden)."""
+    if target.request is None:
+        return []
+    new = target.request["ResourceConfig"]
+    if target.operation == "UpdateBackendAuth" and target.current is not None:
+        from .diff import deep_merge
+
+        new = deep_merge(target.current, new)
+    old = target.current if target.current is not None else {}
+    # A member added or removed whole may hold secrets below it: redact them; a secret leaf
+    # itself is shown as changed, never its value (describe_change).
+    return [
+        describe_change(path, _hidden(o), _hidden(n))
+        for path, o, n in config_diff(old, new)
+        if o is not ABSENT or n
+    ]
+
+
+def _hidden(value: Any) -> Any:
+    return redact(value) if isinstance(value, dict | list) else value
+
+
+class Runner:
+    """Sends the targets of an apply and follows their jobs (one thread a worker)."""
+
+    def __init__(
+        self,
+        fleet: Fleet,
+        cancel: threading.Event,
+        sleep: Callable[[float], None],
+        clock: Callable[[], float],
+    ) -> None:
+        self.fleet, self.cancel, self.sleep, self.clock = fleet, cancel, sleep, clock
+        self.changed = threading.Condition()
+        fleet.tracker.on_change(self._on_change)
+
+    def _on_change(self, job: Any, old: str | None, new: str) -> None:
+        with self.changed:
+            self.changed.notify_all()
+
+    def run_app(self, queue: list[Target], settled: Callable[[Target], None]) -> None:
+        """The targets of one app, one after the other: never two pending jobs on an app."""
+        for target in queue:
+            if self.cancel.is_set():
+                target.status = Outcome.CANCELLED
+            else:
+                self.run_one(target)
+            settled(target)
+
+    def run_one(self, target: Target) -> None:
+        started = self.clock()
+        if target.job_id is None:
+            response = self._send(target)
+            if response is None:
+                return
+        else:  # a job of the same request still pending from an interrupted run
+            response = {
+                "JobId": target.job_id,
+                "AppId": target.app_id,
+                "BackendEnvironmentName": target.environment,
+                "Status": PENDING,
+                "Operation": target.operation,
+            }
+        job = self.fleet.tracker.track_response(response, target.operation, target.request)
+        if job is None:
+            target.status, target.error = Outcome.NOT_SENT, "the response named no job"
+            return
+        target.job_id = job.job_id
+        with self.changed:
+            while not job.done and not self.cancel.is_set():
+                self.changed.wait(0.5)
+        if not job.done:  # cancelled: the job goes on and a later run follows it
+            target.status = Outcome.CANCELLED
+            return
+        target.status, target.error = job.status, job.error
+        target.duration = self.clock() - started
+
+    def _send(self, target: Target) -> dict[str, Any] | None:
+        assert target.operation is not None and target.request is not None
+        service, first_try = self.fleet.service, time.time()
+        for attempt in range(SEND_ROUNDS):
+            if self.cancel.is_set():
+                target.status = Outcome.CANCELLED
+                return None
+            try:
+                return service.call(target.operation, target.request, force=True)
+            except ApiError as exc:
+                target.error = f"{exc.code}: {exc.message}"
+                if exc.code in RETRYABLE_CODES:
+                    self.sleep(service.backoff(attempt + 3))
+                    continue
+                if exc.code == "BadRequestException" and "pending job" in exc.message:
+                    adopted = self._pending(target, first_try)
+                    if adopted is not None:
+                        return adopted
+                    continue
+                target.status = Outcome.NOT_SENT
+                return None
+        target.status = Outcome.NOT_SENT
+        return None
+
+    def _pending(self, target: Target, since: float) -> dict[str, Any] | None:
+        """The app has a pending job. If it is ours (sent, its answer lost on the way), follow
+        it; if it is another's, wait for it to end and let the caller send again."""
+        from .history import parse_time
+
+        try:
+            jobs = self.fleet.service.list_backend_jobs(target.app_id, target.environment)
+        except ApiError:
+            self.sleep(self.fleet.service.backoff(3))
+            return None
+        pending = [j for j in jobs if j.get("Status") == PENDING]
+        for job in pending:
+            created = parse_time(job.get("CreateTime")) or 0.0
+            if job.get("Operation") == target.operation and created >= since - 1.0:
+                return {**job, "AppId": target.app_id}
+        for job in pending:  # another's job in this environment: wait it out
+            tracked = self.fleet.tracker.track(
+                target.app_id, target.environment, job["JobId"], job.get("Operation"), PENDING
+            )
+            with self.changed:
+                while not tracked.done and not self.cancel.is_set():
+                    self.changed.wait(0.5)
+        if not pending:  # pending in another environment of the app: ask again later
+            self.sleep(self.fleet.service.backoff(4))
+        return None
+
+
+def results_frame(targets: list[Target]) -> pd.DataFrame:
+    """One row a target: what was sent, its job and how it ended."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "app_id": [t.app_id for t in targets],
+            "environment": [t.environment for t in targets],
+            "resource_name": [t.resource_name for t in targets],
+            "operation": [t.operation for t in targets],
+            "request_hash": [t.request_hash for t in targets],
+            "job_id": [t.job_id for t in targets],
+            "status": [None if t.status is None else str(t.status) for t in targets],
+            "error": [t.error if t.status != JobStatus.COMPLETED else None for t in targets],
+            "duration": pd.to_timedelta([t.duration for t in targets], unit="s"),
+            "findings": [[str(f) for f in t.findings] for t in targets],
+            "diff": [t.diff for t in targets],
+        }
+    )
+    for column in ("app_id", "environment", "resource_name", "request_hash", "job_id", "error"):
+        frame[column] = frame[column].astype("string")
+    for column in ("operation", "status"):
+        frame[column] = frame[column].astype("category")
+    return frame
+
+
+def apply(
+    template: dict[str, Any],
+    targets: pd.DataFrame,
+    *,
+    fleet: Fleet,
+    mode: str = "create",
+    concurrency: int = 8,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> pd.DataFrame:
+    """Apply ``template`` to ``targets`` through ``fleet`` (see the module). ``cancel`` stops
+    sending (pending jobs go on, and a later run follows them)."""
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be 1 or more, not {concurrency}")
+    planned = parse_targets(template, targets)
+    cancel = cancel or threading.Event()
+    done = [0]
+    lock = threading.Lock()
+
+    def settled(_: Target) -> None:
+        with lock:
+            done[0] += 1
+        if progress:
+            progress(done[0], len(planned))
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        if mode != "create" or dry_run:  # what each environment has now
+            wait([pool.submit(_look_up, fleet, t, sleep) for t in planned])
+        for target in planned:
+            if not target.settled:
+                build_request(target, mode)
+    _resume(fleet, planned)
+    if dry_run:
+        for target in planned:
+            target.diff = target_diff(target)
+            if not target.settled:
+                target.status = Outcome.DRY_RUN
+        return results_frame(planned)
+    if progress:
+        progress(sum(t.settled for t in planned), len(planned))
+    done[0] = sum(t.settled for t in planned)
+    queues: dict[str, list[Target]] = {}
+    for target in planned:
+        if not target.settled:
+            queues.setdefault(target.app_id, []).append(target)
+    runner = Runner(fleet, cancel, sleep, clock)
+    started_tracker = not fleet.tracker.running
+    if started_tracker:
+        fleet.tracker.start()
+    pool = ThreadPoolExecutor(concurrency)
+    try:
+        futures = [pool.submit(runner.run_app, q, settled) for q in queues.values()]
+        for future in futures:
+            while not future.done():  # (a timed wait lets Ctrl-C through)
+                wait([future], timeout=0.2)
+            future.result()
+    except BaseException:
+        cancel.set()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        if started_tracker:
+            fleet.tracker.stop()
+    return results_frame(planned)
+
+
+def _look_up(fleet: Fleet, target: Target, sleep: Callable[[float], None]) -> None:
+    for attempt in range(SEND_ROUNDS):  # (each round is the service's own retries)
+        try:
+            name, target.current = fleet.current_auth(target.app_id, target.environment)
+            break
+        except ApiError as exc:
+            target.status, target.error = Outcome.NOT_SENT, f"{exc.code}: {exc.message}"
+            if exc.code not in RETRYABLE_CODES:
+                return
+            sleep(fleet.service.backoff(attempt + 3))
+    else:
+        return
+    target.status = target.error = None
+    if name is not None:
+        target.resource_name = name  # an update names the resource the environment has
+
+
+def _resume(fleet: Fleet, planned: list[Target]) -> None:
+    """Targets the history shows with the same request: COMPLETED ones are skipped, pending
+    ones followed instead of sent again."""
+    import pandas as pd
+
+    hashes = {t.request_hash for t in planned if not t.settled}
+    if not hashes:
+        return
+    seen = fleet.history.submissions()
+    seen = seen[seen["request_hash"].isin(hashes)]
+    latest: dict[tuple[str, str, str], tuple[str, str, Any]] = {}
+    for row in seen.itertuples():
+        key = (str(row.app_id), str(row.environment), str(row.request_hash))
+        latest[key] = (str(row.job_id), str(row.status), row.local_verdict)
+    for target in planned:
+        key = (target.app_id, target.environment, str(target.request_hash))
+        if target.settled or key not in latest:
+            continue
+        job_id, status, verdict = latest[key]
+        if status == JobStatus.COMPLETED:
+            target.status, target.job_id = Outcome.ALREADY_APPLIED, job_id
+        elif not is_final(status) and pd.isna(verdict):
+            target.job_id = job_id  # still pending: follow it
