@@ -331,8 +331,9 @@ def print_findings(findings: list[Any], console: Console, to_stderr: bool = Fals
 
 
 def run_api_command(args: argparse.Namespace, console: Console) -> int:
+    from .secrets import redact
     from .service import BackendAuthService, ValidationFailed
-    from .skeleton import generate_skeleton, redact
+    from .skeleton import generate_skeleton
     from .validation import errors, validate
 
     operation: str = args.operation
@@ -357,7 +358,7 @@ def run_api_command(args: argparse.Namespace, console: Console) -> int:
     connection = connection_from_args(args)
     if args.debug:
         console.err(f"debug: connection {json.dumps(connection.describe())}")
-        console.err(f"debug: {operation} request {json.dumps(redact(request))}")
+        console.err(f"debug: {operation} request {json.dumps(redact(request, operation))}")
     service = BackendAuthService(connection)
     history = None
     if getattr(args, "wait", False):  # the tracker learns job durations from the history
@@ -442,7 +443,7 @@ def _wait(
 
 
 def _print_result(response: Any, args: argparse.Namespace, console: Console, title: str) -> None:
-    from .skeleton import redact
+    from .secrets import redact
 
     data = response if args.show_secrets else redact(response)
     if args.query:

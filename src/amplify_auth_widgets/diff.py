@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import SECRET_MEMBERS
+from .secrets import contains_secret, is_secret_path, quote
 
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "(absent)"})()
 
@@ -56,13 +56,18 @@ def prune(value: Any, spec: Any) -> tuple[Any, list[str]]:
 
 
 def describe_change(path: str, old: Any, new: Any, include_secrets: bool = False) -> str:
-    """One line a person can read: ``path: old -> new`` (secrets shown as changed or not)."""
-    if path.rsplit(".", 1)[-1] in SECRET_MEMBERS and not include_secrets:
+    """One line a person can read: ``path: old -> new`` (secrets shown as changed or not).
+
+    A change at or under a secret path, or whose values hold a secret member, is never quoted,
+    whatever the values' shape or spelling, unless ``include_secrets``."""
+    secret = is_secret_path(path) or contains_secret(old) or contains_secret(new)
+    if secret and not include_secrets:
         if old is ABSENT:
             return f"{path}: set (secret)"
         return f"{path}: removed (secret)" if new is ABSENT else f"{path}: changed (secret)"
+    show = repr if include_secrets else quote
     if old is ABSENT:
-        return f"{path}: added {new!r}"
+        return f"{path}: added {show(new)}"
     if new is ABSENT:
-        return f"{path}: removed (was {old!r})"
-    return f"{path}: {old!r} -> {new!r}"
+        return f"{path}: removed (was {show(old)})"
+    return f"{path}: {show(old)} -> {show(new)}"

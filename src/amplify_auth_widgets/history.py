@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .db import Database
 from .lifecycle import TERMINAL, UNKNOWN, JobStatus, Verdict, sql_list
-from .skeleton import redact
+from .secrets import redact, scrub_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -196,10 +196,10 @@ class JobHistory:
                     request.get("AppId"),
                     request.get("BackendEnvironmentName"),
                     body.get("JobId") or request.get("JobId"),
-                    json.dumps(redact(request), default=str),
+                    json.dumps(redact(request, operation), default=str),
                     json.dumps(redact(response), default=str) if response is not None else None,
                     error.code if error else None,
-                    error.message if error else None,
+                    scrub_text(error.message, operation, request) if error else None,
                     error.http_status if error else None,
                     error.request_id if error else None,
                     request_hash(operation, request),

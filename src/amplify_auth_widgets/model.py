@@ -23,6 +23,11 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
+# The secrets policy decides what is secret (the specs' ``sensitive`` flag comes from it);
+# REDACTED is re-exported for the modules that took it from here.
+from .secrets import REDACTED as REDACTED
+from .secrets import SECRET_MEMBERS
+
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape
 
@@ -36,13 +41,6 @@ AUTH_OPERATIONS = (
     "DeleteBackendAuth",
     "ImportBackendAuth",
 )
-
-#: The model flags whole structures as sensitive (a social provider, an email template); of
-#: their members only these are credentials, masked in the UI and redacted in every export.
-SECRET_MEMBERS = frozenset({"ClientSecret", "PrivateKey"})
-
-#: What a secret's value becomes in every export; the validator refuses it as a value.
-REDACTED = "<redacted>"
 
 
 @dataclass(frozen=True)

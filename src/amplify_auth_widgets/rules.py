@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from .model import REDACTED, FieldSpec, join_path, request_spec
+from .model import FieldSpec, join_path, request_spec
+from .secrets import REDACTED, quote
 from .validation import Finding
 
 UPC = "ResourceConfig.UserPoolConfigs"
@@ -92,7 +93,7 @@ def rule_app_id(request: dict[str, Any], operation: str) -> Iterator[Finding]:
         yield _error(
             "AppId",
             "amplify.app-id",
-            f"AppId {app_id!r} is not an Amplify app id: it is 'd' followed by lowercase "
+            f"AppId {quote(app_id)} is not an Amplify app id: it is 'd' followed by lowercase "
             "letters and digits, 20 characters at most (as in the Amplify console's App ARN).",
         )
 
@@ -301,14 +302,14 @@ def rule_oauth(request: dict[str, Any], operation: str) -> Iterator[Finding]:
             yield _error(
                 f"{base}.DomainPrefix",
                 "cognito.domain-prefix",
-                f"DomainPrefix {prefix!r} must be 1 to 63 lowercase letters, digits and "
+                f"DomainPrefix {quote(prefix)} must be 1 to 63 lowercase letters, digits and "
                 "hyphens, starting and ending with a letter or digit.",
             )
         elif reserved:
             yield _error(
                 f"{base}.DomainPrefix",
                 "cognito.domain-prefix",
-                f"DomainPrefix {prefix!r} contains the reserved word {reserved[0]!r}; "
+                f"DomainPrefix {quote(prefix)} contains the reserved word {reserved[0]!r}; "
                 "Cognito refuses domains containing aws, amazon or cognito.",
             )
     elif "DomainPrefix" not in oauth and operation in WHOLE_CONFIGURATION_OPERATIONS:
@@ -333,12 +334,12 @@ def rule_oauth(request: dict[str, Any], operation: str) -> Iterator[Finding]:
                 continue
             path = f"{base}.{member}[{i}]"
             if (problem := _uri_problem(uri)) is not None:
-                yield _error(path, "cognito.redirect-uri", f"{member}[{i}] {uri!r} {problem}.")
+                yield _error(path, "cognito.redirect-uri", f"{member}[{i}] {quote(uri)} {problem}.")
             elif uri in seen:
                 yield _warning(
                     path,
                     "cognito.redirect-uri-duplicate",
-                    f"{uri!r} is listed twice in {member}; remove the repeat.",
+                    f"{quote(uri)} is listed twice in {member}; remove the repeat.",
                 )
             seen.add(uri)
     scopes = _str_list(request, f"{base}.OAuthScopes")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .connection import Connection
+from .secrets import scrub_text
 from .validation import Finding, errors, validate
 
 #: Error codes worth another try: the service said "not now", not "no".
@@ -73,7 +74,24 @@ class ApiError(Exception):
         }
 
     @classmethod
-    def from_exception(cls, operation: str, exc: BaseException) -> ApiError:
+    def from_exception(cls, operation: str, exc: BaseException, request: Any = None) -> ApiError:
+        """The error for ``exc``; its message never holds a secret of ``request`` (botocore's
+        parameter report quotes values, a service may echo them)."""
+        error = cls._from_exception(operation, exc)
+        message = scrub_text(error.message, operation, request)
+        if message == error.message:
+            return error
+        return cls(
+            operation,
+            error.code,
+            message,
+            error.http_status,
+            error.request_id,
+            error.retry_attempts,
+        )
+
+    @classmethod
+    def _from_exception(cls, operation: str, exc: BaseException) -> ApiError:
         from botocore import exceptions as bx
 
         if isinstance(exc, bx.ClientError):
@@ -267,7 +285,7 @@ class BackendAuthService:
                 response = method(**params)
                 break
             except Exception as exc:
-                error = ApiError.from_exception(operation, exc)
+                error = ApiError.from_exception(operation, exc, params)
                 attempt += 1
                 if error.code in RETRYABLE_CODES and attempt < self.max_attempts:
                     self.retries += 1

@@ -1,4 +1,4 @@
-"""Skeletons, CLI input files, `aws ...` command lines and secret redaction.
+"""Skeletons, CLI input files and `aws ...` command lines.
 
 Everything here follows the AWS CLI's conventions so that files move between the two tools:
 ``--generate-cli-skeleton input`` (JSON), ``yaml-input`` and ``output`` skeletons built from the
@@ -6,21 +6,29 @@ operation's shapes; ``--cli-input-json`` / ``--cli-input-yaml`` read from a stri
 ``file://path``, with options given explicitly overriding the file; and a request rendered as the
 exact, shell-quoted ``aws amplifybackend ...`` command that sends it.
 
-Secrets are redacted by default in everything this module renders: a redacted value is replaced
-by ``REDACTED``, which the validator recognises, so a redacted file is never sent by mistake.
+Secrets are redacted by default in everything this module renders, as the secrets policy
+(``secrets.py``) says: a redacted value is ``REDACTED``, which the validator refuses, so a
+redacted file is never sent by mistake.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import shlex
 from pathlib import Path
 from typing import Any
 
-from .model import REDACTED, SECRET_MEMBERS, FieldSpec, request_spec, response_spec
+from .model import FieldSpec, request_spec, response_spec
+from .secrets import REDACTED, contains_secret, redact
 
-__all__ = ["REDACTED", "InputError", "command_line", "generate_skeleton", "redact"]
+__all__ = [
+    "REDACTED",
+    "InputError",
+    "command_line",
+    "contains_secret",
+    "generate_skeleton",
+    "redact",
+]
 
 _PLACEHOLDER = {
     "string": "",
@@ -171,33 +179,6 @@ def merge_cli_input(file_values: dict[str, Any], explicit: dict[str, Any]) -> di
     return merged
 
 
-# -- redaction -----------------------------------------------------------------------------
-
-
-def redact(data: Any, secrets: frozenset[str] = SECRET_MEMBERS) -> Any:
-    """A deep copy of ``data`` with the value of every secret member replaced by REDACTED."""
-    if isinstance(data, dict):
-        return {
-            k: (REDACTED if k in secrets and v not in (None, "") else redact(v, secrets))
-            for k, v in data.items()
-        }
-    if isinstance(data, list):
-        return [redact(v, secrets) for v in data]
-    return copy.copy(data)
-
-
-def contains_secret(data: Any) -> bool:
-    """True where any secret member holds a real value (not empty, not REDACTED)."""
-    if isinstance(data, dict):
-        return any(
-            (k in SECRET_MEMBERS and v not in (None, "", REDACTED)) or contains_secret(v)
-            for k, v in data.items()
-        )
-    if isinstance(data, list):
-        return any(contains_secret(v) for v in data)
-    return False
-
-
 # -- command lines -------------------------------------------------------------------------
 
 
@@ -216,7 +197,7 @@ def command_line(
     extra: list[str] | None = None,
 ) -> str:
     """The exact, shell-quoted ``aws amplifybackend ...`` command that sends ``request``."""
-    data = request if include_secrets else redact(request)
+    data = request if include_secrets else redact(request, operation)
     spec = request_spec(operation)
     words = ["aws", "amplifybackend", cli_name(operation)]
     names = list(spec.member_names) + [k for k in data if k not in spec.member_names]

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from .model import FieldSpec, join_path, request_spec
+from .secrets import quote
 
 Severity = Literal["error", "warning"]
 
@@ -69,7 +70,8 @@ def describe(value: Any) -> str:
 
 
 class _ModelChecker:
-    def __init__(self) -> None:
+    def __init__(self, operation: str) -> None:
+        self.operation = operation
         self.findings: list[Finding] = []
 
     def report(self, path: str, code: str, message: str) -> None:
@@ -82,7 +84,7 @@ class _ModelChecker:
 
     def _wrong_type(self, value: Any, spec: FieldSpec, path: str) -> None:
         expected = _EXPECTED.get(spec.type, spec.type)
-        shown = "" if spec.sensitive else f" ({_short(value)})"
+        shown = f" ({quote(value, path, self.operation)})"
         self.report(
             path,
             "model.type",
@@ -100,7 +102,7 @@ class _ModelChecker:
                 self.report(
                     member_path,
                     "model.unknown",
-                    f"{spec.name or 'The request'} has no member {key!r}; "
+                    f"{spec.name or 'The request'} has no member {quote(key)}; "
                     f"it takes {_names(spec.member_names)}.",
                 )
             else:
@@ -131,7 +133,8 @@ class _ModelChecker:
             self.report(
                 path,
                 "model.enum",
-                f"{value!r} is not a valid {spec.name}; choose one of {_names(spec.enum)}.",
+                f"{quote(value, path, self.operation)} is not a valid {spec.name}; "
+                f"choose one of {_names(spec.enum)}.",
             )
         self._check_range(len(value), spec, path, "characters")
 
@@ -167,11 +170,6 @@ class _ModelChecker:
             self.report(path, "model.range", f"{what}; it has {size:g}.")
 
 
-def _short(value: Any, limit: int = 40) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _names(names: tuple[str, ...] | list[str]) -> str:
     return ", ".join(names) if names else "nothing"
 
@@ -180,7 +178,7 @@ def model_findings(
     request: Any, operation: str = "CreateBackendAuth", service: str = "amplifybackend"
 ) -> list[Finding]:
     """Only the checks the service model supports: required, type, enum, unknown, range."""
-    checker = _ModelChecker()
+    checker = _ModelChecker(operation)
     spec = request_spec(operation, service)
     checker.check(request, spec, "")
     if checker.findings and checker.findings[0].path == "" and not isinstance(request, dict):

@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..connection import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
-from ..model import REDACTED, SECRET_MEMBERS
+from ..secrets import REDACTED, is_secret_name
 from ..skeleton import command_line
 from .html import escape
 
@@ -33,7 +33,7 @@ def _with_tokens(data: Any, path: str, found: dict[str, str]) -> Any:
         out = {}
         for key, value in data.items():
             child = f"{path}.{key}" if path else key
-            if key in SECRET_MEMBERS and isinstance(value, str) and value not in ("", REDACTED):
+            if is_secret_name(key) and isinstance(value, str) and value not in ("", REDACTED):
                 variable = secret_variable(child)
                 found[variable] = f"@@{variable}@@"
                 out[key] = found[variable]

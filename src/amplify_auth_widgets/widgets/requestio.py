@@ -15,9 +15,10 @@ from typing import Any
 import ipywidgets as w
 
 from ..diff import prune
-from ..model import REDACTED, SECRET_MEMBERS, FieldSpec
+from ..model import FieldSpec
 from ..presets import PRESETS, preset
-from ..skeleton import InputError, parse_json, parse_yaml, redact, to_json, to_yaml
+from ..secrets import REDACTED, is_secret_name, redact
+from ..skeleton import InputError, parse_json, parse_yaml, to_json, to_yaml
 from .html import download_link, error_html, escape
 from .submit import TARGET
 from .texts import RequestTexts
@@ -30,7 +31,7 @@ def restore_secrets(new: Any, old: Any) -> Any:
         return {
             k: (
                 old.get(k, v)
-                if k in SECRET_MEMBERS and v == REDACTED
+                if is_secret_name(k) and v == REDACTED
                 else restore_secrets(v, old.get(k))
             )
             for k, v in new.items()

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..diff import config_diff, deep_merge, describe_change, prune
-from ..model import SECRET_MEMBERS, FieldSpec
+from ..model import FieldSpec
+from ..secrets import is_secret_name, quote
 from .html import escape
 from .labels import label_for
 
@@ -46,7 +47,7 @@ def not_expressible(
                 f"({INSTEAD})."
             )
         else:
-            shown = "its secret value" if key in SECRET_MEMBERS else repr(old)
+            shown = "its secret value" if is_secret_name(key) else quote(old, child)
             lines.append(
                 f"{label} keeps {shown}: an update cannot clear a setting ({INSTEAD}, or set "
                 "another value)."
