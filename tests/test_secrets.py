@@ -176,3 +176,8 @@ def test_history_never_records_a_secret(given, emulator, app_env, clock, tmp_pat
     assert SECRET not in frame.to_csv()
     history.export(tmp_path / "requests.csv", "requests")
     assert SECRET not in (tmp_path / "requests.csv").read_text()
+
+
+def test_another_services_operation_is_judged_by_names_only():
+    assert not is_secret_path("appId", "DeleteBackendEnvironment")
+    assert is_secret_path("x.client_secret", "DeleteBackendEnvironment")

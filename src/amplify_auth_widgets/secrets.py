@@ -117,10 +117,12 @@ def is_secret_path(path: str, operation: str | None = None) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _is_secret_path(path: str, operation: str) -> bool:
-    from .model import join_path, request_spec
+    from .model import join_path, request_spec, service_model
 
-    sensitive = _sensitive_paths(operation)
-    spec: FieldSpec | None = request_spec(operation)
+    # Another service's operation (the emulator also serves Amplify's): only names can tell.
+    known = operation in service_model().operation_names
+    sensitive = _sensitive_paths(operation) if known else frozenset()
+    spec: FieldSpec | None = request_spec(operation) if known else None
     canonical = ""
     for step in _steps(path):
         if is_secret_name(step):
