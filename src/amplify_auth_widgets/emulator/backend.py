@@ -19,12 +19,13 @@ import base64
 import datetime as dt
 import json
 import random
+import sqlite3
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from ..diff import deep_merge
-from ..lifecycle import PENDING, JobStatus
+from ..lifecycle import PENDING, JobStatus, is_terminal
 from ..rules import rule_findings
 from ..validation import errors
 from .protocol import EmulatorError
@@ -129,13 +130,28 @@ class Backend:
         with self.store.transaction() as db:
             due = self.store.due_jobs(db, now)
             for job in due:
-                status, error = job["outcome"], job["outcome_error"]
-                if status == JobStatus.COMPLETED:
-                    self._apply(db, job, json.loads(job["effect"]))
-                self.store.update_job(
-                    job["job_id"], db, status=status, error=error, update_time=job["end_time"]
-                )
+                self._finish(db, job)
         return len(due)
+
+    def _finish(self, db: Any, job: Any) -> None:
+        """End one job with its outcome. A change that cannot be applied (a row written by
+        something else, a value the store refuses) fails this job alone: its savepoint is
+        rolled back, the job is FAILED with the reason, and the other jobs go on."""
+        status, error = job["outcome"], job["outcome_error"]
+        db.execute("SAVEPOINT finish_job")
+        try:
+            if status == JobStatus.COMPLETED:
+                self._apply(db, job, json.loads(job["effect"]))
+        except (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError) as exc:
+            db.execute("ROLLBACK TO finish_job")
+            status = JobStatus.FAILED
+            error = f"The emulator could not apply this job's change ({type(exc).__name__})."
+        if status not in (JobStatus.COMPLETED, JobStatus.FAILED):
+            status, error = JobStatus.FAILED, f"The job's stored outcome {status!r} is unknown."
+        self.store.update_job(
+            job["job_id"], db, status=status, error=error, update_time=job["end_time"]
+        )
+        db.execute("RELEASE finish_job")
 
     def _apply(self, db: Any, job: Any, effect: dict[str, Any]) -> None:
         app_id, env, when = job["app_id"], job["env_name"], job["end_time"]
@@ -164,14 +180,6 @@ class Backend:
     def _start_job(
         self, app_id: str, env: str, operation: str, effect: dict[str, Any], failure: str | None
     ) -> dict[str, Any]:
-        pending = self.store.pending_job(app_id)
-        if pending is not None:
-            raise EmulatorError(
-                "BadRequestException",
-                f"There is already a pending job for the requested appId {app_id} "
-                f"(job {pending['job_id']}, {pending['operation']}). Please wait for it to "
-                "complete before creating a new job.",
-            )
         if failure is None and self.fail_rate and self.rng.random() < self.fail_rate:
             failure = "Injected failure: the deployment did not complete (emulator --fail-rate)."
         duration = self.duration(operation, app_id)
@@ -190,7 +198,14 @@ class Backend:
             "outcome_error": failure,
             "effect": effect,
         }
-        self.store.add_job(job)
+        pending = self.store.start_job(job)
+        if pending is not None:
+            raise EmulatorError(
+                "BadRequestException",
+                f"There is already a pending job for the requested appId {app_id} "
+                f"(job {pending['job_id']}, {pending['operation']}). Please wait for it to "
+                "complete before creating a new job.",
+            )
         return {
             "AppId": app_id,
             "BackendEnvironmentName": env,
@@ -377,14 +392,32 @@ class Backend:
         return response
 
     def update_backend_job(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Rename a job's operation or end it now. A job that ended stays as it ended: setting
+        it back IN_PROGRESS would apply its old change again later, a rollback nobody asked
+        for. Ending a running job with COMPLETED applies its change now; FAILED drops it."""
         view = self.get_backend_job(request)
-        changes = {}
+        status = request.get("Status")
+        if status and status not in tuple(JobStatus):
+            raise EmulatorError(
+                "BadRequestException",
+                f"Status {status!r} is not a job status; use one of {', '.join(JobStatus)}.",
+            )
+        if status and is_terminal(view["Status"]) and status != view["Status"]:
+            raise EmulatorError(
+                "BadRequestException",
+                f"Job {view['JobId']} is {view['Status']}: a finished job cannot become "
+                f"{status}. Start a new job instead.",
+            )
+        changes: dict[str, Any] = {}
         if request.get("Operation"):
             changes["operation"] = request["Operation"]
-        if request.get("Status"):
-            changes["status"] = request["Status"]
+        if is_terminal(status) and not is_terminal(view["Status"]):
+            changes.update(outcome=status, end_time=self.clock())
+            if status == JobStatus.FAILED:
+                changes["outcome_error"] = "Ended as FAILED by UpdateBackendJob."
         if changes:
             self.store.update_job(view["JobId"], update_time=self.clock(), **changes)
+            self.settle()
         return self.get_backend_job(request)
 
     # -- Amplify: apps and backend environments ----------------------------------------------
@@ -415,7 +448,7 @@ class Backend:
             f"{row['app_id']}/backendenvironments/{row['env_name']}",
             "environmentName": row["env_name"],
             "stackName": data.get("stackName", f"amplify-{row['app_id']}-{row['env_name']}"),
-            "deploymentArtifacts": data.get("deploymentArtifacts", ""),
+            "deploymentArtifacts": data.get("deploymentArtifacts"),  # left out when unset
             "createTime": dt.datetime.fromtimestamp(row["create_time"], dt.UTC),
             "updateTime": dt.datetime.fromtimestamp(row["update_time"], dt.UTC),
         }

@@ -12,12 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote_to_bytes
 
-from ..model import FieldSpec, operation_model, request_spec, response_spec, service_model
+from ..model import (
+    FieldSpec,
+    join_path,
+    operation_model,
+    request_spec,
+    response_spec,
+    service_model,
+)
 
 SERVICES = ("amplifybackend", "amplify")
 
@@ -110,19 +119,30 @@ def _routes_by_method() -> dict[str, tuple[Route, ...]]:
 
 
 def match(
-    method: str, path: str, service_hint: str | None = None
+    method: str, raw_path: str, service_hint: str | None = None
 ) -> tuple[Route, dict[str, str]] | None:
-    """The route for ``method path``, and its path parameters (URL-decoded)."""
+    """The route for ``method raw_path`` (the path as sent, still percent-encoded), and its path
+    parameters, each decoded once: ``a%2Fb`` is one parameter ``a/b``, never two segments."""
     candidates = []
     for route in _routes_by_method().get(method.upper(), ()):
-        found = route.pattern.match(path)
+        found = route.pattern.match(raw_path)
         if found:
-            params = {k: unquote(v) for k, v in found.groupdict().items()}
+            params = {k: _path_parameter(k, v) for k, v in found.groupdict().items()}
             candidates.append((route, params))
     if service_hint:
         hinted = [c for c in candidates if c[0].service == service_hint]
         candidates = hinted or candidates
     return candidates[0] if candidates else None
+
+
+def _path_parameter(name: str, raw: str) -> str:
+    try:
+        return unquote_to_bytes(raw.encode("latin-1")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise EmulatorError(
+            "BadRequestException",
+            f"The path parameter {name} is not UTF-8 text once its %-escapes are decoded.",
+        ) from None
 
 
 def allowed_methods(path: str) -> list[str]:
@@ -131,22 +151,152 @@ def allowed_methods(path: str) -> list[str]:
 
 # -- parsing -------------------------------------------------------------------------------
 
+#: Deeper than any request of either model (ResourceConfig's deepest member is 6 levels down).
+MAX_DEPTH = 32
+#: Integers beyond 64 bits fit no member of either model, nor SQLite.
+MAX_INT = 2**63
 
-def from_wire(value: Any, spec: FieldSpec) -> Any:
-    """A body value with wire names, as member names; unknown keys are kept (as model.unknown)."""
+
+def _reject_constant(name: str) -> Any:
+    raise EmulatorError(
+        "BadRequestException", f"{name} is not a JSON number; send a finite number."
+    )
+
+
+def _parse_int(text: str) -> int:
+    digits = text.lstrip("-")
+    if len(digits) > 19 or abs(int(text)) >= MAX_INT:
+        shown = text if len(text) <= 24 else f"{text[:12]}... ({len(digits)} digits)"
+        raise EmulatorError(
+            "BadRequestException",
+            f"The number {shown} is out of range: numbers must fit in 64 bits.",
+        )
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        shown = text if len(text) <= 24 else f"{text[:12]}... ({len(text)} characters)"
+        raise EmulatorError(
+            "BadRequestException", f"The number {shown} is out of range of a double."
+        )
+    return value
+
+
+def decode_body(body: bytes) -> Any:
+    """The JSON body as Python values, or a 400 naming what the emulator cannot take: not UTF-8,
+    malformed, nested deeper than ``MAX_DEPTH``, a number out of range, or text that is not
+    Unicode (a lone surrogate such as ``"\\ud800"``, valid JSON that no store can hold)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EmulatorError("BadRequestException", "The body is not UTF-8 text.") from None
+    try:
+        data = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+        )
+    except RecursionError:
+        raise _too_deep() from None
+    except json.JSONDecodeError as exc:
+        raise EmulatorError(
+            "BadRequestException",
+            f"Malformed JSON body at line {exc.lineno}, column {exc.colno}: {exc.msg}.",
+        ) from None
+    except ValueError as exc:  # what the number parsers let through
+        raise EmulatorError("BadRequestException", f"A number in the body is bad: {exc}.") from None
+    check_storable(data)
+    return data
+
+
+def _too_deep() -> EmulatorError:
+    return EmulatorError(
+        "BadRequestException",
+        f"The JSON body is nested too deep: at most {MAX_DEPTH} levels of objects and arrays.",
+    )
+
+
+def check_storable(data: Any, where: str = "") -> None:
+    """Refuse (400) nesting past ``MAX_DEPTH`` and strings that are not Unicode, naming the
+    wire path; iterative, so that no depth can exhaust the stack."""
+    stack: list[tuple[Any, str, int]] = [(data, where, 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            _check_text(value, path or "the body")
+        elif isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                raise _too_deep()
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    child = f"{path}.{key}" if path else key
+                    _check_text(key, child.encode("utf-8", "backslashreplace").decode())
+                    stack.append((item, child, depth + 1))
+            else:
+                stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+
+
+def _check_text(text: str, path: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        shown = path.encode("utf-8", "backslashreplace").decode()
+        bad = text[exc.start : exc.end].encode("unicode_escape").decode()
+        raise EmulatorError(
+            "BadRequestException",
+            f"{shown} holds a lone surrogate ({bad}), which is not Unicode text and cannot be "
+            "stored; send the character it stands for, or its pair.",
+        ) from None
+
+
+@dataclass
+class Unknown:
+    """A body member the model does not have where it was sent, by its path as sent."""
+
+    path: str
+    key: str
+    hint: str
+
+
+def from_wire(
+    value: Any, spec: FieldSpec, unknown: list[Unknown] | None = None, path: str = ""
+) -> Any:
+    """A body value with wire names, as member names. A key that is no member's wire name here
+    goes to ``unknown`` and is left out, even when it spells a member's name: ``ResourceName``
+    is not ``resourceName``, and a path member (``appId``) is never read from a body."""
     if spec.is_structure and isinstance(value, dict):
-        by_wire = {m.wire_name: m for m in spec.members}
+        by_wire = {m.wire_name: m for m in spec.members if m.location is None}
         result: dict[str, Any] = {}
         for key, item in value.items():
             member = by_wire.get(key)
             if member is None:
-                result[key] = item
+                if unknown is not None:
+                    unknown.append(Unknown(join_path(path, key), key, _unknown_hint(key, spec)))
             else:
-                result[member.name] = from_wire(item, member)
+                result[member.name] = from_wire(item, member, unknown, join_path(path, member.name))
         return result
     if spec.is_list and isinstance(value, list) and spec.item is not None:
-        return [from_wire(v, spec.item) for v in value]
+        return [from_wire(v, spec.item, unknown, f"{path}[{i}]") for i, v in enumerate(value)]
     return value
+
+
+def _unknown_hint(key: str, spec: FieldSpec) -> str:
+    for member in spec.members:
+        if key in (member.name, member.wire_name) or key.lower() == member.wire_name.lower():
+            if member.location == "uri":
+                return f"{member.wire_name} is taken from the request's path, never the body"
+            if member.location:
+                return f"{member.wire_name} is sent in the {member.location}, not the body"
+            return f"the member is spelled {member.wire_name} in a body"
+    names = ", ".join(m.wire_name for m in spec.members if m.location is None)
+    return f"{spec.name or 'the request'} takes {names or 'no body members'}"
+
+
+def unknown_problems(unknown: list[Unknown]) -> list[str]:
+    return [f"{u.path}: unknown member {u.key!r}; {u.hint}." for u in unknown]
 
 
 def _scalar_from_text(text: str, spec: FieldSpec) -> Any:
@@ -171,11 +321,12 @@ def parse_request(
     query: dict[str, list[str]],
     headers: dict[str, str],
     body: Any,
-) -> dict[str, Any]:
-    """The request as member names, from wherever the model puts each member."""
+) -> tuple[dict[str, Any], list[Unknown]]:
+    """The request as member names, from wherever the model puts each member (a path member
+    only from the path, a body member only from the body), and the body's unknown members."""
     spec = request_spec(route.operation, route.service)
-    request: dict[str, Any] = {}
-    body_members: dict[str, Any] = dict(body) if isinstance(body, dict) else {}
+    unknown: list[Unknown] = []
+    request: dict[str, Any] = from_wire(body if isinstance(body, dict) else {}, spec, unknown)
     for member in spec.members:
         if member.location == "uri":
             if member.wire_name in path_params:
@@ -187,13 +338,9 @@ def parse_request(
                     request[member.name] = [_scalar_from_text(v, member.item) for v in values]
                 else:
                     request[member.name] = _scalar_from_text(values[-1], member)
-        elif member.location == "header":
-            if member.wire_name.lower() in headers:
-                request[member.name] = _scalar_from_text(headers[member.wire_name.lower()], member)
-        elif member.wire_name in body_members:
-            request[member.name] = from_wire(body_members.pop(member.wire_name), member)
-    request.update(body_members)  # what is left is unknown to the model
-    return request
+        elif member.location == "header" and member.wire_name.lower() in headers:
+            request[member.name] = _scalar_from_text(headers[member.wire_name.lower()], member)
+    return request, unknown
 
 
 # -- serialization -------------------------------------------------------------------------

@@ -26,7 +26,16 @@ from starlette.responses import Response
 
 from ..validation import model_findings
 from .backend import Backend
-from .protocol import EmulatorError, error_body, match, parse_request, serialize_response
+from .protocol import (
+    EmulatorError,
+    check_storable,
+    decode_body,
+    error_body,
+    match,
+    parse_request,
+    serialize_response,
+    unknown_problems,
+)
 
 log = logging.getLogger("amplify_auth_widgets.emulator")
 
@@ -220,15 +229,7 @@ class EmulatorApp:
                 "UnsupportedMediaTypeException",
                 f"Content-Type {content_type!r} is not accepted; send application/json.",
             )
-        try:
-            data = json.loads(body.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise EmulatorError("BadRequestException", "The body is not UTF-8 text.") from None
-        except json.JSONDecodeError as exc:
-            raise EmulatorError(
-                "BadRequestException",
-                f"Malformed JSON body at line {exc.lineno}, column {exc.colno}: {exc.msg}.",
-            ) from None
+        data = decode_body(body)
         if not isinstance(data, dict):
             raise EmulatorError(
                 "BadRequestException", "The JSON body must be an object of request members."
@@ -239,7 +240,8 @@ class EmulatorApp:
         self.requests += 1
         body = await self._read_body(request)
         signing_service = self._check_auth(request, body)
-        found = match(request.method, request.url.path, signing_service)
+        raw_path = request.scope.get("raw_path") or request.url.path.encode()
+        found = match(request.method, raw_path.decode("latin-1"), signing_service)
         if found is None:
             raise EmulatorError(
                 "UnknownOperationException",
@@ -259,13 +261,13 @@ class EmulatorApp:
         data = self._parse_json(request, body)
         query = parse_qs(request.url.query, keep_blank_values=True)
         headers = {k.lower(): v for k, v in request.headers.items()}
-        params = parse_request(route, path_params, query, headers, data)
-        findings = model_findings(params, route.operation, route.service)
-        if findings:
-            raise EmulatorError(
-                "BadRequestException",
-                "Invalid request: " + " ".join(f"{f.path}: {f.message}" for f in findings),
-            )
+        params, unknown = parse_request(route, path_params, query, headers, data)
+        check_storable(params)  # the query string and the path, as decoded, too
+        problems = unknown_problems(unknown) + [
+            f"{f.path}: {f.message}" for f in model_findings(params, route.operation, route.service)
+        ]
+        if problems:
+            raise EmulatorError("BadRequestException", "Invalid request: " + " ".join(problems))
         self.backend.settle()
         from botocore import xform_name
 

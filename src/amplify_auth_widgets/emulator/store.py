@@ -66,6 +66,9 @@ class Store:
     def __init__(self, path: str) -> None:
         self.path = path
         self.database = Database(path, SCHEMA, sqlite3.Row)
+        # A file written by something else may hold text that is not UTF-8: read it, do not
+        # fail every request that touches the row.
+        self.database.connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
         self.transaction = self.database.transaction
         self.query = self.database.query
 
@@ -157,15 +160,28 @@ class Store:
 
     # -- jobs ------------------------------------------------------------------------------
 
-    def add_job(self, job: dict[str, Any]) -> None:
+    def add_job(self, job: dict[str, Any], db: sqlite3.Connection | None = None) -> None:
+        if db is None:
+            with self.transaction() as tx:
+                self.add_job(job, tx)
+            return
+        db.execute(
+            "INSERT INTO jobs (job_id, app_id, env_name, operation, status, error, "
+            "create_time, update_time, end_time, outcome, outcome_error, effect) "
+            "VALUES (:job_id, :app_id, :env_name, :operation, :status, :error, "
+            ":create_time, :update_time, :end_time, :outcome, :outcome_error, :effect)",
+            {**job, "effect": json.dumps(job["effect"])},
+        )
+
+    def start_job(self, job: dict[str, Any]) -> sqlite3.Row | None:
+        """Add ``job`` unless its app has a pending job already (returned instead). The check
+        and the insert are one ``BEGIN IMMEDIATE`` transaction, so that two emulators on one
+        file cannot both see no pending job and both add one."""
         with self.transaction() as db:
-            db.execute(
-                "INSERT INTO jobs (job_id, app_id, env_name, operation, status, error, "
-                "create_time, update_time, end_time, outcome, outcome_error, effect) "
-                "VALUES (:job_id, :app_id, :env_name, :operation, :status, :error, "
-                ":create_time, :update_time, :end_time, :outcome, :outcome_error, :effect)",
-                {**job, "effect": json.dumps(job["effect"])},
-            )
+            pending = self.pending_job(job["app_id"], db)
+            if pending is None:
+                self.add_job(job, db)
+            return pending
 
     def job(self, app_id: str, env: str, job_id: str) -> sqlite3.Row | None:
         return self.one(
@@ -178,10 +194,11 @@ class Store:
             "SELECT * FROM jobs WHERE app_id = ? AND env_name = ? ORDER BY seq DESC", (app_id, env)
         )
 
-    def pending_job(self, app_id: str) -> sqlite3.Row | None:
-        return self.one(
-            "SELECT * FROM jobs WHERE app_id = ? AND status = ? LIMIT 1", (app_id, PENDING)
-        )
+    def pending_job(self, app_id: str, db: sqlite3.Connection | None = None) -> sqlite3.Row | None:
+        sql = "SELECT * FROM jobs WHERE app_id = ? AND status = ? LIMIT 1"
+        if db is not None:
+            return db.execute(sql, (app_id, PENDING)).fetchone()
+        return self.one(sql, (app_id, PENDING))
 
     def any_due(self, now: float) -> bool:
         return (
