@@ -1,0 +1,248 @@
+"""Export a backend auth configuration as an Amplify Gen 2 ``defineAuth`` resource.
+
+``export(config)`` takes a CreateBackendAuth (or UpdateBackendAuth) request, a GetBackendAuth
+response, or a bare ``ResourceConfig``, and returns a ``Gen2Export``: the files
+``amplify/auth/resource.ts`` (``defineAuth``) and ``amplify/backend.ts`` (``defineBackend``, with
+overrides on ``backend.auth.resources.cfnResources`` for what ``defineAuth`` has no property for:
+the password policy, the domain prefix, pool names, the identity pool's guest access), the
+secrets the code reads with ``secret("NAME")``, and a table of every configured member with the
+place it went in the code or, in words, why it cannot go.
+
+The table comes from walking the configuration along the service model's field specs, not from
+the mapping (gen2_map): a member the mapping does not place is listed as "not mapped", never dropped.
+No secret value is ever written: social provider credentials become ``secret("NAME")``
+references, to be set with ``npx ampx sandbox secret set NAME``.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import gen2_code as ts
+from .gen2_map import (
+    BACKEND_TS,
+    NOT_MAPPED,
+    RESOURCE_TS,
+    UNSUPPORTED,
+    Mapper,
+    Placement,
+    Secret,
+)
+from .model import REDACTED, SECRET_MEMBERS, FieldSpec, join_path, request_spec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COLUMNS = ("member", "value", "status", "file", "target", "note")
+
+
+@dataclass
+class Gen2Export:
+    """The Gen 2 files for one configuration, its secrets, and where every member went."""
+
+    files: dict[str, str]
+    rows: list[dict[str, str]]
+    secrets: list[Secret]
+    app_id: str = ""
+    environment: str = ""
+    resource_name: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def frame(self) -> pd.DataFrame:
+        """The mapping table: one row per configured member (secret values redacted)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=list(COLUMNS))
+
+    @property
+    def secret_commands(self) -> list[str]:
+        return [s.command for s in self.secrets]
+
+    def unmapped(self) -> list[dict[str, str]]:
+        return [r for r in self.rows if r["status"] in (NOT_MAPPED, UNSUPPORTED)]
+
+    def write(self, folder: str | Path) -> list[Path]:
+        """Write the files under ``folder`` (the project root); return their paths."""
+        written = []
+        for name, text in self.files.items():
+            path = Path(folder) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        return written
+
+    def zip_bytes(self) -> bytes:
+        """The files as a zip archive (for a download)."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, text in self.files.items():
+                archive.writestr(name, text)
+        return buffer.getvalue()
+
+
+# -- reading the input ---------------------------------------------------------------------
+
+
+def _as_request(config: dict[str, Any], operation: str) -> dict[str, Any]:
+    if not isinstance(config, dict):
+        raise TypeError(
+            f"export() takes a request, a GetBackendAuth response or a ResourceConfig as a "
+            f"dict, not {type(config).__name__}."
+        )
+    if "ResourceConfig" in config:
+        keep = set(request_spec(operation).member_names)
+        return {k: v for k, v in config.items() if k in keep or k not in ("Error", "Operation")}
+    resource = request_spec(operation).member("ResourceConfig")
+    assert resource is not None
+    if set(config) & set(resource.member_names):
+        return {"ResourceConfig": config}
+    raise ValueError(
+        "export() needs ResourceConfig (or a request or GetBackendAuth response holding it); "
+        f"this dict has only {', '.join(sorted(config)) or 'no members'}."
+    )
+
+
+def configured(value: Any, spec: FieldSpec | None, path: str = "") -> Iterator[tuple]:
+    """(path, spec, value) of every configured leaf and list, walking the model's specs.
+
+    A member the model does not know comes with spec None; empty structures add nothing.
+    """
+    if spec is not None and spec.is_structure and isinstance(value, dict):
+        for name, item in value.items():
+            if item is None:
+                continue
+            yield from configured(item, spec.member(name), join_path(path, name))
+        return
+    if isinstance(value, dict) and spec is None:
+        for name, item in value.items():
+            if item is not None:
+                yield from configured(item, None, join_path(path, name))
+        return
+    yield path, spec, value
+
+
+def _display(path: str, spec: FieldSpec | None, value: Any) -> str:
+    if (spec is not None and spec.sensitive) or path.rsplit(".", 1)[-1] in SECRET_MEMBERS:
+        return REDACTED if value not in (None, "") else ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# -- the files -----------------------------------------------------------------------------
+
+PROP_ORDER = ("loginWith", "userAttributes", "multifactor", "accountRecovery")
+CFN_ORDER = ("cfnUserPool", "cfnUserPoolClient", "cfnIdentityPool")
+
+
+def _header(request: dict[str, Any], secrets: list[Secret], notes: list[str]) -> list[str]:
+    import textwrap
+
+    app = request.get("AppId") or "(not given)"
+    env = request.get("BackendEnvironmentName") or "(not given)"
+    text = [f"Amplify Gen 2 auth exported from app {app}, environment {env}"]
+    if request.get("ResourceName"):
+        text[0] += f", Gen 1 auth resource {request['ResourceName']}"
+    text[0] += ", by amplify-auth-widgets."
+    if secrets:
+        names = ", ".join(s.name for s in secrets)
+        text.append(f"Set each secret with `npx ampx sandbox secret set NAME` first: {names}.")
+    text += notes
+    lines = [line for part in text for line in textwrap.wrap(part, 76, break_long_words=False)]
+    return ts.comment_block(lines)
+
+
+def _resource_ts(b: Mapper, header: list[str]) -> str:
+    names = "defineAuth, secret" if b.secrets else "defineAuth"
+    props = {k: b.props[k] for k in PROP_ORDER if k in b.props}
+    lines = [
+        *header,
+        f'import {{ {names} }} from "@aws-amplify/backend";',
+        "",
+        "export const auth = defineAuth({",
+        *ts.object_body(props, 1),
+        "});",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _backend_ts(b: Mapper, header: list[str]) -> str:
+    lines = [*header, 'import { defineBackend } from "@aws-amplify/backend";']
+    if b.domain:
+        lines.append('import type { CfnUserPoolDomain } from "aws-cdk-lib/aws-cognito";')
+    lines += [
+        'import { auth } from "./auth/resource";',
+        "",
+        "const backend = defineBackend({ auth });",
+    ]
+    if b.overrides or b.domain:
+        lines += ["", "// What defineAuth has no property for, set on the resources it creates."]
+    used = [c for c in CFN_ORDER if any(o[0] == c for o in b.overrides)]
+    if used:
+        lines += ts.destructure(used, "backend.auth.resources.cfnResources")
+    for obj in used:
+        for owner, prop, value in b.overrides:
+            if owner != obj:
+                continue
+            if "." in prop:  # a path inside a property CloudFormation merges into
+                lines += ts.call(f"{obj}.addPropertyOverride", [prop, value])
+            else:
+                lines += ts.assignment(f"{obj}.{prop}", value)
+    if b.domain:
+        lines += [
+            "const { userPool } = backend.auth.resources;",
+            'const domain = userPool.node.findChild("UserPoolDomain");',
+            *ts.assignment("(domain.node.defaultChild as CfnUserPoolDomain).domain", b.domain),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def export(config: dict[str, Any], operation: str = "CreateBackendAuth") -> Gen2Export:
+    """The Gen 2 files and mapping table for a request, GetBackendAuth response or ResourceConfig.
+
+    ``operation`` names the request shape walked for the table (UpdateBackendAuth for a partial
+    update). Secret values are never read into the files or the table.
+    """
+    request = _as_request(config, operation)
+    builder = Mapper(request)
+    builder.build()
+    header = _header(request, builder.secrets, builder.notes)
+    files = {RESOURCE_TS: _resource_ts(builder, header), BACKEND_TS: _backend_ts(builder, header)}
+    rows = []
+    for path, spec, value in configured(request, request_spec(operation)):
+        place = builder.placed.get(path)
+        if place is None:
+            why = (
+                "the service model has no such member"
+                if spec is None
+                else "this exporter has no Gen 2 place for it; carry it across by hand"
+            )
+            place = Placement(NOT_MAPPED, "", "", why)
+        rows.append(
+            {
+                "member": path,
+                "value": _display(path, spec, value),
+                "status": place.status,
+                "file": place.file,
+                "target": place.target,
+                "note": place.note,
+            }
+        )
+    return Gen2Export(
+        files=files,
+        rows=rows,
+        secrets=builder.secrets,
+        app_id=str(request.get("AppId") or ""),
+        environment=str(request.get("BackendEnvironmentName") or ""),
+        resource_name=str(request.get("ResourceName") or ""),
+        notes=builder.notes,
+    )

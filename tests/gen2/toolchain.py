@@ -1,0 +1,78 @@
+"""The Amplify Gen 2 toolchain from the npm registry, pinned in this folder's lock file.
+
+``make gen2-toolchain`` (a step of ``make test``) installs it with ``npm ci``. These helpers lay
+exports out as Gen 2 projects, one folder each under one root, and check them in batches: one
+``tsc --noEmit`` run for every folder, one ``tsx`` process synthesizing several, and Prettier.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+NODE_MODULES = HERE / "node_modules"
+BIN = NODE_MODULES / ".bin"
+
+
+def installed() -> bool:
+    return (BIN / "tsc").exists() and (NODE_MODULES / "@aws-amplify" / "backend").is_dir()
+
+
+def prepare(root: Path, exports: dict[str, Any]) -> list[Path]:
+    """Write each export into ``root/<name>/`` as a Gen 2 project; return the folders."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "package.json").write_text('{ "type": "module", "private": true }\n')
+    config = {"extends": str(HERE / "tsconfig.json"), "include": ["*/amplify/**/*.ts"]}
+    (root / "tsconfig.json").write_text(json.dumps(config))
+    link = root / "node_modules"
+    if not link.exists():
+        link.symlink_to(NODE_MODULES, target_is_directory=True)
+    folders = []
+    for name, export in exports.items():
+        export.write(root / name)
+        folders.append(root / name)
+    return folders
+
+
+def _run(argv: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CDK_"))}
+    env.update(AMPLIFY_DISABLE_TELEMETRY="1", NO_COLOR="1", CI="1")
+    return subprocess.run(
+        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def typecheck(root: Path) -> subprocess.CompletedProcess[str]:
+    """One ``tsc --noEmit`` over every project under ``root``."""
+    return _run([str(BIN / "tsc"), "--noEmit", "-p", str(root / "tsconfig.json")], root, 600)
+
+
+def prettier_check(root: Path) -> subprocess.CompletedProcess[str]:
+    return _run([str(BIN / "prettier"), "--check", "*/amplify/**/*.ts"], root, 300)
+
+
+def synthesize(root: Path, folders: list[Path]) -> subprocess.CompletedProcess[str]:
+    """Synthesize several projects in one process, each into its ``cdk.out``."""
+    argv = [str(BIN / "tsx"), str(HERE / "synth.ts"), *(str(f) for f in folders)]
+    return _run(argv, root, 900)
+
+
+def auth_template(folder: Path) -> dict[str, Any]:
+    """The nested auth stack's template of a synthesized project."""
+    found = sorted((folder / "cdk.out").glob("*auth*.nested.template.json"))
+    if not found:
+        raise AssertionError(f"no auth template under {folder / 'cdk.out'}")
+    return json.loads(found[0].read_text())
+
+
+def resources(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """The properties of every resource of type ``AWS::Cognito::<kind>``."""
+    return [
+        r.get("Properties", {})
+        for r in template["Resources"].values()
+        if r["Type"] == f"AWS::Cognito::{kind}"
+    ]
