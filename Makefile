@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: app emulator test lint format bench bench-quick sync-corpus clean chromium
+.PHONY: app emulator test test-full lint format bench bench-quick sync-corpus clean chromium gen2-toolchain
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,26 @@ chromium:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium gen2-toolchain
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+# The Amplify Gen 2 toolchain (@aws-amplify/backend, the AWS CDK, tsc, tsx, Prettier) that the
+# Gen 2 export tests check against, from the npm registry as its lock file pins it. To update the
+# lock file, run `npm install --package-lock-only` there: a plain `npm install` writes a lock file
+# that `npm ci` refuses, because @aws-amplify/data-construct bundles its dependencies.
+GEN2 := tests/gen2
+$(GEN2)/node_modules/.installed: $(GEN2)/package-lock.json
+	cd $(GEN2) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+gen2-toolchain: $(GEN2)/node_modules/.installed
+
+# CI checks a representative sample of configurations against the Gen 2 toolchain; this checks
+# many more generated ones.
+test-full: $(STAMP) chromium gen2-toolchain
+	GEN2_FULL=1 $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -12,6 +12,7 @@ import pytest
 from conftest import CORPUS, load_case, valid_request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_properties import well_typed
 
 from amplify_auth_widgets import gen2
 from amplify_auth_widgets.gen2_code import Arrow, Inline, string, template_text, value_lines
@@ -193,3 +194,34 @@ def test_any_message_text_round_trips_through_the_template(subject, body):
     resource = export.files["amplify/auth/resource.ts"]
     template = template_text(body + "{####}", "{####}", "createCode()")
     assert f"`{template}`" in resource
+
+
+@pytest.mark.parametrize(
+    "change, path",
+    [
+        ({"UserPoolConfigs": []}, "ResourceConfig.UserPoolConfigs"),
+        ({"IdentityPoolConfigs": "pool"}, "ResourceConfig.IdentityPoolConfigs"),
+    ],
+)
+def test_a_wrongly_typed_member_is_named(change, path):
+    request = valid_request()
+    request["ResourceConfig"].update(change)
+    with pytest.raises(ValueError, match=path.replace(".", r"\.")):
+        gen2.export(request)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(config=well_typed(request_spec("CreateBackendAuth").member("ResourceConfig")))
+def test_export_never_crashes_on_configurations_from_the_model(config):
+    try:
+        export = gen2.export({"ResourceConfig": config})
+    except ValueError as exc:
+        assert "ResourceConfig" in str(exc)
+        return
+    assert sorted(r["member"] for r in export.rows) == sorted(
+        p
+        for p, _, _ in gen2.configured(
+            {"ResourceConfig": config}, request_spec("CreateBackendAuth")
+        )
+    )
+    assert all(r["status"] for r in export.rows)

@@ -27,10 +27,14 @@ import toolchain
 from amplify_auth_widgets import gen2, validate
 from amplify_auth_widgets.validation import errors
 
-pytestmark = pytest.mark.skipif(
-    not toolchain.installed(),
-    reason="the Gen 2 toolchain is not installed: run `make gen2-toolchain` (make test does)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not toolchain.installed(),
+        reason="the Gen 2 toolchain is not installed: run `make gen2-toolchain` (make test does)",
+    ),
+    # tsc, Prettier and a CDK synthesis over a batch of projects take about a minute
+    pytest.mark.timeout(900),
+]
 FULL = os.environ.get("GEN2_FULL") == "1"
 
 # -- what the template must say, derived from the configuration alone ----------------------

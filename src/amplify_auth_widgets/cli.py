@@ -228,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .commands import add_service_commands
 
     add_service_commands(sub)
+    from .cli_gen2 import add_export_gen2
+
+    add_export_gen2(sub)
     return parser
 
 

@@ -9,7 +9,7 @@ secrets the code reads with ``secret("NAME")``, and a table of every configured 
 place it went in the code or, in words, why it cannot go.
 
 The table comes from walking the configuration along the service model's field specs, not from
-the mapping (gen2_map): a member the mapping does not place is listed as "not mapped", never dropped.
+the mapping (gen2_map): a member it does not place is listed as "not mapped", never dropped.
 No secret value is ever written: social provider credentials become ``secret("NAME")``
 references, to be set with ``npx ampx sandbox secret set NAME``.
 """
@@ -34,6 +34,7 @@ from .gen2_map import (
     Secret,
 )
 from .model import REDACTED, SECRET_MEMBERS, FieldSpec, join_path, request_spec
+from .validation import model_findings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,6 +65,7 @@ class Gen2Export:
         return [s.command for s in self.secrets]
 
     def unmapped(self) -> list[dict[str, str]]:
+        """The rows of members that did not go into the code (not supported, not mapped)."""
         return [r for r in self.rows if r["status"] in (NOT_MAPPED, UNSUPPORTED)]
 
     def write(self, folder: str | Path) -> list[Path]:
@@ -94,17 +96,25 @@ def _as_request(config: dict[str, Any], operation: str) -> dict[str, Any]:
             f"export() takes a request, a GetBackendAuth response or a ResourceConfig as a "
             f"dict, not {type(config).__name__}."
         )
-    if "ResourceConfig" in config:
-        keep = set(request_spec(operation).member_names)
-        return {k: v for k, v in config.items() if k in keep or k not in ("Error", "Operation")}
     resource = request_spec(operation).member("ResourceConfig")
     assert resource is not None
-    if set(config) & set(resource.member_names):
-        return {"ResourceConfig": config}
-    raise ValueError(
-        "export() needs ResourceConfig (or a request or GetBackendAuth response holding it); "
-        f"this dict has only {', '.join(sorted(config)) or 'no members'}."
-    )
+    if "ResourceConfig" in config:
+        # a GetBackendAuth response also says which operation made it, and any error
+        request = {k: v for k, v in config.items() if k not in ("Error", "Operation")}
+    elif set(config) & set(resource.member_names):
+        request = {"ResourceConfig": config}
+    else:
+        raise ValueError(
+            "export() needs ResourceConfig (or a request or GetBackendAuth response holding "
+            f"it); this dict has only {', '.join(sorted(config)) or 'no members'}."
+        )
+    wrong = [f for f in model_findings(request, operation) if f.code == "model.type"]
+    if wrong:
+        raise ValueError(
+            "export() needs each member in the type the service model gives it: "
+            + "; ".join(f"{f.path}: {f.message}" for f in wrong)
+        )
+    return request
 
 
 def configured(value: Any, spec: FieldSpec | None, path: str = "") -> Iterator[tuple]:

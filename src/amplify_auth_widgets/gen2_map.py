@@ -209,8 +209,8 @@ class Mapper:
                     "cfnUserPool",
                     "usernameAttributes",
                     [],
-                    f"users sign in with a username; Gen 2 needs a {keys[0]} sign-in, which "
-                    "this clears",
+                    "users sign in with a username: Gen 2 signs in with email or phone, so "
+                    f"{keys[0]} is set up and this override makes the username the sign-in",
                 )
             else:
                 self.place(f"{UPC}.SignInMethod", "loginWith." + " + loginWith.".join(keys))

@@ -1,0 +1,133 @@
+"""``amplify-auth export-gen2``: a backend auth configuration as Amplify Gen 2 code.
+
+The configuration comes from a request file (``--cli-input-json`` / ``--cli-input-yaml``) or,
+given a target (``--app-id``, ``--backend-environment-name``, ``--resource-name``), from the
+service with GetBackendAuth. The files go to ``--out DIR`` (a Gen 2 project root) or to stdout;
+``--table`` prints the mapping of every configured member instead. Secrets are never written:
+the code reads them with ``secret("NAME")`` and stderr lists the commands that set them.
+Exit codes are the other commands': 252 bad input or a request with errors, 253 bad
+configuration, 254 an error from the service.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+TARGET = ("app_id", "backend_environment_name", "resource_name")
+
+
+def add_export_gen2(sub: Any) -> None:
+    """Add ``export-gen2`` to the ``amplify-auth`` subcommands."""
+    p = sub.add_parser(
+        "export-gen2",
+        help="Export a backend auth configuration as Amplify Gen 2 code (defineAuth).",
+        description="Turn a backend auth configuration (a request file, or the current one "
+        "read from the service) into amplify/auth/resource.ts and amplify/backend.ts for "
+        "Amplify Gen 2, with a table of where every configured member went.",
+    )
+    source = p.add_argument_group("the configuration (a file, or a target to read)")
+    files = source.add_mutually_exclusive_group()
+    files.add_argument("--cli-input-json", metavar="JSON", help="a request as JSON, or file://")
+    files.add_argument("--cli-input-yaml", metavar="YAML", help="a request as YAML, or file://")
+    source.add_argument("--app-id", help="read the configuration of this app from the service")
+    source.add_argument("--backend-environment-name", help="... in this environment")
+    source.add_argument("--resource-name", help="... of this auth resource")
+    source.add_argument(
+        "--operation",
+        dest="shape",
+        default="CreateBackendAuth",
+        choices=("CreateBackendAuth", "UpdateBackendAuth"),
+        help="the request shape a file holds (default CreateBackendAuth)",
+    )
+    source.add_argument(
+        "--no-validate", action="store_true", help="export even a request with error findings"
+    )
+    out = p.add_argument_group("output")
+    out.add_argument("--out", metavar="DIR", help="write the files under DIR (a project root)")
+    out.add_argument(
+        "--table", action="store_true", help="print the mapping table instead of the files"
+    )
+    out.add_argument("--color", choices=("on", "off", "auto"), default="auto")
+    out.add_argument("--debug", action="store_true", help="log the configuration, secrets redacted")
+    c = p.add_argument_group("connection (as the AWS CLI), with a target")
+    c.add_argument("--endpoint-url", help="the service URL, e.g. the local emulator's")
+    c.add_argument("--no-verify-ssl", action="store_true", help="do not verify TLS certificates")
+    c.add_argument("--ca-bundle", help="the CA bundle to verify TLS certificates with")
+    c.add_argument("--profile", help="a profile from your AWS config")
+    c.add_argument("--region", help="the AWS region")
+    c.add_argument("--cli-read-timeout", type=float, metavar="SECONDS")
+    c.add_argument("--cli-connect-timeout", type=float, metavar="SECONDS")
+    c.add_argument("--no-sign-request", action="store_true", help="send unsigned requests")
+    p.set_defaults(run=run_export_gen2)
+
+
+def _configuration(args: argparse.Namespace, console: Any) -> tuple[dict[str, Any], str] | None:
+    from .cli import UsageError, connection_from_args, print_findings
+    from .skeleton import load_cli_input
+    from .validation import errors, validate
+
+    given = [f"--{n.replace('_', '-')}" for n in TARGET if getattr(args, n)]
+    from_file = args.cli_input_json is not None or args.cli_input_yaml is not None
+    if from_file and given:
+        raise UsageError(
+            f"export-gen2: give a request file or a target ({', '.join(given)}), not both."
+        )
+    if not from_file:
+        missing = [f"--{n.replace('_', '-')}" for n in TARGET if not getattr(args, n)]
+        if missing:
+            raise UsageError(
+                "export-gen2: give --cli-input-json/--cli-input-yaml FILE, or a target: "
+                f"{', '.join(missing)} missing."
+            )
+        from .service import BackendAuthService
+
+        service = BackendAuthService(connection_from_args(args))
+        response = service.get_backend_auth(*(getattr(args, n) for n in TARGET))
+        return response, "CreateBackendAuth"
+    if args.cli_input_json is not None:
+        request = load_cli_input(args.cli_input_json, "json")
+    else:
+        request = load_cli_input(args.cli_input_yaml, "yaml")
+    findings = validate(request, args.shape)
+    if errors(findings) and not args.no_validate:
+        print_findings(findings, console, to_stderr=True)
+        console.err("nothing was exported: fix the errors above (or pass --no-validate).")
+        return None
+    return request, args.shape
+
+
+def run_export_gen2(args: argparse.Namespace, console: Any) -> int:
+    from . import gen2
+    from .cli import EXIT_OK, EXIT_USAGE
+    from .output import paint
+    from .skeleton import redact
+
+    found = _configuration(args, console)
+    if found is None:
+        return EXIT_USAGE
+    config, operation = found
+    if args.debug:
+        console.err(f"debug: configuration {json.dumps(redact(config), default=str)}")
+    try:
+        export = gen2.export(config, operation)
+    except (TypeError, ValueError) as exc:
+        console.err(f"error: {exc}")
+        return EXIT_USAGE
+    if args.table:
+        console.out(export.frame().to_string(index=False))
+    elif args.out:
+        for path in export.write(args.out):
+            console.err(f"wrote {path}")
+    else:
+        for name, text in export.files.items():
+            console.out(f"// ==> {name} <==\n{text}")
+    for row in export.unmapped():
+        line = f"{row['member']}: {row['status']}: {row['note']}"
+        console.err(paint(line, "warning", console.color_err))
+    if export.secrets:
+        console.err("Set the secrets the code reads before deploying:")
+        for command in export.secret_commands:
+            console.err(f"  {command}")
+    return EXIT_OK

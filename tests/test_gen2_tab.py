@@ -1,0 +1,60 @@
+"""The Gen 2 tab, driven from Python through its widgets, alone and following the editor."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import zipfile
+
+from conftest import valid_request
+
+from amplify_auth_widgets import AuthConfigEditor
+from amplify_auth_widgets.widgets.gen2_tab import Gen2Tab
+
+SECRET = "g-secret-value"
+
+
+def zipped(tab):
+    encoded = re.search(r"base64,([^\"]+)", tab.download.value).group(1)
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(encoded))) as archive:
+        return {name: archive.read(name).decode() for name in archive.namelist()}
+
+
+def test_the_tab_shows_code_table_secrets_and_a_download():
+    tab = Gen2Tab(valid_request())
+    assert tab.error == ""
+    assert "export const auth = defineAuth({" in tab.code.value
+    assert "npx ampx sandbox secret set GOOGLE_CLIENT_SECRET" in tab.secrets.value
+    assert "ResourceConfig.UserPoolConfigs.OAuth.DomainPrefix" in tab.table.value
+    assert "&lt;redacted&gt;" in tab.table.value
+    files = zipped(tab)
+    assert sorted(files) == ["amplify/auth/resource.ts", "amplify/backend.ts"]
+    everything = tab.code.value + tab.table.value + tab.secrets.value + "".join(files.values())
+    assert SECRET not in everything
+    tab.chooser.value = "amplify/backend.ts"
+    assert "defineBackend({ auth })" in tab.code.value
+
+
+def test_the_tab_follows_the_editor_and_reports_each_export():
+    editor = AuthConfigEditor()
+    tab = Gen2Tab.follow(editor)
+    seen = []
+    tab.on_export(seen.append)
+    editor.value = valid_request()
+    assert len(seen) == 1 and tab.export is seen[0]
+    request = valid_request()
+    request["ResourceConfig"]["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 14
+    editor.value = request
+    tab.chooser.value = "amplify/backend.ts"
+    assert "minimumLength: 14," in tab.code.value
+    assert len(seen) == 2
+
+
+def test_input_it_cannot_export_is_explained_not_raised():
+    assert Gen2Tab().error.startswith("Nothing to export yet")
+    tab = Gen2Tab({"Colour": "blue"})
+    assert "needs ResourceConfig" in tab.error
+    assert tab.code.value == "" and tab.download.value == ""
+    tab.value = valid_request()
+    assert tab.error == "" and tab.code.value
