@@ -86,6 +86,17 @@ def test_summary(filled):
     assert summary(filled.jobs()).equals(table)
 
 
+def test_summary_without_a_completed_job(clock):
+    history = JobHistory(":memory:", clock)
+    empty = history.summary()
+    assert empty.loc["(all)", "jobs"] == 0 and pd.isna(empty.loc["(all)", "p50_duration"])
+    history.record_status(job("j", "FAILED", Error="boom"))
+    table = history.summary()
+    assert pd.api.types.is_timedelta64_dtype(table["p95_duration"])
+    assert table.loc["CreateBackendAuth", "failed"] == 1
+    assert pd.isna(table.loc["CreateBackendAuth", "p50_duration"])
+
+
 def test_terminal_status_recorded_once(clock):
     history = JobHistory(":memory:", clock)
     assert history.record_status(job("j", "IN_PROGRESS"))

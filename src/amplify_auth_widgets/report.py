@@ -45,8 +45,9 @@ def summary(jobs: pd.DataFrame) -> pd.DataFrame:
                 "in_progress": len(group) - done - failed,
                 "timed_out": int(group["timed_out"].sum()),
                 "success_rate": done / (done + failed) if done + failed else float("nan"),
-                "p50_duration": durations.quantile(0.5) if len(durations) else pd.NaT,
-                "p95_duration": durations.quantile(0.95) if len(durations) else pd.NaT,
+                # None, not NaT: a column of NaT alone is taken for datetimes
+                "p50_duration": durations.quantile(0.5) if len(durations) else None,
+                "p95_duration": durations.quantile(0.95) if len(durations) else None,
             }
         )
     frame = pd.DataFrame(rows).set_index("operation")
