@@ -121,8 +121,7 @@ def run_export_gen2(args: argparse.Namespace, console: Any) -> int:
         for path in export.write(args.out):
             console.err(f"wrote {path}")
     else:
-        for name, text in export.files.items():
-            console.out(f"// ==> {name} <==\n{text}")
+        console.out(export.text())
     for row in export.unmapped():
         line = f"{row['member']}: {row['status']}: {row['note']}"
         console.err(paint(line, "warning", console.color_err))

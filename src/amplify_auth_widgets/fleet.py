@@ -53,6 +53,7 @@ AUDIT_COLUMNS = (
     "errors",
     "warnings",
     "finding_codes",
+    "gen2",
     "error",
 )
 _DTYPES = {"integer": "Int64", "long": "Int64", "double": "Float64", "float": "Float64"}
@@ -99,7 +100,7 @@ def audit_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     fields = config_fields()
     columns = [*AUDIT_COLUMNS[:5], *(config_column(f) for f in fields), *AUDIT_COLUMNS[5:]]
     frame = pd.DataFrame(rows, columns=columns)
-    for name in ("app_id", "app_name", "environment", "resource_name", "error"):
+    for name in ("app_id", "app_name", "environment", "resource_name", "gen2", "error"):
         frame[name] = frame[name].astype("string")
     frame["configured"] = frame["configured"].fillna(False).astype(bool)
     for name in ("errors", "warnings"):
@@ -288,6 +289,7 @@ class Fleet:
             errors=sum(f.is_error for f in findings),
             warnings=sum(not f.is_error for f in findings),
             finding_codes=sorted({f.code for f in findings}),
+            gen2=_gen2(request),
         )
         return row
 
@@ -352,7 +354,19 @@ def _app_row(app: dict[str, Any], env: str | None) -> dict[str, Any]:
         "app_name": app.get("name"),
         "environment": env,
         "configured": False,
+        "gen2": None,
     }
+
+
+def _gen2(request: dict[str, Any]) -> str | None:
+    """The environment's auth as Amplify Gen 2 code (both files, as text that CSV and Parquet
+    keep); None for a configuration of the wrong types, which has no Gen 2 form."""
+    from .gen2 import export
+
+    try:
+        return export(request).text()
+    except ValueError:
+        return None
 
 
 def _error_text(exc: ApiError) -> str:

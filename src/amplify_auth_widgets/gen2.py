@@ -68,6 +68,10 @@ class Gen2Export:
         """The rows of members that did not go into the code (not supported, not mapped)."""
         return [r for r in self.rows if r["status"] in (NOT_MAPPED, UNSUPPORTED)]
 
+    def text(self) -> str:
+        """Every file, each under a ``// ==> path <==`` line."""
+        return "\n".join(f"// ==> {name} <==\n{text}" for name, text in self.files.items())
+
     def write(self, folder: str | Path) -> list[Path]:
         """Write the files under ``folder`` (the project root); return their paths."""
         written = []
