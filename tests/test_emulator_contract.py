@@ -17,9 +17,57 @@ from typing import Any
 import psutil
 import pytest
 from botocore.config import Config
-from conftest import BIN, signed, valid_request
+from conftest import BIN, valid_request
+from conftest import signed as raw_signed
+from emulator_wire import response_problems
 
 from amplify_auth_widgets import Connection
+from amplify_auth_widgets.emulator.protocol import match
+
+#: What is wrong with the responses the running test received (see the autouse fixture).
+PROBLEMS: list[str] = []
+
+
+def record(service, operation, status, headers, body) -> None:
+    PROBLEMS.extend(response_problems(service, operation, status, headers, body))
+
+
+def check_parsed(operation_model, response_dict, **_) -> None:
+    """botocore's before-parse event: the raw response of every boto3 call, either target."""
+    service = operation_model.service_model.service_name
+    record(
+        service,
+        operation_model.name,
+        response_dict["status_code"],
+        dict(response_dict["headers"]),
+        response_dict["body"],
+    )
+
+
+def signed(url, method, path, body=b"", headers=None, service="amplifybackend", **kw):
+    """conftest's raw signed request, its response checked against the model too."""
+    status, got_headers, payload = raw_signed(url, method, path, body, headers, service, **kw)
+    found = match(method, path.split("?")[0], service)
+    operation = found[0].operation if found else None
+    raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    record(found[0].service if found else service, operation, status, got_headers, raw)
+    return status, got_headers, payload
+
+
+@pytest.fixture(autouse=True)
+def every_response_matches_the_model(request):
+    """Every response body a contract test receives, from the emulator in a thread (a server
+    hook), from any target through boto3 (botocore's before-parse event) or through
+    ``signed``, must be its operation's output shape or its error's shape, in wire names."""
+    PROBLEMS.clear()
+    emulator = request.getfixturevalue("emulator") if "emulator" in request.fixturenames else None
+    if emulator is not None:
+        emulator.app.response_hooks.append(record)
+    yield
+    if emulator is not None:
+        emulator.app.response_hooks.remove(record)
+    problems = sorted(set(PROBLEMS))
+    assert not problems, "responses that are not the model's shape:\n" + "\n".join(problems)
 
 
 @dataclass
@@ -30,10 +78,13 @@ class Target:
     def client(self, service: str = "amplifybackend", **config: Any) -> Any:
         connection = Connection.for_emulator(self.url)
         if config:
-            return connection.session().client(
+            client = connection.session().client(
                 service, endpoint_url=self.url, region_name="us-east-1", config=Config(**config)
             )
-        return connection.client(service)
+        else:
+            client = connection.client(service)
+        client.meta.events.register("before-parse", check_parsed)
+        return client
 
 
 def start_process(*extra: str) -> tuple[subprocess.Popen, str]:

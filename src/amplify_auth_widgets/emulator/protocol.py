@@ -26,6 +26,7 @@ from ..model import (
     request_spec,
     response_spec,
     service_model,
+    spec_from_shape,
 )
 
 SERVICES = ("amplifybackend", "amplify")
@@ -59,10 +60,28 @@ _STATUS = {
 }
 
 
-def error_body(error: EmulatorError) -> dict[str, Any]:
-    body: dict[str, Any] = {"message": error.message}
-    body.update(error.fields)
-    return body
+@functools.cache
+def error_spec(code: str, service: str) -> FieldSpec | None:
+    """The model's shape of error ``code`` in ``service``, or None where it has none."""
+    for shape in service_model(service).error_shapes:
+        if shape.name == code:
+            return spec_from_shape(shape, code, "")
+    return None
+
+
+def error_body(error: EmulatorError, service: str | None) -> dict[str, Any]:
+    """An error's body by the same serializer as every response: the members of the error's
+    shape in ``service`` (``ResourceType`` goes out as ``resourceType``; Amplify's
+    NotFoundException has only ``message``, so that is all it gets), or just ``message`` for an
+    error the model does not define (a missing signature, an unknown path)."""
+    spec = error_spec(error.code, service) if service else None
+    if spec is None:
+        return {"message": error.message}
+    values = dict(error.fields)
+    for member in spec.members:
+        if member.wire_name == "message":
+            values[member.name] = error.message
+    return to_wire(values, spec)
 
 
 @dataclass(frozen=True)

@@ -4,27 +4,32 @@ Each request goes through the same steps: body size limit (413), SigV4 ``Authori
 (403 without one; with ``strict_auth`` the signature is checked), the model's route (404 for an
 unknown path, 400 for an operation that exists but is not emulated), injected faults (latency,
 429, 504: AmplifyBackend only), content type and JSON (415, 400), model-level checks (400 naming
-the path), then the backend. Whatever happens, the answer is a rest-json response; an exception
-that escapes the backend is logged and answered with a 500 that says so, and the server lives on.
+the path), then the backend. Whatever happens, the answer is a rest-json response whose body
+``protocol`` serializes from the operation's output shape or the error's shape, in the model's
+wire names; an exception that escapes the backend is logged and answered with a 500 that says
+so, and the server lives on. A client that goes away before its body arrived is one log line.
+
+``response_hooks`` are called with every response (service, operation, status, headers, body)
+before it is sent: the contract tests check each body against the model there.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 import random
-import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from ..validation import model_findings
+from .auth import signing_service, verify
 from .backend import Backend
 from .protocol import (
     EmulatorError,
@@ -41,12 +46,6 @@ log = logging.getLogger("amplify_auth_widgets.emulator")
 
 MAX_BODY = 1024 * 1024
 JSON_TYPES = ("application/json", "application/x-amz-json-1.1", "application/x-amz-json-1.0")
-CREDENTIAL = re.compile(
-    r"AWS4-HMAC-SHA256\s+Credential=(?P<key>[^/]+)/(?P<date>\d{8})/(?P<region>[^/]+)/"
-    r"(?P<service>[^/]+)/aws4_request,\s*SignedHeaders=(?P<headers>[^,]+),\s*"
-    r"Signature=(?P<signature>[0-9a-f]+)"
-)
-
 EMULATED = {
     "amplifybackend": (
         "CreateBackend",
@@ -98,6 +97,7 @@ class EmulatorApp:
         self.rng = rng
         self.strict_auth = strict_auth
         self.requests = 0
+        self.response_hooks: list[Callable[[str | None, str | None, int, dict, bytes], None]] = []
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -112,10 +112,18 @@ class EmulatorApp:
             return
         request = Request(scope, receive)
         request_id = str(uuid.uuid4())
+        request.state.service = request.state.operation = None  # known once routed
         try:
             response = await self.handle(request, request_id)
+        except ClientDisconnect:
+            log.warning(
+                "request %s: the client disconnected before its whole body arrived; "
+                "nothing was done",
+                request_id,
+            )
+            return
         except EmulatorError as exc:
-            response = self.error_response(exc, request_id)
+            response = self.error_response(exc, request_id, request.state.service)
         except Exception:  # the server must never die of one request
             log.exception("request %s failed", request_id)
             response = self.error_response(
@@ -125,13 +133,22 @@ class EmulatorApp:
                     500,
                 ),
                 request_id,
+                request.state.service,
+            )
+        for hook in self.response_hooks:
+            hook(
+                request.state.service,
+                request.state.operation,
+                response.status_code,
+                dict(response.headers),
+                bytes(response.body),
             )
         await response(scope, receive, send)
 
     @staticmethod
-    def error_response(error: EmulatorError, request_id: str) -> Response:
+    def error_response(error: EmulatorError, request_id: str, service: str | None) -> Response:
         return Response(
-            json.dumps(error_body(error)),
+            json.dumps(error_body(error, service)),
             status_code=error.status,
             media_type="application/json",
             headers={"x-amzn-ErrorType": error.code, "x-amzn-RequestId": request_id},
@@ -154,54 +171,21 @@ class EmulatorApp:
                 )
         return bytes(body)
 
-    def _check_auth(self, request: Request, body: bytes) -> str | None:
-        header = request.headers.get("authorization", "")
-        found = CREDENTIAL.match(header)
-        if not found:
-            raise EmulatorError(
-                "MissingAuthenticationTokenException",
-                "The request is not signed with AWS Signature Version 4. Sign it with any "
-                "access key (boto3 and the AWS CLI do, given credentials: e.g. set "
-                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use "
-                "Connection.for_emulator(url)).",
-                403,
-            )
+    def _check_auth(self, request: Request, body: bytes) -> str:
+        service, found = signing_service(request.headers)
+        request.state.service = service
         if self.strict_auth is not None:
-            self._verify_signature(request, body, found)
-        return found["service"]
-
-    def _verify_signature(self, request: Request, body: bytes, found: re.Match[str]) -> None:
-        from botocore.auth import SigV4Auth
-        from botocore.awsrequest import AWSRequest
-        from botocore.credentials import Credentials
-
-        key, secret = self.strict_auth  # type: ignore[misc]
-        if found["key"] != key:
-            raise EmulatorError(
-                "UnrecognizedClientException",
-                "The access key id is not the one this emulator was started with "
-                "(--strict-auth KEY:SECRET).",
-                403,
+            verify(
+                found,
+                request.method,
+                request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
+                request.scope.get("query_string", b"").decode("latin-1"),
+                request.headers,
+                body,
+                self.strict_auth,
+                self.backend.clock,
             )
-        signed = found["headers"].split(";")
-        headers = {h: request.headers.get(h, "") for h in signed}
-        raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
-        query = request.scope.get("query_string", b"").decode("latin-1")
-        url = f"http://{headers.get('host', 'localhost')}{raw_path}" + (
-            f"?{query}" if query else ""
-        )
-        aws_request = AWSRequest(method=request.method, url=url, headers=headers, data=body)
-        aws_request.context["timestamp"] = request.headers.get("x-amz-date", "")
-        signer = SigV4Auth(Credentials(key, secret), found["service"], found["region"])
-        canonical = signer.canonical_request(aws_request)
-        expected = signer.signature(signer.string_to_sign(aws_request, canonical), aws_request)
-        if not hmac.compare_digest(expected, found["signature"]):
-            raise EmulatorError(
-                "InvalidSignatureException",
-                "The request signature does not match: check the secret key given to the "
-                "client (this emulator runs with --strict-auth).",
-                403,
-            )
+        return service
 
     async def _inject_faults(self) -> None:
         faults = self.faults
@@ -250,6 +234,7 @@ class EmulatorApp:
                 404,
             )
         route, path_params = found
+        request.state.service, request.state.operation = route.service, route.operation
         if route.operation not in EMULATED[route.service]:
             raise EmulatorError(
                 "BadRequestException",

@@ -1,0 +1,123 @@
+"""SigV4 as the emulator checks it: every request must carry an ``Authorization`` header of the
+SigV4 form; with ``strict_auth`` the signature is verified as AWS does.
+
+Verified means: the access key is the configured one; ``X-Amz-Date`` is within five minutes of
+the emulator's clock either way (an older or newer signature is refused as expired, so that a
+captured request cannot be replayed forever) and its day is the credential scope's;
+``x-amz-content-sha256``, when sent, is the SHA-256 of the body actually received (otherwise a
+signed request's body could be swapped); and the signature matches the canonical request
+rebuilt from what arrived.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import hmac
+import re
+import time
+from collections.abc import Callable, Mapping
+
+from .protocol import EmulatorError
+
+CREDENTIAL = re.compile(
+    r"AWS4-HMAC-SHA256\s+Credential=(?P<key>[^/]+)/(?P<date>\d{8})/(?P<region>[^/]+)/"
+    r"(?P<service>[^/]+)/aws4_request,\s*SignedHeaders=(?P<headers>[^,]+),\s*"
+    r"Signature=(?P<signature>[0-9a-f]+)"
+)
+#: How far a signature's time may be from the emulator's clock, as AWS allows.
+WINDOW_SECONDS = 5 * 60
+AMZ_DATE = "%Y%m%dT%H%M%SZ"
+
+
+def signing_service(headers: Mapping[str, str]) -> tuple[str, re.Match[str]]:
+    """The service a request is signed for, from its ``Authorization`` header (403 without)."""
+    found = CREDENTIAL.match(headers.get("authorization", ""))
+    if not found:
+        raise EmulatorError(
+            "MissingAuthenticationTokenException",
+            "The request is not signed with AWS Signature Version 4. Sign it with any "
+            "access key (boto3 and the AWS CLI do, given credentials: e.g. set "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use "
+            "Connection.for_emulator(url)).",
+            403,
+        )
+    return found["service"], found
+
+
+def _denied(message: str, code: str = "InvalidSignatureException") -> EmulatorError:
+    return EmulatorError(code, message, 403)
+
+
+def _check_date(amz_date: str, scope_date: str, now: float) -> None:
+    try:
+        signed_at = calendar.timegm(time.strptime(amz_date, AMZ_DATE))
+    except ValueError:
+        raise _denied(
+            f"X-Amz-Date {amz_date[:40]!r} is missing or not of the form YYYYMMDDTHHMMSSZ; "
+            "sign the request with SigV4 (boto3 and the AWS CLI do)."
+        ) from None
+    stamp = time.strftime(AMZ_DATE, time.gmtime(now))
+    if signed_at < now - WINDOW_SECONDS:
+        low = time.strftime(AMZ_DATE, time.gmtime(now - WINDOW_SECONDS))
+        raise _denied(
+            f"Signature expired: {amz_date} is now earlier than {low} ({stamp} - 5 min.). "
+            "Sign each request when you send it; check this machine's clock."
+        )
+    if signed_at > now + WINDOW_SECONDS:
+        high = time.strftime(AMZ_DATE, time.gmtime(now + WINDOW_SECONDS))
+        raise _denied(
+            f"Signature not yet current: {amz_date} is still later than {high} "
+            f"({stamp} + 5 min.). Check this machine's clock."
+        )
+    if amz_date[:8] != scope_date:
+        raise _denied(
+            f"The credential scope's date {scope_date} is not the day of X-Amz-Date {amz_date}."
+        )
+
+
+def verify(
+    found: re.Match[str],
+    method: str,
+    raw_path: str,
+    query: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    credentials: tuple[str, str],
+    clock: Callable[[], float],
+) -> None:
+    """Refuse (403) a request whose SigV4 signature is not valid now for ``credentials``."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    key, secret = credentials
+    if found["key"] != key:
+        raise _denied(
+            "The access key id is not the one this emulator was started with "
+            "(--strict-auth KEY:SECRET).",
+            "UnrecognizedClientException",
+        )
+    amz_date = headers.get("x-amz-date", "")
+    _check_date(amz_date, found["date"], clock())
+    declared = headers.get("x-amz-content-sha256")
+    if declared is not None and not hmac.compare_digest(
+        declared.lower(), hashlib.sha256(body).hexdigest()
+    ):
+        raise _denied(
+            "The x-amz-content-sha256 header is not the SHA-256 of the body received: the body "
+            "was changed after it was signed (or the header is not a body hash)."
+        )
+    signed = found["headers"].split(";")
+    picked = {h: headers.get(h, "") for h in signed}
+    url = f"http://{picked.get('host', 'localhost')}{raw_path}" + (f"?{query}" if query else "")
+    aws_request = AWSRequest(method=method, url=url, headers=picked, data=body)
+    aws_request.context["timestamp"] = amz_date
+    signer = SigV4Auth(Credentials(key, secret), found["service"], found["region"])
+    canonical = signer.canonical_request(aws_request)
+    expected = signer.signature(signer.string_to_sign(aws_request, canonical), aws_request)
+    if not hmac.compare_digest(expected, found["signature"]):
+        raise _denied(
+            "The request signature does not match: check the secret key given to the "
+            "client (this emulator runs with --strict-auth)."
+        )
