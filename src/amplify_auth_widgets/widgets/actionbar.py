@@ -20,7 +20,13 @@ MODES = (("Create new", "CreateBackendAuth"), ("Update existing", "UpdateBackend
 STYLE = """<style>
 .aaw-actionbar { position: sticky; top: 0; z-index: 20; background: var(--jp-layout-color0, #fff);
   border-bottom: 1px solid #ddd; padding: 4px 0; flex-wrap: wrap; align-items: center; gap: 6px; }
+/* sticky needs every box between the bar and the page's scroller not to clip */
+.jupyter-widgets:has(.aaw-actionbar), .jupyter-widget-TabPanel-tabContents:has(.aaw-actionbar),
+.widget-tab-contents:has(.aaw-actionbar), .jp-OutputArea:has(.aaw-actionbar),
+.jp-OutputArea-child:has(.aaw-actionbar), .jp-OutputArea-output:has(.aaw-actionbar) {
+  overflow: visible !important; }
 .aaw-actionbar .widget-toggle-buttons .widget-toggle-button { width: auto; }
+.aaw-editor .aaw-wide { grid-column: 1 / -1; }
 .aaw-editor .widget-label, .aaw-editor .widget-html-content { overflow: visible; }
 .aaw-editor .aaw-label { white-space: normal; }
 .aaw-cli-command pre { font-family: var(--jp-code-font-family, monospace); white-space: pre-wrap;

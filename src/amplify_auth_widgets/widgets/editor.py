@@ -14,15 +14,11 @@ traits that people observe and link:
 None of these traits is synced to the browser (``value`` holds secrets), so use
 ``ipywidgets.link``/``dlink`` (in the kernel), not ``jslink``.
 
-The form is built from the field specs (``form.py``). Tabs show the same request as JSON, YAML
-and the AWS CLI command; the JSON and YAML tabs are editable, and a parse error leaves the form
-as it was. Create, Update and Delete go through a ``Submitter`` (``submit.py``) composed in;
-``on_submit(callback)`` registers a callback run after every accepted request, and
-``set_service`` switches the connection.
-
-Secrets are in ``value`` (they must be sent) but never in the JSON, YAML and CLI tabs or a
-download unless "include secrets" is ticked; redacted values typed back are restored from the
-form, so a round trip through a tab never loses a secret.
+The form is built from the field specs (``form.py``), placed by task (``layout.py``), its
+closed sections built when opened (``sections.py``); findings show once touched
+(``disclosure.py``). Create, Update and Delete go through a ``Submitter`` (``submit.py``):
+``on_submit(callback)`` runs a callback after every accepted request, ``set_service``
+switches the connection. Presets, files and the JSON/YAML/CLI tabs are ``requestio.py``'s.
 """
 
 from __future__ import annotations
@@ -66,9 +62,27 @@ class AuthConfigEditor(w.VBox):
     ... # doctest: +SKIP
     >>> editor  # doctest: +SKIP
 
-    CSS classes for finding its parts in a page: ``aaw-editor`` (the whole), ``aaw-create``,
-    ``aaw-update``, ``aaw-delete``, ``aaw-load``, ``aaw-confirm``, ``aaw-cancel`` (buttons),
-    ``aaw-status`` (the status line), ``aaw-json``, ``aaw-yaml`` (the text tabs).
+    CSS classes for finding its parts in a page (stable; browser tests rely on them):
+
+    * the whole: ``aaw-editor``; the sticky action bar: ``aaw-actionbar``, in it ``aaw-mode``
+      (Create new / Update existing), ``aaw-problems`` (the count: "3 problems", or
+      "8 settings to complete before sending", or "Ready to send"), ``aaw-job-status`` ("Last
+      job: COMPLETED"), ``aaw-status`` (the last message; ``aaw-status-error`` when it is one),
+      buttons ``aaw-load``, ``aaw-create``, ``aaw-update``, ``aaw-delete``; the confirmation:
+      ``aaw-confirm-box`` with ``aaw-confirm``, ``aaw-cancel``; an update's "not done by an
+      update" lines: ``aaw-kept``;
+    * sections: ``aaw-section`` and ``aaw-section-<key>`` (target, sign-in, social, password,
+      mfa, messages, identity-pool, other), whose titles carry "· N problems";
+    * fields: ``aaw-field`` and ``aaw-at-<API path, dots as dashes>`` (``aaw-at-AppId``,
+      ``aaw-at-ResourceConfig-UserPoolConfigs-SignInMethod``); their messages ``aaw-findings``
+      (the rule code is each message's title); a fix offered: ``aaw-fix``;
+    * target: the comboboxes ``aaw-target-app``, ``aaw-target-env``, ``aaw-target-resource``
+      (options: the IDs listed on the connection), ``aaw-target-hint`` (the app's name);
+    * social providers: ``aaw-provider-pick`` (dropdown) and ``aaw-provider-add`` (button),
+      each card ``aaw-provider-card`` and ``aaw-provider-<Name>`` (``aaw-provider-Google``)
+      with ``aaw-provider-remove``;
+    * tabs: ``aaw-json``, ``aaw-yaml`` (text areas), ``aaw-cli-command`` (with the button
+      ``aaw-cli-copy``); the list of shown findings under the form: ``aaw-summary``.
     """
 
     value = t.Dict(

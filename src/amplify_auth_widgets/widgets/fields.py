@@ -53,7 +53,9 @@ def css_name(path: str) -> str:
     return "aaw-at-" + (path.replace(".", "-").replace("[]", "") or "request")
 
 
-FULL_WIDTH = "100%"
+def full_width(**more: str) -> w.Layout:
+    """A control as wide as its field, its margin kept inside (no overflow to the right)."""
+    return w.Layout(width="100%", margin="2px 0", **more)
 
 
 class Field:
@@ -79,9 +81,16 @@ class Field:
         self.label.tooltip = tooltip_for(spec)
         self.box = w.VBox(
             [self.label, self.control, self.note, self.messages],
-            layout=w.Layout(margin="0 0 6px 0", min_width="0"),
+            # a structure spans the columns of its parent's grid
+            layout=w.Layout(
+                margin="0 0 6px 0",
+                min_width="0",
+                grid_column="1 / -1" if spec.is_structure else None,
+            ),
         )
         self.box.add_class("aaw-field")
+        if spec.is_structure:
+            self.box.add_class("aaw-wide")  # spans the columns of its parent's grid
         self.box.add_class(css_name(self.path))
         for control in self.watched():
             control.observe(self._on_control, names="value")
@@ -191,7 +200,7 @@ class Field:
 
 class TextField(Field):
     def make_control(self) -> w.Widget:
-        return w.Text(layout=w.Layout(width=FULL_WIDTH))
+        return w.Text(layout=full_width())
 
     def read(self) -> Any:
         return self.control.value if self.control.value != "" else MISSING
@@ -213,13 +222,13 @@ class SecretField(TextField):
         self.hidden = w.Password(layout=w.Layout(flex="1 1 auto", width="auto"))
         self.shown = w.Text(layout=w.Layout(flex="1 1 auto", width="auto"))
         self.reveal = w.ToggleButton(
-            value=False, description="show", icon="eye", layout=w.Layout(width="70px")
+            value=False, description="Show", icon="eye", layout=w.Layout(width="auto")
         )
         self.shown.layout.display = "none"
         self.reveal.observe(self._on_reveal, names="value")
         self.hidden.observe(self._sync, names="value")
         self.shown.observe(self._sync, names="value")
-        return w.HBox([self.hidden, self.shown, self.reveal], layout=w.Layout(width=FULL_WIDTH))
+        return w.HBox([self.hidden, self.shown, self.reveal], layout=full_width())
 
     def watched(self) -> list[w.Widget]:
         return [self.hidden]
@@ -267,9 +276,7 @@ class EnumField(Field):
     UNSET = ""
 
     def make_control(self) -> w.Widget:
-        return w.Dropdown(
-            options=self._options(), value=self.UNSET, layout=w.Layout(width=FULL_WIDTH)
-        )
+        return w.Dropdown(options=self._options(), value=self.UNSET, layout=full_width())
 
     def _options(self, extra: str | None = None) -> list[tuple[str, str]]:
         options: list[tuple[str, str]] = [("(unset)", self.UNSET)]
@@ -316,9 +323,9 @@ class EnumListField(Field):
             value=[],
             allowed_tags=self.allowed,
             allow_duplicates=False,
-            layout=w.Layout(flex="1 1 auto", width="auto"),
+            layout=w.Layout(flex="1 1 auto", width="auto", min_width="120px"),
         )
-        return w.HBox([self.tags, self.present], layout=w.Layout(width=FULL_WIDTH))
+        return w.HBox([self.tags, self.present], layout=full_width())
 
     def tooltip_parts(self) -> list[w.Widget]:
         return [self.tags]
@@ -364,9 +371,7 @@ class StringListField(Field):
     """One value per line (redirect URIs)."""
 
     def make_control(self) -> w.Widget:
-        return w.Textarea(
-            placeholder="one per line", layout=w.Layout(width=FULL_WIDTH, height="70px")
-        )
+        return w.Textarea(placeholder="one per line", layout=full_width(height="70px"))
 
     def read(self) -> Any:
         text = self.control.value
@@ -476,7 +481,7 @@ class JsonField(Field):
     """Any other shape, as JSON text: so a new kind of member is still editable."""
 
     def make_control(self) -> w.Widget:
-        return w.Textarea(placeholder="JSON", layout=w.Layout(width=FULL_WIDTH))
+        return w.Textarea(placeholder="JSON", layout=full_width())
 
     def read(self) -> Any:
         text = self.control.value.strip()

@@ -32,8 +32,8 @@ from .fields import (
 from .labels import label_for
 from .targets import TARGET_CLASSES, ComboField
 
-#: Columns of a section or a structure: two where the width allows, one below ~700 px.
-GRID_COLUMNS = "repeat(auto-fill, minmax(min(100%, 320px), 1fr))"
+#: Columns of a section or a structure: two where the width allows (from ~620 px), else one.
+GRID_COLUMNS = "repeat(auto-fill, minmax(min(100%, 280px), 1fr))"
 
 #: Parts of the form that apply only under a condition: path -> (test on the request, reason).
 CONDITIONS: dict[str, tuple[Callable[[dict[str, Any]], bool], str]] = {
@@ -52,7 +52,7 @@ Rules = list[tuple[Callable[[FieldSpec], bool], type[Field]]]
 def grid(children: list[w.Widget]) -> w.GridBox:
     return w.GridBox(
         children,
-        layout=w.Layout(grid_template_columns=GRID_COLUMNS, grid_gap="4px 24px", width="100%"),
+        layout=w.Layout(grid_template_columns=GRID_COLUMNS, grid_gap="4px 24px"),
     )
 
 
@@ -136,7 +136,6 @@ class StructureField(Field):
         ]
         self.extra: dict[str, Any] = {}
         super().__init__(spec, on_change)
-        self.box.layout.grid_column = "1 / -1"  # a structure spans the columns of its parent
         self.body = grid([c.box for c in self.children if not isinstance(c, Deferred)])
         self.body.layout.padding = "0 0 0 16px"
         self.body.layout.border_left = "2px solid #e0e0e0"
@@ -232,7 +231,11 @@ class ProviderCards(StructureField):
         self.add_button.add_class("aaw-provider-add")
         self.add_button.on_click(lambda _: self.pick.value and self.add(self.pick.value))
         for card in self.children:
-            remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="auto"))
+            remove = w.Button(
+                description="Remove",
+                icon="trash",
+                layout=w.Layout(width="auto", align_self="flex-start"),
+            )
             remove.add_class("aaw-provider-remove")
             remove.on_click(lambda _, card=card: self.remove(card.spec.name))
             card.control.layout.display = "none"  # the card's presence is its switch

@@ -61,16 +61,23 @@ class RequestIO:
             value="",
             layout=w.Layout(width="auto"),
         )
-        self.preset_button = w.Button(description="Apply preset", icon="magic")
+        self.preset_button = w.Button(
+            description="Apply preset", icon="magic", layout=w.Layout(width="auto")
+        )
         self.preset_button.on_click(
             lambda _: self.preset_picker.value and self.apply_preset(self.preset_picker.value)
         )
         self.upload = w.FileUpload(
-            accept=".json,.yaml,.yml", multiple=False, description="Upload skeleton"
+            accept=".json,.yaml,.yml",
+            multiple=False,
+            description="Upload skeleton",
+            layout=w.Layout(width="auto"),
         )
         self.upload.observe(self._on_upload, names="value")
         self.include_secrets = w.Checkbox(value=False, description="include secrets", indent=False)
-        self.download_button = w.Button(description="Prepare download", icon="download")
+        self.download_button = w.Button(
+            description="Prepare download", icon="download", layout=w.Layout(width="auto")
+        )
         self.download_button.on_click(lambda _: self.prepare_download())
         self.download_link = w.HTML()
         self.message = w.HTML()

@@ -21,8 +21,8 @@ from typing import Any
 import ipywidgets as w
 
 from ..service import ApiError, collect_pages
-from .fields import TextField
-from .html import error_html, escape
+from .fields import TextField, full_width
+from .html import escape
 
 TARGET_CLASSES = {
     "AppId": "aaw-target-app",
@@ -35,7 +35,7 @@ class ComboField(TextField):
     """Text with suggestions: a combobox whose options are hints, not limits."""
 
     def make_control(self) -> w.Widget:
-        control = w.Combobox(ensure_option=False, layout=w.Layout(width="100%"))
+        control = w.Combobox(ensure_option=False, layout=full_width())
         control.add_class(TARGET_CLASSES.get(self.spec.path, "aaw-combo"))
         return control
 
@@ -110,9 +110,14 @@ class TargetPicker:
                     work()
                 except Exception as exc:  # said in words under App ID; typing still works
                     error = exc if isinstance(exc, ApiError) else ApiError.from_exception(what, exc)
-                    self.hint.value = error_html(
-                        f"Could not list {what} on this connection: {error.message}. "
-                        "Type the IDs instead."
+                    # amber, not red: the form is not wrong, the listing is unavailable
+                    self.hint.value = (
+                        '<span style="color:#8a5a00">'
+                        + escape(
+                            f"Could not list {what} on this connection: {error.message}. "
+                            "Type the IDs instead."
+                        )
+                        + "</span>"
                     )
 
         if self.background:
