@@ -293,3 +293,18 @@ def test_parser_limits_are_400s_with_a_message(emulator, app_env, body, words):
     )
     assert status == 400 and headers["x-amzn-errortype"] == "BadRequestException"
     assert words in payload["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"name": "n", "tags": {"": "v"}}, "tags (key '')"),
+        ({"name": "n", "tags": {"aws:x": "v"}}, "does not match"),
+        ({"name": "n", "environmentVariables": {"K": 5}}, "environmentVariables.K: must be a str"),
+        ({"name": "n", "environmentVariables": ["K"]}, "environmentVariables: must be an object"),
+    ],
+)
+def test_maps_are_checked_as_the_model_says_before_they_are_stored(emulator, body, words):
+    status, _, payload = signed(emulator.url, "POST", "/apps", json.dumps(body), JSON, "amplify")
+    assert status == 400 and words in payload["message"], payload
+    assert emulator.store.query("SELECT COUNT(*) FROM apps")[0][0] == 0

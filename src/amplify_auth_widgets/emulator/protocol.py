@@ -362,6 +362,71 @@ def parse_request(
     return request, unknown
 
 
+def shape_findings(request: dict[str, Any], operation: str, service: str) -> list[str]:
+    """What the model says and ``validation.model_findings`` does not check: maps (their keys
+    and values: ``tags``, ``environmentVariables``) and string patterns. Whatever is accepted
+    here is echoed back in responses, which must be the model's shape too."""
+    shape = operation_model(operation, service).input_shape
+    problems: list[str] = []
+    if shape is not None:
+        _walk_shape(request, shape, "", problems)
+    return problems
+
+
+def _walk_shape(value: Any, shape: Any, path: str, problems: list[str]) -> None:
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            if name in value:
+                _walk_shape(value[name], member, join_path(path, name), problems)
+    elif kind == "list" and isinstance(value, list):
+        for i, item in enumerate(value):
+            _walk_shape(item, shape.member, f"{path}[{i}]", problems)
+    elif kind == "map":
+        if not isinstance(value, dict):
+            problems.append(f"{path}: must be an object of names to values.")
+            return
+        high = shape.metadata.get("max")
+        if high is not None and len(value) > high:
+            problems.append(f"{path}: takes at most {high} entries; it has {len(value)}.")
+        for key, item in value.items():
+            _check_string(key, shape.key, f"{path} (key {key[:40]!r})", problems)
+            if shape.value.type_name == "string":
+                _check_string(item, shape.value, f"{path}.{key}", problems)
+            else:
+                _walk_shape(item, shape.value, f"{path}.{key}", problems)
+    elif kind == "string" and isinstance(value, str):
+        _check_pattern(value, shape, path, problems)
+
+
+def _check_string(value: Any, shape: Any, path: str, problems: list[str]) -> None:
+    if not isinstance(value, str):
+        problems.append(f"{path}: must be a string, not {type(value).__name__}.")
+        return
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+        problems.append(f"{path}: takes {low or 0} to {high or 'any number of'} characters.")
+    enum = getattr(shape, "enum", None)
+    if enum and value not in enum:
+        problems.append(f"{path}: must be one of {', '.join(enum)}.")
+    _check_pattern(value, shape, path, problems)
+
+
+@functools.cache
+def _pattern(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:  # Java-only syntax such as \p{L}: not checked
+        return None
+
+
+def _check_pattern(value: str, shape: Any, path: str, problems: list[str]) -> None:
+    pattern = shape.metadata.get("pattern")
+    compiled = _pattern(pattern) if pattern else None
+    if compiled is not None and not compiled.search(value):
+        problems.append(f"{path}: {value[:40]!r} does not match the pattern {pattern}.")
+
+
 # -- serialization -------------------------------------------------------------------------
 
 

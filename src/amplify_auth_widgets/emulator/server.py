@@ -39,6 +39,7 @@ from .protocol import (
     match,
     parse_request,
     serialize_response,
+    shape_findings,
     unknown_problems,
 )
 
@@ -248,9 +249,14 @@ class EmulatorApp:
         headers = {k.lower(): v for k, v in request.headers.items()}
         params, unknown = parse_request(route, path_params, query, headers, data)
         check_storable(params)  # the query string and the path, as decoded, too
-        problems = unknown_problems(unknown) + [
-            f"{f.path}: {f.message}" for f in model_findings(params, route.operation, route.service)
-        ]
+        problems = (
+            unknown_problems(unknown)
+            + [
+                f"{f.path}: {f.message}"
+                for f in model_findings(params, route.operation, route.service)
+            ]
+            + shape_findings(params, route.operation, route.service)
+        )
         if problems:
             raise EmulatorError("BadRequestException", "Invalid request: " + " ".join(problems))
         self.backend.settle()
