@@ -274,7 +274,8 @@ def test_learned_durations_feed_the_tracker(filled, clock):
     # a log-normal fit to 30 s and 50 s: log-mean ln(sqrt(1500)), log-sd ln(50/30)/sqrt(2)
     mu, sigma = math.log(1500) / 2, math.log(50 / 30) / math.sqrt(2)
     schedule = tracker.schedule("CreateBackendAuth")
-    quantile = NormalDist(mu, sigma).cdf(math.log(schedule.first))
+    # two samples say little: the predictive spread is wider by sqrt(1 + 1/2)
+    quantile = NormalDist(mu, sigma * math.sqrt(1.5)).cdf(math.log(schedule.first))
     assert any(quantile == pytest.approx(q) for q in FIRST_QUANTILES)
     assert schedule.first < math.exp(mu) < schedule.dense_until
     assert schedule.median_delay <= 0.9  # no later than polling every 2 s

@@ -124,15 +124,7 @@ def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None
             metavar="SECONDS",
             help="with --wait, give up after this long (default 1800)",
         )
-    c = parser.add_argument_group("connection (as the AWS CLI)")
-    c.add_argument("--endpoint-url", help="the service URL, e.g. the local emulator's")
-    c.add_argument("--no-verify-ssl", action="store_true", help="do not verify TLS certificates")
-    c.add_argument("--ca-bundle", help="the CA bundle to verify TLS certificates with")
-    c.add_argument("--profile", help="a profile from your AWS config")
-    c.add_argument("--region", help="the AWS region")
-    c.add_argument("--cli-read-timeout", type=float, metavar="SECONDS")
-    c.add_argument("--cli-connect-timeout", type=float, metavar="SECONDS")
-    c.add_argument("--no-sign-request", action="store_true", help="send unsigned requests")
+    add_connection_options(parser)
     o = parser.add_argument_group("output (as the AWS CLI)")
     o.add_argument("--output", choices=OUTPUT_FORMATS, default="json")
     o.add_argument("--query", help="a JMESPath expression applied to the response")
@@ -231,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_gen2 import add_export_gen2
 
     add_export_gen2(sub)
+    from .cli_fleet import add_fleet_commands
+
+    add_fleet_commands(sub)
     return parser
 
 
@@ -280,6 +275,19 @@ def request_from_args(args: argparse.Namespace, spec: FieldSpec) -> dict[str, An
                 value if isinstance(value, bool) else _convert(value, member, option)
             )
     return merge_cli_input(base, explicit)
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """The AWS CLI's connection options, which ``connection_from_args`` reads."""
+    c = parser.add_argument_group("connection (as the AWS CLI)")
+    c.add_argument("--endpoint-url", help="the service URL, e.g. the local emulator's")
+    c.add_argument("--no-verify-ssl", action="store_true", help="do not verify TLS certificates")
+    c.add_argument("--ca-bundle", help="the CA bundle to verify TLS certificates with")
+    c.add_argument("--profile", help="a profile from your AWS config")
+    c.add_argument("--region", help="the AWS region")
+    c.add_argument("--cli-read-timeout", type=float, metavar="SECONDS")
+    c.add_argument("--cli-connect-timeout", type=float, metavar="SECONDS")
+    c.add_argument("--no-sign-request", action="store_true", help="send unsigned requests")
 
 
 def connection_from_args(args: argparse.Namespace) -> Any:

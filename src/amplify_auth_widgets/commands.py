@@ -49,6 +49,13 @@ def add_emulator_options(p: argparse.ArgumentParser, port: int = 4600) -> None:
         help="how long a job stays IN_PROGRESS: seconds, or a range LOW-HIGH to draw from",
     )
     p.add_argument("--demo", action="store_true", help="seed demo apps, some with auth")
+    p.add_argument(
+        "--demo-fleet",
+        type=_fleet_size,
+        default=0,
+        metavar="N",
+        help="seed N fleet apps with dev, staging and prod, about 3 in 10 weakly configured",
+    )
     p.add_argument("--latency-ms", type=float, default=0.0, help="added to every request")
     p.add_argument("--throttle-rate", type=_rate, default=0.0, help="fraction answered 429")
     p.add_argument("--fail-rate", type=_rate, default=0.0, help="fraction of jobs that FAIL")
@@ -63,10 +70,16 @@ def add_emulator_options(p: argparse.ArgumentParser, port: int = 4600) -> None:
     p.add_argument("--log-level", default="warning", choices=("debug", "info", "warning", "error"))
 
 
+def _fleet_size(text: str) -> int:
+    if not text.isdigit() or int(text) > 10_000:
+        raise argparse.ArgumentTypeError(f"a number of apps from 0 to 10000, not {text!r}")
+    return int(text)
+
+
 def emulator_from_args(args: argparse.Namespace) -> Any:
     from .emulator import Emulator
 
-    return Emulator(
+    emulator = Emulator(
         host=args.host,
         port=args.port,
         db=args.db,
@@ -80,6 +93,11 @@ def emulator_from_args(args: argparse.Namespace) -> Any:
         strict_auth=args.strict_auth,
         log_level=args.log_level,
     )
+    if getattr(args, "demo_fleet", 0):
+        from .emulator.demo import seed_fleet
+
+        seed_fleet(emulator.backend, args.demo_fleet)
+    return emulator
 
 
 def _serve_until_stopped(emulator: Any, announce: Callable[[], None]) -> None:
