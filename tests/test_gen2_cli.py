@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 import yaml
-from conftest import BIN, aws_env, valid_request
+from conftest import valid_request
+from test_cli_e2e import ours as amplify_auth
 
 from amplify_auth_widgets.connection import Connection
 from amplify_auth_widgets.emulator import Emulator
@@ -21,13 +21,7 @@ def quick():
 
 
 def ours(url, *argv):
-    return subprocess.run(
-        [str(BIN / "amplify-auth"), "export-gen2", *argv],
-        capture_output=True,
-        text=True,
-        env=aws_env(url),
-        timeout=60,
-    )
+    return amplify_auth(url, "export-gen2", *argv)
 
 
 def test_export_from_a_yaml_file_to_a_folder(tmp_path):

@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 
+import ipywidgets as w
 from conftest import valid_request
 
 from amplify_auth_widgets import AuthConfigEditor
@@ -58,3 +59,20 @@ def test_input_it_cannot_export_is_explained_not_raised():
     assert tab.code.value == "" and tab.download.value == ""
     tab.value = valid_request()
     assert tab.error == "" and tab.code.value
+
+
+def test_in_a_tab_it_exports_only_while_shown():
+    tab = Gen2Tab()
+    tabs = w.Tab(children=[w.HTML("form"), tab])
+    tab.show_in(tabs)
+    seen = []
+    tab.on_export(seen.append)
+    tab.value = valid_request()
+    tab.value = valid_request(BackendEnvironmentName="prod")
+    assert seen == [] and tab.active is False
+    tabs.selected_index = 1
+    assert len(seen) == 1 and seen[0].environment == "prod"
+    assert "environment prod" in tab.code.value
+    tabs.selected_index = 0
+    tab.value = valid_request(BackendEnvironmentName="dev")
+    assert len(seen) == 1

@@ -254,7 +254,24 @@ def _sample() -> dict[str, tuple[dict, str]]:
         },
     )
     del both_pool["OAuth"]["SocialProviderSettings"]
-    cases = {"username-sms": username, "phone-totp": phone, "email-and-phone": both}
+    long = valid_request()
+    long_pool = long["ResourceConfig"]["UserPoolConfigs"]
+    long_pool["UserPoolName"] = "a very long user pool name " * 4
+    long_pool["VerificationMessage"]["EmailSettings"] = {
+        "EmailSubject": "A subject that runs well past the width Prettier allows" * 2,
+        "EmailMessage": "Hello, here is the code you asked for: {####}. " * 3,
+    }
+    long_pool["OAuth"]["DomainPrefix"] = "a" + "-long-prefix" * 5 + "z"
+    long_pool["OAuth"]["RedirectSignInURIs"] = [
+        "https://a-very-long-host-name.example.com/and/a/long/path/to/the/callback/page/",
+        "myapp://callback",
+    ]
+    cases = {
+        "username-sms": username,
+        "phone-totp": phone,
+        "email-and-phone": both,
+        "long-values": long,
+    }
     for name, request in cases.items():
         assert not errors(validate(request)), (name, validate(request))
     return {name: (request, "CreateBackendAuth") for name, request in cases.items()}

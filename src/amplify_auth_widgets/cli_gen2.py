@@ -51,15 +51,9 @@ def add_export_gen2(sub: Any) -> None:
     )
     out.add_argument("--color", choices=("on", "off", "auto"), default="auto")
     out.add_argument("--debug", action="store_true", help="log the configuration, secrets redacted")
-    c = p.add_argument_group("connection (as the AWS CLI), with a target")
-    c.add_argument("--endpoint-url", help="the service URL, e.g. the local emulator's")
-    c.add_argument("--no-verify-ssl", action="store_true", help="do not verify TLS certificates")
-    c.add_argument("--ca-bundle", help="the CA bundle to verify TLS certificates with")
-    c.add_argument("--profile", help="a profile from your AWS config")
-    c.add_argument("--region", help="the AWS region")
-    c.add_argument("--cli-read-timeout", type=float, metavar="SECONDS")
-    c.add_argument("--cli-connect-timeout", type=float, metavar="SECONDS")
-    c.add_argument("--no-sign-request", action="store_true", help="send unsigned requests")
+    from .cli import add_connection_options
+
+    add_connection_options(p)
     p.set_defaults(run=run_export_gen2)
 
 

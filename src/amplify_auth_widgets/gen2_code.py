@@ -100,7 +100,9 @@ def value_lines(value: Any, depth: int, lead: str, tail: str, key: str | None = 
     if flat is not None and len(lead + flat + tail) <= WIDTH:
         return [lead + flat + tail]
     if isinstance(value, str | Code | int | float):
-        breaks = isinstance(value, str) and (key is None or len(key) >= SHORT_KEY)
+        # an array element or call argument (nothing before it) stays on its line
+        after = lead.strip() != ""
+        breaks = isinstance(value, str) and after and (key is None or len(key) >= SHORT_KEY)
         if breaks:
             return [lead.rstrip(), pad + INDENT + literal(value) + tail]  # type: ignore[operator]
         return [lead + (flat or "") + tail]

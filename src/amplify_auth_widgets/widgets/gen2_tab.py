@@ -40,6 +40,11 @@ class Gen2Tab(w.VBox):
     )
     file = t.Unicode(gen2.RESOURCE_TS, help="The file the code view shows.")
     error = t.Unicode("", help="Why value could not be exported, in words; empty when it could.")
+    active = t.Bool(
+        True,
+        help="Export on every change only while True (about 10 ms each); while False a change "
+        "waits until it is set True again. show_in() sets it from the tab on show.",
+    )
 
     def __init__(self, value: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -65,7 +70,8 @@ class Gen2Tab(w.VBox):
             self.table,
         ]
         self.add_class("aaw-gen2")
-        self.observe(lambda _: self.refresh(), names=["value", "operation"])
+        self._stale = True
+        self.observe(self._on_change, names=["value", "operation", "active"])
         self.observe(lambda _: self._show_code(), names="file")
         if value is not None:
             self.value = value
@@ -80,11 +86,29 @@ class Gen2Tab(w.VBox):
         t.dlink((editor, "value"), (tab, "value"))
         return tab
 
+    def show_in(self, tabs: w.Tab) -> None:
+        """Export only while this is the tab ``tabs`` shows: editing elsewhere costs nothing."""
+
+        def shown(_: Any = None) -> None:
+            index = tabs.selected_index
+            self.active = index is not None and tabs.children[index] is self
+
+        tabs.observe(shown, names="selected_index")
+        shown()
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        if change["name"] != "active":
+            self._stale = True
+        if self.active and self._stale:
+            self.refresh()
+
     def on_export(self, callback: Callable[[gen2.Gen2Export], Any], remove: bool = False) -> None:
         """Call ``callback(export)`` after every successful export."""
         self._on_export.register_callback(callback, remove=remove)
 
     def refresh(self) -> None:
+        """Export ``value`` now and show it."""
+        self._stale = False
         if not self.value:
             self._fail("Nothing to export yet: compose a configuration first.")
             return
