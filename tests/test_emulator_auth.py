@@ -117,3 +117,11 @@ def test_modeled_error_members_reach_boto3_by_their_wire_names(emulator):
     emulator.faults.throttle_rate = 1.0
     status, _, body = signed(emulator.url, "POST", "/backend/dnope/details", b"{}")
     assert status == 429 and body["limitType"] == "requests" and "LimitType" not in body
+
+
+def test_a_long_error_message_is_clipped_to_the_model_s_maximum(emulator):
+    body = json.dumps({"appId": "x", "backendEnvironmentName": "y", "stackName": "z" * 300})
+    status, _, payload = signed(
+        emulator.url, "DELETE", "/apps/dnope/backendenvironments/dev", body, service="amplify"
+    )
+    assert status == 400 and len(payload["message"]) == 255 and payload["message"].endswith("…")

@@ -80,8 +80,15 @@ def error_body(error: EmulatorError, service: str | None) -> dict[str, Any]:
     values = dict(error.fields)
     for member in spec.members:
         if member.wire_name == "message":
-            values[member.name] = error.message
+            values[member.name] = _clip(error.message, member.max)
     return to_wire(values, spec)
+
+
+def _clip(text: str, limit: float | None) -> str:
+    """``text`` within the model's maximum length (Amplify's messages: 255 characters)."""
+    if limit is None or len(text) <= limit:
+        return text
+    return text[: int(limit) - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -227,8 +234,15 @@ def decode_body(body: bytes) -> Any:
         ) from None
     except ValueError as exc:  # what the number parsers let through
         raise EmulatorError("BadRequestException", f"A number in the body is bad: {exc}.") from None
-    check_storable(data)
+    # Decoded UTF-8 holds no surrogate, so only a \\uD800-\\uDFFF escape can bring one in, and
+    # only that many brackets can nest that deep: most bodies need no walk at all.
+    brackets = text.count("{") + text.count("[")
+    if brackets >= MAX_DEPTH or _SURROGATE_ESCAPE.search(text):
+        check_storable(data)
     return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\[uU][dD][89a-fA-F]")
 
 
 def _too_deep() -> EmulatorError:

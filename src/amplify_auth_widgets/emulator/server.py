@@ -33,7 +33,6 @@ from .auth import signing_service, verify
 from .backend import Backend
 from .protocol import (
     EmulatorError,
-    check_storable,
     decode_body,
     error_body,
     match,
@@ -248,7 +247,6 @@ class EmulatorApp:
         query = parse_qs(request.url.query, keep_blank_values=True)
         headers = {k.lower(): v for k, v in request.headers.items()}
         params, unknown = parse_request(route, path_params, query, headers, data)
-        check_storable(params)  # the query string and the path, as decoded, too
         problems = (
             unknown_problems(unknown)
             + [
