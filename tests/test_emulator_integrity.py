@@ -308,3 +308,15 @@ def test_maps_are_checked_as_the_model_says_before_they_are_stored(emulator, bod
     status, _, payload = signed(emulator.url, "POST", "/apps", json.dumps(body), JSON, "amplify")
     assert status == 400 and words in payload["message"], payload
     assert emulator.store.query("SELECT COUNT(*) FROM apps")[0][0] == 0
+
+
+def test_a_row_written_by_something_else_does_not_fail_every_listing(emulator):
+    good = emulator.create_app("good", ("dev",))
+    bad = emulator.create_app("bad", ("dev",))
+    with emulator.store.transaction() as db:
+        db.execute("UPDATE apps SET data = 'not json' WHERE app_id = ?", (bad,))
+        db.execute("UPDATE environments SET data = '[1]' WHERE app_id = ?", (bad,))
+    amplify = emulator.client("amplify")
+    assert {a["appId"] for a in amplify.list_apps()["apps"]} == {good, bad}
+    envs = amplify.list_backend_environments(appId=bad)["backendEnvironments"]
+    assert [e["environmentName"] for e in envs] == ["dev"]

@@ -67,6 +67,16 @@ def _page(items: list[Any], size: int, token: str | None) -> tuple[list[Any], st
     return items[start : start + size], following
 
 
+def _extras(row: Any) -> dict[str, Any]:
+    """An app's or environment's optional members. A row whose document is not a JSON object
+    (written by something else) shows without them, rather than failing every listing."""
+    try:
+        data = json.loads(row["data"])
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 class Backend:
     """The emulated AmplifyBackend and Amplify services over one ``Store``."""
 
@@ -423,7 +433,7 @@ class Backend:
     # -- Amplify: apps and backend environments ----------------------------------------------
 
     def _app_view(self, row: Any) -> dict[str, Any]:
-        data = json.loads(row["data"])
+        data = _extras(row)
         app_id = row["app_id"]
         return {
             "appId": app_id,
@@ -442,7 +452,7 @@ class Backend:
         }
 
     def _env_view(self, row: Any) -> dict[str, Any]:
-        data = json.loads(row["data"])
+        data = _extras(row)
         return {
             "backendEnvironmentArn": f"arn:aws:amplify:{REGION}:{ACCOUNT}:apps/"
             f"{row['app_id']}/backendenvironments/{row['env_name']}",
