@@ -320,3 +320,18 @@ def test_a_row_written_by_something_else_does_not_fail_every_listing(emulator):
     assert {a["appId"] for a in amplify.list_apps()["apps"]} == {good, bad}
     envs = amplify.list_backend_environments(appId=bad)["backendEnvironments"]
     assert [e["environmentName"] for e in envs] == ["dev"]
+
+
+@pytest.mark.parametrize(
+    ("app_id", "name", "env", "words"),
+    [
+        (" ", "n", "dev", "AppId"),
+        ("dok", "", "dev", "AppName"),
+        ("D1", "n", "dev", "AppId"),
+    ],
+)
+def test_create_backend_makes_only_apps_amplify_can_list(emulator, app_id, name, env, words):
+    body = json.dumps({"appId": app_id, "appName": name, "backendEnvironmentName": env})
+    status, _, payload = signed(emulator.url, "POST", "/backend", body, JSON)
+    assert status == 400 and words in payload["message"], payload
+    assert emulator.client("amplify").list_apps()["apps"] == []

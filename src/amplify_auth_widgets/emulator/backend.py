@@ -26,9 +26,10 @@ from typing import Any
 
 from ..diff import deep_merge
 from ..lifecycle import PENDING, JobStatus, is_terminal
+from ..model import service_model
 from ..rules import rule_findings
 from ..validation import errors
-from .protocol import EmulatorError
+from .protocol import EmulatorError, check_string
 from .store import Store
 
 ACCOUNT = "123456789012"
@@ -263,6 +264,18 @@ class Backend:
 
     def create_backend(self, request: dict[str, Any]) -> dict[str, Any]:
         app_id, env = request["AppId"], request["BackendEnvironmentName"]
+        # The app and environment made here are Amplify's too, listed by its API: they must
+        # be what Amplify's model allows, not just any AmplifyBackend string.
+        amplify = service_model("amplify")
+        app, environment = amplify.shape_for("App"), amplify.shape_for("BackendEnvironment")
+        problems: list[str] = []
+        check_string(app_id, app.members["appId"], "AppId", problems)
+        check_string(request["AppName"], app.members["name"], "AppName", problems)
+        check_string(
+            env, environment.members["environmentName"], "BackendEnvironmentName", problems
+        )
+        if problems:
+            raise EmulatorError("BadRequestException", "Invalid request: " + " ".join(problems))
         if self.store.app(app_id) is None:
             self.store.put_app(
                 app_id, request["AppName"], {"name": request["AppName"]}, self.clock()

@@ -404,16 +404,17 @@ def _walk_shape(value: Any, shape: Any, path: str, problems: list[str]) -> None:
         if high is not None and len(value) > high:
             problems.append(f"{path}: takes at most {high} entries; it has {len(value)}.")
         for key, item in value.items():
-            _check_string(key, shape.key, f"{path} (key {key[:40]!r})", problems)
+            check_string(key, shape.key, f"{path} (key {key[:40]!r})", problems)
             if shape.value.type_name == "string":
-                _check_string(item, shape.value, f"{path}.{key}", problems)
+                check_string(item, shape.value, f"{path}.{key}", problems)
             else:
                 _walk_shape(item, shape.value, f"{path}.{key}", problems)
     elif kind == "string" and isinstance(value, str):
         _check_pattern(value, shape, path, problems)
 
 
-def _check_string(value: Any, shape: Any, path: str, problems: list[str]) -> None:
+def check_string(value: Any, shape: Any, path: str, problems: list[str]) -> None:
+    """Append to ``problems`` what is wrong with ``value`` as botocore string ``shape``."""
     if not isinstance(value, str):
         problems.append(f"{path}: must be a string, not {type(value).__name__}.")
         return
