@@ -33,7 +33,8 @@ def _with_tokens(data: Any, path: str, found: dict[str, str]) -> Any:
         out = {}
         for key, value in data.items():
             child = f"{path}.{key}" if path else key
-            if is_secret_name(key) and isinstance(value, str) and value not in ("", REDACTED):
+            # whatever its shape: a secret given as a list or a number is still a secret
+            if is_secret_name(key) and value not in (None, "", REDACTED):
                 variable = secret_variable(child)
                 found[variable] = f"@@{variable}@@"
                 out[key] = found[variable]
