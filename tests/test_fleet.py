@@ -92,15 +92,18 @@ def test_audit_redacts_secrets_and_records_errors_in_their_rows(tmp_path):
         store.put_environment("d1social", "empty", {}, now)
         store.put_app("not-an-app-id", "broken", {}, now)  # the validator refuses its id
         store.put_environment("not-an-app-id", "dev", {}, now)
-        frame = make_fleet(emu).audit().set_index(["app_id", "environment"])
+        audited = make_fleet(emu).audit()
+        frame = audited.set_index(["app_id", "environment"])
     assert "demo-google-secret" not in frame.to_csv()
     row = frame.loc[("d1social", "prod")]
     assert row["UserPoolConfigs.OAuth.SocialProviderSettings.Google.ClientSecret"] == "<redacted>"
     assert row["UserPoolConfigs.OAuth.SocialProviderSettings.Google.ClientId"].startswith("demo")
     empty = frame.loc[("d1social", "empty")]
     assert not empty["configured"] and pd.isna(empty["error"])  # none configured: a value
-    broken = frame.loc[("not-an-app-id", "dev")]
-    assert "AppId" in broken["error"] and not broken["configured"]
+    # an id the service refuses: its listing (or its read) fails, in its own row
+    (broken,) = audited[audited["app_id"] == "not-an-app-id"].to_dict("records")
+    assert "not-an-app-id" in broken["error"] or "AppId" in broken["error"]
+    assert not broken["configured"] and len(audited) == 3
 
 
 def test_apply_under_throttling_and_gateway_timeouts_loses_and_duplicates_no_job(fresh):

@@ -28,6 +28,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +88,7 @@ class JobTracker:
         min_interval: float = 2.0,
         call_budget: float | None = None,
         max_interval: float = 60.0,
+        poll_concurrency: int = 8,
         jitter: float = 0.1,
         min_samples: int = 5,
         rng: random.Random | None = None,
@@ -99,6 +101,9 @@ class JobTracker:
         #: Polls a job may cost on average; None: what polling every ``min_interval`` would.
         self.call_budget = call_budget
         self.max_interval = max_interval
+        #: Environments asked about at once in a round (each its own call).
+        self.poll_concurrency = poll_concurrency
+        self._pool: ThreadPoolExecutor | None = None
         self.jitter = jitter
         self.min_samples = min_samples
         self.rng = rng or random.Random()
@@ -233,12 +238,13 @@ class JobTracker:
         return self._schedules[operation]
 
     def _learned(self, operation: str) -> None:
-        """One more duration of ``operation`` on record: plan again once the new ones are a
-        fifth of those planned from (planning takes a moment; a few samples barely move it)."""
+        """One more duration of ``operation`` on record: plan again once the new ones are as
+        many as those planned from (planning takes a moment, and a few more samples barely
+        move it: the plans of a thousand jobs are a dozen)."""
         planned = self._schedules.get(operation)
         self._new_samples[operation] = self._new_samples.get(operation, 0) + 1
         known = 0 if planned is None else len(self.history.durations(operation))
-        if self._new_samples[operation] >= max(1, known // 5) or planned is None:
+        if planned is None or self._new_samples[operation] >= known // 2:
             self._schedules.pop(operation, None)
             self._new_samples[operation] = 0
 
@@ -279,7 +285,8 @@ class JobTracker:
         by_env: dict[tuple[str, str], list[TrackedJob]] = {}
         for job in due:
             by_env.setdefault(job.key, []).append(job)
-        for key, jobs in by_env.items():
+
+        def refresh(key: tuple[str, str], jobs: list[TrackedJob]) -> None:
             with self._lock:
                 pending_here = [j for j in self.jobs.values() if j.key == key and not j.done]
             if len(pending_here) > 1:
@@ -287,19 +294,31 @@ class JobTracker:
             else:
                 for job in jobs:
                     self._refresh_one(job, now)
+
+        if len(by_env) > 1 and self.poll_concurrency > 1:  # environments are independent
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.poll_concurrency, "job-poll")
+            list(self._pool.map(lambda item: refresh(*item), by_env.items()))
+        else:
+            for key, jobs in by_env.items():
+                refresh(key, jobs)
         for job in due:
             self._check_deadline(job, self.clock())
         return self.calls - before
 
+    def _count(self, calls: int) -> None:
+        with self._lock:
+            self.calls += calls
+
     def _list(self, app_id: str, env: str) -> list[dict[str, Any]] | None:
-        start = self.service.calls
+        start = self.service.calls_here
         try:
             return self.service.list_backend_jobs(app_id, env)
         except ApiError as exc:
             self._problem(f"ListBackendJobs {app_id}/{env}: {exc.message} ({exc.code})")
             return None
         finally:
-            self.calls += self.service.calls - start
+            self._count(self.service.calls_here - start)
 
     def _refresh_by_list(self, key: tuple[str, str], jobs: list[TrackedJob], now: float) -> None:
         listed = self._list(*key)
@@ -326,7 +345,7 @@ class JobTracker:
                 )
 
     def _refresh_one(self, job: TrackedJob, now: float) -> None:
-        start = self.service.calls
+        start = self.service.calls_here
         try:
             item = self.service.get_backend_job(job.app_id, job.env, job.job_id)
         except ApiError as exc:
@@ -337,7 +356,7 @@ class JobTracker:
                 self._reschedule_after_problem(job, now)
             return
         finally:
-            self.calls += self.service.calls - start
+            self._count(self.service.calls_here - start)
         self._observe(job, item, now)
 
     def _observe(self, job: TrackedJob, item: dict[str, Any], now: float) -> None:
@@ -456,6 +475,9 @@ class JobTracker:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+            self._pool = None
 
     def _loop(self) -> None:
         while not self._stop.is_set():

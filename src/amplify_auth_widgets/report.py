@@ -152,3 +152,40 @@ def export_frame(frame: pd.DataFrame, path: str | Path) -> Path:
     else:
         raise ValueError(f"export to .csv or .parquet, not {suffix or 'no suffix'!r}")
     return path
+
+
+def findings_by_environment(audit: pd.DataFrame) -> pd.DataFrame:
+    """Per environment name, how many audited targets have each weakness (``weak`` for any)
+    and each finding code: the numbers behind the heat map."""
+    import pandas as pd
+
+    from .fleet import weaknesses
+
+    flags = weaknesses(audit).astype(int)
+    codes = (
+        audit[["environment", "finding_codes"]]
+        .explode("finding_codes")
+        .dropna()
+        .pivot_table(index="environment", columns="finding_codes", aggfunc="size", fill_value=0)
+    )
+    counts = flags.groupby(audit["environment"].astype(str)).sum()
+    return pd.concat([counts, codes], axis=1).fillna(0).astype(int).sort_index()
+
+
+def plot_findings_heatmap(audit: pd.DataFrame) -> Figure:
+    """A heat map: environments down, weaknesses and finding codes across, counts in cells."""
+    counts = findings_by_environment(audit)
+    figure = _figure(max(4.0, 0.9 * len(counts.columns) + 2), max(2.0, 0.5 * len(counts) + 1.4))
+    axes = figure.add_subplot()
+    image = axes.imshow(counts.to_numpy(), cmap="Reds", aspect="auto")
+    axes.set_xticks(range(len(counts.columns)), counts.columns, rotation=35, ha="right")
+    axes.set_yticks(range(len(counts.index)), counts.index)
+    for (row, column), value in zip(
+        [(r, c) for r in range(len(counts.index)) for c in range(len(counts.columns))],
+        counts.to_numpy().ravel(),
+        strict=True,
+    ):
+        axes.text(column, row, str(value), ha="center", va="center", fontsize="small")
+    figure.colorbar(image, ax=axes, label="targets")
+    axes.set_title("Findings by environment")
+    return figure

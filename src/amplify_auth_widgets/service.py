@@ -11,6 +11,7 @@ the operation, the error code, the HTTP status, the message and the request id.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -234,6 +235,7 @@ class BackendAuthService:
         #: Called after every call with (operation, request, response, error): the history hook.
         self.on_call = on_call
         self.calls = 0
+        self._here = threading.local()
         #: Pages a listing may take before ``PaginationError`` (see ``collect_pages``).
         self.page_limit = PAGE_LIMIT
 
@@ -249,6 +251,11 @@ class BackendAuthService:
         with full jitter over its upper half."""
         ceiling = min(8.0, 0.25 * 2**attempt)
         return ceiling * (0.5 + self.rng.random() / 2)
+
+    @property
+    def calls_here(self) -> int:
+        """Attempts made by the calling thread (``calls`` counts every thread's)."""
+        return getattr(self._here, "calls", 0)
 
     @property
     def apps_client(self) -> Any:
@@ -281,6 +288,7 @@ class BackendAuthService:
         attempt = 0
         while True:
             self.calls += 1
+            self._here.calls = self.calls_here + 1
             try:
                 response = method(**params)
                 break

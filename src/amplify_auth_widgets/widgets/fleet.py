@@ -1,0 +1,248 @@
+"""FleetPanel: audit every app and environment, pick targets, dry-run then apply, in a widget.
+
+The panel is a widget (a ``VBox``). **Audit** reads the fleet in the background (a progress
+bar moves; the kernel never waits) and shows the audit as a table, with filters (environment,
+weak ones only, an app name or id) and a heat map of findings by environment. The targets the
+filters leave are listed to pick from (all picked at first). **Dry run** shows the diff each
+picked target would get from ``template`` (link it to the editor's ``value`` with
+``use_editor``), and only then **Apply** is enabled: it sends, follows the jobs and shows the
+results. Secrets never appear: the audit is redacted and diffs hide secret values.
+
+State is in traits: ``audit`` and ``results`` (frames), ``picked`` (targets), ``template``,
+``mode``, ``busy``; ``on_applied(callback)`` is called with the results frame.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import ipywidgets as w
+import traitlets as t
+
+from ..fleet import Fleet, weaknesses
+from ..lifecycle import display
+from ..report import figure_png, plot_findings_heatmap
+from .html import escape
+
+ALL = "(all)"
+SHOWN = ("app_id", "app_name", "environment", "errors", "warnings", "finding_codes", "error")
+
+
+def _table(rows: list[dict[str, Any]], columns: tuple[str, ...], limit: int = 200) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(_cell(row.get(c)))}</td>" for c in columns) + "</tr>"
+        for row in rows[:limit]
+    )
+    more = f"<i>{len(rows) - limit} more rows not shown</i>" if len(rows) > limit else ""
+    return (
+        "<style>.aaw-fleet td,.aaw-fleet th{padding:2px 10px;text-align:left}</style>"
+        f'<table class="aaw-fleet"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        + more
+    )
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return "" if value is None or value != value else str(value)  # (NaN is not itself)
+
+
+class FleetPanel(w.VBox):
+    """Audit, pick, dry-run and apply across the fleet. CSS class ``aaw-fleet-panel``."""
+
+    audit = t.Instance(object, allow_none=True, help="The last audit frame, or None.")
+    results = t.Instance(object, allow_none=True, help="The last dry run's or apply's results.")
+    picked = t.List(
+        t.Tuple(t.Unicode(), t.Unicode()),
+        help="The targets picked, as (app_id, environment) pairs.",
+    )
+    template = t.Dict(help="The request (or ResourceConfig) to apply: link the editor's value.")
+    mode = t.Enum(("create", "update", "upsert"), "upsert", help="How targets are changed.")
+    busy = t.Bool(False, help="True while an audit or an apply runs in the background.")
+
+    def __init__(self, fleet: Fleet, *, concurrency: int = 8, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fleet = fleet
+        self.concurrency = concurrency
+        self._applied = w.CallbackDispatcher()
+        self._dry_run_of: tuple[Any, ...] | None = None
+        self._cancel = threading.Event()
+        self.audit_button = w.Button(description="Audit", icon="search")
+        self.audit_button.on_click(lambda _: self.run_audit())
+        self.env_filter = w.Dropdown(options=[ALL], value=ALL, description="Environment")
+        self.weak_only = w.Checkbox(value=False, description="weak only", indent=False)
+        self.app_filter = w.Text(placeholder="app name or id", description="App")
+        for control in (self.env_filter, self.weak_only, self.app_filter):
+            control.observe(lambda _: self._show_audit(), names="value")
+        self.table = w.HTML("<i>Press Audit to read every app and environment.</i>")
+        self.heatmap = w.Image(format="png", layout=w.Layout(display="none", max_width="900px"))
+        self.targets = w.SelectMultiple(options=[], rows=8, description="Targets")
+        self.targets.observe(self._picked, names="value")
+        self.mode_picker = w.Dropdown(options=["create", "update", "upsert"], description="Mode")
+        t.link((self.mode_picker, "value"), (self, "mode"))
+        self.dry_run_button = w.Button(description="Dry run", icon="eye", disabled=True)
+        self.dry_run_button.on_click(lambda _: self.run_apply(dry_run=True))
+        self.apply_button = w.Button(
+            description="Apply", icon="play", button_style="warning", disabled=True
+        )
+        self.apply_button.on_click(lambda _: self.run_apply(dry_run=False))
+        self.cancel_button = w.Button(description="Stop sending", icon="stop", disabled=True)
+        self.cancel_button.on_click(lambda _: self._cancel.set())
+        self.progress = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(visibility="hidden"))
+        self.message = w.HTML()
+        self.outcome = w.HTML()
+        self.children = [
+            w.HBox([self.audit_button, self.env_filter, self.weak_only, self.app_filter]),
+            self.progress,
+            self.message,
+            self.table,
+            self.heatmap,
+            self.targets,
+            w.HBox([self.mode_picker, self.dry_run_button, self.apply_button, self.cancel_button]),
+            self.outcome,
+        ]
+        self.add_class("aaw-fleet-panel")
+        self.observe(lambda _: self._enable(), names=["busy", "picked", "template", "mode"])
+
+    # -- wiring ----------------------------------------------------------------------------
+
+    def on_applied(self, callback: Any, remove: bool = False) -> None:
+        """``callback(results)`` after every apply (not dry runs)."""
+        self._applied.register_callback(callback, remove=remove)
+
+    def use_editor(self, editor: Any) -> None:
+        """Apply what ``editor`` holds: its ``value`` is this panel's ``template``."""
+        t.dlink((editor, "value"), (self, "template"))
+
+    def _enable(self) -> None:
+        ready = bool(self.picked and self.template) and not self.busy
+        self.dry_run_button.disabled = not ready
+        # Apply only what was just dry-run: the same targets, template and mode
+        self.apply_button.disabled = not ready or self._dry_run_of != self._what()
+        self.audit_button.disabled = self.busy
+        self.cancel_button.disabled = not self.busy
+
+    def _what(self) -> tuple[Any, ...]:
+        return (tuple(self.picked), repr(sorted(self.template.items())), self.mode)
+
+    def _picked(self, change: dict[str, Any]) -> None:
+        self.picked = [tuple(v.split(" / ", 1)) for v in change["new"]]
+
+    # -- audit -----------------------------------------------------------------------------
+
+    def run_audit(self) -> Any:
+        """Audit in the background; returns the Future of the frame."""
+        self.busy = True
+        self.message.value = "Auditing..."
+        future = self.fleet.audit_async(
+            concurrency=self.concurrency, progress=self._progress_callback()
+        )
+        future.add_done_callback(self._audited)
+        return future
+
+    def _audited(self, future: Any) -> None:
+        self.busy = False
+        self.progress.layout.visibility = "hidden"
+        error = future.exception()
+        if error is not None:
+            self.message.value = f'<span style="color:#b00020">{escape(str(error))}</span>'
+            return
+        frame = future.result()
+        envs = sorted(frame["environment"].dropna().astype(str).unique())
+        self.env_filter.options = [ALL, *envs]
+        errors = int(frame["error"].notna().sum())
+        weak = int(weaknesses(frame)["weak"].sum())
+        self.message.value = (
+            f"<b>{len(frame)}</b> environments &middot; <b>{weak}</b> weak &middot; "
+            f"{errors} could not be read"
+        )
+        self.heatmap.value = figure_png(plot_findings_heatmap(frame))
+        self.heatmap.layout.display = None
+        self.audit = frame  # last: whoever observes it finds everything drawn
+        self._show_audit()
+
+    def filtered(self) -> Any:
+        """The audit rows the filters leave."""
+        frame = self.audit
+        if frame is None:
+            return None
+        keep = frame["environment"].notna()
+        if self.env_filter.value != ALL:
+            keep &= frame["environment"] == self.env_filter.value
+        if self.weak_only.value:
+            keep &= weaknesses(frame)["weak"]
+        text = self.app_filter.value.strip().lower()
+        if text:
+            names = frame["app_name"].fillna("").str.lower() + " " + frame["app_id"].str.lower()
+            keep &= names.str.contains(text, regex=False)
+        return frame[keep]
+
+    def _show_audit(self) -> None:
+        frame = self.filtered()
+        if frame is None:
+            return
+        self.table.value = _table(frame[list(SHOWN)].to_dict("records"), SHOWN)
+        options = [f"{a} / {e}" for a, e in zip(frame["app_id"], frame["environment"], strict=True)]
+        self.targets.options = options
+        self.targets.value = tuple(options)
+
+    # -- apply -----------------------------------------------------------------------------
+
+    def targets_frame(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame(self.picked, columns=["app_id", "environment"])
+
+    def run_apply(self, dry_run: bool) -> Any:
+        """Dry-run or apply the template to the picked targets in the background."""
+        self.busy = True
+        self._cancel = threading.Event()
+        what = self._what()
+        self.message.value = "Dry run..." if dry_run else "Applying..."
+        future = self.fleet.apply_async(
+            self.template,
+            self.targets_frame(),
+            mode=self.mode,
+            concurrency=self.concurrency,
+            dry_run=dry_run,
+            progress=self._progress_callback(),
+            cancel=self._cancel,
+        )
+        future.add_done_callback(lambda f: self._applied_done(f, dry_run, what))
+        return future
+
+    def _applied_done(self, future: Any, dry_run: bool, what: tuple[Any, ...]) -> None:
+        self.progress.layout.visibility = "hidden"
+        error = future.exception()
+        if error is not None:
+            self.message.value = f'<span style="color:#b00020">{escape(str(error))}</span>'
+            self.busy = False
+            return
+        results = future.result()
+        self._dry_run_of = what if dry_run else None
+        counts = results["status"].astype(str).value_counts()
+        self.message.value = " &middot; ".join(
+            f'<span style="color:{display(s).color}">{escape(s)}</span>: {n}'
+            for s, n in counts.items()
+        )
+        columns = ("app_id", "environment", "operation", "status", "error", "job_id")
+        rows = results.to_dict("records")
+        if dry_run:
+            columns = ("app_id", "environment", "operation", "status", "diff")
+        self.outcome.value = _table(rows, columns)
+        self.busy = False
+        if not dry_run:
+            self._applied(results)
+        self.results = results  # last: whoever observes it finds everything drawn
+
+    def _progress_callback(self) -> Any:
+        self.progress.value, self.progress.max = 0, 1
+        self.progress.layout.visibility = "visible"
+
+        def progress(done: int, total: int) -> None:
+            self.progress.max = max(total, 1)
+            self.progress.value = done
+
+        return progress

@@ -1,0 +1,73 @@
+"""FleetPanel: audit, filters, heat map, pick, dry run before apply, progress and results."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
+from amplify_auth_widgets.emulator import Emulator
+from amplify_auth_widgets.emulator.demo import SOCIAL, fleet_config, seed_fleet
+from amplify_auth_widgets.fleet import Fleet
+from amplify_auth_widgets.widgets.fleet import FleetPanel
+
+
+@pytest.fixture
+def panel(tmp_path):
+    with Emulator(job_seconds=0, seed=3, db=str(tmp_path / "s.sqlite3")) as emu:
+        seeded = seed_fleet(emu.backend, 6, weak_share=0.5)
+        store, now = emu.backend.store, emu.clock()
+        store.put_app("d9social", "social", {}, now)
+        store.put_environment("d9social", "prod", {}, now)
+        store.put_auth("d9social", "prod", "socialauth", SOCIAL, now)
+        history = JobHistory(":memory:")
+        service = BackendAuthService(emu.connection(), on_call=history.record_call)
+        tracker = JobTracker(service, history, min_interval=0.02, max_interval=0.2)
+        yield FleetPanel(Fleet(service, history, tracker)), seeded
+
+
+def settle(panel, name):
+    """Wait (bounded) for ``name`` to be set by the background work's callback."""
+    done = threading.Event()
+    panel.observe(lambda _: done.set(), names=name)
+    return done
+
+
+def test_audit_filter_dry_run_then_apply(panel):
+    panel, seeded = panel
+    audited = settle(panel, "audit")
+    panel.run_audit()
+    assert audited.wait(60) and panel.audit is not None
+    assert len(panel.audit) == len(seeded) + 1
+    assert "demo-google-secret" not in panel.table.value
+    assert bytes(panel.heatmap.value[:4]) == b"\x89PNG" and panel.heatmap.layout.display is None
+    # the seeded weak ones, and the social app's 8-character passwords
+    weak = {key for key, weakness in seeded.items() if weakness} | {("d9social", "prod")}
+    panel.weak_only.value = True
+    assert set(panel.picked) == weak and len(panel.targets.options) == len(weak)
+    panel.env_filter.value = "prod"
+    assert {e for _, e in panel.picked} <= {"prod"}
+    panel.env_filter.value = "(all)"
+    assert panel.dry_run_button.disabled  # nothing to apply yet
+    panel.template = {"ResourceName": "fleetauth", "ResourceConfig": fleet_config(0, "x", None)}
+    panel.mode = "update"
+    assert not panel.dry_run_button.disabled and panel.apply_button.disabled
+    dried = settle(panel, "results")
+    panel.run_apply(dry_run=True)
+    assert dried.wait(60) and not panel.busy
+    assert set(panel.results["status"].astype(str)) == {"DRY_RUN"}
+    assert "-&gt;" in panel.outcome.value  # the diffs are shown
+    assert not panel.apply_button.disabled  # now, and only now
+    panel.mode = "upsert"
+    assert panel.apply_button.disabled  # another mode needs its own dry run
+    panel.mode = "update"
+    assert not panel.apply_button.disabled
+    applied = []
+    panel.on_applied(applied.append)
+    finished = settle(panel, "results")
+    panel.run_apply(dry_run=False)
+    assert finished.wait(60)
+    assert set(panel.results["status"].astype(str)) == {"COMPLETED"}
+    assert applied and len(applied[0]) == len(weak)
+    assert panel.progress.value == len(weak) and panel.apply_button.disabled
