@@ -207,7 +207,7 @@ def test_outputs_queries_and_secrets(quick, tmp_path):
     )
     assert "ListBackendJobs" in done.stdout and "COMPLETED" in done.stdout
     done = ours(quick.url, "get-backend-auth", *target, "--query", "[[")
-    assert done.returncode == 252 and "bad JMESPath" in done.stderr
+    assert done.returncode == 252 and "is not a JMESPath expression" in done.stderr
 
 
 def test_service_errors_exit_254_with_the_request_id(quick):

@@ -138,7 +138,7 @@ def test_warnings_do_not_fail_validation(tmp_path):
                 "--max-results",
                 "abc",
             ],
-            "--max-results: 'abc' is not a whole number.",
+            "--max-results: 'abc' is not a whole number",
         ),
         (
             ["create-backend-auth", "--resource-config", "AuthResources=USER_POOL_ONLY"],
@@ -152,7 +152,10 @@ def test_warnings_do_not_fail_validation(tmp_path):
             ["create-backend-auth", "--resource-config", "file:///nonexistent/x.json"],
             "no such file",
         ),
-        (["get-backend-job", "--cli-read-timeout", "soon"], "invalid float value: 'soon'"),
+        (
+            ["get-backend-job", "--cli-read-timeout", "soon"],
+            "--cli-read-timeout: 'soon' is not a number",
+        ),
         (["create-backend-auth", "--output", "xml"], "invalid choice: 'xml'"),
         (["nonsense"], "invalid choice: 'nonsense'"),
         (

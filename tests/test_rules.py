@@ -300,3 +300,15 @@ def test_update_skips_whole_configuration_rules():
     assert ("error", "cognito.mfa-types", f"{UPC}.Mfa.Settings.MfaTypes") in found(
         request, "UpdateBackendAuth"
     )
+
+
+@pytest.mark.parametrize("path", ["AppId", f"{UPC}.PasswordPolicy.MinimumLength"])
+def test_a_huge_integer_anywhere_gives_findings_not_an_exception(path):
+    request = valid_request(AppId="d1abc", BackendEnvironmentName="dev")
+    parent, _, name = path.rpartition(".")
+    node = request
+    for step in filter(None, parent.split(".")):
+        node = node[step]
+    node[name] = 10**4000
+    found = [f for f in validate(request) if f.path == path]
+    assert found and all(f.is_error and len(f.message) < 300 for f in found)

@@ -18,19 +18,22 @@ import argparse
 import contextlib
 import difflib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
+from .exitcodes import (
+    EXIT_CONFIG,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OTHER,
+    EXIT_SERVICE,
+    EXIT_USAGE,
+)
 from .model import FieldSpec, doc_text, operation_model, request_spec, response_spec
 from .output import OUTPUT_FORMATS, paint, render, render_finding, use_color
 from .skeleton import cli_name
-
-EXIT_OK = 0
-EXIT_USAGE = 252
-EXIT_CONFIG = 253
-EXIT_SERVICE = 254
-EXIT_OTHER = 255
 
 #: The API commands, in the order `--help` lists them.
 API_OPERATIONS = (
@@ -60,7 +63,7 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: error: {message}\nSee '{self.prog} --help'.")
+        raise UsageError(f"{self.prog}: error: {message} (see '{self.prog} --help')")
 
 
 def _unrecognized(parser: argparse.ArgumentParser, command: str | None, extra: list[str]) -> str:
@@ -81,6 +84,8 @@ def _unrecognized(parser: argparse.ArgumentParser, command: str | None, extra: l
 
 
 def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None:
+    from .commands import seconds
+
     g = parser.add_argument_group("input")
     source = g.add_mutually_exclusive_group()
     source.add_argument(
@@ -119,7 +124,7 @@ def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None
         )
         g.add_argument(
             "--wait-timeout",
-            type=float,
+            type=seconds,
             default=1800.0,
             metavar="SECONDS",
             help="with --wait, give up after this long (default 1800)",
@@ -233,7 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _convert(value: str, member: FieldSpec, option: str) -> Any:
-    from .skeleton import parse_json, read_value
+    from .secrets import quote
+    from .skeleton import MAX_DIGITS, parse_json, read_value
 
     if member.type in ("structure", "list"):
         text = read_value(value, option)
@@ -246,14 +252,16 @@ def _convert(value: str, member: FieldSpec, option: str) -> Any:
         return parse_json(text, option)
     if member.type in ("integer", "long"):
         try:
-            return int(value)
+            if len(value) <= MAX_DIGITS:  # Python refuses to read over 4,300 digits anyway
+                return int(value)
         except ValueError:
-            raise UsageError(f"{option}: {value!r} is not a whole number.") from None
+            pass
+        raise UsageError(f"{option}: {quote(value)} is not a whole number of at most 19 digits.")
     if member.type in ("double", "float"):
         try:
             return float(value)
         except ValueError:
-            raise UsageError(f"{option}: {value!r} is not a number.") from None
+            raise UsageError(f"{option}: {quote(value)} is not a number.") from None
     return value
 
 
@@ -279,14 +287,16 @@ def request_from_args(args: argparse.Namespace, spec: FieldSpec) -> dict[str, An
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
     """The AWS CLI's connection options, which ``connection_from_args`` reads."""
+    from .commands import seconds
+
     c = parser.add_argument_group("connection (as the AWS CLI)")
     c.add_argument("--endpoint-url", help="the service URL, e.g. the local emulator's")
     c.add_argument("--no-verify-ssl", action="store_true", help="do not verify TLS certificates")
     c.add_argument("--ca-bundle", help="the CA bundle to verify TLS certificates with")
     c.add_argument("--profile", help="a profile from your AWS config")
     c.add_argument("--region", help="the AWS region")
-    c.add_argument("--cli-read-timeout", type=float, metavar="SECONDS")
-    c.add_argument("--cli-connect-timeout", type=float, metavar="SECONDS")
+    c.add_argument("--cli-read-timeout", type=seconds, metavar="SECONDS")
+    c.add_argument("--cli-connect-timeout", type=seconds, metavar="SECONDS")
     c.add_argument("--no-sign-request", action="store_true", help="send unsigned requests")
 
 
@@ -453,20 +463,50 @@ def _wait(
     return final, EXIT_OK
 
 
-def _print_result(response: Any, args: argparse.Namespace, console: Console, title: str) -> None:
-    from .secrets import redact
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse bad option values of any command before anything is read or sent (argparse has
+    checked types and ranges): a --query that does not compile, a --ca-bundle that is not a
+    file, an --endpoint-url that is not an http(s) URL."""
+    from urllib.parse import urlsplit
 
-    data = response if args.show_secrets else redact(response)
-    if args.query:
+    from .secrets import quote
+
+    args.query_expression = None
+    if getattr(args, "query", None):
         import jmespath
         from jmespath.exceptions import JMESPathError
 
         try:
-            data = jmespath.search(args.query, data)
+            args.query_expression = jmespath.compile(args.query)
         except JMESPathError as exc:
-            raise UsageError(f"--query: bad JMESPath expression: {exc}") from None
-    if data is None and args.query:
-        return
+            problem = str(exc).splitlines()[0].rstrip(":")
+            raise UsageError(
+                f"--query: {quote(args.query)} is not a JMESPath expression ({problem}, at "
+                f"column {getattr(exc, 'lex_position', 0) + 1}); nothing was sent."
+            ) from None
+    if getattr(args, "ca_bundle", None) and not os.path.isfile(args.ca_bundle):
+        raise UsageError(f"--ca-bundle: {quote(args.ca_bundle)} is not a file; nothing was sent.")
+    if getattr(args, "endpoint_url", None):
+        try:
+            parts = urlsplit(args.endpoint_url)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+        except ValueError:
+            valid = False
+        if not valid or any(c.isspace() for c in args.endpoint_url):
+            raise UsageError(
+                f"--endpoint-url: {quote(args.endpoint_url)} is not an http:// or https:// URL "
+                "with a host, such as http://127.0.0.1:4600; nothing was sent."
+            )
+
+
+def _print_result(response: Any, args: argparse.Namespace, console: Console, title: str) -> None:
+    from .secrets import redact
+
+    data = response if args.show_secrets else redact(response)
+    if args.query_expression is not None:
+        data = args.query_expression.search(data)
+        if data is None:
+            return
     console.out(render(data, args.output, title))
 
 
@@ -516,6 +556,7 @@ def main(
         if args.command is None:
             build_parser().print_help(stdout)
             return EXIT_USAGE
+        check_options(args)
         if args.command == "validate":
             return run_validate(args, console)
         if getattr(args, "operation", None):
@@ -539,7 +580,7 @@ def main(
         return EXIT_SERVICE if exc.is_service_error else EXIT_OTHER
     except KeyboardInterrupt:
         console.err("interrupted")
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         if debug:
             import traceback

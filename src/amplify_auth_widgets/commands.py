@@ -3,19 +3,79 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import threading
 from collections.abc import Callable
 from typing import Any
+
+from .exitcodes import EXIT_CONFIG, EXIT_OK
+from .secrets import quote
+
+
+def seconds(text: str) -> float:
+    """An option's number of seconds (or milliseconds): finite and not negative."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"{quote(text)} is not a number of 0 or more")
+    return value
+
+
+def port(text: str) -> int:
+    """A TCP port: 1 to 65535, or 0 for any free one."""
+    try:
+        value = int(text) if len(text) < 10 else -1
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"{quote(text)} is not a port: choose 1 to 65535, or 0 for any free port"
+        )
+    return value
+
+
+#: The first bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def database_file(text: str) -> str:
+    """``--db``: an SQLite file, or a new file's name in an existing folder. Anything else is
+    refused before it is opened, so that a file that is not a database is never touched."""
+    from pathlib import Path
+
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{quote(text)} is a folder; give a file in it, such as {path / 'emulator.sqlite3'}"
+        )
+    if path.exists():
+        try:
+            with path.open("rb") as stream:
+                head = stream.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise argparse.ArgumentTypeError(f"cannot read {quote(text)}: {exc.strerror}") from None
+        if head and head != SQLITE_HEADER:
+            raise argparse.ArgumentTypeError(
+                f"{quote(text)} is not an SQLite database (left untouched); give an emulator's "
+                "state file or a new file name"
+            )
+    elif not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder {quote(str(path.parent))} does not exist")
+    return text
 
 
 def _rate(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1") from None
+        raise argparse.ArgumentTypeError(f"{quote(text)} is not a number from 0 to 1") from None
     if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1 (a fraction of requests)")
+        raise argparse.ArgumentTypeError(
+            f"{quote(text)} is not between 0 and 1 (a fraction of requests)"
+        )
     return value
 
 
@@ -23,11 +83,13 @@ def _job_seconds(text: str) -> str:
     from .emulator import parse_job_seconds
 
     try:
-        parse_job_seconds(text)
+        bounds = parse_job_seconds(text)
     except ValueError:
+        bounds = (math.nan, math.nan)
+    if not all(math.isfinite(b) and b >= 0 for b in bounds):
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a number of seconds (3) or a range (2-10)"
-        ) from None
+            f"{quote(text)} is not a number of seconds (3) or a range (2-10) of 0 or more"
+        )
     return text
 
 
@@ -38,10 +100,17 @@ def _strict_auth(text: str) -> str:
     return text
 
 
-def add_emulator_options(p: argparse.ArgumentParser, port: int = 4600) -> None:
+def add_emulator_options(p: argparse.ArgumentParser, default_port: int = 4600) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=port, help=f"port (default {port}; 0: any free)")
-    p.add_argument("--db", help="SQLite file for the state (default: a temporary file)")
+    p.add_argument(
+        "--port",
+        type=port,
+        default=default_port,
+        help=f"port (default {default_port}; 0: any free)",
+    )
+    p.add_argument(
+        "--db", type=database_file, help="SQLite file for the state (default: a temporary file)"
+    )
     p.add_argument(
         "--job-seconds",
         type=_job_seconds,
@@ -56,7 +125,7 @@ def add_emulator_options(p: argparse.ArgumentParser, port: int = 4600) -> None:
         metavar="N",
         help="seed N fleet apps with dev, staging and prod, about 3 in 10 weakly configured",
     )
-    p.add_argument("--latency-ms", type=float, default=0.0, help="added to every request")
+    p.add_argument("--latency-ms", type=seconds, default=0.0, help="added to every request")
     p.add_argument("--throttle-rate", type=_rate, default=0.0, help="fraction answered 429")
     p.add_argument("--fail-rate", type=_rate, default=0.0, help="fraction of jobs that FAIL")
     p.add_argument("--timeout-rate", type=_rate, default=0.0, help="fraction answered 504")
@@ -117,13 +186,19 @@ def _serve_until_stopped(emulator: Any, announce: Callable[[], None]) -> None:
 
 
 def run_emulator(args: argparse.Namespace, console: Any) -> int:
-    emulator = emulator_from_args(args)
+    import sqlite3
+
+    try:
+        emulator = emulator_from_args(args)
+    except (sqlite3.Error, OSError) as exc:
+        console.err(f"error: --db {args.db}: cannot keep the emulator's state there: {exc}")
+        return EXIT_CONFIG
     try:
         emulator.start()
     except OSError as exc:
         emulator.stop()
         console.err(f"error: {exc}. Choose another --port (0 picks a free one).")
-        return 255
+        return EXIT_CONFIG
 
     def announce() -> None:
         console.out(f"amplify-auth emulator listening on {emulator.url}")
@@ -137,7 +212,7 @@ def run_emulator(args: argparse.Namespace, console: Any) -> int:
 
     _serve_until_stopped(emulator, announce)
     console.err("emulator stopped")
-    return 0
+    return EXIT_OK
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -203,7 +278,7 @@ def add_service_commands(sub: Any) -> None:
         description="Serve the editor and the job monitor as a Voila web app. By default it "
         "talks to an embedded emulator with demo data; --aws uses your AWS configuration.",
     )
-    a.add_argument("--port", type=int, default=8866, help="port (default 8866; 0: any free)")
+    a.add_argument("--port", type=port, default=8866, help="port (default 8866; 0: any free)")
     a.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     a.add_argument(
         "--job-seconds", type=_job_seconds, default="3", help="the embedded emulator's job time"

@@ -15,6 +15,7 @@ sign-in method and SMS MFA need) therefore run on whole configurations only (Cre
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 
 from .model import FieldSpec, join_path, request_spec
 from .secrets import REDACTED, quote
-from .validation import Finding
+from .validation import Finding, show_number
 
 UPC = "ResourceConfig.UserPoolConfigs"
 
@@ -36,6 +37,8 @@ CODE_PLACEHOLDER = "{####}"
 MAX_REDIRECT_URIS = 100
 PEM_ARMOR = re.compile(r"-----(BEGIN|END)[^-]*-----")
 WHOLE_CONFIGURATION_OPERATIONS = ("CreateBackendAuth",)
+#: The largest request body the service takes, in bytes (the emulator refuses larger with 413).
+MAX_REQUEST_BYTES = 1024 * 1024
 
 Rule = Callable[[dict[str, Any], str], Iterator[Finding]]
 
@@ -178,7 +181,8 @@ def rule_password_length(request: dict[str, Any], operation: str) -> Iterator[Fi
         yield _error(
             path,
             "cognito.password-length",
-            f"MinimumLength {value:g} is not allowed; Cognito takes a whole number from 6 to 99.",
+            f"MinimumLength {show_number(value)} is not allowed; Cognito takes a whole number "
+            "from 6 to 99.",
         )
 
 
@@ -440,6 +444,52 @@ def _member_rules(
             )
 
 
+# -- size ----------------------------------------------------------------------------------
+
+
+def _wire(value: Any, spec: FieldSpec | None) -> Any:
+    """``value`` with member names as the wire spells them (the body's keys)."""
+    if spec is not None and spec.is_structure and isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            member = spec.member(key) if isinstance(key, str) else None
+            out[member.wire_name if member else key] = _wire(item, member)
+        return out
+    if spec is not None and spec.is_list and isinstance(value, list):
+        return [_wire(item, spec.item) for item in value]
+    return value
+
+
+def _encoded_size(value: Any) -> int:
+    # As botocore's rest-json serializer encodes a body: json.dumps with its defaults.
+    return len(json.dumps(value, default=str))
+
+
+def rule_request_size(request: dict[str, Any], operation: str) -> Iterator[Finding]:
+    spec = request_spec(operation)
+    body = {
+        key: value
+        for key, value in request.items()
+        if not ((member := spec.member(key)) is not None and member.location == "uri")
+    }
+    try:
+        size = _encoded_size(_wire(body, spec))
+        if size <= MAX_REQUEST_BYTES:
+            return
+        largest = max(body, key=lambda k: _encoded_size(_wire(body[k], spec.member(k))))
+        largest_size = _encoded_size(_wire(body[largest], spec.member(largest)))
+    except (ValueError, TypeError, RecursionError, OverflowError):
+        return  # not encodable at all: the model checks have said why
+    mib = 1024 * 1024
+    yield _error(
+        str(largest),
+        "amplify.request-size",
+        f"The request would be {size / mib:.1f} MiB ({size:,} bytes) once encoded; the "
+        f"service takes at most 1 MiB ({MAX_REQUEST_BYTES:,} bytes). {largest} alone is "
+        f"{largest_size / mib:.1f} MiB: shorten it.",
+    )
+
+
 RULES: tuple[Rule, ...] = (
     rule_app_id,
     rule_env_name,
@@ -450,6 +500,7 @@ RULES: tuple[Rule, ...] = (
     rule_sign_in_attribute,
     rule_delivery_settings,
     rule_oauth,
+    rule_request_size,
 )
 
 

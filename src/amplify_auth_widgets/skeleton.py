@@ -110,33 +110,88 @@ def to_yaml(data: Any) -> str:
 # -- reading input -------------------------------------------------------------------------
 
 
+#: The largest input read, in bytes. The service takes request bodies up to 1 MiB; a file many
+#: times that cannot be a request, and reading stops there (``/dev/zero`` never ends).
+MAX_INPUT_BYTES = 8 * 1024 * 1024
+#: The most values a document may hold once expanded. YAML aliases repeat a value without
+#: copying it: nine levels of nine make a billion ("billion laughs"). A request has hundreds.
+MAX_VALUES = 100_000
+#: The deepest nesting of objects and lists; a request nests seven deep.
+MAX_DEPTH = 64
+#: The most digits of a number; the API's numbers fit in 64 bits (19 digits).
+MAX_DIGITS = 100
+
+_MIB = 1024 * 1024
+
+
 def read_value(text: str, where: str) -> str:
-    """The text of an option value, following ``file://path`` as the AWS CLI does."""
+    """The text of an option value, following ``file://path`` as the AWS CLI does; at most
+    MAX_INPUT_BYTES."""
     if text.startswith("file://"):
         path = Path(text[len("file://") :]).expanduser()
         try:
-            return path.read_text(encoding="utf-8")
+            with path.open("rb") as stream:
+                data = stream.read(MAX_INPUT_BYTES + 1)
         except FileNotFoundError:
             raise InputError(f"no such file: {path}", where) from None
         except IsADirectoryError:
             raise InputError(f"{path} is a folder, not a file", where) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read {path}: {exc}", where) from None
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}", where) from None
+        if len(data) > MAX_INPUT_BYTES:
+            raise InputError(_too_big(f"{path} is"), where)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path} is not UTF-8 text (byte {exc.start + 1} is not)", where
+            ) from None
+    if len(text) > MAX_INPUT_BYTES:
+        raise InputError(_too_big("the value is"), where)
     return text
+
+
+def _too_big(what: str) -> str:
+    return (
+        f"{what} larger than {MAX_INPUT_BYTES // _MIB} MiB, the most read as input; "
+        "a request the service takes is at most 1 MiB"
+    )
+
+
+class _LongNumber(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(
+            f"a number has {digits:,} digits, over the {MAX_DIGITS} read; the API's numbers "
+            "have at most 19"
+        )
+
+
+def _parse_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise _LongNumber(digits)
+    return int(text)
 
 
 def parse_json(text: str, where: str) -> Any:
     try:
-        return json.loads(text)
+        data = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise InputError(f"malformed JSON: {exc.msg}", where, exc.lineno, exc.colno) from None
+    except _LongNumber as exc:
+        raise InputError(str(exc), where) from None
+    except RecursionError:
+        raise InputError(_too_deep(), where) from None
+    check_limits(data, where)
+    return data
 
 
 def parse_yaml(text: str, where: str) -> Any:
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
     try:
-        return yaml.safe_load(text)
+        data = yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "not YAML"
@@ -145,6 +200,63 @@ def parse_yaml(text: str, where: str) -> Any:
         raise InputError(f"malformed YAML: {problem}", where, line, column) from None
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML: {exc}", where) from None
+    except RecursionError:
+        raise InputError(_too_deep(), where) from None
+    except ValueError as exc:  # Python refuses integers of over 4,300 digits
+        raise InputError(f"a value cannot be read: {exc}", where) from None
+    check_limits(data, where, yaml=True)
+    return data
+
+
+def _too_deep() -> str:
+    return f"objects and lists are nested more than {MAX_DEPTH} deep; a request nests 7 deep"
+
+
+def check_limits(data: Any, where: str, yaml: bool = False) -> None:
+    """Refuse a document that expands to over MAX_VALUES values or MAX_INPUT_BYTES characters
+    of text, nests over MAX_DEPTH deep, refers to itself, or holds a number of over MAX_DIGITS
+    digits.
+
+    Each object or list is measured once however often aliases repeat it, so a billion laughs
+    costs as much as its file."""
+    aliases = "; YAML aliases repeat values without copying them" if yaml else ""
+    measured: dict[int, tuple[int, int, int]] = {}
+    open_ids: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        item, closing = stack.pop()
+        if isinstance(item, int) and item.bit_length() > MAX_DIGITS * 3.33:
+            raise InputError(str(_LongNumber(len(str(item)))), where)
+        if not isinstance(item, dict | list):
+            continue
+        children = list(item.values()) if isinstance(item, dict) else item
+        if closing:
+            open_ids.discard(id(item))
+            inner = [measured[id(c)] for c in children if isinstance(c, dict | list)]
+            count = 1 + len(children) - len(inner) + sum(n for n, _, _ in inner)
+            depth = 1 + max((d for _, d, _ in inner), default=0)
+            text = sum(len(c) for c in children if isinstance(c, str)) + sum(t for *_, t in inner)
+            measured[id(item)] = (count, depth, text)
+            if count > MAX_VALUES:
+                raise InputError(
+                    f"the document expands to more than {MAX_VALUES:,} values{aliases}; "
+                    "a request has a few hundred",
+                    where,
+                )
+            if text > MAX_INPUT_BYTES:
+                raise InputError(
+                    f"the document's text expands to more than {MAX_INPUT_BYTES // _MIB} MiB"
+                    f"{aliases}; a request the service takes is at most 1 MiB",
+                    where,
+                )
+            if depth > MAX_DEPTH:
+                raise InputError(_too_deep(), where)
+        elif id(item) in open_ids:
+            raise InputError("a YAML alias refers to the value that holds it", where)
+        elif id(item) not in measured:
+            open_ids.add(id(item))
+            stack.append((item, True))
+            stack.extend((c, False) for c in children)
 
 
 def load_cli_input(value: str, fmt: str = "json", where: str | None = None) -> dict[str, Any]:

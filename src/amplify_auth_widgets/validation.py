@@ -167,7 +167,16 @@ class _ModelChecker:
             if high is not None:
                 bounds += f"{' ' if bounds else ''}to {high:g}"
             what = f"{spec.name} takes {bounds} {unit}".rstrip()
-            self.report(path, "model.range", f"{what}; it has {size:g}.")
+            self.report(path, "model.range", f"{what}; it has {show_number(size)}.")
+
+
+def show_number(value: float) -> str:
+    """A number for a message: ``6``, ``6.5``, ``1e+20``; a huge integer (no float holds it)
+    quoted briefly."""
+    try:
+        return f"{value:g}"
+    except OverflowError:
+        return quote(value)
 
 
 def _names(names: tuple[str, ...] | list[str]) -> str:
