@@ -6,6 +6,7 @@ import math
 import multiprocessing
 import struct
 from statistics import NormalDist
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -286,3 +287,69 @@ def test_learned_durations_feed_the_tracker(filled, clock):
     # a new job of that operation is first asked about when the schedule says, not before
     job = tracker.track("d9", "dev", "new", "CreateBackendAuth", "IN_PROGRESS")
     assert job.next_poll - job.created == pytest.approx(schedule.first)
+
+
+# -- a local verdict never overrides a terminal status -------------------------------------
+
+
+@pytest.mark.parametrize("final", ["COMPLETED", "FAILED"])
+def test_timeout_after_another_history_saw_the_end_is_not_recorded(tmp_path, clock, final):
+    """Two kernels on one file: one saw the job finish, the other's tracker then gives up."""
+    path = tmp_path / "shared.sqlite3"
+    with JobHistory(path, clock) as saw_the_end, JobHistory(path, clock) as gave_up:
+        gave_up.record_status(job("j", "IN_PROGRESS"))
+        clock.advance(5)
+        saw_the_end.record_status(job("j", final))
+        clock.advance(5)
+        assert gave_up.record_timeout("j") is False
+        for history in (saw_the_end, gave_up):
+            row = history.jobs().set_index("job_id").loc["j"]
+            assert row["status"] == final and not row["timed_out"]
+            assert "TIMED_OUT" not in " ".join(history.events()["status"].astype(str))
+
+
+def test_a_terminal_status_after_a_timeout_clears_the_verdict(tmp_path, clock):
+    path = tmp_path / "shared.sqlite3"
+    with JobHistory(path, clock) as one, JobHistory(path, clock) as other:
+        one.record_status(job("j", "IN_PROGRESS"))
+        assert one.record_timeout("j") is True
+        assert other.jobs().set_index("job_id").loc["j", "timed_out"]
+        other.record_status(job("j", "COMPLETED"))
+        row = one.jobs().set_index("job_id").loc["j"]
+        assert row["status"] == "COMPLETED" and not row["timed_out"]
+
+
+def _race(path: str, job_id: str, action: str, start: Any) -> None:
+    history = JobHistory(path)
+    start.wait()
+    if action == "timeout":
+        history.record_timeout(job_id)
+    else:
+        history.record_status(job(job_id, "COMPLETED"))
+    history.close()
+
+
+def test_terminal_status_wins_over_a_concurrent_timeout(tmp_path):
+    """Whichever process writes first, no finished job ends up marked timed out."""
+    path = str(tmp_path / "race.sqlite3")
+    jobs = [f"r{i}" for i in range(4)]
+    with JobHistory(path) as history:
+        for job_id in jobs:
+            history.record_status(job(job_id, "IN_PROGRESS"))
+    context = multiprocessing.get_context("spawn")
+    for job_id in jobs:
+        start = context.Event()
+        workers = [
+            context.Process(target=_race, args=(path, job_id, action, start))
+            for action in ("timeout", "complete")
+        ]
+        for worker in workers:
+            worker.start()
+        start.set()
+        for worker in workers:
+            worker.join(60)
+            assert worker.exitcode == 0
+    with JobHistory(path) as history:
+        frame = history.jobs().set_index("job_id")
+        assert (frame.loc[jobs, "status"] == "COMPLETED").all()
+        assert not frame.loc[jobs, "timed_out"].any()

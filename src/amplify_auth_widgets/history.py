@@ -265,10 +265,19 @@ class JobHistory:
                 )
             return changed
 
-    def record_timeout(self, job_id: str, observed: float | None = None) -> None:
-        """The tracker stopped waiting: a local verdict, kept apart from the service's status."""
+    def record_timeout(self, job_id: str, observed: float | None = None) -> bool:
+        """The tracker stopped waiting: a local verdict, kept apart from the service's status.
+
+        A terminal status wins over it: if the job is already COMPLETED or FAILED on record
+        (another tracker or kernel saw it finish), nothing is written and False is returned.
+        The check and the write are one immediate transaction, so a terminal status written
+        concurrently lands either before (and this writes nothing) or after (and
+        ``record_status`` clears the verdict)."""
         observed = self.clock() if observed is None else observed
         with self._write() as db:
+            row = db.execute("SELECT status FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+            if row is not None and row[0] in TERMINAL:
+                return False
             db.execute(
                 "UPDATE jobs SET local_verdict = ?, updated = ? WHERE job_id = ?",
                 (TIMED_OUT, observed, job_id),
@@ -277,6 +286,7 @@ class JobHistory:
                 "INSERT INTO events (job_id, time, status, error, source) VALUES (?, ?, ?, ?, ?)",
                 (job_id, observed, TIMED_OUT, "no terminal status before the deadline", "local"),
             )
+        return True
 
     # -- reading ---------------------------------------------------------------------------
 
