@@ -358,6 +358,8 @@ def run_api_command(args: argparse.Namespace, console: Console) -> int:
     from .validation import errors, validate
 
     operation: str = args.operation
+    if not hasattr(args, "query_expression"):  # called without main(), which checks options
+        check_options(args)
     if args.generate_cli_skeleton:
         console.out(generate_skeleton(args.generate_cli_skeleton, operation))
         return EXIT_OK
