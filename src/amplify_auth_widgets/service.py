@@ -242,9 +242,13 @@ class BackendAuthService:
     @property
     def client(self) -> Any:
         if self._client is None:
-            single_try = self.connection.with_changes(max_attempts=1, retry_mode="standard")
-            self._client = single_try.client("amplifybackend")
+            self._client = self._single_try("amplifybackend")
         return self._client
+
+    def _single_try(self, service: str) -> Any:
+        """A client that tries once: retries are ``call``'s, counted and with ``sleep``."""
+        single_try = self.connection.with_changes(max_attempts=1, retry_mode="standard")
+        return single_try.client(service)
 
     def backoff(self, attempt: int) -> float:
         """Seconds to wait before attempt ``attempt + 1``: 0.25 s doubling, capped at 8 s,
@@ -261,8 +265,7 @@ class BackendAuthService:
     def apps_client(self) -> Any:
         """A client of Amplify itself (ListApps, ListBackendEnvironments), also single-try."""
         if self._apps_client is None:
-            single_try = self.connection.with_changes(max_attempts=1, retry_mode="standard")
-            self._apps_client = single_try.client("amplify")
+            self._apps_client = self._single_try("amplify")
         return self._apps_client
 
     def call(
