@@ -391,7 +391,9 @@ def _walk_shape(value: Any, shape: Any, path: str, problems: list[str]) -> None:
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
         for name, member in shape.members.items():
-            if name in value:
+            # Path, query and header members name what to look up, and are never stored: an id
+            # that does not match is simply not found, as the tools that list apps expect.
+            if name in value and not member.serialization.get("location"):
                 _walk_shape(value[name], member, join_path(path, name), problems)
     elif kind == "list" and isinstance(value, list):
         for i, item in enumerate(value):
