@@ -55,6 +55,7 @@ def test_an_empty_form_sends_nothing_it_was_not_given(editor):
     assert editor.value == {"ResourceConfig": {"UserPoolConfigs": {}}}
     sign_in = editor.field(f"{UPC}.SignInMethod").control
     assert sign_in.value == "" and sign_in.label == "(unset)"
+    assert ("Email and phone number", "EMAIL_AND_PHONE_NUMBER") in sign_in.options  # words
     assert editor.field(f"{UPC}.Mfa").control.value is False  # optional structure: off
 
 
@@ -357,8 +358,10 @@ def test_load_current_then_update_shows_the_difference(emulator, clock, app_env)
     assert editor.field(f"{UPC}.PasswordPolicy.MinimumLength").control.value == "10"
     editor.field(f"{UPC}.PasswordPolicy.MinimumLength").control.value = "16"
     editor.field(f"{UPC}.OAuth.SocialProviderSettings.Google.ClientSecret").hidden.value = "new"
+    editor.field(f"{UPC}.Mfa").control.value = False  # cannot be said by an update
     assert editor.update() and editor.confirm_box.layout.display is None
     diff = editor.confirm_text.value
+    assert "Multi-factor authentication stays switched on" in diff and "aaw-kept" in diff
     assert "PasswordPolicy.MinimumLength: 10.0 -&gt; 16" in diff
     assert "Google.ClientSecret: changed (secret)" in diff and "new" not in diff.split("secret")[0]
     assert (

@@ -175,20 +175,6 @@ def test_update_review_says_what_an_update_cannot_do():
     assert "no change" not in text.lower()
 
 
-def test_update_after_removing_a_provider_card_says_it_stays(emulator, clock, app_env):
-    app_id, env = app_env
-    service = BackendAuthService(emulator.connection())
-    service.create_backend_auth(valid_request(AppId=app_id))
-    clock.advance(5)
-    editor = AuthConfigEditor("UpdateBackendAuth", service=service)
-    editor.value = {"AppId": app_id, "BackendEnvironmentName": env, "ResourceName": "mainauth"}
-    editor.load_current()
-    editor.join()
-    editor.field(f"{UPC}.OAuth.SocialProviderSettings.Google").control.value = False
-    assert editor.update()
-    assert "Google stays a sign-in option" in editor.confirm_text.value
-
-
 def test_the_cli_tab_works_as_pasted(emulator, app_env, tmp_path: Path):
     app_id, env = app_env
     editor = AuthConfigEditor(service=BackendAuthService(emulator.connection()))

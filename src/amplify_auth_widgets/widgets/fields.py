@@ -26,7 +26,7 @@ import ipywidgets as w
 from ..model import FieldSpec
 from ..validation import Finding
 from .html import escape
-from .labels import help_for, label_for, tooltip_for
+from .labels import enum_label, help_for, label_for, tooltip_for
 
 MISSING: Any = type(
     "Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda s: False}
@@ -280,7 +280,7 @@ class EnumField(Field):
 
     def _options(self, extra: str | None = None) -> list[tuple[str, str]]:
         options: list[tuple[str, str]] = [("(unset)", self.UNSET)]
-        options += [(v, v) for v in self.spec.enum]
+        options += [(enum_label(v), v) for v in self.spec.enum]
         if extra is not None:
             options.append((f"{extra} (not a valid value)", extra))
         return options

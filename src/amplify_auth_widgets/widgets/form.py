@@ -41,8 +41,8 @@ CONDITIONS: dict[str, tuple[Callable[[dict[str, Any]], bool], str]] = {
         lambda request: (
             (request.get("ResourceConfig") or {}).get("AuthResources") != "USER_POOL_ONLY"
         ),
-        "Not used: What to create is USER_POOL_ONLY. Choose IDENTITY_POOL_AND_USER_POOL to "
-        "configure an identity pool.",
+        "Not used: What to create is User pool only (USER_POOL_ONLY). Choose User pool and "
+        "identity pool to configure one.",
     ),
 }
 

@@ -70,6 +70,21 @@ LABELS: dict[str, tuple[str, str | None]] = {
     "SmsMessage": ("SMS text", "Put {####} where the code goes; 6 to 140 characters."),
 }
 
+#: Words for enum values whose plain spelling is not enough; the rest are spelled out
+#: (``EMAIL_AND_PHONE_NUMBER`` -> "Email and phone number"). The API value stays the value.
+ENUM_LABELS: dict[str, str] = {
+    "COGNITO": "Amazon Cognito",
+    "USER_POOL_ONLY": "User pool only (sign-in)",
+    "IDENTITY_POOL_AND_USER_POOL": "User pool and identity pool (AWS access)",
+    "ON": "On, for every user",
+    "OPTIONAL": "Optional, each user chooses",
+    "SMS": "SMS",
+    "TOTP": "Authenticator app (TOTP)",
+    "CODE": "Code (recommended)",
+    "OPENID": "OpenID",
+    "AWS_COGNITO_SIGNIN_USER_ADMIN": "Cognito user admin",
+}
+
 _PREFIXES = ("ResourceConfig.UserPoolConfigs.", "ResourceConfig.")
 
 
@@ -97,6 +112,11 @@ def first_sentence(text: str, limit: int = 120) -> str:
     text = text.replace("(DEPRECATED)", "").strip()
     sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+def enum_label(value: str) -> str:
+    """An enum value in words, for a dropdown's option (its value stays the API's)."""
+    return ENUM_LABELS.get(value) or value.replace("_", " ").capitalize()
 
 
 def label_for(spec: FieldSpec) -> str:

@@ -70,8 +70,9 @@ def unreachable_message(operation: str, service: Any, error: ApiError) -> str:
         advice = (
             " The local emulator at that address is not running: it stops when the notebook "
             "cell that started it with `with Emulator(...)` ends, or when its process exits. "
-            "Start one that stays up (`Emulator(demo=True).start()` in the notebook, or "
-            "`amplify-auth emulator` in a terminal), connect the editor to it, and send again."
+            "Use one that stays up for the notebook's lifetime (`amplify_auth_widgets.local()`, "
+            "or `amplify-auth emulator` in a terminal), connect the editor to it with "
+            "`editor.set_service(...)`, and send again."
         )
     else:
         advice = (
