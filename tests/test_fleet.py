@@ -121,6 +121,7 @@ def test_apply_under_throttling_and_gateway_timeouts_loses_and_duplicates_no_job
     jobs = emu.backend.store.query("SELECT app_id, env_name, COUNT(*) AS n FROM jobs GROUP BY 1, 2")
     assert len(jobs) == len(seeded) and {r["n"] for r in jobs} == {1}  # none lost, none twice
     assert set(fleet.history.terminal_event_counts().values()) == {1}
+    assert fleet.tracker._callbacks == []  # the apply's listener went with it
     # the faults were there, and answered by retrying: about 3 in 10 of some 600 calls
     assert fleet.service.retries > 100
     after = make_fleet(emu).audit()

@@ -246,9 +246,9 @@ class Runner:
     ) -> None:
         self.fleet, self.cancel, self.sleep, self.clock = fleet, cancel, sleep, clock
         self.changed = threading.Condition()
-        fleet.tracker.on_change(self._on_change)
+        fleet.tracker.on_change(self.on_change)
 
-    def _on_change(self, job: Any, old: str | None, new: str) -> None:
+    def on_change(self, job: Any, old: str | None, new: str) -> None:
         with self.changed:
             self.changed.notify_all()
 
@@ -434,6 +434,7 @@ def apply(
         raise
     finally:
         pool.shutdown(wait=True)
+        fleet.tracker.on_change(runner.on_change, remove=True)
         if started_tracker:
             fleet.tracker.stop()
     return results_frame(planned)

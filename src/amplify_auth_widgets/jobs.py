@@ -120,9 +120,13 @@ class JobTracker:
 
     # -- what to track ---------------------------------------------------------------------
 
-    def on_change(self, callback: Callback) -> None:
-        """``callback(job, old_status, new_status)`` on every status change."""
-        self._callbacks.append(callback)
+    def on_change(self, callback: Callback, remove: bool = False) -> None:
+        """``callback(job, old_status, new_status)`` on every status change (``remove=True``
+        takes it off again)."""
+        if remove:
+            self._callbacks = [c for c in self._callbacks if c != callback]
+        else:
+            self._callbacks.append(callback)
 
     def track(
         self,
