@@ -106,12 +106,14 @@ def test_audit_redacts_secrets_and_records_errors_in_their_rows(tmp_path):
     assert not broken["configured"] and len(audited) == 3
 
 
+@pytest.mark.timeout(300)
 def test_apply_under_throttling_and_gateway_timeouts_loses_and_duplicates_no_job(fresh):
     emu, seeded = fresh
     emu.faults.throttle_rate, emu.faults.timeout_rate = 0.2, 0.1
     fleet = make_fleet(emu)
+    # the resource named: an update needs no look-up first
     targets = pd.DataFrame(
-        [{"app_id": a, "environment": e} for a, e in seeded],
+        [{"app_id": a, "environment": e, "resource_name": "fleetauth"} for a, e in seeded],
     )
     targets["UserPoolConfigs.PasswordPolicy.MinimumLength"] = "14"  # as a CSV cell
     results = fleet.apply(FIX, targets, mode="update", concurrency=8, sleep=lambda s: None)
@@ -123,11 +125,12 @@ def test_apply_under_throttling_and_gateway_timeouts_loses_and_duplicates_no_job
     assert set(fleet.history.terminal_event_counts().values()) == {1}
     assert fleet.tracker._callbacks == []  # the apply's listener went with it
     # the faults were there, and answered by retrying: about 3 in 10 of some 600 calls
-    assert fleet.service.retries > 100
+    assert fleet.service.retries > 50
     after = make_fleet(emu).audit()
     assert (after["UserPoolConfigs.PasswordPolicy.MinimumLength"] == 14).all()
 
 
+@pytest.mark.timeout(300)
 def test_an_interrupted_apply_resumes_without_resubmitting(fresh, tmp_path):
     emu, seeded = fresh
     path = tmp_path / "history.sqlite3"

@@ -79,6 +79,8 @@ class Target:
     error: str | None = None
     duration: float | None = None
     diff: list[str] = field(default_factory=list)
+    #: Whether the environment's current auth was read (None: not asked).
+    looked_up: bool | None = None
 
     @property
     def settled(self) -> bool:
@@ -177,7 +179,8 @@ def _coerce(value: Any, spec: FieldSpec) -> Any:
 
 def build_request(target: Target, mode: str) -> None:
     """Choose the operation, build and validate the request, hash it."""
-    exists = target.current is not None
+    # (not read: an update with the resource named; the service says if there is none)
+    exists = target.current is not None or target.looked_up is None
     if mode == "update" and not exists:
         target.status, target.error = Outcome.INVALID, "no auth to update in this environment"
         return
@@ -399,8 +402,10 @@ def apply(
             progress(done[0], len(planned))
 
     with ThreadPoolExecutor(concurrency) as pool:
-        if mode != "create" or dry_run:  # what each environment has now
-            wait([pool.submit(_look_up, fleet, t, sleep) for t in planned])
+        # What each environment has now: a dry run shows the diff, an upsert chooses, and an
+        # update needs the resource's name when the targets do not give it.
+        looked_up = [t for t in planned if dry_run or _needs_look_up(t, mode)]
+        wait([pool.submit(_look_up, fleet, t, sleep) for t in looked_up])
         for target in planned:
             if not target.settled:
                 build_request(target, mode)
@@ -440,6 +445,10 @@ def apply(
     return results_frame(planned)
 
 
+def _needs_look_up(target: Target, mode: str) -> bool:
+    return mode == "upsert" or (mode == "update" and target.resource_name is None)
+
+
 def _look_up(fleet: Fleet, target: Target, sleep: Callable[[float], None]) -> None:
     for attempt in range(SEND_ROUNDS):  # (each round is the service's own retries)
         try:
@@ -453,6 +462,7 @@ def _look_up(fleet: Fleet, target: Target, sleep: Callable[[float], None]) -> No
     else:
         return
     target.status = target.error = None
+    target.looked_up = True
     if name is not None:
         target.resource_name = name  # an update names the resource the environment has
 
