@@ -71,3 +71,19 @@ def test_audit_filter_dry_run_then_apply(panel):
     assert set(panel.results["status"].astype(str)) == {"COMPLETED"}
     assert applied and len(applied[0]) == len(weak)
     assert panel.progress.value == len(weak) and panel.apply_button.disabled
+
+
+def test_the_app_has_a_fleet_tab_that_applies_the_editors_value(emulator, clock):
+    from conftest import valid_request
+
+    from amplify_auth_widgets import AuthApp
+
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    app = AuthApp(service, history=JobHistory(":memory:", clock), autostart=False)
+    try:
+        assert app.tabs.get_title(3) == "Fleet" and app.tabs.children[3] is app.fleet
+        assert app.fleet.fleet.tracker is app.monitor.tracker  # one polling policy
+        app.editor.value = valid_request()
+        assert app.fleet.template == app.editor.value
+    finally:
+        app.close()

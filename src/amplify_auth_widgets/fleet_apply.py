@@ -81,6 +81,8 @@ class Target:
     diff: list[str] = field(default_factory=list)
     #: Whether the environment's current auth was read (None: not asked).
     looked_up: bool | None = None
+    #: Whether the targets frame named the auth resource (else the template's name, if any).
+    named: bool = False
 
     @property
     def settled(self) -> bool:
@@ -129,16 +131,11 @@ def parse_targets(template: dict[str, Any], targets: pd.DataFrame) -> list[Targe
                 continue
             _set_path(config, spec.path.removeprefix("ResourceConfig.").split("."), value, spec)
         resource = row.get("resource_name")
-        parsed.append(
-            Target(
-                str(row["app_id"]),
-                str(row["environment"]),
-                None if resource is None or pd.isna(resource) else str(resource) or name,
-                config,
-            )
-        )
-        if parsed[-1].resource_name is None:
-            parsed[-1].resource_name = name
+        named = resource is not None and not pd.isna(resource) and bool(str(resource))
+        target = Target(str(row["app_id"]), str(row["environment"]), name, config)
+        if named:
+            target.resource_name, target.named = str(resource), True
+        parsed.append(target)
     return parsed
 
 
@@ -446,7 +443,7 @@ def apply(
 
 
 def _needs_look_up(target: Target, mode: str) -> bool:
-    return mode == "upsert" or (mode == "update" and target.resource_name is None)
+    return mode == "upsert" or (mode == "update" and not target.named)
 
 
 def _look_up(fleet: Fleet, target: Target, sleep: Callable[[float], None]) -> None:

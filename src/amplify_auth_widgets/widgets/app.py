@@ -24,12 +24,13 @@ from ..history import JobHistory
 from ..jobs import JobTracker
 from ..service import BackendAuthService
 from .editor import AuthConfigEditor
+from .fleet import FleetPanel
 from .html import error_html, escape
 from .monitor import JobMonitor
 from .reports import ReportsView
 
 #: The tabs, in order.
-TABS = ("Configure", "Jobs", "Reports")
+TABS = ("Configure", "Jobs", "Reports", "Fleet")
 
 
 class AuthApp(w.VBox):
@@ -73,7 +74,10 @@ class AuthApp(w.VBox):
         self.monitor.on_job_done(self.editor.show_job)
         self.reports = ReportsView(history)
         self._build_connection_panel()
-        self.tabs = w.Tab(children=[self.editor, self.monitor, self.reports], titles=TABS)
+        self.fleet = FleetPanel.for_app(service, history, self.monitor.tracker, self.editor)
+        self.tabs = w.Tab(
+            children=[self.editor, self.monitor, self.reports, self.fleet], titles=TABS
+        )
         self.tabs.observe(self._on_tab, names="selected_index")
         self.children = [
             w.HTML("<h2>Amplify backend auth</h2>"),
@@ -163,6 +167,7 @@ class AuthApp(w.VBox):
         self.service = service
         self.editor.set_service(service)
         self.monitor.set_service(service)
+        self.fleet.fleet.service = service
         self.emulator = None  # the shared emulator runs on for other widgets of the notebook
         self.connection_message.value = "Connected."
         self._show_where()

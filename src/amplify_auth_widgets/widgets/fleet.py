@@ -108,6 +108,13 @@ class FleetPanel(w.VBox):
 
     # -- wiring ----------------------------------------------------------------------------
 
+    @classmethod
+    def for_app(cls, service: Any, history: Any, tracker: Any, editor: Any) -> FleetPanel:
+        """The app's panel: its service, history and tracker, applying what the editor holds."""
+        panel = cls(Fleet(service, history, tracker))
+        panel.use_editor(editor)
+        return panel
+
     def on_applied(self, callback: Any, remove: bool = False) -> None:
         """``callback(results)`` after every apply (not dry runs)."""
         self._applied.register_callback(callback, remove=remove)
