@@ -27,15 +27,16 @@ import toolchain
 from amplify_auth_widgets import gen2, validate
 from amplify_auth_widgets.validation import errors
 
+FULL = os.environ.get("GEN2_FULL") == "1"
 pytestmark = [
     pytest.mark.skipif(
         not toolchain.installed(),
         reason="the Gen 2 toolchain is not installed: run `make gen2-toolchain` (make test does)",
     ),
-    # tsc, Prettier and a CDK synthesis over a batch of projects take about a minute
-    pytest.mark.timeout(900),
+    # tsc, Prettier and a CDK synthesis over a batch of projects take a minute or two, and
+    # the full run checks eight batches in one test
+    pytest.mark.timeout(3600 if FULL else 900),
 ]
-FULL = os.environ.get("GEN2_FULL") == "1"
 
 # -- what the template must say, derived from the configuration alone ----------------------
 

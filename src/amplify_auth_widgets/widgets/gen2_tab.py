@@ -75,7 +75,7 @@ class Gen2Tab(w.VBox):
         self.observe(lambda _: self._show_code(), names="file")
         if value is not None:
             self.value = value
-        else:
+        elif self.active:
             self.refresh()
 
     @classmethod
