@@ -225,3 +225,10 @@ def test_export_never_crashes_on_configurations_from_the_model(config):
         )
     )
     assert all(r["status"] for r in export.rows)
+
+
+def test_scopes_that_need_openid_say_so():
+    request = valid_request()
+    request["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["OAuthScopes"] = ["PROFILE"]
+    table = gen2.export(request).frame().set_index("member")
+    assert "only with openid" in table.loc[f"{UPC}.OAuth.OAuthScopes", "note"]

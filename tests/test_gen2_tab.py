@@ -76,3 +76,13 @@ def test_in_a_tab_it_exports_only_while_shown():
     tabs.selected_index = 0
     tab.value = valid_request(BackendEnvironmentName="dev")
     assert len(seen) == 1
+
+
+def test_the_editor_has_a_gen2_tab_that_exports_when_opened():
+    editor = AuthConfigEditor(value=valid_request())
+    titles = [editor.tabs.get_title(i) for i in range(len(editor.tabs.children))]
+    assert titles[-1] == "Gen 2" and editor.tabs.children[-1] is editor.gen2_tab
+    assert editor.gen2_tab.export is None  # nothing is exported while it is hidden
+    editor.tabs.selected_index = len(titles) - 1
+    assert "export const auth = defineAuth({" in editor.gen2_tab.code.value
+    assert SECRET not in editor.gen2_tab.code.value + editor.gen2_tab.table.value

@@ -124,8 +124,8 @@ def check_template(request: dict, template: dict) -> None:
         flow = {"CODE": "code", "IMPLICIT": "implicit"}[oauth["OAuthGrantType"]]
         assert client["AllowedOAuthFlows"] == [flow]
         scopes = {SCOPE.get(s, s.lower()) for s in oauth["OAuthScopes"]}
-        if scopes & {"phone", "email"}:
-            scopes.add("openid")  # Cognito grants phone and email only with openid
+        if scopes & {"phone", "email", "profile"}:
+            scopes.add("openid")  # Cognito grants these only with openid
         assert set(client["AllowedOAuthScopes"]) == scopes
         assert client["CallbackURLs"] == oauth["RedirectSignInURIs"]
         assert client["LogoutURLs"] == oauth["RedirectSignOutURIs"]

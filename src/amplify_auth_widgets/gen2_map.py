@@ -393,8 +393,8 @@ class Mapper:
             external["scopes"] = [SCOPES.get(s, s) for s in oauth["OAuthScopes"]]
             scopes = set(oauth["OAuthScopes"])
             note = ""
-            if scopes & {"PHONE", "EMAIL"} and "OPENID" not in scopes:
-                note = "Cognito grants phone and email only with openid, which the CDK adds"
+            if scopes & {"PHONE", "EMAIL", "PROFILE"} and "OPENID" not in scopes:
+                note = "Cognito grants phone, email and profile only with openid; the CDK adds it"
             self.place(f"{OAUTH}.OAuthScopes", f"{target}.scopes", note)
         external["callbackUrls"] = list(oauth.get("RedirectSignInURIs") or [])
         external["logoutUrls"] = list(oauth.get("RedirectSignOutURIs") or [])

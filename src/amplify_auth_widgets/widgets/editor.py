@@ -37,6 +37,7 @@ from .actionbar import ActionBar
 from .disclosure import Disclosure, fix_for
 from .fields import Field, render_findings
 from .form import CONDITIONS, StructureField, build_field
+from .gen2_tab import Gen2Tab
 from .html import escape
 from .labels import label_for
 from .layout import plan
@@ -218,10 +219,12 @@ class AuthConfigEditor(w.VBox):
         self.texts = self.io.texts
         self.form_box = w.VBox()
         self.json_text, self.yaml_text = self.texts.json_text, self.texts.yaml_text
-        self.tabs = w.Tab(children=[self.form_box, *self.texts.panels])
-        for i, title in enumerate(("Form", "JSON", "YAML", "AWS CLI")):
+        self.gen2_tab = Gen2Tab.follow(self, active=False)
+        self.tabs = w.Tab(children=[self.form_box, *self.texts.panels, self.gen2_tab])
+        for i, title in enumerate(("Form", "JSON", "YAML", "AWS CLI", "Gen 2")):
             self.tabs.set_title(i, title)
         self.tabs.observe(lambda _: self._refresh_texts(), names="selected_index")
+        self.gen2_tab.show_in(self.tabs)
         self.summary = w.HTML()
         self.confirm_button = w.Button(description="Confirm", button_style="warning")
         self.cancel_button = w.Button(description="Cancel")
