@@ -224,42 +224,51 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def run_app(args: argparse.Namespace, console: Any) -> int:
-    """Serve the app notebook with Voila; the kernel starts the embedded emulator."""
-    import os
-    import subprocess
-    import sys
-    from importlib.resources import files
+    """Serve the app notebook with Voila; each kernel starts its embedded emulator."""
+    import tempfile
+    from pathlib import Path
 
-    package = files("amplify_auth_widgets")
-    notebook = package / "notebooks" / "app.ipynb"
-    port = args.port or free_port(args.host)
-    # The package's share/ holds a Voila template ("aaw") that keeps the page from asking a
-    # public CDN for icon fonts (Voila's own bundle carries them).
-    paths = [str(package / "share"), os.environ.get("JUPYTER_PATH", "")]
-    env = {
-        **os.environ,
-        "AMPLIFY_AUTH_JOB_SECONDS": args.job_seconds,
-        "JUPYTER_PATH": os.pathsep.join(p for p in paths if p),
-    }
-    if args.aws:
-        env["AMPLIFY_AUTH_TARGET"] = "aws"
-    command = [
-        sys.executable,
-        "-m",
-        "voila",
-        str(notebook),
-        f"--port={port}",
-        f"--Voila.ip={args.host}",
-        "--no-browser",
-        "--template=aaw",
-        "--VoilaConfiguration.show_tracebacks=False",
-    ]
-    console.out(f"amplify-auth app at http://{args.host}:{port}/ (Ctrl-C to stop)")
-    console.stdout.flush()
+    from .serve import (
+        PortBusy,
+        app_notebook,
+        claim_port,
+        serve,
+        sign_notebook,
+        voila_command,
+        voila_environment,
+    )
+
     try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 0
+        port = claim_port(args.host, args.port)
+    except PortBusy as exc:
+        console.err(f"error: {exc}")
+        return 255
+    extra = {"AMPLIFY_AUTH_JOB_SECONDS": args.job_seconds}
+    if args.aws:
+        extra["AMPLIFY_AUTH_TARGET"] = "aws"
+    trust = tempfile.TemporaryDirectory(prefix="amplify-auth-app-")
+    sign_notebook(app_notebook(), Path(trust.name))
+    command = voila_command(
+        app_notebook(),
+        args.host,
+        port,
+        preheat=args.preheat,
+        cull_idle_seconds=args.cull_idle,
+        trust_dir=Path(trust.name),
+    )
+    host = f"[{args.host}]" if ":" in args.host else args.host
+
+    def announce() -> None:
+        console.out(f"amplify-auth app at http://{host}:{port}/ (Ctrl-C to stop)")
+        console.stdout.flush()
+
+    with trust:
+        code = serve(command, voila_environment(extra), announce)
+    if code:
+        console.err(f"error: Voila stopped with exit code {code}; its log is above.")
+        return 255
+    console.err("app stopped")
+    return 0
 
 
 def add_service_commands(sub: Any) -> None:
@@ -284,4 +293,19 @@ def add_service_commands(sub: Any) -> None:
         "--job-seconds", type=_job_seconds, default="3", help="the embedded emulator's job time"
     )
     a.add_argument("--aws", action="store_true", help="use AWS instead of the emulator")
+    a.add_argument(
+        "--preheat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="kernels kept started with the app run, so a page load does not wait (default 1; "
+        "0: start a kernel per page load)",
+    )
+    a.add_argument(
+        "--cull-idle",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="stop a kernel whose page is closed after this many idle seconds (default 600)",
+    )
     a.set_defaults(run=run_app)

@@ -1,0 +1,195 @@
+"""Serving the app notebook with Voila: the command line, the port, and a clean stop.
+
+``amplify-auth app`` runs Voila as a child process and owns its lifetime: SIGTERM or Ctrl-C
+is passed on to Voila, which shuts its kernels down (each kernel stops its embedded emulator
+on exit); whatever is still alive after a grace period is killed, kernels included, so that
+nothing is left serving the port. The port is checked before Voila starts and Voila is told
+not to wander to another one, so the URL printed is the URL served. Kernels are preheated (a
+page load finds its kernel started and the notebook run) and culled once idle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+#: Seconds Voila gets to shut its kernels down after SIGTERM before everything is killed.
+GRACE_SECONDS = 10.0
+
+
+class PortBusy(OSError):
+    """The port asked for is taken by another program."""
+
+
+def app_notebook() -> Path:
+    return Path(str(files("amplify_auth_widgets") / "notebooks" / "app.ipynb"))
+
+
+def share_dir() -> Path:
+    """The package's ``share/``: the ``aaw`` Voila template, for JUPYTER_PATH."""
+    return Path(str(files("amplify_auth_widgets") / "share"))
+
+
+def claim_port(host: str, port: int) -> int:
+    """The port to serve on: ``port`` if free (else ``PortBusy``), any free one for 0."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        # no SO_REUSEADDR: a port another server listens on must be refused here
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise PortBusy(
+                f"port {port} on {host} is in use by another program ({exc.strerror}). "
+                "Stop it, or choose another port: --port 8867, or --port 0 for any free one."
+            ) from None
+        return int(sock.getsockname()[1])
+
+
+def voila_command(
+    notebook: Path,
+    host: str,
+    port: int,
+    *,
+    preheat: int = 1,
+    cull_idle_seconds: int = 600,
+    base_url: str = "/",
+    trust_dir: Path | None = None,
+) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--Voila.port_retries=0",  # never move to another port than the one announced
+        f"--Voila.base_url={base_url}",
+        "--no-browser",
+        "--template=aaw",
+        "--VoilaConfiguration.show_tracebacks=False",
+        # kernels talk to Voila over Unix sockets in its private connection folder, not TCP
+        "--KernelManager.transport=ipc",
+        # a kernel is culled once idle this long with no page connected to it (a closed
+        # page), and checked every minute; a page left open keeps its kernel
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
+        f"--MappingKernelManager.cull_interval={max(1, min(60, cull_idle_seconds // 2))}",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+    if preheat > 0:
+        command += ["--preheat_kernel=True", f"--pool_size={preheat}"]
+    if trust_dir is not None:
+        # the notebook is signed there beforehand (sign_notebook), so Voila finds it trusted
+        # instead of logging "Notebook app.ipynb is not trusted" on every page load
+        command.append(f"--NotebookNotary.data_dir={trust_dir}")
+    return command
+
+
+def sign_notebook(notebook: Path, trust_dir: Path) -> None:
+    """Sign the (output-free) notebook with a key and database of its own in ``trust_dir``;
+    the user's own notebook-signing key and database are left alone."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    notary = NotebookNotary(data_dir=str(trust_dir))
+    notary.sign(nbformat.read(notebook, as_version=4))
+    notary.store.close()
+
+
+def voila_environment(extra: dict[str, str]) -> dict[str, str]:
+    paths = [str(share_dir()), os.environ.get("JUPYTER_PATH", "")]
+    return {
+        **os.environ,
+        **extra,
+        "JUPYTER_PATH": os.pathsep.join(p for p in paths if p),
+        # Voila's page needs nothing from outside; no kernel should look for an update
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def _children(pid: int) -> list[int]:
+    """Every descendant of ``pid`` (Linux /proc; empty elsewhere). Kernels run in sessions
+    of their own, so a process group signal would miss them."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+            parents.setdefault(int(fields[1]), []).append(int(entry.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie child of ours still answers kill(0); it no longer runs
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return True
+
+
+def stop_tree(process: subprocess.Popen[Any], grace: float = GRACE_SECONDS) -> None:
+    """SIGTERM to Voila (it shuts its kernels down), then SIGKILL to whatever outlived it."""
+    descendants = _children(process.pid)
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    deadline = time.monotonic() + grace
+    for pid in descendants:
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def serve(
+    command: list[str],
+    env: dict[str, str],
+    announce: Callable[[], None],
+) -> int:
+    """Run Voila until it exits, or until SIGTERM/SIGINT reaches this process; stop it and
+    its kernels either way. Returns Voila's exit code (0 when we stopped it)."""
+    stopping = False
+
+    def on_signal(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    process: subprocess.Popen[Any] | None = None
+    try:
+        # its own session: a Ctrl-C in the terminal reaches us, and we stop Voila in order
+        process = subprocess.Popen(command, env=env, start_new_session=True)
+        announce()
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if process is not None:
+            stop_tree(process)
+        if stopping and process is not None:
+            process.returncode = 0
