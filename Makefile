@@ -7,13 +7,26 @@ STAMP := $(VENV)/.installed
 
 .PHONY: app emulator test test-full lint format bench bench-quick mutation sync-corpus clean chromium gen2-toolchain
 
-$(STAMP): pyproject.toml
+APP_STAMP := $(VENV)/.installed-app
+TEMPLATES := $(VENV)/share/jupyter/voila/templates
+
+# What the app needs, and nothing of the test extras; pip's lines show the progress.
+# An editable install leaves out data files, so the app's Voila template is linked where
+# Voila looks (a regular install, as on Binder, puts it there itself).
+$(APP_STAMP): pyproject.toml
+	@echo "== installing the app into $(VENV) (about a minute the first time)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --upgrade --progress-bar on pip
+	$(BIN)/python -m pip install --progress-bar on -e .
+	mkdir -p $(TEMPLATES)
+	ln -sfn $(CURDIR)/src/amplify_auth_widgets/share/voila/templates/aaw $(TEMPLATES)/aaw
+	touch $(APP_STAMP)
+
+$(STAMP): $(APP_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-app: $(STAMP)
+app: $(APP_STAMP)
 	$(BIN)/amplify-auth app
 
 emulator: $(STAMP)

@@ -1,0 +1,116 @@
+"""What the browser tests share: Debian's Chromium under Playwright, a page that may ask
+nothing of any host but this one, and servers started and stopped as their users would."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (make chromium installs it)",
+)
+ROOT = Path(__file__).resolve().parent.parent
+#: Screenshots of the key states: a test artifact, git-ignored.
+SHOTS = Path(os.environ.get("AAW_SCREENSHOTS", ROOT / "tests" / "artifacts" / "screenshots"))
+LOCAL = re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for_http(url: str, process: subprocess.Popen[Any], log: Path, seconds: float = 120):
+    """Until ``url`` answers; our own server starting, never the service under test."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop(process)
+                raise RuntimeError(f"{url} did not answer:\n{log.read_text()}") from None
+            time.sleep(0.2)
+
+
+def start(command: list[str], log: Path, **kwargs: Any) -> subprocess.Popen[Any]:
+    handle = log.open("w")
+    return subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, **kwargs)
+
+
+def stop(process: subprocess.Popen[Any], timeout: float = 30) -> int:
+    """SIGTERM, as a service manager stops it; SIGKILL only if it does not stop in time."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
+
+
+def descendants(pid: int) -> list[int]:
+    from amplify_auth_widgets.serve import _children
+
+    return _children(pid)
+
+
+@contextlib.contextmanager
+def chromium_page(width: int = 1300, height: int = 1800) -> Iterator[Any]:
+    """A page in headless Chromium; fails the test if the page asked any other host."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            outside: list[str] = []
+            console: list[str] = []
+            page.route(LOCAL, lambda route: (outside.append(route.request.url), route.abort()))
+            page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+            page.outside = outside  # type: ignore[attr-defined]
+            page.console = console  # type: ignore[attr-defined]
+            yield page
+            assert outside == [], f"the page asked hosts off this machine: {outside}"
+        finally:
+            browser.close()
+
+
+def shot(page: Any, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
