@@ -1,93 +1,78 @@
-"""User journeys through the Voila app in headless Chromium (Debian's, driven by Playwright)."""
+"""User journeys through the Voila app in headless Chromium (Debian's, driven by Playwright),
+and the lifecycle of ``amplify-auth app``: SIGTERM leaves nothing behind, a busy port is said.
+
+Screenshots of the key states go to ``tests/artifacts/screenshots`` (git-ignored; set
+``AAW_SCREENSHOTS`` to put them elsewhere)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
 import subprocess
-import time
-import urllib.request
-from pathlib import Path
+import sys
 
 import pytest
+from browser_support import (
+    chromium_page,
+    descendants,
+    free_port,
+    needs_chromium,
+    port_open,
+    shot,
+    start,
+    stop,
+    wait_for_http,
+)
 from conftest import BIN
 
 expect = pytest.importorskip("playwright.sync_api").expect
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (.ci/run installs it)",
-)
-SHOTS = Path(os.environ.get("AAW_SCREENSHOTS", "/tmp/aaw-screenshots"))
+pytestmark = needs_chromium
+#: Page-console lines that mean a broken page. (JupyterLab's widget manager extension, built
+#: for a newer JupyterLab than Voila's page, still logs "Unsatisfied version" warnings.)
+BAD_CONSOLE = re.compile(r"not trusted|Traceback|Failed to load")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def app_command(port: int, *extra: str) -> list[str]:
+    return [str(BIN / "amplify-auth"), "app", "--port", str(port), "--job-seconds", "0", *extra]
+
+
+def jupyter_env(tmp_path) -> dict[str, str]:
+    import os
+
+    return {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+    }
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def app_server(tmp_path_factory):
+    """The app as a user runs it; stopped with SIGTERM, and nothing of it may outlive that."""
+    tmp = tmp_path_factory.mktemp("app")
     port = free_port()
-    env = {
-        **os.environ,
-        "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("runtime")),
-        "JUPYTER_DATA_DIR": str(tmp_path_factory.mktemp("data")),
-    }
-    process = subprocess.Popen(
-        [str(BIN / "amplify-auth"), "app", "--port", str(port), "--job-seconds", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
+    log = tmp / "app.log"
+    process = start(app_command(port), log, env=jupyter_env(tmp))
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:  # wait for Voila to answer; it is our server, not the service
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the app did not start:\n" + process.stdout.read()) from None
-            time.sleep(0.2)
+    wait_for_http(url, process, log)
+    children = descendants(process.pid)
     yield url
-    process.terminate()
-    process.wait(timeout=20)
+    assert stop(process) == 0, log.read_text()
+    from amplify_auth_widgets.serve import _alive
+
+    assert [pid for pid in children if _alive(pid)] == [], "Voila or a kernel outlived the app"
+    assert not port_open(port), "something still serves the app's port"
+    text = log.read_text()
+    assert "not trusted" not in text and "Traceback" not in text, text
 
 
 @pytest.fixture
-def page(app_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1300, "height": 1800})
-        outside: list[str] = []  # the app's page must ask nothing of any other host
-        page.route(
-            re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])"),
-            lambda route: (outside.append(route.request.url), route.abort()),
-        )
-        page.goto(app_url)
+def page(app_server):
+    with chromium_page() as page:
+        page.goto(app_server)
         page.wait_for_selector(".aaw-editor", timeout=60_000)
         yield page
-        browser.close()
-        assert outside == [], f"the page asked hosts off this machine: {outside}"
+        bad = [line for line in page.console if BAD_CONSOLE.search(line)]
+        assert bad == [], bad
 
 
 def fill(page, member: str, value: str) -> None:
@@ -96,28 +81,79 @@ def fill(page, member: str, value: str) -> None:
     box.press("Enter")
 
 
-def test_compose_from_a_preset_create_and_watch_the_job(page):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.locator(".aaw-editor select").nth(0).select_option(label="Email sign-in (defaults)")
+def apply_preset(page, label: str) -> None:
+    page.locator(".aaw-editor select").nth(0).select_option(label=label)
     page.get_by_role("button", name="Apply preset").click()
+
+
+def test_the_untouched_form_shows_no_error(page):
+    page.wait_for_selector(".aaw-problems:has-text('to complete before sending')")
+    assert "problem" not in page.inner_text(".aaw-problems")
+    findings = page.locator(".aaw-field .aaw-findings")
+    assert all(not text.strip() for text in findings.all_inner_texts())
+    assert page.locator(".jupyter-widgets-error-widget").count() == 0
+    assert "embedded emulator" in page.inner_text(".aaw-app")
+    shot(page, "untouched-form")
+
+
+def test_target_dropdowns_list_the_demo_apps(page):
+    options = page.locator(".aaw-target-app datalist option")
+    expect(options).to_have_count(4, timeout=20_000)
+    values = sorted(options.evaluate_all("os => os.map(o => o.value)"))
+    assert values == ["d1demotodo", "d2demoshop", "d3demoadmin", "d4demonew"]
+    fill(page, "AppId", "d1demotodo")
+    envs = page.locator(".aaw-target-env datalist option")
+    expect(envs).to_have_count(2, timeout=20_000)
+    assert sorted(envs.evaluate_all("os => os.map(o => o.value)")) == ["dev", "prod"]
+    shot(page, "target-listed")
+
+
+def test_add_and_remove_a_social_provider_card(page):
+    apply_preset(page, "Social sign-in (Google, Facebook) with hosted UI")
+    section = page.locator(".aaw-section-social")
+    section.get_by_text("Social sign-in").first.click()
+    cards = section.locator(".aaw-provider-card:visible")
+    expect(cards).to_have_count(2, timeout=20_000)
+    section.locator(".aaw-provider-Facebook .aaw-provider-remove").click()
+    expect(cards).to_have_count(1)
+    expect(section.locator(".aaw-provider-Facebook")).to_be_hidden()
+    pick = section.locator(".aaw-provider-pick select")
+    labels = pick.locator("option").all_inner_texts()
+    pick.select_option(label=next(label for label in labels if "Apple" in label))
+    section.locator(".aaw-provider-add").click()
+    expect(section.locator(".aaw-provider-SignInWithApple:visible")).to_have_count(1)
+    expect(cards).to_have_count(2)
+    shot(page, "provider-cards")
+
+
+def test_compose_from_a_preset_create_watch_the_job_and_report(page):
+    apply_preset(page, "Email sign-in (defaults)")
     fill(page, "AppId", "d4demonew")
     fill(page, "BackendEnvironmentName", "dev")
     fill(page, "ResourceName", "newauth")
     page.wait_for_selector(".aaw-problems:has-text('Ready to send')", timeout=20_000)
     assert page.locator(".jupyter-widgets-error-widget").count() == 0  # every widget rendered
     page.locator("button.aaw-create").click()
-    page.wait_for_selector("text=/job .* IN_PROGRESS/", timeout=20_000)
-    page.screenshot(path=str(SHOTS / "editor-created.png"), full_page=True)
+    # the action bar follows the job to its end (the monitor tells the editor)
+    page.wait_for_selector(".aaw-job-status:has-text('COMPLETED')", timeout=30_000)
+    shot(page, "editor-job-completed")
     page.get_by_role("tab", name="Jobs").click()
     page.wait_for_selector(".aaw-monitor .aaw-badge:has-text('COMPLETED')", timeout=30_000)
     table = page.locator(".aaw-monitor .aaw-jobs").inner_text()
     assert "d4demonew" in table and "CreateBackendAuth" in table
-    page.screenshot(path=str(SHOTS / "monitor-completed.png"), full_page=True)
+    label = page.locator(".aaw-monitor .widget-label", has_text="Environment").first
+    assert label.inner_text() == "Environment"  # in full, not cut to "environm…"
+    assert label.evaluate("e => e.scrollWidth <= e.clientWidth")
+    shot(page, "monitor-completed")
+    page.get_by_role("tab", name="Reports").click()
+    page.wait_for_selector(".aaw-reports .aaw-summary-table", timeout=30_000)
+    assert "Success rate" in page.inner_text(".aaw-reports")
+    expect(page.locator(".aaw-reports img:visible")).to_have_count(2, timeout=30_000)
+    shot(page, "reports")
 
 
-def test_a_mistake_is_shown_beside_its_field_and_blocks_sending(page):
-    page.locator(".aaw-editor select").nth(0).select_option(label="Email sign-in (defaults)")
-    page.get_by_role("button", name="Apply preset").click()
+def test_a_mistake_is_counted_in_the_sticky_bar_and_blocks_sending(page):
+    apply_preset(page, "Email sign-in (defaults)")
     fill(page, "AppId", "My App")
     fill(page, "BackendEnvironmentName", "dev")
     fill(page, "ResourceName", "auth")
@@ -125,18 +161,60 @@ def test_a_mistake_is_shown_beside_its_field_and_blocks_sending(page):
     message.first.wait_for(timeout=20_000)
     page.wait_for_selector(".aaw-problems:has-text('1 problem')", timeout=20_000)
     expect(page.locator("button.aaw-create")).to_be_disabled()
-    page.screenshot(path=str(SHOTS / "editor-error.png"), full_page=True)
+    shot(page, "editor-error")
     assert "Traceback" not in page.content()
 
 
 def test_secrets_stay_out_of_the_page(page):
-    page.locator(".aaw-editor select").nth(0).select_option(
-        label="Social sign-in (Google, Facebook) with hosted UI"
-    )
-    page.get_by_role("button", name="Apply preset").click()
+    apply_preset(page, "Social sign-in (Google, Facebook) with hosted UI")
     page.get_by_role("tab", name="YAML").click()
     page.wait_for_function(
         "document.querySelector('.aaw-yaml textarea').value.includes('SocialProviderSettings')"
     )
     yaml_text = page.locator(".aaw-yaml textarea").input_value()
     assert "<redacted>" in yaml_text and "REPLACE-ME" not in yaml_text
+
+
+def test_sigterm_stops_everything_and_a_busy_port_is_said(tmp_path):
+    env = jupyter_env(tmp_path)
+    first = subprocess.Popen(
+        app_command(0, "--preheat", "1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        line = first.stdout.readline()  # the URL it serves: port 0 means any free one
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert match, line
+        port = int(match.group(1))
+        wait_for_http(match.group(0), first, tmp_path / "none")
+        # a second app on the same port fails at once, saying which port and what to do
+        second = subprocess.run(
+            app_command(port), capture_output=True, text=True, env=env, timeout=60
+        )
+        assert second.returncode == 255
+        assert f"port {port} on 127.0.0.1 is in use" in second.stderr
+        assert "--port 0" in second.stderr and "http://" not in second.stdout
+        children = descendants(first.pid)
+        assert len(children) >= 2  # Voila and its preheated kernel
+    finally:
+        code = stop(first)
+    assert code == 0
+    from amplify_auth_widgets.serve import _alive
+
+    assert [pid for pid in children if _alive(pid)] == []
+    assert not port_open(port)
+
+
+def test_the_app_command_needs_no_test_extras():
+    # `make app` installs the package alone: nothing the app imports may come from [test]
+    script = (
+        "import sys, amplify_auth_widgets as a\n"
+        "a.AuthApp\n"
+        "from amplify_auth_widgets import serve\n"
+        "bad = [m for m in ('pytest', 'playwright', 'hypothesis', 'awscli') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)

@@ -106,6 +106,7 @@ def test_binder_url_opens_the_app_behind_a_base_url(binder_env, tmp_path):
             "--ServerApp.port_retries=0",
             f"--ServerApp.base_url={BASE}",
             "--IdentityProvider.token=",
+            "--ServerApp.allow_root=True",  # these tests may run as root; Binder does not
             f"--ServerApp.root_dir={ROOT}",
         ],
         tmp_path / "server.log",

@@ -31,6 +31,14 @@ from .reports import ReportsView
 
 #: The tabs, in order.
 TABS = ("Configure", "Jobs", "Reports", "Fleet")
+#: Boxes between the editor's sticky action bar and the page's scroller must not clip
+#: (overflow other than visible makes each its own scroll container, and the bar would stick
+#: to that box instead of the page): the app's boxes and the output area holding the app.
+STYLE = """<style>
+.aaw-app, .aaw-app .jupyter-widget-TabPanel-tabContents, .aaw-app .aaw-editor,
+.jp-OutputArea:has(.aaw-app), .jp-OutputArea-child:has(.aaw-app),
+.jp-OutputArea-output:has(.aaw-app) { overflow: visible !important; }
+</style>"""
 
 
 class AuthApp(w.VBox):
@@ -80,7 +88,7 @@ class AuthApp(w.VBox):
         )
         self.tabs.observe(self._on_tab, names="selected_index")
         self.children = [
-            w.HTML("<h2>Amplify backend auth</h2>"),
+            w.HTML(STYLE + "<h2>Amplify backend auth</h2>"),
             self.connection_panel,
             self.tabs,
         ]
