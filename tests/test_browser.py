@@ -178,7 +178,7 @@ def test_secrets_stay_out_of_the_page(page):
 def test_sigterm_stops_everything_and_a_busy_port_is_said(tmp_path):
     env = jupyter_env(tmp_path)
     first = subprocess.Popen(
-        app_command(0, "--preheat", "1"),
+        app_command(0, "--preheat", "1", "--base-url", "services/aaw"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -186,7 +186,7 @@ def test_sigterm_stops_everything_and_a_busy_port_is_said(tmp_path):
     )
     try:
         line = first.stdout.readline()  # the URL it serves: port 0 means any free one
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/services/aaw/", line)
         assert match, line
         port = int(match.group(1))
         wait_for_http(match.group(0), first, tmp_path / "none")

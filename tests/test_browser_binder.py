@@ -85,8 +85,8 @@ def clean_env(venv: Path, scratch: Path) -> dict[str, str]:
     }
 
 
-def open_app(url: str, name: str) -> None:
-    with chromium_page() as page:
+def open_app(url: str, name: str, allowed: tuple[str, ...] = ()) -> None:
+    with chromium_page(allowed=allowed) as page:
         page.goto(url)
         page.wait_for_selector(".aaw-editor", timeout=180_000)
         page.wait_for_selector("text=embedded emulator", timeout=30_000)
@@ -97,6 +97,7 @@ def open_app(url: str, name: str) -> None:
 
 def test_binder_url_opens_the_app_behind_a_base_url(binder_env, tmp_path):
     port = free_port()
+    env = clean_env(binder_env, tmp_path)
     server = start(
         [
             str(binder_env / "bin" / "jupyter-server"),
@@ -111,11 +112,17 @@ def test_binder_url_opens_the_app_behind_a_base_url(binder_env, tmp_path):
         ],
         tmp_path / "server.log",
         cwd=ROOT,
-        env=clean_env(binder_env, tmp_path),
+        env=env,
     )
     try:
         wait_for_http(f"http://127.0.0.1:{port}{BASE}api/status", server, tmp_path / "server.log")
-        open_app(f"http://127.0.0.1:{port}{BASE}voila/render/notebooks/app.ipynb", "binder-app")
+        # Known gap: under the server extension Voila's page asks a CDN for MathJax (blocked
+        # here; the app needs no formulas). Every other request must stay on this machine.
+        open_app(
+            f"http://127.0.0.1:{port}{BASE}voila/render/notebooks/app.ipynb",
+            "binder-app",
+            allowed=("https://cdnjs.cloudflare.com/ajax/libs/mathjax/",),
+        )
         kernels = descendants(server.pid)
         assert kernels, "the page ran no kernel"
     finally:

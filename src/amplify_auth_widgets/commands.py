@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -91,6 +92,10 @@ def _job_seconds(text: str) -> str:
             f"{quote(text)} is not a number of seconds (3) or a range (2-10) of 0 or more"
         )
     return text
+
+
+def _base_url(text: str) -> str:
+    return "/" + text.strip("/") + "/" if text.strip("/") else "/"
 
 
 def _strict_auth(text: str) -> str:
@@ -254,12 +259,13 @@ def run_app(args: argparse.Namespace, console: Any) -> int:
         port,
         preheat=args.preheat,
         cull_idle_seconds=args.cull_idle,
+        base_url=args.base_url,
         trust_dir=Path(trust.name),
     )
     host = f"[{args.host}]" if ":" in args.host else args.host
 
     def announce() -> None:
-        console.out(f"amplify-auth app at http://{host}:{port}/ (Ctrl-C to stop)")
+        console.out(f"amplify-auth app at http://{host}:{port}{args.base_url} (Ctrl-C to stop)")
         console.stdout.flush()
 
     with trust:
@@ -300,6 +306,13 @@ def add_service_commands(sub: Any) -> None:
         metavar="N",
         help="kernels kept started with the app run, so a page load does not wait (default 1; "
         "0: start a kernel per page load)",
+    )
+    a.add_argument(
+        "--base-url",
+        type=_base_url,
+        default=os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/"),
+        help="the path prefix a proxy serves the app under (default: JupyterHub's service "
+        "prefix when run as a hub service, else /)",
     )
     a.add_argument(
         "--cull-idle",
