@@ -161,6 +161,14 @@ def test_a_mistake_is_counted_in_the_sticky_bar_and_blocks_sending(page):
     message.first.wait_for(timeout=20_000)
     page.wait_for_selector(".aaw-problems:has-text('1 problem')", timeout=20_000)
     expect(page.locator("button.aaw-create")).to_be_disabled()
+    # the bar (and its count) stays in view when the form is scrolled far down
+    page.set_viewport_size({"width": 1000, "height": 700})
+    page.mouse.move(500, 400)
+    page.mouse.wheel(0, 3000)
+    page.wait_for_function("() => [...document.querySelectorAll('*')].some(e => e.scrollTop > 200)")
+    box = page.locator(".aaw-actionbar").bounding_box()
+    assert box is not None and 0 <= box["y"] < 100, box
+    expect(page.locator(".aaw-problems")).to_be_in_viewport()
     shot(page, "editor-error")
     assert "Traceback" not in page.content()
 
