@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .exitcodes import EXIT_CONFIG, EXIT_OK
+from .exitcodes import EXIT_CONFIG, EXIT_OK, EXIT_OTHER
 from .secrets import quote
 
 
@@ -247,7 +247,7 @@ def run_app(args: argparse.Namespace, console: Any) -> int:
         port = claim_port(args.host, args.port)
     except PortBusy as exc:
         console.err(f"error: {exc}")
-        return 255
+        return EXIT_CONFIG
     extra = {"AMPLIFY_AUTH_JOB_SECONDS": args.job_seconds}
     if args.aws:
         extra["AMPLIFY_AUTH_TARGET"] = "aws"
@@ -272,9 +272,9 @@ def run_app(args: argparse.Namespace, console: Any) -> int:
         code = serve(command, voila_environment(extra), announce)
     if code:
         console.err(f"error: Voila stopped with exit code {code}; its log is above.")
-        return 255
+        return EXIT_OTHER
     console.err("app stopped")
-    return 0
+    return EXIT_OK
 
 
 def add_service_commands(sub: Any) -> None:
