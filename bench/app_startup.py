@@ -24,13 +24,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_support import chromium_page, free_port, stop  # noqa: E402
+from browser_support import chromium_page, free_port, stop, wait_for_http  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -51,18 +50,6 @@ def count_app_widgets() -> int:
         count = len(w.Widget.widgets) - before
         app.close()
     return count
-
-
-def wait_answering(url: str, process: subprocess.Popen, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=5)
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not answer") from None
-            time.sleep(0.05)
 
 
 def interactive(page, url: str, selector: str) -> float:
@@ -131,7 +118,7 @@ def main() -> None:
         )
         try:
             url = f"http://127.0.0.1:{port}/"
-            wait_answering(url, app)
+            wait_for_http(url, app)
             with chromium_page() as page:
                 interactive(page, url, app_input)
             cold = time.perf_counter() - started
@@ -150,7 +137,7 @@ def main() -> None:
         )
         try:
             url = f"http://127.0.0.1:{port}/"
-            wait_answering(url, bare)
+            wait_for_http(url, bare)
             bare_times = warm_loads(url, ".widget-text input", loads, refill)
         finally:
             stop(bare)

@@ -7,7 +7,6 @@ import contextlib
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from amplify_auth_widgets.serve import is_running
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
@@ -40,7 +41,9 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def wait_for_http(url: str, process: subprocess.Popen[Any], log: Path, seconds: float = 120):
+def wait_for_http(
+    url: str, process: subprocess.Popen[Any], log: Path | None = None, seconds: float = 180
+) -> None:
     """Until ``url`` answers; our own server starting, never the service under test."""
     deadline = time.monotonic() + seconds
     while True:
@@ -50,8 +53,9 @@ def wait_for_http(url: str, process: subprocess.Popen[Any], log: Path, seconds: 
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 stop(process)
-                raise RuntimeError(f"{url} did not answer:\n{log.read_text()}") from None
-            time.sleep(0.2)
+                told = log.read_text() if log is not None and log.exists() else ""
+                raise RuntimeError(f"{url} did not answer:\n{told}") from None
+            time.sleep(0.05)
 
 
 def start(command: list[str], log: Path, **kwargs: Any) -> subprocess.Popen[Any]:
@@ -60,21 +64,30 @@ def start(command: list[str], log: Path, **kwargs: Any) -> subprocess.Popen[Any]
 
 
 def stop(process: subprocess.Popen[Any], timeout: float = 30) -> int:
-    """SIGTERM, as a service manager stops it; SIGKILL only if it does not stop in time."""
+    """SIGTERM, as a service manager stops it, and wait. Only if it does not stop in time are
+    it and what it started killed; what it leaves alive otherwise is for the test to see."""
+    import signal
+
+    from amplify_auth_widgets.serve import stop_tree
+
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    return process.returncode
+            stop_tree(process, grace=0)
+    return int(process.returncode)
 
 
-def descendants(pid: int) -> list[int]:
-    from amplify_auth_widgets.serve import _children
+def leftovers(pids: list[int]) -> list[int]:
+    """Which of ``pids`` still run; those are killed, so that a failing test leaks nothing."""
+    import signal
 
-    return _children(pid)
+    alive = [pid for pid in pids if is_running(pid)]
+    for pid in alive:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return alive
 
 
 @contextlib.contextmanager

@@ -13,8 +13,8 @@ import sys
 import pytest
 from browser_support import (
     chromium_page,
-    descendants,
     free_port,
+    leftovers,
     needs_chromium,
     port_open,
     shot,
@@ -23,6 +23,8 @@ from browser_support import (
     wait_for_http,
 )
 from conftest import BIN
+
+from amplify_auth_widgets.serve import descendants
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = needs_chromium
@@ -57,9 +59,7 @@ def app_server(tmp_path_factory):
     children = descendants(process.pid)
     yield url
     assert stop(process) == 0, log.read_text()
-    from amplify_auth_widgets.serve import _alive
-
-    assert [pid for pid in children if _alive(pid)] == [], "Voila or a kernel outlived the app"
+    assert leftovers(children) == [], "Voila or a kernel outlived the app"
     assert not port_open(port), "something still serves the app's port"
     text = log.read_text()
     assert "not trusted" not in text and "Traceback" not in text, text
@@ -210,9 +210,7 @@ def test_sigterm_stops_everything_and_a_busy_port_is_said(tmp_path):
     finally:
         code = stop(first)
     assert code == 0
-    from amplify_auth_widgets.serve import _alive
-
-    assert [pid for pid in children if _alive(pid)] == []
+    assert leftovers(children) == []
     assert not port_open(port)
 
 

@@ -22,7 +22,6 @@ import pytest
 from browser_support import (
     ROOT,
     chromium_page,
-    descendants,
     free_port,
     needs_chromium,
     shot,
@@ -30,6 +29,8 @@ from browser_support import (
     stop,
     wait_for_http,
 )
+
+from amplify_auth_widgets.serve import descendants
 
 pytestmark = [needs_chromium, pytest.mark.timeout(1800)]
 CACHE = ROOT / "tests" / "data" / ".cache"

@@ -122,7 +122,7 @@ def voila_environment(extra: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _children(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
     """Every descendant of ``pid`` (Linux /proc; empty elsewhere). Kernels run in sessions
     of their own, so a process group signal would miss them."""
     parents: dict[int, list[int]] = {}
@@ -138,7 +138,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
+def is_running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -153,7 +153,7 @@ def _alive(pid: int) -> bool:
 
 def stop_tree(process: subprocess.Popen[Any], grace: float = GRACE_SECONDS) -> None:
     """SIGTERM to Voila (it shuts its kernels down), then SIGKILL to whatever outlived it."""
-    descendants = _children(process.pid)
+    children = descendants(process.pid)
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -162,10 +162,10 @@ def stop_tree(process: subprocess.Popen[Any], grace: float = GRACE_SECONDS) -> N
             process.kill()
             process.wait()
     deadline = time.monotonic() + grace
-    for pid in descendants:
-        while _alive(pid) and time.monotonic() < deadline:
+    for pid in children:
+        while is_running(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if _alive(pid):
+        if is_running(pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
 
