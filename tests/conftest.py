@@ -1,4 +1,5 @@
-"""Shared fixtures: an isolated AWS environment, a movable clock, and running emulators."""
+"""Shared fixtures: an isolated AWS environment, a movable clock, and running emulators; and
+the run's end check that no process a test started is still alive (see ``leaks``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,54 @@ import pytest
 DATA = Path(__file__).parent / "data"
 CORPUS = sorted((DATA / "validation").glob("*.json"))
 BIN = Path(sys.executable).parent
+
+
+#: Leaks known today and being fixed, by a word of their command line: still stopped at the
+#: end, but not failing the run. Each has a strict xfail test that fails once the leak is
+#: fixed, which is when its entry goes.
+KNOWN_LEAKS = {
+    # test_leaks.py::test_the_app_command_stops_voila
+    "-m voila": "`amplify-auth app` does not pass SIGTERM on to Voila and its kernels",
+    "/voila_": "the kernels of that Voila (their connection files are in Voila's folder)",
+}
+
+#: This run's mark in the environment of every process it starts, and the processes that
+#: were already below it when it began.
+_MARK = pytest.StashKey[str]()
+_BEFORE = pytest.StashKey[frozenset[int]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import leaks
+
+    config.stash[_MARK] = leaks.mark_run()
+    config.stash[_BEFORE] = frozenset(leaks.children())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run, naming them, if processes the tests started are still alive; then stop
+    them, so that a leak costs one red run and not the machine."""
+    import leaks
+
+    mark = session.config.stash.get(_MARK, None)
+    if mark is None:
+        return
+    left = leaks.leftovers(mark, before=session.config.stash.get(_BEFORE, frozenset()))
+    known = [p for p in left if any(k in leaks.describe(p) for k in KNOWN_LEAKS)]
+    leaks.stop(known)
+    left = [p for p in left if p not in known]
+    if not left:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = [f"{len(left)} process(es) started by the tests are still alive:"]
+    lines += [f"  {leaks.describe(p)}" for p in left]
+    if reporter is not None:
+        reporter.ensure_newline()
+        reporter.write_sep("=", "leftover processes", red=True)
+        for line in lines:
+            reporter.write_line(line, red=True)
+    leaks.stop(left)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def load_case(name: str) -> dict[str, Any]:
