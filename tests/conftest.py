@@ -16,15 +16,6 @@ CORPUS = sorted((DATA / "validation").glob("*.json"))
 BIN = Path(sys.executable).parent
 
 
-#: Leaks known today and being fixed, by a word of their command line: still stopped at the
-#: end, but not failing the run. Each has a strict xfail test that fails once the leak is
-#: fixed, which is when its entry goes.
-KNOWN_LEAKS = {
-    # test_leaks.py::test_the_app_command_stops_voila
-    "-m voila": "`amplify-auth app` does not pass SIGTERM on to Voila and its kernels",
-    "/voila_": "the kernels of that Voila (their connection files are in Voila's folder)",
-}
-
 #: This run's mark in the environment of every process it starts, and the processes that
 #: were already below it when it began.
 _MARK = pytest.StashKey[str]()
@@ -47,9 +38,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if mark is None:
         return
     left = leaks.leftovers(mark, before=session.config.stash.get(_BEFORE, frozenset()))
-    known = [p for p in left if any(k in leaks.describe(p) for k in KNOWN_LEAKS)]
-    leaks.stop(known)
-    left = [p for p in left if p not in known]
     if not left:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

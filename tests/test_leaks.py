@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import leaks
 import psutil
-import pytest
-from conftest import BIN
 
 
 def test_finds_children_and_orphans_that_carry_the_runs_mark():
@@ -71,41 +66,3 @@ def test_processes_there_before_the_run_are_not_its_own():
     finally:
         host_worker.kill()
         host_worker.wait(10)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="known leak: `amplify-auth app` does not pass SIGTERM on to Voila and its kernels "
-    "(being fixed); when this passes, remove the mark and conftest.KNOWN_LEAKS' entry",
-)
-def test_the_app_command_stops_voila(tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    mark = f"app-{os.getpid()}-{port}"
-    env = {**os.environ, leaks.RUN_MARK: mark, "JUPYTER_RUNTIME_DIR": str(tmp_path)}
-    app = subprocess.Popen(
-        [str(BIN / "amplify-auth"), "app", "--port", str(port), "--job-seconds", "0"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    others = frozenset(leaks.children()) - {app.pid}
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # until Voila answers: our own server, not the service
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-                break
-            except OSError:
-                assert app.poll() is None and time.monotonic() < deadline, "the app did not start"
-                time.sleep(0.2)
-        app.terminate()  # as a service manager stops it
-        app.wait(20)
-        left = leaks.leftovers(mark, grace=10, before=others)
-        assert not left, [leaks.describe(p) for p in left]
-    finally:
-        leaks.stop([p for p in leaks.leftovers(mark, grace=0, before=others)])
-        if app.poll() is None:
-            app.kill()
-            app.wait(10)
