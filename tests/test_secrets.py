@@ -183,3 +183,15 @@ def test_history_never_records_a_secret(given, emulator, app_env, clock, tmp_pat
 def test_another_services_operation_is_judged_by_names_only():
     assert not is_secret_path("appId", "DeleteBackendEnvironment")
     assert is_secret_path("x.client_secret", "DeleteBackendEnvironment")
+
+
+@pytest.mark.parametrize("path", [f"{PROVIDERS}.Google", f"{PROVIDERS}.Google.ClientId"])
+def test_the_editor_never_shows_a_secret_it_cannot_display(path):
+    """A field handed a value of the wrong shape says it holds it; never what it is."""
+    from amplify_auth_widgets.model import request_spec
+    from amplify_auth_widgets.widgets.form import build_field
+
+    field = build_field(request_spec("CreateBackendAuth").find(path), lambda *_: None)
+    field.set([SECRET])
+    assert "Holds" in field.note.value and SECRET not in field.note.value
+    assert field.get() == [SECRET]  # kept as it is, nothing the user entered is lost

@@ -24,6 +24,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..model import FieldSpec
+from ..secrets import quote
 from ..validation import Finding
 from .html import escape
 from .labels import enum_label, help_for, label_for, tooltip_for
@@ -155,7 +156,7 @@ class Field:
             elif not self.write(value):
                 self.clear()
                 self._held = value
-                shown = "(hidden)" if self.spec.sensitive else escape(json.dumps(value))[:120]
+                shown = escape(quote(value, self.spec.path))
                 self.note.value = (
                     f'<span style="color:#8a5a00">Holds {shown}, which this control cannot '
                     "show; it is kept as it is until you change the field.</span>"
