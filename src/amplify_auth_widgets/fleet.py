@@ -178,7 +178,6 @@ class Fleet:
         self.page_size = page_size
         self.history = history or (tracker.history if tracker else JobHistory(":memory:"))
         self.tracker = tracker or JobTracker(service, self.history)
-        self._lock = threading.Lock()
 
     @classmethod
     def connect(
