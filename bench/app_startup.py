@@ -35,19 +35,20 @@ BIN = Path(sys.executable).parent
 
 
 def count_app_widgets() -> int:
-    """Widgets alive after building the app (in this process, on its own emulator)."""
-    import ipywidgets as w
-
+    """Widgets in the app's view tree (boxes and what they hold, not Layout or Style models)
+    right after it is built, on an emulator of its own."""
     from amplify_auth_widgets import AuthApp, BackendAuthService, Emulator, JobHistory
 
+    def tree(widget: object) -> int:
+        return 1 + sum(tree(child) for child in getattr(widget, "children", ()))
+
     with Emulator(demo=True) as emulator:
-        before = len(w.Widget.widgets)
         app = AuthApp(
             BackendAuthService(emulator.connection()),
             history=JobHistory(":memory:"),
             autostart=False,
         )
-        count = len(w.Widget.widgets) - before
+        count = tree(app)
         app.close()
     return count
 
