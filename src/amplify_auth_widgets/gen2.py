@@ -33,7 +33,8 @@ from .gen2_map import (
     Placement,
     Secret,
 )
-from .model import REDACTED, SECRET_MEMBERS, FieldSpec, join_path, request_spec
+from .model import REDACTED, FieldSpec, join_path, request_spec
+from .secrets import is_secret_name
 from .validation import model_findings
 
 if TYPE_CHECKING:
@@ -141,7 +142,8 @@ def configured(value: Any, spec: FieldSpec | None, path: str = "") -> Iterator[t
 
 
 def _display(path: str, spec: FieldSpec | None, value: Any) -> str:
-    if (spec is not None and spec.sensitive) or path.rsplit(".", 1)[-1] in SECRET_MEMBERS:
+    # a secret member in any spelling, or anything held under one, is redacted
+    if (spec is not None and spec.sensitive) or any(map(is_secret_name, path.split("."))):
         return REDACTED if value not in (None, "") else ""
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)

@@ -303,7 +303,7 @@ class Mapper:
         settings = mfa.get("Settings") or {}
         types = [t for t in settings.get("MfaTypes") or [] if t in MFA_TYPES]
         message = settings.get("SmsMessage")
-        if mode is None:
+        if mode not in MFA_MODES:  # absent, or a value the model lacks: the table says so
             return
         if mode == "OFF":
             self.props["multifactor"] = ts.Inline(mode="OFF")
