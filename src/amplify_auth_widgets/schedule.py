@@ -111,7 +111,7 @@ def plan(
     horizon = float(ends[-1]) + naive_interval
     spread = sigma * math.sqrt(1 + 1 / n)
     # naive polling's median delay is half its interval; aim a little under it
-    target_delay = 0.475 * naive_interval
+    target_delay = 0.45 * naive_interval
     budget = call_budget if call_budget is not None else float(ends.mean()) / naive_interval
     best: tuple[tuple[bool, bool, float], Schedule] | None = None
     for low in FIRST_QUANTILES:
