@@ -43,6 +43,7 @@ chromium:
 test: $(STAMP) chromium gen2-toolchain
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 # The Amplify Gen 2 toolchain (@aws-amplify/backend, the AWS CDK, tsc, tsx, Prettier) that the

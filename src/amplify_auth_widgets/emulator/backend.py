@@ -513,7 +513,9 @@ class Backend:
             raise EmulatorError(
                 "BadRequestException", f"Backend environment {env} already exists for {app_id}."
             )
-        data = {k: request[k] for k in ("stackName", "deploymentArtifacts") if k in request}
+        data: dict[str, Any] = {
+            k: request[k] for k in ("stackName", "deploymentArtifacts") if k in request
+        }
         self.store.put_environment(app_id, env, data, self.clock())
         return {"backendEnvironment": self._env_view(self._require_env(app_id, env))}
 

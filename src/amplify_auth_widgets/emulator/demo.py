@@ -11,7 +11,7 @@ from typing import Any
 
 from .backend import Backend
 
-STRONG = {
+STRONG: dict[str, Any] = {
     "AuthResources": "IDENTITY_POOL_AND_USER_POOL",
     "Service": "COGNITO",
     "IdentityPoolConfigs": {"IdentityPoolName": "todo_identity", "UnauthenticatedLogin": False},

@@ -172,7 +172,7 @@ class FleetPanel(w.VBox):
 
     def filtered(self) -> Any:
         """The audit rows the filters leave."""
-        frame = self.audit
+        frame: Any = self.audit
         if frame is None:
             return None
         keep = frame["environment"].notna()
@@ -234,6 +234,7 @@ class FleetPanel(w.VBox):
             f'<span style="color:{display(s).color}">{escape(s)}</span>: {n}'
             for s, n in counts.items()
         )
+        columns: tuple[str, ...]
         columns = ("app_id", "environment", "operation", "status", "error", "job_id")
         rows = results.to_dict("records")
         if dry_run:

@@ -10,6 +10,7 @@ code asks for the field), so that the first screen costs only what it shows.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -129,7 +130,7 @@ class StructureField(Field):
         defer: Callable[[FieldSpec], bool] = lambda spec: False,
     ) -> None:
         self.children: list[Any] = [
-            Deferred(m, lambda m=m: build_field(m, on_change, rules))
+            Deferred(m, functools.partial(build_field, m, on_change, rules))
             if defer(m)
             else build_field(m, on_change, rules, defer)
             for m in spec.members
@@ -229,7 +230,7 @@ class ProviderCards(StructureField):
         self.pick.add_class("aaw-provider-pick")
         self.add_button = w.Button(description="Add provider", icon="plus")
         self.add_button.add_class("aaw-provider-add")
-        self.add_button.on_click(lambda _: self.pick.value and self.add(self.pick.value))
+        self.add_button.on_click(self._add_picked)
         for card in self.children:
             remove = w.Button(
                 description="Remove",
@@ -254,6 +255,10 @@ class ProviderCards(StructureField):
             if card.spec.name == name:
                 return card
         raise KeyError(f"no provider {name!r}; there are: {', '.join(self.spec.member_names)}")
+
+    def _add_picked(self, _button: Any = None) -> None:
+        if self.pick.value:
+            self.add(self.pick.value)
 
     def add(self, name: str) -> None:
         """Add the card for provider ``name`` (a member name: ``Google``), as a user would."""

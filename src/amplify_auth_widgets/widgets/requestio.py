@@ -64,9 +64,7 @@ class RequestIO:
         self.preset_button = w.Button(
             description="Apply preset", icon="magic", layout=w.Layout(width="auto")
         )
-        self.preset_button.on_click(
-            lambda _: self.preset_picker.value and self.apply_preset(self.preset_picker.value)
-        )
+        self.preset_button.on_click(self._apply_picked_preset)
         self.upload = w.FileUpload(
             accept=".json,.yaml,.yml",
             multiple=False,
@@ -145,6 +143,10 @@ class RequestIO:
         name = f"{self._operation()}-{self._get().get('AppId') or 'request'}.json"
         self.download_link.value = download_link(name, text.encode(), "application/json")
         return text
+
+    def _apply_picked_preset(self, _button: Any = None) -> None:
+        if self.preset_picker.value:
+            self.apply_preset(self.preset_picker.value)
 
     def apply_preset(self, name: str) -> None:
         """Replace the configuration with a preset; the target (app, environment) stays."""
