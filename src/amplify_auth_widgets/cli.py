@@ -33,6 +33,7 @@ from .exitcodes import (
 )
 from .model import FieldSpec, doc_text, operation_model, request_spec, response_spec
 from .output import OUTPUT_FORMATS, paint, render, render_finding, use_color
+from .secrets import scrub_text
 from .skeleton import cli_name
 
 #: The API commands, in the order `--help` lists them.
@@ -584,11 +585,14 @@ def main(
         console.err("interrupted")
         return EXIT_INTERRUPTED
     except Exception as exc:
+        # An unexpected error's text can quote what it was handed (botocore's do): scrub it
+        # like every other output, the traceback that --debug asks for included.
         if debug:
             import traceback
 
-            traceback.print_exc(file=stderr)
-        console.err(f"error: {type(exc).__name__}: {exc} (run with --debug for details)")
+            stderr.write(scrub_text(traceback.format_exc()))
+        message = scrub_text(f"{type(exc).__name__}: {exc}")
+        console.err(f"error: {message} (run with --debug for details)")
         return EXIT_OTHER
 
 
