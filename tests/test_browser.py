@@ -224,3 +224,45 @@ def test_the_app_command_needs_no_test_extras():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
+def cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def kernels_of(pid: int) -> list[int]:
+    """The ipykernel processes below ``pid``."""
+    return [child for child in descendants(pid) if "ipykernel" in cmdline(child)]
+
+
+def test_the_kernel_of_a_closed_page_is_culled(tmp_path):
+    """A visit leaves no kernel behind: once its page is closed and the kernel has been idle
+    for --cull-idle seconds, Voila's culler shuts it down (the app keeps serving)."""
+    import time
+
+    port = free_port()
+    log = tmp_path / "app.log"
+    app = start(
+        app_command(port, "--preheat", "0", "--cull-idle", "2"), log, env=jupyter_env(tmp_path)
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_for_http(url, app, log)
+        # (that first GET was a page load too: it rendered the notebook in a kernel of its own)
+        with chromium_page() as page:
+            page.goto(url)
+            page.wait_for_selector(".aaw-editor", timeout=60_000)
+            visited = set(kernels_of(app.pid))
+            assert visited, "the page ran no kernel"
+        # the culler looks every second; allow it generous time on a loaded machine
+        deadline = time.monotonic() + 90
+        while kernels_of(app.pid) and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert [cmdline(k) for k in kernels_of(app.pid)] == [], log.read_text()
+        assert app.poll() is None and port_open(port)  # the app itself serves on
+    finally:
+        assert stop(app) == 0
