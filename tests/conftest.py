@@ -113,6 +113,17 @@ class FakeClock:
         self.now += seconds
 
 
+def sign_by(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore dates SigV4 signatures by ``clock`` (the emulator's) instead of this machine's,
+    so a signature's freshness does not depend on how fast the test runs."""
+    from datetime import UTC, datetime
+
+    monkeypatch.setattr(
+        "botocore.auth.get_current_datetime",
+        lambda remove_tzinfo=True: datetime.fromtimestamp(clock(), UTC).replace(tzinfo=None),
+    )
+
+
 @pytest.fixture(autouse=True)
 def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """No test reads the machine's AWS configuration or reaches anything but 127.0.0.1."""
