@@ -6,9 +6,11 @@ a value of its own, spelled as the member (``ClientSecret``) or as on the wire
 path is then driven with that request: the CLI's findings, every ``--output``, ``--query`` over
 every member of the response, ``--debug``, the ``aws`` command line; the history's tables,
 frames, CSV and Parquet exports and its SQLite file; the app's editor (its JSON, YAML and CLI
-tabs and its download), its job monitor and every other widget the app puts on the page. The
-test fails on any occurrence of any planted value, also inside base64 download links. Only the
-secret inputs themselves (the password box where the user types the secret) may hold one.
+tabs and its download), its job monitor and every other widget the app puts on the page; and
+the page `amplify-auth app` renders in headless Chromium, with each planted request pasted into
+the editor and an Update of stored secrets with new ones driven up to its review. The test fails
+on any occurrence of any planted value, also inside base64 download links. Only the secret
+inputs themselves (the password box where the user types the secret) may hold one.
 """
 
 from __future__ import annotations
@@ -17,19 +19,30 @@ import base64
 import copy
 import io
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import aws_env, every_secret, get_at
+from browser_support import (
+    chromium_page,
+    free_port,
+    leftovers,
+    needs_chromium,
+    start,
+    stop,
+    wait_for_http,
+)
+from conftest import BIN, aws_env, every_secret, get_at
 
 from amplify_auth_widgets import ApiError, BackendAuthService, JobHistory, ValidationFailed
 from amplify_auth_widgets.cli import main
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.model import response_spec, service_model
 from amplify_auth_widgets.output import OUTPUT_FORMATS
+from amplify_auth_widgets.serve import descendants
 from amplify_auth_widgets.skeleton import command_line
 from amplify_auth_widgets.validation import validate
 
@@ -53,13 +66,15 @@ def _wire_name(provider: str, member: str) -> str:
     return shape.members[member].serialization.get("name", member)
 
 
-def planted(shape: str, spelling: str, **target: Any) -> tuple[dict[str, Any], list[str]]:
+def planted(
+    shape: str, spelling: str, tag: str = "", **target: Any
+) -> tuple[dict[str, Any], list[str]]:
     """A request with every secret planted in ``shape`` and ``spelling``, and the texts that
-    must never come out (each value's own text)."""
+    must never come out (each value's own text, ``tag`` added to tell sets apart)."""
     request, secrets = every_secret(**target)
     needles = []
     for i, (path, text) in enumerate(sorted(secrets.items())):
-        text = f"{text}{shape[:2]}{spelling[:2]}"
+        text = f"{text}{shape[:2]}{spelling[:2]}{tag}"
         value: Any = {
             "string": text,
             "list": [text],
@@ -79,7 +94,8 @@ def revealed(text: str, needles: list[str]) -> list[str]:
     """The needles in ``text``, or in anything base64-encoded in it (download links)."""
     found = [n for n in needles if n in text]
     for blob in re.findall(r"base64,([A-Za-z0-9+/=]+)", text):
-        decoded = base64.b64decode(blob).decode("utf-8", "replace")
+        # (a page's fonts and images are base64 too, not all of them padded)
+        decoded = base64.b64decode(blob + "=" * (-len(blob) % 4)).decode("utf-8", "replace")
         found += [n for n in needles if n in decoded and n not in found]
     return found
 
@@ -260,3 +276,110 @@ def test_planted_secrets_never_come_out(quick, tmp_path, monkeypatch, shape, spe
             context = text[max(at - 120, 0) : at + len(needle) + 20] if at >= 0 else "(base64)"
             leaks.append(f"{where}: ...{context}...")
     assert not leaks, "planted secrets came out:\n" + "\n".join(leaks)
+
+
+# -- the rendered app page, in headless Chromium -------------------------------------------
+
+#: The page's text as a person or a script could read it: the HTML (download links included),
+#: what is shown, and every form control's value but the secret inputs' (where the user types
+#: a secret, masked).
+PAGE_TEXT = """() => {
+  const secretInput = e => e.closest('[class*="-ClientSecret"], [class*="-PrivateKey"]');
+  const values = [...document.querySelectorAll('input, textarea, select')]
+    .filter(e => !secretInput(e)).map(e => e.value);
+  return [document.documentElement.outerHTML, document.body.innerText, ...values].join('\\n');
+}"""
+
+
+def page_leaks(page: Any, needles: list[str], where: str) -> list[str]:
+    text = page.evaluate(PAGE_TEXT)
+    return [f"{where}: {needle}" for needle in revealed(text, needles)]
+
+
+def paste_json(page: Any, request: dict[str, Any]) -> None:
+    """Paste ``request`` into the editor's JSON tab, as a user would, and wait until the
+    editor has taken it (it writes the tab again, redacted)."""
+    page.get_by_role("tab", name="JSON").click()
+    box = page.locator(".aaw-json textarea")
+    text = json.dumps(request, indent=1)
+    box.fill(text)
+    box.blur()
+    page.wait_for_function(
+        "t => document.querySelector('.aaw-json textarea').value !== t", arg=text, timeout=30_000
+    )
+
+
+@pytest.fixture
+def app_page(tmp_path):
+    """The app as a user runs it (`amplify-auth app`, its emulator's jobs instant) and a page
+    on it; the app is stopped with SIGTERM and nothing it started may outlive it."""
+    port, log = free_port(), tmp_path / "app.log"
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+    }
+    command = [str(BIN / "amplify-auth"), "app", "--port", str(port), "--job-seconds", "0"]
+    app = start(command, log, env=env)
+    children: list[int] = []
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_for_http(url, app, log)
+        with chromium_page() as page:
+            page.goto(url)
+            page.wait_for_selector(".aaw-editor", timeout=60_000)
+            children = descendants(app.pid)  # Voila, and the kernel of this page
+            yield page
+    finally:
+        children += [pid for pid in descendants(app.pid) if pid not in children]
+        code = stop(app)
+    assert code == 0, log.read_text()
+    assert leftovers(children) == [], "Voila or a kernel outlived the app"
+
+
+@needs_chromium
+def test_planted_secrets_never_reach_the_app_page(app_page):
+    """Every planted shape and spelling pasted into the editor, then an Update of a stored
+    configuration with new secrets up to its review: the page's text holds none of them."""
+    page, target = app_page, {"AppId": "d4demonew", "BackendEnvironmentName": "dev"}
+    leaks = []
+    for shape in SHAPES:
+        for spelling in SPELLINGS:
+            request, needles = planted(shape, spelling, **target)
+            paste_json(page, request)
+            for tab in ("Form", "JSON", "YAML", "AWS CLI", "Gen 2"):  # each written when shown
+                page.get_by_role("tab", name=tab).click()
+                leaks += page_leaks(page, needles, f"{shape} {spelling} {tab} tab")
+    # a stored configuration with secrets (A), loaded into the Update form, its secrets
+    # replaced by new ones (B) as a user types them, and the review of what changes
+    request, stored = planted("string", "member", "A", **target)
+    paste_json(page, request)
+    page.locator("button.aaw-create").click()
+    page.wait_for_selector(".aaw-job-status:has-text('COMPLETED')", timeout=60_000)
+    page.locator(".aaw-mode button", has_text="Update existing").click()
+    page.locator("button.aaw-load").click()
+    page.wait_for_selector(".aaw-editor :text('Loaded the current configuration')")
+    page.get_by_role("tab", name="Form").click()
+    section = page.locator(".aaw-section-social")
+    section.get_by_text("Social sign-in").first.click()
+    typed = planted("string", "member", "B", **target)[1]
+    secret_inputs = section.locator(
+        "[class*='-ClientSecret'] input[type=password], [class*='-PrivateKey'] input[type=password]"
+    )
+    expect(secret_inputs).to_have_count(len(typed), timeout=20_000)
+    for box, value in zip(secret_inputs.all(), typed, strict=True):
+        box.fill(value)
+        box.press("Enter")
+    page.locator("button.aaw-update").click()
+    review = page.locator(".aaw-confirm-box")
+    review.wait_for(timeout=30_000)
+    leaks += page_leaks(page, stored + typed, "Update review")
+    assert not leaks, "planted secrets reached the page:\n" + "\n".join(leaks)
+    # the review was of those secrets: each said to change, none quoted
+    assert review.inner_text().count("changed (secret)") == len(typed), review.inner_text()
+
+
+def expect(locator: Any) -> Any:
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
