@@ -28,6 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Screenshots of the key states: a test artifact, git-ignored.
 SHOTS = Path(os.environ.get("AAW_SCREENSHOTS", ROOT / "tests" / "artifacts" / "screenshots"))
 LOCAL = re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])")
+#: Page-console lines that mean a broken or ill-assembled page: any error or warning (a widget
+#: that failed to render, a JupyterLab extension built for another JupyterLab than the page's,
+#: which logs "Unsatisfied version" for each shared module it asks for), an untrusted notebook.
+BAD_CONSOLE = re.compile(
+    r"^(error|warning): |not trusted|Traceback|Failed to load|Unsatisfied version"
+    r"|No satisfying version|is not registered"
+)
 
 
 def free_port() -> int:
@@ -124,6 +131,11 @@ def chromium_page(
             assert unexpected == [], f"the page asked hosts off this machine: {unexpected}"
         finally:
             browser.close()
+
+
+def bad_console(page: Any) -> list[str]:
+    """The lines of the page's console so far that mean a broken page (``BAD_CONSOLE``)."""
+    return [line for line in page.console if BAD_CONSOLE.search(line)]
 
 
 def shot(page: Any, name: str) -> Path:

@@ -12,6 +12,7 @@ import sys
 
 import pytest
 from browser_support import (
+    bad_console,
     chromium_page,
     free_port,
     leftovers,
@@ -28,9 +29,9 @@ from amplify_auth_widgets.serve import descendants
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = needs_chromium
-#: Page-console lines that mean a broken page. (JupyterLab's widget manager extension, built
-#: for a newer JupyterLab than Voila's page, still logs "Unsatisfied version" warnings.)
-BAD_CONSOLE = re.compile(r"not trusted|Traceback|Failed to load")
+#: Lines of the app's own log (Voila's stderr goes there) that mean a broken or
+#: ill-assembled app, as ``BAD_CONSOLE`` does for the page.
+BAD_LOG = re.compile(r"not trusted|Traceback|Unsatisfied version|No satisfying version|ERROR")
 
 
 def app_command(port: int, *extra: str) -> list[str]:
@@ -62,7 +63,8 @@ def app_server(tmp_path_factory):
     assert leftovers(children) == [], "Voila or a kernel outlived the app"
     assert not port_open(port), "something still serves the app's port"
     text = log.read_text()
-    assert "not trusted" not in text and "Traceback" not in text, text
+    assert "Kernel started" in text  # the log is Voila's (its stderr goes there)
+    assert BAD_LOG.findall(text) == [], text
 
 
 @pytest.fixture
@@ -71,8 +73,7 @@ def page(app_server):
         page.goto(app_server)
         page.wait_for_selector(".aaw-editor", timeout=60_000)
         yield page
-        bad = [line for line in page.console if BAD_CONSOLE.search(line)]
-        assert bad == [], bad
+        assert bad_console(page) == []
 
 
 def fill(page, member: str, value: str) -> None:

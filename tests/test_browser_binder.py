@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from browser_support import (
     ROOT,
+    bad_console,
     chromium_page,
     free_port,
     needs_chromium,
@@ -94,6 +95,7 @@ def open_app(url: str, name: str, allowed: tuple[str, ...] = ()) -> None:
         assert "d1demotodo" in page.inner_text(".aaw-app")
         assert page.locator(".jupyter-widgets-error-widget").count() == 0
         shot(page, name)
+        assert bad_console(page) == []
 
 
 def test_binder_url_opens_the_app_behind_a_base_url(binder_env, tmp_path):

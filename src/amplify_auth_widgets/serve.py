@@ -26,13 +26,6 @@ from typing import Any
 GRACE_SECONDS = 10.0
 
 
-#: JupyterLab extensions the app's page does not load (see voila_command).
-UNNEEDED_EXTENSIONS = (
-    "@jupyter-widgets/jupyterlab-manager",
-    "@voila-dashboards/jupyterlab-preview",
-)
-
-
 class PortBusy(OSError):
     """The port asked for is taken by another program."""
 
