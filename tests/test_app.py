@@ -35,10 +35,29 @@ def test_the_app_is_a_widget_exported_at_the_top(app):
     assert aaw.AuthApp is AuthApp and "AuthApp" in aaw.__all__ and "local" in aaw.__all__
     assert isinstance(app, w.VBox) and app.widget is app and "aaw-app" in app._dom_classes
     assert [app.tabs.get_title(i) for i in range(3)] == ["Configure", "Jobs", "Reports"]
-    assert list(app.tabs.children)[:3] == [app.editor, app.monitor, app.reports]
+    assert list(app.tabs.children)[:2] == [app.editor, app.monitor]
+    reports = app.reports  # built when first asked for (or shown)
+    assert app.tabs.children[2].children == (reports,)
     for name in ("target", "endpoint_url"):
         assert app.traits()[name].help, name
     assert app.target == "aws" and app.endpoint_url.startswith("http://127.0.0.1:")
+
+
+def test_the_first_screen_builds_at_most_a_third_of_the_whole_app(app):
+    from amplify_auth_widgets.widgets.app import view_size
+
+    first = view_size(app)
+    sign_in = app.editor.sections[1]
+    closed = next(s for s in app.editor.sections if not s.section.open)
+    assert sign_in.built and not closed.built and closed.body.children == ()
+    closed.fold.selected_index = 0  # opening a section builds it
+    assert closed.built and closed.body.children
+    app.tabs.selected_index = 3  # so does showing a tab
+    assert app.tabs.children[3].children == (app.fleet,)
+    app.build_all()
+    whole = view_size(app)
+    assert first * 3 <= whole, (first, whole)
+    assert view_size(app.editor.form_box) > 3 * 50  # every section's fields are in the tree
 
 
 def test_a_jobs_end_reaches_the_editors_action_bar(emulator, app, clock):

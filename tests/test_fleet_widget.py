@@ -81,7 +81,8 @@ def test_the_app_has_a_fleet_tab_that_applies_the_editors_value(emulator, clock)
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
     app = AuthApp(service, history=JobHistory(":memory:", clock), autostart=False)
     try:
-        assert app.tabs.get_title(3) == "Fleet" and app.tabs.children[3] is app.fleet
+        fleet = app.fleet  # built when first asked for (or shown)
+        assert app.tabs.get_title(3) == "Fleet" and app.tabs.children[3].children == (fleet,)
         assert app.fleet.fleet.tracker is app.monitor.tracker  # one polling policy
         app.editor.value = valid_request()
         assert app.fleet.template == app.editor.value

@@ -14,7 +14,8 @@ Voila app and Binder need no code:
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import ipywidgets as w
 import traitlets as t
@@ -39,6 +40,31 @@ STYLE = """<style>
 .jp-OutputArea:has(.aaw-app), .jp-OutputArea-child:has(.aaw-app),
 .jp-OutputArea-output:has(.aaw-app) { overflow: visible !important; }
 </style>"""
+
+
+#: The connection panel's widgets, built when it is first opened.
+_SETTINGS = ("profile", "region", "endpoint", "connect_button", "connection_message")
+
+
+def view_size(widget: Any) -> int:
+    """How many widgets a page shows for ``widget``: it and its descendants (boxes and what
+    they hold; Layout and Style models are not counted)."""
+    return 1 + sum(view_size(child) for child in getattr(widget, "children", ()))
+
+
+class Later(w.VBox):
+    """A place in the page for a part built when it is first shown or used (``build``)."""
+
+    def __init__(self, make: Callable[[], w.Widget]) -> None:
+        super().__init__()
+        self._make = make
+        self.part: w.Widget | None = None
+
+    def build(self) -> w.Widget:
+        if self.part is None:
+            self.part = self._make()
+            self.children = [self.part]
+        return self.part
 
 
 class AuthApp(w.VBox):
@@ -80,11 +106,17 @@ class AuthApp(w.VBox):
         self.monitor = JobMonitor(JobTracker(service, history), autostart=autostart)
         self.monitor.watch(self.editor)
         self.monitor.on_job_done(self.editor.show_job)
-        self.reports = ReportsView(history)
+        # the Reports and Fleet tabs and the connection settings are built when first shown
+        # (or first used from Python): the first screen is the editor's
+        self._reports = Later(lambda: ReportsView(self.history))
+        self._fleet = Later(
+            lambda: FleetPanel.for_app(
+                self.service, self.history, self.monitor.tracker, self.editor
+            )
+        )
         self._build_connection_panel()
-        self.fleet = FleetPanel.for_app(service, history, self.monitor.tracker, self.editor)
         self.tabs = w.Tab(
-            children=[self.editor, self.monitor, self.reports, self.fleet], titles=TABS
+            children=[self.editor, self.monitor, self._reports, self._fleet], titles=TABS
         )
         self.tabs.observe(self._on_tab, names="selected_index")
         self.children = [
@@ -109,14 +141,41 @@ class AuthApp(w.VBox):
             return cls(BackendAuthService(Connection()), history=history)
         return cls(history=history, job_seconds=os.environ.get("AMPLIFY_AUTH_JOB_SECONDS", "3"))
 
+    @property
+    def reports(self) -> ReportsView:
+        """The Reports tab's view (built on first use)."""
+        return cast(ReportsView, self._reports.build())
+
+    @property
+    def fleet(self) -> FleetPanel:
+        """The Fleet tab's panel (built on first use)."""
+        return cast(FleetPanel, self._fleet.build())
+
+    def build_all(self) -> None:
+        """Build every part that is otherwise built when first shown: the editor's sections,
+        the Reports and Fleet tabs, the connection settings (to measure the whole app)."""
+        for section in self.editor.sections:
+            section.build()
+        for later in (self._reports, self._fleet, self._settings):
+            later.build()
+
     def _on_tab(self, change: Any) -> None:
         if change["new"] == TABS.index("Reports"):
             self.reports.refresh()
+        elif change["new"] == TABS.index("Fleet"):
+            self._fleet.build()
 
     # -- connection ------------------------------------------------------------------------
 
     def _build_connection_panel(self) -> None:
         self.where = w.HTML()
+        self._settings = Later(self._build_connection_settings)
+        fold = w.Accordion(children=[self._settings], selected_index=None)
+        fold.set_title(0, "Connection")
+        fold.observe(lambda change: self._settings.build(), names="selected_index")
+        self.connection_panel = w.VBox([self.where, fold])
+
+    def _build_connection_settings(self) -> w.Widget:
         wide = {"description_width": "initial"}
         self.profile = w.Text(description="Profile", placeholder="default", style=wide)
         self.region = w.Text(description="Region", placeholder="from your AWS config", style=wide)
@@ -126,16 +185,20 @@ class AuthApp(w.VBox):
         self.connect_button = w.Button(description="Connect to AWS", icon="plug")
         self.connect_button.on_click(lambda _: self.connect_aws())
         self.connection_message = w.HTML()
-        settings = w.VBox(
+        return w.VBox(
             [
                 w.HBox([self.profile, self.region]),
                 w.HBox([self.endpoint, self.connect_button]),
                 self.connection_message,
             ]
         )
-        fold = w.Accordion(children=[settings], selected_index=None)
-        fold.set_title(0, "Connection")
-        self.connection_panel = w.VBox([self.where, fold])
+
+    def __getattr__(self, name: str) -> Any:
+        # the connection settings' widgets, asked for before the panel was opened
+        if name in _SETTINGS and "_settings" in self.__dict__:
+            self._settings.build()
+            return self.__dict__[name]
+        raise AttributeError(name)
 
     def _show_where(self) -> None:
         self.endpoint_url = self.service.connection.describe().get("endpoint_url") or ""
@@ -175,7 +238,8 @@ class AuthApp(w.VBox):
         self.service = service
         self.editor.set_service(service)
         self.monitor.set_service(service)
-        self.fleet.fleet.service = service
+        if self._fleet.part is not None:  # else it is built on this service when shown
+            self.fleet.fleet.service = service
         self.emulator = None  # the shared emulator runs on for other widgets of the notebook
         self.connection_message.value = "Connected."
         self._show_where()
