@@ -133,6 +133,52 @@ def chromium_page(
             browser.close()
 
 
+#: What a person reads in a widget page: labels, help lines, buttons, tab and section titles,
+#: tags, checkbox texts.
+TEXTS = (
+    "label, .widget-label, .aaw-label, .aaw-help, button, .lm-TabBar-tabLabel,"
+    " .jupyter-widget-Collapse-header, .jupyter-widget-tag, .widget-toggle-button,"
+    " .widget-checkbox"
+)
+#: The texts under ``root`` shown cut (ellipsis or clipped): wider inside than their box;
+#: and each dropdown option that would not fit in its box once chosen.
+_CUT = """([root, texts]) => {
+  const cut = [];
+  const shown = (e) => e.getClientRects().length > 0 && e.clientWidth > 0;
+  for (const e of root.querySelectorAll(texts)) {
+    if (shown(e) && e.scrollWidth > e.clientWidth + 1) {
+      cut.push(`${e.innerText.trim().slice(0, 60)} (${e.scrollWidth} > ${e.clientWidth} px)`);
+    }
+  }
+  const ctx = document.createElement('canvas').getContext('2d');
+  for (const s of root.querySelectorAll('select')) {
+    if (!shown(s) || s.multiple || s.size > 1) continue;
+    const css = getComputedStyle(s);
+    ctx.font = `${css.fontStyle} ${css.fontWeight} ${css.fontSize} ${css.fontFamily}`;
+    const room = s.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight);
+    for (const o of s.options) {
+      const width = ctx.measureText(o.text).width;
+      if (width > room) cut.push(`option ${o.text} (${Math.ceil(width)} > ${room} px)`);
+    }
+  }
+  return cut;
+}"""
+
+
+def cut_texts(page: Any, root: str) -> list[str]:
+    """The texts shown cut under the element ``root`` (see ``_CUT``)."""
+    return list(page.evaluate(_CUT, [page.locator(root).first.element_handle(), TEXTS]))
+
+
+def columns(page: Any, boxes: str) -> int:
+    """How many columns the elements ``boxes`` are laid out in (distinct left edges)."""
+    lefts = page.locator(boxes).evaluate_all(
+        "es => es.filter(e => e.getClientRects().length)"
+        ".map(e => Math.round(e.getBoundingClientRect().left))"
+    )
+    return len(set(lefts))
+
+
 def bad_console(page: Any) -> list[str]:
     """The lines of the page's console so far that mean a broken page (``BAD_CONSOLE``)."""
     return [line for line in page.console if BAD_CONSOLE.search(line)]

@@ -14,6 +14,8 @@ import pytest
 from browser_support import (
     bad_console,
     chromium_page,
+    columns,
+    cut_texts,
     free_port,
     leftovers,
     needs_chromium,
@@ -172,6 +174,44 @@ def test_a_mistake_is_counted_in_the_sticky_bar_and_blocks_sending(page):
     expect(page.locator(".aaw-problems")).to_be_in_viewport()
     shot(page, "editor-error")
     assert "Traceback" not in page.content()
+
+
+def open_every_section(page) -> None:
+    """Open each closed section of the form and wait until the kernel has built them all."""
+    for section in page.locator(".aaw-section").all():
+        if section.locator(".jupyter-widget-Collapse-open").count() == 0:
+            section.locator(".jupyter-widget-Collapse-header").first.click()
+    page.wait_for_function(
+        "[...document.querySelectorAll('.aaw-section')].every(s => s.querySelector('.aaw-field'))",
+        timeout=30_000,
+    )
+
+
+@pytest.mark.parametrize("width", [800, 1600])
+def test_no_text_is_cut_and_the_form_uses_two_columns(app_server, width):
+    with chromium_page(width=width, height=1000) as page:
+        page.goto(app_server)
+        page.wait_for_selector(".aaw-editor", timeout=60_000)
+        apply_preset(page, "Social sign-in (Google, Facebook) with hosted UI")
+        open_every_section(page)
+        page.wait_for_selector(".aaw-provider-Google:visible", timeout=20_000)
+        assert cut_texts(page, ".aaw-app") == []
+        for section in ("target", "sign-in", "password"):
+            assert columns(page, f".aaw-section-{section} .aaw-field:not(.aaw-wide)") >= 2, section
+        # choices in words; the API's values are for the JSON/YAML/CLI tabs
+        tags = [
+            t.strip() for t in page.locator(".aaw-editor .jupyter-widget-tag").all_inner_texts()
+        ]
+        assert "OpenID" in tags and not [t for t in tags if re.fullmatch(r"[A-Z_]+", t)], tags
+        shot(page, f"layout-{width}")
+        for tab in ("JSON", "YAML", "AWS CLI", "Gen 2", "Jobs", "Reports", "Fleet"):
+            page.get_by_role("tab", name=tab).click()
+            page.wait_for_selector(".lm-TabBar-tab.lm-mod-current >> text=" + tab)
+            expect(
+                page.locator(".jupyter-widget-TabPanel-tabContents:visible").last
+            ).not_to_be_empty()
+            assert cut_texts(page, ".aaw-app") == [], tab
+        assert bad_console(page) == []
 
 
 def test_secrets_stay_out_of_the_page(page):

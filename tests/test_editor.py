@@ -86,7 +86,9 @@ def test_widgets_by_type_from_the_model(editor):
     assert "<b>Minimum length</b>" in length.label.value and "6 to 99" in length.label.value
     assert "<b>Environment</b>" in editor.field("BackendEnvironmentName").label.value
     tags = editor.field(f"{UPC}.RequiredSignUpAttributes").tags
-    assert "PHONE_NUMBER" in tags.allowed_tags and "SHOE_SIZE" not in tags.allowed_tags
+    assert "Phone number" in tags.allowed_tags and "PHONE_NUMBER" not in tags.allowed_tags
+    assert not any("SHOE" in tag.upper() for tag in tags.allowed_tags)
+    assert "Phone number = PHONE_NUMBER" in tags.tooltip  # the API value stays in reach
 
 
 def test_typing_into_widgets_builds_the_request(editor):
@@ -97,7 +99,7 @@ def test_typing_into_widgets_builds_the_request(editor):
     editor.field("ResourceConfig.Service").control.value = "COGNITO"
     editor.field(f"{UPC}.UserPoolName").control.value = "users"
     editor.field(f"{UPC}.SignInMethod").control.value = "EMAIL"
-    editor.field(f"{UPC}.RequiredSignUpAttributes").tags.value = ["EMAIL"]
+    editor.field(f"{UPC}.RequiredSignUpAttributes").tags.value = ["Email"]
     assert editor.findings == [] and not editor.has_errors
     editor.field(f"{UPC}.Mfa").control.value = True  # switch MFA on
     assert editor.value["ResourceConfig"]["UserPoolConfigs"]["Mfa"] == {}
@@ -112,7 +114,7 @@ def test_typing_into_widgets_builds_the_request(editor):
     settings = editor.field(f"{UPC}.Mfa.Settings")
     assert [f.code for f in settings.findings] == ["cognito.mfa-types"]
     settings.control.value = True
-    types.tags.value = ["TOTP"]
+    types.tags.value = ["Authenticator app (TOTP)"]
     assert editor.findings == []
     editor.field(f"{UPC}.Mfa").control.value = False  # off again: absent from the request
     assert "Mfa" not in editor.value["ResourceConfig"]["UserPoolConfigs"]

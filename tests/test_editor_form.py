@@ -14,6 +14,7 @@ from conftest import free_port, valid_request
 from amplify_auth_widgets import AuthConfigEditor, BackendAuthService, Connection, request_spec
 from amplify_auth_widgets.widgets.fields import Field
 from amplify_auth_widgets.widgets.form import Deferred
+from amplify_auth_widgets.widgets.labels import enum_label
 from amplify_auth_widgets.widgets.layout import SECTIONS
 from amplify_auth_widgets.widgets.review import update_review
 
@@ -128,11 +129,38 @@ def test_none_of_these_sends_an_empty_list_on_purpose():
     assert "RequiredSignUpAttributes" not in editor.value["ResourceConfig"]["UserPoolConfigs"]
     attributes.present.value = True
     assert editor.value["ResourceConfig"]["UserPoolConfigs"]["RequiredSignUpAttributes"] == []
-    attributes.tags.value = ["EMAIL"]
+    attributes.tags.value = ["Email"]
     assert attributes.present.value is False
     assert editor.value["ResourceConfig"]["UserPoolConfigs"]["RequiredSignUpAttributes"] == [
         "EMAIL"
     ]
+
+
+def test_tags_show_values_in_words_and_send_the_api_values():
+    editor = AuthConfigEditor()
+    editor.value = valid_request()
+    upc = editor.value["ResourceConfig"]["UserPoolConfigs"]
+    attributes = editor.field(f"{UPC}.RequiredSignUpAttributes")
+    assert attributes.tags.value == [enum_label(v) for v in upc["RequiredSignUpAttributes"]]
+    assert not any(tag.isupper() or "_" in tag for tag in attributes.tags.allowed_tags)
+    attributes.tags.value = ["Phone number", "Email"]  # as a person picks them
+    upc = editor.value["ResourceConfig"]["UserPoolConfigs"]
+    assert upc["RequiredSignUpAttributes"] == ["PHONE_NUMBER", "EMAIL"]
+    assert '"PHONE_NUMBER"' in editor.export("json")  # the JSON tab speaks the API
+    # the labels come from the label table, for every enum list of the model
+    for path, tag, value in [
+        (f"{UPC}.OAuth.OAuthScopes", "Cognito user admin", "AWS_COGNITO_SIGNIN_USER_ADMIN"),
+        (f"{UPC}.Mfa.Settings.MfaTypes", "SMS text message", "SMS"),
+        (f"{UPC}.PasswordPolicy.AdditionalConstraints", "A symbol", "REQUIRE_SYMBOL"),
+    ]:
+        field = editor.field(path)
+        field.set([value])
+        assert field.tags.value == [tag] and field.get() == [value]
+        assert f"{tag} = {value}" in field.tags.tooltip
+    # a value outside the enum is kept, as a marked tag, and sent as it was
+    attributes.set(["EMAIL", "SHOE_SIZE"])
+    assert attributes.tags.value == ["Email", "SHOE_SIZE (not a valid value)"]
+    assert attributes.get() == ["EMAIL", "SHOE_SIZE"]
 
 
 def test_the_private_key_rule_offers_to_strip_the_pem_lines():

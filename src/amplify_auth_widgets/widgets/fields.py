@@ -75,7 +75,7 @@ class Field:
         # A box's view cannot take a tooltip (its front end fails to render): composite
         # controls put it on their parts.
         for part in self.tooltip_parts():
-            part.tooltip = tooltip_for(spec)
+            part.tooltip = self.tooltip()
         self.note = w.HTML()
         self.messages = w.HTML()
         self.label = w.HTML(self._label_html())
@@ -131,6 +131,10 @@ class Field:
     def watched(self) -> list[w.Widget]:
         """The controls whose changes are the user's edits."""
         return [self.control]
+
+    def tooltip(self) -> str:
+        """The control's tooltip: the API path and the model's documentation."""
+        return tooltip_for(self.spec)
 
     def tooltip_parts(self) -> list[w.Widget]:
         """The controls that show the documentation as their tooltip."""
@@ -306,13 +310,18 @@ class EnumField(Field):
 class EnumListField(Field):
     """A tags input limited to the enum, in the order given, and a "None of these" box.
 
-    No tags and the box clear: the member is left out of the request. "None of these" ticked:
-    an empty list is sent, a choice a person makes on purpose.
+    The tags are the values in words ("Phone number", from ``labels.enum_label``); the API
+    values (``PHONE_NUMBER``) are what ``get`` gives, and the tooltip pairs the two. No tags
+    and the box clear: the member is left out of the request. "None of these" ticked: an empty
+    list is sent, a choice a person makes on purpose.
     """
 
     def make_control(self) -> w.Widget:
         assert self.spec.item is not None
-        self.allowed = list(self.spec.item.enum)
+        self.values = list(self.spec.item.enum)
+        #: tag -> API value; a value outside the enum gets a marked tag of its own
+        self.meaning = {enum_label(v): v for v in self.values}
+        self.allowed = list(self.meaning)
         self.present = w.Checkbox(
             value=False,
             indent=False,
@@ -331,8 +340,21 @@ class EnumListField(Field):
     def tooltip_parts(self) -> list[w.Widget]:
         return [self.tags]
 
+    def tooltip(self) -> str:
+        pairs = "; ".join(f"{tag} = {value}" for tag, value in self.meaning.items())
+        return f"{super().tooltip()}\nValues: {pairs}"
+
     def watched(self) -> list[w.Widget]:
         return [self.tags, self.present]
+
+    def tag(self, value: str) -> str:
+        """The tag showing API ``value`` (an extra, marked one for a value outside the enum)."""
+        for tag, meant in self.meaning.items():
+            if meant == value:
+                return tag
+        tag = f"{value} (not a valid value)"
+        self.meaning[tag] = value
+        return tag
 
     def _on_control(self, change: Any) -> None:
         if not self._writing and change["owner"] is self.tags and self.tags.value:
@@ -345,16 +367,17 @@ class EnumListField(Field):
 
     def read(self) -> Any:
         if self.tags.value:
-            return list(self.tags.value)
+            return [self.meaning.get(tag, tag) for tag in self.tags.value]
         return [] if self.present.value else MISSING
 
     def write(self, value: Any) -> bool:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return False
-        extra = [v for v in value if v not in self.allowed]
+        tags = [self.tag(v) for v in value]
+        extra = [tag for tag in tags if tag not in self.allowed]
         self.tags.allowed_tags = self.allowed + list(dict.fromkeys(extra))
         self.tags.allow_duplicates = len(set(value)) != len(value)
-        self.tags.value = list(value)
+        self.tags.value = tags
         self.present.value = not value
         return True
 

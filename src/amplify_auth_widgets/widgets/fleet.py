@@ -71,16 +71,22 @@ class FleetPanel(w.VBox):
         self._cancel = threading.Event()
         self.audit_button = w.Button(description="Audit", icon="search")
         self.audit_button.on_click(lambda _: self.run_audit())
-        self.env_filter = w.Dropdown(options=[ALL], value=ALL, description="Environment")
+        # labels in full: the default description width cuts "Environment"
+        wide = {"description_width": "initial"}
+        self.env_filter = w.Dropdown(
+            options=[ALL], value=ALL, description="Environment", style=wide
+        )
         self.weak_only = w.Checkbox(value=False, description="weak only", indent=False)
-        self.app_filter = w.Text(placeholder="app name or id", description="App")
+        self.app_filter = w.Text(placeholder="app name or id", description="App", style=wide)
         for control in (self.env_filter, self.weak_only, self.app_filter):
             control.observe(lambda _: self._show_audit(), names="value")
         self.table = w.HTML("<i>Press Audit to read every app and environment.</i>")
         self.heatmap = w.Image(format="png", layout=w.Layout(display="none", max_width="900px"))
-        self.targets = w.SelectMultiple(options=[], rows=8, description="Targets")
+        self.targets = w.SelectMultiple(options=[], rows=8, description="Targets", style=wide)
         self.targets.observe(self._picked, names="value")
-        self.mode_picker = w.Dropdown(options=["create", "update", "upsert"], description="Mode")
+        self.mode_picker = w.Dropdown(
+            options=["create", "update", "upsert"], description="Mode", style=wide
+        )
         t.link((self.mode_picker, "value"), (self, "mode"))
         self.dry_run_button = w.Button(description="Dry run", icon="eye", disabled=True)
         self.dry_run_button.on_click(lambda _: self.run_apply(dry_run=True))

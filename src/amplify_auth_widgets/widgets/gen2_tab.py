@@ -50,7 +50,10 @@ class Gen2Tab(w.VBox):
         super().__init__(**kwargs)
         self.export: gen2.Gen2Export | None = None
         self._on_export = w.CallbackDispatcher()
-        self.chooser = w.ToggleButtons(options=[gen2.RESOURCE_TS, gen2.BACKEND_TS])
+        # buttons as wide as their file names (the default width cuts them)
+        self.chooser = w.ToggleButtons(
+            options=[gen2.RESOURCE_TS, gen2.BACKEND_TS], style={"button_width": "auto"}
+        )
         t.link((self.chooser, "value"), (self, "file"))
         self.message = w.HTML()
         self.code = w.HTML()

@@ -78,11 +78,18 @@ ENUM_LABELS: dict[str, str] = {
     "IDENTITY_POOL_AND_USER_POOL": "User pool and identity pool (AWS access)",
     "ON": "On, for every user",
     "OPTIONAL": "Optional, each user chooses",
-    "SMS": "SMS",
+    "SMS": "SMS text message",
     "TOTP": "Authenticator app (TOTP)",
     "CODE": "Code (recommended)",
     "OPENID": "OpenID",
     "AWS_COGNITO_SIGNIN_USER_ADMIN": "Cognito user admin",
+    "REQUIRE_DIGIT": "A digit",
+    "REQUIRE_LOWERCASE": "A lowercase letter",
+    "REQUIRE_SYMBOL": "A symbol",
+    "REQUIRE_UPPERCASE": "An uppercase letter",
+    "ZONE_INFO": "Time zone",
+    "UPDATED_AT": "Last updated time",
+    "BIRTHDATE": "Birth date",
 }
 
 _PREFIXES = ("ResourceConfig.UserPoolConfigs.", "ResourceConfig.")
