@@ -49,3 +49,52 @@ def test_next_after_follows_the_three_parts():
     assert schedule.next_after(121.0, 1, 60.0) == 3.0
     assert schedule.next_after(121.0, 3, 60.0) == 12.0
     assert schedule.next_after(500.0, 10, 60.0) == 60.0
+
+
+def _poll_times(first, last, interval, horizon, max_interval):
+    """A schedule's poll times, built one by one: the reference ``_score_all`` must match."""
+    times = [first + interval * k for k in range(int((last - first) / interval) + 1)]
+    at, step = times[-1], interval * 2
+    while at < horizon and step < max_interval:
+        at += step
+        times.append(at)
+        step *= 2
+    times += [
+        at + max_interval * k for k in range(1, max(0, int((horizon - at) / max_interval)) + 2)
+    ]
+    return times
+
+
+def test_scoring_by_arithmetic_matches_polling_one_by_one():
+    import bisect
+    import statistics
+
+    import numpy as np
+
+    from amplify_auth_widgets.schedule import INTERVALS, _score_all
+
+    rng = random.Random(11)
+    for _ in range(40):
+        first = rng.uniform(0, 100)
+        last = first + rng.choice([0.0, rng.uniform(0, 100)])
+        horizon = last + rng.uniform(-50, 500)
+        max_interval = rng.choice([60.0, 5.0, 0.3])
+        ends = sorted(rng.uniform(0, horizon + 100) for _ in range(51))
+        size = len(INTERVALS)
+        calls, delays = _score_all(
+            np.full(size, first),
+            np.full(size, last),
+            np.array(INTERVALS),
+            np.array(ends),
+            horizon,
+            max_interval,
+        )
+        for interval, got_calls, got_delay in zip(INTERVALS, calls, delays, strict=True):
+            times = _poll_times(first, last, interval, horizon, max_interval)
+            seen = [min(bisect.bisect_left(times, end), len(times) - 1) for end in ends]
+            expected_calls = statistics.fmean(i + 1 for i in seen)
+            expected_delay = statistics.median(
+                times[i] - e for i, e in zip(seen, ends, strict=True)
+            )
+            assert got_calls == pytest.approx(expected_calls, rel=1e-9)
+            assert got_delay == pytest.approx(expected_delay, rel=1e-6, abs=1e-6)

@@ -67,27 +67,51 @@ def fit(durations: list[float]) -> tuple[float, float]:
     return fmean(logs), stdev(logs) if len(logs) > 1 else 0.0
 
 
-def _poll_times(
-    first: float, last: float, interval: float, horizon: float, max_interval: float
-) -> Any:
+def _score_all(
+    first: Any, last: Any, intervals: Any, ends: Any, horizon: float, max_interval: float
+) -> tuple[Any, Any]:
+    """Expected calls per job and median detection delay, for jobs ending at ``ends``, of
+    every candidate schedule ``(first[c], last[c], intervals[c])``, all at once.
+
+    A schedule polls at ``first + k * interval`` up to ``last`` (the dense part, ending at
+    ``L``), then at ``L + interval * (2**(j + 1) - 2)`` (the interval doubling) while that is
+    before ``horizon`` and the step under ``max_interval``, then every ``max_interval`` to past
+    ``horizon``; a job is seen by the first poll at or after its end (one past the last poll
+    is seen by the last). The poll that sees each end is found by arithmetic: building each
+    candidate's poll times, some 1,700 of them, took a quarter of a second a plan, paid again
+    whenever the tracker learns enough to plan anew (a fleet apply does so a dozen times)."""
     import numpy as np
 
-    dense = first + interval * np.arange(int((last - first) / interval) + 1)
-    tail, at, step = [], float(dense[-1]), interval * 2
-    while at < horizon and step < max_interval:
-        at += step
-        tail.append(at)
-        step *= 2
-    capped = at + max_interval * np.arange(1, max(0, int((horizon - at) / max_interval)) + 2)
-    return np.concatenate([dense, tail, capped])
-
-
-def _score(times: Any, ends: Any) -> tuple[float, float]:
-    """Expected calls per job and median delay for jobs ending at ``ends``."""
-    import numpy as np
-
-    index = np.minimum(np.searchsorted(times, ends), len(times) - 1)
-    return float((index + 1).mean()), float(np.median(times[index] - ends))
+    step_count = np.floor((last - first) / intervals)  # dense polls after the first
+    dense_last = first + intervals * step_count
+    # the doubling tail, as _poll_times builds it: how many polls, and where it ends
+    at, step, tail = dense_last.copy(), intervals * 2, np.zeros_like(intervals)
+    while True:
+        going = (at < horizon) & (step < max_interval)
+        if not going.any():
+            break
+        at = np.where(going, at + step, at)
+        step = np.where(going, step * 2, step)
+        tail += going
+    capped = np.maximum(0.0, np.floor((horizon - at) / max_interval)) + 1
+    e = ends[None, :]
+    # the dense part (a job ending before the first poll is seen by it)
+    index = np.clip(np.ceil((e - first[:, None]) / intervals[:, None]), 0, step_count[:, None])
+    seen = first[:, None] + intervals[:, None] * index
+    late = seen < e  # (rounding)
+    index[late] += 1
+    seen[late] += np.broadcast_to(intervals[:, None], seen.shape)[late]
+    # after the dense part (few of the ends, so only those are computed): the tail, then
+    # every max_interval, then past the last poll the last poll (as _score clips)
+    row, col = np.nonzero(e > dense_last[:, None])
+    end, i, lst, n = ends[col], intervals[row], dense_last[row], step_count[row]
+    j = np.maximum(1, np.ceil(np.log2(np.maximum((end - lst) / i + 2, 2.0))) - 1)
+    j[lst + i * (2 ** (j + 1) - 2) < end] += 1  # (rounding)
+    in_tail = j <= tail[row]
+    c = np.clip(np.ceil((end - at[row]) / max_interval), 1, capped[row])
+    index[row, col] = np.where(in_tail, n + j, n + tail[row] + c)
+    seen[row, col] = np.where(in_tail, lst + i * (2 ** (j + 1) - 2), at[row] + max_interval * c)
+    return (index + 1).mean(axis=1), np.median(seen - e, axis=1)
 
 
 def plan(
@@ -113,18 +137,25 @@ def plan(
     # naive polling's median delay is half its interval; aim a little under it
     target_delay = 0.45 * naive_interval
     budget = call_budget if call_budget is not None else float(ends.mean()) / naive_interval
+    # every candidate, in the order of the grid: first quantile, last quantile, interval
+    firsts = [math.exp(mu + spread * normal.inv_cdf(low)) for low in FIRST_QUANTILES]
+    pairs = [
+        (first, max(first, math.exp(mu + spread * normal.inv_cdf(high))))
+        for first in firsts
+        for high in LAST_QUANTILES
+    ]
+    first_of = np.repeat([p[0] for p in pairs], len(INTERVALS))
+    last_of = np.repeat([p[1] for p in pairs], len(INTERVALS))
+    interval_of = np.tile(INTERVALS, len(pairs))
+    scores = _score_all(first_of, last_of, interval_of, ends, horizon, max_interval)
     best: tuple[tuple[bool, bool, float], Schedule] | None = None
-    for low in FIRST_QUANTILES:
-        first = math.exp(mu + spread * normal.inv_cdf(low))
-        for high in LAST_QUANTILES:
-            last = max(first, math.exp(mu + spread * normal.inv_cdf(high)))
-            for interval in INTERVALS:
-                times = _poll_times(first, last, interval, horizon, max_interval)
-                calls, delay = _score(times, ends)
-                meets = delay <= target_delay
-                # within the budget first; then meeting the delay; then cheapest (or quickest)
-                key = (calls > budget, not meets, calls if meets else delay)
-                if best is None or key < best[0]:
-                    best = (key, Schedule(first, last, interval, calls, delay))
+    for first, last, interval, calls, delay in zip(
+        first_of.tolist(), last_of.tolist(), interval_of.tolist(), *map(list, scores), strict=True
+    ):
+        meets = delay <= target_delay
+        # within the budget first; then meeting the delay; then cheapest (or quickest)
+        key = (calls > budget, not meets, calls if meets else delay)
+        if best is None or key < best[0]:
+            best = (key, Schedule(first, last, interval, calls, delay))
     assert best is not None
     return best[1]
