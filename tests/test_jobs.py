@@ -280,3 +280,40 @@ def test_follow_waits_on_the_tracker_schedule_and_times_out_locally(setup, clock
     late = tracker.follow(response, sleep=sleep)
     assert late.status == TIMED_OUT and late.last["Status"] == "IN_PROGRESS"
     assert history.jobs().set_index("job_id").loc[late.job_id, "timed_out"]
+
+
+def test_jobs_that_end_at_once_are_asked_about_at_once(clock):
+    """Learned durations of a few milliseconds: the first poll is that soon, not one dense
+    interval (at least 50 ms) later, which made a fleet apply wait on every target."""
+    with Emulator(clock=clock, job_seconds=0.002) as emu:
+        service = BackendAuthService(emu.connection(), sleep=lambda s: None)
+        history = JobHistory(":memory:", clock)
+        service.on_call = history.record_call
+        tracker = JobTracker(service, history, clock=clock, jitter=0.0)
+        for i in range(5):
+            tracker.track_response(start_job(emu, service, f"w{i}"))
+            drive(tracker, clock)
+        schedule = tracker.schedule("CreateBackendAuth")
+        assert schedule.first < 0.01 < 0.05 <= schedule.interval
+        job = tracker.track_response(start_job(emu, service, "instant"))
+        assert tracker.next_due() - job.created < 0.01
+        clock.now = tracker.next_due() + 0.002
+        tracker.poll_due()
+        assert job.status == "COMPLETED" and job.polls == 1
+
+
+def test_a_followed_job_is_polled_by_its_follower_alone(tmp_path):
+    """``follow_job`` polls in the caller's thread; the background rounds leave the job alone
+    meanwhile (one poller a job), and take it on again when the follower stops."""
+    with Emulator(job_seconds=0.05, db=str(tmp_path / "s.sqlite3")) as emu:
+        service = BackendAuthService(emu.connection(), sleep=lambda s: None)
+        tracker = JobTracker(service, min_interval=0.02, max_interval=0.05)
+        job = tracker.track_response(start_job(emu, service, "mine"), followed=True)
+        assert tracker.poll_due(now=job.created + 3600) == 0 and tracker.next_due() is None
+        stop = threading.Event()
+        stop.set()
+        assert tracker.follow_job(job, stop) is job and not job.done and not job.followed
+        assert tracker.next_due() is not None  # the rounds have it again
+        tracker.follow_job(job)
+        assert job.status == "COMPLETED" and not job.followed
+        assert tracker.calls == job.polls >= 1

@@ -20,6 +20,8 @@ fleet), not here.
 
 Time comes from ``clock``; ``poll_due()`` does one round and returns, so tests and benchmarks
 drive the tracker on a fake clock. ``start()`` runs rounds in a background thread.
+``follow_job(job)`` polls one job in the caller's thread instead (the rounds leave it alone):
+a fleet apply's workers each follow the job they sent.
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ class TrackedJob:
     error: str | None = None
     last_problem: str | None = None
     finished: float | None = None
+    #: Polled by a caller's thread (``follow_job``): the background rounds leave it alone.
+    followed: bool = False
     #: The job as the service last described it (GetBackendJob's or ListBackendJobs' item).
     last: dict[str, Any] = field(default_factory=dict, repr=False)
     history_ids: list[str] = field(default_factory=list, repr=False)
@@ -108,10 +112,15 @@ class JobTracker:
         self.min_samples = min_samples
         self.rng = rng or random.Random()
         self.jobs: dict[str, TrackedJob] = {}
+        #: The jobs not yet done (a subset of ``jobs``, pruned each round): a round looks at
+        #: these, not at every job ever tracked.
+        self._open: dict[str, TrackedJob] = {}
         self.calls = 0
         self.problems: list[str] = []
         self._callbacks: list[Callback] = []
         self._schedules: dict[str, Schedule | None] = {}
+        #: Per operation: durations the schedule was planned from, and learned since.
+        self._planned_from: dict[str, int] = {}
         self._new_samples: dict[str, int] = {}
         self._lock = threading.RLock()
         self._wake = threading.Event()
@@ -136,7 +145,10 @@ class JobTracker:
         operation: str | None = None,
         status: str | None = None,
         created: float | None = None,
+        *,
+        followed: bool = False,
     ) -> TrackedJob:
+        """Track a job (``followed``: its caller polls it with ``follow_job``)."""
         with self._lock:
             if job_id in self.jobs:
                 return self.jobs[job_id]
@@ -144,8 +156,10 @@ class JobTracker:
             job = TrackedJob(
                 app_id, env, job_id, operation, status, created if created is not None else now
             )
+            job.followed = followed
             job.next_poll = self._next_poll(job, now)
             self.jobs[job_id] = job
+            self._open[job_id] = job
         if status is not None:  # on record at once, so that a restart can resume it
             self.history.record_status(
                 {
@@ -166,6 +180,8 @@ class JobTracker:
         response: dict[str, Any],
         operation: str | None = None,
         request: dict[str, Any] | None = None,
+        *,
+        followed: bool = False,
     ) -> TrackedJob | None:
         """Track the job a Create/Update/Delete/Import response names (an ``on_submit``
         callback for the editor)."""
@@ -179,6 +195,7 @@ class JobTracker:
             response.get("Operation") or operation,
             response.get("Status"),
             parse_time(response.get("CreateTime")),
+            followed=followed,
         )
 
     def resume(self) -> list[TrackedJob]:
@@ -218,7 +235,15 @@ class JobTracker:
     @property
     def pending(self) -> list[TrackedJob]:
         with self._lock:
-            return [j for j in self.jobs.values() if not j.done]
+            return self._still_open()
+
+    def _still_open(self) -> list[TrackedJob]:
+        """The jobs not done, with those that are done taken out of ``_open`` (under the
+        lock)."""
+        done = [key for key, job in self._open.items() if job.done]
+        for key in done:
+            del self._open[key]
+        return list(self._open.values())
 
     # -- the schedule ----------------------------------------------------------------------
 
@@ -229,6 +254,7 @@ class JobTracker:
             return None
         if operation not in self._schedules:
             durations = self.history.durations(operation)
+            self._planned_from[operation] = len(durations)
             self._schedules[operation] = (
                 plan(
                     durations,
@@ -242,12 +268,12 @@ class JobTracker:
         return self._schedules[operation]
 
     def _learned(self, operation: str) -> None:
-        """One more duration of ``operation`` on record: plan again once the new ones are as
-        many as those planned from (planning takes a moment, and a few more samples barely
-        move it: the plans of a thousand jobs are a dozen)."""
+        """One more duration of ``operation`` on record: plan again once the new ones are
+        half as many as those planned from (planning takes a moment, and a few more samples
+        barely move it: the plans of a thousand jobs are a dozen)."""
         planned = self._schedules.get(operation)
         self._new_samples[operation] = self._new_samples.get(operation, 0) + 1
-        known = 0 if planned is None else len(self.history.durations(operation))
+        known = self._planned_from.get(operation, 0) + self._new_samples[operation]
         if planned is None or self._new_samples[operation] >= known // 2:
             self._schedules.pop(operation, None)
             self._new_samples[operation] = 0
@@ -267,6 +293,10 @@ class JobTracker:
             interval = self._jittered(min(self.max_interval, self.min_interval * 1.5**job.polls))
         elif elapsed < schedule.first / 2 and schedule.first > LONG_WAIT:
             interval = schedule.first / 2 - elapsed
+        elif job.polls == 0 and elapsed < schedule.first:
+            # the first poll at the schedule's first, however soon: next_after's slack is for
+            # the polls after it (jobs that end at once were asked about an interval late)
+            interval = schedule.first - elapsed
         else:
             interval = schedule.next_after(elapsed, job.overdue_polls, self.max_interval)
             if elapsed > schedule.dense_until:
@@ -275,7 +305,7 @@ class JobTracker:
 
     def next_due(self) -> float | None:
         with self._lock:
-            times = [j.next_poll for j in self.jobs.values() if not j.done]
+            times = [j.next_poll for j in self._still_open() if not j.followed]
         return min(times) if times else None
 
     # -- a round ---------------------------------------------------------------------------
@@ -285,14 +315,19 @@ class JobTracker:
         now = self.clock() if now is None else now
         before = self.calls
         with self._lock:
-            due = [j for j in self.jobs.values() if not j.done and j.next_poll <= now]
+            pending = self._still_open()
+        pending = [j for j in pending if not j.followed]  # (each has its own poller)
+        due = [j for j in pending if j.next_poll <= now]
         by_env: dict[tuple[str, str], list[TrackedJob]] = {}
         for job in due:
             by_env.setdefault(job.key, []).append(job)
+        pending_by_env: dict[tuple[str, str], list[TrackedJob]] = {}
+        for job in pending:
+            if job.key in by_env:
+                pending_by_env.setdefault(job.key, []).append(job)
 
         def refresh(key: tuple[str, str], jobs: list[TrackedJob]) -> None:
-            with self._lock:
-                pending_here = [j for j in self.jobs.values() if j.key == key and not j.done]
+            pending_here = pending_by_env[key]
             if len(pending_here) > 1:
                 self._refresh_by_list(key, pending_here, now)
             else:
@@ -372,7 +407,7 @@ class JobTracker:
         created = parse_time(item.get("CreateTime"))
         if created is not None:
             job.created = created
-        old, new = job.status, item.get("Status") or UNKNOWN
+        new = item.get("Status") or UNKNOWN
         record = {
             **item,
             "AppId": job.app_id,
@@ -380,7 +415,8 @@ class JobTracker:
             "Operation": job.operation,
         }
         changed = self.history.record_status(record, now)
-        job.status = new
+        with self._lock:  # (two pollers of one job, briefly: the change is told once)
+            old, job.status = job.status, new
         job.error = item.get("Error")
         job.last = dict(item)
         if new in TERMINAL:
@@ -437,7 +473,9 @@ class JobTracker:
         started = self.clock()
         while self.pending:
             due = self.next_due()
-            if due is not None and due > self.clock():
+            if due is None:  # every one pending is followed by a thread of its own
+                sleep(self.min_interval)
+            elif due > self.clock():
                 sleep(due - self.clock())
             self.poll_due()
             if timeout is not None and self.clock() - started > timeout:
@@ -459,6 +497,27 @@ class JobTracker:
             if wait > 0:
                 sleep(wait)
             self.poll_due()
+        return job
+
+    def follow_job(self, job: TrackedJob, stop: threading.Event | None = None) -> TrackedJob:
+        """Poll ``job`` in this thread, on the tracker's schedule, until it ends, reaches its
+        deadline (``TIMED_OUT``) or ``stop`` is set; meanwhile the background rounds leave it
+        alone, and take it on again if it is left pending. Many threads may each follow their
+        own job: a fleet apply's workers do, because handing every job to the background
+        thread and back cost more than polling it."""
+        stop = stop or threading.Event()
+        job.followed = True
+        try:
+            while not job.done and not stop.is_set():
+                wait = job.next_poll - self.clock()
+                if wait > 0:
+                    stop.wait(wait)
+                    continue
+                self._refresh_one(job, self.clock())
+                self._check_deadline(job, self.clock())
+        finally:
+            job.followed = False
+            self._wake.set()
         return job
 
     def start(self) -> JobTracker:
