@@ -230,3 +230,31 @@ def test_cancel_stops_sending_and_the_jobs_can_be_followed_later(fresh):
     results = fleet.apply(FIX, targets, mode="update", cancel=cancel)
     assert (results["status"].astype(str) == Outcome.CANCELLED).all()
     assert emu.backend.store.query("SELECT COUNT(*) AS n FROM jobs")[0]["n"] == 0
+
+
+def test_requests_that_share_all_but_their_target_are_validated_as_each_alone():
+    """An apply validates what its requests share once, and each target's own members for
+    each: the findings are exactly ``validate``'s, whatever is wrong and where."""
+    from amplify_auth_widgets.fleet_apply import SharedValidation
+    from amplify_auth_widgets.validation import validate
+
+    weak = json.loads(json.dumps(FIX["ResourceConfig"]))
+    weak["UserPoolConfigs"]["PasswordPolicy"] = {"MinimumLength": 3}
+    weak["UserPoolConfigs"]["UserPoolName"] = " pool "
+    configs = [FIX["ResourceConfig"], weak, {"Service": "COGNITO"}]
+    targets = [
+        {"AppId": "d1abc", "BackendEnvironmentName": "dev"},
+        {"AppId": "NOT an app id", "BackendEnvironmentName": " prod "},
+        {"AppId": "d2abc", "BackendEnvironmentName": ""},
+        {"AppId": 7},
+        {},
+    ]
+    shared = SharedValidation()
+    for operation in ("CreateBackendAuth", "UpdateBackendAuth"):
+        for config in configs:
+            for target in targets:
+                request = {**target, "ResourceName": "fleetauth", "ResourceConfig": config}
+                expected = validate(request, operation)
+                assert shared(request, operation) == expected
+    codes = {f.code for f in shared({**targets[1], "ResourceConfig": weak}, "CreateBackendAuth")}
+    assert {"amplify.app-id", "input.whitespace"} <= codes  # (the cases above do differ)

@@ -16,7 +16,10 @@ overrides nothing). For every target it:
    refuses a second pending job, so the targets of one app queue behind each other), retrying
    throttling and gateway timeouts with backoff; a refusal for a pending job is answered by
    following that job (ours, if its answer was lost on the way) instead of sending again;
-4. follows the job with the fleet's ``JobTracker`` (one polling policy everywhere).
+4. follows the job with the fleet's ``JobTracker`` (one polling policy everywhere), in the
+   worker's own thread (``follow_job``): no hand-off to a background thread and back a job.
+
+What every target shares is validated once (``SharedValidation``).
 
 It returns a frame with one row a target: the request hash, job id, final status (a job status
 of ``lifecycle`` or an ``Outcome``), error, duration, findings and, in a dry run (which sends
@@ -39,7 +42,7 @@ from .lifecycle import PENDING, JobStatus, is_final
 from .model import FieldSpec, request_spec
 from .service import RETRYABLE_CODES, ApiError
 from .skeleton import redact
-from .validation import Finding, errors, validate
+from .validation import Finding, errors, sort_findings, validate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -174,7 +177,45 @@ def _coerce(value: Any, spec: FieldSpec) -> Any:
     return value
 
 
-def build_request(target: Target, mode: str) -> None:
+#: The members that name a target; every other member of a fleet's requests is the same for
+#: most targets.
+TARGET_MEMBERS = ("AppId", "BackendEnvironmentName")
+
+
+class SharedValidation:
+    """``validate`` for requests that differ mostly in their target: the members other than
+    ``TARGET_MEMBERS`` are validated once for all the requests that share them, the target
+    members for each (every check of theirs looks at the member alone). Two hundred targets
+    of one template took two hundred full validations, as long as sending them."""
+
+    def __init__(self) -> None:
+        self._shared: dict[tuple[str, str], list[Finding]] = {}
+
+    def __call__(self, request: dict[str, Any], operation: str) -> list[Finding]:
+        rest = {k: v for k, v in request.items() if k not in TARGET_MEMBERS}
+        try:
+            key = (operation, json.dumps(rest, sort_keys=True))
+        except (TypeError, ValueError):  # (not JSON: validated whole, and the validator says)
+            return validate(request, operation)
+        if key not in self._shared:
+            self._shared[key] = [
+                f for f in validate(request, operation) if _member(f.path) not in TARGET_MEMBERS
+            ]
+        named = {k: request[k] for k in TARGET_MEMBERS if k in request}
+        own = [f for f in validate(named, operation) if _member(f.path) in TARGET_MEMBERS]
+        return sort_findings(self._shared[key] + own)
+
+
+def _member(path: str) -> str:
+    """The request member a finding's path is in."""
+    return path.split(".", 1)[0].split("[", 1)[0]
+
+
+def build_request(
+    target: Target,
+    mode: str,
+    validator: Callable[[dict[str, Any], str], list[Finding]] = validate,
+) -> None:
     """Choose the operation, build and validate the request, hash it."""
     # (not read: an update with the resource named; the service says if there is none)
     exists = target.current is not None or target.looked_up is None
@@ -196,7 +237,7 @@ def build_request(target: Target, mode: str) -> None:
     }
     if target.resource_name is None:
         del target.request["ResourceName"]
-    target.findings = validate(target.request, target.operation) + [
+    target.findings = validator(target.request, target.operation) + [
         Finding(
             f"ResourceConfig.{path.removeprefix('ResourceConfig.')}",
             "warning",
@@ -235,7 +276,8 @@ def _hidden(value: Any) -> Any:
 
 
 class Runner:
-    """Sends the targets of an apply and follows their jobs (one thread a worker)."""
+    """Sends the targets of an apply and follows their jobs (one thread a worker, each
+    following the job it sent)."""
 
     def __init__(
         self,
@@ -245,12 +287,6 @@ class Runner:
         clock: Callable[[], float],
     ) -> None:
         self.fleet, self.cancel, self.sleep, self.clock = fleet, cancel, sleep, clock
-        self.changed = threading.Condition()
-        fleet.tracker.on_change(self.on_change)
-
-    def on_change(self, job: Any, old: str | None, new: str) -> None:
-        with self.changed:
-            self.changed.notify_all()
 
     def run_app(self, queue: list[Target], settled: Callable[[Target], None]) -> None:
         """The targets of one app, one after the other: never two pending jobs on an app."""
@@ -275,14 +311,15 @@ class Runner:
                 "Status": PENDING,
                 "Operation": target.operation,
             }
-        job = self.fleet.tracker.track_response(response, target.operation, target.request)
+        job = self.fleet.tracker.track_response(
+            response, target.operation, target.request, followed=True
+        )
         if job is None:
             target.status, target.error = Outcome.NOT_SENT, "the response named no job"
             return
         target.job_id = job.job_id
-        with self.changed:
-            while not job.done and not self.cancel.is_set():
-                self.changed.wait(0.5)
+        # followed in this thread, on the tracker's schedule (see JobTracker.follow_job)
+        self.fleet.tracker.follow_job(job, self.cancel)
         if not job.done:  # cancelled: the job goes on and a later run follows it
             target.status = Outcome.CANCELLED
             return
@@ -330,11 +367,14 @@ class Runner:
                 return {**job, "AppId": target.app_id}
         for job in pending:  # another's job in this environment: wait it out
             tracked = self.fleet.tracker.track(
-                target.app_id, target.environment, job["JobId"], job.get("Operation"), PENDING
+                target.app_id,
+                target.environment,
+                job["JobId"],
+                job.get("Operation"),
+                PENDING,
+                followed=True,
             )
-            with self.changed:
-                while not tracked.done and not self.cancel.is_set():
-                    self.changed.wait(0.5)
+            self.fleet.tracker.follow_job(tracked, self.cancel)
         if not pending:  # pending in another environment of the app: ask again later
             self.sleep(self.fleet.service.backoff(4))
         return None
@@ -403,9 +443,10 @@ def apply(
         # update needs the resource's name when the targets do not give it.
         looked_up = [t for t in planned if dry_run or _needs_look_up(t, mode)]
         wait([pool.submit(_look_up, fleet, t, sleep) for t in looked_up])
+        validator = SharedValidation()
         for target in planned:
             if not target.settled:
-                build_request(target, mode)
+                build_request(target, mode, validator)
     _resume(fleet, planned)
     if dry_run:
         for target in planned:
@@ -421,9 +462,6 @@ def apply(
         if not target.settled:
             queues.setdefault(target.app_id, []).append(target)
     runner = Runner(fleet, cancel, sleep, clock)
-    started_tracker = not fleet.tracker.running
-    if started_tracker:
-        fleet.tracker.start()
     pool = ThreadPoolExecutor(concurrency)
     try:
         futures = [pool.submit(runner.run_app, q, settled) for q in queues.values()]
@@ -436,9 +474,6 @@ def apply(
         raise
     finally:
         pool.shutdown(wait=True)
-        fleet.tracker.on_change(runner.on_change, remove=True)
-        if started_tracker:
-            fleet.tracker.stop()
     return results_frame(planned)
 
 
