@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -144,6 +145,25 @@ def bench_audit(url: str, apps: set[str]) -> tuple[float, int, float, float]:
     return seconds, len(frame), grown, frame.memory_usage(deep=True).sum() / 2**20
 
 
+def goals(ours: float, cli: float, sequential: float, ceiling: float) -> list[str]:
+    """The issue's three goals, each YES or NO as measured; a goal the ceiling itself rules
+    out on this machine is said to be so, with the figures (the baselines stay as they are)."""
+    lines = []
+    for name, ratio, goal in (
+        ("apply >= 100x the AWS CLI loop", ours / cli, 100.0),
+        ("apply >= 4x the sequential loop", ours / sequential, 4.0),
+        ("apply >= 0.5 of the ceiling", ours / ceiling, 0.5),
+    ):
+        lines.append(f"goal {name}: {ratio:.2f}x -> {'YES' if ratio >= goal else 'NO'}")
+    if 4 * sequential > ceiling:
+        lines.append(
+            f"  4x the sequential loop is {4 * sequential:.0f} targets/s, above the ceiling "
+            f"({ceiling:.0f}: the bare server answering {{}} to the same client making the "
+            "same two calls a target): no apply can reach it on this machine"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--targets", type=int, default=200)
@@ -155,6 +175,7 @@ def main() -> None:
     if args.quick:
         args.targets, args.audit, args.cli_targets, args.seconds = 30, 60, 2, 1.0
     bin_dir = Path(sys.executable).parent
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         db = str(Path(folder) / "fleet.sqlite3")
         store = Store(db)
@@ -197,10 +218,12 @@ def main() -> None:
     )
     print(f"apply made {calls_per_target:.2f} API calls a target (create, job polls)")
     cli_rate = args.cli_targets / cli_s
+    sequential_rate = args.targets / sequential_s
+    for line in goals(ours_rate, cli_rate, sequential_rate, ceiling):
+        print(line)
     print(
-        f"goals: apply >= 100x the AWS CLI loop: {ours_rate / cli_rate:.0f}x; "
-        f">= 4x sequential: {ours_rate * sequential_s / args.targets:.1f}x; "
-        f">= 0.5 of the ceiling: {ours_rate / ceiling:.2f}"
+        f"load average (1 min) before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f} "
+        f"on {os.cpu_count()} cores (the figures are ratios of runs in this one command)"
     )
     print(
         f"audit: {audited_rows} environments in {audit_s:.2f} s "
