@@ -103,10 +103,12 @@ def test_a_bad_aws_profile_is_said_in_words_and_changes_nothing(app):
 
 
 def test_connecting_elsewhere_moves_editor_and_monitor(app, emulator):
+    panel = app.fleet  # built on the first service
     app.endpoint.value = emulator.url
     app.region.value = "us-east-1"
     assert app.connect_aws()
     assert app.editor.service is app.service and app.monitor.tracker.service is app.service
+    assert app.fleet is panel and panel.fleet.service is app.service  # (panel.set_service)
     assert app.target == "aws" and app.endpoint_url == emulator.url
 
 

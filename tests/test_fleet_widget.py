@@ -88,3 +88,35 @@ def test_the_app_has_a_fleet_tab_that_applies_the_editors_value(emulator, clock)
         assert app.fleet.template == app.editor.value
     finally:
         app.close()
+
+
+def test_set_service_moves_the_panel_and_drops_what_the_old_one_showed(panel, tmp_path):
+    """Another connection: audits and applies go there, and a dry run made through the old
+    one no longer enables Apply (it would send to targets never looked at there)."""
+    panel, _ = panel
+    audited = settle(panel, "audit")
+    panel.run_audit()
+    assert audited.wait(60)
+    panel.weak_only.value = True
+    assert panel.picked
+    panel.template = {"ResourceName": "fleetauth", "ResourceConfig": fleet_config(0, "x", None)}
+    panel.mode = "update"
+    dried = settle(panel, "results")
+    panel.run_apply(dry_run=True)
+    assert dried.wait(60) and not panel.apply_button.disabled
+    with Emulator(job_seconds=0, seed=4, db=str(tmp_path / "other.sqlite3")) as other:
+        elsewhere = seed_fleet(other.backend, 2)
+        service = BackendAuthService(other.connection())
+        panel.set_service(service)
+        assert panel.fleet.service is service and panel.fleet.tracker.service is service
+        assert panel.audit is None and panel.results is None and panel.picked == []
+        assert panel.apply_button.disabled and panel.dry_run_button.disabled
+        assert panel.targets.options == () and "press Audit" in panel.table.value
+        audited = settle(panel, "audit")
+        panel.run_audit()
+        assert audited.wait(60)
+        assert set(zip(panel.audit["app_id"], panel.audit["environment"], strict=True)) == set(
+            elsewhere
+        )
+        panel.weak_only.value = False  # (shows the new audit now, in this thread)
+        assert set(panel.picked) == set(elsewhere)

@@ -239,7 +239,7 @@ class AuthApp(w.VBox):
         self.editor.set_service(service)
         self.monitor.set_service(service)
         if self._fleet.part is not None:  # else it is built on this service when shown
-            self.fleet.fleet.service = service
+            self.fleet.set_service(service)
         self.emulator = None  # the shared emulator runs on for other widgets of the notebook
         self.connection_message.value = "Connected."
         self._show_where()

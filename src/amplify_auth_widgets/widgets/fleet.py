@@ -121,6 +121,25 @@ class FleetPanel(w.VBox):
         panel.use_editor(editor)
         return panel
 
+    def set_service(self, service: Any) -> None:
+        """Audit and apply through ``service`` from now on (another connection: AWS instead of
+        the local emulator). What was read and dry-run through the old one is dropped, so
+        that nothing is applied there on the strength of a dry run made elsewhere; sending
+        still under way stops (as with Stop sending)."""
+        if self.busy:
+            self._cancel.set()
+        self.fleet.service = service
+        self.fleet.tracker.service = service
+        self._dry_run_of = None
+        self.audit = self.results = None
+        self.targets.options = []
+        self.picked = []
+        self.env_filter.options, self.env_filter.value = [ALL], ALL
+        self.table.value = "<i>Connection changed: press Audit to read its apps.</i>"
+        self.heatmap.layout.display = "none"
+        self.message.value = self.outcome.value = ""
+        self._enable()
+
     def on_applied(self, callback: Any, remove: bool = False) -> None:
         """``callback(results)`` after every apply (not dry runs)."""
         self._applied.register_callback(callback, remove=remove)
