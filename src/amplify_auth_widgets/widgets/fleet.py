@@ -192,12 +192,12 @@ class FleetPanel(w.VBox):
         )
         self.heatmap.value = figure_png(plot_findings_heatmap(frame))
         self.heatmap.layout.display = None
+        self._show_audit(frame)
         self.audit = frame  # last: whoever observes it finds everything drawn
-        self._show_audit()
 
-    def filtered(self) -> Any:
-        """The audit rows the filters leave."""
-        frame: Any = self.audit
+    def filtered(self, frame: Any = None) -> Any:
+        """The rows of ``frame`` (the audit by default) the filters leave."""
+        frame = self.audit if frame is None else frame
         if frame is None:
             return None
         keep = frame["environment"].notna()
@@ -211,8 +211,8 @@ class FleetPanel(w.VBox):
             keep &= names.str.contains(text, regex=False)
         return frame[keep]
 
-    def _show_audit(self) -> None:
-        frame = self.filtered()
+    def _show_audit(self, audit: Any = None) -> None:
+        frame = self.filtered(audit)
         if frame is None:
             return
         self.table.value = _table(frame[list(SHOWN)].to_dict("records"), SHOWN)
