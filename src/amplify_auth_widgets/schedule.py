@@ -150,7 +150,11 @@ def plan(
     scores = _score_all(first_of, last_of, interval_of, ends, horizon, max_interval)
     best: tuple[tuple[bool, bool, float], Schedule] | None = None
     for first, last, interval, calls, delay in zip(
-        first_of.tolist(), last_of.tolist(), interval_of.tolist(), *map(list, scores), strict=True
+        first_of.tolist(),
+        last_of.tolist(),
+        interval_of.tolist(),
+        *(a.tolist() for a in scores),
+        strict=True,
     ):
         meets = delay <= target_delay
         # within the budget first; then meeting the delay; then cheapest (or quickest)
