@@ -36,6 +36,9 @@ pytestmark = needs_chromium
 BAD_LOG = re.compile(r"not trusted|Traceback|Unsatisfied version|No satisfying version|ERROR")
 
 
+APPLE_KEY = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings.SignInWithApple.PrivateKey"
+
+
 def app_command(port: int, *extra: str) -> list[str]:
     return [str(BIN / "amplify-auth"), "app", "--port", str(port), "--job-seconds", "0", *extra]
 
@@ -139,6 +142,7 @@ def test_compose_from_a_preset_create_watch_the_job_and_report(page):
     page.locator("button.aaw-create").click()
     # the action bar follows the job to its end (the monitor tells the editor)
     page.wait_for_selector(".aaw-job-status:has-text('COMPLETED')", timeout=30_000)
+    expect(page.locator(".aaw-status")).to_contain_text("COMPLETED")  # not left IN_PROGRESS
     shot(page, "editor-job-completed")
     page.get_by_role("tab", name="Jobs").click()
     page.wait_for_selector(".aaw-monitor .aaw-badge:has-text('COMPLETED')", timeout=30_000)
@@ -212,6 +216,81 @@ def test_no_text_is_cut_and_the_form_uses_two_columns(app_server, width):
             ).not_to_be_empty()
             assert cut_texts(page, ".aaw-app") == [], tab
         assert bad_console(page) == []
+
+
+def open_section(page, key: str) -> None:
+    section = page.locator(f".aaw-section-{key}")
+    if section.locator(".jupyter-widget-Collapse-open").count() == 0:
+        section.locator(".jupyter-widget-Collapse-header").first.click()
+    section.locator(".aaw-field").first.wait_for(timeout=20_000)
+
+
+def test_typed_values_stay_and_a_pem_key_is_offered_its_fix(page):
+    apply_preset(page, "Social sign-in (Google, Facebook) with hosted UI")
+    open_section(page, "password")
+    length = page.locator(".aaw-at-ResourceConfig-UserPoolConfigs-PasswordPolicy-MinimumLength")
+    length.locator("input").fill("3")
+    length.locator("input").press("Enter")
+    expect(length.locator(".aaw-findings")).to_contain_text("6", timeout=20_000)
+    expect(length.locator("input")).to_have_value("3")  # kept as typed, never made 6
+    # an Apple key pasted with its PEM lines (a one-line box joins them): the fix is offered
+    open_section(page, "social")
+    social = page.locator(".aaw-section-social")
+    pick = social.locator(".aaw-provider-pick select")
+    labels = pick.locator("option").all_inner_texts()
+    pick.select_option(label=next(label for label in labels if "Apple" in label))
+    social.locator(".aaw-provider-add").click()
+    key = social.locator(".aaw-at-" + "-".join(APPLE_KEY.split(".")))
+    key.locator("input[type=password]").fill(
+        "-----BEGIN PRIVATE KEY-----MIGTAgEA BggqhkjO-----END PRIVATE KEY-----"
+    )
+    key.locator("input[type=password]").press("Enter")
+    fix = key.locator("button.aaw-fix")
+    expect(fix).to_have_text(re.compile("Remove the BEGIN/END lines"), timeout=20_000)
+    fix.click()
+    expect(key.locator("input[type=password]")).to_have_value("MIGTAgEABggqhkjO")
+    expect(fix).to_be_hidden()
+    shot(page, "typed-values-kept")
+
+
+def test_the_cli_tab_gives_a_command_to_paste_and_copy(page):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    apply_preset(page, "Social sign-in (Google, Facebook) with hosted UI")
+    fill(page, "AppId", "d4demonew")
+    page.get_by_role("tab", name="AWS CLI").click()
+    command = page.locator(".aaw-cli-command pre")
+    expect(command).to_contain_text("--endpoint-url http://127.0.0.1:", timeout=20_000)
+    text = command.inner_text()
+    assert '"$GOOGLE_CLIENT_SECRET"' in text and "<redacted>" not in text
+    assert command.evaluate("e => getComputedStyle(e).fontFamily").lower().count("mono")
+    page.locator(".aaw-cli-copy").click()
+    expect(page.locator(".aaw-cli-copy")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == text
+    shot(page, "cli-tab")
+
+
+def test_an_update_says_in_words_what_it_cannot_do(page):
+    page.locator(".aaw-mode button", has_text="Update existing").click()
+    expect(page.locator("button.aaw-update")).to_be_visible(timeout=20_000)
+    fill(page, "AppId", "d2demoshop")
+    fill(page, "BackendEnvironmentName", "staging")
+    fill(page, "ResourceName", "shopmobileauth")
+    load = page.locator("button.aaw-load")
+    expect(load).to_be_enabled(timeout=20_000)
+    load.click()
+    expect(page.locator(".aaw-status")).to_contain_text("Loaded", timeout=20_000)
+    open_section(page, "social")
+    google = page.locator(".aaw-section-social .aaw-provider-Google")
+    expect(google).to_be_visible()
+    google.locator(".aaw-provider-remove").click()
+    expect(google).to_be_hidden()
+    page.locator("button.aaw-update").click()
+    review = page.locator(".aaw-confirm-box")
+    expect(review).to_contain_text("an update cannot remove a social provider", timeout=20_000)
+    assert "no change" not in review.inner_text().lower()
+    shot(page, "update-review")
+    page.locator("button.aaw-cancel").click()
+    expect(review).to_be_hidden()
 
 
 def test_secrets_stay_out_of_the_page(page):

@@ -201,6 +201,13 @@ def test_update_review_says_what_an_update_cannot_do():
         "Domain prefix keeps 'main-app-login'" in text
     )
     assert "no change" not in text.lower()
+    # the last card removed: the provider is named, not "Social providers stays switched on"
+    del upc["OAuth"]["SocialProviderSettings"]
+    text = update_review(
+        current, proposed, request_spec("UpdateBackendAuth").member("ResourceConfig")
+    )
+    assert "Google stays a sign-in option: an update cannot remove a social provider" in text
+    assert "Social providers stays" not in text
 
 
 def test_the_cli_tab_works_as_pasted(emulator, app_env, tmp_path: Path):

@@ -36,7 +36,10 @@ def not_expressible(
                 lines += not_expressible(old, proposed[key], spec, child)
             continue
         label = _label(spec, child)
-        if path.endswith("SocialProviderSettings"):
+        if key == "SocialProviderSettings" and isinstance(old, dict):
+            # the last provider card removed: each provider stays, and is named
+            lines += not_expressible(old, {}, spec, child)
+        elif path.endswith("SocialProviderSettings"):
             lines.append(
                 f"{label} stays a sign-in option: an update cannot remove a social provider "
                 f"({INSTEAD})."
