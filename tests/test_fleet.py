@@ -258,3 +258,23 @@ def test_requests_that_share_all_but_their_target_are_validated_as_each_alone():
                 assert shared(request, operation) == expected
     codes = {f.code for f in shared({**targets[1], "ResourceConfig": weak}, "CreateBackendAuth")}
     assert {"amplify.app-id", "input.whitespace"} <= codes  # (the cases above do differ)
+
+
+def test_threads_asking_for_the_client_at_once_share_one():
+    """An audit's eight threads all ask for the clients first thing: each built its own (some
+    20 MB and a fifth of a second apiece), so the audit's peak memory grew by 100 MB."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from amplify_auth_widgets.connection import Connection
+
+    service = BackendAuthService(Connection.for_emulator("http://127.0.0.1:9"))
+    start = threading.Barrier(8)
+
+    def both(_):
+        start.wait(10)
+        return service.client, service.apps_client
+
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(both, range(8)))
+    assert len({id(backend) for backend, _ in got}) == 1
+    assert len({id(apps) for _, apps in got}) == 1

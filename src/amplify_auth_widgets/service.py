@@ -228,6 +228,7 @@ class BackendAuthService:
         self.connection = connection or Connection()
         self._client = client
         self._apps_client: Any = None
+        self._building = threading.Lock()
         self.sleep = sleep
         self.rng = rng or random.Random()
         self.max_attempts = self.connection.max_attempts or _env_attempts() or DEFAULT_ATTEMPTS
@@ -242,7 +243,10 @@ class BackendAuthService:
     @property
     def client(self) -> Any:
         if self._client is None:
-            self._client = self._single_try("amplifybackend")
+            # one client, however many threads ask first (each built its own: ~20 MB apiece)
+            with self._building:
+                if self._client is None:
+                    self._client = self._single_try("amplifybackend")
         return self._client
 
     def _single_try(self, service: str) -> Any:
@@ -265,7 +269,9 @@ class BackendAuthService:
     def apps_client(self) -> Any:
         """A client of Amplify itself (ListApps, ListBackendEnvironments), also single-try."""
         if self._apps_client is None:
-            self._apps_client = self._single_try("amplify")
+            with self._building:
+                if self._apps_client is None:
+                    self._apps_client = self._single_try("amplify")
         return self._apps_client
 
     def call(
