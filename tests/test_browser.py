@@ -366,6 +366,7 @@ def kernels_of(pid: int) -> list[int]:
     return [child for child in descendants(pid) if "ipykernel" in cmdline(child)]
 
 
+@pytest.mark.timeout(300)  # a kernel started for the page, and the culler's wait
 def test_the_kernel_of_a_closed_page_is_culled(tmp_path):
     """A visit leaves no kernel behind: once its page is closed and the kernel has been idle
     for --cull-idle seconds, Voila's culler shuts it down (the app keeps serving)."""
@@ -382,7 +383,8 @@ def test_the_kernel_of_a_closed_page_is_culled(tmp_path):
         # (that first GET was a page load too: it rendered the notebook in a kernel of its own)
         with chromium_page() as page:
             page.goto(url)
-            page.wait_for_selector(".aaw-editor", timeout=60_000)
+            # no kernel is preheated: this page waits for one to start and run the notebook
+            page.wait_for_selector(".aaw-editor", timeout=150_000)
             visited = set(kernels_of(app.pid))
             assert visited, "the page ran no kernel"
         # the culler looks every second; allow it generous time on a loaded machine
