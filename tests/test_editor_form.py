@@ -191,10 +191,14 @@ def test_update_review_says_what_an_update_cannot_do():
     del upc["OAuth"]["DomainPrefix"]
     del upc["Mfa"]
     upc["PasswordPolicy"]["MinimumLength"] = 12
+    # the service returns the stored length as a double: shown as the whole number it is
+    current["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 10.0
     text = update_review(
         current, proposed, request_spec("UpdateBackendAuth").member("ResourceConfig")
     )
-    assert "PasswordPolicy.MinimumLength: 10 -&gt; 12" in text
+    # in words, with the API path in the tooltip
+    path = "ResourceConfig.UserPoolConfigs.PasswordPolicy.MinimumLength"
+    assert f'<li title="{path}">Minimum length (Password policy): 10 -&gt; 12</li>' in text
     assert "Google stays a sign-in option: an update cannot remove a social provider" in text
     assert "Multi-factor authentication stays switched on" in text
     assert "Domain prefix keeps &#x27;main-app-login&#x27;" in text or (

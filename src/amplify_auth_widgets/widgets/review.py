@@ -24,6 +24,22 @@ def _label(spec: FieldSpec | None, path: str) -> str:
     return label_for(sub) if sub is not None else path.rsplit(".", 1)[-1]
 
 
+def _shown(value: Any) -> Any:
+    """A whole number the service returned as a double (``10.0``) shown as the form shows it."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def change_line(spec: FieldSpec | None, path: str, old: Any, new: Any) -> str:
+    """One change as a list item: the setting's label, what it goes from and to (a secret only
+    as changed), the API path in the tooltip."""
+    text = describe_change(path, _shown(old), _shown(new))
+    parts = path.split(".")
+    where = _label(spec, path)
+    if len(parts) > 3:  # the section it is in, for labels several sections share
+        where = f"{where} ({_label(spec, '.'.join(parts[:-1]))})"
+    return f'<li title="{escape(path)}">{escape(where)}{escape(text[len(path) :])}</li>'
+
+
 def not_expressible(
     current: dict[str, Any], proposed: dict[str, Any], spec: FieldSpec | None, path: str
 ) -> list[str]:
@@ -74,9 +90,9 @@ def update_review(
         current, _ = prune(current, spec)
         proposed, _ = prune(proposed, spec)
     merged = deep_merge(current, proposed)
-    changes = [describe_change(*c) for c in config_diff(current, merged, "ResourceConfig")]
+    changes = [change_line(spec, *c) for c in config_diff(current, merged, "ResourceConfig")]
     kept = not_expressible(current, proposed, spec, "ResourceConfig")
-    items = "".join(f"<li><code>{escape(c)}</code></li>" for c in changes)
+    items = "".join(changes)
     if not changes:
         items = "<li>No setting changes: the update sends what is already there.</li>"
     text = f"<b>Update</b>: what changes, setting by setting:<ul>{items}</ul>"
