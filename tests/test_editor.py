@@ -364,8 +364,10 @@ def test_load_current_then_update_shows_the_difference(emulator, clock, app_env)
     assert editor.update() and editor.confirm_box.layout.display is None
     diff = editor.confirm_text.value
     assert "Multi-factor authentication stays switched on" in diff and "aaw-kept" in diff
-    assert "PasswordPolicy.MinimumLength: 10.0 -&gt; 16" in diff
-    assert "Google.ClientSecret: changed (secret)" in diff and "new" not in diff.split("secret")[0]
+    # the stored double is shown as the whole number the form shows
+    assert "Minimum length (Password policy): 10 -&gt; 16</li>" in diff
+    assert 'ClientSecret">Client secret (Google): changed (secret)' in diff
+    assert "new" not in diff.split("secret")[0]
     assert (
         emulator.client().list_backend_jobs(AppId=app_id, BackendEnvironmentName=env)["Jobs"][0][
             "Operation"
