@@ -3,7 +3,7 @@ secret value, and how much of a value a message may quote."""
 
 from __future__ import annotations
 
-from amplify_auth_widgets.secrets import REDACTED, contains_secret, quote
+from amplify_auth_widgets.secrets import REDACTED, contains_secret, quote, scrub_text
 
 
 def test_an_empty_or_redacted_secret_is_not_a_secret():
@@ -27,3 +27,63 @@ def test_quotes_are_short_at_every_level():
     assert quote({f"k{i}": i for i in range(5)}) == "{'k0': 0, 'k1': 1, 'k2': 2, 'k3': 3, ..."
     assert quote({"a": {"b": {"c": {"d": 1}}}}) == "{'a': {'b': {'c': {...}}}}"
     assert quote("x" * 50) == "'xxxxxxxxxxxxxxxxx...xxxxxxxxxxxxxxxxxx'"
+
+
+def test_a_value_holding_a_secret_member_is_hidden_whole():
+    assert quote({"a": {"ClientSecret": "s3cr3t"}}) == "(hidden)"
+    assert quote([{"Google": {"private_key": "k3y"}}]) == "(hidden)"
+    assert quote({"ClientSecret": ""}) == "(hidden)"  # the name alone: no value is looked at
+
+
+def test_a_repeated_object_is_looked_at_once():
+    # a YAML alias bomb: nine levels of ten references to one list are 10**9 items when
+    # walked naively, and still just 91 distinct objects
+    value: object = [1] * 10
+    for _ in range(9):
+        value = [value] * 10
+    assert quote(value) == "[[[[...], [...], [...], [...], ...], ..."
+    assert quote([[1] * 50] * 1000).startswith("[[1, 1, 1, 1, ...], [1, 1, 1, 1, ...]")
+
+
+def test_a_value_too_big_to_look_through_is_described():
+    assert quote(list(range(20_000))) == "(a list of 20000 items, too big to quote)"
+    assert (
+        quote({str(i): i for i in range(20_000)}) == "(an object of 20000 items, too big to quote)"
+    )
+    assert quote(tuple(range(20_000))) == "(a list of 20000 items, too big to quote)"
+
+
+def test_a_secret_after_a_repeated_object_is_still_found():
+    shared = [1]
+    assert quote([{"ClientSecret": "s3cr3t"}, shared, shared]) == "(hidden)"
+
+
+def test_the_inspection_budget_is_ten_thousand_values():
+    # a list of n items costs n + 1 of the budget: 9,999 items are looked through, 10,000 not
+    assert quote(list(range(9_999))) == "[0, 1, 2, 3, ...]"
+    assert quote(list(range(10_000))) == "(a list of 10000 items, too big to quote)"
+
+
+def test_another_services_operation_quotes_what_only_an_auth_shape_would_hide():
+    google = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings.Google"
+    assert quote({"x": 1}, google) == "(hidden)"
+    assert quote({"x": 1}, google, "CreateApp") == "{'x': 1}"
+
+
+def test_scrubbing_finds_a_secret_in_a_wrongly_shaped_provider():
+    # no secret member name on the way: only the sensitive shape says it is secret
+    providers = {"Google": ["abcd-provider-secret"]}
+    request = {
+        "ResourceConfig": {"UserPoolConfigs": {"OAuth": {"SocialProviderSettings": providers}}}
+    }
+    said = "the service said abcd-provider-secret was bad"
+    assert scrub_text(said, "CreateBackendAuth", request) == f"the service said {REDACTED} was bad"
+    # another service's request is judged by the names alone: no ClientSecret, nothing to hide
+    assert scrub_text(said, "CreateApp", request) == said
+
+
+def test_a_secret_of_four_characters_is_scrubbed_and_of_three_not():
+    for secret, scrubbed in (("abcd", True), ("abc", False)):
+        request = {"ClientSecret": secret}
+        said = scrub_text(f"got {secret} back", "CreateBackendAuth", request)
+        assert said == (f"got {REDACTED} back" if scrubbed else f"got {secret} back")
