@@ -87,3 +87,14 @@ def test_a_secret_of_four_characters_is_scrubbed_and_of_three_not():
         request = {"ClientSecret": secret}
         said = scrub_text(f"got {secret} back", "CreateBackendAuth", request)
         assert said == (f"got {REDACTED} back" if scrubbed else f"got {secret} back")
+
+
+def test_botocore_reports_are_scrubbed_by_the_operations_shapes():
+    google = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings.Google"
+    report = (
+        f"Invalid type for parameter {google}, value: ['abcd'], type: <class 'list'>, "
+        "valid types: <class 'dict'>"
+    )
+    assert "value: <redacted>, type" in scrub_text(report, "CreateBackendAuth")
+    # for another service's operation the path names no secret member: the value stays
+    assert scrub_text(report, "CreateApp") == report
