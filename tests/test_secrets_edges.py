@@ -3,7 +3,9 @@ secret value, and how much of a value a message may quote."""
 
 from __future__ import annotations
 
-from amplify_auth_widgets.secrets import REDACTED, contains_secret, quote, scrub_text
+from conftest import every_secret, get_at
+
+from amplify_auth_widgets.secrets import REDACTED, contains_secret, quote, redact, scrub_text
 
 
 def test_an_empty_or_redacted_secret_is_not_a_secret():
@@ -98,3 +100,33 @@ def test_botocore_reports_are_scrubbed_by_the_operations_shapes():
     assert "value: <redacted>," in scrub_text(report, "CreateBackendAuth")
     # for another service's operation the path names no secret member: the value stays
     assert scrub_text(report, "CreateApp") == report
+
+
+def test_an_empty_secret_stays_empty_when_redacted():
+    # nothing to hide, and the validator then says it is missing rather than "<redacted>"
+    assert redact({"ClientSecret": "", "client_id": "c"}) == {"ClientSecret": "", "client_id": "c"}
+    google = {"Google": ""}  # a provider of the wrong shape, but empty
+    request = {"ResourceConfig": {"UserPoolConfigs": {"OAuth": {"SocialProviderSettings": google}}}}
+    assert redact(request, "CreateBackendAuth") == request
+
+
+def test_a_secret_inside_another_is_scrubbed_whole():
+    # the longer secret first: scrubbing "abcd" first would leave the "Z" of "Zabcd"
+    request = {"ClientSecret": "abcd", "PrivateKey": "Zabcd"}
+    said = scrub_text("keys abcd and Zabcd", "CreateBackendAuth", request)
+    assert said == f"keys {REDACTED} and {REDACTED}"
+
+
+def test_a_secret_quoted_with_escapes_is_scrubbed_whole():
+    secret = "line1\nline2"  # a PEM key has line breaks; a repr shows them as \n
+    said = scrub_text(f"got {secret!r}", "CreateBackendAuth", {"PrivateKey": secret})
+    assert said == f"got '{REDACTED}'"
+
+
+def test_redaction_changes_nothing_but_the_secrets():
+    request, planted = every_secret()
+    redacted = redact(request, "CreateBackendAuth")
+    for path in planted:
+        *parents, last = path.split(".")
+        get_at(redacted, ".".join(parents))[last] = get_at(request, path)
+    assert redacted == request  # lists, numbers and every other member as they were
