@@ -5,6 +5,7 @@ emulator's 400 answers, so a change in their wording is a change to review, not 
 from __future__ import annotations
 
 import copy
+import datetime
 
 import pytest
 from conftest import valid_request
@@ -120,7 +121,9 @@ def test_a_request_that_is_not_an_object():
 )
 def test_ranges_of_the_amplify_model(operation, params, message):
     """The emulator checks Amplify's requests with the same checker: the model's bounds."""
-    assert [f.message for f in model_findings(params, operation, "amplify")] == [message]
+    findings = model_findings(params, operation, "amplify")
+    assert [f.message for f in findings] == [message]
+    assert findings[0].path == message.split()[0]  # on the member the message names
 
 
 def test_bounds_are_inclusive():
@@ -147,8 +150,17 @@ def test_findings_read_as_a_line_and_as_data():
     assert not finding.is_error and Finding("", "error", "c", "m").is_error
 
 
+def test_a_value_of_a_type_json_lacks_is_named_by_its_type():
+    # YAML reads an unquoted 2024-01-01 as a date
+    findings = model_findings(changed(f"{UPC}.UserPoolName", datetime.date(2024, 1, 1)))
+    assert [f.message for f in findings] == [
+        "UserPoolName must be a string, not date (datetime.date(2024, 1, 1))."
+    ]
+
+
 def test_errors_come_first_then_by_path_and_each_once():
     request = changed(f"{UPC}.SignInMethod", "FOO")
+    request["ResourceConfig"]["AuthResources"] = "USER_POOL_ONLY"  # a warning, on an earlier path
     request["AppId"] = "BAD"
     request["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["DomainPrefix"] = None
     findings = validate(request)
@@ -157,3 +169,5 @@ def test_errors_come_first_then_by_path_and_each_once():
     errors = [f.path for f in findings if f.is_error]
     assert errors == sorted(errors) and len(set(findings)) == len(findings)
     assert errors[0] == "AppId"
+    assert findings[-1].severity == "warning"
+    assert findings[-1].path < errors[-1]  # after the errors although its path sorts before
