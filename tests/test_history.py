@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import struct
+import warnings
 from statistics import NormalDist
 from typing import Any
 
@@ -253,6 +254,11 @@ def test_plots_render_to_png(filled):
         assert width > 300 and height > 100 and len(png) > 5000
     axes = plot_timeline(frame).axes[0]
     assert len(axes.patches) == 5  # one bar a job
+    # times with nanoseconds (as the history's clock can give) plot without a warning
+    frame["created"] += pd.Timedelta(1, "ns")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plot_timeline(frame, now=frame["updated"].max())
     assert [t.get_text() for t in axes.get_yticklabels()] == ["d0 / dev", "d1 / dev"]
 
 
