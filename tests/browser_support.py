@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import BIN
 
 from amplify_auth_widgets.serve import is_running
 
@@ -189,3 +190,17 @@ def shot(page: Any, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def app_command(port: int, *extra: str) -> list[str]:
+    """`amplify-auth app` as a user runs it, its emulator's jobs instant."""
+    return [str(BIN / "amplify-auth"), "app", "--port", str(port), "--job-seconds", "0", *extra]
+
+
+def jupyter_env(tmp_path: Path) -> dict[str, str]:
+    """The environment with Jupyter's runtime and data folders of the test's own."""
+    return {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+    }

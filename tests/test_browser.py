@@ -12,11 +12,13 @@ import sys
 
 import pytest
 from browser_support import (
+    app_command,
     bad_console,
     chromium_page,
     columns,
     cut_texts,
     free_port,
+    jupyter_env,
     leftovers,
     needs_chromium,
     port_open,
@@ -25,7 +27,6 @@ from browser_support import (
     stop,
     wait_for_http,
 )
-from conftest import BIN
 
 from amplify_auth_widgets.serve import descendants
 
@@ -44,20 +45,6 @@ CLOSED_PAGE = re.compile(
 
 
 APPLE_KEY = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings.SignInWithApple.PrivateKey"
-
-
-def app_command(port: int, *extra: str) -> list[str]:
-    return [str(BIN / "amplify-auth"), "app", "--port", str(port), "--job-seconds", "0", *extra]
-
-
-def jupyter_env(tmp_path) -> dict[str, str]:
-    import os
-
-    return {
-        **os.environ,
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
-    }
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ import base64
 import copy
 import io
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -27,15 +26,17 @@ from typing import Any
 import pandas as pd
 import pytest
 from browser_support import (
+    app_command,
     chromium_page,
     free_port,
+    jupyter_env,
     leftovers,
     needs_chromium,
     start,
     stop,
     wait_for_http,
 )
-from conftest import BIN, aws_env, every_secret, get_at
+from conftest import aws_env, every_secret, get_at
 
 from amplify_auth_widgets import ApiError, BackendAuthService, JobHistory, ValidationFailed
 from amplify_auth_widgets.cli import main
@@ -314,13 +315,7 @@ def app_page(tmp_path):
     """The app as a user runs it (`amplify-auth app`, its emulator's jobs instant) and a page
     on it; the app is stopped with SIGTERM and nothing it started may outlive it."""
     port, log = free_port(), tmp_path / "app.log"
-    env = {
-        **os.environ,
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
-    }
-    command = [str(BIN / "amplify-auth"), "app", "--port", str(port), "--job-seconds", "0"]
-    app = start(command, log, env=env)
+    app = start(app_command(port), log, env=jupyter_env(tmp_path))
     children: list[int] = []
     try:
         url = f"http://127.0.0.1:{port}/"
