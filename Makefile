@@ -74,15 +74,20 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	for b in bench/*.py; do echo "== $$b --quick"; $(BIN)/python $$b --quick || exit 1; done
 
-# Mutation testing, a habit and not a CI step: mutmut plants small bugs in the core modules
-# ([tool.mutmut] in pyproject.toml) one at a time and runs the tests that cover each; a mutant
-# no test fails on survives. Hours for all of them on two cores: narrow it with
-# MUTANTS='amplify_auth_widgets.rules*'. `mutmut show NAME` shows a survivor's diff.
+# Mutation testing, a habit and not a CI step: mutmut plants small bugs in a core module one
+# at a time and runs that module's own tests on each (tools/mutation.py says which); a mutant no
+# test fails on survives. MODULE=rules (or validation, skeleton, secrets, service, jobs, history,
+# emulator.backend, emulator.store) runs one; none runs all nine, about an hour on two cores.
+# MUTANTS='amplify_auth_widgets.rules.x_rule_oauth*' reruns some of MODULE's after a change.
+# The score table: `$(BIN)/python tools/mutation.py --summary`; a survivor's diff:
+# `cd build/mutation/MODULE && mutmut show NAME`.
+MODULE ?=
 MUTANTS ?=
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
-	nice -n 19 $(BIN)/mutmut run --max-children 2 $(MUTANTS)
-	$(BIN)/mutmut results
+	for m in $(or $(MODULE),validation rules skeleton secrets service jobs history emulator.backend emulator.store); do \
+		nice -n 19 $(BIN)/python tools/mutation.py $$m $(MUTANTS) || exit 1; done
+	$(BIN)/python tools/mutation.py --summary
 
 # The validation corpus and the rule table are maintained outside this repository; the tests
 # use the copies in tests/data/validation and docs/rules.md. Run this when they change upstream.
@@ -93,4 +98,4 @@ sync-corpus:
 	cp $(RULES) docs/rules.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis mutants
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis mutants build/mutation

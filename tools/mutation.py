@@ -1,0 +1,158 @@
+"""Run mutmut on one core module at a time, against that module's own tests.
+
+    python tools/mutation.py rules            # every mutant of rules.py
+    python tools/mutation.py rules 'amplify_auth_widgets.rules.x_rule_oauth*'   # some, again
+    python tools/mutation.py --summary        # the table of docs/mutation.md, from the last runs
+
+Why a module at a time: mutmut runs, for each mutant, every selected test that called the
+mutated function. Run against the whole suite, a surviving mutant of a function every request
+goes through (the emulator's store, the rule engine) reruns hundreds of tests, a minute or more
+each; the 5,500 mutants of the nine modules then take most of a day on two cores. Against the
+tests written for the module, the same survivor costs a second or a few. The score so measured
+is a lower bound of the whole suite's: a test left out can only kill more.
+
+Each module gets its own working folder, build/mutation/<module>/, holding links to src/, tests/
+and docs/ and a pyproject.toml whose [tool.mutmut] names that one module and its tests; the
+rest of the file is the project's own (pytest's options, the timeout). mutmut's cache lives
+there, so a module's results survive until the next run of the same module, and rerunning
+named mutants after adding tests costs only those mutants.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "build" / "mutation"
+PACKAGE = "amplify_auth_widgets"
+
+_EMULATOR_TESTS = [
+    "test_emulator_contract.py",
+    "test_emulator_integrity.py",
+    "test_emulator_http.py",
+    "test_emulator_auth.py",
+    "test_emulator_socket.py",
+]
+_VALIDATION_TESTS = [
+    "test_validation_corpus.py",
+    "test_validation_messages.py",
+    "test_rules.py",
+    "test_rule_codes.py",
+    "test_model.py",
+]
+
+# module name -> (its file under src/amplify_auth_widgets, the test files written for it)
+MODULES: dict[str, tuple[str, list[str]]] = {
+    "validation": ("validation.py", _VALIDATION_TESTS),
+    "rules": ("rules.py", _VALIDATION_TESTS),
+    "skeleton": ("skeleton.py", ["test_skeleton.py", "test_cli_input.py", "test_cli_offline.py"]),
+    "secrets": ("secrets.py", ["test_secrets.py", "test_secrets_edges.py", "test_cli_offline.py"]),
+    "service": ("service.py", ["test_service.py", "test_connection.py", "test_cli_unexpected.py"]),
+    "jobs": ("jobs.py", ["test_jobs.py", "test_monitor.py", "test_lifecycle.py"]),
+    "history": ("history.py", ["test_history.py", "test_jobs.py"]),
+    "emulator.backend": ("emulator/backend.py", _EMULATOR_TESTS),
+    "emulator.store": ("emulator/store.py", _EMULATOR_TESTS),
+}
+
+# Tests that start the emulator or the CLI as a separate process run the installed code, not
+# the mutant; their names say "process".
+_DESELECT = "not process and not ctrl_c"
+STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "not checked")
+
+
+def _toml_list(items: list[str]) -> str:
+    return "[" + ", ".join(json.dumps(item) for item in items) + "]"
+
+
+def _pyproject(module: str) -> str:
+    """The project's pyproject.toml with [tool.mutmut] narrowed to ``module``."""
+    path, tests = MODULES[module]
+    text = (ROOT / "pyproject.toml").read_text()
+    # Drop the project's [tool.mutmut] table (up to the next table header or the end).
+    text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
+    selection = [f"tests/{name}" for name in tests] + ["-k", _DESELECT]
+    return (
+        text.rstrip()
+        + "\n\n[tool.mutmut]\n"
+        + 'source_paths = ["src"]\n'
+        + f"only_mutate = {_toml_list([f'src/{PACKAGE}/{path}'])}\n"
+        + f"pytest_add_cli_args_test_selection = {_toml_list(selection)}\n"
+        + 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-x", "-q"]\n'
+        + 'process_isolation = "forkserver"\n'
+        + 'also_copy = ["docs/"]\n'
+    )
+
+
+def workdir(module: str) -> Path:
+    """build/mutation/<module>/, with links to the project's sources and a narrowed config."""
+    folder = WORK / module
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("src", "tests", "docs"):
+        link = folder / name
+        if not link.is_symlink():
+            link.symlink_to(ROOT / name)
+    (folder / "pyproject.toml").write_text(_pyproject(module))
+    return folder
+
+
+def _mutmut(folder: Path, *args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
+    command = [str(Path(sys.executable).with_name("mutmut")), *args]
+    return subprocess.run(command, cwd=folder, text=True, capture_output=capture, check=False)
+
+
+def results(module: str) -> dict[str, str]:
+    """Each mutant of ``module``'s last run and its status."""
+    folder = WORK / module
+    if not (folder / "mutants").is_dir():
+        return {}
+    out = _mutmut(folder, "results", "--all", "true", capture=True).stdout
+    found: dict[str, str] = {}
+    for line in out.splitlines():
+        name, sep, status = line.strip().rpartition(": ")
+        if sep and name.startswith(PACKAGE):
+            found[name] = status
+    return found
+
+
+def summary_row(module: str) -> str:
+    counts = {status: 0 for status in STATUSES}
+    for status in results(module).values():
+        counts[status] = counts.get(status, 0) + 1
+    total = sum(counts.values())
+    run = total - counts["not checked"] - counts["skipped"]
+    killed = counts["killed"] + counts["timeout"]
+    score = f"{100 * killed / run:.1f}%" if run else "not run"
+    return (
+        f"| {module} | {total} | {run} | {counts['killed']} | {counts['timeout']} | "
+        f"{counts['survived']} | {counts['no tests']} | {score} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("module", nargs="?", choices=sorted(MODULES), help="the module to mutate")
+    parser.add_argument("mutants", nargs="*", help="mutant names or globs to (re)run")
+    parser.add_argument("--summary", action="store_true", help="print the score table and stop")
+    parser.add_argument("--max-children", default=str(os.cpu_count() or 2))
+    args = parser.parse_args(argv)
+    if args.summary or args.module is None:
+        print("| module | mutants | run | killed | timeout | survived | no tests | score |")
+        print("|---|---|---|---|---|---|---|---|")
+        for module in MODULES:
+            print(summary_row(module))
+        return 0
+    folder = workdir(args.module)
+    names = args.mutants or [f"{PACKAGE}.{args.module}*"]
+    code = _mutmut(folder, "run", "--max-children", args.max_children, *names).returncode
+    print(summary_row(args.module))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
