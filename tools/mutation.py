@@ -55,7 +55,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "secrets": ("secrets.py", ["test_secrets.py", "test_secrets_edges.py", "test_cli_offline.py"]),
     "service": ("service.py", ["test_service.py", "test_connection.py", "test_cli_unexpected.py"]),
     "jobs": ("jobs.py", ["test_jobs.py", "test_monitor.py", "test_lifecycle.py"]),
-    "history": ("history.py", ["test_history.py", "test_jobs.py"]),
+    "history": ("history.py", ["test_history.py", "test_history_records.py", "test_jobs.py"]),
     "emulator.backend": ("emulator/backend.py", _EMULATOR_TESTS),
     "emulator.store": ("emulator/store.py", _EMULATOR_TESTS),
 }
