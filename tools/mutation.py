@@ -38,6 +38,8 @@ _EMULATOR_TESTS = [
     "test_emulator_http.py",
     "test_emulator_auth.py",
     "test_emulator_socket.py",
+    "test_emulator_answers.py",
+    "test_emulator_outcomes.py",
 ]
 _VALIDATION_TESTS = [
     "test_validation_corpus.py",
