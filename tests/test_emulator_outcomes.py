@@ -124,6 +124,7 @@ def test_get_backend_shows_the_auth_resource(emulator, clock, app_env):
     assert backend["AmplifyMetaConfig"] == '{"auth": {"myauth": {"service": "Cognito"}}}'
     assert backend["BackendEnvironmentName"] == env and backend["AppName"] == "test-app"
     assert "AmplifyMetaConfig" not in client.get_backend(AppId=app_id)
+    assert emulator.store.auth(app_id, env)["imported"] is None  # created, not imported
 
 
 def test_deleting_an_environment_or_app_deletes_what_it_held(emulator, clock, app_env):
@@ -331,3 +332,13 @@ def test_a_stored_job_the_emulator_cannot_finish_fails_with_the_reason(emulator,
     )
     assert [e["Status"] for e in errors.values()] == ["FAILED", "FAILED", "COMPLETED"]
     assert errors["fine"]["UpdateTime"] == iso(clock())
+
+
+def test_text_that_is_not_utf8_reads_with_replacement_characters(emulator):
+    """A row written by something else with bytes that are not UTF-8 lists, marked, not a 500."""
+    app_id = emulator.create_app("placeholder", ("dev",))
+    with emulator.store.transaction() as db:
+        db.execute("UPDATE apps SET name = CAST(X'6f6bff21' AS TEXT) WHERE app_id = ?", (app_id,))
+    amplify = emulator.client("amplify")
+    assert [a["name"] for a in amplify.list_apps()["apps"]] == ["ok\ufffd!"]
+    assert amplify.get_app(appId=app_id)["app"]["name"] == "ok\ufffd!"

@@ -64,7 +64,6 @@ class Store:
     """The emulator's tables in one ``Database``; every method is one transaction."""
 
     def __init__(self, path: str) -> None:
-        self.path = path
         self.database = Database(path, SCHEMA, sqlite3.Row)
         # A file written by something else may hold text that is not UTF-8: read it, do not
         # fail every request that touches the row.
@@ -194,11 +193,11 @@ class Store:
             "SELECT * FROM jobs WHERE app_id = ? AND env_name = ? ORDER BY seq DESC", (app_id, env)
         )
 
-    def pending_job(self, app_id: str, db: sqlite3.Connection | None = None) -> sqlite3.Row | None:
-        sql = "SELECT * FROM jobs WHERE app_id = ? AND status = ? LIMIT 1"
-        if db is not None:
-            return db.execute(sql, (app_id, PENDING)).fetchone()
-        return self.one(sql, (app_id, PENDING))
+    def pending_job(self, app_id: str, db: sqlite3.Connection) -> sqlite3.Row | None:
+        """The app's pending job, read in the caller's transaction ``db`` (see start_job)."""
+        return db.execute(
+            "SELECT * FROM jobs WHERE app_id = ? AND status = ? LIMIT 1", (app_id, PENDING)
+        ).fetchone()
 
     def any_due(self, now: float) -> bool:
         return (
