@@ -205,6 +205,10 @@ def test_a_timeout_is_a_local_event_of_its_own(clock):
     )
     assert last["time"] == pd.Timestamp(START + 60, unit="s", tz="UTC")
     # the job is seen again: the verdict is cleared, the status change recorded
+    # the tracker's own time of the verdict, when it gives one, is the one kept
+    assert history.record_timeout("j", observed=START + 90)
+    assert history.jobs().iloc[0]["updated"] == pd.Timestamp(START + 90, unit="s", tz="UTC")
+    assert history.events().iloc[-1]["time"] == pd.Timestamp(START + 90, unit="s", tz="UTC")
     clock.advance(5)
     assert history.record_status(job("j", "COMPLETED"))
     assert not history.jobs().iloc[0]["timed_out"]

@@ -56,7 +56,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "skeleton": ("skeleton.py", ["test_skeleton.py", "test_cli_input.py", "test_cli_offline.py"]),
     "secrets": ("secrets.py", ["test_secrets.py", "test_secrets_edges.py", "test_cli_offline.py"]),
     "service": ("service.py", ["test_service.py", "test_connection.py", "test_cli_unexpected.py"]),
-    "jobs": ("jobs.py", ["test_jobs.py", "test_monitor.py", "test_lifecycle.py"]),
+    "jobs": (
+        "jobs.py",
+        ["test_jobs.py", "test_tracker_rules.py", "test_monitor.py", "test_lifecycle.py"],
+    ),
     "history": ("history.py", ["test_history.py", "test_history_records.py", "test_jobs.py"]),
     "emulator.backend": ("emulator/backend.py", _EMULATOR_TESTS),
     "emulator.store": ("emulator/store.py", _EMULATOR_TESTS),
