@@ -3,6 +3,8 @@ what a miss, a fault or a deadline does, what discovery tracks, what callbacks a
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from conftest import valid_request
 
@@ -103,3 +105,27 @@ def test_run_until_done_waits_on_followed_jobs_until_its_timeout(setup, clock):
     sleeps, sleep = recording_sleep(clock)
     tracker.run_until_done(sleep, timeout=10)
     assert sleeps == [2.0] * 6 and job.polls == 0 and tracker.calls == 0
+
+
+class ClockedStop(threading.Event):
+    """A stop event whose waits move the fake clock instead of passing real time."""
+
+    def __init__(self, clock):
+        super().__init__()
+        self.clock = clock
+
+    def wait(self, timeout=None):
+        self.clock.advance(timeout or 0)
+        return self.is_set()
+
+
+def test_a_job_being_followed_is_left_alone_by_the_rounds(setup, clock):
+    emulator, service, _, tracker = setup
+    response = start_job(emulator, service)
+    job = tracker.track(response["AppId"], "dev", response["JobId"])
+    due_while_followed = []
+    tracker.on_change(lambda j, old, new: due_while_followed.append(tracker.next_due()))
+    assert tracker.follow_job(job, ClockedStop(clock)) is job
+    assert job.status == "COMPLETED" and not job.followed
+    # told of IN_PROGRESS while followed: no round was due for it
+    assert due_while_followed == [None, None]
