@@ -86,8 +86,8 @@ class Backend:
         store: Store,
         clock: Callable[[], float],
         rng: random.Random,
-        job_seconds: tuple[float, float] | Callable[[str, str], float] = (3.0, 3.0),
-        fail_rate: float = 0.0,
+        job_seconds: tuple[float, float] | Callable[[str, str], float],
+        fail_rate: float,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -229,8 +229,9 @@ class Backend:
         """How long a new job runs: fixed, drawn from a range, or what a function says."""
         if callable(self.job_seconds):
             return float(self.job_seconds(operation, app_id))
+        # A fixed time (LOW == HIGH) needs no branch: uniform(x, x) is exactly x.
         low, high = self.job_seconds
-        return low if high <= low else self.rng.uniform(low, high)
+        return self.rng.uniform(low, high)
 
     def _job_view(self, row: Any) -> dict[str, Any]:
         update = (
@@ -277,9 +278,7 @@ class Backend:
         if problems:
             raise EmulatorError("BadRequestException", "Invalid request: " + " ".join(problems))
         if self.store.app(app_id) is None:
-            self.store.put_app(
-                app_id, request["AppName"], {"name": request["AppName"]}, self.clock()
-            )
+            self.store.put_app(app_id, request["AppName"], {}, self.clock())
         if self.store.environment(app_id, env) is not None:
             raise EmulatorError(
                 "BadRequestException", f"Backend environment {env} already exists for {app_id}."
