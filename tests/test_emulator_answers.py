@@ -223,12 +223,14 @@ def test_update_backend_job_refusals(emulator, app_env):
 def test_create_backend_names_every_bad_member(emulator):
     client = emulator.client()
     code, message, _ = error_of(
-        client.create_backend, AppId="D1", AppName="", BackendEnvironmentName="dev"
+        client.create_backend, AppId="D1", AppName="", BackendEnvironmentName=""
     )
     assert (code, message) == (
         "BadRequestException",
         "Invalid request: AppId: 'D1' does not match the pattern d[a-z0-9]+. AppName: takes 1 "
-        "to 255 characters. AppName: '' does not match the pattern (?s).+.",
+        "to 255 characters. AppName: '' does not match the pattern (?s).+. "
+        "BackendEnvironmentName: takes 1 to 255 characters. BackendEnvironmentName: '' does "
+        "not match the pattern (?s).+.",
     )
     assert emulator.client("amplify").list_apps()["apps"] == []
 

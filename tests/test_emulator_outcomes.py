@@ -288,6 +288,9 @@ def test_update_backend_job_ends_a_running_job_now(emulator, clock, app_env):
     done = client.update_backend_job(**where, JobId=job_id, Status="COMPLETED")
     assert (done["Status"], done["UpdateTime"]) == ("COMPLETED", iso(T0 + 2))
     assert client.get_backend_auth(**where, ResourceName="mainauth")["ResourceName"] == "mainauth"
+    clock.advance(1)  # renaming a finished job is a change made now
+    renamed = client.update_backend_job(**where, JobId=job_id, Operation="Again")
+    assert (renamed["Status"], renamed["UpdateTime"]) == ("COMPLETED", iso(T0 + 3))
     job_id = client.delete_backend_auth(**where, ResourceName="mainauth")["JobId"]
     failed = client.update_backend_job(**where, JobId=job_id, Status="FAILED")
     assert failed["Status"] == "FAILED"
