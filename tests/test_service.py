@@ -204,6 +204,9 @@ def test_list_backend_jobs_reads_every_page(emulator, service, app_env, clock):
     assert len(jobs) == 5 and len({j["JobId"] for j in jobs}) == 5
     assert service.calls - calls == 3
     assert len(service.list_backend_jobs(app_id, env, MaxResults=2, max_pages=1)) == 2
+    calls = service.calls
+    assert len(service.list_backend_jobs(app_id, env, MaxResults=2, max_pages=2)) == 4
+    assert service.calls - calls == 2
 
 
 def test_a_listing_stops_at_the_page_limit(emulator, service, app_env, clock):
@@ -215,7 +218,10 @@ def test_a_listing_stops_at_the_page_limit(emulator, service, app_env, clock):
     calls = service.calls
     with pytest.raises(PaginationError) as info:
         service.list_backend_jobs(app_id, env, MaxResults=1)
-    assert info.value.code == "PageLimitExceeded" and "more than 4 pages of Jobs" in str(info.value)
+    assert str(info.value) == (
+        "ListBackendJobs failed: PageLimitExceeded: more than 4 pages of Jobs; stopped reading. "
+        "Narrow the listing with a filter, or raise the page limit if so many are expected."
+    )
     assert service.calls - calls == 4
 
 
@@ -287,8 +293,12 @@ def test_a_repeated_page_token_stops_the_listing(emulator, service, app_env, clo
         looping.list_backend_jobs(app_id, env, MaxResults=2)
     error = info.value
     assert (error.operation, error.code) == ("ListBackendJobs", "RepeatedPageToken")
-    assert repeating.first_token and repr(repeating.first_token) in error.message
-    assert "after page 2" in error.message and repeating.pages == 2
+    assert repeating.first_token and repeating.pages == 2
+    assert error.message == (
+        f"the service gave the same NextToken again after page 2 ({repeating.first_token!r}); "
+        "stopped reading pages, which would never end. Try again later, or read one page at a "
+        "time (--no-paginate)."
+    )
     assert not error.is_service_error  # a verdict on the answers, not the service's error
     # a token the caller gave that comes straight back is a repeat too
     with pytest.raises(PaginationError, match="after page 1"):

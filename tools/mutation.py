@@ -53,9 +53,25 @@ _VALIDATION_TESTS = [
 MODULES: dict[str, tuple[str, list[str]]] = {
     "validation": ("validation.py", _VALIDATION_TESTS),
     "rules": ("rules.py", _VALIDATION_TESTS),
-    "skeleton": ("skeleton.py", ["test_skeleton.py", "test_cli_input.py", "test_cli_offline.py"]),
+    "skeleton": (
+        "skeleton.py",
+        [
+            "test_skeleton.py",
+            "test_skeleton_reading.py",
+            "test_cli_input.py",
+            "test_cli_offline.py",
+        ],
+    ),
     "secrets": ("secrets.py", ["test_secrets.py", "test_secrets_edges.py", "test_cli_offline.py"]),
-    "service": ("service.py", ["test_service.py", "test_connection.py", "test_cli_unexpected.py"]),
+    "service": (
+        "service.py",
+        [
+            "test_service.py",
+            "test_service_errors.py",
+            "test_connection.py",
+            "test_cli_unexpected.py",
+        ],
+    ),
     "jobs": (
         "jobs.py",
         ["test_jobs.py", "test_tracker_rules.py", "test_monitor.py", "test_lifecycle.py"],
