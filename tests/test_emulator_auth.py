@@ -1,8 +1,8 @@
 """--strict-auth as AWS checks SigV4, a client that goes away mid-body, and modeled error members.
 
-The emulator's clock is the test's (injected), and signatures are made by botocore with this
-machine's clock: moving the emulator's clock an hour either way makes the same fresh signature
-an hour old or an hour early.
+Both clocks are the test's: the emulator's is injected, and botocore dates its signatures by a
+second one that stays put, so moving the emulator's clock an hour either way makes the same
+fresh signature an hour old or an hour early, however long the test takes to run.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import socket
 import time
 
 import pytest
-from conftest import FakeClock, signed
+from conftest import FakeClock, sign_by, signed
 
 from amplify_auth_widgets import Connection
 from amplify_auth_widgets.emulator import Emulator
@@ -24,8 +24,9 @@ KEY, SECRET = "AKIDTEST", "s3cret"
 
 
 @pytest.fixture
-def strict():
-    clock = FakeClock(time.time())
+def strict(monkeypatch: pytest.MonkeyPatch):
+    sign_by(FakeClock(1_800_000_000.0), monkeypatch)
+    clock = FakeClock(1_800_000_000.0)
     with Emulator(strict_auth=f"{KEY}:{SECRET}", clock=clock) as emu:
         emu.app_id = emu.create_app("strict", ("dev",))
         yield emu, clock
