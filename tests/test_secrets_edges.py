@@ -130,3 +130,24 @@ def test_redaction_changes_nothing_but_the_secrets():
         *parents, last = path.split(".")
         get_at(redacted, ".".join(parents))[last] = get_at(request, path)
     assert redacted == request  # lists, numbers and every other member as they were
+
+
+def test_scrubbing_looks_through_ten_thousand_objects_and_no_more():
+    # the same budget as quoting: the walk for secret strings stops after 10,000 objects, so a
+    # request the size rule refuses anyway cannot make scrubbing slow. Here the secret is the
+    # last object walked: the 9,999th, then the 10,000th.
+    said = "the service said deep-secret"
+    for others, scrubbed in ((9_997, True), (9_998, False)):
+        request = [{"ClientSecret": "deep-secret"}] + [{} for _ in range(others)]
+        expected = f"the service said {REDACTED}" if scrubbed else said
+        assert scrub_text(said, "CreateBackendAuth", request) == expected
+
+
+def test_scrubbing_a_yaml_alias_bomb_looks_at_each_object_once():
+    # forty levels of two references to one list: 2**40 paths when walked naively (the test
+    # would then not finish before its timeout), 41 distinct objects
+    bomb: object = [{"ClientSecret": "bomb-secret"}]
+    for _ in range(40):
+        bomb = [bomb, bomb]
+    said = scrub_text("the service said bomb-secret", "CreateBackendAuth", {"x": bomb})
+    assert said == f"the service said {REDACTED}"

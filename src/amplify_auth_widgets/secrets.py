@@ -204,9 +204,6 @@ class _BoundedRepr(reprlib.Repr):
         return super().repr_int(x, level)
 
 
-_REPR = _BoundedRepr()
-
-
 def _holds_secret(value: Any) -> bool | None:
     """True if a secret name appears anywhere in ``value``; None if it is too big to tell.
 
@@ -245,7 +242,8 @@ def quote(value: Any, path: str = "", operation: str | None = None) -> str:
         return HIDDEN
     if holds is None:
         return _size(value)
-    text = _REPR.repr(value)
+    # Built per call (a dozen attributes), not at import: nothing here runs at import.
+    text = _BoundedRepr().repr(value)
     return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 3] + "..."
 
 
