@@ -9,6 +9,7 @@ import pytest
 from conftest import valid_request
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
+from amplify_auth_widgets.emulator import Emulator
 
 NOT_FOUND = "NOT_FOUND (local)"
 
@@ -129,3 +130,248 @@ def test_a_job_being_followed_is_left_alone_by_the_rounds(setup, clock):
     assert job.status == "COMPLETED" and not job.followed
     # told of IN_PROGRESS while followed: no round was due for it
     assert due_while_followed == [None, None]
+
+
+def test_tracking_a_job_twice_keeps_one_and_puts_it_on_record_once(setup, clock):
+    _, _, history, tracker = setup
+    job = tracker.track("d1", "dev", "j1", "CreateBackendAuth", "IN_PROGRESS", created=clock() - 7)
+    clock.advance(3)
+    assert tracker.track("d1", "dev", "j1", "UpdateBackendAuth", "COMPLETED") is job
+    assert (job.operation, job.status, job.created) == (
+        "CreateBackendAuth",
+        "IN_PROGRESS",
+        clock() - 10,
+    )
+    row = history.jobs().iloc[0]
+    assert (row["job_id"], row["app_id"], row["environment"]) == ("j1", "d1", "dev")
+    assert (row["operation"], row["status"]) == ("CreateBackendAuth", "IN_PROGRESS")
+    assert row["created"].timestamp() == job.created  # its creation, not when it was tracked
+    assert row["updated"].timestamp() == clock() - 3  # when it was seen
+    assert len(history.events()) == 1
+    unseen = tracker.track("d1", "dev", "j2")  # no status yet: nothing to record
+    assert unseen.created == clock() and history.status_of("j2") is None
+    assert unseen.next_poll == clock() + 2.0 and not unseen.followed
+
+
+def test_a_response_names_the_job_and_the_request_fills_what_it_lacks(setup, clock):
+    _, _, _, tracker = setup
+    assert tracker.track_response({"Status": "IN_PROGRESS"}) is None  # no job to track
+    request = {"AppId": "d1", "BackendEnvironmentName": "dev"}
+    job = tracker.track_response(
+        {"JobId": "j1", "Status": "IN_PROGRESS", "CreateTime": clock() - 4},
+        "CreateBackendAuth",
+        request,
+        followed=True,
+    )
+    assert (job.app_id, job.env, job.operation, job.status) == (
+        "d1",
+        "dev",
+        "CreateBackendAuth",
+        "IN_PROGRESS",
+    )
+    assert job.created == clock() - 4 and job.followed
+    own = tracker.track_response(
+        {"JobId": "j2", "AppId": "d2", "BackendEnvironmentName": "prod", "Operation": "X"},
+        "CreateBackendAuth",
+        request,
+    )
+    assert (own.app_id, own.env, own.operation, own.status) == ("d2", "prod", "X", None)
+    bare = tracker.track_response({"JobId": "j3"})
+    assert (bare.app_id, bare.env, bare.operation) == ("", "", None)
+
+
+def test_resume_tracks_again_what_history_left_unfinished(emulator, clock, tmp_path):
+    path = tmp_path / "h.sqlite3"
+    with JobHistory(path, clock) as history:
+        history.record_status(
+            {
+                "JobId": "j1",
+                "AppId": "d1",
+                "BackendEnvironmentName": "dev",
+                "Operation": "DeleteBackendAuth",
+                "Status": "IN_PROGRESS",
+                "CreateTime": clock() - 9,
+            }
+        )
+    clock.advance(60)
+    history = JobHistory(path, clock)
+    tracker = JobTracker(BackendAuthService(emulator.connection()), history, clock=clock)
+    (job,) = tracker.resume()
+    assert (job.app_id, job.env, job.job_id, job.operation, job.status) == (
+        "d1",
+        "dev",
+        "j1",
+        "DeleteBackendAuth",
+        "IN_PROGRESS",
+    )
+    assert job.created == clock() - 69
+    history.close()
+
+
+def test_a_callback_taken_off_is_told_nothing_more(setup, clock):
+    emulator, service, _, tracker = setup
+    told, kept = [], []
+
+    def callback(job, old, new):
+        told.append(new)
+
+    tracker.on_change(callback)
+    tracker.on_change(lambda job, old, new: kept.append(new))
+    tracker.on_change(callback, remove=True)
+    tracker.track_response(start_job(emulator, service))
+    drive_all(tracker, clock)
+    assert told == [] and kept == ["COMPLETED"]
+
+
+def drive_all(tracker, clock, limit=10_000):
+    for _ in range(limit):
+        due = tracker.next_due()
+        if due is None:
+            return
+        clock.now = max(clock.now, due)
+        tracker.poll_due()
+    raise AssertionError("the tracker never finished")
+
+
+def test_no_operation_no_schedule(setup):
+    _, _, _, tracker = setup
+    assert tracker.schedule(None) is None and tracker.window(None) is None
+
+
+def test_polls_without_history_are_spread_by_the_jitter(emulator, clock):
+    import random
+
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    tracker = JobTracker(service, clock=clock, rng=random.Random(4))
+    assert tracker.jitter == 0.1
+    gaps = []
+    for i in range(12):
+        job = tracker.track(f"d{i}", "dev", f"j{i}")
+        gaps.append((job.next_poll - job.created) / 2.0)  # min_interval 2 s
+    assert all(0.9 <= g <= 1.1 for g in gaps)
+    assert min(gaps) < 0.97 and max(gaps) > 1.03  # spread across the range, both ways
+
+
+def test_a_throttled_poll_is_a_problem_and_the_job_is_asked_later(clock):
+    with Emulator(clock=clock, job_seconds=5) as emu:
+        service = BackendAuthService(emu.connection(max_attempts=1), sleep=lambda s: None)
+        tracker = JobTracker(service, clock=clock, jitter=0.0)
+        job = tracker.track_response(start_job(emu, service))
+        emu.faults.throttle_rate = 1.0
+        clock.now = tracker.next_due()
+        assert tracker.poll_due() == 1
+        problem = (
+            f"GetBackendJob {job.job_id}: Rate exceeded (injected by the emulator's "
+            "--throttle-rate). (TooManyRequestsException)"
+        )
+        assert tracker.problems == [problem] and job.last_problem == problem
+        assert job.next_poll == clock() + 4.0  # twice min_interval, then
+        assert job.status == "IN_PROGRESS" and job.misses == 0
+        # two jobs of one environment are asked about by one list call
+        ghost = tracker.track(job.app_id, "dev", "ghost")
+        clock.now = max(job.next_poll, ghost.next_poll)
+        assert tracker.poll_due() == 1
+        listed = (
+            f"ListBackendJobs {job.app_id}/dev: Rate exceeded (injected by the emulator's "
+            "--throttle-rate). (TooManyRequestsException)"
+        )
+        assert tracker.problems[-1] == listed
+        assert job.last_problem == ghost.last_problem == listed
+        assert job.next_poll == ghost.next_poll == clock() + 4.0
+        emu.faults.throttle_rate = 0.0
+        clock.advance(10)
+        assert tracker.poll_due() == 1
+        assert job.last_problem is None and job.status == "COMPLETED"
+        assert ghost.misses == 1 and ghost.status is None  # not listed: a miss
+        assert ghost.next_poll == clock() + 8.0  # backing off: min_interval * 2**(misses + 1)
+
+
+def test_what_a_poll_learns_of_a_job_tracked_by_its_id_alone(setup, clock):
+    emulator, service, history, tracker = setup
+    response = start_job(emulator, service)
+    started = clock()
+    clock.advance(1)
+    job = tracker.track(response["AppId"], "dev", response["JobId"])
+    assert job.created == clock() and job.operation is None
+    clock.now = tracker.next_due()
+    tracker.poll_due()
+    assert job.operation == "CreateBackendAuth" and job.created == pytest.approx(started)
+    assert job.status == "IN_PROGRESS" and job.polls == 1 and job.finished is None
+    assert history.jobs().iloc[0]["operation"] == "CreateBackendAuth"
+    drive_all(tracker, clock)
+    assert job.finished == clock() and job.last["Status"] == "COMPLETED"
+
+
+def test_jobs_expected_to_take_long_are_checked_once_halfway(clock):
+    with Emulator(clock=clock, job_seconds=1000) as emu:
+        service = BackendAuthService(emu.connection(), sleep=lambda s: None)
+        tracker = JobTracker(service, clock=clock, jitter=0.0)
+        for i in range(5):
+            tracker.track_response(start_job(emu, service, f"learn{i}"))
+            drive_all(tracker, clock)
+        assert tracker.schedule("CreateBackendAuth").first == pytest.approx(1000, abs=1)
+        job = tracker.track_response(start_job(emu, service, "long"))
+        times = poll_times(tracker, clock, job)
+        # halfway, then when such jobs end (and once just after, as the service's clock ticks)
+        assert times[:2] == [pytest.approx(500, abs=0.5), pytest.approx(1000, abs=1)]
+        assert len(times) <= 3
+
+
+def test_only_the_latest_fifty_problems_are_kept(clock):
+    with Emulator(clock=clock, throttle_rate=1.0) as emu:
+        service = BackendAuthService(emu.connection(max_attempts=1), sleep=lambda s: None)
+        tracker = JobTracker(service, clock=clock, poll_concurrency=1)
+        for i in range(55):
+            tracker.track("d1", f"e{i}", f"g{i}")
+        assert tracker.poll_due(now=clock() + 60) == 55
+    throttled = "Rate exceeded (injected by the emulator's --throttle-rate)."
+    assert tracker.problems == [
+        f"GetBackendJob g{i}: {throttled} (TooManyRequestsException)" for i in range(5, 55)
+    ]
+
+
+def test_a_broken_callback_is_named_in_the_problems(setup, clock):
+    emulator, service, _, tracker = setup
+    tracker.on_change(lambda job, old, new: 1 / 0)
+    tracker.track_response(start_job(emulator, service))
+    drive_all(tracker, clock)
+    assert tracker.problems == ["a status callback failed: ZeroDivisionError: division by zero"]
+
+
+@pytest.mark.parametrize(("concurrency", "threads"), [(8, {"job-poll"}), (1, {"MainThread"})])
+def test_environments_are_polled_at_once_unless_told_not_to(emulator, clock, concurrency, threads):
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    tracker = JobTracker(service, clock=clock, poll_concurrency=concurrency)
+    seen = set()
+    # (the pool's threads are named job-poll_0, job-poll_1, ...)
+    tracker.on_change(lambda job, old, new: seen.add(threading.current_thread().name.split("_")[0]))
+    for name in ("one", "two"):
+        tracker.track_response(start_job(emulator, service, name))
+    clock.advance(10)
+    try:
+        assert tracker.poll_due() == 2
+    finally:
+        tracker.stop()
+    assert seen == threads
+
+
+def test_a_failing_round_is_a_problem_and_the_rounds_go_on():
+    with Emulator(job_seconds=0) as emu:
+        service = BackendAuthService(emu.connection())
+        history = JobHistory(":memory:")
+        tracker = JobTracker(service, history, min_interval=0.01)
+        response = start_job(emu, service)
+        tracker.track(response["AppId"], "dev", response["JobId"])
+        history.close()  # every round now fails to record what it learns
+        tracker.start()
+        try:
+            waited = threading.Event()
+            for _ in range(1000):
+                if len(tracker.problems) >= 2:
+                    break
+                waited.wait(0.01)
+        finally:
+            tracker.stop()
+        assert not tracker.running
+    failed = "a polling round failed: ProgrammingError: Cannot operate on a closed database."
+    assert tracker.problems[:2] == [failed, failed]
