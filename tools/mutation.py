@@ -44,6 +44,7 @@ _EMULATOR_TESTS = [
 _VALIDATION_TESTS = [
     "test_validation_corpus.py",
     "test_validation_messages.py",
+    "test_rule_messages.py",
     "test_rules.py",
     "test_rule_codes.py",
     "test_model.py",
