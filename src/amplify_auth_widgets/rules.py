@@ -92,7 +92,8 @@ def rule_app_id(request: dict[str, Any], operation: str) -> Iterator[Finding]:
     app_id = _str(request, "AppId")
     if app_id is None:
         return
-    if not (1 <= len(app_id) <= 20 and APP_ID.fullmatch(app_id)):
+    # The pattern needs two characters at least, so only the upper bound is checked here.
+    if not (len(app_id) <= 20 and APP_ID.fullmatch(app_id)):
         yield _error(
             "AppId",
             "amplify.app-id",
@@ -433,7 +434,6 @@ def _member_rules(
         if not isinstance(value, str):
             continue
         if path.startswith(f"{UPC}.") and (found := _message_rule(member, path, value)):
-            error_paths.add(path)
             yield found
         elif value != value.strip() and path not in error_paths and not member.enum:
             yield _warning(
