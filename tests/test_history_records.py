@@ -49,7 +49,7 @@ def rows(history, sql):
     ],
 )
 def test_service_times_are_read_as_epoch_seconds(value, seconds):
-    assert parse_time(value) == (pytest.approx(seconds) if seconds is not None else None)
+    assert parse_time(value) == (pytest.approx(seconds, abs=1e-6) if seconds is not None else None)
     if seconds is not None:
         assert isinstance(parse_time(value), float)
 
@@ -303,3 +303,13 @@ def test_the_file_lives_where_the_user_or_the_environment_says(monkeypatch, tmp_
     assert (tmp_path / "deep" / "er" / "named.sqlite3").is_file()
     with JobHistory(":memory:") as memory:
         assert memory.path == ":memory:" and not Path(":memory:").exists()
+
+
+def test_durations_are_learned_from_the_latest_two_hundred_by_default(clock):
+    history = JobHistory(":memory:", clock)
+    for i in range(201):
+        history.record_status(job(f"j{i}", "IN_PROGRESS", Operation="CreateBackendAuth"))
+        clock.advance(1 + i)  # the oldest job took 1 s; none since as quick
+        history.record_status(job(f"j{i}", "COMPLETED", Operation="CreateBackendAuth"))
+    learned = history.durations("CreateBackendAuth")
+    assert len(learned) == 200 and min(learned) == 2.0
