@@ -3,6 +3,7 @@ what a miss, a fault or a deadline does, what discovery tracks, what callbacks a
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -377,3 +378,46 @@ def test_a_failing_round_is_a_problem_and_the_rounds_go_on():
         assert not tracker.running
     failed = "a polling round failed: ProgrammingError: Cannot operate on a closed database."
     assert tracker.problems[:2] == [failed, failed]
+
+
+def test_the_schedule_is_planned_again_once_new_durations_are_half_the_old(clock):
+    """Planned from 5 jobs of 5 s; 4 more of 20 s: the 4th makes 4 new of 9 known."""
+    seconds = {"n": 5.0}
+    with Emulator(clock=clock, job_seconds=lambda op, app: seconds["n"]) as emu:
+        service = BackendAuthService(emu.connection(), sleep=lambda s: None)
+        tracker = JobTracker(service, clock=clock, jitter=0.0)
+        windows = []
+        for i in range(9):
+            seconds["n"] = 5.0 if i < 5 else 20.0
+            tracker.track_response(start_job(emu, service, f"j{i}"))
+            drive_all(tracker, clock)
+            windows.append(tracker.window("CreateBackendAuth"))
+        assert windows[:4] == [None] * 4  # fewer than min_samples
+        assert windows[4] == windows[5] == windows[6] == windows[7]  # 1 to 3 new: no new plan
+        assert windows[4] == (pytest.approx(5.0, abs=0.01), pytest.approx(5.0, abs=0.01))
+        assert windows[8][1] > 10.0  # planned again, from all nine
+
+
+def test_polls_after_the_usual_window_are_jittered_and_inside_it_are_not(clock):
+    import random
+
+    seconds = {"n": 10.0}
+    with Emulator(clock=clock, job_seconds=lambda op, app: seconds["n"]) as emu:
+        service = BackendAuthService(emu.connection(), sleep=lambda s: None)
+        tracker = JobTracker(service, clock=clock, jitter=0.0)
+        for i in range(5):
+            tracker.track_response(start_job(emu, service, f"w{i}"))
+            drive_all(tracker, clock)
+        step = tracker.schedule("CreateBackendAuth").interval
+        tracker.jitter, tracker.rng = 0.1, random.Random(2)
+        seconds["n"] = 200.0
+        job = tracker.track_response(start_job(emu, service, "slow"))
+        times = poll_times(tracker, clock, job)
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert times[0] == pytest.approx(10.0, abs=0.01)  # the window's start, exactly
+    assert gaps[0] == pytest.approx(step, abs=1e-6)  # at its end: not yet overdue
+    # overdue: doubling from the dense interval up to max_interval, each spread by the jitter
+    plain = [min(60.0, step * 2**k) for k in range(1, len(gaps))]
+    ratios = [gap / base for gap, base in zip(gaps[1:], plain, strict=True)]
+    assert all(0.9 <= r <= 1.1 for r in ratios[:-1])
+    assert any(abs(r - 1) > 0.01 for r in ratios[:-1])
