@@ -8,6 +8,7 @@ is none."""
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 import botocore.session
@@ -683,6 +684,17 @@ WRONG_TYPES: dict[str, tuple[dict[str, Any], list[tuple[str, str, str, str]]]] =
             ),
         ],
     ),
+    "an-unknown-member-holding-a-list": (
+        {"Extra": ["x"]},
+        [
+            error(
+                "Extra",
+                "model.unknown",
+                "CreateBackendAuth has no member 'Extra'; it takes AppId, BackendEnvironmentName, "
+                "ResourceConfig, ResourceName.",
+            )
+        ],
+    ),
     "a-uri-a-number-the-next-still-judged": (
         {OUT: [5, "/x"]},
         [
@@ -758,12 +770,16 @@ def test_just_inside_the_bounds_nothing_is_found(edits):
 # -- the size of the encoded request -------------------------------------------------------
 
 
+def body(request: dict[str, Any]) -> bytes:
+    """The body botocore's own serializer sends for ``request``: the measure the rule must
+    agree with (the URI's members, here AppId, are not in it)."""
+    service = botocore.session.get_session().get_service_model("amplifybackend")
+    model = service.operation_model("CreateBackendAuth")
+    return create_serializer("rest-json").serialize_to_request(request, model)["body"]
+
+
 def body_bytes(request: dict[str, Any]) -> int:
-    """The size of the body botocore's own serializer sends for ``request``: the measure the
-    rule must agree with (the URI's members, here AppId, are not in the body)."""
-    operation = botocore.session.get_session().get_service_model("amplifybackend")
-    model = operation.operation_model("CreateBackendAuth")
-    return len(create_serializer("rest-json").serialize_to_request(request, model)["body"])
+    return len(body(request))
 
 
 def size_findings(request: dict[str, Any]) -> list[tuple[str, str, str, str]]:
@@ -819,4 +835,29 @@ def test_the_size_is_told_even_beside_a_value_json_lacks():
     assert [f.code for f in validate(request) if f.is_error] == [
         "model.type",
         "amplify.request-size",
+    ]
+
+
+def test_the_member_to_shorten_is_the_largest_as_sent():
+    # ResourceConfig is sent one byte longer than ResourceName, and only its wire names (the
+    # social provider's client_id, client_secret) make it so; its 576,717 bytes are 0.55 MiB
+    # and a fifth of a byte, which rounds up.
+    request = valid_request()
+    google = request["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["SocialProviderSettings"]
+    google["Google"]["ClientId"] = ""
+
+    def sent(member: str) -> int:
+        return len(json.dumps(json.loads(body(request))[member]))
+
+    google["Google"]["ClientId"] = "c" * (576_717 - sent("resourceConfig"))
+    request["ResourceName"] = "r" * (576_716 - 2)
+    assert (sent("resourceConfig"), sent("resourceName")) == (576_717, 576_716)
+    total = body_bytes(request)
+    assert size_findings(request) == [
+        error(
+            "ResourceConfig",
+            "amplify.request-size",
+            f"The request would be 1.1 MiB ({total:,} bytes) once encoded; the service takes "
+            "at most 1 MiB (1,048,576 bytes). ResourceConfig alone is 0.6 MiB: shorten it.",
+        )
     ]

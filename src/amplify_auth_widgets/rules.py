@@ -452,7 +452,7 @@ def _wire(value: Any, spec: FieldSpec | None) -> Any:
     if spec is not None and spec.is_structure and isinstance(value, dict):
         out = {}
         for key, item in value.items():
-            member = spec.member(key) if isinstance(key, str) else None
+            member = spec.member(key)  # None for a key no member has, a str or not
             out[member.wire_name if member else key] = _wire(item, member)
         return out
     if spec is not None and spec.is_list and isinstance(value, list):
