@@ -421,3 +421,18 @@ def test_polls_after_the_usual_window_are_jittered_and_inside_it_are_not(clock):
     ratios = [gap / base for gap, base in zip(gaps[1:], plain, strict=True)]
     assert all(0.9 <= r <= 1.1 for r in ratios[:-1])
     assert any(abs(r - 1) > 0.01 for r in ratios[:-1])
+
+
+def test_what_discovery_records_is_dated_by_the_tracker_clock(emulator, clock):
+    """The history's own clock is only its default: a job the tracker saw finish is on record
+    at the tracker's time, as its polls are."""
+    from conftest import FakeClock
+
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    history = JobHistory(":memory:", FakeClock(1_000_000_000.0))
+    tracker = JobTracker(service, history, clock=clock)
+    created = start_job(emulator, service, "dated")
+    clock.advance(30)
+    assert tracker.discover(created["AppId"], "dev") == []
+    row = history.jobs().iloc[0]
+    assert row["status"] == "COMPLETED" and row["updated"].timestamp() == clock()
