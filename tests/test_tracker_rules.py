@@ -117,8 +117,10 @@ class ClockedStop(threading.Event):
     def __init__(self, clock):
         super().__init__()
         self.clock = clock
+        self.waits: list[float] = []
 
     def wait(self, timeout=None):
+        self.waits.append(timeout)
         self.clock.advance(timeout or 0)
         return self.is_set()
 
@@ -436,3 +438,14 @@ def test_what_discovery_records_is_dated_by_the_tracker_clock(emulator, clock):
     assert tracker.discover(created["AppId"], "dev") == []
     row = history.jobs().iloc[0]
     assert row["status"] == "COMPLETED" and row["updated"].timestamp() == clock()
+
+
+def test_a_follower_waits_for_each_poll_however_short_the_wait(emulator, clock):
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    tracker = JobTracker(service, clock=clock, jitter=0.0, min_interval=0.5)
+    job = tracker.track_response(start_job(emulator, service))
+    stop = ClockedStop(clock)
+    tracker.follow_job(job, stop)
+    # 0.5 s growing by half each time, until the job's 5 s are over: one poll after each wait
+    assert stop.waits == pytest.approx([0.5, 0.75, 1.125, 1.6875, 2.53125])
+    assert job.status == "COMPLETED" and job.polls == tracker.calls == 5
