@@ -53,11 +53,11 @@ def test_an_unknown_job_is_asked_about_three_times_then_dropped(setup, clock):
     seen = []
     tracker.on_change(lambda job, old, new: seen.append((job, old, new)))
     app_id = emulator.create_app("ghost", ("dev",))
-    job = tracker.track(app_id, "dev", "no-such-job")
+    job = tracker.track(app_id, "dev", "no-such-job", status="IN_PROGRESS")
     # min_interval, then backing off from it after each miss: 2 * 2**2, 2 * 2**3
     assert poll_times(tracker, clock, job) == [2.0, 10.0, 26.0]
     assert (job.status, job.misses, tracker.calls) == (NOT_FOUND, 3, 3)
-    assert seen == [(job, None, NOT_FOUND)]
+    assert seen == [(job, "IN_PROGRESS", NOT_FOUND)]
     assert tracker.problems == ["job no-such-job is not known to the service; no longer tracked"]
 
 
@@ -132,7 +132,7 @@ def test_a_job_being_followed_is_left_alone_by_the_rounds(setup, clock):
     due_while_followed = []
     tracker.on_change(lambda j, old, new: due_while_followed.append(tracker.next_due()))
     assert tracker.follow_job(job, ClockedStop(clock)) is job
-    assert job.status == "COMPLETED" and not job.followed
+    assert job.status == "COMPLETED" and job.followed is False
     # told of IN_PROGRESS while followed: no round was due for it
     assert due_while_followed == [None, None]
 
@@ -449,3 +449,24 @@ def test_a_follower_waits_for_each_poll_however_short_the_wait(emulator, clock):
     # 0.5 s growing by half each time, until the job's 5 s are over: one poll after each wait
     assert stop.waits == pytest.approx([0.5, 0.75, 1.125, 1.6875, 2.53125])
     assert job.status == "COMPLETED" and job.polls == tracker.calls == 5
+
+
+def test_follow_fills_what_the_response_lacks_from_the_call(setup, clock):
+    emulator, service, _, tracker = setup
+    response = start_job(emulator, service)
+    request = {"AppId": response["AppId"], "BackendEnvironmentName": "dev"}
+    bare = {"JobId": response["JobId"], "Status": "IN_PROGRESS"}
+    sleeps, sleep = recording_sleep(clock)
+    job = tracker.follow(bare, "CreateBackendAuth", request, sleep=sleep)
+    assert (job.app_id, job.env, job.operation) == (response["AppId"], "dev", "CreateBackendAuth")
+    assert job.status == "COMPLETED" and sleeps == [pytest.approx(2.0), pytest.approx(3.0)]
+
+
+def test_follow_asks_at_once_about_a_job_already_due(setup, clock):
+    emulator, service, _, tracker = setup
+    response = start_job(emulator, service)
+    job = tracker.track_response(response)
+    clock.now = job.next_poll
+    sleeps, sleep = recording_sleep(clock)
+    assert tracker.follow(response, sleep=sleep) is job
+    assert job.polls == 2 and sleeps == [pytest.approx(3.0)]
