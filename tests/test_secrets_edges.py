@@ -151,3 +151,11 @@ def test_scrubbing_a_yaml_alias_bomb_looks_at_each_object_once():
         bomb = [bomb, bomb]
     said = scrub_text("the service said bomb-secret", "CreateBackendAuth", {"x": bomb})
     assert said == f"the service said {REDACTED}"
+
+
+def test_a_member_whose_name_only_ends_in_a_secret_name_is_not_scrubbed():
+    # "XClientSecret" is no secret member: its value stays, in the text and in the redaction
+    request = {"XClientSecret": "abcd-kept", "Nested": {"ClientSecret": "abcd-gone"}}
+    said = scrub_text("got abcd-kept and abcd-gone", "CreateBackendAuth", request)
+    assert said == f"got abcd-kept and {REDACTED}"
+    assert redact(request)["XClientSecret"] == "abcd-kept"
