@@ -313,3 +313,41 @@ def test_durations_are_learned_from_the_latest_two_hundred_by_default(clock):
         history.record_status(job(f"j{i}", "COMPLETED", Operation="CreateBackendAuth"))
     learned = history.durations("CreateBackendAuth")
     assert len(learned) == 200 and min(learned) == 2.0
+
+
+def test_values_json_lacks_are_kept_as_text_and_misshapen_secrets_hidden(clock):
+    import datetime as dt
+
+    history = JobHistory(":memory:", clock)
+    when = dt.date(2026, 1, 2)
+    providers = {"Google": "client-id:leaky-secret-1"}  # a provider given as a string
+    request = {
+        "AppId": "d1",
+        "When": when,
+        "ResourceConfig": {"UserPoolConfigs": {"OAuth": {"SocialProviderSettings": providers}}},
+    }
+    history.record_call("CreateBackendAuth", request, {"Seen": when}, None)
+    row = history.requests().iloc[0]
+    stored = json.loads(row["request"])
+    assert stored["When"] == "2026-01-02" and json.loads(row["response"]) == {"Seen": "2026-01-02"}
+    settings = stored["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["SocialProviderSettings"]
+    assert settings == {"Google": "<redacted>"}
+
+
+def test_an_error_message_is_scrubbed_for_the_operation_sent(clock):
+    """The same value is a secret in a CreateBackendAuth request (under a provider, which the
+    model flags sensitive) and an ordinary one in a DeleteBackendAuth request, which has no
+    such member: the message of each failure hides it, or shows it, accordingly."""
+    history = JobHistory(":memory:", clock)
+    value = "client-id:leaky-secret-1"
+    request = {
+        "AppId": "d1",
+        "ResourceConfig": {
+            "UserPoolConfigs": {"OAuth": {"SocialProviderSettings": {"Google": value}}}
+        },
+    }
+    for operation in ("CreateBackendAuth", "DeleteBackendAuth"):
+        error = ApiError(operation, "BadRequestException", f"bad value {value}", 400)
+        history.record_call(operation, request, None, error)
+    messages = history.requests()["error_message"].tolist()
+    assert messages == ["bad value <redacted>", f"bad value {value}"]

@@ -470,3 +470,79 @@ def test_follow_asks_at_once_about_a_job_already_due(setup, clock):
     sleeps, sleep = recording_sleep(clock)
     assert tracker.follow(response, sleep=sleep) is job
     assert job.polls == 2 and sleeps == [pytest.approx(3.0)]
+
+
+def test_the_background_thread_is_named_and_never_holds_the_interpreter(emulator, clock):
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    tracker = JobTracker(service, clock=clock)
+    tracker.start()
+    try:
+        assert tracker.start() is tracker  # already running: the same thread
+        threads = [t for t in threading.enumerate() if t.name == "job-tracker"]
+        assert len(threads) == 1 and threads[0].daemon
+    finally:
+        tracker.stop()
+    assert not tracker.running
+
+
+def test_stop_gives_up_on_a_stuck_round_and_the_tracker_starts_again(emulator, clock):
+    """A callback that blocks holds its round: ``stop`` waits ``timeout`` for the thread and
+    does not wait on the round's pool; started again, the tracker polls as before."""
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    tracker = JobTracker(service, clock=clock)
+    release, entered = threading.Event(), threading.Event()
+
+    def stuck(job, old, new):
+        entered.set()
+        release.wait(30)
+
+    tracker.on_change(stuck)
+    for name in ("one", "two"):  # two environments: the round polls them in its pool
+        tracker.track_response(start_job(emulator, service, name))
+    clock.advance(10)
+    tracker.start()
+    try:
+        assert entered.wait(30)
+        tracker.stop(timeout=0.05)
+        assert tracker.running  # the round is still stuck in the callback
+    finally:
+        release.set()
+        tracker.stop()
+    assert not tracker.running
+    tracker.on_change(stuck, remove=True)
+    for name in ("three", "four"):
+        tracker.track_response(start_job(emulator, service, name))
+    clock.advance(10)
+    assert tracker.poll_due() == 2  # a new pool for the new round
+    tracker.stop()
+
+
+class RecordingWake(threading.Event):
+    """The background loop's wake-up event: records how long each wait would be, moves
+    ``step`` along, and stops the loop after the last step."""
+
+    def __init__(self, tracker, steps):
+        super().__init__()
+        self.tracker, self.steps, self.waits = tracker, list(steps), []
+
+    def wait(self, timeout=None):
+        self.waits.append(timeout)
+        if self.steps:
+            self.steps.pop(0)()
+        else:
+            self.tracker._stop.set()
+        return True
+
+
+def test_the_background_loop_wakes_when_the_next_poll_is_due_at_most_a_second_on(emulator, clock):
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    tracker = JobTracker(service, clock=clock, jitter=0.0, min_interval=0.5)
+    app_id = emulator.create_app("woken", ("dev",))
+    steps = [
+        lambda: tracker.track(app_id, "dev", "soon"),  # due in 0.5 s
+        lambda: tracker.track(app_id, "dev", "late", followed=True) and clock.advance(0.4),
+    ]
+    tracker._wake = RecordingWake(tracker, steps)
+    tracker._loop()
+    # nothing pending: a second; a poll due in 0.5 s, then in 0.1 s: until then
+    assert tracker._wake.waits == [1.0, pytest.approx(0.5), pytest.approx(0.1)]
