@@ -117,6 +117,16 @@ def test_a_request_that_is_not_an_object():
             {"maxResults": "10"},
             "maxResults must be a whole number, not a string ('10').",
         ),
+        (
+            "UntagResource",
+            {"resourceArn": "arn:aws:amplify:x", "tagKeys": []},
+            "tagKeys takes from 1 to 50 items; it has 0.",
+        ),
+        (
+            "UntagResource",
+            {"resourceArn": "arn:aws:amplify:x", "tagKeys": ["k"] * 51},
+            "tagKeys takes from 1 to 50 items; it has 51.",
+        ),
     ],
 )
 def test_ranges_of_the_amplify_model(operation, params, message):
@@ -124,6 +134,7 @@ def test_ranges_of_the_amplify_model(operation, params, message):
     findings = model_findings(params, operation, "amplify")
     assert [f.message for f in findings] == [message]
     assert findings[0].path == message.split()[0]  # on the member the message names
+    assert findings[0].code == ("model.type" if "must be" in message else "model.range")
 
 
 def test_bounds_are_inclusive():
@@ -131,6 +142,24 @@ def test_bounds_are_inclusive():
     assert model_findings({"name": "x"}, "CreateApp", "amplify") == []
     assert model_findings({"maxResults": 100}, "ListApps", "amplify") == []
     assert model_findings({"maxResults": 0}, "ListApps", "amplify") == []
+    for keys in (["k"], ["k"] * 50):
+        assert (
+            model_findings({"resourceArn": "a", "tagKeys": keys}, "UntagResource", "amplify") == []
+        )
+
+
+def test_maps_are_taken_as_they_are():
+    # The checker has no rules for a map's keys and values (tags, environment variables).
+    request = {"name": "a", "tags": {"k": "v"}, "environmentVariables": {"A": "b"}}
+    assert model_findings(request, "CreateApp", "amplify") == []
+
+
+def test_a_shape_without_members_says_it_takes_nothing():
+    request = {"AppId": "d1", "BackendEnvironmentName": "dev", "AppName": "x"}
+    request["ResourceConfig"] = {"x": 1}  # CreateBackend's ResourceConfig has no members
+    assert [(f.path, f.code, f.message) for f in model_findings(request, "CreateBackend")] == [
+        ("ResourceConfig.x", "model.unknown", "ResourceConfig has no member 'x'; it takes nothing.")
+    ]
 
 
 def test_numbers_in_messages():
