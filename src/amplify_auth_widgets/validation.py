@@ -61,7 +61,6 @@ _EXPECTED = {
     "float": "a number",
     "integer": "a whole number",
     "long": "a whole number",
-    "timestamp": "a timestamp",
 }
 
 
@@ -83,7 +82,7 @@ class _ModelChecker:
             handler(value, spec, path)
 
     def _wrong_type(self, value: Any, spec: FieldSpec, path: str) -> None:
-        expected = _EXPECTED.get(spec.type, spec.type)
+        expected = _EXPECTED[spec.type]  # every type with a checker is there
         shown = f" ({quote(value, path, self.operation)})"
         self.report(
             path,
@@ -96,13 +95,13 @@ class _ModelChecker:
             self._wrong_type(value, spec, path)
             return
         for key, member_value in value.items():
-            member = spec.member(key) if isinstance(key, str) else None
+            member = spec.member(key)  # None for a key no member has, a str or not
             member_path = join_path(path, str(key))
             if member is None:
                 self.report(
                     member_path,
                     "model.unknown",
-                    f"{spec.name or 'The request'} has no member {quote(key)}; "
+                    f"{spec.name} has no member {quote(key)}; "
                     f"it takes {_names(spec.member_names)}.",
                 )
             else:
@@ -187,13 +186,17 @@ def model_findings(
     request: Any, operation: str = "CreateBackendAuth", service: str = "amplifybackend"
 ) -> list[Finding]:
     """Only the checks the service model supports: required, type, enum, unknown, range."""
+    if not isinstance(request, dict):
+        return [
+            Finding(
+                "",
+                "error",
+                "model.type",
+                f"The request must be an object, not {describe(request)}.",
+            )
+        ]
     checker = _ModelChecker(operation)
-    spec = request_spec(operation, service)
-    checker.check(request, spec, "")
-    if checker.findings and checker.findings[0].path == "" and not isinstance(request, dict):
-        checker.findings[0] = Finding(
-            "", "error", "model.type", f"The request must be an object, not {describe(request)}."
-        )
+    checker.check(request, request_spec(operation, service), "")
     return checker.findings
 
 
