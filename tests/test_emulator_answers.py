@@ -176,6 +176,20 @@ def test_not_found_names_what_is_missing(emulator, app_env):
     assert error_of(client.get_backend_auth, **auth, ResourceName="other")[1] == (
         f"Auth resource other not found {where}"
     )
+    config = {
+        "AuthResources": "USER_POOL_ONLY",
+        "Service": "COGNITO",
+        "UserPoolConfigs": {"PasswordPolicy": {"MinimumLength": 12}},
+    }
+    for call, extra in (
+        (client.update_backend_auth, {"ResourceConfig": config}),
+        (client.delete_backend_auth, {}),
+    ):  # a change aimed at a resource of another name changes nothing
+        assert error_of(call, **auth, ResourceName="other", **extra) == (
+            "NotFoundException",
+            f"Auth resource other not found {where}",
+            "Auth",
+        )
     assert client.get_backend_auth(**auth, ResourceName="mainauth")["ResourceName"] == "mainauth"
 
 
