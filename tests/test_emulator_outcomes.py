@@ -240,6 +240,7 @@ def test_an_update_fails_on_its_own_findings_or_on_the_merged_configuration(
     clock.advance(5)
     job = client.get_backend_job(**ids, JobId=alone)
     assert job["Status"] == "FAILED" and "MfaTypes" in job["Error"], job
+    assert job["Operation"] == "UpdateBackendAuth"
     # Right alone, wrong once merged.
     merged = update(client, app_id, env, {"Mfa": {"Settings": {"MfaTypes": []}}})
     clock.advance(5)
