@@ -176,6 +176,16 @@ def test_not_found_names_what_is_missing(emulator, app_env):
     assert error_of(client.get_backend_auth, **auth, ResourceName="other")[1] == (
         f"Auth resource other not found {where}"
     )
+    assert client.get_backend_auth(**auth, ResourceName="mainauth")["ResourceName"] == "mainauth"
+
+
+def test_changes_aimed_at_an_auth_resource_of_another_name_are_not_found(emulator, app_env):
+    app_id, env = app_env
+    client = emulator.client()
+    where = f"in backend environment {env} of app {app_id}."
+    auth = {"AppId": app_id, "BackendEnvironmentName": env}
+    client.create_backend_auth(**valid_request(AppId=app_id))
+    emulator.clock.advance(5)
     config = {
         "AuthResources": "USER_POOL_ONLY",
         "Service": "COGNITO",
@@ -190,7 +200,9 @@ def test_not_found_names_what_is_missing(emulator, app_env):
             f"Auth resource other not found {where}",
             "Auth",
         )
-    assert client.get_backend_auth(**auth, ResourceName="mainauth")["ResourceName"] == "mainauth"
+    emulator.clock.advance(60)
+    got = client.get_backend_auth(**auth, ResourceName="mainauth")["ResourceConfig"]
+    assert got == valid_request()["ResourceConfig"]
 
 
 def test_conflicts_say_what_is_in_the_way(emulator, app_env):
