@@ -63,6 +63,25 @@ def valid_request(**changes: Any) -> dict[str, Any]:
     return request
 
 
+#: A planted value meaning "delete the member".
+GONE = object()
+
+
+def planted(edits: dict[str, Any]) -> dict[str, Any]:
+    """The full valid request with each dotted path set to its value (deleted for GONE)."""
+    request = valid_request()
+    for path, value in edits.items():
+        *parents, last = path.split(".")
+        at = request
+        for step in parents:
+            at = at[step]
+        if value is GONE:
+            del at[last]
+        else:
+            at[last] = value
+    return request
+
+
 def get_at(data: Any, path: str) -> Any:
     """The value at a dotted path of member names."""
     for part in path.split("."):

@@ -14,7 +14,7 @@ from typing import Any
 import botocore.session
 import pytest
 from botocore.serialize import create_serializer
-from conftest import valid_request
+from conftest import GONE, planted, valid_request
 
 from amplify_auth_widgets import validate
 from amplify_auth_widgets.model import REDACTED
@@ -25,7 +25,6 @@ OAUTH = f"{UPC}.OAuth"
 SOCIAL = f"{OAUTH}.SocialProviderSettings"
 IDP = "ResourceConfig.IdentityPoolConfigs"
 OUT = f"{OAUTH}.RedirectSignOutURIs"
-GONE = object()  # a planted value: the member is deleted
 NAME_FIX = "use 1 to 128 letters, digits, spaces or + = , . @ - _."
 APP_ID_FIX = (
     "is not an Amplify app id: it is 'd' followed by lowercase letters and digits, "
@@ -34,21 +33,6 @@ APP_ID_FIX = (
 NOT_ABSOLUTE = "is not an absolute URI; start it with https:// (or your app's scheme, myapp://)."
 HTTP = "uses http for a host other than localhost; use https."
 APPLE = {"ClientId": "com.example", "KeyId": "K1", "PrivateKey": "MIGTAgEA", "TeamId": "T1"}
-
-
-def planted(edits: dict[str, Any]) -> dict[str, Any]:
-    """The valid request with each dotted path set to its value (deleted for GONE)."""
-    request = valid_request()
-    for path, value in edits.items():
-        *parents, last = path.split(".")
-        at = request
-        for step in parents:
-            at = at[step]
-        if value is GONE:
-            del at[last]
-        else:
-            at[last] = value
-    return request
 
 
 def error(path: str, code: str, message: str) -> tuple[str, str, str, str]:

@@ -4,11 +4,10 @@ emulator's 400 answers, so a change in their wording is a change to review, not 
 
 from __future__ import annotations
 
-import copy
 import datetime
 
 import pytest
-from conftest import valid_request
+from conftest import GONE, planted
 
 from amplify_auth_widgets.validation import Finding, model_findings, show_number, validate
 
@@ -17,16 +16,7 @@ UPC = "ResourceConfig.UserPoolConfigs"
 
 def changed(path: str, value: object) -> dict:
     """The valid request with the member at ``path`` set to ``value`` (deleted when None)."""
-    request = copy.deepcopy(valid_request())
-    *parents, last = path.split(".")
-    at = request
-    for step in parents:
-        at = at[step]
-    if value is None:
-        del at[last]
-    else:
-        at[last] = value
-    return request
+    return planted({path: GONE if value is None else value})
 
 
 @pytest.mark.parametrize(
