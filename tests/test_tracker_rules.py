@@ -546,3 +546,26 @@ def test_the_background_loop_wakes_when_the_next_poll_is_due_at_most_a_second_on
     tracker._loop()
     # nothing pending: a second; a poll due in 0.5 s, then in 0.1 s: until then
     assert tracker._wake.waits == [1.0, pytest.approx(0.5), pytest.approx(0.1)]
+
+
+def test_a_list_call_takes_on_the_pending_jobs_started_elsewhere(setup, clock):
+    emulator, service, _, tracker = setup
+    created = start_job(emulator, service, "shared")
+    app_id = created["AppId"]
+    clock.advance(5)  # finished, and never tracked here
+    deleted = service.delete_backend_auth(app_id, "dev", "mainauth")  # pending, not tracked
+    started = clock()
+    ghosts = [tracker.track(app_id, "dev", name) for name in ("g1", "g2")]
+    clock.now = tracker.next_due()
+    assert tracker.poll_due() == 1  # one list call for the environment
+    assert set(tracker.jobs) == {"g1", "g2", deleted["JobId"]}
+    found = tracker.jobs[deleted["JobId"]]
+    assert (found.app_id, found.env, found.job_id, found.operation, found.status) == (
+        app_id,
+        "dev",
+        deleted["JobId"],
+        "DeleteBackendAuth",
+        "IN_PROGRESS",
+    )
+    assert found.created == pytest.approx(started, abs=0.01)
+    assert [g.misses for g in ghosts] == [1, 1]
