@@ -351,3 +351,13 @@ def test_an_error_message_is_scrubbed_for_the_operation_sent(clock):
         history.record_call(operation, request, None, error)
     messages = history.requests()["error_message"].tolist()
     assert messages == ["bad value <redacted>", f"bad value {value}"]
+
+
+def test_a_started_job_goes_on_record_at_the_time_of_its_request():
+    ticks = iter(range(1_800_000_000, 1_800_000_100))
+    history = JobHistory(":memory:", lambda: float(next(ticks)))  # a clock that moves each call
+    started = {"JobId": "j1", "Status": "IN_PROGRESS", "AppId": "d1"}
+    history.record_call("CreateBackendAuth", {"BackendEnvironmentName": "dev"}, started, None)
+    sent = history.requests().iloc[0]["time"]
+    row = history.jobs().iloc[0]
+    assert row["created"] == row["updated"] == sent == history.events().iloc[0]["time"]

@@ -541,11 +541,13 @@ def test_the_background_loop_wakes_when_the_next_poll_is_due_at_most_a_second_on
     steps = [
         lambda: tracker.track(app_id, "dev", "soon"),  # due in 0.5 s
         lambda: tracker.track(app_id, "dev", "late", followed=True) and clock.advance(0.4),
+        lambda: clock.advance(0.1),  # "soon" is asked about, missed, and asked again in 2 s
     ]
     tracker._wake = RecordingWake(tracker, steps)
     tracker._loop()
-    # nothing pending: a second; a poll due in 0.5 s, then in 0.1 s: until then
-    assert tracker._wake.waits == [1.0, pytest.approx(0.5), pytest.approx(0.1)]
+    # nothing pending: a second; a poll due in 0.5 s, then in 0.1 s: until then; one due in
+    # 2 s: a second, and look again
+    assert tracker._wake.waits == [1.0, pytest.approx(0.5), pytest.approx(0.1), 1.0]
 
 
 def test_a_list_call_takes_on_the_pending_jobs_started_elsewhere(setup, clock):
