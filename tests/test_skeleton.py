@@ -116,6 +116,13 @@ def test_yaml_skeleton_keeps_the_members_order_in_block_style():
     assert keys(yaml.safe_load(text)) == keys(input_skeleton())
 
 
+def test_yaml_keeps_the_order_it_is_given():
+    # a request from the editor or a file: members in the user's order, not sorted
+    assert to_yaml({"ResourceName": "r", "AppId": "d1", "Config": {"b": 1, "a": [2]}}) == (
+        "ResourceName: r\nAppId: d1\nConfig:\n  b: 1\n  a:\n  - 2\n"
+    )
+
+
 def test_text_outside_ascii_is_written_as_typed():
     request = {"EmailSubject": "Bestätigen Sie Ihre Adresse ✉"}
     assert to_json(request) == '{\n    "EmailSubject": "Bestätigen Sie Ihre Adresse ✉"\n}\n'
@@ -223,6 +230,11 @@ def test_command_line_switches_numbers_and_members_the_model_lacks():
     assert command_line(remove, "RemoveAllBackends") == (
         "aws amplifybackend remove-all-backends --app-id d1abc --no-clean-amplify-app"
     )
+    remove["Note"] = "after"  # a switch is one word; what follows it is still there
+    assert command_line(remove, "RemoveAllBackends") == (
+        "aws amplifybackend remove-all-backends --app-id d1abc --no-clean-amplify-app --note after"
+    )
+    del remove["Note"]
     remove["CleanAmplifyApp"] = "yes"  # not a boolean: passed on for the CLI to refuse
     assert command_line(remove, "RemoveAllBackends").endswith(" --clean-amplify-app yes")
     listing = {"MaxResults": 5, "BackendEnvironmentName": "dev", "AppId": "d1abc"}
@@ -235,3 +247,13 @@ def test_command_line_switches_numbers_and_members_the_model_lacks():
     assert command_line(odd, "GetBackend") == (
         """aws amplifybackend get-backend --app-id d1abc --zeta true --alpha '{"B":[1,"ü"]}'"""
     )
+
+
+def test_command_line_hides_a_provider_given_in_the_wrong_shape():
+    request = valid_request()
+    oauth = request["ResourceConfig"]["UserPoolConfigs"]["OAuth"]
+    oauth["SocialProviderSettings"]["Google"] = "id:g-client secret:g-secret-value"
+    line = command_line(request)
+    assert "g-secret-value" not in line
+    config = json.loads(shlex.split(line)[8])
+    assert config["UserPoolConfigs"]["OAuth"]["SocialProviderSettings"]["Google"] == REDACTED

@@ -82,6 +82,33 @@ def test_input_is_read_up_to_8_mib_and_no_further(tmp_path):
     assert message(read_value, "x" * (MAX_INPUT_BYTES + 1), "--x") == f"--x: the value is {TOO_BIG}"
 
 
+def test_a_stream_that_never_ends_is_refused_once_8_mib_are_read(tmp_path):
+    """A pipe whose writer never closes it (as /dev/zero never ends): reading stops at the
+    limit's first byte over, instead of waiting for an end that never comes."""
+    import os
+    import threading
+
+    fifo = tmp_path / "endless"
+    os.mkfifo(fifo)
+    done = threading.Event()
+
+    def write() -> None:
+        with open(fifo, "wb") as stream:
+            stream.write(b"x" * (MAX_INPUT_BYTES + 1))
+            stream.flush()
+            # holds the pipe open past the test's time limit (120 s): a reader that waits for
+            # the end of the file fails the test instead of passing late
+            done.wait(300)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        assert message(read_value, f"file://{fifo}", "--x") == f"--x: {fifo} is {TOO_BIG}"
+    finally:
+        done.set()
+        writer.join(60)
+
+
 # -- JSON ------------------------------------------------------------------------------------
 
 
@@ -165,6 +192,16 @@ def test_yaml_that_is_not_text_and_values_that_cannot_be_read():
     )
 
 
+def test_yaml_is_read_the_same_without_libyaml(monkeypatch):
+    """PyYAML built without libyaml has no CSafeLoader: its pure-Python loader reads the same
+    documents, and refuses deep nesting (by recursing) with the same words."""
+    import yaml
+
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    assert parse_yaml("AppId: d1abc\nTags: [a, b]\n", "f") == {"AppId": "d1abc", "Tags": ["a", "b"]}
+    assert message(parse_yaml, nested(5_000), "f.yaml") == f"f.yaml: {TOO_DEEP}"
+
+
 def test_yaml_nested_past_the_parsers_own_limit_is_refused():
     with pytest.raises(InputError) as info:
         parse_yaml(nested(5_000), "f.yaml")
@@ -225,6 +262,10 @@ def test_cli_input_errors_name_the_option_and_the_file(tmp_path):
     assert message(load_cli_input, '"d1"', "json", "--template") == (
         "--template: the input must be an object of request members, not a str"
     )
+    missing = tmp_path / "missing.json"
+    assert message(load_cli_input, f"file://{missing}") == (
+        f"--cli-input-json {missing}: no such file: {missing}"
+    )
     path = tmp_path / "req.json"
     path.write_text("[]")
     assert message(load_cli_input, f"file://{path}") == (
@@ -247,6 +288,11 @@ def test_a_skeleton_file_is_json_by_its_name_or_content_else_yaml(tmp_path, name
     path.write_text(text)
     assert message(load_skeleton_file, path).startswith(f"{path} line ")
     assert f": malformed {kind}: " in message(load_skeleton_file, path)
+
+
+def test_a_skeleton_file_that_cannot_be_read_is_named(tmp_path):
+    missing = tmp_path / "missing.yaml"
+    assert message(load_skeleton_file, missing) == f"{missing}: no such file: {missing}"
 
 
 def test_a_skeleton_file_must_hold_request_members(tmp_path):

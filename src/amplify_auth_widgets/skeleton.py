@@ -270,8 +270,8 @@ def load_skeleton_file(path: str | Path) -> dict[str, Any]:
     """A skeleton file, JSON or YAML by its content (JSON first, as `.json` files are)."""
     path = Path(path)
     text = read_value(f"file://{path}", str(path))
-    fmt = "json" if path.suffix.lower() == ".json" or text.lstrip().startswith("{") else "yaml"
-    data = parse_json(text, str(path)) if fmt == "json" else parse_yaml(text, str(path))
+    is_json = path.suffix.lower() == ".json" or text.lstrip().startswith("{")
+    data = parse_json(text, str(path)) if is_json else parse_yaml(text, str(path))
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise InputError(f"a skeleton must be an object of request members, not {kind}", str(path))
