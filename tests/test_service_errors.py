@@ -56,7 +56,8 @@ def test_errors_on_the_way_say_what_to_do(emulator, app_env):
     assert str(error) == (
         f"GetBackendJob failed: ConnectionError: could not connect to http://127.0.0.1:1{job}"
     )
-    assert (error.http_status, error.request_id, error.is_service_error) == (None, None, False)
+    assert (error.http_status, error.request_id, error.retry_attempts) == (None, None, 0)
+    assert not error.is_service_error
     tls_url = "https://" + emulator.url.removeprefix("http://")
     tls = BackendAuthService(emulator.connection(endpoint_url=tls_url, max_attempts=1))
     assert str(failure(tls.get_backend_job, app_id, env, "j")) == (
@@ -77,11 +78,15 @@ def test_errors_on_the_way_say_what_to_do(emulator, app_env):
 def test_a_request_botocore_refuses_is_reported_with_its_report(service):
     request = {"AppId": "d1abc", "BackendEnvironmentName": "dev", "JobId": 7}
     with pytest.raises(ValidationFailed) as refused:
-        service.call("GetBackendJob", request)
+        service.call("GetBackendJob", {**request, "AppId": "MyApp"})
+    assert refused.value.operation == "GetBackendJob"
+    assert [f.code for f in refused.value.findings] == ["amplify.app-id", "model.type"]
     assert str(refused.value) == (
         "GetBackendJob not sent: the request has errors:\n"
+        f"  {refused.value.findings[0]}\n"
         "  JobId: error model.type: JobId must be a string, not a number (7)."
     )
+    assert str(refused.value.findings[0]).startswith("AppId: error amplify.app-id: AppId 'MyApp'")
     assert service.calls == 0
     error = failure(service.call, "GetBackendJob", request, force=True)
     assert str(error) == (

@@ -137,8 +137,9 @@ def _env_attempts() -> int | None:
 
 
 def _url(exc: Any) -> str:
-    kwargs = getattr(exc, "kwargs", {}) or {}
-    return str(kwargs.get("endpoint_url") or "the endpoint")
+    """The URL a botocore connection error names: each of them (timeouts, refused or closed
+    connections, TLS) formats its own message from ``endpoint_url``, so it is always there."""
+    return str(exc.kwargs["endpoint_url"])
 
 
 class PaginationError(ApiError):
