@@ -105,6 +105,7 @@ class EchoingService(ThreadingHTTPServer):
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _EchoHandler)
+        self.status, self.error_type = 400, "BadRequestException"
 
     @property
     def url(self) -> str:
@@ -115,7 +116,8 @@ class EchoingService(ThreadingHTTPServer):
 class _EchoHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self._answer(400, json.dumps({"message": f"cannot take {body.decode()}"}).encode())
+        answer = json.dumps({"message": f"cannot take {body.decode()}"}).encode()
+        self._answer(self.server.status, answer)  # type: ignore[attr-defined]
 
     def do_GET(self) -> None:
         self._answer(200, b'{"apps": [{"appId": "d1abc", "createTime": "yesterday"}]}')
@@ -123,7 +125,7 @@ class _EchoHandler(BaseHTTPRequestHandler):
     def _answer(self, status: int, data: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
-        self.send_header("x-amzn-ErrorType", "BadRequestException")
+        self.send_header("x-amzn-ErrorType", self.server.error_type)  # type: ignore[attr-defined]
         self.send_header("x-amzn-RequestId", "echo-request-1")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -148,15 +150,47 @@ def test_a_secret_the_service_echoes_never_reaches_the_error(emulator, echoing):
     request, planted = every_secret(AppId="d1abc", BackendEnvironmentName="dev")
     service = BackendAuthService(emulator.connection(endpoint_url=echoing.url, max_attempts=1))
     error = failure(service.create_backend_auth, request)
-    assert (error.code, error.http_status, error.request_id) == (
+    assert (error.operation, error.code, error.http_status, error.request_id) == (
+        "CreateBackendAuth",
         "BadRequestException",
         400,
         "echo-request-1",
     )
+    assert str(error).startswith("CreateBackendAuth failed: BadRequestException (HTTP 400): ")
     assert error.retry_attempts == 0 and error.message.startswith("cannot take {")
     assert REDACTED in error.message and "main-users" in error.message
     for secret in planted.values():
         assert secret not in str(error) and secret not in json.dumps(error.to_dict())
+
+
+def test_retries_of_a_given_client_are_kept_when_its_error_is_scrubbed(
+    emulator, echoing, monkeypatch
+):
+    """A client the caller gives may retry by itself (botocore's own retries): the attempts it
+    reports stay on the error when a secret is taken out of its message."""
+    import time
+    import types
+
+    import botocore.endpoint
+
+    waits: list[float] = []  # botocore's waits between its attempts, not slept
+    clock = {name: getattr(time, name) for name in dir(time) if not name.startswith("__")}
+    clock["sleep"] = waits.append  # for botocore's endpoint only; time.sleep stays as it is
+    monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(**clock))
+    echoing.status, echoing.error_type = 429, "TooManyRequestsException"
+    retrying = emulator.connection(endpoint_url=echoing.url, max_attempts=3, retry_mode="standard")
+    service = BackendAuthService(client=retrying.client())
+    service.max_attempts = 1  # the service's own retries out of the way
+    request, planted = every_secret(AppId="d1abc", BackendEnvironmentName="dev")
+    error = failure(service.create_backend_auth, request)
+    assert (error.code, error.http_status, error.retry_attempts) == (
+        "TooManyRequestsException",
+        429,
+        2,
+    )
+    assert len(waits) == 2 and service.calls == 1
+    assert REDACTED in error.message
+    assert all(secret not in str(error) for secret in planted.values())
 
 
 def test_an_unexpected_failure_is_named_by_its_kind(emulator, echoing):
