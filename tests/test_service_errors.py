@@ -388,3 +388,17 @@ def test_every_auth_operation_reaches_the_service(emulator, service, app_env, cl
     assert service.import_backend_auth(imported)["Operation"] == "ImportBackendAuth"
     done = service.list_backend_jobs(app_id, env, Operation="UpdateBackendAuth", Status=None)
     assert [j["JobId"] for j in done] == [updated["JobId"]]
+
+
+def test_an_answer_that_is_neither_success_nor_error_is_an_unknown_error(emulator, echoing):
+    """300 Multiple Choices (a proxy that would redirect): botocore raises it without an error
+    code or message; it is still one ApiError, in words."""
+    echoing.status = 300
+    service = BackendAuthService(emulator.connection(endpoint_url=echoing.url, max_attempts=1))
+    request = valid_request(AppId="d1abc", BackendEnvironmentName="dev")
+    error = failure(service.create_backend_auth, request)
+    assert (error.code, error.http_status, error.request_id) == ("Unknown", 300, "echo-request-1")
+    assert error.message == (
+        "An error occurred (Unknown) when calling the CreateBackendAuth operation (reached max "
+        "retries: 0): Unknown"
+    )
