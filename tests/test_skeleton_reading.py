@@ -155,6 +155,7 @@ def test_json_nested_past_pythons_recursion_limit_is_refused_in_words():
 def test_a_document_holds_at_most_100000_values(parse, aliases):
     # the outer list counts as a value, as each of its items does
     assert len(parse(json.dumps([0] * (MAX_VALUES - 1)), "f")) == MAX_VALUES - 1
+    assert len(parse(json.dumps([[]] * (MAX_VALUES - 1)), "f")) == MAX_VALUES - 1  # [] is one
     expected = f"f: the document expands to more than 100,000 values{aliases}; a request has "
     assert message(parse, json.dumps([0] * MAX_VALUES), "f") == expected + "a few hundred"
 
@@ -228,6 +229,9 @@ def test_a_value_repeated_by_aliases_is_counted_each_time_it_appears():
     assert "expands to more than 100,000 values; YAML aliases" in message(parse_yaml, text, "f")
     fewer = "a: &a [" + ", ".join(["0"] * 400) + "]\nb: [" + ", ".join(["*a"] * 200) + "]\n"
     assert len(parse_yaml(fewer, "f")["b"]) == 200
+    # the same at the top: a list whose first item is the anchor, then 299 aliases of it
+    top = "- &a [" + ", ".join(["0"] * 400) + "]\n" + "- *a\n" * 299
+    assert "expands to more than 100,000 values" in message(parse_yaml, top, "f")
 
 
 def test_an_alias_inside_its_own_value_is_refused():
