@@ -234,6 +234,13 @@ def test_a_value_repeated_by_aliases_is_counted_each_time_it_appears():
     assert "expands to more than 100,000 values" in message(parse_yaml, top, "f")
 
 
+def test_a_value_repeated_by_many_aliases_is_measured_once():
+    """1,000 aliases of a list of 90,000: the list is measured once and the document refused at
+    once; walking it again for each alias would be 90 million steps."""
+    text = "a: &a [" + "0, " * 90_000 + "]\nb: [" + "*a, " * 1_000 + "]\n"
+    assert "expands to more than 100,000 values" in message(parse_yaml, text, "f")
+
+
 def test_an_alias_inside_its_own_value_is_refused():
     assert message(parse_yaml, "&a [*a]\n", "f.yaml") == (
         "f.yaml: a YAML alias refers to the value that holds it"
