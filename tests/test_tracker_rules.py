@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from conftest import valid_request
+from test_jobs import drive
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
 from amplify_auth_widgets.emulator import Emulator
@@ -224,18 +225,8 @@ def test_a_callback_taken_off_is_told_nothing_more(setup, clock):
     tracker.on_change(lambda job, old, new: kept.append(new))
     tracker.on_change(callback, remove=True)
     tracker.track_response(start_job(emulator, service))
-    drive_all(tracker, clock)
+    drive(tracker, clock)
     assert told == [] and kept == ["COMPLETED"]
-
-
-def drive_all(tracker, clock, limit=10_000):
-    for _ in range(limit):
-        due = tracker.next_due()
-        if due is None:
-            return
-        clock.now = max(clock.now, due)
-        tracker.poll_due()
-    raise AssertionError("the tracker never finished")
 
 
 def test_no_operation_no_schedule(setup):
@@ -303,7 +294,7 @@ def test_what_a_poll_learns_of_a_job_tracked_by_its_id_alone(setup, clock):
     assert job.operation == "CreateBackendAuth" and job.created == pytest.approx(started, abs=0.01)
     assert job.status == "IN_PROGRESS" and job.polls == 1 and job.finished is None
     assert history.jobs().iloc[0]["operation"] == "CreateBackendAuth"
-    drive_all(tracker, clock)
+    drive(tracker, clock)
     assert job.finished == clock() and job.last["Status"] == "COMPLETED"
 
 
@@ -313,7 +304,7 @@ def test_jobs_expected_to_take_long_are_checked_once_halfway(clock):
         tracker = JobTracker(service, clock=clock, jitter=0.0)
         for i in range(5):
             tracker.track_response(start_job(emu, service, f"learn{i}"))
-            drive_all(tracker, clock)
+            drive(tracker, clock)
         assert tracker.schedule("CreateBackendAuth").first == pytest.approx(1000, abs=1)
         job = tracker.track_response(start_job(emu, service, "long"))
         times = poll_times(tracker, clock, job)
@@ -339,7 +330,7 @@ def test_a_broken_callback_is_named_in_the_problems(setup, clock):
     emulator, service, _, tracker = setup
     tracker.on_change(lambda job, old, new: 1 / 0)
     tracker.track_response(start_job(emulator, service))
-    drive_all(tracker, clock)
+    drive(tracker, clock)
     assert tracker.problems == ["a status callback failed: ZeroDivisionError: division by zero"]
 
 
@@ -392,7 +383,7 @@ def test_the_schedule_is_planned_again_once_new_durations_are_half_the_old(clock
         for i in range(9):
             seconds["n"] = 5.0 if i < 5 else 20.0
             tracker.track_response(start_job(emu, service, f"j{i}"))
-            drive_all(tracker, clock)
+            drive(tracker, clock)
             windows.append(tracker.window("CreateBackendAuth"))
         assert windows[:4] == [None] * 4  # fewer than min_samples
         assert windows[4] == windows[5] == windows[6] == windows[7]  # 1 to 3 new: no new plan
@@ -409,7 +400,7 @@ def test_polls_after_the_usual_window_are_jittered_and_inside_it_are_not(clock):
         tracker = JobTracker(service, clock=clock, jitter=0.0)
         for i in range(5):
             tracker.track_response(start_job(emu, service, f"w{i}"))
-            drive_all(tracker, clock)
+            drive(tracker, clock)
         step = tracker.schedule("CreateBackendAuth").interval
         tracker.jitter, tracker.rng = 0.1, random.Random(2)
         seconds["n"] = 200.0
@@ -455,7 +446,7 @@ def test_follow_fills_what_the_response_lacks_from_the_call(setup, clock):
     emulator, service, _, tracker = setup
     for i in range(5):  # jobs of this operation take 5 s: its schedule asks at 5 s
         tracker.track_response(start_job(emulator, service, f"learn{i}"))
-        drive_all(tracker, clock)
+        drive(tracker, clock)
     response = start_job(emulator, service)
     request = {"AppId": response["AppId"], "BackendEnvironmentName": "dev"}
     bare = {"JobId": response["JobId"], "Status": "IN_PROGRESS"}
