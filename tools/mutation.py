@@ -1,6 +1,6 @@
 """Run mutmut on one core module at a time, against that module's own tests.
 
-    python tools/mutation.py rules            # every mutant of rules.py
+    python tools/mutation.py rules            # rules.py's mutants not yet run (all, at first)
     python tools/mutation.py rules 'amplify_auth_widgets.rules.x_rule_oauth*'   # some, again
     python tools/mutation.py --summary        # the table of docs/mutation.md, from the last runs
 
@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -170,8 +171,18 @@ def main(argv: list[str] | None = None) -> int:
             print(summary_row(module))
         return 0
     folder = workdir(args.module)
-    names = args.mutants or [f"{PACKAGE}.{args.module}*"]
-    code = _mutmut(folder, "run", "--max-children", args.max_children, *names).returncode
+    if (folder / "mutants" / "tests").is_dir():
+        # mutmut copies the tests when it first plants the mutants and not again: a test
+        # added or changed since must reach the copy, or a rerun judges by the old tests.
+        shutil.copytree(
+            ROOT / "tests",
+            folder / "mutants" / "tests",
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns(".cache", "__pycache__"),
+        )
+    # Named mutants are rerun whatever their last result; with no names mutmut runs the
+    # module's mutants (only_mutate) that have no result yet, so a stopped run resumes.
+    code = _mutmut(folder, "run", "--max-children", args.max_children, *args.mutants).returncode
     print(summary_row(args.module))
     return code
 
