@@ -292,6 +292,9 @@ def test_update_backend_job_ends_a_running_job_now(emulator, clock, app_env):
     clock.advance(1)  # renaming a finished job is a change made now
     renamed = client.update_backend_job(**where, JobId=job_id, Operation="Again")
     assert (renamed["Status"], renamed["UpdateTime"]) == ("COMPLETED", iso(T0 + 3))
+    clock.advance(1)  # restating how a finished job ended changes nothing, not even its time
+    again = client.update_backend_job(**where, JobId=job_id, Status="COMPLETED")
+    assert again["UpdateTime"] == iso(T0 + 3)
     job_id = client.delete_backend_auth(**where, ResourceName="mainauth")["JobId"]
     failed = client.update_backend_job(**where, JobId=job_id, Status="FAILED")
     assert failed["Status"] == "FAILED"
