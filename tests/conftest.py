@@ -3,10 +3,14 @@ the run's end check that no process a test started is still alive (see ``leaks``
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from socketserver import BaseServer
 from typing import Any
 
 import pytest
@@ -243,3 +247,31 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A test server's request handler: ``answer`` sends a whole answer; nothing is logged."""
+
+    def answer(self, status: int, data: bytes, headers: Iterable[tuple[str, str]] = ()) -> None:
+        self.send_response(status)
+        for key, value in headers:
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(server: BaseServer) -> Iterator[Any]:
+    """``server`` answering on a thread of its own until the block ends; then it is closed."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)

@@ -6,13 +6,12 @@ from __future__ import annotations
 import http.client
 import io
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import aws_env, valid_request
+from conftest import QuietHandler, aws_env, serving, valid_request
 
 from amplify_auth_widgets import ApiError, BackendAuthService, ValidationFailed
 from amplify_auth_widgets.cli import main
@@ -239,7 +238,7 @@ class RepeatingProxy(ThreadingHTTPServer):
         self.pages = 0
 
 
-class _ProxyHandler(BaseHTTPRequestHandler):
+class _ProxyHandler(QuietHandler):
     server: RepeatingProxy
 
     def do_POST(self) -> None:
@@ -262,26 +261,13 @@ class _ProxyHandler(BaseHTTPRequestHandler):
                 self.server.first_token = self.server.first_token or page["nextToken"]
                 page["nextToken"] = self.server.first_token
             data = json.dumps(page).encode()
-        self.send_response(status)
-        for key, value in headers:
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.answer(status, data, headers)
 
 
 @pytest.fixture
 def repeating(emulator) -> Iterator[RepeatingProxy]:
-    proxy = RepeatingProxy(emulator.url)
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    yield proxy
-    proxy.shutdown()
-    proxy.server_close()
-    thread.join(10)
+    with serving(RepeatingProxy(emulator.url)) as proxy:
+        yield proxy
 
 
 def test_a_repeated_page_token_stops_the_listing(emulator, service, app_env, clock, repeating):

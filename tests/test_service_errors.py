@@ -8,10 +8,10 @@ import json
 import random
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
-from conftest import every_secret, valid_request
+from conftest import QuietHandler, every_secret, serving, valid_request
 
 from amplify_auth_widgets import ApiError, BackendAuthService, Connection, ValidationFailed
 from amplify_auth_widgets.secrets import REDACTED
@@ -113,7 +113,7 @@ class EchoingService(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
 
-class _EchoHandler(BaseHTTPRequestHandler):
+class _EchoHandler(QuietHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         answer = json.dumps({"message": f"cannot take {body.decode()}"}).encode()
@@ -123,27 +123,19 @@ class _EchoHandler(BaseHTTPRequestHandler):
         self._answer(200, b'{"apps": [{"appId": "d1abc", "createTime": "yesterday"}]}')
 
     def _answer(self, status: int, data: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("x-amzn-ErrorType", self.server.error_type)  # type: ignore[attr-defined]
-        self.send_header("x-amzn-RequestId", "echo-request-1")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        error_type = self.server.error_type  # type: ignore[attr-defined]
+        headers = [
+            ("Content-Type", "application/json"),
+            ("x-amzn-ErrorType", error_type),
+            ("x-amzn-RequestId", "echo-request-1"),
+        ]
+        self.answer(status, data, headers)
 
 
 @pytest.fixture
 def echoing() -> Iterator[EchoingService]:
-    server = EchoingService()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
+    with serving(EchoingService()) as server:
+        yield server
 
 
 def test_a_secret_the_service_echoes_never_reaches_the_error(emulator, echoing):
