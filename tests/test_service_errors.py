@@ -275,6 +275,7 @@ def test_attempts_come_from_the_connection_then_aws_max_attempts(
     assert error.retry_attempts == attempts - 1
     if attempts > 1:
         assert error.message.endswith(f" (after {attempts - 1} retries)")
+        assert error.operation == "GetBackendJob"
         assert (error.http_status, error.request_id) == (429, error.request_id)
         assert len(error.request_id) == 36
     else:
@@ -294,7 +295,9 @@ def test_attempts_are_counted_per_thread(service, app_env):
 # -- clients ---------------------------------------------------------------------------------
 
 
-def test_clients_try_once_and_are_built_once(emulator):
+def test_clients_try_once_and_are_built_once(emulator, monkeypatch):
+    # whatever retry mode the environment asks for (adaptive adds botocore's own rate limiter)
+    monkeypatch.setenv("AWS_RETRY_MODE", "adaptive")
     service = BackendAuthService(emulator.connection(max_attempts=7))
     for client, name in ((service.client, "amplifybackend"), (service.apps_client, "amplify")):
         assert client.meta.service_model.service_name == name
