@@ -346,3 +346,18 @@ def test_amplify_pages_default_sizes(emulator):
     assert [e["environmentName"] for e in last["backendEnvironments"]] == envs[50:]
     one = amplify.list_backend_environments(appId=app_id, environmentName="e07")
     assert [e["environmentName"] for e in one["backendEnvironments"]] == ["e07"]
+
+
+def test_backend_and_auth_answers_name_their_app_and_environment(emulator, clock, app_env):
+    app_id, env = app_env
+    client = emulator.client()
+    request = valid_request(AppId=app_id, BackendEnvironmentName=env)
+    client.create_backend_auth(**request)
+    clock.advance(10)
+    backend = client.get_backend(AppId=app_id, BackendEnvironmentName=env)
+    assert (backend["AppId"], backend["BackendEnvironmentName"]) == (app_id, env)
+    auth = client.get_backend_auth(
+        AppId=app_id, BackendEnvironmentName=env, ResourceName=request["ResourceName"]
+    )
+    assert (auth["AppId"], auth["BackendEnvironmentName"]) == (app_id, env)
+    assert auth["ResourceName"] == request["ResourceName"]
