@@ -361,3 +361,15 @@ def test_a_started_job_goes_on_record_at_the_time_of_its_request():
     sent = history.requests().iloc[0]["time"]
     row = history.jobs().iloc[0]
     assert row["created"] == row["updated"] == sent == history.events().iloc[0]["time"]
+
+
+def test_an_operation_told_later_fills_the_record_and_an_open_job_has_no_finish(clock):
+    history = JobHistory(":memory:", clock)
+    history.record_status(job("j", "IN_PROGRESS"))  # a listing that did not name it
+    clock.advance(5)
+    history.record_status(job("j", "IN_PROGRESS", Operation="UpdateBackendAuth"))
+    row = history.jobs().iloc[0]
+    assert row["operation"] == "UpdateBackendAuth"
+    assert pd.isna(row["finished"]) and pd.isna(row["duration"])
+    assert rows(history, "SELECT finished FROM jobs") == [(None,)]
+    assert history.unfinished()[0]["Operation"] == "UpdateBackendAuth"
