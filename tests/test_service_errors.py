@@ -296,9 +296,10 @@ def test_attempts_are_counted_per_thread(service, app_env):
 
 
 def test_clients_try_once_and_are_built_once(emulator, monkeypatch):
-    # whatever retry mode the environment asks for (adaptive adds botocore's own rate limiter)
+    # whatever retry mode the environment or the connection asks for (adaptive adds botocore's
+    # own rate limiter)
     monkeypatch.setenv("AWS_RETRY_MODE", "adaptive")
-    service = BackendAuthService(emulator.connection(max_attempts=7))
+    service = BackendAuthService(emulator.connection(max_attempts=7, retry_mode="adaptive"))
     for client, name in ((service.client, "amplifybackend"), (service.apps_client, "amplify")):
         assert client.meta.service_model.service_name == name
         assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 1}
