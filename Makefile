@@ -85,9 +85,7 @@ MODULE ?=
 MUTANTS ?=
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
-	for m in $(or $(MODULE),validation rules skeleton secrets service jobs history emulator.backend emulator.store); do \
-		nice -n 19 $(BIN)/python tools/mutation.py $$m $(MUTANTS) || exit 1; done
-	$(BIN)/python tools/mutation.py --summary
+	nice -n 19 $(BIN)/python tools/mutation.py $(or $(MODULE),--all) $(MUTANTS)
 
 # The validation corpus and the rule table are maintained outside this repository; the tests
 # use the copies in tests/data/validation and docs/rules.md. Run this when they change upstream.

@@ -38,18 +38,6 @@ def error_of(call, *args, **kwargs) -> tuple[str, str, str | None]:
 # -- times -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def far_from_utc(monkeypatch):
-    """The process's local time zone set to one far from UTC, then restored."""
-    import time
-
-    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14 all year
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 def test_iso_is_utc_with_milliseconds(far_from_utc):
     assert iso(T0) == "2027-01-15T08:00:00.000Z"
     assert iso(T0 + 0.0071) == "2027-01-15T08:00:00.007Z"

@@ -25,8 +25,8 @@ KEY, SECRET = "AKIDTEST", "s3cret"
 
 @pytest.fixture
 def strict(monkeypatch: pytest.MonkeyPatch):
-    sign_by(FakeClock(1_800_000_000.0), monkeypatch)
-    clock = FakeClock(1_800_000_000.0)
+    sign_by(FakeClock(), monkeypatch)
+    clock = FakeClock()
     with Emulator(strict_auth=f"{KEY}:{SECRET}", clock=clock) as emu:
         emu.app_id = emu.create_app("strict", ("dev",))
         yield emu, clock

@@ -2,6 +2,7 @@
 
     python tools/mutation.py rules            # rules.py's mutants not yet run (all, at first)
     python tools/mutation.py rules 'amplify_auth_widgets.rules.x_rule_oauth*'   # some, again
+    python tools/mutation.py --all            # each module in turn, then the table
     python tools/mutation.py --summary        # the table of docs/mutation.md, from the last runs
 
 Why a module at a time: mutmut runs, for each mutant, every selected test that called the
@@ -162,15 +163,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("module", nargs="?", choices=sorted(MODULES), help="the module to mutate")
     parser.add_argument("mutants", nargs="*", help="mutant names or globs to (re)run")
     parser.add_argument("--summary", action="store_true", help="print the score table and stop")
+    parser.add_argument("--all", action="store_true", help="run every module, one after another")
     parser.add_argument("--max-children", default=str(os.cpu_count() or 2))
     args = parser.parse_args(argv)
-    if args.summary or args.module is None:
+    if args.all:
+        for module in MODULES:
+            if code := run(module, [], args.max_children):
+                return code
+    if args.summary or args.all or args.module is None:
         print("| module | mutants | run | killed | timeout | survived | no tests | score |")
         print("|---|---|---|---|---|---|---|---|")
         for module in MODULES:
             print(summary_row(module))
         return 0
-    folder = workdir(args.module)
+    return run(args.module, args.mutants, args.max_children)
+
+
+def run(module: str, mutants: list[str], max_children: str) -> int:
+    """mutmut on ``module``: the named mutants again, or else those without a result yet."""
+    folder = workdir(module)
     if (folder / "mutants" / "tests").is_dir():
         # mutmut copies the tests when it first plants the mutants and not again: a test
         # added or changed since must reach the copy, or a rerun judges by the old tests.
@@ -182,8 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     # Named mutants are rerun whatever their last result; with no names mutmut runs the
     # module's mutants (only_mutate) that have no result yet, so a stopped run resumes.
-    code = _mutmut(folder, "run", "--max-children", args.max_children, *args.mutants).returncode
-    print(summary_row(args.module))
+    code = _mutmut(folder, "run", "--max-children", max_children, *mutants).returncode
+    print(summary_row(module))
     return code
 
 
