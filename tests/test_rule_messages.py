@@ -69,8 +69,7 @@ BRANCHES: dict[str, tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = {
             error(
                 "BackendEnvironmentName",
                 "cognito.env-name",
-                "BackendEnvironmentName is 256 characters; the maximum is 255; "
-                "give 1 to 255 characters.",
+                "BackendEnvironmentName is 256 characters; give 1 to 255 characters.",
             )
         ],
     ),
@@ -90,7 +89,7 @@ BRANCHES: dict[str, tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = {
             error(
                 f"{UPC}.UserPoolName",
                 "cognito.user-pool-name",
-                f"UserPoolName is 129 characters; the maximum is 128; {NAME_FIX}",
+                f"UserPoolName is 129 characters; {NAME_FIX}",
             )
         ],
     ),
@@ -286,8 +285,7 @@ BRANCHES: dict[str, tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = {
             error(
                 f"{UPC}.Mfa.Settings.SmsMessage",
                 "cognito.sms-message",
-                "SmsMessage is 5 characters; the minimum is 6; write 6 to 140 characters "
-                "with {####}.",
+                "SmsMessage is 5 characters; write 6 to 140 characters with {####}.",
             )
         ],
     ),
@@ -297,8 +295,7 @@ BRANCHES: dict[str, tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = {
             error(
                 f"{UPC}.Mfa.Settings.SmsMessage",
                 "cognito.sms-message",
-                "SmsMessage is 141 characters; the maximum is 140; write 6 to 140 characters "
-                "with {####}.",
+                "SmsMessage is 141 characters; write 6 to 140 characters with {####}.",
             )
         ],
     ),
@@ -319,8 +316,7 @@ BRANCHES: dict[str, tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = {
             error(
                 f"{UPC}.VerificationMessage.EmailSettings.EmailMessage",
                 "cognito.email-message",
-                "EmailMessage is 5 characters; the minimum is 6; write 6 to 20000 characters "
-                "with {####}.",
+                "EmailMessage is 5 characters; write 6 to 20000 characters with {####}.",
             )
         ],
     ),
@@ -330,8 +326,7 @@ BRANCHES: dict[str, tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = {
             error(
                 f"{UPC}.VerificationMessage.EmailSettings.EmailMessage",
                 "cognito.email-message",
-                "EmailMessage is 20001 characters; the maximum is 20000; write 6 to 20000 "
-                "characters with {####}.",
+                "EmailMessage is 20001 characters; write 6 to 20000 characters with {####}.",
             )
         ],
     ),
@@ -362,7 +357,7 @@ BRANCHES: dict[str, tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = {
             error(
                 f"{UPC}.VerificationMessage.EmailSettings.EmailSubject",
                 "cognito.email-subject",
-                "EmailSubject is 141 characters; the maximum is 140; write 1 to 140 characters.",
+                "EmailSubject is 141 characters; write 1 to 140 characters.",
             )
         ],
     ),
@@ -377,7 +372,7 @@ BRANCHES: dict[str, tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = {
                 f"{OUT}[0]",
                 "cognito.redirect-uri",
                 "RedirectSignOutURIs[0] 'https://e.com/aaa...aaaaaaaaaaaaaaaaaa' is 1025 "
-                "characters; the maximum is 1024.",
+                "characters; Cognito takes at most 1024.",
             )
         ],
     ),
@@ -529,7 +524,17 @@ BRANCHES: dict[str, tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = {
             warning(
                 f"{OAUTH}.OAuthScopes",
                 "cognito.scope-openid",
-                "The PHONE, EMAIL scope works only with OPENID; add OPENID.",
+                "The PHONE and EMAIL scopes work only with OPENID; add OPENID.",
+            )
+        ],
+    ),
+    "three-scopes-without-openid": (
+        {f"{OAUTH}.OAuthScopes": ["PROFILE", "PHONE", "EMAIL"]},
+        [
+            warning(
+                f"{OAUTH}.OAuthScopes",
+                "cognito.scope-openid",
+                "The PROFILE, PHONE and EMAIL scopes work only with OPENID; add OPENID.",
             )
         ],
     ),

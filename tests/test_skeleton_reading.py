@@ -272,7 +272,10 @@ def test_cli_input_errors_name_the_option_and_the_file(tmp_path):
         "--cli-input-yaml: the input must be an object of request members, not empty"
     )
     assert message(load_cli_input, '"d1"', "json", "--template") == (
-        "--template: the input must be an object of request members, not a str"
+        "--template: the input must be an object of request members, not a string"
+    )
+    assert message(load_cli_input, "7", "yaml") == (
+        "--cli-input-yaml: the input must be an object of request members, not a number"
     )
     missing = tmp_path / "missing.json"
     assert message(load_cli_input, f"file://{missing}") == (

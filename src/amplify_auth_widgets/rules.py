@@ -72,17 +72,21 @@ def _str_list(data: dict[str, Any], path: str) -> list[str]:
     return [v for v in value if isinstance(v, str)]
 
 
+def _and(words: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else words[0]
+
+
 def strip_pem_armor(private_key: str) -> str:
     """The key body of a PEM private key, without its BEGIN/END lines and line breaks."""
     return "".join(PEM_ARMOR.sub("", private_key).split())
 
 
 def _length_problem(value: str, low: int, high: int) -> str | None:
-    if len(value) < low:
-        return "is empty" if not value else f"is {len(value)} characters; the minimum is {low}"
-    if len(value) > high:
-        return f"is {len(value)} characters; the maximum is {high}"
-    return None
+    """What is wrong with the length of ``value``; the message then says what to write."""
+    if low <= len(value) <= high:
+        return None
+    return "is empty" if not value else f"is {len(value)} characters"
 
 
 # -- target and names ----------------------------------------------------------------------
@@ -273,8 +277,10 @@ def _message_rule(spec: FieldSpec, path: str, value: str) -> Finding | None:
 
 
 def _uri_problem(uri: str) -> str | None:
-    if (problem := _length_problem(uri, 1, 1024)) is not None:
-        return problem
+    if not uri:
+        return "is empty"
+    if len(uri) > 1024:
+        return f"is {len(uri)} characters; Cognito takes at most 1024"
     if any(c.isspace() for c in uri):
         return "contains spaces"
     match = URI_SCHEME.fullmatch(uri)
@@ -350,10 +356,11 @@ def rule_oauth(request: dict[str, Any], operation: str) -> Iterator[Finding]:
     scopes = _str_list(request, f"{base}.OAuthScopes")
     identity_scopes = [s for s in scopes if s in ("EMAIL", "PHONE", "PROFILE")]
     if identity_scopes and "OPENID" not in scopes:
+        works = "scope works" if len(identity_scopes) == 1 else "scopes work"
         yield _warning(
             f"{base}.OAuthScopes",
             "cognito.scope-openid",
-            f"The {', '.join(identity_scopes)} scope works only with OPENID; add OPENID.",
+            f"The {_and(identity_scopes)} {works} only with OPENID; add OPENID.",
         )
     if oauth.get("OAuthGrantType") == "IMPLICIT":
         yield _warning(

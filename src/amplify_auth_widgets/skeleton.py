@@ -20,6 +20,7 @@ from typing import Any
 
 from .model import FieldSpec, request_spec, response_spec
 from .secrets import REDACTED, contains_secret, redact
+from .validation import describe
 
 __all__ = [
     "REDACTED",
@@ -261,7 +262,7 @@ def load_cli_input(value: str, fmt: str = "json", where: str | None = None) -> d
     text = read_value(value, where)
     data = parse_yaml(text, where) if fmt == "yaml" else parse_json(text, where)
     if not isinstance(data, dict):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
+        kind = "empty" if data is None else describe(data)
         raise InputError(f"the input must be an object of request members, not {kind}", where)
     return data
 
@@ -273,7 +274,7 @@ def load_skeleton_file(path: str | Path) -> dict[str, Any]:
     is_json = path.suffix.lower() == ".json" or text.lstrip().startswith("{")
     data = parse_json(text, str(path)) if is_json else parse_yaml(text, str(path))
     if not isinstance(data, dict):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
+        kind = "empty" if data is None else describe(data)
         raise InputError(f"a skeleton must be an object of request members, not {kind}", str(path))
     return data
 
