@@ -127,6 +127,10 @@ def test_numbers_of_up_to_100_digits_are_read(parse):
     assert message(parse, f'{{"MaxResults": {hundred}9}}', "f") == (
         "f: a number has 101 digits, over the 100 read; the API's numbers have at most 19"
     )
+    for smallest in ("1" + "0" * 100, "-1" + "0" * 100):
+        assert message(parse, f'{{"MaxResults": {smallest}}}', "f") == (
+            "f: a number has 101 digits, over the 100 read; the API's numbers have at most 19"
+        )
     assert message(parse, f'{{"MaxResults": {"9" * 4000}}}', "f") == (
         "f: a number has 4,000 digits, over the 100 read; the API's numbers have at most 19"
     )

@@ -115,6 +115,7 @@ MAX_VALUES = 100_000
 MAX_DEPTH = 64
 #: The most digits of a number; the API's numbers fit in 64 bits (19 digits).
 MAX_DIGITS = 100
+_TOO_LONG = 10**MAX_DIGITS  # the smallest number of MAX_DIGITS + 1 digits
 
 _MIB = 1024 * 1024
 
@@ -220,8 +221,8 @@ def check_limits(data: Any, where: str, yaml: bool = False) -> None:
     stack: list[tuple[Any, bool]] = [(data, False)]
     while stack:
         item, closing = stack.pop()
-        if isinstance(item, int) and item.bit_length() > MAX_DIGITS * 3.33:
-            raise InputError(str(_LongNumber(len(str(item)))), where)
+        if isinstance(item, int) and abs(item) >= _TOO_LONG:
+            raise InputError(str(_LongNumber(len(str(abs(item))))), where)
         if not isinstance(item, dict | list):
             continue
         children = list(item.values()) if isinstance(item, dict) else item
