@@ -298,6 +298,46 @@ def test_what_a_poll_learns_of_a_job_tracked_by_its_id_alone(setup, clock):
     assert job.finished == clock() and job.last["Status"] == "COMPLETED"
 
 
+def test_a_job_tracked_by_its_id_alone_that_ended_before_its_first_poll(setup, clock):
+    """Its operation is learned from that poll, with no schedule planned for it yet."""
+    emulator, service, history, tracker = setup
+    response = start_job(emulator, service)
+    clock.advance(60)
+    job = tracker.track(response["AppId"], "dev", response["JobId"])
+    clock.now = tracker.next_due()
+    tracker.poll_due()
+    assert (job.operation, job.status, job.polls) == ("CreateBackendAuth", "COMPLETED", 1)
+    assert job.finished == clock() and tracker.problems == []
+    assert tracker.next_due() is None
+    assert history.jobs().iloc[0][["operation", "status"]].tolist() == [
+        "CreateBackendAuth",
+        "COMPLETED",
+    ]
+
+
+def test_a_tracker_started_on_a_history_plans_again_once_new_durations_are_half(clock):
+    """Planned from the 5 durations on record: 3 new of 20 s are fewer than half of 8 known,
+    the 4th is half of 9."""
+    seconds = {"n": 5.0}
+    with Emulator(clock=clock, job_seconds=lambda op, app: seconds["n"]) as emu:
+        service = BackendAuthService(emu.connection(), sleep=lambda s: None)
+        history = JobHistory(":memory:", clock)
+        earlier = JobTracker(service, history, clock=clock, jitter=0.0)
+        for i in range(5):
+            earlier.track_response(start_job(emu, service, f"old{i}"))
+            drive(earlier, clock)
+        tracker = JobTracker(service, history, clock=clock, jitter=0.0)
+        windows = [tracker.window("CreateBackendAuth")]
+        seconds["n"] = 20.0
+        for i in range(4):
+            tracker.track_response(start_job(emu, service, f"new{i}"))
+            drive(tracker, clock)
+            windows.append(tracker.window("CreateBackendAuth"))
+    assert windows[0] == (pytest.approx(5.0, abs=0.01), pytest.approx(5.0, abs=0.01))
+    assert windows[1] == windows[2] == windows[3] == windows[0]
+    assert windows[4][1] > 10.0  # planned again, from all nine
+
+
 def test_jobs_expected_to_take_long_are_checked_once_halfway(clock):
     with Emulator(clock=clock, job_seconds=1000) as emu:
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
