@@ -178,15 +178,11 @@ class Backend:
                 db,
             )
         elif kind == "delete_auth":
-            db.execute("DELETE FROM auth WHERE app_id = ? AND env_name = ?", (app_id, env))
+            self.store.delete_auth(app_id, env, db)
         elif kind == "create_env":
-            db.execute(
-                "INSERT OR IGNORE INTO environments VALUES (?, ?, ?, ?, ?)",
-                (app_id, env, json.dumps({}), when, when),
-            )
+            self.store.add_environment(app_id, env, when, db)
         elif kind == "delete_env":
-            for table in ("environments", "auth"):
-                db.execute(f"DELETE FROM {table} WHERE app_id = ? AND env_name = ?", (app_id, env))
+            self.store.delete_environment(app_id, env, db)
 
     def _start_job(
         self, app_id: str, env: str, operation: str, effect: dict[str, Any], failure: str | None

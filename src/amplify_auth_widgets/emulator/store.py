@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..db import Database
@@ -78,6 +80,15 @@ class Store:
         rows = self.query(sql, params)
         return rows[0] if rows else None
 
+    @contextmanager
+    def _within(self, db: sqlite3.Connection | None) -> Iterator[sqlite3.Connection]:
+        """The caller's transaction ``db``, or a new one that commits on leaving."""
+        if db is not None:
+            yield db
+        else:
+            with self.transaction() as tx:
+                yield tx
+
     # -- apps and environments -------------------------------------------------------------
 
     def put_app(self, app_id: str, name: str, data: dict[str, Any], now: float) -> None:
@@ -117,15 +128,28 @@ class Store:
             "SELECT * FROM environments WHERE app_id = ? ORDER BY create_time, env_name", (app_id,)
         )
 
-    def delete_environment(self, app_id: str, env: str) -> None:
-        with self.transaction() as db:
+    def add_environment(self, app_id: str, env: str, now: float, db: sqlite3.Connection) -> None:
+        """Add an empty environment unless there is one (kept as it is)."""
+        db.execute(
+            "INSERT OR IGNORE INTO environments VALUES (?, ?, ?, ?, ?)",
+            (app_id, env, json.dumps({}), now, now),
+        )
+
+    def delete_environment(
+        self, app_id: str, env: str, db: sqlite3.Connection | None = None
+    ) -> None:
+        """Delete an environment and its auth resource."""
+        with self._within(db) as tx:
             for table in ("environments", "auth"):
-                db.execute(f"DELETE FROM {table} WHERE app_id = ? AND env_name = ?", (app_id, env))
+                tx.execute(f"DELETE FROM {table} WHERE app_id = ? AND env_name = ?", (app_id, env))
 
     # -- auth ------------------------------------------------------------------------------
 
     def auth(self, app_id: str, env: str) -> sqlite3.Row | None:
         return self.one("SELECT * FROM auth WHERE app_id = ? AND env_name = ?", (app_id, env))
+
+    def delete_auth(self, app_id: str, env: str, db: sqlite3.Connection) -> None:
+        db.execute("DELETE FROM auth WHERE app_id = ? AND env_name = ?", (app_id, env))
 
     def put_auth(
         self,
@@ -151,26 +175,20 @@ class Store:
             now,
             now,
         )
-        if db is not None:
-            db.execute(sql, params)
-        else:
-            with self.transaction() as tx:
-                tx.execute(sql, params)
+        with self._within(db) as tx:
+            tx.execute(sql, params)
 
     # -- jobs ------------------------------------------------------------------------------
 
     def add_job(self, job: dict[str, Any], db: sqlite3.Connection | None = None) -> None:
-        if db is None:
-            with self.transaction() as tx:
-                self.add_job(job, tx)
-            return
-        db.execute(
-            "INSERT INTO jobs (job_id, app_id, env_name, operation, status, error, "
-            "create_time, update_time, end_time, outcome, outcome_error, effect) "
-            "VALUES (:job_id, :app_id, :env_name, :operation, :status, :error, "
-            ":create_time, :update_time, :end_time, :outcome, :outcome_error, :effect)",
-            {**job, "effect": json.dumps(job["effect"])},
-        )
+        with self._within(db) as tx:
+            tx.execute(
+                "INSERT INTO jobs (job_id, app_id, env_name, operation, status, error, "
+                "create_time, update_time, end_time, outcome, outcome_error, effect) "
+                "VALUES (:job_id, :app_id, :env_name, :operation, :status, :error, "
+                ":create_time, :update_time, :end_time, :outcome, :outcome_error, :effect)",
+                {**job, "effect": json.dumps(job["effect"])},
+            )
 
     def start_job(self, job: dict[str, Any]) -> sqlite3.Row | None:
         """Add ``job`` unless its app has a pending job already (returned instead). The check
@@ -217,8 +235,5 @@ class Store:
     def update_job(self, job_id: str, db: sqlite3.Connection | None = None, **fields: Any) -> None:
         sets = ", ".join(f"{k} = :{k}" for k in fields)
         sql = f"UPDATE jobs SET {sets} WHERE job_id = :job_id"
-        if db is not None:
-            db.execute(sql, {**fields, "job_id": job_id})
-        else:
-            with self.transaction() as tx:
-                tx.execute(sql, {**fields, "job_id": job_id})
+        with self._within(db) as tx:
+            tx.execute(sql, {**fields, "job_id": job_id})
