@@ -87,7 +87,9 @@ def test_the_reports_tab_draws_summary_and_plots_when_opened(emulator, app, cloc
     frame = app.reports.report
     assert frame.loc["CreateBackendAuth", "completed"] == 1
     assert frame.loc["(all)", "success_rate"] == 1.0
-    assert frame.loc["CreateBackendAuth", "p50_duration"].total_seconds() == pytest.approx(5, abs=0.01)
+    assert frame.loc["CreateBackendAuth", "p50_duration"].total_seconds() == pytest.approx(
+        5, abs=0.01
+    )
     html = app.reports.table.value
     assert "Success rate" in html and "100%" in html and "p95 duration" in html
     assert app.reports.timeline.value[:4] == b"\x89PNG"
