@@ -188,6 +188,11 @@ class Fleet:
         service = BackendAuthService(connection or Connection(), on_call=history.record_call)
         return cls(service, history)
 
+    def set_service(self, service: BackendAuthService) -> None:
+        """List, audit and apply through ``service`` from now on; the tracker follows jobs
+        there too."""
+        self.service = self.tracker.service = service
+
     # -- listing ---------------------------------------------------------------------------
 
     def list_apps(self) -> list[dict[str, Any]]:

@@ -128,8 +128,7 @@ class FleetPanel(w.VBox):
         still under way stops (as with Stop sending)."""
         if self.busy:
             self._cancel.set()
-        self.fleet.service = service
-        self.fleet.tracker.service = service
+        self.fleet.set_service(service)
         self._dry_run_of = None
         self.audit = self.results = None
         self.targets.options = []
