@@ -4,13 +4,16 @@ what a miss, a fault or a deadline does, what discovery tracks, what callbacks a
 from __future__ import annotations
 
 import itertools
+import json
 import threading
+from http.server import ThreadingHTTPServer
 
 import pytest
-from conftest import valid_request
+from conftest import QuietHandler, serving, valid_request
 from test_jobs import drive
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
+from amplify_auth_widgets.connection import Connection
 from amplify_auth_widgets.emulator import Emulator
 
 NOT_FOUND = "NOT_FOUND (local)"
@@ -336,6 +339,61 @@ def test_a_tracker_started_on_a_history_plans_again_once_new_durations_are_half(
     assert windows[0] == (pytest.approx(5.0, abs=0.01), pytest.approx(5.0, abs=0.01))
     assert windows[1] == windows[2] == windows[3] == windows[0]
     assert windows[4][1] > 10.0  # planned again, from all nine
+
+
+class TerseService(ThreadingHTTPServer):
+    """A service on 127.0.0.1 that answers GetBackendJob with a job's id, operation and status
+    only (the model's answer members are all optional): ``statuses`` in turn, the last one
+    again and again; None is a NotFoundException."""
+
+    daemon_threads = True
+
+    def __init__(self, *statuses: str | None) -> None:
+        super().__init__(("127.0.0.1", 0), _TerseHandler)
+        self.statuses = list(statuses)
+
+    def service(self) -> BackendAuthService:
+        url = f"http://127.0.0.1:{self.server_address[1]}"
+        return BackendAuthService(Connection.for_emulator(url, max_attempts=1))
+
+
+class _TerseHandler(QuietHandler):
+    def do_GET(self) -> None:
+        statuses = self.server.statuses  # type: ignore[attr-defined]
+        status = statuses.pop(0) if len(statuses) > 1 else statuses[0]
+        if status is None:
+            error = [("x-amzn-ErrorType", "NotFoundException")]
+            self.answer(404, b'{"message": "no such job"}', error)
+            return
+        job = {"jobId": self.path.rsplit("/", 1)[-1], "operation": "CreateBackendAuth"}
+        body = json.dumps({**job, "status": status}).encode()
+        self.answer(200, body, [("Content-Type", "application/json")])
+
+
+def test_what_the_tracker_records_names_the_app_and_environment_it_tracks(clock):
+    with serving(TerseService("COMPLETED")) as server:
+        history = JobHistory(":memory:", clock)
+        tracker = JobTracker(server.service(), history, clock=clock, jitter=0.0)
+        job = tracker.track("d1terse", "dev", "j1")  # nothing on record until it is polled
+        drive(tracker, clock)
+    assert job.status == "COMPLETED" and job.polls == 1 and tracker.problems == []
+    row = history.jobs().iloc[0]
+    assert row[["job_id", "app_id", "environment", "status"]].tolist() == [
+        "j1",
+        "d1terse",
+        "dev",
+        "COMPLETED",
+    ]
+
+
+def test_a_job_seen_then_forgotten_by_the_service_is_asked_about_three_times(clock):
+    with serving(TerseService("IN_PROGRESS", None)) as server:
+        tracker = JobTracker(server.service(), clock=clock, jitter=0.0)
+        job = tracker.track("d1terse", "dev", "j1", "CreateBackendAuth", "IN_PROGRESS")
+        # seen at min_interval, asked again 1.5 times later, then 2 * 2**2 and 2 * 2**3 after
+        # the first two misses, as a job never seen
+        assert poll_times(tracker, clock, job) == [2.0, 5.0, 13.0, 29.0]
+    assert (job.status, job.polls, job.misses, tracker.calls) == (NOT_FOUND, 1, 3, 4)
 
 
 def test_jobs_expected_to_take_long_are_checked_once_halfway(clock):
