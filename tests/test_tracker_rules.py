@@ -342,9 +342,9 @@ def test_a_tracker_started_on_a_history_plans_again_once_new_durations_are_half(
 
 
 class TerseService(ThreadingHTTPServer):
-    """A service on 127.0.0.1 that answers GetBackendJob with a job's id, operation and status
-    only (the model's answer members are all optional): ``statuses`` in turn, the last one
-    again and again; None is a NotFoundException."""
+    """A service on 127.0.0.1 that answers GetBackendJob with a job's id and status only (the
+    model's answer members are all optional): ``statuses`` in turn, the last one again and
+    again; None is a NotFoundException."""
 
     daemon_threads = True
 
@@ -365,23 +365,24 @@ class _TerseHandler(QuietHandler):
             error = [("x-amzn-ErrorType", "NotFoundException")]
             self.answer(404, b'{"message": "no such job"}', error)
             return
-        job = {"jobId": self.path.rsplit("/", 1)[-1], "operation": "CreateBackendAuth"}
-        body = json.dumps({**job, "status": status}).encode()
+        body = json.dumps({"jobId": self.path.rsplit("/", 1)[-1], "status": status}).encode()
         self.answer(200, body, [("Content-Type", "application/json")])
 
 
-def test_what_the_tracker_records_names_the_app_and_environment_it_tracks(clock):
+def test_what_the_tracker_records_names_the_app_environment_and_operation_it_tracks(clock):
     with serving(TerseService("COMPLETED")) as server:
         history = JobHistory(":memory:", clock)
         tracker = JobTracker(server.service(), history, clock=clock, jitter=0.0)
-        job = tracker.track("d1terse", "dev", "j1")  # nothing on record until it is polled
+        # no status given: nothing is on record until the job is polled
+        job = tracker.track("d1terse", "dev", "j1", "UpdateBackendAuth")
         drive(tracker, clock)
     assert job.status == "COMPLETED" and job.polls == 1 and tracker.problems == []
     row = history.jobs().iloc[0]
-    assert row[["job_id", "app_id", "environment", "status"]].tolist() == [
+    assert row[["job_id", "app_id", "environment", "operation", "status"]].tolist() == [
         "j1",
         "d1terse",
         "dev",
+        "UpdateBackendAuth",
         "COMPLETED",
     ]
 
