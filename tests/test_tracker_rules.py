@@ -9,7 +9,7 @@ import threading
 from http.server import ThreadingHTTPServer
 
 import pytest
-from conftest import QuietHandler, serving, valid_request
+from conftest import FakeClock, QuietHandler, serving, valid_request
 from test_jobs import drive
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
@@ -371,7 +371,7 @@ class _TerseHandler(QuietHandler):
 
 def test_what_the_tracker_records_names_the_app_environment_and_operation_it_tracks(clock):
     with serving(TerseService("COMPLETED")) as server:
-        history = JobHistory(":memory:", clock)
+        history = JobHistory(":memory:", FakeClock(0.0))  # the tracker says when it saw it
         tracker = JobTracker(server.service(), history, clock=clock, jitter=0.0)
         # no status given: nothing is on record until the job is polled
         job = tracker.track("d1terse", "dev", "j1", "UpdateBackendAuth")
@@ -385,6 +385,7 @@ def test_what_the_tracker_records_names_the_app_environment_and_operation_it_tra
         "UpdateBackendAuth",
         "COMPLETED",
     ]
+    assert row["created"].timestamp() == row["finished"].timestamp() == clock()  # polled then
 
 
 def test_a_job_seen_then_forgotten_by_the_service_is_asked_about_three_times(clock):
