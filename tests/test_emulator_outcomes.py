@@ -275,6 +275,22 @@ def test_injected_failures_fail_at_the_rate_and_rule_failures_come_first(emulato
     assert client.get_backend_job(**ids, JobId=job_id)["Status"] == "COMPLETED"
 
 
+def test_an_emulator_started_with_a_fail_rate_fails_jobs_from_the_first(clock, tmp_path):
+    """The rate given when it starts (``--fail-rate``), not only one set later."""
+    from amplify_auth_widgets.emulator import Emulator
+
+    with Emulator(job_seconds=5, clock=clock, db=str(tmp_path / "s.db"), fail_rate=1.0) as emu:
+        ids = {"AppId": emu.create_app("failing", ("dev",)), "BackendEnvironmentName": "dev"}
+        client = emu.client()
+        job_id = client.create_backend_auth(**valid_request(**ids))["JobId"]
+        clock.advance(5)
+        job = client.get_backend_job(**ids, JobId=job_id)
+    assert emu.fail_rate == 1.0 and job["Status"] == "FAILED"
+    assert job["Error"] == (
+        "Injected failure: the deployment did not complete (emulator --fail-rate)."
+    )
+
+
 def test_update_backend_job_ends_a_running_job_now(emulator, clock, app_env):
     app_id, env = app_env
     client = emulator.client()
