@@ -580,6 +580,24 @@ def test_the_background_thread_is_named_and_never_holds_the_interpreter(emulator
     assert not tracker.running
 
 
+def test_stop_waits_ten_seconds_for_the_polling_thread_unless_told(emulator, clock, monkeypatch):
+    """How long each ``stop`` waits, read from the join it makes (the thread ends at once)."""
+    waits = []
+    join = threading.Thread.join
+
+    def recording_join(thread, timeout=None):
+        if thread.name == "job-tracker":
+            waits.append(timeout)
+        join(thread, timeout)
+
+    tracker = JobTracker(BackendAuthService(emulator.connection()), clock=clock)
+    monkeypatch.setattr(threading.Thread, "join", recording_join)
+    tracker.start().stop()
+    tracker.start().stop(timeout=2.5)
+    monkeypatch.undo()
+    assert waits == [10.0, 2.5] and not tracker.running
+
+
 def test_stop_gives_up_on_a_stuck_round_and_the_tracker_starts_again(emulator, clock):
     """A callback that blocks holds its round: ``stop`` waits ``timeout`` for the thread and
     does not wait on the round's pool; started again, the tracker polls as before."""
