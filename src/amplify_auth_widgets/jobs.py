@@ -421,8 +421,8 @@ class JobTracker:
         job.last = dict(item)
         if new in TERMINAL:
             job.finished = now
-            if new == JobStatus.COMPLETED:
-                self._learned(job.operation or "")
+            if new == JobStatus.COMPLETED and job.operation is not None:
+                self._learned(job.operation)
         else:
             schedule = self.schedule(job.operation)
             if schedule is not None and now - job.created > schedule.dense_until:
