@@ -15,6 +15,7 @@ from test_jobs import drive
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
 from amplify_auth_widgets.connection import Connection
 from amplify_auth_widgets.emulator import Emulator
+from amplify_auth_widgets.history import TIMED_OUT
 
 NOT_FOUND = "NOT_FOUND (local)"
 
@@ -396,6 +397,22 @@ def test_a_job_seen_then_forgotten_by_the_service_is_asked_about_three_times(clo
         # the first two misses, as a job never seen
         assert poll_times(tracker, clock, job) == [2.0, 5.0, 13.0, 29.0]
     assert (job.status, job.polls, job.misses, tracker.calls) == (NOT_FOUND, 1, 3, 4)
+
+
+def test_a_deadline_is_told_to_callbacks_and_on_record_at_the_trackers_time(emulator, clock):
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    history = JobHistory(":memory:", FakeClock(0.0))  # the tracker says when it gave up
+    tracker = JobTracker(service, history, clock=clock, jitter=0.0, deadline=3.0)
+    seen = []
+    tracker.on_change(lambda job, old, new: seen.append((job, old, new)))
+    job = tracker.track_response(start_job(emulator, service))  # the job takes 5 s
+    drive(tracker, clock)
+    assert job.status == TIMED_OUT and job.finished is None
+    assert seen == [(job, "IN_PROGRESS", TIMED_OUT)]
+    verdict = history.events().iloc[-1]
+    assert (verdict["status"], verdict["source"]) == (TIMED_OUT, "local")
+    assert verdict["time"].timestamp() == clock() == job.created + 3.0
+    assert history.jobs().iloc[0]["updated"].timestamp() == clock()
 
 
 def test_jobs_expected_to_take_long_are_checked_once_halfway(clock):
