@@ -451,21 +451,56 @@ def test_a_broken_callback_is_named_in_the_problems(setup, clock):
     assert tracker.problems == ["a status callback failed: ZeroDivisionError: division by zero"]
 
 
-@pytest.mark.parametrize(("concurrency", "threads"), [(8, {"job-poll"}), (1, {"MainThread"})])
-def test_environments_are_polled_at_once_unless_told_not_to(emulator, clock, concurrency, threads):
+@pytest.mark.parametrize(
+    ("concurrency", "environments", "threads"),
+    [
+        (8, 2, {"job-poll"}),
+        (2, 2, {"job-poll"}),
+        (1, 2, {"MainThread"}),
+        (8, 1, {"MainThread"}),  # one environment: no pool
+    ],
+)
+def test_environments_are_polled_at_once_unless_told_not_to(
+    emulator, clock, concurrency, environments, threads
+):
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
     tracker = JobTracker(service, clock=clock, poll_concurrency=concurrency)
     seen = set()
     # (the pool's threads are named job-poll_0, job-poll_1, ...)
     tracker.on_change(lambda job, old, new: seen.add(threading.current_thread().name.split("_")[0]))
-    for name in ("one", "two"):
-        tracker.track_response(start_job(emulator, service, name))
+    for i in range(environments):
+        tracker.track_response(start_job(emulator, service, f"app{i}"))
     clock.advance(10)
     try:
-        assert tracker.poll_due() == 2
+        assert tracker.poll_due() == environments
     finally:
         tracker.stop()
     assert seen == threads
+
+
+def test_no_more_environments_are_polled_at_once_than_poll_concurrency(emulator, clock):
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    tracker = JobTracker(service, clock=clock, poll_concurrency=2)
+    seen = set()
+    tracker.on_change(lambda job, old, new: seen.add(threading.current_thread().name))
+    for i in range(6):
+        tracker.track_response(start_job(emulator, service, f"app{i}"))
+    clock.advance(10)
+    try:
+        assert tracker.poll_due() == 6
+    finally:
+        tracker.stop()
+    assert seen and seen <= {"job-poll_0", "job-poll_1"}  # two threads at most
+
+
+def test_a_job_tracked_with_a_status_is_on_record_at_the_trackers_time(clock):
+    history = JobHistory(":memory:", FakeClock(0.0))
+    with serving(TerseService("COMPLETED")) as server:
+        tracker = JobTracker(server.service(), history, clock=clock)
+        tracker.track("d1terse", "dev", "j1", "CreateBackendAuth", "IN_PROGRESS")
+    row = history.jobs().iloc[0]
+    assert row["status"] == "IN_PROGRESS"
+    assert row["created"].timestamp() == row["updated"].timestamp() == clock()
 
 
 def test_a_failing_round_is_a_problem_and_the_rounds_go_on():
