@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import threading
 from http.server import ThreadingHTTPServer
 
@@ -16,6 +17,8 @@ from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
 from amplify_auth_widgets.connection import Connection
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.history import TIMED_OUT
+from amplify_auth_widgets.jobs import LONG_WAIT
+from amplify_auth_widgets.schedule import plan
 
 NOT_FOUND = "NOT_FOUND (local)"
 
@@ -413,6 +416,82 @@ def test_a_deadline_is_told_to_callbacks_and_on_record_at_the_trackers_time(emul
     assert (verdict["status"], verdict["source"]) == (TIMED_OUT, "local")
     assert verdict["time"].timestamp() == clock() == job.created + 3.0
     assert history.jobs().iloc[0]["updated"].timestamp() == clock()
+
+
+def history_of(*seconds: float, operation: str = "CreateBackendAuth") -> JobHistory:
+    """A history of completed jobs of ``operation`` that took ``seconds`` each."""
+    history = JobHistory(":memory:", FakeClock())
+    for i, took in enumerate(seconds):
+        start = 1_000_000.0 + 10_000.0 * i
+        job = {"JobId": f"past{i}", "AppId": "d1past", "BackendEnvironmentName": "dev"}
+        times = {"CreateTime": start, "UpdateTime": start + took}
+        history.record_status({**job, **times, "Operation": operation, "Status": "COMPLETED"})
+    return history
+
+
+@pytest.fixture
+def long_jobs() -> JobHistory:
+    """Jobs that took 1000 s: a schedule whose first poll is past LONG_WAIT."""
+    return history_of(*[1000.0] * 5)
+
+
+@pytest.mark.parametrize(
+    ("tracked_at", "asked_at"),
+    [
+        (0.0, 0.5),  # new: halfway first
+        (0.4, 0.5),  # found before halfway: halfway still
+        (0.5, 1.0),  # found at halfway exactly: when such jobs end
+        (0.7, 1.0),
+        (1.0, None),  # found when such jobs end: the dense interval after it, not jittered
+    ],
+)
+def test_where_the_first_poll_of_a_long_job_falls(clock, long_jobs, tracked_at, asked_at):
+    """Elapsed times as fractions of the schedule's first poll, exact in floating point (the
+    job was created at 0.0)."""
+    with serving(TerseService("IN_PROGRESS")) as server:
+        tracker = JobTracker(server.service(), long_jobs, clock=clock, rng=random.Random(1))
+        schedule = tracker.schedule("CreateBackendAuth")
+        assert schedule.first > LONG_WAIT and schedule.first == schedule.dense_until
+        clock.now = tracked_at * schedule.first
+        job = tracker.track("d1terse", "dev", "j1", "CreateBackendAuth", "IN_PROGRESS", 0.0)
+    if asked_at is None:
+        assert job.next_poll == schedule.first + schedule.interval
+    else:
+        assert job.next_poll == asked_at * schedule.first
+
+
+def test_a_long_job_is_asked_halfway_once_whatever_the_rounding_of_its_times(clock):
+    with serving(TerseService("IN_PROGRESS")) as server:
+        tracker = JobTracker(server.service(), history_of(*[2000.7] * 5), clock=clock, jitter=0.0)
+        first = tracker.schedule("CreateBackendAuth").first
+        # the case at hand: halfway, read back from these epoch seconds, falls a hair short
+        assert (clock() + first / 2) - clock() < first / 2
+        job = tracker.track("d1terse", "dev", "j1", "CreateBackendAuth", "IN_PROGRESS")
+        clock.now = tracker.next_due()
+        assert clock() - job.created == pytest.approx(first / 2, abs=1e-6)
+        assert tracker.poll_due() == 1
+        assert tracker.next_due() - job.created == pytest.approx(first, abs=1e-6)
+
+
+def test_jitter_spreads_each_interval_by_up_to_its_fraction_either_way(clock):
+    with serving(TerseService("IN_PROGRESS")) as server:
+        tracker = JobTracker(server.service(), clock=clock, jitter=0.1, rng=random.Random(1))
+        jobs = [tracker.track("d1terse", "dev", f"j{i}") for i in range(3)]
+    draws = random.Random(1)
+    assert [job.next_poll - clock() for job in jobs] == [
+        pytest.approx(2.0 * (1 + draws.uniform(-0.1, 0.1)), abs=1e-6) for _ in jobs
+    ]
+
+
+def test_the_schedule_keeps_to_the_call_budget_the_tracker_is_given(clock):
+    history = history_of(40.0, 55.0, 60.0, 75.0, 90.0, 120.0)
+    with serving(TerseService("IN_PROGRESS")) as server:
+        free = JobTracker(server.service(), history, clock=clock)
+        tight = JobTracker(server.service(), history, clock=clock, call_budget=5.0)
+    durations = history.durations("CreateBackendAuth")
+    planned = plan(durations, naive_interval=2.0, call_budget=5.0, max_interval=60.0)
+    assert tight.schedule("CreateBackendAuth") == planned
+    assert free.schedule("CreateBackendAuth") != planned
 
 
 def test_jobs_expected_to_take_long_are_checked_once_halfway(clock):
