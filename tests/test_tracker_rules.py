@@ -483,15 +483,57 @@ def test_jitter_spreads_each_interval_by_up_to_its_fraction_either_way(clock):
     ]
 
 
-def test_the_schedule_keeps_to_the_call_budget_the_tracker_is_given(clock):
+def test_the_schedule_is_planned_with_the_trackers_budget_and_intervals(clock):
+    """Each setting changes the plan (the second assertion of each pair shows it)."""
     history = history_of(40.0, 55.0, 60.0, 75.0, 90.0, 120.0)
-    with serving(TerseService("IN_PROGRESS")) as server:
-        free = JobTracker(server.service(), history, clock=clock)
-        tight = JobTracker(server.service(), history, clock=clock, call_budget=5.0)
     durations = history.durations("CreateBackendAuth")
-    planned = plan(durations, naive_interval=2.0, call_budget=5.0, max_interval=60.0)
+    with serving(TerseService("IN_PROGRESS")) as server:
+        tight = JobTracker(server.service(), history, clock=clock, call_budget=5.0)
+        tight.max_interval = 20.0
+        eager = JobTracker(server.service(), history, clock=clock, min_interval=1.0)
+    planned = plan(durations, naive_interval=2.0, call_budget=5.0, max_interval=20.0)
     assert tight.schedule("CreateBackendAuth") == planned
-    assert free.schedule("CreateBackendAuth") != planned
+    assert planned != plan(durations, naive_interval=2.0, max_interval=20.0)
+    assert planned != plan(durations, naive_interval=2.0, call_budget=5.0, max_interval=60.0)
+    planned = plan(durations, naive_interval=1.0, max_interval=60.0)
+    assert eager.schedule("CreateBackendAuth") == planned
+    assert planned != plan(durations, naive_interval=2.0, max_interval=60.0)
+
+
+def test_a_default_tracker_polls_up_to_a_minute_apart_and_gives_up_after_an_hour(clock):
+    with serving(TerseService("IN_PROGRESS")) as server:
+        tracker = JobTracker(server.service(), clock=clock, jitter=0.0)
+        job = tracker.track("d1terse", "dev", "j1", "CreateBackendAuth", "IN_PROGRESS")
+        times = poll_times(tracker, clock, job)
+    gaps = [b - a for a, b in itertools.pairwise([0.0, *times])]
+    growing = [min(60.0, 2.0 * 1.5**k) for k in range(10)]  # 2, 3, 4.5, ... then 60
+    assert gaps[:10] == pytest.approx(growing, abs=1e-5) and growing[-1] == 60.0
+    assert gaps[10:-1] == pytest.approx([60.0] * (len(gaps) - 11), abs=1e-5)
+    assert 0 < gaps[-1] <= 60.0
+    assert job.status == TIMED_OUT and times[-1] == 3600.0
+
+
+def test_a_default_tracker_polls_eight_environments_at_once(emulator, clock):
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    tracker = JobTracker(service, clock=clock)
+    seen = set()
+    tracker.on_change(lambda job, old, new: seen.add(threading.current_thread().name))
+    for i in range(12):
+        tracker.track_response(start_job(emulator, service, f"app{i}"))
+    clock.advance(10)
+    try:
+        assert tracker.poll_due() == 12
+    finally:
+        tracker.stop()
+    assert seen and seen <= {f"job-poll_{i}" for i in range(8)}
+
+
+def test_a_tracker_without_a_history_keeps_one_in_memory_on_its_clock(clock):
+    with serving(TerseService("IN_PROGRESS")) as server:
+        tracker = JobTracker(server.service(), clock=clock)
+    assert tracker.history.path == ":memory:"
+    tracker.history.record_status({"JobId": "j1", "Status": "IN_PROGRESS"})
+    assert tracker.history.jobs().iloc[0]["created"].timestamp() == clock()
 
 
 def test_jobs_expected_to_take_long_are_checked_once_halfway(clock):
