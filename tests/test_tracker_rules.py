@@ -513,21 +513,6 @@ def test_a_default_tracker_polls_up_to_a_minute_apart_and_gives_up_after_an_hour
     assert job.status == TIMED_OUT and times[-1] == 3600.0
 
 
-def test_a_default_tracker_polls_eight_environments_at_once(emulator, clock):
-    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
-    tracker = JobTracker(service, clock=clock)
-    seen = set()
-    tracker.on_change(lambda job, old, new: seen.add(threading.current_thread().name))
-    for i in range(12):
-        tracker.track_response(start_job(emulator, service, f"app{i}"))
-    clock.advance(10)
-    try:
-        assert tracker.poll_due() == 12
-    finally:
-        tracker.stop()
-    assert seen and seen <= {f"job-poll_{i}" for i in range(8)}
-
-
 def test_a_tracker_without_a_history_keeps_one_in_memory_on_its_clock(clock):
     with serving(TerseService("IN_PROGRESS")) as server:
         tracker = JobTracker(server.service(), clock=clock)
@@ -572,23 +557,12 @@ def test_a_broken_callback_is_named_in_the_problems(setup, clock):
     assert tracker.problems == ["a status callback failed: ZeroDivisionError: division by zero"]
 
 
-@pytest.mark.parametrize(
-    ("concurrency", "environments", "threads"),
-    [
-        (8, 2, {"job-poll"}),
-        (2, 2, {"job-poll"}),
-        (1, 2, {"MainThread"}),
-        (8, 1, {"MainThread"}),  # one environment: no pool
-    ],
-)
-def test_environments_are_polled_at_once_unless_told_not_to(
-    emulator, clock, concurrency, environments, threads
-):
+def polling_threads(emulator, clock, environments: int, **options) -> set[str]:
+    """The names of the threads one round polled ``environments`` environments' jobs in."""
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
-    tracker = JobTracker(service, clock=clock, poll_concurrency=concurrency)
+    tracker = JobTracker(service, clock=clock, **options)
     seen = set()
-    # (the pool's threads are named job-poll_0, job-poll_1, ...)
-    tracker.on_change(lambda job, old, new: seen.add(threading.current_thread().name.split("_")[0]))
+    tracker.on_change(lambda job, old, new: seen.add(threading.current_thread().name))
     for i in range(environments):
         tracker.track_response(start_job(emulator, service, f"app{i}"))
     clock.advance(10)
@@ -596,32 +570,36 @@ def test_environments_are_polled_at_once_unless_told_not_to(
         assert tracker.poll_due() == environments
     finally:
         tracker.stop()
-    assert seen == threads
+    return seen
 
 
-def test_no_more_environments_are_polled_at_once_than_poll_concurrency(emulator, clock):
-    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
-    tracker = JobTracker(service, clock=clock, poll_concurrency=2)
-    seen = set()
-    tracker.on_change(lambda job, old, new: seen.add(threading.current_thread().name))
-    for i in range(6):
-        tracker.track_response(start_job(emulator, service, f"app{i}"))
-    clock.advance(10)
-    try:
-        assert tracker.poll_due() == 6
-    finally:
-        tracker.stop()
-    assert seen and seen <= {"job-poll_0", "job-poll_1"}  # two threads at most
+def pool(size: int) -> set[str]:
+    return {f"job-poll_{i}" for i in range(size)}
 
 
-def test_a_job_tracked_with_a_status_is_on_record_at_the_trackers_time(clock):
-    history = JobHistory(":memory:", FakeClock(0.0))
-    with serving(TerseService("COMPLETED")) as server:
-        tracker = JobTracker(server.service(), history, clock=clock)
-        tracker.track("d1terse", "dev", "j1", "CreateBackendAuth", "IN_PROGRESS")
-    row = history.jobs().iloc[0]
-    assert row["status"] == "IN_PROGRESS"
-    assert row["created"].timestamp() == row["updated"].timestamp() == clock()
+@pytest.mark.parametrize(
+    ("options", "environments", "threads"),
+    [
+        ({"poll_concurrency": 8}, 2, {"job-poll"}),
+        ({"poll_concurrency": 2}, 2, {"job-poll"}),
+        ({"poll_concurrency": 1}, 2, {"MainThread"}),
+        ({"poll_concurrency": 8}, 1, {"MainThread"}),  # one environment: no pool
+    ],
+)
+def test_environments_are_polled_at_once_unless_told_not_to(
+    emulator, clock, options, environments, threads
+):
+    seen = polling_threads(emulator, clock, environments, **options)
+    assert {name.split("_")[0] for name in seen} == threads  # (job-poll_0, job-poll_1, ...)
+
+
+@pytest.mark.parametrize(("options", "most"), [({"poll_concurrency": 2}, 2), ({}, 8)])
+def test_no_more_environments_are_polled_at_once_than_poll_concurrency(
+    emulator, clock, options, most
+):
+    """Eight by default. (A pool that could grow further would start a thread a job here.)"""
+    seen = polling_threads(emulator, clock, most + 4, **options)
+    assert seen and seen <= pool(most)
 
 
 def test_a_failing_round_is_a_problem_and_the_rounds_go_on():
