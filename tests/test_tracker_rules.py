@@ -521,6 +521,23 @@ def test_a_tracker_without_a_history_keeps_one_in_memory_on_its_clock(clock):
     assert tracker.history.jobs().iloc[0]["created"].timestamp() == clock()
 
 
+def test_failed_jobs_are_no_new_durations_for_the_schedule(clock):
+    """Planned from 5 on record: 3 failed jobs and 1 completed are 1 new duration of 6 known,
+    too few to plan again (counted as 4 of 9, they would be enough)."""
+    with Emulator(clock=clock, job_seconds=20) as emu:
+        service = BackendAuthService(emu.connection(), sleep=lambda s: None)
+        tracker = JobTracker(service, history_of(*[5.0] * 5), clock=clock, jitter=0.0)
+        window = tracker.window("CreateBackendAuth")
+        emu.fail_rate = 1.0
+        failed = [tracker.track_response(start_job(emu, service, f"f{i}")) for i in range(3)]
+        drive(tracker, clock)
+        emu.fail_rate = 0.0
+        done = tracker.track_response(start_job(emu, service, "done"))
+        drive(tracker, clock)
+    assert [job.status for job in [*failed, done]] == ["FAILED"] * 3 + ["COMPLETED"]
+    assert tracker.window("CreateBackendAuth") == window
+
+
 def test_jobs_expected_to_take_long_are_checked_once_halfway(clock):
     with Emulator(clock=clock, job_seconds=1000) as emu:
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
