@@ -538,6 +538,27 @@ def test_failed_jobs_are_no_new_durations_for_the_schedule(clock):
     assert tracker.window("CreateBackendAuth") == window
 
 
+def test_a_job_is_overdue_only_once_past_the_end_of_the_dense_polls(clock):
+    """Jobs that took 100 s: the dense polls start and end at the same time, and a job still
+    going there is asked again at the dense interval, then at twice and four times it."""
+    with serving(TerseService("IN_PROGRESS")) as server:
+        tracker = JobTracker(server.service(), history_of(*[100.0] * 5), clock=clock, jitter=0.0)
+        schedule = tracker.schedule("CreateBackendAuth")
+        assert schedule.first == schedule.dense_until
+        clock.now = 0.0
+        job = tracker.track("d1terse", "dev", "j1", "CreateBackendAuth", "IN_PROGRESS")
+        times = []
+        for _ in range(4):
+            clock.now = tracker.next_due()
+            times.append(clock.now)
+            tracker.poll_due()
+    assert times[0] == schedule.dense_until  # not yet overdue there
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    step = schedule.interval
+    assert gaps == [pytest.approx(step), pytest.approx(2 * step), pytest.approx(4 * step)]
+    assert job.overdue_polls == 3
+
+
 def test_jobs_expected_to_take_long_are_checked_once_halfway(clock):
     with Emulator(clock=clock, job_seconds=1000) as emu:
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
@@ -590,10 +611,6 @@ def polling_threads(emulator, clock, environments: int, **options) -> set[str]:
     return seen
 
 
-def pool(size: int) -> set[str]:
-    return {f"job-poll_{i}" for i in range(size)}
-
-
 @pytest.mark.parametrize(
     ("options", "environments", "threads"),
     [
@@ -614,9 +631,30 @@ def test_environments_are_polled_at_once_unless_told_not_to(
 def test_no_more_environments_are_polled_at_once_than_poll_concurrency(
     emulator, clock, options, most
 ):
-    """Eight by default. (A pool that could grow further would start a thread a job here.)"""
-    seen = polling_threads(emulator, clock, most + 4, **options)
-    assert seen and seen <= pool(most)
+    """Eight by default. Each status callback holds its thread up to a second, unless more
+    than ``most`` are held at once (as a pool one larger would do at once)."""
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    tracker = JobTracker(service, clock=clock, **options)
+    held = [0, 0]  # now, at most
+    change = threading.Condition()
+
+    def hold(job, old, new):
+        with change:
+            held[0] += 1
+            held[1] = max(held)
+            change.notify_all()
+            change.wait_for(lambda: held[0] > most, timeout=1.0)
+            held[0] -= 1
+
+    tracker.on_change(hold)
+    for i in range(most + 1):
+        tracker.track_response(start_job(emulator, service, f"app{i}"))
+    clock.advance(10)
+    try:
+        assert tracker.poll_due() == most + 1
+    finally:
+        tracker.stop()
+    assert 0 < held[1] <= most
 
 
 def test_a_failing_round_is_a_problem_and_the_rounds_go_on():
