@@ -282,6 +282,16 @@ def test_cli_input_errors_name_the_option_and_the_file(tmp_path):
     assert message(load_cli_input, "7", "yaml") == (
         "--cli-input-yaml: the input must be an object of request members, not a number"
     )
+    for text, kind in (
+        ("2024-01-01", "a date"),
+        ("2024-01-01T10:00:00Z", "a date and time"),
+        ("!!binary aGVsbG8=", "binary data"),
+        ("!!set {a: null}", "a set"),
+        ("true", "true/false"),
+    ):
+        assert message(load_cli_input, text, "yaml") == (
+            f"--cli-input-yaml: the input must be an object of request members, not {kind}"
+        )
     missing = tmp_path / "missing.json"
     assert message(load_cli_input, f"file://{missing}") == (
         f"--cli-input-json {missing}: no such file: {missing}"

@@ -169,11 +169,15 @@ def test_findings_read_as_a_line_and_as_data():
     assert not finding.is_error and Finding("", "error", "c", "m").is_error
 
 
-def test_a_value_of_a_type_json_lacks_is_named_by_its_type():
+def test_a_value_of_a_type_json_lacks_is_named_as_yaml_makes_it_or_by_its_type():
     # YAML reads an unquoted 2024-01-01 as a date
     findings = model_findings(changed(f"{UPC}.UserPoolName", datetime.date(2024, 1, 1)))
     assert [f.message for f in findings] == [
-        "UserPoolName must be a string, not date (datetime.date(2024, 1, 1))."
+        "UserPoolName must be a string, not a date (datetime.date(2024, 1, 1))."
+    ]
+    findings = model_findings(changed(f"{UPC}.UserPoolName", frozenset({"x"})))
+    assert [f.message for f in findings] == [
+        "UserPoolName must be a string, not frozenset (frozenset({'x'}))."
     ]
 
 

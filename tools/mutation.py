@@ -183,11 +183,11 @@ def main(argv: list[str] | None = None) -> int:
 def run(module: str, mutants: list[str], max_children: str) -> int:
     """mutmut on ``module``: the named mutants again, or else those without a result yet."""
     folder = workdir(module)
-    stamp, digest = folder / "tests.sha256", _tests_digest()
-    if stamp.exists() and stamp.read_text() != digest:
+    stamp, digest = folder / "sources.sha256", _sources_digest()
+    if not stamp.exists() or stamp.read_text() != digest:
         # mutmut maps each test to the functions it calls once, when it first collects its
         # stats: a test added since would reach no mutant, and a function added since would
-        # have no tests. Changed tests: collect the stats again (the results are kept).
+        # have no tests. Changed code or tests: collect the stats again (results are kept).
         (folder / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     if (folder / "mutants" / "tests").is_dir():
         # mutmut copies the tests when it first plants the mutants and not again: a test
@@ -201,16 +201,21 @@ def run(module: str, mutants: list[str], max_children: str) -> int:
     # Named mutants are rerun whatever their last result; with no names mutmut runs the
     # module's mutants (only_mutate) that have no result yet, so a stopped run resumes.
     code = _mutmut(folder, "run", "--max-children", max_children, *mutants).returncode
-    stamp.write_text(digest)
+    if code == 0:
+        stamp.write_text(digest)
     print(summary_row(module))
     return code
 
 
-def _tests_digest() -> str:
-    """A digest of the test files, to tell whether they changed since the last run."""
+def _sources_digest() -> str:
+    """A digest of the package's and the tests' Python files (not the tests' caches), to tell
+    whether they changed since the last run."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "tests").rglob("*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    for top in ("src", "tests"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            if ".cache" in path.parts:
+                continue
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -291,9 +291,9 @@ class JobTracker:
         schedule = self.schedule(job.operation)
         if schedule is None:
             interval = self._jittered(min(self.max_interval, self.min_interval * 1.5**job.polls))
-        elif job.polls == 0 and elapsed < schedule.first / 2 and schedule.first > LONG_WAIT:
-            # halfway, as its first poll only: after it, the time of the halfway poll read back
-            # from epoch seconds may fall a hair short of halfway
+        elif elapsed < schedule.first / 2 - 0.05 and schedule.first > LONG_WAIT:
+            # (50 ms: the halfway poll's time, read back from epoch seconds, may fall a hair
+            # short of halfway; as for next_after, that is not a reason to ask again)
             interval = schedule.first / 2 - elapsed
         elif job.polls == 0 and elapsed < schedule.first:
             # the first poll at the schedule's first, however soon: next_after's slack is for

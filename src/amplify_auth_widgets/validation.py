@@ -12,6 +12,7 @@ rules of docs/rules.md live in ``rules.py`` and run on the same request afterwar
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -43,6 +44,11 @@ class Finding:
 
 
 _JSON_TYPE = {
+    # what YAML's tags make, too: !!binary, !!timestamp, !!set
+    bytes: "binary data",
+    dt.date: "a date",
+    dt.datetime: "a date and time",
+    set: "a set",
     dict: "an object",
     list: "a list",
     str: "a string",

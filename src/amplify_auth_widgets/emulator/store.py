@@ -63,7 +63,8 @@ CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (status, end_time);
 
 
 class Store:
-    """The emulator's tables in one ``Database``; every method is one transaction."""
+    """The emulator's tables in one ``Database``. Each method is one transaction, or part of
+    the caller's when it takes ``db`` (that of a job being finished, say)."""
 
     def __init__(self, path: str) -> None:
         self.database = Database(path, SCHEMA, sqlite3.Row)
@@ -149,6 +150,7 @@ class Store:
         return self.one("SELECT * FROM auth WHERE app_id = ? AND env_name = ?", (app_id, env))
 
     def delete_auth(self, app_id: str, env: str, db: sqlite3.Connection) -> None:
+        """Delete an environment's auth resource."""
         db.execute("DELETE FROM auth WHERE app_id = ? AND env_name = ?", (app_id, env))
 
     def put_auth(
