@@ -325,17 +325,10 @@ def test_a_job_tracked_by_its_id_alone_that_ended_before_its_first_poll(setup, c
 def test_a_tracker_started_on_a_history_plans_again_once_new_durations_are_half(clock):
     """Planned from the 5 durations on record: 3 new of 20 s are fewer than half of 8 known,
     the 4th is half of 9."""
-    seconds = {"n": 5.0}
-    with Emulator(clock=clock, job_seconds=lambda op, app: seconds["n"]) as emu:
+    with Emulator(clock=clock, job_seconds=20) as emu:
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
-        history = JobHistory(":memory:", clock)
-        earlier = JobTracker(service, history, clock=clock, jitter=0.0)
-        for i in range(5):
-            earlier.track_response(start_job(emu, service, f"old{i}"))
-            drive(earlier, clock)
-        tracker = JobTracker(service, history, clock=clock, jitter=0.0)
+        tracker = JobTracker(service, history_of(*[5.0] * 5), clock=clock, jitter=0.0)
         windows = [tracker.window("CreateBackendAuth")]
-        seconds["n"] = 20.0
         for i in range(4):
             tracker.track_response(start_job(emu, service, f"new{i}"))
             drive(tracker, clock)
