@@ -8,7 +8,7 @@ import json
 import sys
 import threading
 from collections.abc import Iterable, Iterator
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from socketserver import BaseServer
 from typing import Any
@@ -75,14 +75,11 @@ def planted(edits: dict[str, Any]) -> dict[str, Any]:
     """The full valid request with each dotted path set to its value (deleted for GONE)."""
     request = valid_request()
     for path, value in edits.items():
-        *parents, last = path.split(".")
-        at = request
-        for step in parents:
-            at = at[step]
         if value is GONE:
-            del at[last]
+            parent, name = _parent_of(request, path)
+            del parent[name]
         else:
-            at[last] = value
+            set_at(request, path, value)
     return request
 
 
@@ -94,8 +91,15 @@ def get_at(data: Any, path: str) -> Any:
 
 
 def set_at(data: Any, path: str, value: Any) -> None:
+    parent, name = _parent_of(data, path)
+    parent[name] = value
+
+
+def _parent_of(data: Any, path: str) -> tuple[Any, str]:
+    """The object holding the member at a dotted path (``data`` itself for a top member),
+    and the member's name."""
     parent, _, name = path.rpartition(".")
-    get_at(data, parent)[name] = value
+    return (get_at(data, parent) if parent else data), name
 
 
 def every_secret(**changes: Any) -> tuple[dict[str, Any], dict[str, str]]:
@@ -259,6 +263,20 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class LocalServer(ThreadingHTTPServer):
+    """A test's HTTP server on 127.0.0.1 and a free port, a thread a request; ``url`` is its
+    address. Run it with ``serving``."""
+
+    daemon_threads = True
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
 
 
 class QuietHandler(BaseHTTPRequestHandler):

@@ -7,11 +7,10 @@ import http.client
 import io
 import json
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import QuietHandler, aws_env, serving, valid_request
+from conftest import LocalServer, QuietHandler, aws_env, serving, valid_request
 
 from amplify_auth_widgets import ApiError, BackendAuthService, ValidationFailed
 from amplify_auth_widgets.cli import main
@@ -224,15 +223,13 @@ def test_a_listing_stops_at_the_page_limit(emulator, service, app_env, clock):
     assert service.calls - calls == 4
 
 
-class RepeatingProxy(ThreadingHTTPServer):
+class RepeatingProxy(LocalServer):
     """A real HTTP server in front of the emulator that passes every request on and answers
     every later ListBackendJobs page with the first page's nextToken again: the service defect
     that made the listing loop forever."""
 
-    daemon_threads = True
-
     def __init__(self, upstream: str) -> None:
-        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        super().__init__(_ProxyHandler)
         self.upstream = urlsplit(upstream)
         self.first_token: str | None = None
         self.pages = 0
@@ -273,8 +270,7 @@ def repeating(emulator) -> Iterator[RepeatingProxy]:
 def test_a_repeated_page_token_stops_the_listing(emulator, service, app_env, clock, repeating):
     app_id, env = app_env
     five_jobs(service, app_id, env, clock)
-    host, port = repeating.server_address[:2]
-    looping = BackendAuthService(emulator.connection(endpoint_url=f"http://{host}:{port}"))
+    looping = BackendAuthService(emulator.connection(endpoint_url=repeating.url))
     with pytest.raises(PaginationError) as info:
         looping.list_backend_jobs(app_id, env, MaxResults=2)
     error = info.value
@@ -296,12 +292,11 @@ def test_the_cli_reports_a_repeated_page_token(
 ):
     app_id, env = app_env
     five_jobs(service, app_id, env, clock)
-    host, port = repeating.server_address[:2]
     for name, value in aws_env(emulator.url).items():
         monkeypatch.setenv(name, value)
     out, err = io.StringIO(), io.StringIO()
     argv = ["list-backend-jobs", "--app-id", app_id, "--backend-environment-name", env]
-    argv += ["--max-results", "2", "--endpoint-url", f"http://{host}:{port}"]
+    argv += ["--max-results", "2", "--endpoint-url", repeating.url]
     assert main(argv, stdout=out, stderr=err) == 255
     assert out.getvalue() == ""
     assert "RepeatedPageToken" in err.getvalue() and "--no-paginate" in err.getvalue()

@@ -8,10 +8,9 @@ import json
 import random
 import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 
 import pytest
-from conftest import QuietHandler, every_secret, serving, valid_request
+from conftest import LocalServer, QuietHandler, every_secret, serving, valid_request
 
 from amplify_auth_widgets import ApiError, BackendAuthService, Connection, ValidationFailed
 from amplify_auth_widgets.secrets import REDACTED
@@ -96,21 +95,14 @@ def test_a_request_botocore_refuses_is_reported_with_its_report(service):
     assert service.calls == 1 and service.retries == 0  # not worth another try
 
 
-class EchoingService(ThreadingHTTPServer):
+class EchoingService(LocalServer):
     """A real HTTP server standing where the service should be: it answers a POST with a 400
     that quotes the request body back, as a careless service may, and a GET with a 200 whose
     timestamp botocore cannot read."""
 
-    daemon_threads = True
-
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _EchoHandler)
+        super().__init__(_EchoHandler)
         self.status, self.error_type = 400, "BadRequestException"
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
 
 
 class _EchoHandler(QuietHandler):

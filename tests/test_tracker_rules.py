@@ -7,10 +7,9 @@ import itertools
 import json
 import random
 import threading
-from http.server import ThreadingHTTPServer
 
 import pytest
-from conftest import FakeClock, QuietHandler, serving, valid_request
+from conftest import FakeClock, LocalServer, QuietHandler, serving, valid_request
 from test_jobs import drive
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
@@ -338,20 +337,17 @@ def test_a_tracker_started_on_a_history_plans_again_once_new_durations_are_half(
     assert windows[4][1] > 10.0  # planned again, from all nine
 
 
-class TerseService(ThreadingHTTPServer):
+class TerseService(LocalServer):
     """A service on 127.0.0.1 that answers GetBackendJob with a job's id and status only (the
     model's answer members are all optional): ``statuses`` in turn, the last one again and
     again; None is a NotFoundException."""
 
-    daemon_threads = True
-
     def __init__(self, *statuses: str | None) -> None:
-        super().__init__(("127.0.0.1", 0), _TerseHandler)
+        super().__init__(_TerseHandler)
         self.statuses = list(statuses)
 
     def service(self) -> BackendAuthService:
-        url = f"http://127.0.0.1:{self.server_address[1]}"
-        return BackendAuthService(Connection.for_emulator(url, max_attempts=1))
+        return BackendAuthService(Connection.for_emulator(self.url, max_attempts=1))
 
 
 class _TerseHandler(QuietHandler):
