@@ -150,9 +150,8 @@ def test_requests_are_recorded_with_secrets_redacted(emulator, app_env, clock):
 
 
 def test_requests_carry_a_hash_and_submissions_join_their_jobs(clock):
-    from amplify_auth_widgets.history import request_hash
-
     history = JobHistory(":memory:", clock)
+    request_hash = history.request_hash
     request = valid_request(AppId="d1", BackendEnvironmentName="dev")
     started = {"JobId": "j1", "Status": "IN_PROGRESS", "AppId": "d1"}
     history.record_call("CreateBackendAuth", request, started, None)
@@ -174,10 +173,9 @@ def test_requests_carry_a_hash_and_submissions_join_their_jobs(clock):
     assert str(frame["request_hash"].dtype) == "string" and utc_times(frame["time"])
 
 
+@pytest.mark.filterwarnings("ignore:.*made private")  # sqlite3 made it 0644
 def test_a_file_from_before_request_hashes_is_migrated(tmp_path):
     import sqlite3
-
-    from amplify_auth_widgets.history import request_hash
 
     path = tmp_path / "old.sqlite3"
     db = sqlite3.connect(path)
@@ -194,7 +192,7 @@ def test_a_file_from_before_request_hashes_is_migrated(tmp_path):
     history.record_call("GetBackendJob", {"AppId": "d1"}, {}, None)
     frame = history.requests()
     assert len(frame) == 2 and pd.isna(frame["request_hash"].iloc[0])
-    assert frame["request_hash"].iloc[1] == request_hash("GetBackendJob", {"AppId": "d1"})
+    assert frame["request_hash"].iloc[1] == history.request_hash("GetBackendJob", {"AppId": "d1"})
 
 
 def _writer(path: str, worker: int, count: int) -> None:

@@ -55,14 +55,15 @@ def test_service_times_are_read_as_epoch_seconds(value, seconds):
 
 
 def test_request_hash_is_a_short_digest_of_the_content_not_its_order():
+    key = bytes(32)
     one = {"AppId": "d1", "BackendEnvironmentName": "dev", "ResourceName": "main"}
     reordered = dict(reversed(list(one.items())))
-    digest = request_hash("CreateBackendAuth", one)
-    assert digest == request_hash("CreateBackendAuth", reordered)
+    digest = request_hash(key, "CreateBackendAuth", one)
+    assert digest == request_hash(key, "CreateBackendAuth", reordered)
     assert len(digest) == 20 and int(digest, 16) >= 0
     # a value JSON cannot hold (a YAML date) is hashed by its text, not refused
-    assert request_hash("CreateBackendAuth", {"When": pd.Timestamp(0).date()}) == request_hash(
-        "CreateBackendAuth", {"When": "1970-01-01"}
+    assert request_hash(key, "CreateBackendAuth", {"When": pd.Timestamp(0).date()}) == (
+        request_hash(key, "CreateBackendAuth", {"When": "1970-01-01"})
     )
 
 

@@ -19,7 +19,10 @@ overrides nothing). For every target it:
 4. follows the job with the fleet's ``JobTracker`` (one polling policy everywhere), in the
    worker's own thread (``follow_job``): no hand-off to a background thread and back a job.
 
-What every target shares is validated once (``SharedValidation``).
+What every target shares is validated once (``SharedValidation``). A target named again
+(the same app, environment and auth resource as an earlier row) is sent once, for its first
+row; the others end ``DUPLICATE`` and say which row they repeat. A row without an app id or an
+environment ends ``INVALID``, and the other rows go on.
 
 It returns a frame with one row a target: the request hash, job id, final status (a job status
 of ``lifecycle`` or an ``Outcome``), error, duration, findings and, in a dry run (which sends
@@ -37,10 +40,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from .diff import ABSENT, config_diff, describe_change, prune
-from .history import request_hash
 from .lifecycle import PENDING, JobStatus, is_final
 from .model import FieldSpec, request_spec
-from .service import RETRYABLE_CODES, ApiError
+from .service import RETRYABLE_CODES, ApiError, ValidationFailed
 from .skeleton import redact
 from .validation import Finding, errors, sort_findings, validate
 
@@ -62,6 +64,7 @@ class Outcome(StrEnum):
     NOT_SENT = "NOT_SENT"  # the service did not accept it (see error)
     DRY_RUN = "DRY_RUN"  # a dry run: nothing sent
     CANCELLED = "CANCELLED"  # interrupted before it was sent
+    DUPLICATE = "DUPLICATE"  # the same target as an earlier row: sent once, for that row
 
 
 @dataclass
@@ -135,11 +138,49 @@ def parse_targets(template: dict[str, Any], targets: pd.DataFrame) -> list[Targe
             _set_path(config, spec.path.removeprefix("ResourceConfig.").split("."), value, spec)
         resource = row.get("resource_name")
         named = resource is not None and not pd.isna(resource) and bool(str(resource))
-        target = Target(str(row["app_id"]), str(row["environment"]), name, config)
+        app_id, environment = _cell(row["app_id"]), _cell(row["environment"])
+        target = Target(app_id, environment, name, config)
         if named:
             target.resource_name, target.named = str(resource), True
+        empty = [c for c, v in (("app_id", app_id), ("environment", environment)) if not v]
+        if empty:
+            target.status = Outcome.INVALID
+            target.error = (
+                f"target {len(parsed) + 1} has no {' and no '.join(empty)}: every target names "
+                "the app (its id) and the environment"
+            )
         parsed.append(target)
+    mark_duplicates(parsed)
     return parsed
+
+
+def _cell(value: Any) -> str:
+    """A target-naming cell as text; an empty or missing one is ``""``."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, list | dict) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def mark_duplicates(targets: list[Target]) -> None:
+    """Settle as ``DUPLICATE`` every target that names the same app, environment and auth
+    resource as an earlier one (numbered from 1, in the order given): it is sent once."""
+    first: dict[tuple[str, str, str | None], int] = {}
+    for number, target in enumerate(targets, 1):
+        if target.settled:
+            continue
+        key = (target.app_id, target.environment, target.resource_name)
+        if key not in first:
+            first[key] = number
+            continue
+        kept = first[key]
+        note = "" if target.config == targets[kept - 1].config else "; its own overrides are not"
+        target.status = Outcome.DUPLICATE
+        target.error = (
+            f"the same app, environment and resource as target {kept}: sent once, for target "
+            f"{kept}{note and note + ' applied'}"
+        )
 
 
 def _set_path(config: dict[str, Any], steps: list[str], value: Any, spec: FieldSpec) -> None:
@@ -214,9 +255,11 @@ def _member(path: str) -> str:
 def build_request(
     target: Target,
     mode: str,
+    digest: Callable[[str, dict[str, Any]], str],
     validator: Callable[[dict[str, Any], str], list[Finding]] = validate,
 ) -> None:
-    """Choose the operation, build and validate the request, hash it."""
+    """Choose the operation, build and validate the request, hash it with ``digest`` (the
+    history's ``request_hash``, keyed by its file)."""
     # (not read: an update with the resource named; the service says if there is none)
     exists = target.current is not None or target.looked_up is None
     if mode == "update" and not exists:
@@ -246,7 +289,7 @@ def build_request(
         )
         for path in dropped
     ]
-    target.request_hash = request_hash(target.operation, target.request)
+    target.request_hash = digest(target.operation, target.request)
     if errors(target.findings):
         target.status = Outcome.INVALID
         target.error = "; ".join(str(f) for f in errors(target.findings))
@@ -386,8 +429,8 @@ def results_frame(targets: list[Target]) -> pd.DataFrame:
 
     frame = pd.DataFrame(
         {
-            "app_id": [t.app_id for t in targets],
-            "environment": [t.environment for t in targets],
+            "app_id": [t.app_id or None for t in targets],
+            "environment": [t.environment or None for t in targets],
             "resource_name": [t.resource_name for t in targets],
             "operation": [t.operation for t in targets],
             "request_hash": [t.request_hash for t in targets],
@@ -441,12 +484,13 @@ def apply(
     with ThreadPoolExecutor(concurrency) as pool:
         # What each environment has now: a dry run shows the diff, an upsert chooses, and an
         # update needs the resource's name when the targets do not give it.
-        looked_up = [t for t in planned if dry_run or _needs_look_up(t, mode)]
+        looked_up = [t for t in planned if not t.settled and (dry_run or _needs_look_up(t, mode))]
         wait([pool.submit(_look_up, fleet, t, sleep) for t in looked_up])
+        mark_duplicates(planned)  # (an update's look-up may have named a resource)
         validator = SharedValidation()
         for target in planned:
             if not target.settled:
-                build_request(target, mode, validator)
+                build_request(target, mode, fleet.history.request_hash, validator)
     _resume(fleet, planned)
     if dry_run:
         for target in planned:
@@ -491,6 +535,10 @@ def _look_up(fleet: Fleet, target: Target, sleep: Callable[[float], None]) -> No
             if exc.code not in RETRYABLE_CODES:
                 return
             sleep(fleet.service.backoff(attempt + 3))
+        except ValidationFailed as exc:  # an app id or environment the service would refuse
+            target.status = Outcome.INVALID
+            target.error = "; ".join(str(f) for f in errors(exc.findings))
+            return
     else:
         return
     target.status = target.error = None

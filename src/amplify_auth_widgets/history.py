@@ -10,23 +10,29 @@ The history owns its SQL: it hands its tables back as typed frames (``jobs()``, 
 ``events()``) and answers the questions the tracker and the fleet ask; ``report`` only
 summarises, plots and exports frames. Every request is stored with ``request_hash``, a digest of
 the operation and the full request, so that a fleet apply that is run again can tell which
-targets already got exactly that request.
+targets already got exactly that request. The digest is an HMAC keyed with a random key kept in
+the file itself (``request_hash_key``), so a copied file cannot confirm a guessed secret
+offline, and hashes match within one file only. A file from before the key gets one when opened
+and its unkeyed hashes are cleared: those requests are no longer recognised as sent.
 
 The file is in the user's data directory by default (``platformdirs``), or any path, or
-``:memory:``. It survives kernel restarts; WAL mode and a busy timeout let two kernels write at
-once, each write being one short transaction.
+``:memory:``; it is private to its owner (0600, in folders made 0700, see ``db``). It survives
+kernel restarts; WAL mode and a busy timeout let two kernels write at once, each write being one
+short transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .db import Database
+from .db import Database, private_folder
 from .lifecycle import TERMINAL, UNKNOWN, JobStatus, Verdict, sql_list
 from .secrets import redact, scrub_text
 
@@ -78,6 +84,10 @@ CREATE INDEX IF NOT EXISTS events_by_job ON events (job_id, id);
 CREATE UNIQUE INDEX IF NOT EXISTS one_terminal_event ON events (job_id)
     WHERE status IN {sql_list(TERMINAL)};
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status);
+CREATE TABLE IF NOT EXISTS request_hash_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    key BLOB NOT NULL
+);
 """
 #: Columns added since the first release, for files that predate them.
 MIGRATIONS = (("requests", "request_hash", "TEXT"),)
@@ -105,11 +115,12 @@ def default_path() -> Path:
     return Path(user_data_dir("amplify-auth-widgets")) / "history.sqlite3"
 
 
-def request_hash(operation: str, request: dict[str, Any]) -> str:
-    """A short digest of ``operation`` and the whole ``request`` (secrets included, so that a
-    changed secret is a changed request; a digest does not reveal them)."""
+def request_hash(key: bytes, operation: str, request: dict[str, Any]) -> str:
+    """A short HMAC-SHA256 under ``key`` of ``operation`` and the whole ``request`` (secrets
+    included, so that a changed secret is a changed request; without the key a guessed secret
+    cannot be checked against it). ``JobHistory.request_hash`` passes its file's key."""
     canonical = json.dumps([operation, request], sort_keys=True, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()[:20]
 
 
 def parse_time(value: Any) -> float | None:
@@ -140,7 +151,7 @@ class JobHistory:
             path = default_path()
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            private_folder(Path(self.path).parent)
         self.clock = clock
         self.database = Database(self.path, SCHEMA)
         self._lock = self.database.lock
@@ -148,6 +159,7 @@ class JobHistory:
         self._write = self.database.transaction
         self._query = self.database.query
         self._migrate()
+        self._key = self._hash_key()
 
     @classmethod
     def from_environment(cls, default: str | Path | None = None) -> JobHistory:
@@ -160,6 +172,29 @@ class JobHistory:
             if column not in columns:
                 with self._write() as db:
                     db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+    def _hash_key(self) -> bytes:
+        """The file's key for ``request_hash``, made the first time the file is opened."""
+        rows = self._query("SELECT key FROM request_hash_key")
+        if rows:
+            return bytes(rows[0][0])
+        with self._write() as db:
+            row = db.execute("SELECT key FROM request_hash_key").fetchone()
+            if row is not None:  # another process made it meanwhile
+                return bytes(row[0])
+            key = secrets.token_bytes(32)
+            db.execute("INSERT INTO request_hash_key (id, key) VALUES (1, ?)", (key,))
+            # Hashes from before the key are unkeyed: they would confirm a guessed secret and
+            # can never match a keyed one. Clear them, zeroing the bytes they leave behind.
+            secure = int(db.execute("PRAGMA secure_delete").fetchone()[0])
+            db.execute("PRAGMA secure_delete = ON")
+            db.execute("UPDATE requests SET request_hash = NULL WHERE request_hash IS NOT NULL")
+            db.execute(f"PRAGMA secure_delete = {secure}")
+        return key
+
+    def request_hash(self, operation: str, request: dict[str, Any]) -> str:
+        """The digest this file stores for ``request`` (see the module function)."""
+        return request_hash(self._key, operation, request)
 
     def close(self) -> None:
         self.database.close()
@@ -202,7 +237,7 @@ class JobHistory:
                     scrub_text(error.message, operation, request) if error else None,
                     error.http_status if error else None,
                     error.request_id if error else None,
-                    request_hash(operation, request),
+                    self.request_hash(operation, request),
                 ),
             )
         if response and response.get("JobId") and response.get("Status"):
