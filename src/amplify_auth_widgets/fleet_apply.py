@@ -128,7 +128,7 @@ def parse_targets(template: dict[str, Any], targets: pd.DataFrame) -> list[Targe
     if not isinstance(base, dict):
         raise ValueError("the template must be a request or a ResourceConfig (an object)")
     name = template.get("ResourceName") if "ResourceConfig" in template else None
-    parsed = []
+    parsed: list[Target] = []
     for row in targets.to_dict("records"):
         config = json.loads(json.dumps(base))  # a deep copy per target
         for column, spec in overrides.items():
