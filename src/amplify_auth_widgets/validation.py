@@ -134,6 +134,9 @@ class _ModelChecker:
         if not isinstance(value, str):
             self._wrong_type(value, spec, path)
             return
+        if not _is_text(value):
+            self.report(path, "input.unicode", _not_text(value, spec.name))
+            return
         if spec.enum and value not in spec.enum:
             self.report(
                 path,
@@ -175,6 +178,25 @@ class _ModelChecker:
             self.report(path, "model.range", f"{what}; it has {show_number(size)}.")
 
 
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _not_text(value: str, name: str) -> str:
+    """What to say of a string holding a lone surrogate (as JSON's ``"\\ud800"`` can bring
+    in): not Unicode text, so no file, request or store can hold it."""
+    bad = next(c for c in value if "\ud800" <= c <= "\udfff")
+    return (
+        f"{name} holds a lone surrogate ({bad.encode('unicode_escape').decode()}), which is "
+        "not Unicode text and cannot be sent or written; use the character it stands for, "
+        "or its pair."
+    )
+
+
 def show_number(value: float) -> str:
     """A number for a message: ``6``, ``6.5``, ``1e+20``; a huge integer (no float holds it)
     quoted briefly."""
@@ -191,7 +213,9 @@ def _names(names: tuple[str, ...] | list[str]) -> str:
 def model_findings(
     request: Any, operation: str = "CreateBackendAuth", service: str = "amplifybackend"
 ) -> list[Finding]:
-    """Only the checks the service model supports: required, type, enum, unknown, range."""
+    """Only the checks the service model supports: required, type, enum, unknown, range; and
+    that each string is Unicode text (``input.unicode``: no lone surrogate), which any request
+    must be to be sent at all."""
     if not isinstance(request, dict):
         return [
             Finding(
