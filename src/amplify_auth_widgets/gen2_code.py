@@ -14,7 +14,7 @@ line when it does not fit; an arrow function breaks after ``=>``.
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,19 +43,44 @@ class Inline(dict):
     """An object literal that is written on one line when it fits."""
 
 
+#: What a literal must not hold as is: C0 and C1 controls and DEL (a raw CR in a template
+#: literal reads back as LF; NUL and the others are invisible), the line and paragraph
+#: separators (they end a ``//`` comment in JavaScript), and lone surrogates (not text: no
+#: file can hold them). Each is written as a ``\\uXXXX`` escape, which reads back as itself.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+#: The usual short escapes, as Prettier and people write them.
+_SHORT = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _SHORT.get(char) or f"\\u{ord(char):04x}"
+
+
 def string(value: str) -> str:
-    """A string literal with Prettier's quote choice: double, unless that needs more escapes."""
+    """A string literal that reads back as ``value`` exactly, with Prettier's quote choice:
+    double, unless that needs more escapes. Backslashes and the quote are escaped, and every
+    character ``_UNSAFE`` names is a ``\\uXXXX`` (or ``\\n``-style) escape."""
     quote = "'" if value.count('"') > value.count("'") else '"'
-    body = json.dumps(value, ensure_ascii=False)[1:-1]
-    if quote == "'":
-        body = body.replace('\\"', '"').replace("'", "\\'")
-    return f"{quote}{body}{quote}"
+    body = value.replace("\\", "\\\\").replace(quote, "\\" + quote)
+    return f"{quote}{_UNSAFE.sub(_escape, body)}{quote}"
 
 
 def template_text(text: str, placeholder: str, expression: str) -> str:
-    """The body of a template literal for ``text``, with ``placeholder`` as ``${expression}``."""
+    """The body of a template literal for ``text``, with ``placeholder`` as ``${expression}``.
+
+    Backslashes, backticks and ``${`` are escaped, and so is every character ``_UNSAFE``
+    names, a line feed excepted (it reads back as itself): a raw carriage return would read
+    back as a line feed, so ``\\r\\n`` is written as ``\\r`` and a line break."""
     escaped = text.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${")
+    escaped = _UNSAFE.sub(lambda m: "\n" if m.group() == "\n" else _escape(m), escaped)
     return escaped.replace(placeholder, "${" + expression + "}")
+
+
+def comment_text(text: str) -> str:
+    """``text`` safe in a ``//`` comment: every character ``_UNSAFE`` names (a line break among
+    them, which would end the comment and make the rest code) shown as ``\\uXXXX``."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _key(name: str) -> str:
@@ -155,4 +180,5 @@ def destructure(names: list[str], source: str) -> list[str]:
 
 
 def comment_block(lines: list[str]) -> list[str]:
-    return [f"// {line}".rstrip() for line in lines]
+    """``//`` comment lines; no text in them can end the comment (see ``comment_text``)."""
+    return [f"// {comment_text(line)}".rstrip() for line in lines]
