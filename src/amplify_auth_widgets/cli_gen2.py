@@ -3,7 +3,9 @@
 The configuration comes from a request file (``--cli-input-json`` / ``--cli-input-yaml``) or,
 given a target (``--app-id``, ``--backend-environment-name``, ``--resource-name``), from the
 service with GetBackendAuth. The files go to ``--out DIR`` (a Gen 2 project root) or to stdout;
-``--table`` prints the mapping of every configured member instead. Secrets are never written:
+``--table`` prints the mapping of every configured member instead. Under ``--out``, a file that
+exists and differs is replaced only with ``--force`` (its old text kept as ``NAME.bak``), and
+nothing is written through a symbolic link. Secrets are never written:
 the code reads them with ``secret("NAME")`` and stderr lists the commands that set them.
 Exit codes are the other commands': 252 bad input or a request with errors, 253 bad
 configuration, 254 an error from the service.
@@ -46,6 +48,11 @@ def add_export_gen2(sub: Any) -> None:
     )
     out = p.add_argument_group("output")
     out.add_argument("--out", metavar="DIR", help="write the files under DIR (a project root)")
+    out.add_argument(
+        "--force",
+        action="store_true",
+        help="with --out, replace files that differ from the export (each kept as NAME.bak)",
+    )
     out.add_argument(
         "--table", action="store_true", help="print the mapping table instead of the files"
     )
@@ -94,7 +101,7 @@ def _configuration(args: argparse.Namespace, console: Any) -> tuple[dict[str, An
 
 def run_export_gen2(args: argparse.Namespace, console: Any) -> int:
     from . import gen2
-    from .cli import EXIT_OK, EXIT_USAGE
+    from .cli import EXIT_OK, EXIT_OTHER, EXIT_USAGE
     from .output import paint
     from .skeleton import redact
 
@@ -112,8 +119,21 @@ def run_export_gen2(args: argparse.Namespace, console: Any) -> int:
     if args.table:
         console.out(export.frame().to_string(index=False))
     elif args.out:
-        for path in export.write(args.out):
-            console.err(f"wrote {path}")
+        try:
+            written = export.write_files(args.out, force=args.force)
+        except gen2.WriteRefused as exc:
+            console.err(f"error: {exc}")
+            return EXIT_USAGE
+        except OSError as exc:
+            console.err(f"error: cannot write the files under {args.out}: {exc}")
+            return EXIT_OTHER
+        for w in written:
+            if w.action == "unchanged":
+                console.err(f"unchanged {w.path}")
+            elif w.backup is not None:
+                console.err(f"replaced {w.path} (its old text is in {w.backup})")
+            else:
+                console.err(f"wrote {w.path}")
     else:
         console.out(export.text())
     for row in export.unmapped():

@@ -16,7 +16,10 @@ references, to be set with ``npx ampx sandbox secret set NAME``.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -73,15 +76,25 @@ class Gen2Export:
         """Every file, each under a ``// ==> path <==`` line."""
         return "\n".join(f"// ==> {name} <==\n{text}" for name, text in self.files.items())
 
-    def write(self, folder: str | Path) -> list[Path]:
-        """Write the files under ``folder`` (the project root); return their paths."""
-        written = []
-        for name, text in self.files.items():
-            path = Path(folder) / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-        return written
+    def write(self, folder: str | Path, force: bool = False) -> list[Path]:
+        """Write the files under ``folder`` (the project root); return their paths.
+
+        See ``write_files``: an existing file that differs is replaced only with ``force``
+        (after a backup), and nothing is written through a symbolic link."""
+        return [w.path for w in self.write_files(folder, force)]
+
+    def write_files(self, folder: str | Path, force: bool = False) -> list[Written]:
+        """Write the files under ``folder``, saying of each what was done.
+
+        Every target is checked before anything is written: a file that exists and differs
+        (a project's own ``backend.ts`` may define more than auth) is a ``WriteRefused``
+        unless ``force`` is given, and then it is first copied to ``NAME.bak`` (or the first
+        free ``NAME.bak.N``); a file already as the export has it is left alone. A symbolic
+        link at a target or at a folder on the way under ``folder`` is always refused (the
+        ``folder`` itself may be one), and files are replaced by renaming, never written
+        through an existing name.
+        """
+        return _write(Path(folder), self.files, force)
 
     def zip_bytes(self) -> bytes:
         """The files as a zip archive (for a download)."""
@@ -90,6 +103,137 @@ class Gen2Export:
             for name, text in self.files.items():
                 archive.writestr(name, text)
         return buffer.getvalue()
+
+
+# -- writing the files ---------------------------------------------------------------------
+
+
+class WriteRefused(ValueError):
+    """The files were not written (none of them): a target differs, or is a link."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """What ``write_files`` did with one file: ``created``, ``replaced`` (its old text kept
+    in ``backup``) or ``unchanged`` (it already held the export)."""
+
+    path: Path
+    action: str
+    backup: Path | None = None
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+def _check_target(folder: Path, name: str, text: str) -> tuple[str, bytes | None]:
+    """``(action, old bytes)`` for one file, or WriteRefused; reads, never writes."""
+    parts = Path(name).parts
+    here = folder
+    for part in parts[:-1]:
+        here = here / part
+        try:
+            info = here.lstat()
+        except FileNotFoundError:
+            return "created", None
+        if stat.S_ISLNK(info.st_mode):
+            raise WriteRefused(
+                f"{here} is a symbolic link; the export writes no file through a link. "
+                "Nothing was written: replace the link by a folder, or export elsewhere."
+            )
+        if not stat.S_ISDIR(info.st_mode):
+            raise WriteRefused(f"{here} is not a folder, so {name} cannot go under it.")
+    path = folder / name
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return "created", None
+    if stat.S_ISLNK(info.st_mode):
+        raise WriteRefused(
+            f"{path} is a symbolic link; the export writes no file through a link. Nothing "
+            "was written: remove the link, or export elsewhere."
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteRefused(f"{path} exists and is not a regular file; nothing was written.")
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    with os.fdopen(fd, "rb") as file:
+        old = file.read()
+    return ("unchanged" if old == text.encode("utf-8") else "replaced"), old
+
+
+def _write(folder: Path, files: dict[str, str], force: bool) -> list[Written]:
+    if folder.exists() and not folder.is_dir():
+        raise WriteRefused(f"{folder} is not a folder; nothing was written.")
+    plan = {name: _check_target(folder, name, text) for name, text in files.items()}
+    differ = [name for name, (action, _) in plan.items() if action == "replaced"]
+    if differ and not force:
+        raise WriteRefused(
+            f"{', '.join(str(folder / n) for n in differ)} already "
+            f"{'exists' if len(differ) == 1 else 'exist'} with other content (a project's "
+            "backend.ts may define more than auth). Nothing was written: compare and merge by "
+            "hand, or pass --force (force=True in Python) to replace, keeping a .bak copy."
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    done = []
+    for name, text in files.items():
+        action, old = plan[name]
+        if action == "unchanged":
+            done.append(Written(folder / name, action))
+            continue
+        parent = _descend(folder, Path(name).parts[:-1])
+        try:
+            base = Path(name).name
+            backup = None
+            if old is not None:
+                backup = _create(parent, f"{base}.bak", old, numbered=True)
+            temp = _create(parent, f".{base}.tmp", text.encode("utf-8"), numbered=True)
+            os.replace(temp, base, src_dir_fd=parent, dst_dir_fd=parent)
+        finally:
+            os.close(parent)
+        where = (folder / name).parent
+        done.append(Written(folder / name, action, where / backup if backup else None))
+    return done
+
+
+def _descend(folder: Path, parts: tuple[str, ...]) -> int:
+    """An open descriptor of the folder ``parts`` under ``folder``, each made where missing,
+    none followed if it is a link."""
+    fd = os.open(folder, os.O_RDONLY | _DIRECTORY)
+    here = folder
+    for part in parts:
+        here = here / part
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(part, dir_fd=fd)
+        try:
+            child = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+        except OSError as exc:  # a link (ELOOP) or a file (ENOTDIR) put there meanwhile
+            os.close(fd)
+            raise WriteRefused(f"{here} is not a folder (or is a link): {exc.strerror}.") from None
+        os.close(fd)
+        fd = child
+    return fd
+
+
+def _create(folder_fd: int, name: str, data: bytes, numbered: bool) -> str:
+    """Write ``data`` to a new file ``name`` (or ``name.1``, ``name.2``, ... when taken) in
+    the folder; O_EXCL never opens an existing file or link. Returns the name used."""
+    for n in range(1000):
+        candidate = name if n == 0 else f"{name}.{n}"
+        try:
+            fd = os.open(
+                candidate,
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW,
+                0o666,
+                dir_fd=folder_fd,
+            )
+        except FileExistsError:
+            if not numbered:
+                raise
+            continue
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        return candidate
+    raise WriteRefused(f"{name} and {name}.1 to {name}.999 are all taken; clear some away.")
 
 
 # -- reading the input ---------------------------------------------------------------------
@@ -113,11 +257,18 @@ def _as_request(config: dict[str, Any], operation: str) -> dict[str, Any]:
             "export() needs ResourceConfig (or a request or GetBackendAuth response holding "
             f"it); this dict has only {', '.join(sorted(config)) or 'no members'}."
         )
-    wrong = [f for f in model_findings(request, operation) if f.code == "model.type"]
+    found = model_findings(request, operation)
+    wrong = [f for f in found if f.code == "model.type"]
     if wrong:
         raise ValueError(
             "export() needs each member in the type the service model gives it: "
             + "; ".join(f"{f.path}: {f.message}" for f in wrong)
+        )
+    not_text = [f for f in found if f.code == "input.unicode"]
+    if not_text:
+        raise ValueError(
+            "export() needs Unicode text in every string: "
+            + "; ".join(f"{f.path}: {f.message}" for f in not_text)
         )
     return request
 
@@ -173,7 +324,9 @@ def _header(request: dict[str, Any], secrets: list[Secret], notes: list[str]) ->
         names = ", ".join(s.name for s in secrets)
         text.append(f"Set each secret with `npx ampx sandbox secret set NAME` first: {names}.")
     text += notes
-    lines = [line for part in text for line in textwrap.wrap(part, 76, break_long_words=False)]
+    # names are any text the service took: no character of theirs may end the comment
+    safe = [ts.comment_text(part) for part in text]
+    lines = [line for part in safe for line in textwrap.wrap(part, 76, break_long_words=False)]
     return ts.comment_block(lines)
 
 
