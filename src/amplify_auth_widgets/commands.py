@@ -139,9 +139,33 @@ def add_emulator_options(p: argparse.ArgumentParser, default_port: int = 4600) -
         "--strict-auth",
         type=_strict_auth,
         metavar="KEY:SECRET",
-        help="verify SigV4 signatures against this key (default: any signed request)",
+        help="verify SigV4 signatures as AWS does: by this key, for region us-east-1 and the "
+        "request's service (default: any signed request)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        type=_allowed_host,
+        default=[],
+        metavar="NAME",
+        help="also answer requests whose Host is NAME (repeatable; '*': any name). By default "
+        "only 127.0.0.1, localhost, [::1] and the --host address are answered, so that a web "
+        "page cannot read the emulator through a name of its own (DNS rebinding)",
     )
     p.add_argument("--log-level", default="warning", choices=("debug", "info", "warning", "error"))
+
+
+def _allowed_host(text: str) -> str:
+    from .emulator.server import allowed_host_names
+
+    try:
+        allowed_host_names([text])
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a host name or address; give e.g. emulator.test or 192.168.1.5, "
+            "or '*' to answer any Host"
+        ) from None
+    return text
 
 
 def _fleet_size(text: str) -> int:
@@ -166,6 +190,7 @@ def emulator_from_args(args: argparse.Namespace) -> Any:
         seed=args.seed,
         strict_auth=args.strict_auth,
         log_level=args.log_level,
+        allowed_hosts=getattr(args, "allow_host", None) or (),
     )
     if getattr(args, "demo_fleet", 0):
         from .emulator.demo import seed_fleet

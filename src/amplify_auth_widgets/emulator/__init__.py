@@ -5,8 +5,11 @@
 
 ``Emulator`` serves in a background thread and is ready when ``start()`` (or ``__enter__``)
 returns; port 0 picks a free port and ``url`` tells it. It listens on 127.0.0.1 unless told
-otherwise. State lives in SQLite (``db``; a temporary file when not given, removed on stop).
-Time comes from ``clock`` (epoch seconds), so tests can move it instead of sleeping.
+otherwise, and answers only requests whose ``Host`` is a local name (127.0.0.1, localhost,
+[::1]) or the address it listens on, or one of ``allowed_hosts`` (``"*"``: any), so that a web
+page cannot read it by DNS rebinding. State lives in SQLite (``db``; a temporary file when not
+given, removed on stop). Time comes from ``clock`` (epoch seconds), so tests can move it
+instead of sleeping.
 
 Layout, after moto: ``protocol`` (routes, parsing, serialization from the model), ``backend``
 (what the operations do), ``store`` (SQLite), ``server`` (the ASGI app), ``demo`` (seed data).
@@ -21,11 +24,11 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .backend import Backend
-from .server import EmulatorApp, Faults
+from .server import EmulatorApp, Faults, allowed_host_names
 from .store import Store
 
 __all__ = ["Emulator", "Faults", "listening_socket", "parse_job_seconds"]
@@ -85,6 +88,7 @@ class Emulator:
         strict_auth: tuple[str, str] | str | None = None,
         clock: Callable[[], float] | None = None,
         log_level: str = "warning",
+        allowed_hosts: Iterable[str] = (),
     ) -> None:
         for name, rate in (
             ("throttle_rate", throttle_rate),
@@ -98,6 +102,10 @@ class Emulator:
             if not (key and sep and secret):
                 raise ValueError("strict_auth must be KEY:SECRET")
             strict_auth = (key, secret)
+        names = [allowed_hosts] if isinstance(allowed_hosts, str) else list(allowed_hosts)
+        if host:  # the address it listens on, as its url names it
+            names.append(host)
+        hosts = allowed_host_names(names)
         self.host = host
         self.port = port
         self._temporary_db = db is None
@@ -115,7 +123,9 @@ class Emulator:
             from .demo import seed_demo
 
             seed_demo(self.backend)
-        self.app = EmulatorApp(self.backend, self.faults, self.rng, strict_auth)
+        self.app = EmulatorApp(
+            self.backend, self.faults, self.rng, strict_auth, allowed_hosts=hosts
+        )
         self.log_level = log_level
         self._server: Any = None
         self._thread: threading.Thread | None = None

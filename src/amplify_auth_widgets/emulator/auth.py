@@ -1,12 +1,16 @@
 """SigV4 as the emulator checks it: every request must carry an ``Authorization`` header of the
 SigV4 form; with ``strict_auth`` the signature is verified as AWS does.
 
-Verified means: the access key is the configured one; ``X-Amz-Date`` is within five minutes of
+Verified means: the access key is the configured one; the credential scope names the region the
+emulator serves (``us-east-1``, as its ARNs say) and the service the request is for
+(``amplifybackend`` or ``amplify``, by its route), as AWS refuses a signature made for another
+endpoint; ``X-Amz-Date`` is within five minutes of
 the emulator's clock either way (an older or newer signature is refused as expired, so that a
 captured request cannot be replayed forever) and its day is the credential scope's;
 ``x-amz-content-sha256``, when sent, is the SHA-256 of the body actually received (otherwise a
 signed request's body could be swapped); and the signature matches the canonical request
-rebuilt from what arrived.
+rebuilt from what arrived, a header sent more than once signed as SigV4 signs it: its values
+comma-joined, each trimmed and its inner runs of spaces made one.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ import re
 import time
 from collections.abc import Callable, Mapping
 
+from starlette.datastructures import Headers
+
+from .backend import REGION
 from .protocol import EmulatorError
 
 CREDENTIAL = re.compile(
@@ -76,17 +83,43 @@ def _check_date(amz_date: str, scope_date: str, now: float) -> None:
         )
 
 
+def _check_scope(found: re.Match[str], service: str) -> None:
+    """The credential scope's region must be the emulator's and its service the request's, as
+    AWS answers a signature made for another region or service (in AWS's words)."""
+    if found["region"] != REGION:
+        raise _denied(
+            f"Credential should be scoped to a valid region, not {found['region'][:40]!r}. "
+            f"This emulator serves {REGION}: sign for it (the client's region, e.g. "
+            f"AWS_DEFAULT_REGION={REGION} or --region {REGION})."
+        )
+    if found["service"] != service:
+        raise _denied(
+            f"Credential should be scoped to correct service: {service!r}. The request was "
+            f"signed for {found['service'][:40]!r}; sign it for {service!r}, as boto3's "
+            f"{service} client does."
+        )
+
+
+def signed_value(headers: Headers, name: str) -> str:
+    """A header's value as SigV4 signs it: every value sent under ``name``, each trimmed with its
+    runs of spaces made one, joined by commas ("" when it was not sent)."""
+    return ",".join(" ".join(value.split()) for value in headers.getlist(name))
+
+
 def verify(
     found: re.Match[str],
     method: str,
     raw_path: str,
     query: str,
-    headers: Mapping[str, str],
+    headers: Headers,
     body: bytes,
     credentials: tuple[str, str],
     clock: Callable[[], float],
+    service: str,
 ) -> None:
-    """Refuse (403) a request whose SigV4 signature is not valid now for ``credentials``."""
+    """Refuse (403) a request whose SigV4 signature is not valid now for ``credentials``, or was
+    made for another region than the emulator's or another service than ``service`` (the one
+    the request's route belongs to)."""
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
@@ -98,6 +131,7 @@ def verify(
             "(--strict-auth KEY:SECRET).",
             "UnrecognizedClientException",
         )
+    _check_scope(found, service)
     amz_date = headers.get("x-amz-date", "")
     _check_date(amz_date, found["date"], clock())
     declared = headers.get("x-amz-content-sha256")
@@ -109,7 +143,7 @@ def verify(
             "was changed after it was signed (or the header is not a body hash)."
         )
     signed = found["headers"].split(";")
-    picked = {h: headers.get(h, "") for h in signed}
+    picked = {h: signed_value(headers, h) for h in signed}
     url = f"http://{picked.get('host', 'localhost')}{raw_path}" + (f"?{query}" if query else "")
     aws_request = AWSRequest(method=method, url=url, headers=picked, data=body)
     aws_request.context["timestamp"] = amz_date

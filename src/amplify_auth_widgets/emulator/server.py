@@ -1,13 +1,23 @@
 """The emulator's HTTP face: an ASGI application in front of ``Backend``.
 
-Each request goes through the same steps: body size limit (413), SigV4 ``Authorization`` header
-(403 without one; with ``strict_auth`` the signature is checked), the model's route (404 for an
-unknown path, 400 for an operation that exists but is not emulated), injected faults (latency,
+Each request goes through the same steps: its ``Host`` (403 unless one of ``allowed_hosts``),
+body size limit (413), SigV4 ``Authorization`` header (403 without one; with ``strict_auth`` the
+signature and its scope are checked), the model's route (404 for an unknown path, 400 for an
+operation that exists but is not emulated), injected faults (latency,
 429, 504: AmplifyBackend only), content type and JSON (415, 400), model-level checks (400 naming
 the path), then the backend. Whatever happens, the answer is a rest-json response whose body
 ``protocol`` serializes from the operation's output shape or the error's shape, in the model's
 wire names; an exception that escapes the backend is logged and answered with a 500 that says
 so, and the server lives on. A client that goes away before its body arrived is one log line.
+
+Only requests for a local name are answered (``127.0.0.1``, ``localhost``, ``[::1]``, with or
+without a port or a final dot, in any case): otherwise a web page of any site could read the
+stored configurations, secrets included, by DNS rebinding (its own name resolving to 127.0.0.1
+makes the emulator same-origin with it). The refusal is a 403 rather than 421 Misdirected
+Request: clients do not retry a 403, and a 421 asks them to retry on another connection, which
+reaches this same server. A request without ``Host`` (HTTP/1.0) is answered: browsers always
+send one, so it cannot come from a web page. No CORS header is ever sent, so a page of another
+origin cannot read an answer either.
 
 ``response_hooks`` are called with every response (service, operation, status, headers, body)
 before it is sent: the contract tests check each body against the model there.
@@ -19,8 +29,9 @@ import asyncio
 import json
 import logging
 import random
+import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -73,6 +84,50 @@ EMULATED = {
 }
 
 
+#: The Host names answered by default: this machine's own.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+_NAME = re.compile(r"\[[0-9a-f:.]+\]|[a-z0-9_-]+(\.[a-z0-9_-]+)*")
+
+
+def host_name(value: str) -> str | None:
+    """The name in a ``Host`` value, lower-case and without its port or final dot
+    (``LocalHost.:4600`` is ``localhost``, ``[::1]:80`` is ``[::1]``); None if malformed."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        end = value.find("]") + 1
+        name, rest = value[:end], value[end:] if end else ""
+    else:
+        name, colon, port = value.partition(":")
+        rest = colon + port
+    if rest and not (rest.startswith(":") and rest[1:].isdigit()):
+        return None
+    name = name.removesuffix(".")
+    return name if _NAME.fullmatch(name) else None
+
+
+def allowed_host_names(names: Iterable[str]) -> frozenset[str]:
+    """``names`` as the Host names to answer besides the local ones: each a name or address,
+    with or without a port (``::1`` may go unbracketed), or ``*`` for any name."""
+    if isinstance(names, str):
+        names = [names]
+    allowed = set(LOCAL_HOSTS)
+    for given in names:
+        text = str(given).strip()
+        if text == "*":
+            allowed.add("*")
+            continue
+        if text.count(":") > 1 and not text.startswith("["):
+            text = f"[{text}]"  # an IPv6 address as written without brackets
+        name = host_name(text)
+        if name is None:
+            raise ValueError(
+                f"allowed_hosts: {given!r} is not a host name or address; give a name like "
+                "emulator.test or 192.168.1.5 (a port is ignored), or '*' to answer any Host."
+            )
+        allowed.add(name)
+    return frozenset(allowed)
+
+
 @dataclass
 class Faults:
     """Faults injected on AmplifyBackend requests; change them while the emulator runs."""
@@ -91,11 +146,14 @@ class EmulatorApp:
         faults: Faults,
         rng: random.Random,
         strict_auth: tuple[str, str] | None = None,
+        allowed_hosts: frozenset[str] = frozenset(LOCAL_HOSTS),
     ) -> None:
         self.backend = backend
         self.faults = faults
         self.rng = rng
         self.strict_auth = strict_auth
+        #: Host names answered (see ``allowed_host_names``); ``*`` among them answers any.
+        self.allowed_hosts = allowed_hosts
         self.requests = 0
         self.response_hooks: list[Callable[[str | None, str | None, int, dict, bytes], None]] = []
 
@@ -171,21 +229,48 @@ class EmulatorApp:
                 )
         return bytes(body)
 
-    def _check_auth(self, request: Request, body: bytes) -> str:
-        service, found = signing_service(request.headers)
-        request.state.service = service
-        if self.strict_auth is not None:
-            verify(
-                found,
-                request.method,
-                request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
-                request.scope.get("query_string", b"").decode("latin-1"),
-                request.headers,
-                body,
-                self.strict_auth,
-                self.backend.clock,
-            )
-        return service
+    def _check_host(self, request: Request) -> None:
+        if "*" in self.allowed_hosts:
+            return
+        for value in request.headers.getlist("host"):
+            if host_name(value) not in self.allowed_hosts:
+                shown = value[:80] + ("…" if len(value) > 80 else "")
+                name = host_name(value) or "NAME"
+                raise EmulatorError(
+                    "HostNotAllowedException",
+                    f"This emulator does not answer requests for Host {shown!r}: it answers "
+                    f"{', '.join(sorted(self.allowed_hosts))} only, so that a web page cannot "
+                    "read it through a name of its own (DNS rebinding). To answer this name, "
+                    f"start it with --allow-host {name} (Emulator(allowed_hosts=[...]) in "
+                    "Python), or --allow-host '*' for any name.",
+                    403,
+                )
+
+    def _check_auth(
+        self,
+        request: Request,
+        body: bytes,
+        service: str,
+        credential: re.Match[str],
+        route_service: str | None,
+    ) -> None:
+        """With ``strict_auth``, the signature, made for the emulator's region and for the
+        service the request's route belongs to (the signed one's when no route matches)."""
+        if self.strict_auth is None:
+            return
+        if route_service is None:
+            route_service = service if service in EMULATED else "amplifybackend"
+        verify(
+            credential,
+            request.method,
+            request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
+            request.scope.get("query_string", b"").decode("latin-1"),
+            request.headers,
+            body,
+            self.strict_auth,
+            self.backend.clock,
+            route_service,
+        )
 
     async def _inject_faults(self) -> None:
         faults = self.faults
@@ -222,10 +307,20 @@ class EmulatorApp:
 
     async def handle(self, request: Request, request_id: str) -> Response:
         self.requests += 1
+        self._check_host(request)
         body = await self._read_body(request)
-        signing_service = self._check_auth(request, body)
+        service, credential = signing_service(request.headers)
+        # errors take the shapes of the signed service's model: only for one of ours
+        request.state.service = service if service in EMULATED else None
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
-        found = match(request.method, raw_path.decode("latin-1"), signing_service)
+        bad_path: EmulatorError | None = None
+        try:
+            found = match(request.method, raw_path.decode("latin-1"), service)
+        except EmulatorError as exc:  # said once the signature is known good
+            found, bad_path = None, exc
+        self._check_auth(request, body, service, credential, found[0].service if found else None)
+        if bad_path is not None:
+            raise bad_path
         if found is None:
             raise EmulatorError(
                 "UnknownOperationException",
