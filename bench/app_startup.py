@@ -107,7 +107,9 @@ def main() -> None:
     app_input = ".aaw-at-AppId input"
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        env = {"JUPYTER_RUNTIME_DIR": str(folder / "runtime")}
+        # the token the app's URL carries (a user's is made at each start; the bench sets one)
+        token = "bench-token-0123456789abcdef"
+        env = {"JUPYTER_RUNTIME_DIR": str(folder / "runtime"), "AMPLIFY_AUTH_APP_TOKEN": token}
         import os
 
         env = {**os.environ, **env}
@@ -120,7 +122,7 @@ def main() -> None:
             env=env,
         )
         try:
-            url = f"http://127.0.0.1:{port}/"
+            url = f"http://127.0.0.1:{port}/?token={token}"
             wait_for_http(url, app)
             with chromium_page() as page:
                 interactive(page, url, app_input)
@@ -139,7 +141,7 @@ def main() -> None:
             env={**env, "JUPYTER_PATH": str(ROOT / "src/amplify_auth_widgets/share")},
         )
         try:
-            url = f"http://127.0.0.1:{port}/"
+            url = f"http://127.0.0.1:{port}/?token={token}"
             wait_for_http(url, bare)
             bare_times = warm_loads(url, ".widget-text input", loads, refill)
         finally:

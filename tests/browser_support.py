@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import BIN
 
-from amplify_auth_widgets.serve import is_running
+from amplify_auth_widgets.serve import descendants, is_running
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
@@ -192,9 +192,32 @@ def shot(page: Any, name: str) -> Path:
     return path
 
 
+#: The app's token in the tests (``AMPLIFY_AUTH_APP_TOKEN``; a user's is made at each start).
+APP_TOKEN = "test-token-0123456789abcdef"
+
+
 def app_command(port: int, *extra: str) -> list[str]:
-    """`amplify-auth app` as a user runs it, its emulator's jobs instant."""
+    """`amplify-auth app` as a user runs it, its emulator's jobs instant (its token is
+    ``APP_TOKEN``, given in ``jupyter_env``)."""
     return [str(BIN / "amplify-auth"), "app", "--port", str(port), "--job-seconds", "0", *extra]
+
+
+def app_url(port: int, base: str = "/", host: str = "127.0.0.1") -> str:
+    """The URL the app prints: its page, with the token."""
+    return f"http://{host}:{port}{base}?token={APP_TOKEN}"
+
+
+def cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def kernels_of(pid: int) -> list[int]:
+    """The ipykernel processes below ``pid``."""
+    return [child for child in descendants(pid) if "ipykernel" in cmdline(child)]
 
 
 def jupyter_env(tmp_path: Path) -> dict[str, str]:
@@ -203,4 +226,5 @@ def jupyter_env(tmp_path: Path) -> dict[str, str]:
         **os.environ,
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
         "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        "AMPLIFY_AUTH_APP_TOKEN": APP_TOKEN,
     }

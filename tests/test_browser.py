@@ -13,12 +13,15 @@ import sys
 import pytest
 from browser_support import (
     app_command,
+    app_url,
     bad_console,
     chromium_page,
+    cmdline,
     columns,
     cut_texts,
     free_port,
     jupyter_env,
+    kernels_of,
     leftovers,
     needs_chromium,
     port_open,
@@ -38,7 +41,7 @@ BAD_LOG = re.compile(r"not trusted|Traceback|Unsatisfied version|No satisfying v
 #: What tornado logs when a test closes its page while Voila still writes to the page's
 #: websocket: a write to a closed connection, not a fault of the app (its lines only).
 CLOSED_PAGE = re.compile(
-    r"Task exception was never retrieved\n(?:(?!\[Voila\]).)*?"
+    r"Task exception was never retrieved\n(?:(?!\[(?:App)?Voila\]).)*?"
     r"^tornado\.websocket\.WebSocketClosedError$",
     re.S | re.M,
 )
@@ -54,7 +57,7 @@ def app_server(tmp_path_factory):
     port = free_port()
     log = tmp / "app.log"
     process = start(app_command(port), log, env=jupyter_env(tmp))
-    url = f"http://127.0.0.1:{port}/"
+    url = app_url(port)
     wait_for_http(url, process, log)
     children = descendants(process.pid)
     yield url
@@ -340,19 +343,6 @@ def test_the_app_command_needs_no_test_extras():
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
 
 
-def cmdline(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def kernels_of(pid: int) -> list[int]:
-    """The ipykernel processes below ``pid``."""
-    return [child for child in descendants(pid) if "ipykernel" in cmdline(child)]
-
-
 @pytest.mark.timeout(300)  # a kernel started for the page, and the culler's wait
 def test_the_kernel_of_a_closed_page_is_culled(tmp_path):
     """A visit leaves no kernel behind: once its page is closed and the kernel has been idle
@@ -365,7 +355,7 @@ def test_the_kernel_of_a_closed_page_is_culled(tmp_path):
         app_command(port, "--preheat", "0", "--cull-idle", "2"), log, env=jupyter_env(tmp_path)
     )
     try:
-        url = f"http://127.0.0.1:{port}/"
+        url = app_url(port)
         wait_for_http(url, app, log)
         # (that first GET was a page load too: it rendered the notebook in a kernel of its own)
         with chromium_page() as page:

@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 from browser_support import (
     app_command,
+    app_url,
     chromium_page,
     free_port,
     jupyter_env,
@@ -318,7 +319,7 @@ def app_page(tmp_path):
     app = start(app_command(port), log, env=jupyter_env(tmp_path))
     children: list[int] = []
     try:
-        url = f"http://127.0.0.1:{port}/"
+        url = app_url(port)
         wait_for_http(url, app, log)
         with chromium_page() as page:
             page.goto(url)

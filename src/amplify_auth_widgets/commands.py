@@ -94,6 +94,12 @@ def _job_seconds(text: str) -> str:
     return text
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{quote(text)} is not a whole number of 1 or more")
+    return int(text)
+
+
 def _base_url(text: str) -> str:
     return "/" + text.strip("/") + "/" if text.strip("/") else "/"
 
@@ -255,25 +261,44 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def run_app(args: argparse.Namespace, console: Any) -> int:
     """Serve the app notebook with Voila; each kernel starts its embedded emulator."""
+    import secrets
     import tempfile
     from pathlib import Path
+    from urllib.parse import quote as url_quote
 
     from .serve import (
+        TOKEN_VARIABLE,
         PortBusy,
         app_notebook,
         claim_port,
+        listens_beyond_loopback,
         serve,
         sign_notebook,
         voila_command,
         voila_environment,
     )
 
+    token = os.environ.get(TOKEN_VARIABLE, "")
+    if os.environ.get(TOKEN_VARIABLE) is not None and len(token) < 16:
+        console.err(
+            f"error: {TOKEN_VARIABLE} is set but holds {len(token)} characters; give it at "
+            "least 16 (or unset it, and the app makes one)"
+        )
+        return EXIT_CONFIG
+    token = token or secrets.token_urlsafe(32)
     try:
         port = claim_port(args.host, args.port)
     except PortBusy as exc:
         console.err(f"error: {exc}")
         return EXIT_CONFIG
-    extra = {"AMPLIFY_AUTH_JOB_SECONDS": args.job_seconds}
+    if listens_beyond_loopback(args.host):
+        console.err(
+            f"warning: --host {args.host} serves the app beyond this machine: anyone who can "
+            "reach it and has the token can use the app"
+            + (" and your AWS credentials (--aws)" if args.aws else "")
+            + ". Prefer serving it behind JupyterHub (see the README)."
+        )
+    extra = {"AMPLIFY_AUTH_JOB_SECONDS": args.job_seconds, TOKEN_VARIABLE: token}
     if args.aws:
         extra["AMPLIFY_AUTH_TARGET"] = "aws"
     trust = tempfile.TemporaryDirectory(prefix="amplify-auth-app-")
@@ -286,11 +311,17 @@ def run_app(args: argparse.Namespace, console: Any) -> int:
         cull_idle_seconds=args.cull_idle,
         base_url=args.base_url,
         trust_dir=Path(trust.name),
+        allowed_hosts=tuple(args.allow_host),
+        max_kernels=args.max_kernels,
+        max_kernels_per_user=args.max_kernels_per_user,
     )
     host = f"[{args.host}]" if ":" in args.host else args.host
+    if host == "0.0.0.0":
+        host = "127.0.0.1"
 
     def announce() -> None:
-        console.out(f"amplify-auth app at http://{host}:{port}{args.base_url} (Ctrl-C to stop)")
+        url = f"http://{host}:{port}{args.base_url}?token={url_quote(token, safe='')}"
+        console.out(f"amplify-auth app at {url} (Ctrl-C to stop)")
         console.stdout.flush()
 
     with trust:
@@ -316,7 +347,10 @@ def add_service_commands(sub: Any) -> None:
         "app",
         help="Run the web app (Voila) against the embedded emulator.",
         description="Serve the editor and the job monitor as a Voila web app. By default it "
-        "talks to an embedded emulator with demo data; --aws uses your AWS configuration.",
+        "talks to an embedded emulator with demo data; --aws uses your AWS configuration. The "
+        "URL printed carries a token, as Jupyter's do: a page without it gets the login form "
+        "and starts no kernel. Set AMPLIFY_AUTH_APP_TOKEN (16 characters or more) to choose "
+        "the token; otherwise a new one is made at each start.",
     )
     a.add_argument("--port", type=port, default=8866, help="port (default 8866; 0: any free)")
     a.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
@@ -324,6 +358,31 @@ def add_service_commands(sub: Any) -> None:
         "--job-seconds", type=_job_seconds, default="3", help="the embedded emulator's job time"
     )
     a.add_argument("--aws", action="store_true", help="use AWS instead of the emulator")
+    a.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name the app answers to besides localhost, 127.0.0.1 and [::1] (the name "
+        "a proxy or your browser uses for it); repeat for more. Requests naming any other host "
+        "are refused, which keeps pages on other sites out (DNS rebinding)",
+    )
+    a.add_argument(
+        "--max-kernels",
+        type=_positive,
+        default=8,
+        metavar="N",
+        help="kernels in all, preheated ones included; a page load past it gets 503 (default 8, "
+        "about 170 MB each)",
+    )
+    a.add_argument(
+        "--max-kernels-per-user",
+        type=_positive,
+        default=4,
+        metavar="N",
+        help="pages open at once in one signed-in browser; past it a page load gets 429 "
+        "(default 4)",
+    )
     a.add_argument(
         "--preheat",
         type=int,

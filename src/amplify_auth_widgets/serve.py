@@ -11,7 +11,9 @@ page load finds its kernel started and the notebook run) and culled once idle.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -21,6 +23,61 @@ from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+#: The environment variable the token is read from (and removed from before kernels start).
+TOKEN_VARIABLE = "AMPLIFY_AUTH_APP_TOKEN"
+#: Host names that always mean this machine.
+LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def host_name(host: str) -> str:
+    """The name in a ``Host`` header or URL netloc: no port, no brackets, lower case
+    (``LocalHost:8866`` and ``localhost`` are one name)."""
+    host = host.strip().lower()
+    match = re.match(r"^\[([^\]]*)\](?::\d*)?$", host)
+    if match:
+        return match.group(1)
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host
+
+
+def is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def host_allowed(host: str, allowed: tuple[str, ...], listen_ip: str) -> bool:
+    """Whether a request naming ``host`` is for this server.
+
+    Names are checked against ``allowed`` only: a name is what DNS rebinding forges. An IP
+    address is allowed when it is a loopback address, or when the server listens beyond
+    loopback (a page cannot make a browser send an address it was not loaded from).
+    """
+    name = host_name(host)
+    if not name:
+        return False
+    if name in allowed:
+        return True
+    if is_ip(name):
+        if ipaddress.ip_address(name).is_loopback:
+            return True
+        return listens_beyond_loopback(listen_ip)
+    return False
+
+
+def listens_beyond_loopback(ip: str) -> bool:
+    name = host_name(ip) if ip else "127.0.0.1"
+    if name in ("localhost", ""):
+        return False
+    try:
+        return not ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return True  # a host name: whatever it resolves to, treat it as reachable
+
 
 #: Seconds Voila gets to shut its kernels down after SIGTERM before everything is killed.
 GRACE_SECONDS = 10.0
@@ -63,11 +120,17 @@ def voila_command(
     cull_idle_seconds: int = 600,
     base_url: str = "/",
     trust_dir: Path | None = None,
+    allowed_hosts: tuple[str, ...] = (),
+    max_kernels: int = 8,
+    max_kernels_per_user: int = 4,
 ) -> list[str]:
+    """Voila's command line, run through ``voila_app`` (the host check, the token read from
+    ``AMPLIFY_AUTH_APP_TOKEN`` in the environment, the kernel bounds)."""
+    names = [*LOCAL_NAMES, *(host_name(h) for h in allowed_hosts)]
     command = [
         sys.executable,
         "-m",
-        "voila",
+        "amplify_auth_widgets.voila_app",
         str(notebook),
         f"--port={port}",
         f"--Voila.ip={host}",
@@ -83,6 +146,9 @@ def voila_command(
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={max(1, min(60, cull_idle_seconds // 2))}",
         "--MappingKernelManager.cull_connected=False",
+        *(f"--AppVoila.allowed_hosts={name}" for name in dict.fromkeys(names)),
+        f"--AppVoila.max_kernels={max_kernels}",
+        f"--AppVoila.max_kernels_per_user={max_kernels_per_user}",
     ]
     if preheat > 0:
         command += ["--preheat_kernel=True", f"--pool_size={preheat}"]

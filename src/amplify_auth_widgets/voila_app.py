@@ -1,0 +1,210 @@
+"""The Voila server ``amplify-auth app`` runs: Voila, closed to every page but its own.
+
+``amplify-auth app`` may act with the user's AWS credentials (``--aws``), and a browser sends
+requests to 127.0.0.1 for any page it shows. So the server this module runs (as
+``python -m amplify_auth_widgets.voila_app``, with Voila's own options) adds to Voila:
+
+- **Host names.** Every request, static files and websockets included, must name this machine
+  in its ``Host`` header (``localhost``, a loopback address, or a name given with
+  ``--AppVoila.allowed_hosts``; an IP address the server listens on when it listens beyond
+  loopback). A page on ``evil.example`` that resolves to 127.0.0.1 (DNS rebinding) is refused
+  with 403 before any handler runs. A request whose ``Origin`` names another host is refused
+  the same way, so that no other site's script can open the kernel's websocket or post to it.
+- **A token.** Voila's own token authentication (Jupyter's), with the token read from the
+  environment variable ``AMPLIFY_AUTH_APP_TOKEN`` (never from the command line, which other
+  users of the machine can read) and taken out of the environment before any kernel starts.
+  A request without it (an ``<img>`` on another site) is sent to the login page and starts no
+  kernel.
+- **Bounded kernels.** At most ``max_kernels`` kernels in all (the preheated ones included)
+  and ``max_kernels_per_user`` pages per signed-in browser; past either, the page gets 503 or
+  429 with what to do, and no kernel starts.
+- **A closed page frees its kernel.** Voila's page asks the server to shut its kernel down
+  when it unloads, sending the ``_xsrf`` cookie's value; Voila's page sets no such cookie, so the
+  request was refused and the kernel lived on until culled. The page's response now sets it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import sys
+from typing import Any
+from urllib.parse import urlsplit
+
+from tornado import web
+from tornado.routing import Matcher, Rule
+from traitlets import Int, List, Unicode
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from .serve import LOCAL_NAMES, TOKEN_VARIABLE, host_allowed
+
+#: Who asked for the page being rendered (the kernel manager reads it to count pages per user).
+_page_user: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_user", default=None)
+
+
+class ForeignRequest(Matcher):
+    """Matches the requests this server refuses: a ``Host`` that is not this machine, or an
+    ``Origin`` of another site."""
+
+    def __init__(self, allowed: tuple[str, ...], listen_ip: str) -> None:
+        self.allowed = allowed
+        self.listen_ip = listen_ip
+
+    def match(self, request: Any) -> dict[str, Any] | None:
+        if not host_allowed(request.host or "", self.allowed, self.listen_ip):
+            return {}
+        origin = request.headers.get("Origin")
+        if origin is not None and origin != "null":
+            parts = urlsplit(origin)
+            if not parts.netloc or not host_allowed(parts.netloc, self.allowed, self.listen_ip):
+                return {}
+        return None
+
+
+class RefusedRequest(web.RequestHandler):
+    """403 with what to do, for every method; nothing else runs."""
+
+    def prepare(self) -> None:
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(
+            "403 Forbidden: this app answers only requests for this machine's own names "
+            "(localhost, 127.0.0.1, [::1]) from its own pages. If you serve it under another "
+            "name, give that name with --allow-host.\n"
+        )
+
+
+class AppVoilaHandler(TornadoVoilaHandler):
+    """Voila's page handler, with the page's ``_xsrf`` cookie set and the user known to the
+    kernel manager while it starts the page's kernel."""
+
+    @web.authenticated
+    async def get(self, path: str | None = None) -> None:
+        # The cookie the page's unload request must send back (see the module's docstring).
+        self.xsrf_token  # noqa: B018 (reading it sets the cookie)
+        user = self.current_user
+        name = getattr(user, "username", None) or str(user)
+        token = _page_user.set(name)
+        try:
+            await super().get(path)
+        finally:
+            _page_user.reset(token)
+
+
+class KernelLimit(web.HTTPError):
+    pass
+
+
+def bound_kernels(manager: Any, max_kernels: int, max_per_user: int) -> None:
+    """Give ``manager`` (Voila's kernel manager) its bounds: ``start_kernel`` refuses past
+    ``max_kernels`` kernels, and a page's kernel (started for it, or taken from the preheated
+    pool) is counted against the page's user, refused past ``max_per_user``."""
+    owners: dict[str, str] = {}
+    start_kernel = manager.start_kernel
+    shutdown_kernel = manager.shutdown_kernel
+    get_rendered = getattr(manager, "get_rendered_notebook", None)
+
+    def alive() -> set[str]:
+        return set(manager.list_kernel_ids())
+
+    def check_user(user: str | None) -> None:
+        if user is None:
+            return
+        live = alive()
+        mine = [k for k, owner in owners.items() if owner == user and k in live]
+        if len(mine) >= max_per_user:
+            raise KernelLimit(
+                429,
+                reason="Too Many Pages",
+                log_message=f"This browser has {len(mine)} of the app's pages open, its limit "
+                "(amplify-auth app --max-kernels-per-user): close one of them, then reload",
+            )
+
+    async def bounded_start(*args: Any, **kwargs: Any) -> str:
+        if len(alive()) >= max_kernels:
+            raise KernelLimit(
+                503,
+                reason="Kernel Limit",
+                log_message=f"The app runs {max_kernels} kernels, its limit (amplify-auth app "
+                "--max-kernels): close a page of the app, or reload once an idle one is culled",
+            )
+        env = kwargs.get("env") or {}
+        user = _page_user.get() if env.get("VOILA_PREHEAT") == "False" else None
+        check_user(user)
+        kernel_id = str(await start_kernel(*args, **kwargs))
+        if user is not None:
+            owners[kernel_id] = user
+        return kernel_id
+
+    async def forgetting_shutdown(kernel_id: str, *args: Any, **kwargs: Any) -> Any:
+        owners.pop(kernel_id, None)
+        return await shutdown_kernel(kernel_id, *args, **kwargs)
+
+    manager.start_kernel = bounded_start
+    manager.shutdown_kernel = forgetting_shutdown
+    if get_rendered is not None:
+
+        async def owned_rendered(*args: Any, **kwargs: Any) -> Any:
+            user = _page_user.get()
+            check_user(user)
+            result = await get_rendered(*args, **kwargs)
+            if user is not None:
+                owners[str(result[2])] = user
+            return result
+
+        manager.get_rendered_notebook = owned_rendered
+
+
+class AppVoila(Voila):
+    """Voila with the host check, the token from the environment, and bounded kernels."""
+
+    name = "amplify-auth-app"
+
+    allowed_hosts = List(
+        Unicode(),
+        default_value=list(LOCAL_NAMES),
+        help="Host names the app answers to (beside loopback addresses).",
+    ).tag(config=True)
+    max_kernels = Int(
+        8, help="Kernels in all, the preheated ones included; a page past it gets 503."
+    ).tag(config=True)
+    max_kernels_per_user = Int(
+        4, help="Pages open at once per signed-in browser; a page past it gets 429."
+    ).tag(config=True)
+
+    def init_settings(self) -> dict[str, Any]:
+        token = os.environ.pop(TOKEN_VARIABLE, "")
+        if not token:
+            raise SystemExit(f"{TOKEN_VARIABLE} is not set: the app serves no page without one")
+        self.token = token
+        settings: dict[str, Any] = super().init_settings()
+        # Jupyter's own check too, for every handler built on Jupyter's
+        settings["allow_remote_access"] = False
+        settings["local_hostnames"] = [*self.allowed_hosts]
+        bound_kernels(self.kernel_manager, self.max_kernels, self.max_kernels_per_user)
+        return settings
+
+    def init_handlers(self) -> list[Any]:
+        handlers: list[Any] = super().init_handlers()
+        return [
+            (h[0], AppVoilaHandler, *h[2:])
+            if isinstance(h, tuple) and len(h) > 1 and h[1] is TornadoVoilaHandler
+            else h
+            for h in handlers
+        ]
+
+    def listen(self) -> None:
+        # Before any route: a foreign request reaches no handler at all.
+        router = self.app.default_router
+        router.add_rules([Rule(ForeignRequest(tuple(self.allowed_hosts), self.ip), RefusedRequest)])
+        router.rules.insert(0, router.rules.pop())
+        super().listen()
+
+
+def main(argv: list[str] | None = None) -> None:
+    AppVoila.launch_instance(argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
