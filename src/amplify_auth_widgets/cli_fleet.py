@@ -3,9 +3,11 @@
 ``fleet audit`` prints (or writes) the audit frame: a row per app and environment, secrets
 redacted. ``fleet apply --template FILE --targets CSV`` applies a request file to the targets a
 CSV names (``app_id``, ``environment``, optional ``resource_name`` and override columns) and
-prints a row per target. Both show progress on stderr. Every call is recorded in the job
-history (``$AMPLIFY_AUTH_HISTORY`` or the user's file), so an interrupted apply run again
-skips what it already did. Exit codes are the other commands': 252 bad input (or a target
+prints a row per target; a CSV row with more or fewer fields than its header is refused with
+its line number (never shifted into other columns), and a target named on two rows is sent
+once (the second row says DUPLICATE). Both show progress on stderr. Every call is recorded
+in the job history (``$AMPLIFY_AUTH_HISTORY`` or the user's file), so an interrupted apply run
+again skips what it already did. Exit codes are the other commands': 252 bad input (or a target
 with error findings), 253 bad configuration, 254 a target the service refused or whose job
 FAILED, 255 a job still running at the deadline.
 """
@@ -120,17 +122,117 @@ def _split(text: str | None) -> list[str] | None:
     return [part.strip() for part in text.split(",") if part.strip()] if text else None
 
 
+#: The largest targets file read (a CSV of a hundred thousand targets is a few megabytes).
+TARGETS_LIMIT = 64 * 1024 * 1024
+
+
 def _targets(path: str) -> Any:
+    """The targets CSV as a frame of text cells (an empty cell is missing). Every row must
+    have one field per column of the header: a row with more or fewer is refused with its line
+    number, never realigned."""
+    import csv
+    import io
+
     import pandas as pd
 
     from .cli import UsageError
 
+    text = _read_targets(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    rows: list[list[str | None]] = []
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        for fields in reader:
+            if not fields:  # a blank line
+                continue
+            if header is None:
+                header = [name.strip() for name in fields]
+                _check_header(path, header, reader.line_num)
+                continue
+            if len(fields) != len(header):
+                raise UsageError(_width_message(path, reader.line_num, fields, header))
+            rows.append([field or None for field in fields])
+    except csv.Error as exc:
+        raise UsageError(
+            f"--targets: {path}, line {reader.line_num}: not CSV ({exc}); put a field with "
+            "commas, quotes or line breaks in double quotes, its quotes doubled"
+        ) from None
+    if header is None:
+        raise UsageError(
+            f"--targets: {path} is empty: its first line names the columns "
+            "(app_id,environment and optionally resource_name and override columns)"
+        )
+    if not rows:
+        raise UsageError(
+            f"--targets: {path} names no targets: add a line a target below its header"
+        )
+    return pd.DataFrame(rows, columns=header, dtype=object)
+
+
+def _read_targets(path: str) -> str:
+    from .cli import UsageError
+
+    try:
+        with open(path, "rb") as file:
+            data = file.read(TARGETS_LIMIT + 1)
     except FileNotFoundError:
         raise UsageError(f"--targets: no such file {path!r}") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--targets: {path} is not a readable CSV ({exc})") from None
+    except IsADirectoryError:
+        raise UsageError(
+            f"--targets: {path!r} is a folder, not a CSV file: give the path of the CSV"
+        ) from None
+    except PermissionError:
+        raise UsageError(
+            f"--targets: {path!r} cannot be read (permission denied): make it readable, or "
+            "give a copy you can read"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"--targets: {path!r} cannot be read: {exc.strerror or exc}") from None
+    if len(data) > TARGETS_LIMIT:
+        raise UsageError(
+            f"--targets: {path!r} is larger than {TARGETS_LIMIT // 2**20} MB: split the targets "
+            "into several files"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UsageError(
+            f"--targets: {path}, line {line}: not UTF-8 text (byte {data[exc.start]:#04x}); "
+            "save the file as UTF-8 (CSV UTF-8 in a spreadsheet)"
+        ) from None
+
+
+def _check_header(path: str, header: list[str], line: int) -> None:
+    from .cli import UsageError
+
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise UsageError(
+            f"--targets: {path}, line {line}: the header names {', '.join(map(repr, repeated))} "
+            "more than once; name each column once"
+        )
+    if "" in header:
+        raise UsageError(
+            f"--targets: {path}, line {line}: the header has a column without a name (column "
+            f"{header.index('') + 1}); name every column, or remove the extra comma"
+        )
+
+
+def _width_message(path: str, line: int, fields: list[str], header: list[str]) -> str:
+    where = (
+        f"--targets: {path}, line {line}: {len(fields)} fields, but the header names "
+        f"{len(header)} columns ({','.join(header)})"
+    )
+    if len(fields) > len(header):
+        return (
+            f"{where}; refused rather than shifted into the wrong columns. Put a field that "
+            "holds a comma in double quotes, or name the extra column in the header"
+        )
+    return (
+        f"{where}; refused rather than guessed. Give every column a field, an empty one "
+        "(nothing between two commas, or a comma at the end) where there is none"
+    )
 
 
 def write_frame(frame: Any, fmt: str, path: Path | None, console: Any) -> None:
@@ -192,6 +294,12 @@ def run_fleet(args: argparse.Namespace, console: Any) -> int:
     shown = results if fmt != "table" else results.drop(columns=["findings"])
     write_frame(shown, fmt, path, console)
     statuses = set(results["status"].astype(str))
+    repeated = int((results["status"].astype(str) == Outcome.DUPLICATE).sum())
+    if repeated:
+        console.err(
+            f"fleet apply: {repeated} target row(s) repeat an earlier row's app, environment "
+            "and resource: each target was sent once (see the DUPLICATE rows)"
+        )
     if statuses & {JobStatus.FAILED, Outcome.NOT_SENT, Verdict.NOT_FOUND}:
         return EXIT_SERVICE
     if Verdict.TIMED_OUT in statuses or Outcome.CANCELLED in statuses:

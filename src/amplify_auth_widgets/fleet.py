@@ -13,7 +13,11 @@ environments have MFA off, a password shorter than 12 or the implicit grant" is 
                  | (frame["UserPoolConfigs.PasswordPolicy.MinimumLength"] < 12)
                  | (frame["UserPoolConfigs.OAuth.OAuthGrantType"] == "IMPLICIT")]
 
-Secrets are redacted. An error for one target is recorded in its row and the rest go on.
+Secrets are redacted. An error for one target is recorded in its row and the rest go on; so
+is an answer of the service that does not have the model's shape (``MalformedAnswer``): an app
+without an ``appId`` is a row with no ``app_id`` and the error, an environment without a name
+a row of its app with no ``environment`` and the error, an ``AmplifyMetaConfig`` that is not
+a JSON object the error of its environment's row.
 
 ``apply(template, targets, ...)`` is in ``fleet_apply``; ``Fleet`` puts a service, a history
 and a tracker together once (the history records every call) and offers both, also in the
@@ -33,6 +37,7 @@ from .connection import Connection
 from .history import JobHistory
 from .jobs import JobTracker
 from .model import REDACTED, SECRET_MEMBERS, FieldSpec, request_spec
+from .secrets import quote
 from .service import ApiError, BackendAuthService, ValidationFailed, collect_pages
 from .validation import validate
 
@@ -57,6 +62,15 @@ AUDIT_COLUMNS = (
     "error",
 )
 _DTYPES = {"integer": "Int64", "long": "Int64", "double": "Float64", "float": "Float64"}
+
+
+class MalformedAnswer(ApiError):
+    """An answer of the service without the shape its model gives (an app without an
+    ``appId``, an ``AmplifyMetaConfig`` that is not a JSON object): not the service's error
+    code but a local verdict on its answer, recorded in the target's row like one."""
+
+    def __init__(self, operation: str, message: str) -> None:
+        super().__init__(operation, "MalformedAnswer", message)
 
 
 def config_fields() -> list[FieldSpec]:
@@ -110,10 +124,14 @@ def audit_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         name = config_column(spec)
         if spec.name in SECRET_MEMBERS or (spec.type == "string" and not spec.enum):
             frame[name] = frame[name].astype("string")
-        elif spec.enum:
-            frame[name] = pd.Categorical(frame[name], categories=list(spec.enum))
+        elif spec.enum:  # (a value of the wrong type, even a list, is left out: the
+            # findings name it)
+            values = [v if isinstance(v, str) and v in spec.enum else None for v in frame[name]]
+            frame[name] = pd.Categorical(values, categories=list(spec.enum))
         elif spec.type == "boolean":
-            frame[name] = frame[name].astype("boolean")
+            frame[name] = pd.array(
+                [v if isinstance(v, bool) else None for v in frame[name]], dtype="boolean"
+            )
         elif spec.type in _DTYPES:
             frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(_DTYPES[spec.type])
     return frame
@@ -207,7 +225,13 @@ class Fleet:
         )
 
     def list_environments(self, app_id: str) -> list[str]:
-        """The backend environment names of an app (all pages)."""
+        """The backend environment names of an app (all pages; an item without a name of
+        text is left out, see ``environments``)."""
+        return self.environments(app_id)[0]
+
+    def environments(self, app_id: str) -> tuple[list[str], list[str]]:
+        """The backend environment names of an app (all pages, each once), and what was wrong
+        with the items that have no name of text."""
         client = self.service.apps_client
         listed = collect_pages(
             lambda page: self.service.call("ListBackendEnvironments", page, client=client),
@@ -216,7 +240,24 @@ class Fleet:
             "backendEnvironments",
             token="nextToken",
         )
-        return [e["environmentName"] for e in listed]
+        names: list[str] = []
+        problems: list[str] = []
+        for number, item in enumerate(listed, 1):
+            name = item.get("environmentName") if isinstance(item, dict) else None
+            if isinstance(name, str) and name:
+                if name not in names:
+                    names.append(name)
+                continue
+            what = (
+                "no environmentName"
+                if name is None or name == ""
+                else f"an environmentName that is not text ({quote(name)})"
+            )
+            problems.append(
+                f"ListBackendEnvironments: MalformedAnswer: environment {number} of the "
+                f"listing has {what}; its auth was not read"
+            )
+        return names, problems
 
     def _page_request(self) -> dict[str, Any]:
         return {} if self.page_size is None else {"maxResults": self.page_size}
@@ -227,35 +268,40 @@ class Fleet:
         """(app, environment) pairs to visit, and rows for apps whose listing failed."""
         wanted_apps = set(apps) if apps is not None else None
         wanted_envs = set(environments) if environments is not None else None
-        chosen = [
-            a
-            for a in self.list_apps()
-            if wanted_apps is None or a["appId"] in wanted_apps or a.get("name") in wanted_apps
-        ]
-        pairs: list[tuple[dict[str, Any], str]] = []
         failed: list[dict[str, Any]] = []
+        chosen: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for number, item in enumerate(self.list_apps(), 1):
+            app, problem = _checked_app(item, number)
+            if wanted_apps is not None and not ({app["appId"], app["name"]} & wanted_apps):
+                continue
+            if problem is not None:
+                failed.append(_app_row(app, None) | {"error": problem})
+            elif app["appId"] not in seen:  # (an app listed twice is audited once)
+                seen.add(app["appId"])
+                chosen.append(app)
+        pairs: list[tuple[dict[str, Any], str]] = []
         with ThreadPoolExecutor(8) as pool:
-            futures = {pool.submit(self.list_environments, a["appId"]): a for a in chosen}
+            futures = {pool.submit(self.environments, a["appId"]): a for a in chosen}
             for future in as_completed(futures):
                 app = futures[future]
                 try:
-                    names = future.result()
+                    names, problems = future.result()
                 except ApiError as exc:
                     failed.append(_app_row(app, None) | {"error": _error_text(exc)})
                     continue
+                failed += [_app_row(app, None) | {"error": p} for p in problems]
                 pairs += [(app, n) for n in names if wanted_envs is None or n in wanted_envs]
-        pairs.sort(key=lambda pair: (pair[0].get("name") or "", pair[0]["appId"], pair[1]))
+        pairs.sort(key=lambda pair: (pair[0]["name"] or "", pair[0]["appId"], pair[1]))
+        failed.sort(key=lambda row: (row["app_name"] or "", row["app_id"] or "", row["error"]))
         return pairs, failed
 
     def current_auth(self, app_id: str, env: str) -> tuple[str | None, dict[str, Any] | None]:
         """The auth resource name of an environment and its configuration (None, None when it
-        has none). Service errors other than "not found" are raised."""
+        has none). Service errors other than "not found" are raised, and ``MalformedAnswer``
+        for an ``AmplifyMetaConfig`` that is not a JSON object (none at all is no auth)."""
         backend = self.service.call("GetBackend", {"AppId": app_id, "BackendEnvironmentName": env})
-        try:
-            meta = json.loads(backend.get("AmplifyMetaConfig") or "{}")
-        except ValueError:
-            meta = {}
-        names = list((meta.get("auth") or {}) if isinstance(meta, dict) else {})
+        names = list(_auth_resources(backend.get("AmplifyMetaConfig")))
         if not names:
             return None, None
         try:
@@ -350,6 +396,57 @@ def _in_background(function: Callable[..., Any], *args: Any, **kwargs: Any) -> F
 
     threading.Thread(target=run, name="fleet", daemon=True).start()
     return future
+
+
+def _checked_app(item: Any, number: int) -> tuple[dict[str, Any], str | None]:
+    """An item of ``ListApps`` as ``{"appId", "name"}`` (None where it has none of text), and
+    what is wrong with it (None: nothing)."""
+    item = item if isinstance(item, dict) else {}
+    app_id, name = item.get("appId"), item.get("name")
+    app = {
+        "appId": app_id if isinstance(app_id, str) and app_id else None,
+        "name": name if isinstance(name, str) else None,
+    }
+    if app["appId"] is not None:
+        return app, None
+    called = f" (named {quote(name)})" if app["name"] else ""
+    what = (
+        "no appId"
+        if app_id is None or app_id == ""
+        else f"an appId that is not text ({quote(app_id)})"
+    )
+    return (
+        app,
+        f"ListApps: MalformedAnswer: app {number} of the listing{called} has {what}; its "
+        "environments were not listed",
+    )
+
+
+def _auth_resources(meta_config: Any) -> list[str]:
+    """The auth resource names of a ``GetBackend`` answer's ``AmplifyMetaConfig`` (a JSON
+    object as text, whose ``auth`` member is an object by resource name)."""
+    if meta_config is None or meta_config == "":
+        return []
+    where = "the answer's AmplifyMetaConfig is"
+    if not isinstance(meta_config, str):
+        raise MalformedAnswer(
+            "GetBackend", f"{where} not text (a JSON document) but {quote(meta_config)}"
+        )
+    try:
+        meta = json.loads(meta_config)
+    except ValueError as exc:
+        raise MalformedAnswer("GetBackend", f"{where} not JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise MalformedAnswer("GetBackend", f"{where} not a JSON object but {quote(meta)}")
+    auth = meta.get("auth")
+    if auth is None:
+        return []
+    if not isinstance(auth, dict):
+        raise MalformedAnswer(
+            "GetBackend",
+            f"{where} an object whose auth is not an object by resource name but {quote(auth)}",
+        )
+    return list(auth)
 
 
 def _app_row(app: dict[str, Any], env: str | None) -> dict[str, Any]:
