@@ -407,3 +407,22 @@ def test_fleet_audit_of_a_hostile_service_as_a_real_process(tmp_path):
     frame = pd.read_csv(io.StringIO(done.stdout))
     assert len(frame) == 3 and frame["error"].notna().all()
     assert "Traceback" not in done.stderr
+
+
+def test_the_editor_s_target_lists_skip_malformed_items_instead_of_failing():
+    """The editor's App and Environment suggestions read the same listings: a malformed item
+    is no option, and a meta config that is not JSON text suggests no resource."""
+    from amplify_auth_widgets.widgets.targets import existing_auth, list_apps, list_environments
+
+    service = HostileService(
+        apps=[{"appId": "d1good", "name": 3}, {"name": "idless"}, {"appId": 7}],
+        environments={
+            "d1good": [{"environmentName": "dev"}, {"appId": "d1good"}, {"environmentName": 5}]
+        },
+        meta={("d1good", "dev"): {"auth": {"auth1": {}}}},
+    )
+    with serving(service):
+        connection = Connection.for_emulator(service.url, max_attempts=1)
+        assert list_apps(connection) == [("d1good", "")]
+        assert list_environments(connection, "d1good") == ["dev"]
+        assert existing_auth(connection, "d1good", "dev") == []

@@ -44,7 +44,12 @@ def list_apps(connection: Any) -> list[tuple[str, str]]:
     """(app ID, name) of every Amplify app on the connection."""
     client = connection.client("amplify")
     apps = collect_pages(lambda r: client.list_apps(**r), "ListApps", {}, "apps", token="nextToken")
-    return [(a["appId"], a.get("name", "")) for a in apps]
+    # a malformed item (no id, or not text) is no option to offer; the rest are
+    return [
+        (a["appId"], a.get("name") if isinstance(a.get("name"), str) else "")
+        for a in apps
+        if isinstance(a, dict) and isinstance(a.get("appId"), str) and a["appId"]
+    ]
 
 
 def list_environments(connection: Any, app_id: str) -> list[str]:
@@ -56,7 +61,13 @@ def list_environments(connection: Any, app_id: str) -> list[str]:
         "backendEnvironments",
         token="nextToken",
     )
-    return [e["environmentName"] for e in envs]
+    return [
+        e["environmentName"]
+        for e in envs
+        if isinstance(e, dict)
+        and isinstance(e.get("environmentName"), str)
+        and e["environmentName"]
+    ]
 
 
 def existing_auth(connection: Any, app_id: str, env: str) -> list[str]:
@@ -66,7 +77,7 @@ def existing_auth(connection: Any, app_id: str, env: str) -> list[str]:
     )
     try:
         meta = json.loads(response.get("AmplifyMetaConfig") or "{}")
-    except ValueError:
+    except (TypeError, ValueError):  # not text, or not JSON: nothing to suggest
         return []
     auth = meta.get("auth") if isinstance(meta, dict) else None
     return list(auth) if isinstance(auth, dict) else []
