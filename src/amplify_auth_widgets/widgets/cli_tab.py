@@ -9,6 +9,9 @@ is monospace, with a Copy button (CSS classes ``aaw-cli-command`` and ``aaw-cli-
 
 from __future__ import annotations
 
+import json
+import re
+import shlex
 from typing import Any
 
 import ipywidgets as w
@@ -18,57 +21,84 @@ from ..secrets import REDACTED, is_secret_name
 from ..skeleton import command_line
 from .html import escape
 
+#: What cannot be in a shell variable's name: a run of it becomes one ``_``.
+_NOT_IN_A_NAME = re.compile(r"[^A-Z0-9]+")
+
 
 def secret_variable(path: str) -> str:
-    """The shell variable for a secret: ``...Google.ClientSecret`` -> ``GOOGLE_CLIENT_SECRET``."""
+    """The shell variable for a secret: ``...Google.ClientSecret`` -> ``GOOGLE_CLIENT_SECRET``.
+
+    Keys are data (a provider's name may be anything), so the name keeps only ``A-Z``, ``0-9``
+    and ``_``, each run of other characters becoming one ``_``, and never starts with a digit:
+    ``x$(touch F).ClientSecret`` -> ``X_TOUCH_F_CLIENT_SECRET``.
+    """
     from botocore import xform_name
 
     steps = path.split(".")
-    return "_".join(xform_name(step).upper() for step in steps[-2:])
+    name = "_".join(xform_name(step).upper() for step in steps[-2:])
+    name = _NOT_IN_A_NAME.sub("_", name).strip("_") or "SECRET"
+    return f"_{name}" if name[0].isdigit() else name
 
 
-def _with_tokens(data: Any, path: str, found: dict[str, str]) -> Any:
-    """``data`` with each secret value replaced by a token naming its shell variable."""
+def _with_tokens(data: Any, path: str, found: dict[str, str], marker: str) -> Any:
+    """``data`` with each secret value replaced by a token naming its shell variable; ``found``
+    gets each variable (one a secret: two keys that make the same name get ``_2``, ``_3``)."""
     if isinstance(data, dict):
         out = {}
         for key, value in data.items():
             child = f"{path}.{key}" if path else key
             # whatever its shape: a secret given as a list or a number is still a secret
             if is_secret_name(key) and value not in (None, "", REDACTED):
-                variable = secret_variable(child)
-                found[variable] = f"@@{variable}@@"
+                base = variable = secret_variable(child)
+                count = 1
+                while variable in found:
+                    count += 1
+                    variable = f"{base}_{count}"
+                found[variable] = f"{marker}{variable}{marker}"
                 out[key] = found[variable]
             else:
-                out[key] = _with_tokens(value, child, found)
+                out[key] = _with_tokens(value, child, found, marker)
         return out
     if isinstance(data, list):
-        return [_with_tokens(v, f"{path}[]", found) for v in data]
+        return [_with_tokens(v, f"{path}[]", found, marker) for v in data]
     return data
 
 
 def shell_script(request: dict[str, Any], operation: str, connection: Any = None) -> str:
-    """Lines to paste into a POSIX shell: settings to export first, then the command."""
-    variables: dict[str, str] = {}
-    tokenised = _with_tokens(request, "", variables)
+    """Lines to paste into a POSIX shell: settings to export first, then the command.
+
+    Every value is quoted for the shell (``shlex.quote``), variable names are ``[A-Z0-9_]``
+    and comment lines hold nothing from the request: whatever the request holds, pasting the
+    lines runs ``aws`` with the request's values as its arguments, and nothing else.
+    """
     extra: list[str] = []
     lines: list[str] = []
     endpoint = getattr(connection, "endpoint_url", None)
     if endpoint:
-        extra += ["--endpoint-url", endpoint]
+        extra += ["--endpoint-url", str(endpoint)]
         region = getattr(connection, "region", None)
         if region:
-            extra += ["--region", region]
+            extra += ["--region", str(region)]
         if getattr(connection, "access_key_id", None) == EMULATOR_ACCESS_KEY:
             lines.append("# The local emulator's throwaway credentials (not an AWS account's):")
             lines.append(
-                f"export AWS_ACCESS_KEY_ID={EMULATOR_ACCESS_KEY} "
-                f"AWS_SECRET_ACCESS_KEY={EMULATOR_SECRET_KEY}"
+                f"export AWS_ACCESS_KEY_ID={shlex.quote(EMULATOR_ACCESS_KEY)} "
+                f"AWS_SECRET_ACCESS_KEY={shlex.quote(EMULATOR_SECRET_KEY)}"
             )
+    # A token no value holds, so that only the secrets' places are replaced below.
+    text = json.dumps([request, extra], ensure_ascii=False, default=str)
+    marker = "@@"
+    while marker in text:
+        marker += "@"
+    variables: dict[str, str] = {}
+    tokenised = _with_tokens(request, "", variables, marker)
     for variable in variables:
         lines.append(f"# Set first, without showing it: read -rs {variable} && export {variable}")
     command = command_line(tokenised, operation, include_secrets=True, extra=extra)
     for variable, token in variables.items():
-        # The JSON is inside single quotes: close them, expand the variable, reopen.
+        # A whole word (a secret given as a member of its own) is left bare by shlex.quote
+        command = re.sub(f"(?<= ){token}(?= |$)", f'"${variable}"', command)
+        # Inside JSON, which is inside single quotes: close them, expand the variable, reopen.
         command = command.replace(token, f"'\"${variable}\"'")
     return "\n".join([*lines, command])
 
