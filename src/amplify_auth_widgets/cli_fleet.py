@@ -248,7 +248,9 @@ def write_frame(frame: Any, fmt: str, path: Path | None, console: Any) -> None:
         frame.to_parquet(path, index=False)
         return
     if fmt == "csv":
-        text = frame.to_csv(index=False)
+        from .csvsafe import to_csv
+
+        text = to_csv(frame, index=False)
     elif fmt == "json":
         text = frame.to_json(orient="records", date_format="iso", indent=1)
     else:

@@ -360,7 +360,9 @@ class JobMonitor(w.VBox):
         """The filtered jobs as CSV or Parquet, offered as a download link."""
         frame = self.frame()
         if fmt == "csv":
-            data = frame.to_csv(index=False).encode()
+            from ..csvsafe import to_csv
+
+            data = to_csv(frame, index=False).encode()
             mime = "text/csv"
         else:
             buffer = io.BytesIO()
