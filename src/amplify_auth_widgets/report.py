@@ -4,7 +4,8 @@ This module reads no table itself: ``JobHistory.jobs()``, ``requests()`` and ``e
 typed frames (ids as ``string``, status and operation as ``category``, UTC timestamps,
 timedelta durations), and everything here takes such a frame. Plots use
 matplotlib's object API on the Agg canvas (no pyplot state, so they work in a kernel thread and
-in Voila alike) and return the Figure.
+in Voila alike) and return the Figure. Their labels are plain text: an app or environment
+named ``$x$`` or ``a$b`` is shown as it is, never read as mathtext or LaTeX (``plain_text``).
 """
 
 from __future__ import annotations
@@ -63,6 +64,20 @@ def _figure(width: float, height: float) -> Figure:
     return figure
 
 
+def plain_text(figure: Figure) -> Figure:
+    """Every text of ``figure`` shown as written: no mathtext (``$...$``), no LaTeX.
+
+    Labels come from data (app and environment names, statuses): a ``$`` in one would be
+    read as mathtext, and an unknown command such as ``$\\undefined$`` then fails the drawing.
+    """
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):
+        text.set_parse_math(False)
+        text.set_usetex(False)
+    return figure
+
+
 def plot_timeline(jobs: pd.DataFrame, now: Any = None) -> Figure:
     """One bar a job, from creation to its end (or now), a row per app and environment,
     coloured by status."""
@@ -88,7 +103,7 @@ def plot_timeline(jobs: pd.DataFrame, now: Any = None) -> Figure:
             height=0.6,
             color=display(str(job["status"]), verdict).color,
         )
-    axes.set_yticks(range(len(names)), names)
+    axes.set_yticks(range(len(names)), names, parse_math=False, usetex=False)
     axes.xaxis_date()
     axes.set_xlabel("time (UTC)")
     axes.set_title("Jobs by app and environment")
@@ -100,7 +115,7 @@ def plot_timeline(jobs: pd.DataFrame, now: Any = None) -> Figure:
         borderaxespad=0.0,
         fontsize="small",
     )
-    return figure
+    return plain_text(figure)
 
 
 def plot_status_counts(events: pd.DataFrame, freq: str = "1min") -> Figure:
@@ -131,7 +146,7 @@ def plot_status_counts(events: pd.DataFrame, freq: str = "1min") -> Figure:
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     axes.set_title("Status changes over time")
     axes.set_ylabel("count")
-    return figure
+    return plain_text(figure)
 
 
 def figure_png(figure: Figure) -> bytes:
@@ -143,11 +158,13 @@ def figure_png(figure: Figure) -> bytes:
 
 
 def export_frame(frame: pd.DataFrame, path: str | Path) -> Path:
-    """CSV or Parquet by the file's suffix."""
+    """CSV or Parquet by the file's suffix (CSV safe to open in a spreadsheet: ``csvsafe``)."""
+    from .csvsafe import to_csv
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame.to_csv(path, index=False)
+        to_csv(frame, path, index=False)
     elif suffix in (".parquet", ".pq"):
         frame.to_parquet(path, index=False)
     else:
@@ -179,8 +196,10 @@ def plot_findings_heatmap(audit: pd.DataFrame) -> Figure:
     figure = _figure(max(4.0, 0.9 * len(counts.columns) + 2), max(2.0, 0.5 * len(counts) + 1.4))
     axes = figure.add_subplot()
     image = axes.imshow(counts.to_numpy(), cmap="Reds", aspect="auto")
-    axes.set_xticks(range(len(counts.columns)), counts.columns, rotation=35, ha="right")
-    axes.set_yticks(range(len(counts.index)), counts.index)
+    plain = {"parse_math": False, "usetex": False}
+    labels = [str(c) for c in counts.columns]
+    axes.set_xticks(range(len(labels)), labels, rotation=35, ha="right", **plain)
+    axes.set_yticks(range(len(counts.index)), [str(i) for i in counts.index], **plain)
     for (row, column), value in zip(
         [(r, c) for r in range(len(counts.index)) for c in range(len(counts.columns))],
         counts.to_numpy().ravel(),
@@ -189,4 +208,4 @@ def plot_findings_heatmap(audit: pd.DataFrame) -> Figure:
         axes.text(column, row, str(value), ha="center", va="center", fontsize="small")
     figure.colorbar(image, ax=axes, label="targets")
     axes.set_title("Findings by environment")
-    return figure
+    return plain_text(figure)

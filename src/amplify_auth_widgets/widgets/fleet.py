@@ -23,7 +23,7 @@ import traitlets as t
 from ..fleet import Fleet, weaknesses
 from ..lifecycle import display
 from ..report import figure_png, plot_findings_heatmap
-from .html import escape
+from .html import error_html, escape
 
 ALL = "(all)"
 SHOWN = ("app_id", "app_name", "environment", "errors", "warnings", "finding_codes", "error")
@@ -82,6 +82,7 @@ class FleetPanel(w.VBox):
             control.observe(lambda _: self._show_audit(), names="value")
         self.table = w.HTML("<i>Press Audit to read every app and environment.</i>")
         self.heatmap = w.Image(format="png", layout=w.Layout(display="none", max_width="900px"))
+        self.heatmap_error = w.HTML()
         self.targets = w.SelectMultiple(options=[], rows=8, description="Targets", style=wide)
         self.targets.observe(self._picked, names="value")
         self.mode_picker = w.Dropdown(
@@ -104,6 +105,7 @@ class FleetPanel(w.VBox):
             self.progress,
             self.message,
             self.table,
+            self.heatmap_error,
             self.heatmap,
             self.targets,
             w.HBox([self.mode_picker, self.dry_run_button, self.apply_button, self.cancel_button]),
@@ -136,6 +138,7 @@ class FleetPanel(w.VBox):
         self.env_filter.options, self.env_filter.value = [ALL], ALL
         self.table.value = "<i>Connection changed: press Audit to read its apps.</i>"
         self.heatmap.layout.display = "none"
+        self.heatmap_error.value = ""
         self.message.value = self.outcome.value = ""
         self._enable()
 
@@ -189,10 +192,20 @@ class FleetPanel(w.VBox):
             f"<b>{len(frame)}</b> environments &middot; <b>{weak}</b> weak &middot; "
             f"{errors} could not be read"
         )
-        self.heatmap.value = figure_png(plot_findings_heatmap(frame))
-        self.heatmap.layout.display = None
         self._show_audit(frame)
+        self._draw_heatmap(frame)
         self.audit = frame  # last: whoever observes it finds everything drawn
+
+    def _draw_heatmap(self, frame: Any) -> None:
+        """The heat map, or in its place why it could not be drawn: the table stays."""
+        self.heatmap.layout.display = "none"
+        try:
+            self.heatmap.value = figure_png(plot_findings_heatmap(frame))
+        except Exception as exc:  # a plot is a view: the audit and its table stand
+            self.heatmap_error.value = error_html(f"The heat map could not be drawn: {exc}")
+            return
+        self.heatmap_error.value = ""
+        self.heatmap.layout.display = None
 
     def filtered(self, frame: Any = None) -> Any:
         """The rows of ``frame`` (the audit by default) the filters leave."""

@@ -4,6 +4,8 @@ The summary has, per operation and overall, the jobs by status, the success rate
 and p95 durations (``report.summary``); the plots are the timeline of jobs by app and
 environment and the status changes over time. It reads the history when asked (``refresh()``
 or its button), never on its own: a report is a snapshot, and drawing costs a few hundred ms.
+The table is shown first; a plot that cannot be drawn leaves a message in ``plot_error`` (and
+the table) instead of taking the whole report down.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import traitlets as t
 
 from ..history import JobHistory
 from ..report import figure_png, plot_status_counts, plot_timeline, summary
-from .html import escape
+from .html import error_html, escape
 
 _STYLE = (
     "<style>.aaw-summary-table td,.aaw-summary-table th{padding:2px 10px;text-align:right}"
@@ -91,7 +93,14 @@ class ReportsView(w.VBox):
         self.status_plot = w.Image(format="png", layout=w.Layout(max_width="900px"))
         for image in (self.timeline, self.status_plot):
             image.layout.display = "none"
-        self.children = [self.refresh_button, self.table, self.timeline, self.status_plot]
+        self.plot_error = w.HTML()
+        self.children = [
+            self.refresh_button,
+            self.table,
+            self.plot_error,
+            self.timeline,
+            self.status_plot,
+        ]
         self.add_class("aaw-reports")
 
     def refresh(self) -> Any:
@@ -100,18 +109,28 @@ class ReportsView(w.VBox):
 
         jobs = self.history.jobs()
         self.jobs_count = len(jobs)
+        self.plot_error.value = ""
         if jobs.empty:
             self.table.value = "<i>No jobs in the history yet: submit a request first.</i>"
-            for image in (self.timeline, self.status_plot):
-                image.layout.display = "none"
+            self._hide_plots()
             self.report = None
             return None
         frame = summary(jobs)
         self.table.value = summary_html(frame)
-        now = pd.Timestamp(self.clock(), unit="s", tz="UTC") if self.clock else None
-        self.timeline.value = figure_png(plot_timeline(jobs, now=now))
-        self.status_plot.value = figure_png(plot_status_counts(self.history.events()))
-        for image in (self.timeline, self.status_plot):
-            image.layout.display = None
-        self.report = frame
+        try:
+            now = pd.Timestamp(self.clock(), unit="s", tz="UTC") if self.clock else None
+            timeline = figure_png(plot_timeline(jobs, now=now))
+            status_plot = figure_png(plot_status_counts(self.history.events()))
+        except Exception as exc:  # a plot is a view: the table above stays whatever fails
+            self.plot_error.value = error_html(f"The plots could not be drawn: {exc}")
+            self._hide_plots()
+        else:
+            self.timeline.value, self.status_plot.value = timeline, status_plot
+            for image in (self.timeline, self.status_plot):
+                image.layout.display = None
+        self.report = frame  # last: whoever observes it finds everything drawn
         return frame
+
+    def _hide_plots(self) -> None:
+        for image in (self.timeline, self.status_plot):
+            image.layout.display = "none"
