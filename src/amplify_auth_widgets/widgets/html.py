@@ -4,9 +4,10 @@ from __future__ import annotations
 
 
 def escape(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
+    """``text`` safe in an element and in an attribute quoted with ``"`` or ``'``."""
+    import html
+
+    return html.escape(text, quote=True)
 
 
 def error_html(text: str) -> str:
