@@ -388,6 +388,37 @@ def test_a_heat_map_that_fails_leaves_the_audit_table(planted_fleet):
     assert panel.targets.options == ("d1 / dev", "d2 / prod")
 
 
+def test_the_monitor_timeline_draws_dollar_names_and_says_why_when_it_cannot(emulator, clock):
+    service = BackendAuthService(emulator.connection())
+    history = _history_of(MATH, clock)
+    monitor = JobMonitor(JobTracker(service, history, clock=clock), autostart=False)
+    assert monitor.plot()[:4] == b"\x89PNG" and monitor.timeline.layout.display is None
+    job = {"JobId": "j9", "AppId": "d1", "BackendEnvironmentName": "dev"}
+    history.record_status({**job, "Operation": "CreateBackendAuth", "Status": "IN_PROGRESS"})
+    # a clock in ms: the unfinished job's bar would end in the year 59000
+    monitor.clock = lambda: clock() * 1000
+    assert monitor.plot() == b"" and monitor.timeline.layout.display == "none"
+    assert "The timeline could not be drawn" in monitor.problem.value
+    assert "<table" in monitor.table.value  # the jobs' table stays
+
+
+def test_an_audit_that_cannot_be_shown_says_why_and_error_rows_are_listed(planted_fleet):
+    emu, _, _ = planted_fleet
+    panel = _panel(emu)
+    future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+    future.set_result(pd.DataFrame({"environment": ["dev"]}))  # no columns an audit has
+    panel._audited(future)
+    assert "The audit could not be shown" in panel.message.value
+    # an app whose environments could not be listed is a row without one: it is shown
+    frame = _audit(["dev"]).assign(app_id=["d1"], app_name=["one"], errors=0, warnings=0)
+    frame["error"] = [None]
+    failed = frame.iloc[[0]].assign(app_id="d2", app_name="two", environment=None, error="boom")
+    both = pd.concat([frame, failed], ignore_index=True)
+    assert panel.filtered(both)["app_id"].tolist() == ["d1", "d2"]
+    panel.app_filter.value = "two"
+    assert panel.filtered(both)["error"].tolist() == ["boom"]
+
+
 # -- HTML --------------------------------------------------------------------------------------
 
 HOSTILE = "x' onmouseover='alert(1)' \"<b>&amp;</b>"

@@ -183,7 +183,12 @@ class FleetPanel(w.VBox):
         if error is not None:
             self.message.value = f'<span style="color:#b00020">{escape(str(error))}</span>'
             return
-        frame = future.result()
+        try:
+            self._show_result(future.result())
+        except Exception as exc:  # whatever went wrong is said, never swallowed by the future
+            self.message.value = error_html(f"The audit could not be shown: {exc}")
+
+    def _show_result(self, frame: Any) -> None:
         envs = sorted(frame["environment"].dropna().astype(str).unique())
         self.env_filter.options = [ALL, *envs]
         errors = int(frame["error"].notna().sum())
@@ -212,14 +217,19 @@ class FleetPanel(w.VBox):
         frame = self.audit if frame is None else frame
         if frame is None:
             return None
-        keep = frame["environment"].notna()
+        # an app whose listing failed has no environment: its row (and error) still shows
+        keep = frame["environment"].notna() | frame["error"].notna()
         if self.env_filter.value != ALL:
             keep &= frame["environment"] == self.env_filter.value
         if self.weak_only.value:
             keep &= weaknesses(frame)["weak"]
         text = self.app_filter.value.strip().lower()
         if text:
-            names = frame["app_name"].fillna("").str.lower() + " " + frame["app_id"].str.lower()
+            names = (
+                frame["app_name"].fillna("").astype(str).str.lower()
+                + " "
+                + frame["app_id"].fillna("").astype(str).str.lower()
+            )
             keep &= names.str.contains(text, regex=False)
         return frame[keep]
 

@@ -351,7 +351,13 @@ class JobMonitor(w.VBox):
             return b""
         import pandas as pd
 
-        png = figure_png(plot_timeline(frame, now=pd.Timestamp(self.clock(), unit="s", tz="UTC")))
+        try:
+            now = pd.Timestamp(self.clock(), unit="s", tz="UTC")
+            png = figure_png(plot_timeline(frame, now=now))
+        except Exception as exc:  # a plot is a view: the table stands, and the reason is said
+            self.problem.value = _problem(f"The timeline could not be drawn: {exc}")
+            self.timeline.layout.display = "none"
+            return b""
         self.timeline.value = png
         self.timeline.layout.display = None
         return png

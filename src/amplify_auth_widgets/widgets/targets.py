@@ -46,7 +46,7 @@ def list_apps(connection: Any) -> list[tuple[str, str]]:
     apps = collect_pages(lambda r: client.list_apps(**r), "ListApps", {}, "apps", token="nextToken")
     # a malformed item (no id, or not text) is no option to offer; the rest are
     return [
-        (a["appId"], a.get("name") if isinstance(a.get("name"), str) else "")
+        (str(a["appId"]), a["name"] if isinstance(a.get("name"), str) else "")
         for a in apps
         if isinstance(a, dict) and isinstance(a.get("appId"), str) and a["appId"]
     ]
