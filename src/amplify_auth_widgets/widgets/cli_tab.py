@@ -19,7 +19,7 @@ import ipywidgets as w
 from ..connection import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
 from ..secrets import REDACTED, is_secret_name
 from ..skeleton import command_line
-from .html import escape
+from .html import error_html, escape
 
 #: What cannot be in a shell variable's name: a run of it becomes one ``_``.
 _NOT_IN_A_NAME = re.compile(r"[^A-Z0-9]+")
@@ -73,6 +73,7 @@ def shell_script(request: dict[str, Any], operation: str, connection: Any = None
     """
     extra: list[str] = []
     lines: list[str] = []
+    _refuse_nul(request)
     endpoint = getattr(connection, "endpoint_url", None)
     if endpoint:
         extra += ["--endpoint-url", str(endpoint)]
@@ -103,6 +104,21 @@ def shell_script(request: dict[str, Any], operation: str, connection: Any = None
     return "\n".join([*lines, command])
 
 
+def _refuse_nul(request: dict[str, Any]) -> None:
+    """A NUL cannot be in a command line's argument (a shell drops it, and ``aws`` would get
+    another value): a top-level member holding one has no command. (Inside ``--resource-config``
+    JSON escapes it, and a secret is a shell variable's.)"""
+    for name, value in request.items():
+        if is_secret_name(str(name)):
+            continue
+        if "\x00" in str(name) or (isinstance(value, str) and "\x00" in value):
+            shown = str(name).replace("\x00", "\\x00")
+            raise ValueError(
+                f"{shown}: holds a NUL character (\\x00), which no command line can carry; "
+                "remove it to get the command"
+            )
+
+
 class CliTab(w.VBox):
     """The command, a Copy button, and the skeleton to save as a cli-input file."""
 
@@ -124,7 +140,13 @@ class CliTab(w.VBox):
         )
 
     def refresh(self, request: dict[str, Any], operation: str, connection: Any, skeleton: str):
-        self.script = shell_script(request, operation, connection)
+        try:
+            self.script = shell_script(request, operation, connection)
+        except ValueError as exc:
+            self.script = ""
+            self.command.value = error_html(f"No command to paste: {exc}.")
+            self.skeleton.value = skeleton
+            return
         copy = (
             '<button class="aaw-cli-copy" title="Copy the command" onclick="'
             "navigator.clipboard.writeText(this.nextElementSibling.innerText);"
