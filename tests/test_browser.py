@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 from browser_support import (
@@ -311,10 +312,14 @@ def test_sigterm_stops_everything_and_a_busy_port_is_said(tmp_path):
     )
     try:
         line = first.stdout.readline()  # the URL it serves: port 0 means any free one
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/services/aaw/", line)
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/services/aaw/\?token=\S+", line)
         assert match, line
         port = int(match.group(1))
         wait_for_http(match.group(0), first, tmp_path / "none")
+        # without the token: the login form, under the base URL too
+        login = f"http://127.0.0.1:{port}/services/aaw/"
+        with urllib.request.urlopen(login, timeout=30) as answer:
+            assert answer.url.startswith(f"{login}login") and b"password" in answer.read()
         # a second app on the same port fails at once, saying which port and what to do
         second = subprocess.run(
             app_command(port), capture_output=True, text=True, env=env, timeout=60

@@ -232,6 +232,7 @@ def test_kernels_are_bounded_per_browser_and_in_all(tmp_path):
         again = first.new_page()
         response = again.goto(app_url(port))
         assert response is not None and response.status == 429
+        assert "--max-kernels-per-user" in again.content()
         assert len(kernels_of(app.pid)) == 1
         # another browser gets its page, and a third is past the app's two kernels
         second = chromium.new_context().new_page()
@@ -240,12 +241,12 @@ def test_kernels_are_bounded_per_browser_and_in_all(tmp_path):
         third = chromium.new_context().new_page()
         response = third.goto(app_url(port))
         assert response is not None and response.status == 503
+        assert "its limit (amplify-auth app --max-kernels)" in third.content()
         assert len(kernels_of(app.pid)) == 2
         # a page that goes makes room for one more
         page.goto("about:blank")
-        assert until(lambda: len(kernels_of(app.pid)) == 1)
-        response = third.goto(app_url(port))
-        assert response is not None and response.status == 200
+        # (its process ends a moment before Voila forgets it: the user reloads)
+        assert until(lambda: third.goto(app_url(port)).status == 200)
         third.wait_for_selector(".aaw-editor", timeout=150_000)
 
 

@@ -28,9 +28,11 @@ from __future__ import annotations
 import contextvars
 import os
 import sys
+from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
+from jupyter_server.utils import url_path_join
 from tornado import web
 from tornado.routing import Matcher, Rule
 from traitlets import Int, List, Unicode
@@ -91,9 +93,23 @@ class AppVoilaHandler(TornadoVoilaHandler):
         finally:
             _page_user.reset(token)
 
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        if not isinstance(error, KernelLimit):
+            super().write_error(status_code, **kwargs)
+            return
+        # Voila's error page shows the status alone; this one says what to do
+        title = f"{status_code}: {error.reason}"
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(
+            f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
+            f"</title></head><body><main><h1>{escape(title)}</h1><p>{escape(error.log_message or '')}"
+            "</p></main></body></html>"
+        )
+
 
 class KernelLimit(web.HTTPError):
-    pass
+    """A page past a kernel bound: 503 (all kernels) or 429 (this browser's pages)."""
 
 
 def bound_kernels(manager: Any, max_kernels: int, max_per_user: int) -> None:
@@ -187,9 +203,16 @@ class AppVoila(Voila):
 
     def init_handlers(self) -> list[Any]:
         handlers: list[Any] = super().init_handlers()
+        # Voila adds the login and logout pages at /login whatever its base URL, where the
+        # redirect of a page without its token (to base_url/login) finds nothing
+        login = {pattern for pattern, *_ in self.identity_provider.get_handlers()}
         return [
-            (h[0], AppVoilaHandler, *h[2:])
-            if isinstance(h, tuple) and len(h) > 1 and h[1] is TornadoVoilaHandler
+            (
+                url_path_join(self.server_url, h[0]) if h[0] in login else h[0],
+                AppVoilaHandler if h[1] is TornadoVoilaHandler else h[1],
+                *h[2:],
+            )
+            if isinstance(h, tuple) and len(h) > 1
             else h
             for h in handlers
         ]
