@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import json
+import re
 import subprocess
 
 import pytest
 from conftest import valid_request
 
+from amplify_auth_widgets.model import request_spec
 from amplify_auth_widgets.widgets.cli_tab import CliTab, shell_script
+from amplify_auth_widgets.widgets.requestio import RequestIO
 
 
 def test_a_nul_in_a_name_gets_no_command_but_a_message_naming_it():
@@ -54,3 +59,29 @@ def test_a_secret_with_a_quote_reaches_aws_as_json(tmp_path):
     config = json.loads(argv[argv.index("--resource-config") + 1])
     google = config["UserPoolConfigs"]["OAuth"]["SocialProviderSettings"]["Google"]
     assert google["ClientSecret"] == 'a"b\\c'
+
+
+def _download(h: str) -> tuple[str, bytes]:
+    """The ``download`` name and the bytes of the request's "Prepare download" link."""
+    request = valid_request(AppId=h)
+    io_ = RequestIO(lambda: request, lambda _: None, lambda: "CreateBackendAuth", request_spec, str)
+    io_.prepare_download()
+    link = io_.download_link.value
+    name = html.unescape(re.search(r'download="([^"]*)"', link)[1])  # type: ignore[index]
+    return name, base64.b64decode(re.search(r"base64,([^\"]*)", link)[1])  # type: ignore[index]
+
+
+def test_the_request_download_is_named_with_one_safe_component():
+    """The name came from the AppId as it was: ``../../.bashrc`` made a path and a bidi
+    override could disguise the extension."""
+    name, _ = _download("../../x/.bashrc\u202eexe.json\x00")
+    assert name == "CreateBackendAuth-_.._x_.bashrc_exe.json_.json"
+    assert _download("d1a2b3c4d5e6f7")[0] == "CreateBackendAuth-d1a2b3c4d5e6f7.json"
+    assert _download("")[0] == "CreateBackendAuth-request.json"
+    assert len(_download("é" * 500)[0].encode()) <= 255
+
+
+def test_the_request_download_of_a_lone_surrogate_is_json_that_reads_back():
+    """``text.encode()`` raised (the button did nothing); the surrogate is its JSON escape."""
+    _, data = _download("d1\ud800")
+    assert json.loads(data.decode("utf-8"))["AppId"] == "d1\ud800"

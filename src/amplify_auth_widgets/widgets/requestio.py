@@ -9,6 +9,8 @@ through a tab or a file never loses a secret.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +24,27 @@ from ..skeleton import InputError, parse_json, parse_yaml, to_json, to_yaml
 from .html import download_link, error_html, escape
 from .submit import TARGET
 from .texts import RequestTexts
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What a part of a file name made from data may not hold: path separators and what Windows
+#: refuses; controls, format characters (bidi overrides), line and paragraph separators and
+#: lone surrogates, by their Unicode category.
+_NOT_IN_A_FILE_NAME = frozenset('/\\:*?"<>|')
+_CATEGORIES_NOT_IN_A_FILE_NAME = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def file_name_part(value: Any, default: str = "request", limit: int = 50) -> str:
+    """``value`` (data, such as an app's id) fit to be part of one file name: each character a
+    name cannot or should not hold becomes ``_``, at most ``limit`` characters (200 bytes of
+    UTF-8), no leading dot or dash; ``default`` when nothing is left."""
+    text = value if isinstance(value, str) else ""
+    kept = "".join(
+        "_"
+        if c in _NOT_IN_A_FILE_NAME or unicodedata.category(c) in _CATEGORIES_NOT_IN_A_FILE_NAME
+        else c
+        for c in text[:limit]
+    )
+    return kept.lstrip(".-").strip() or default
 
 
 def restore_secrets(new: Any, old: Any) -> Any:
@@ -140,8 +163,11 @@ class RequestIO:
     def prepare_download(self) -> str:
         """Offer the request as a JSON skeleton file to save; its text."""
         text = self.export("json", self.include_secrets.value)
-        name = f"{self._operation()}-{self._get().get('AppId') or 'request'}.json"
-        self.download_link.value = download_link(name, text.encode(), "application/json")
+        name = f"{self._operation()}-{file_name_part(self._get().get('AppId'))}.json"
+        # A lone surrogate (a JSON escape can give one) has no UTF-8: it is written as its
+        # escape, which it can only be inside of a JSON string, and reads back the same.
+        data = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text).encode()
+        self.download_link.value = download_link(name, data, "application/json")
         return text
 
     def _apply_picked_preset(self, _button: Any = None) -> None:
