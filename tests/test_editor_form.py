@@ -214,14 +214,16 @@ def test_update_review_says_what_an_update_cannot_do():
     assert "Social providers stays" not in text
 
 
-def test_the_cli_tab_works_as_pasted(emulator, app_env, tmp_path: Path):
+def test_the_cli_tab_works_as_pasted(emulator, app_env, clock, tmp_path: Path):
     app_id, env = app_env
     editor = AuthConfigEditor(service=BackendAuthService(emulator.connection()))
     editor.value = valid_request(AppId=app_id)
     editor.tabs.selected_index = 3
     script = editor.texts.cli.script
     assert f"--endpoint-url {emulator.url}" in script
-    assert "'\"$GOOGLE_CLIENT_SECRET\"'" in script and "g-secret-value" not in script
+    # the secret goes into the JSON escaped for it, by a function the script defines
+    assert "'\"$(aaw_json_text \"$GOOGLE_CLIENT_SECRET\")\"'" in script
+    assert "aaw_json_text() {" in script and "g-secret-value" not in script
     assert "read -rs GOOGLE_CLIENT_SECRET" in script
     html = editor.texts.cli.command.value
     assert 'class="aaw-cli-copy"' in html and "<pre>" in html
@@ -232,7 +234,7 @@ def test_the_cli_tab_works_as_pasted(emulator, app_env, tmp_path: Path):
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_PAGER": "",
-        "GOOGLE_CLIENT_SECRET": "from-the-shell",
+        "GOOGLE_CLIENT_SECRET": 'from-the-"shell"\\',
     }
     done = subprocess.run(
         ["bash", "-e", "-c", script], env=env_vars, capture_output=True, text=True, timeout=60
@@ -240,6 +242,11 @@ def test_the_cli_tab_works_as_pasted(emulator, app_env, tmp_path: Path):
     assert done.returncode == 0, done.stderr
     clock_jobs = emulator.client().list_backend_jobs(AppId=app_id, BackendEnvironmentName=env)
     assert [j["Operation"] for j in clock_jobs["Jobs"]] == ["CreateBackendAuth"]
+    clock.advance(5)  # the job's time on the emulator's clock
+    stored = emulator.client().get_backend_auth(
+        AppId=app_id, BackendEnvironmentName=env, ResourceName="mainauth"
+    )["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["SocialProviderSettings"]["Google"]
+    assert stored["ClientSecret"] == 'from-the-"shell"\\'  # a quote and a backslash, as typed
 
 
 def test_provider_cards_are_added_and_removed():

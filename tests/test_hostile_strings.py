@@ -212,10 +212,10 @@ def _cli_request(h: str) -> dict[str, Any]:
 
 
 def _typed_secret(h: str) -> str:
-    """``h`` as a secret the tab's ``read -rs`` takes: one line, no control character; and,
-    for now, no ``"`` or ``\\`` (expanded into the JSON as they are, they break it: a known
-    defect, see test_hostile_strings_fixes.py)."""
-    return "".join(c for c in h if unicodedata.category(c) != "Cc" and c not in '"\\')
+    """``h`` as a secret's value in the shell's environment: anything but a NUL (no variable
+    holds one) and a line break at its end (``read`` ends there, and a command substitution
+    drops it)."""
+    return h.replace("\x00", "").rstrip("\n")
 
 
 @pytest.fixture

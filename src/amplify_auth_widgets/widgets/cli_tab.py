@@ -96,12 +96,33 @@ def shell_script(request: dict[str, Any], operation: str, connection: Any = None
     for variable in variables:
         lines.append(f"# Set first, without showing it: read -rs {variable} && export {variable}")
     command = command_line(tokenised, operation, include_secrets=True, extra=extra)
+    in_json = False
     for variable, token in variables.items():
         # A whole word (a secret given as a member of its own) is left bare by shlex.quote
         command = re.sub(f"(?<= ){token}(?= |$)", f'"${variable}"', command)
-        # Inside JSON, which is inside single quotes: close them, expand the variable, reopen.
-        command = command.replace(token, f"'\"${variable}\"'")
+        # Inside JSON, which is inside single quotes: close them, put the value in as a JSON
+        # string's text (a quote or backslash in a secret must not end the string), reopen.
+        if token in command:
+            in_json = True
+            command = command.replace(token, f'\'"$({JSON_TEXT} "${variable}")"\'')
+    if in_json:
+        lines.append(f"# {JSON_TEXT} writes its argument as the text of a JSON string:")
+        lines.append(JSON_TEXT_FUNCTION)
     return "\n".join([*lines, command])
+
+
+#: The shell function that escapes a secret for the JSON it goes into: backslash, quote, and
+#: every control character (a line break as \n), as JSON's grammar wants; bytes of UTF-8
+#: text pass as they are. POSIX sh and awk: no jq, no Python needed where the command is pasted.
+JSON_TEXT = "aaw_json_text"
+JSON_TEXT_FUNCTION = (
+    f'{JSON_TEXT}() {{ printf \'%s\' "$1" | awk \'BEGIN {{ ORS = ""; '
+    'for (i = 1; i < 32; i++) esc[sprintf("%c", i)] = sprintf("\\\\u%04x", i); '
+    'esc["\\""] = "\\\\\\""; esc["\\\\"] = "\\\\\\\\"; esc["\\t"] = "\\\\t" } '
+    '{ if (NR > 1) printf "\\\\n"; n = length($0); '
+    "for (i = 1; i <= n; i++) { c = substr($0, i, 1); "
+    'printf "%s", ((c in esc) ? esc[c] : c) } }\'; }'
+)
 
 
 def _refuse_nul(request: dict[str, Any]) -> None:
