@@ -222,7 +222,7 @@ def test_the_cli_tab_works_as_pasted(emulator, app_env, clock, tmp_path: Path):
     script = editor.texts.cli.script
     assert f"--endpoint-url {emulator.url}" in script
     # the secret goes into the JSON escaped for it, by a function the script defines
-    assert "'\"$(aaw_json_text \"$GOOGLE_CLIENT_SECRET\")\"'" in script
+    assert '\'"$(aaw_json_text "$GOOGLE_CLIENT_SECRET")"\'' in script
     assert "aaw_json_text() {" in script and "g-secret-value" not in script
     assert "read -rs GOOGLE_CLIENT_SECRET" in script
     html = editor.texts.cli.command.value

@@ -101,10 +101,10 @@ class AppVoilaHandler(TornadoVoilaHandler):
         # Voila's error page shows the status alone; this one says what to do
         title = f"{status_code}: {error.reason}"
         self.set_header("Content-Type", "text/html; charset=utf-8")
+        what = escape(error.log_message or "")
         self.finish(
             f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
-            f"</title></head><body><main><h1>{escape(title)}</h1><p>{escape(error.log_message or '')}"
-            "</p></main></body></html>"
+            f"</title></head><body><main><h1>{escape(title)}</h1><p>{what}</p></main></body></html>"
         )
 
 
