@@ -19,7 +19,7 @@ $(APP_STAMP): pyproject.toml
 	$(BIN)/python -m pip install --upgrade --progress-bar on pip
 	$(BIN)/python -m pip install --progress-bar on -e .
 	mkdir -p $(TEMPLATES)
-	ln -sfn $(CURDIR)/src/amplify_auth_widgets/share/voila/templates/aaw $(TEMPLATES)/aaw
+	ln -sfn $(CURDIR)/src/amplify_auth_widgets/app/share/voila/templates/aaw $(TEMPLATES)/aaw
 	touch $(APP_STAMP)
 
 $(STAMP): $(APP_STAMP)

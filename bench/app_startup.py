@@ -131,14 +131,14 @@ def main() -> None:
         finally:
             stop(app)
 
-        from amplify_auth_widgets.serve import voila_command
+        from amplify_auth_widgets.app.serve import voila_command
 
         port = free_port()
         bare = subprocess.Popen(
             voila_command(bare_notebook(folder, widgets), "127.0.0.1", port),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={**env, "JUPYTER_PATH": str(ROOT / "src/amplify_auth_widgets/share")},
+            env={**env, "JUPYTER_PATH": str(ROOT / "src/amplify_auth_widgets/app/share")},
         )
         try:
             url = f"http://127.0.0.1:{port}/?token={token}"

@@ -38,11 +38,11 @@ sys.path.insert(0, str(HERE))
 from conftest import aws_env, valid_request  # noqa: E402
 from emulator import BARE_SERVER, run, start  # noqa: E402
 
-from amplify_auth_widgets.connection import Connection  # noqa: E402
+from amplify_auth_widgets.client.connection import Connection  # noqa: E402
 from amplify_auth_widgets.emulator.demo import seed_fleet  # noqa: E402
 from amplify_auth_widgets.emulator.store import Store  # noqa: E402
-from amplify_auth_widgets.fleet import Fleet  # noqa: E402
-from amplify_auth_widgets.history import JobHistory  # noqa: E402
+from amplify_auth_widgets.fleet.inventory import Fleet  # noqa: E402
+from amplify_auth_widgets.jobs.history import JobHistory  # noqa: E402
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from amplify_auth_widgets import JobHistory
-from amplify_auth_widgets.lifecycle import PENDING, TERMINAL, JobStatus
+from amplify_auth_widgets.core.lifecycle import PENDING, TERMINAL, JobStatus
 
 OPERATIONS = ("CreateBackendAuth", "UpdateBackendAuth", "DeleteBackendAuth")
 

@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import FakeClock, valid_request
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
+from amplify_auth_widgets.core.lifecycle import TERMINAL, is_terminal
 from amplify_auth_widgets.emulator import Emulator
-from amplify_auth_widgets.lifecycle import TERMINAL, is_terminal
 
 MEDIANS = {"CreateBackendAuth": 180.0, "UpdateBackendAuth": 120.0, "DeleteBackendAuth": 60.0}
 SPREAD = 0.06

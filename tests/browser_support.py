@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import BIN
 
-from amplify_auth_widgets.serve import descendants, is_running
+from amplify_auth_widgets.app.serve import descendants, is_running
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
@@ -76,7 +76,7 @@ def stop(process: subprocess.Popen[Any], timeout: float = 30) -> int:
     it and what it started killed; what it leaves alive otherwise is for the test to see."""
     import signal
 
-    from amplify_auth_widgets.serve import stop_tree
+    from amplify_auth_widgets.app.serve import stop_tree
 
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)

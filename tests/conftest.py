@@ -106,7 +106,7 @@ def every_secret(**changes: Any) -> tuple[dict[str, Any], dict[str, str]]:
     """The full valid request with every social provider of the model switched on and every
     secret member (the model's secret paths) holding a value of its own, short and without
     spaces so that no output format wraps it. Returns the request and {path: secret}."""
-    from amplify_auth_widgets.model import request_spec, secret_paths
+    from amplify_auth_widgets.core.model import request_spec, secret_paths
 
     request = valid_request(**changes)
     base = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings"

@@ -16,7 +16,7 @@ import math
 import re
 from typing import Any
 
-from amplify_auth_widgets.model import service_model
+from amplify_auth_widgets.core.model import service_model
 
 
 def response_problems(

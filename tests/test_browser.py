@@ -32,7 +32,7 @@ from browser_support import (
     wait_for_http,
 )
 
-from amplify_auth_widgets.serve import descendants
+from amplify_auth_widgets.app.serve import descendants
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = needs_chromium
@@ -341,7 +341,7 @@ def test_the_app_command_needs_no_test_extras():
     script = (
         "import sys, amplify_auth_widgets as a\n"
         "a.AuthApp\n"
-        "from amplify_auth_widgets import serve\n"
+        "from amplify_auth_widgets.app import serve\n"
         "bad = [m for m in ('pytest', 'playwright', 'hypothesis', 'awscli') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

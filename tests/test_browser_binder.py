@@ -31,7 +31,7 @@ from browser_support import (
     wait_for_http,
 )
 
-from amplify_auth_widgets.serve import descendants
+from amplify_auth_widgets.app.serve import descendants
 
 pytestmark = [needs_chromium, pytest.mark.timeout(1800)]
 CACHE = ROOT / "tests" / "data" / ".cache"

@@ -34,7 +34,7 @@ from browser_support import (
     wait_for_http,
 )
 
-from amplify_auth_widgets.serve import host_allowed, host_name
+from amplify_auth_widgets.app.serve import host_allowed, host_name
 
 pytestmark = needs_chromium
 FOREIGN = "evil.example"

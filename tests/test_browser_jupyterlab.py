@@ -25,7 +25,7 @@ from browser_support import (
 )
 from conftest import BIN
 
-from amplify_auth_widgets.serve import descendants
+from amplify_auth_widgets.app.serve import descendants
 
 pytestmark = needs_chromium
 

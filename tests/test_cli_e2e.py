@@ -11,7 +11,7 @@ import yaml
 from conftest import BIN, aws_env, every_secret, valid_request
 
 from amplify_auth_widgets import BackendAuthService
-from amplify_auth_widgets.cli import main
+from amplify_auth_widgets.cli.entry import main
 from amplify_auth_widgets.emulator import Emulator
 
 

@@ -16,8 +16,8 @@ import pytest
 import yaml
 from conftest import BIN, aws_env, valid_request
 
-from amplify_auth_widgets.cli import main
-from amplify_auth_widgets.validation import validate
+from amplify_auth_widgets.cli.entry import main
+from amplify_auth_widgets.core.validation import validate
 
 #: Generous: each of these commands answers in well under a second when it works.
 HANG = 60
@@ -61,7 +61,7 @@ def one_line(text: str) -> str:
 
 
 def test_exit_codes_are_the_aws_clis():
-    from amplify_auth_widgets import exitcodes
+    from amplify_auth_widgets.cli import exitcodes
 
     assert (exitcodes.EXIT_USAGE, exitcodes.EXIT_CONFIG) == (252, 253)
     assert (exitcodes.EXIT_SERVICE, exitcodes.EXIT_OTHER) == (254, 255)
@@ -140,8 +140,8 @@ def test_a_huge_whole_number_option_is_quoted_briefly():
 
 
 def test_a_request_over_the_body_limit_is_a_finding_with_the_limit_in_words():
+    from amplify_auth_widgets.core.rules import MAX_REQUEST_BYTES
     from amplify_auth_widgets.emulator.server import MAX_BODY
-    from amplify_auth_widgets.rules import MAX_REQUEST_BYTES
 
     assert MAX_REQUEST_BYTES == MAX_BODY  # what the emulator refuses, the validator refuses
     request = valid_request(AppId="d1abc", BackendEnvironmentName="dev")

@@ -8,9 +8,9 @@ import pytest
 import yaml
 from conftest import BIN, DATA, valid_request
 
-from amplify_auth_widgets.cli import main
-from amplify_auth_widgets.output import render
-from amplify_auth_widgets.skeleton import input_skeleton
+from amplify_auth_widgets.cli.entry import main
+from amplify_auth_widgets.cli.output import render
+from amplify_auth_widgets.core.skeleton import input_skeleton
 
 VALID = DATA / "validation" / "valid-full.json"
 

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from amplify_auth_widgets import cli
-from amplify_auth_widgets.exitcodes import EXIT_OTHER
+from amplify_auth_widgets.cli import entry as cli
+from amplify_auth_widgets.cli.exitcodes import EXIT_OTHER
 
 PLANTED = "planted-apple-key-7f3a"
 BOTOCORE_TEXT = (

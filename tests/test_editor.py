@@ -14,8 +14,8 @@ import yaml
 from conftest import CORPUS, valid_request
 
 from amplify_auth_widgets import AuthConfigEditor, BackendAuthService, validate
-from amplify_auth_widgets.model import REDACTED, request_spec
-from amplify_auth_widgets.presets import PRESETS
+from amplify_auth_widgets.core.model import REDACTED, request_spec
+from amplify_auth_widgets.core.presets import PRESETS
 from amplify_auth_widgets.widgets.fields import (
     BoolField,
     EnumField,

@@ -16,9 +16,9 @@ import pytest
 from botocore.exceptions import ClientError
 from conftest import valid_request
 
+from amplify_auth_widgets.core.lifecycle import JobStatus
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.backend import iso
-from amplify_auth_widgets.lifecycle import JobStatus
 
 T0 = 1_800_000_000.0  # the fake clock's start: 2027-01-15T08:00:00Z
 

@@ -27,9 +27,9 @@ from emulator_wire import response_problems
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from amplify_auth_widgets.core.model import service_model
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.protocol import Route, routes
-from amplify_auth_widgets.model import service_model
 
 EXAMPLES = int(os.environ.get("AAW_FUZZ_EXAMPLES", "300"))
 SENTINELS: list[str] = []  # ids of the apps that must not change; filled by the fixture

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from conftest import FakeClock, LocalServer, QuietHandler, serving, sign_by, signed
 
-from amplify_auth_widgets.cli import build_parser, main
-from amplify_auth_widgets.commands import emulator_from_args
+from amplify_auth_widgets.cli.entry import build_parser, main
+from amplify_auth_widgets.cli.services import emulator_from_args
 from amplify_auth_widgets.emulator import Emulator
 
 KEY, SECRET = "AKIDTEST", "s3cret"

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from conftest import signed, valid_request
 
+from amplify_auth_widgets.core.lifecycle import JobStatus
 from amplify_auth_widgets.emulator import Emulator
-from amplify_auth_widgets.lifecycle import JobStatus
 
 JSON = {"Content-Type": "application/json"}
 
@@ -23,7 +23,7 @@ def wire(request: dict[str, Any], operation: str = "CreateBackendAuth") -> dict[
     """A request's body as botocore puts it on the wire (its wire names, no path members)."""
     from botocore.serialize import create_serializer
 
-    from amplify_auth_widgets.model import service_model
+    from amplify_auth_widgets.core.model import service_model
 
     serialized = create_serializer("rest-json").serialize_to_request(
         request, service_model().operation_model(operation)

@@ -14,8 +14,8 @@ import re
 from conftest import valid_request
 from test_emulator_answers import T0, at, error_of
 
+from amplify_auth_widgets.core.lifecycle import JobStatus
 from amplify_auth_widgets.emulator.backend import iso
-from amplify_auth_widgets.lifecycle import JobStatus
 
 # -- Amplify's views of apps and environments ------------------------------------------------
 

@@ -19,8 +19,8 @@ from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import fleet_config
 from amplify_auth_widgets.emulator.store import Store
-from amplify_auth_widgets.fleet import Fleet
-from amplify_auth_widgets.fleet_apply import Outcome
+from amplify_auth_widgets.fleet.inventory import Fleet
+from amplify_auth_widgets.fleet.rollout import Outcome
 
 FIX = {"ResourceName": "fleetauth", "ResourceConfig": fleet_config(0, "fixed", None)}
 

@@ -11,8 +11,9 @@ import pytest
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import SOCIAL, fleet_config, seed_fleet
-from amplify_auth_widgets.fleet import Fleet, weaknesses
-from amplify_auth_widgets.fleet_apply import Outcome
+from amplify_auth_widgets.fleet.inventory import Fleet
+from amplify_auth_widgets.fleet.report import weaknesses
+from amplify_auth_widgets.fleet.rollout import Outcome
 
 APPS = 50
 FIX = {"ResourceName": "fleetauth", "ResourceConfig": fleet_config(0, "fixed", None)}
@@ -235,8 +236,8 @@ def test_cancel_stops_sending_and_the_jobs_can_be_followed_later(fresh):
 def test_requests_that_share_all_but_their_target_are_validated_as_each_alone():
     """An apply validates what its requests share once, and each target's own members for
     each: the findings are exactly ``validate``'s, whatever is wrong and where."""
-    from amplify_auth_widgets.fleet_apply import SharedValidation
-    from amplify_auth_widgets.validation import validate
+    from amplify_auth_widgets.core.validation import validate
+    from amplify_auth_widgets.fleet.rollout import SharedValidation
 
     weak = json.loads(json.dumps(FIX["ResourceConfig"]))
     weak["UserPoolConfigs"]["PasswordPolicy"] = {"MinimumLength": 3}
@@ -265,7 +266,7 @@ def test_threads_asking_for_the_client_at_once_share_one():
     20 MB and a fifth of a second apiece), so the audit's peak memory grew by 100 MB."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from amplify_auth_widgets.connection import Connection
+    from amplify_auth_widgets.client.connection import Connection
 
     service = BackendAuthService(Connection.for_emulator("http://127.0.0.1:9"))
     start = threading.Barrier(8)

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from conftest import BIN, aws_env
 
-from amplify_auth_widgets.cli import UsageError, build_parser, main
-from amplify_auth_widgets.commands import emulator_from_args
+from amplify_auth_widgets.cli.entry import UsageError, build_parser, main
+from amplify_auth_widgets.cli.services import emulator_from_args
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import SOCIAL, fleet_config, seed_fleet
 

@@ -18,10 +18,10 @@ import pytest
 from conftest import BIN, LocalServer, QuietHandler, aws_env, serving
 
 from amplify_auth_widgets import BackendAuthService, Connection, JobHistory, JobTracker
-from amplify_auth_widgets.cli import main
+from amplify_auth_widgets.cli.entry import main
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import fleet_config
-from amplify_auth_widgets.fleet import Fleet
+from amplify_auth_widgets.fleet.inventory import Fleet
 
 #: An auth configuration as the service answers it (its members' wire names).
 WIRE_CONFIG = {

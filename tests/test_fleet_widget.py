@@ -9,7 +9,7 @@ import pytest
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import SOCIAL, fleet_config, seed_fleet
-from amplify_auth_widgets.fleet import Fleet
+from amplify_auth_widgets.fleet.inventory import Fleet
 from amplify_auth_widgets.widgets.fleet import FleetPanel
 
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from test_properties import well_typed
 
 from amplify_auth_widgets import gen2
-from amplify_auth_widgets.gen2_code import Arrow, Inline, string, template_text, value_lines
-from amplify_auth_widgets.model import FieldSpec, request_spec
+from amplify_auth_widgets.core.model import FieldSpec, request_spec
+from amplify_auth_widgets.gen2.typescript import Arrow, Inline, string, template_text, value_lines
 
 VALID = [p for p in CORPUS if not json.loads(p.read_text())["errors"]]
 UPC = "ResourceConfig.UserPoolConfigs"
@@ -117,7 +117,7 @@ def test_a_model_member_without_a_mapping_is_not_mapped(monkeypatch):
     grown = dataclasses.replace(resource, members=(*resource.members, extra))
     others = tuple(m for m in spec.members if m.name != "ResourceConfig")
     root = dataclasses.replace(spec, members=(*others, grown))
-    monkeypatch.setattr(gen2, "request_spec", lambda operation: root)
+    monkeypatch.setattr(gen2.exporter, "request_spec", lambda operation: root)
     request = valid_request()
     request["ResourceConfig"]["Tier"] = "gold"
     row = next(r for r in gen2.export(request).rows if r["member"] == "ResourceConfig.Tier")

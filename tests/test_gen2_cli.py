@@ -9,9 +9,9 @@ import yaml
 from conftest import valid_request
 from test_cli_e2e import ours as amplify_auth
 
-from amplify_auth_widgets.connection import Connection
+from amplify_auth_widgets.client.connection import Connection
+from amplify_auth_widgets.client.service import BackendAuthService
 from amplify_auth_widgets.emulator import Emulator
-from amplify_auth_widgets.service import BackendAuthService
 
 
 @pytest.fixture(scope="module")

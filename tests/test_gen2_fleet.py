@@ -7,8 +7,8 @@ import pandas as pd
 from amplify_auth_widgets import BackendAuthService, JobHistory
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import seed_fleet
-from amplify_auth_widgets.fleet import Fleet
-from amplify_auth_widgets.jobs import JobTracker
+from amplify_auth_widgets.fleet.inventory import Fleet
+from amplify_auth_widgets.jobs.tracker import JobTracker
 
 
 def test_every_audited_environment_has_its_gen2_export(tmp_path):

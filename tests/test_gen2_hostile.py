@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).parent / "gen2"))
 import toolchain
 
 from amplify_auth_widgets import gen2, validate
-from amplify_auth_widgets import gen2_code as ts
-from amplify_auth_widgets.validation import errors
+from amplify_auth_widgets.core.findings import errors
+from amplify_auth_widgets.gen2 import typescript as ts
 
 UPC = "ResourceConfig.UserPoolConfigs"
 CODE = "<CODE>"

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent / "gen2"))
 import toolchain
 
 from amplify_auth_widgets import gen2, validate
-from amplify_auth_widgets.validation import errors
+from amplify_auth_widgets.core.findings import errors
 
 FULL = os.environ.get("GEN2_FULL") == "1"
 pytestmark = [
@@ -295,7 +295,7 @@ PREFIX = st.from_regex(r"[a-z][a-z0-9-]{2,20}[a-z0-9]", fullmatch=True).filter(
 
 
 def _enum(spec_path: str):
-    from amplify_auth_widgets.model import request_spec
+    from amplify_auth_widgets.core.model import request_spec
 
     return request_spec("CreateBackendAuth").find(spec_path).enum
 

@@ -14,8 +14,8 @@ import pytest
 from conftest import valid_request
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
-from amplify_auth_widgets.report import figure_png, plot_status_counts, plot_timeline, summary
-from amplify_auth_widgets.schedule import FIRST_QUANTILES
+from amplify_auth_widgets.jobs.report import figure_png, plot_status_counts, plot_timeline, summary
+from amplify_auth_widgets.jobs.schedule import FIRST_QUANTILES
 
 
 def job(job_id, status, app="d1", env="dev", operation="CreateBackendAuth", **extra):

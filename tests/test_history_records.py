@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from amplify_auth_widgets import JobHistory
-from amplify_auth_widgets.history import HISTORY_ENV, parse_time, request_hash
-from amplify_auth_widgets.service import ApiError
+from amplify_auth_widgets.client.service import ApiError
+from amplify_auth_widgets.jobs.history import HISTORY_ENV, parse_time, request_hash
 
 START = 1_800_000_000.0
 T2026 = 1_767_225_600.0  # 2026-01-01T00:00:00Z

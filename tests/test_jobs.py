@@ -10,7 +10,7 @@ from conftest import valid_request
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
 from amplify_auth_widgets.emulator import Emulator
-from amplify_auth_widgets.history import TIMED_OUT
+from amplify_auth_widgets.jobs.history import TIMED_OUT
 
 
 def drive(tracker, clock, limit=10_000):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from amplify_auth_widgets import lifecycle
-from amplify_auth_widgets.lifecycle import JobStatus, Verdict
+from amplify_auth_widgets.core import lifecycle
+from amplify_auth_widgets.core.lifecycle import JobStatus, Verdict
 
 
 def test_statuses_match_the_service_model():

@@ -6,7 +6,7 @@ import sys
 import pytest
 from botocore.session import get_session
 
-from amplify_auth_widgets.model import AUTH_OPERATIONS, request_spec, secret_paths
+from amplify_auth_widgets.core.model import AUTH_OPERATIONS, request_spec, secret_paths
 
 
 def _botocore_paths(shape, path=""):

@@ -224,7 +224,7 @@ def test_on_job_done_gets_the_job_in_the_services_spelling(emulator, monitor, cl
 
 
 def test_the_timeline_legend_stays_off_the_bars(emulator, monitor, clock):
-    from amplify_auth_widgets.report import plot_timeline
+    from amplify_auth_widgets.jobs.report import plot_timeline
 
     for name in ("l1", "l2", "l3"):
         submit(emulator, monitor, name)

@@ -44,7 +44,7 @@ def test_committed_notebooks_have_no_outputs():
 
 
 def test_the_app_notebook_is_the_one_the_package_serves():
-    shipped = ROOT / "src" / "amplify_auth_widgets" / "notebooks" / "app.ipynb"
+    shipped = ROOT / "src" / "amplify_auth_widgets" / "app" / "app.ipynb"
     cells = [json.loads(p.read_text())["cells"] for p in (ROOT / "notebooks/app.ipynb", shipped)]
     assert [c["source"] for c in cells[0]] == [c["source"] for c in cells[1]]
 

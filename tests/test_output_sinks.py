@@ -23,13 +23,14 @@ import pytest
 from conftest import valid_request
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobMonitor, JobTracker
-from amplify_auth_widgets.cli import main
-from amplify_auth_widgets.connection import Connection
-from amplify_auth_widgets.csvsafe import FORMULA_STARTS, neutralise, to_csv
+from amplify_auth_widgets.cli.entry import main
+from amplify_auth_widgets.client.connection import Connection
+from amplify_auth_widgets.core.csvsafe import FORMULA_STARTS, neutralise, to_csv
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import SOCIAL
-from amplify_auth_widgets.fleet import Fleet
-from amplify_auth_widgets.report import figure_png, plot_findings_heatmap, plot_timeline
+from amplify_auth_widgets.fleet.inventory import Fleet
+from amplify_auth_widgets.fleet.report import plot_findings_heatmap
+from amplify_auth_widgets.jobs.report import figure_png, plot_timeline
 from amplify_auth_widgets.widgets.cli_tab import secret_variable, shell_script
 from amplify_auth_widgets.widgets.fleet import FleetPanel
 from amplify_auth_widgets.widgets.html import escape

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amplify_auth_widgets import validate
-from amplify_auth_widgets.model import AUTH_OPERATIONS, FieldSpec, request_spec
+from amplify_auth_widgets.core.model import AUTH_OPERATIONS, FieldSpec, request_spec
 
 ANY_JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),

@@ -17,8 +17,8 @@ from botocore.serialize import create_serializer
 from conftest import GONE, planted, valid_request
 
 from amplify_auth_widgets import validate
-from amplify_auth_widgets.model import REDACTED
-from amplify_auth_widgets.rules import MAX_REQUEST_BYTES
+from amplify_auth_widgets.core.model import REDACTED
+from amplify_auth_widgets.core.rules import MAX_REQUEST_BYTES
 
 UPC = "ResourceConfig.UserPoolConfigs"
 OAUTH = f"{UPC}.OAuth"

@@ -6,8 +6,8 @@ import pytest
 from conftest import load_case, valid_request
 
 from amplify_auth_widgets import validate
-from amplify_auth_widgets.model import REDACTED
-from amplify_auth_widgets.rules import strip_pem_armor
+from amplify_auth_widgets.core.model import REDACTED
+from amplify_auth_widgets.core.rules import strip_pem_armor
 
 UPC = "ResourceConfig.UserPoolConfigs"
 

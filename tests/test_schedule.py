@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from amplify_auth_widgets.schedule import Schedule, plan
+from amplify_auth_widgets.jobs.schedule import Schedule, plan
 
 
 def durations(spread: float, median: float = 180.0, n: int = 120) -> list[float]:
@@ -71,7 +71,7 @@ def test_scoring_by_arithmetic_matches_polling_one_by_one():
 
     import numpy as np
 
-    from amplify_auth_widgets.schedule import INTERVALS, _score_all
+    from amplify_auth_widgets.jobs.schedule import INTERVALS, _score_all
 
     rng = random.Random(11)
     for _ in range(40):

@@ -40,13 +40,13 @@ from browser_support import (
 from conftest import aws_env, every_secret, get_at
 
 from amplify_auth_widgets import ApiError, BackendAuthService, JobHistory, ValidationFailed
-from amplify_auth_widgets.cli import main
+from amplify_auth_widgets.app.serve import descendants
+from amplify_auth_widgets.cli.entry import main
+from amplify_auth_widgets.cli.output import OUTPUT_FORMATS
+from amplify_auth_widgets.core.model import response_spec, service_model
+from amplify_auth_widgets.core.skeleton import command_line
+from amplify_auth_widgets.core.validation import validate
 from amplify_auth_widgets.emulator import Emulator
-from amplify_auth_widgets.model import response_spec, service_model
-from amplify_auth_widgets.output import OUTPUT_FORMATS
-from amplify_auth_widgets.serve import descendants
-from amplify_auth_widgets.skeleton import command_line
-from amplify_auth_widgets.validation import validate
 
 SHAPES = ("string", "list", "dict", "number")
 SPELLINGS = ("member", "wire")
@@ -249,7 +249,7 @@ def through_app(request: dict[str, Any], tmp_path: Path, quick: Emulator) -> Tex
 
 
 def _secret_paths() -> list[str]:
-    from amplify_auth_widgets.model import secret_paths
+    from amplify_auth_widgets.core.model import secret_paths
 
     return sorted(secret_paths("CreateBackendAuth"))
 

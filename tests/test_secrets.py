@@ -15,9 +15,9 @@ import pytest
 from conftest import aws_env, valid_request
 
 from amplify_auth_widgets import BackendAuthService, JobHistory
-from amplify_auth_widgets.cli import main
-from amplify_auth_widgets.diff import ABSENT, config_diff, describe_change
-from amplify_auth_widgets.secrets import (
+from amplify_auth_widgets.cli.entry import main
+from amplify_auth_widgets.core.diff import ABSENT, config_diff, describe_change
+from amplify_auth_widgets.core.secrets import (
     REDACTED,
     contains_secret,
     is_secret_path,
@@ -26,7 +26,7 @@ from amplify_auth_widgets.secrets import (
     scrub_text,
     secret_names,
 )
-from amplify_auth_widgets.validation import validate
+from amplify_auth_widgets.core.validation import validate
 
 PROVIDERS = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings"
 SECRET = "s3cr3t-value-XYZ"
@@ -188,7 +188,7 @@ def test_another_services_operation_is_judged_by_names_only():
 @pytest.mark.parametrize("path", [f"{PROVIDERS}.Google", f"{PROVIDERS}.Google.ClientId"])
 def test_the_editor_never_shows_a_secret_it_cannot_display(path):
     """A field handed a value of the wrong shape says it holds it; never what it is."""
-    from amplify_auth_widgets.model import request_spec
+    from amplify_auth_widgets.core.model import request_spec
     from amplify_auth_widgets.widgets.form import build_field
 
     field = build_field(request_spec("CreateBackendAuth").find(path), lambda *_: None)

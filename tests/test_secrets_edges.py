@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import every_secret, get_at
 
-from amplify_auth_widgets.secrets import REDACTED, contains_secret, quote, redact, scrub_text
+from amplify_auth_widgets.core.secrets import REDACTED, contains_secret, quote, redact, scrub_text
 
 
 def test_an_empty_or_redacted_secret_is_not_a_secret():

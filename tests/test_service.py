@@ -13,9 +13,9 @@ import pytest
 from conftest import LocalServer, QuietHandler, aws_env, serving, valid_request
 
 from amplify_auth_widgets import ApiError, BackendAuthService, ValidationFailed
-from amplify_auth_widgets.cli import main
+from amplify_auth_widgets.cli.entry import main
+from amplify_auth_widgets.client.service import PaginationError
 from amplify_auth_widgets.emulator import Emulator
-from amplify_auth_widgets.service import PaginationError
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from conftest import LocalServer, QuietHandler, every_secret, serving, valid_request
 
 from amplify_auth_widgets import ApiError, BackendAuthService, Connection, ValidationFailed
-from amplify_auth_widgets.secrets import REDACTED
+from amplify_auth_widgets.core.secrets import REDACTED
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import BIN, every_secret, get_at, set_at, valid_request
 
-from amplify_auth_widgets.skeleton import (
+from amplify_auth_widgets.core.skeleton import (
     REDACTED,
     InputError,
     command_line,
@@ -67,7 +67,7 @@ def test_enum_placeholders_are_the_first_choice_every_time():
 def test_every_placeholder_of_every_operation_has_its_members_type():
     """A model update that brings a type without a placeholder fails here, not in a user's
     skeleton."""
-    from amplify_auth_widgets.model import request_spec, response_spec, service_model
+    from amplify_auth_widgets.core.model import request_spec, response_spec, service_model
 
     python = {"string": str, "boolean": bool, "double": float, "integer": int}
 

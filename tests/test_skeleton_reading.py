@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from amplify_auth_widgets.skeleton import (
+from amplify_auth_widgets.core.skeleton import (
     MAX_DEPTH,
     MAX_INPUT_BYTES,
     MAX_VALUES,

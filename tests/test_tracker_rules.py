@@ -13,11 +13,11 @@ from conftest import FakeClock, LocalServer, QuietHandler, serving, valid_reques
 from test_jobs import drive
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
-from amplify_auth_widgets.connection import Connection
+from amplify_auth_widgets.client.connection import Connection
 from amplify_auth_widgets.emulator import Emulator
-from amplify_auth_widgets.history import TIMED_OUT
-from amplify_auth_widgets.jobs import LONG_WAIT
-from amplify_auth_widgets.schedule import plan
+from amplify_auth_widgets.jobs.history import TIMED_OUT
+from amplify_auth_widgets.jobs.schedule import plan
+from amplify_auth_widgets.jobs.tracker import LONG_WAIT
 
 NOT_FOUND = "NOT_FOUND (local)"
 

@@ -9,7 +9,8 @@ import datetime
 import pytest
 from conftest import GONE, planted
 
-from amplify_auth_widgets.validation import Finding, model_findings, show_number, validate
+from amplify_auth_widgets.core.findings import Finding, show_number
+from amplify_auth_widgets.core.validation import model_findings, validate
 
 UPC = "ResourceConfig.UserPoolConfigs"
 

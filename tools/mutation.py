@@ -1,7 +1,7 @@
 """Run mutmut on one core module at a time, against that module's own tests.
 
     python tools/mutation.py rules            # rules.py's mutants not yet run (all, at first)
-    python tools/mutation.py rules 'amplify_auth_widgets.rules.x_rule_oauth*'   # some, again
+    python tools/mutation.py rules 'amplify_auth_widgets.core.rules.x_rule_oauth*'   # some, again
     python tools/mutation.py --all            # each module in turn, then the table
     python tools/mutation.py --summary        # the table of docs/mutation.md, from the last runs
 

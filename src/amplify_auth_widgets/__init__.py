@@ -12,23 +12,23 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "validate": "validation",
-    "Finding": "validation",
-    "FieldSpec": "model",
-    "request_spec": "model",
-    "Connection": "connection",
-    "ConfigurationError": "connection",
-    "BackendAuthService": "service",
-    "ApiError": "service",
-    "ValidationFailed": "service",
+    "validate": "core.validation",
+    "Finding": "core.findings",
+    "FieldSpec": "core.model",
+    "request_spec": "core.model",
+    "Connection": "client.connection",
+    "ConfigurationError": "client.connection",
+    "BackendAuthService": "client.service",
+    "ApiError": "client.service",
+    "ValidationFailed": "client.service",
     "Emulator": "emulator",
     "AuthConfigEditor": "widgets.editor",
-    "JobTracker": "jobs",
-    "JobHistory": "history",
+    "JobTracker": "jobs.tracker",
+    "JobHistory": "jobs.history",
     "JobMonitor": "widgets.monitor",
     "ReportsView": "widgets.reports",
     "AuthApp": "widgets.app",
-    "local": "local",
+    "local": "emulator.local",
 }
 
 __all__ = [
@@ -52,14 +52,15 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .connection import ConfigurationError, Connection
+    from .client.connection import ConfigurationError, Connection
+    from .client.service import ApiError, BackendAuthService, ValidationFailed
+    from .core.findings import Finding
+    from .core.model import FieldSpec, request_spec
+    from .core.validation import validate
     from .emulator import Emulator
-    from .history import JobHistory
-    from .jobs import JobTracker
-    from .local import local
-    from .model import FieldSpec, request_spec
-    from .service import ApiError, BackendAuthService, ValidationFailed
-    from .validation import Finding, validate
+    from .emulator.local import local
+    from .jobs.history import JobHistory
+    from .jobs.tracker import JobTracker
     from .widgets.app import AuthApp
     from .widgets.editor import AuthConfigEditor
     from .widgets.monitor import JobMonitor

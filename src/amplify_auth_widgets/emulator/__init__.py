@@ -202,7 +202,7 @@ class Emulator:
 
     def connection(self, **overrides: Any) -> Any:
         """A ``Connection`` to this emulator, with its throwaway credentials."""
-        from ..connection import Connection
+        from ..client.connection import Connection
 
         return Connection.for_emulator(self.url, **overrides)
 

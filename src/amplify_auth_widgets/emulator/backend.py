@@ -24,11 +24,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from ..diff import deep_merge
-from ..lifecycle import PENDING, JobStatus, is_terminal
-from ..model import service_model
-from ..rules import rule_findings
-from ..validation import errors
+from ..core.diff import deep_merge
+from ..core.findings import errors
+from ..core.lifecycle import PENDING, JobStatus, is_terminal
+from ..core.model import service_model
+from ..core.rules import rule_findings
 from .protocol import EmulatorError, check_string
 from .store import Store
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from ..model import (
+from ..core.model import (
     FieldSpec,
     join_path,
     operation_model,

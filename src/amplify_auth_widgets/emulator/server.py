@@ -39,7 +39,7 @@ from urllib.parse import parse_qs
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from ..validation import model_findings
+from ..core.validation import model_findings
 from .auth import signing_service, verify
 from .backend import Backend
 from .protocol import (

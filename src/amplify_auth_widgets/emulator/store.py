@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..db import Database
-from ..lifecycle import PENDING
+from ..core.db import Database
+from ..core.lifecycle import PENDING
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS apps (

@@ -20,10 +20,10 @@ from typing import Any, cast
 import ipywidgets as w
 import traitlets as t
 
-from ..connection import ConfigurationError, Connection
-from ..history import JobHistory
-from ..jobs import JobTracker
-from ..service import BackendAuthService
+from ..client.connection import ConfigurationError, Connection
+from ..client.service import BackendAuthService
+from ..jobs.history import JobHistory
+from ..jobs.tracker import JobTracker
 from .editor import AuthConfigEditor
 from .fleet import FleetPanel
 from .html import error_html, escape
@@ -93,7 +93,7 @@ class AuthApp(w.VBox):
         super().__init__(**kwargs)
         self.emulator: Any = None
         if service is None:
-            from ..local import local
+            from ..emulator.local import local
 
             self.emulator = local(job_seconds)
             service = BackendAuthService(self.emulator.connection())

@@ -16,9 +16,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..connection import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
-from ..secrets import REDACTED, is_secret_name
-from ..skeleton import command_line
+from ..client.connection import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
+from ..core.secrets import REDACTED, is_secret_name
+from ..core.skeleton import command_line
 from .html import error_html, escape
 
 #: What cannot be in a shell variable's name: a run of it becomes one ``_``.

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..rules import strip_pem_armor
-from ..validation import Finding
+from ..core.findings import Finding
+from ..core.rules import strip_pem_armor
 from .form import StructureField
 
 #: Fixes offered beside a finding: rule code -> (button label, value -> fixed value).

@@ -29,10 +29,11 @@ from typing import Any
 import ipywidgets as w
 import traitlets as t
 
-from ..diff import deep_merge, prune
-from ..model import FieldSpec, request_spec
-from ..service import BackendAuthService
-from ..validation import Finding, validate
+from ..client.service import BackendAuthService
+from ..core.diff import deep_merge, prune
+from ..core.findings import Finding
+from ..core.model import FieldSpec, request_spec
+from ..core.validation import validate
 from .actionbar import ActionBar
 from .disclosure import Disclosure, fix_for
 from .fields import Field, render_findings

@@ -23,9 +23,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..model import FieldSpec
-from ..secrets import quote
-from ..validation import Finding
+from ..core.findings import Finding
+from ..core.model import FieldSpec
+from ..core.secrets import quote
 from .html import escape
 from .labels import enum_label, help_for, label_for, tooltip_for
 

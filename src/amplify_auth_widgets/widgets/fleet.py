@@ -20,9 +20,10 @@ from typing import Any
 import ipywidgets as w
 import traitlets as t
 
-from ..fleet import Fleet, weaknesses
-from ..lifecycle import display
-from ..report import figure_png, plot_findings_heatmap
+from ..core.lifecycle import display
+from ..fleet.inventory import Fleet
+from ..fleet.report import plot_findings_heatmap, weaknesses
+from ..jobs.report import figure_png
 from .html import error_html, escape
 
 ALL = "(all)"

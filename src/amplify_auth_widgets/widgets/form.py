@@ -16,8 +16,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..model import FieldSpec
-from ..validation import Finding
+from ..core.findings import Finding
+from ..core.model import FieldSpec
 from .fields import (
     MISSING,
     BoolField,

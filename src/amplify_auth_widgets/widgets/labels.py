@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import FieldSpec
+from ..core.model import FieldSpec
 
 #: label, and help (None: the first sentence of the model's documentation).
 LABELS: dict[str, tuple[str, str | None]] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import FieldSpec
+from ..core.model import FieldSpec
 
 UPC = "ResourceConfig.UserPoolConfigs"
 OTHER = "other"

@@ -23,11 +23,11 @@ from typing import Any
 import ipywidgets as w
 import traitlets as t
 
-from ..history import JobHistory
-from ..jobs import JobTracker
-from ..lifecycle import JobStatus, display, shown
-from ..report import figure_png, plot_timeline
-from ..service import BackendAuthService
+from ..client.service import BackendAuthService
+from ..core.lifecycle import JobStatus, display, shown
+from ..jobs.history import JobHistory
+from ..jobs.report import figure_png, plot_timeline
+from ..jobs.tracker import JobTracker
 from .html import download_link, escape
 
 ALL = "(all)"
@@ -366,7 +366,7 @@ class JobMonitor(w.VBox):
         """The filtered jobs as CSV or Parquet, offered as a download link."""
         frame = self.frame()
         if fmt == "csv":
-            from ..csvsafe import to_csv
+            from ..core.csvsafe import to_csv
 
             data = to_csv(frame, index=False).encode()
             mime = "text/csv"

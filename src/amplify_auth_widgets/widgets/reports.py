@@ -15,8 +15,8 @@ from typing import Any
 import ipywidgets as w
 import traitlets as t
 
-from ..history import JobHistory
-from ..report import figure_png, plot_status_counts, plot_timeline, summary
+from ..jobs.history import JobHistory
+from ..jobs.report import figure_png, plot_status_counts, plot_timeline, summary
 from .html import error_html, escape
 
 _STYLE = (

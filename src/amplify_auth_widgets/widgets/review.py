@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diff import config_diff, deep_merge, describe_change, prune
-from ..model import FieldSpec
-from ..secrets import is_secret_name, quote
+from ..core.diff import config_diff, deep_merge, describe_change, prune
+from ..core.model import FieldSpec
+from ..core.secrets import is_secret_name, quote
 from .html import escape
 from .labels import label_for
 

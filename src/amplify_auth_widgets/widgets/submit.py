@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import ipywidgets as w
 import traitlets as t
 
-from ..service import ApiError, ValidationFailed
+from ..client.service import ApiError, ValidationFailed
 
 TARGET = ("AppId", "BackendEnvironmentName", "ResourceName")
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..service import ApiError, collect_pages
+from ..client.service import ApiError, collect_pages
 from .fields import TextField, full_width
 from .html import escape
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..skeleton import to_json, to_yaml
+from ..core.skeleton import to_json, to_yaml
 from .cli_tab import CliTab
 
 

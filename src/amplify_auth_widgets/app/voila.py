@@ -2,7 +2,7 @@
 
 ``amplify-auth app`` may act with the user's AWS credentials (``--aws``), and a browser sends
 requests to 127.0.0.1 for any page it shows. So the server this module runs (as
-``python -m amplify_auth_widgets.voila_app``, with Voila's own options) adds to Voila:
+``python -m amplify_auth_widgets.app.voila``, with Voila's own options) adds to Voila:
 
 - **Host names.** Every request, static files and websockets included, must name this machine
   in its ``Host`` header (``localhost``, a loopback address, or a name given with

@@ -10,19 +10,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from ..core.secrets import quote
+from .common import seconds
 from .exitcodes import EXIT_CONFIG, EXIT_OK, EXIT_OTHER
-from .secrets import quote
-
-
-def seconds(text: str) -> float:
-    """An option's number of seconds (or milliseconds): finite and not negative."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"{quote(text)} is not a number of 0 or more")
-    return value
 
 
 def port(text: str) -> int:
@@ -81,7 +71,7 @@ def _rate(text: str) -> float:
 
 
 def _job_seconds(text: str) -> str:
-    from .emulator import parse_job_seconds
+    from ..emulator import parse_job_seconds
 
     try:
         bounds = parse_job_seconds(text)
@@ -162,7 +152,7 @@ def add_emulator_options(p: argparse.ArgumentParser, default_port: int = 4600) -
 
 
 def _allowed_host(text: str) -> str:
-    from .emulator.server import allowed_host_names
+    from ..emulator.server import allowed_host_names
 
     try:
         allowed_host_names([text])
@@ -181,7 +171,7 @@ def _fleet_size(text: str) -> int:
 
 
 def emulator_from_args(args: argparse.Namespace) -> Any:
-    from .emulator import Emulator
+    from ..emulator import Emulator
 
     emulator = Emulator(
         host=args.host,
@@ -199,7 +189,7 @@ def emulator_from_args(args: argparse.Namespace) -> Any:
         allowed_hosts=getattr(args, "allow_host", None) or (),
     )
     if getattr(args, "demo_fleet", 0):
-        from .emulator.demo import seed_fleet
+        from ..emulator.demo import seed_fleet
 
         seed_fleet(emulator.backend, args.demo_fleet)
     return emulator
@@ -266,7 +256,7 @@ def run_app(args: argparse.Namespace, console: Any) -> int:
     from pathlib import Path
     from urllib.parse import quote as url_quote
 
-    from .serve import (
+    from ..app.serve import (
         TOKEN_VARIABLE,
         PortBusy,
         app_notebook,

@@ -28,17 +28,19 @@ from __future__ import annotations
 import functools
 import re
 import reprlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .model import FieldSpec
-
-#: The model flags whole structures as sensitive (a social provider, an email template); of
-#: their members only these are credentials, masked in the UI and redacted in every export.
-SECRET_MEMBERS = frozenset({"ClientSecret", "PrivateKey"})
-
-#: What a secret's value becomes in every export; the validator refuses it as a value.
-REDACTED = "<redacted>"
+from .model import (
+    AUTH_OPERATIONS,
+    REDACTED,
+    SECRET_MEMBERS,
+    FieldSpec,
+    join_path,
+    operation_model,
+    request_spec,
+    response_spec,
+    service_model,
+)
 
 #: What a message shows instead of a value it may not quote.
 HIDDEN = "(hidden)"
@@ -56,7 +58,6 @@ _REQUEST_OPERATIONS = ("CreateBackendAuth", "UpdateBackendAuth", "ImportBackendA
 @functools.cache
 def secret_names() -> frozenset[str]:
     """``ClientSecret``, ``PrivateKey`` and every wire spelling the model gives them."""
-    from .model import AUTH_OPERATIONS, request_spec, response_spec
 
     names = set(SECRET_MEMBERS)
     for operation in AUTH_OPERATIONS:
@@ -72,7 +73,6 @@ def is_secret_name(key: Any) -> bool:
 @functools.cache
 def _sensitive_paths(operation: str) -> frozenset[str]:
     """Member-spelled paths (list items as ``[]``) of the shapes the model flags sensitive."""
-    from .model import join_path, operation_model
 
     found: set[str] = set()
 
@@ -117,7 +117,6 @@ def is_secret_path(path: str, operation: str | None = None) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _is_secret_path(path: str, operation: str) -> bool:
-    from .model import join_path, request_spec, service_model
 
     # Another service's operation (the emulator also serves Amplify's): only names can tell.
     known = operation in service_model().operation_names
@@ -164,7 +163,6 @@ def redact(data: Any, operation: str | None = None, path: str = "") -> Any:
 
 def _wrong_shaped_secret(path: str, operation: str) -> bool:
     """A non-object value where the model has a sensitive structure (or under one)."""
-    from .model import request_spec
 
     if not is_secret_path(path, operation):
         return False

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import gen2_code as ts
+from . import typescript as ts
 
 RESOURCE_TS = "amplify/auth/resource.ts"
 BACKEND_TS = "amplify/backend.ts"

@@ -58,16 +58,17 @@ def add_export_gen2(sub: Any) -> None:
     )
     out.add_argument("--color", choices=("on", "off", "auto"), default="auto")
     out.add_argument("--debug", action="store_true", help="log the configuration, secrets redacted")
-    from .cli import add_connection_options
+    from .common import add_connection_options
 
     add_connection_options(p)
     p.set_defaults(run=run_export_gen2)
 
 
 def _configuration(args: argparse.Namespace, console: Any) -> tuple[dict[str, Any], str] | None:
-    from .cli import UsageError, connection_from_args, print_findings
-    from .skeleton import load_cli_input
-    from .validation import errors, validate
+    from ..core.findings import errors
+    from ..core.skeleton import load_cli_input
+    from ..core.validation import validate
+    from .common import UsageError, connection_from_args, print_findings
 
     given = [f"--{n.replace('_', '-')}" for n in TARGET if getattr(args, n)]
     from_file = args.cli_input_json is not None or args.cli_input_yaml is not None
@@ -82,7 +83,7 @@ def _configuration(args: argparse.Namespace, console: Any) -> tuple[dict[str, An
                 "export-gen2: give --cli-input-json/--cli-input-yaml FILE, or a target: "
                 f"{', '.join(missing)} missing."
             )
-        from .service import BackendAuthService
+        from ..client.service import BackendAuthService
 
         service = BackendAuthService(connection_from_args(args))
         response = service.get_backend_auth(*(getattr(args, n) for n in TARGET))
@@ -100,10 +101,10 @@ def _configuration(args: argparse.Namespace, console: Any) -> tuple[dict[str, An
 
 
 def run_export_gen2(args: argparse.Namespace, console: Any) -> int:
-    from . import gen2
-    from .cli import EXIT_OK, EXIT_OTHER, EXIT_USAGE
+    from .. import gen2
+    from ..core.skeleton import redact
+    from .exitcodes import EXIT_OK, EXIT_OTHER, EXIT_USAGE
     from .output import paint
-    from .skeleton import redact
 
     found = _configuration(args, console)
     if found is None:

@@ -1,4 +1,4 @@
-"""Summaries, plots and exports of the frames the job history (and the fleet audit) hand out.
+"""Summaries, plots and exports of the frames the job history hands out.
 
 This module reads no table itself: ``JobHistory.jobs()``, ``requests()`` and ``events()`` give
 typed frames (ids as ``string``, status and operation as ``category``, UTC timestamps,
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-from .lifecycle import DISPLAY, JobStatus, display
+from ..core.lifecycle import DISPLAY, JobStatus, display
 
 #: Colours by status and verdict (``lifecycle.DISPLAY``), for plots and badges.
 STATUS_COLORS = {name: d.color for name, d in DISPLAY.items()}
@@ -55,7 +55,7 @@ def summary(jobs: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"p50_duration": "timedelta64[ns]", "p95_duration": "timedelta64[ns]"})
 
 
-def _figure(width: float, height: float) -> Figure:
+def new_figure(width: float, height: float) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -88,7 +88,7 @@ def plot_timeline(jobs: pd.DataFrame, now: Any = None) -> Figure:
     now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
     lanes = (jobs["app_id"].astype(str) + " / " + jobs["environment"].astype(str)).tolist()
     names = sorted(set(lanes))
-    figure = _figure(9, max(2.0, 0.35 * len(names) + 1.2))
+    figure = new_figure(9, max(2.0, 0.35 * len(names) + 1.2))
     axes = figure.add_subplot()
     for lane, (_, job) in zip(lanes, jobs.iterrows(), strict=True):
         end = job["finished"] if pd.notna(job["finished"]) else now
@@ -122,7 +122,7 @@ def plot_status_counts(events: pd.DataFrame, freq: str = "1min") -> Figure:
     """How many status changes of each kind were seen in each time bucket."""
     import pandas as pd
 
-    figure = _figure(9, 3.2)
+    figure = new_figure(9, 3.2)
     axes = figure.add_subplot()
     if len(events):
         counts = (
@@ -159,7 +159,7 @@ def figure_png(figure: Figure) -> bytes:
 
 def export_frame(frame: pd.DataFrame, path: str | Path) -> Path:
     """CSV or Parquet by the file's suffix (CSV safe to open in a spreadsheet: ``csvsafe``)."""
-    from .csvsafe import to_csv
+    from ..core.csvsafe import to_csv
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -170,42 +170,3 @@ def export_frame(frame: pd.DataFrame, path: str | Path) -> Path:
     else:
         raise ValueError(f"export to .csv or .parquet, not {suffix or 'no suffix'!r}")
     return path
-
-
-def findings_by_environment(audit: pd.DataFrame) -> pd.DataFrame:
-    """Per environment name, how many audited targets have each weakness (``weak`` for any)
-    and each finding code: the numbers behind the heat map."""
-    import pandas as pd
-
-    from .fleet import weaknesses
-
-    flags = weaknesses(audit).astype(int)
-    codes = (
-        audit[["environment", "finding_codes"]]
-        .explode("finding_codes")
-        .dropna()
-        .pivot_table(index="environment", columns="finding_codes", aggfunc="size", fill_value=0)
-    )
-    counts = flags.groupby(audit["environment"].astype(str)).sum()
-    return pd.concat([counts, codes], axis=1).fillna(0).astype(int).sort_index()
-
-
-def plot_findings_heatmap(audit: pd.DataFrame) -> Figure:
-    """A heat map: environments down, weaknesses and finding codes across, counts in cells."""
-    counts = findings_by_environment(audit)
-    figure = _figure(max(4.0, 0.9 * len(counts.columns) + 2), max(2.0, 0.5 * len(counts) + 1.4))
-    axes = figure.add_subplot()
-    image = axes.imshow(counts.to_numpy(), cmap="Reds", aspect="auto")
-    plain = {"parse_math": False, "usetex": False}
-    labels = [str(c) for c in counts.columns]
-    axes.set_xticks(range(len(labels)), labels, rotation=35, ha="right", **plain)
-    axes.set_yticks(range(len(counts.index)), [str(i) for i in counts.index], **plain)
-    for (row, column), value in zip(
-        [(r, c) for r in range(len(counts.index)) for c in range(len(counts.columns))],
-        counts.to_numpy().ravel(),
-        strict=True,
-    ):
-        axes.text(column, row, str(value), ha="center", va="center", fontsize="small")
-    figure.colorbar(image, ax=axes, label="targets")
-    axes.set_title("Findings by environment")
-    return plain_text(figure)

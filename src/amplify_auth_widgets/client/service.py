@@ -16,9 +16,10 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..core.findings import Finding, errors
+from ..core.secrets import scrub_text
+from ..core.validation import validate
 from .connection import Connection
-from .secrets import scrub_text
-from .validation import Finding, errors, validate
 
 #: Error codes worth another try: the service said "not now", not "no".
 RETRYABLE_CODES = frozenset(

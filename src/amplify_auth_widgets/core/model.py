@@ -23,15 +23,18 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
-# The secrets policy decides what is secret (the specs' ``sensitive`` flag comes from it);
-# REDACTED is re-exported for the modules that took it from here.
-from .secrets import REDACTED as REDACTED
-from .secrets import SECRET_MEMBERS
-
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape
 
 SERVICE_NAME = "amplifybackend"
+
+#: The model flags whole structures as sensitive (a social provider, an email template); of
+#: their members only these are credentials, masked in the UI and redacted in every export
+#: (``secrets.py`` holds the policy built on them).
+SECRET_MEMBERS = frozenset({"ClientSecret", "PrivateKey"})
+
+#: What a secret's value becomes in every export; the validator refuses it as a value.
+REDACTED = "<redacted>"
 
 #: The operations whose requests the editor, validator and CLI deal with.
 AUTH_OPERATIONS = (

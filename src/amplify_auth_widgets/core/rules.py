@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from .findings import Finding, show_number
 from .model import FieldSpec, join_path, request_spec
 from .secrets import REDACTED, quote
-from .validation import Finding, show_number
 
 UPC = "ResourceConfig.UserPoolConfigs"
 

@@ -23,6 +23,18 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
+from ..core.model import FieldSpec, doc_text, operation_model, request_spec, response_spec
+from ..core.secrets import scrub_text
+from ..core.skeleton import cli_name
+from .common import (
+    Console,
+    UsageError,
+    add_connection_options,
+    connection_from_args,
+    open_history,
+    print_findings,
+    seconds,
+)
 from .exitcodes import (
     EXIT_CONFIG,
     EXIT_INTERRUPTED,
@@ -31,10 +43,7 @@ from .exitcodes import (
     EXIT_SERVICE,
     EXIT_USAGE,
 )
-from .model import FieldSpec, doc_text, operation_model, request_spec, response_spec
-from .output import OUTPUT_FORMATS, paint, render, render_finding, use_color
-from .secrets import scrub_text
-from .skeleton import cli_name
+from .output import OUTPUT_FORMATS, paint, render, render_finding
 
 #: The API commands, in the order `--help` lists them.
 API_OPERATIONS = (
@@ -56,10 +65,6 @@ def starts_job(operation: str) -> bool:
 
 
 NO_EFFECT = "accepted for compatibility with the AWS CLI; it changes nothing here, because {why}"
-
-
-class UsageError(Exception):
-    """Bad syntax or parameters: exit code 252."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,7 +90,6 @@ def _unrecognized(parser: argparse.ArgumentParser, command: str | None, extra: l
 
 
 def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None:
-    from .commands import seconds
 
     g = parser.add_argument_group("input")
     source = g.add_mutually_exclusive_group()
@@ -191,7 +195,7 @@ def _add_member_options(parser: argparse.ArgumentParser, spec: FieldSpec) -> Non
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from .. import __version__
 
     parser = _Parser(
         prog="amplify-auth",
@@ -223,13 +227,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the operation whose request shape the files hold",
     )
     v.add_argument("--color", choices=("on", "off", "auto"), default="auto")
-    from .commands import add_service_commands
+    from .services import add_service_commands
 
     add_service_commands(sub)
-    from .cli_gen2 import add_export_gen2
+    from .gen2 import add_export_gen2
 
     add_export_gen2(sub)
-    from .cli_fleet import add_fleet_commands
+    from .fleet import add_fleet_commands
 
     add_fleet_commands(sub)
     return parser
@@ -239,8 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _convert(value: str, member: FieldSpec, option: str) -> Any:
-    from .secrets import quote
-    from .skeleton import MAX_DIGITS, parse_json, read_value
+    from ..core.secrets import quote
+    from ..core.skeleton import MAX_DIGITS, parse_json, read_value
 
     if member.type in ("structure", "list"):
         text = read_value(value, option)
@@ -268,7 +272,7 @@ def _convert(value: str, member: FieldSpec, option: str) -> Any:
 
 def request_from_args(args: argparse.Namespace, spec: FieldSpec) -> dict[str, Any]:
     """The request: the cli-input file (if any), overridden by the options given."""
-    from .skeleton import load_cli_input, merge_cli_input
+    from ..core.skeleton import load_cli_input, merge_cli_input
 
     base: dict[str, Any] = {}
     if args.cli_input_json is not None:
@@ -286,77 +290,15 @@ def request_from_args(args: argparse.Namespace, spec: FieldSpec) -> dict[str, An
     return merge_cli_input(base, explicit)
 
 
-def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    """The AWS CLI's connection options, which ``connection_from_args`` reads."""
-    from .commands import seconds
-
-    c = parser.add_argument_group("connection (as the AWS CLI)")
-    c.add_argument("--endpoint-url", help="the service URL, e.g. the local emulator's")
-    c.add_argument("--no-verify-ssl", action="store_true", help="do not verify TLS certificates")
-    c.add_argument("--ca-bundle", help="the CA bundle to verify TLS certificates with")
-    c.add_argument("--profile", help="a profile from your AWS config")
-    c.add_argument("--region", help="the AWS region")
-    c.add_argument("--cli-read-timeout", type=seconds, metavar="SECONDS")
-    c.add_argument("--cli-connect-timeout", type=seconds, metavar="SECONDS")
-    c.add_argument("--no-sign-request", action="store_true", help="send unsigned requests")
-
-
-def connection_from_args(args: argparse.Namespace) -> Any:
-    from .connection import Connection
-
-    verify: bool | str | None = None
-    if args.no_verify_ssl:
-        verify = False
-    elif args.ca_bundle:
-        verify = args.ca_bundle
-    return Connection(
-        profile=args.profile,
-        region=args.region,
-        endpoint_url=args.endpoint_url,
-        verify=verify,
-        connect_timeout=args.cli_connect_timeout,
-        read_timeout=args.cli_read_timeout,
-        unsigned=args.no_sign_request,
-    )
-
-
 # -- running -------------------------------------------------------------------------------
 
 
-class Console:
-    """Where output goes, and whether it is coloured."""
-
-    def __init__(self, stdout: TextIO, stderr: TextIO, color: str = "auto") -> None:
-        self.stdout, self.stderr = stdout, stderr
-        self.color_out = use_color(color, stdout)
-        self.color_err = use_color(color, stderr)
-
-    def out(self, text: str) -> None:
-        self.stdout.write(text if text.endswith("\n") else text + "\n")
-
-    def err(self, text: str) -> None:
-        self.stderr.write(text if text.endswith("\n") else text + "\n")
-        self.stderr.flush()
-
-
-def _with_option_hint(line: str, path: str, code: str = "") -> str:
-    if code == "model.required" and path and "." not in path:
-        return f"{line} (--{cli_name(path)})"
-    return line
-
-
-def print_findings(findings: list[Any], console: Console, to_stderr: bool = False) -> None:
-    color = console.color_err if to_stderr else console.color_out
-    write = console.err if to_stderr else console.out
-    for finding in findings:
-        write(_with_option_hint(render_finding(finding, color), finding.path, finding.code))
-
-
 def run_api_command(args: argparse.Namespace, console: Console) -> int:
-    from .secrets import redact
-    from .service import BackendAuthService, ValidationFailed
-    from .skeleton import generate_skeleton
-    from .validation import errors, validate
+    from ..client.service import BackendAuthService, ValidationFailed
+    from ..core.findings import errors
+    from ..core.secrets import redact
+    from ..core.skeleton import generate_skeleton
+    from ..core.validation import validate
 
     operation: str = args.operation
     if not hasattr(args, "query_expression"):  # called without main(), which checks options
@@ -386,7 +328,7 @@ def run_api_command(args: argparse.Namespace, console: Console) -> int:
     service = BackendAuthService(connection)
     history = None
     if getattr(args, "wait", False):  # the tracker learns job durations from the history
-        history = _open_history(console)
+        history = open_history(console)
         service.on_call = history.record_call
     try:
         if operation == "ListBackendJobs":
@@ -414,19 +356,6 @@ def run_api_command(args: argparse.Namespace, console: Console) -> int:
     return exit_code
 
 
-def _open_history(console: Console) -> Any:
-    """The user's job history (``$AMPLIFY_AUTH_HISTORY``), or one in memory if it cannot open."""
-    import sqlite3
-
-    from .history import JobHistory
-
-    try:
-        return JobHistory.from_environment()
-    except (OSError, sqlite3.Error) as exc:
-        console.err(f"warning: job history not available ({exc}); this run is not recorded")
-        return JobHistory(":memory:")
-
-
 def _wait(
     service: Any,
     history: Any,
@@ -436,8 +365,8 @@ def _wait(
     console: Console,
 ) -> tuple[dict[str, Any], int]:
     """Follow the job with the JobTracker: the same polling policy as the app and the fleet."""
-    from .jobs import JobTracker
-    from .lifecycle import JobStatus, Verdict
+    from ..core.lifecycle import JobStatus, Verdict
+    from ..jobs.tracker import JobTracker
 
     tracker = JobTracker(service, history, deadline=args.wait_timeout)
 
@@ -472,7 +401,7 @@ def check_options(args: argparse.Namespace) -> None:
     file, an --endpoint-url that is not an http(s) URL."""
     from urllib.parse import urlsplit
 
-    from .secrets import quote
+    from ..core.secrets import quote
 
     args.query_expression = None
     if getattr(args, "query", None):
@@ -503,7 +432,7 @@ def check_options(args: argparse.Namespace) -> None:
 
 
 def _print_result(response: Any, args: argparse.Namespace, console: Console, title: str) -> None:
-    from .secrets import redact
+    from ..core.secrets import redact
 
     data = response if args.show_secrets else redact(response)
     if args.query_expression is not None:
@@ -514,8 +443,9 @@ def _print_result(response: Any, args: argparse.Namespace, console: Console, tit
 
 
 def run_validate(args: argparse.Namespace, console: Console) -> int:
-    from .skeleton import InputError, load_skeleton_file
-    from .validation import errors, validate
+    from ..core.findings import errors
+    from ..core.skeleton import InputError, load_skeleton_file
+    from ..core.validation import validate
 
     failed = False
     for name in args.files:
@@ -540,9 +470,9 @@ def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Run the command; return its exit code (the console script exits with it)."""
-    from .connection import ConfigurationError
-    from .service import ApiError
-    from .skeleton import InputError
+    from ..client.connection import ConfigurationError
+    from ..client.service import ApiError
+    from ..core.skeleton import InputError
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr

@@ -33,19 +33,21 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any
 
-from .connection import Connection
-from .history import JobHistory
-from .jobs import JobTracker
-from .model import REDACTED, SECRET_MEMBERS, FieldSpec, request_spec
-from .secrets import quote
-from .service import ApiError, BackendAuthService, ValidationFailed, collect_pages
-from .validation import validate
+from ..client.connection import Connection
+from ..client.service import ApiError, BackendAuthService, ValidationFailed, collect_pages
+from ..core.model import REDACTED, SECRET_MEMBERS, FieldSpec, request_spec
+from ..core.secrets import quote
+from ..core.validation import validate
+from ..gen2.exporter import export
+from ..jobs.history import JobHistory
+from ..jobs.tracker import JobTracker
+from .rollout import Progress
+from .rollout import apply as apply_to
 
 if TYPE_CHECKING:
     import pandas as pd
 
 #: ``progress(done, total)`` after every target.
-Progress = Callable[[int, int], None]
 #: The columns that name a target, in audits, targets and results.
 TARGET_COLUMNS = ("app_id", "environment")
 #: The columns of an audit row that are not configuration fields.
@@ -135,27 +137,6 @@ def audit_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         elif spec.type in _DTYPES:
             frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(_DTYPES[spec.type])
     return frame
-
-
-def weaknesses(frame: pd.DataFrame) -> pd.DataFrame:
-    """Which audited environments have MFA off, a password shorter than 12 or the implicit
-    grant: one boolean column each, and ``weak`` for any of them."""
-    import pandas as pd
-
-    flags = (
-        pd.DataFrame(
-            {
-                "mfa_off": frame["UserPoolConfigs.Mfa.MFAMode"] == "OFF",
-                "short_password": frame["UserPoolConfigs.PasswordPolicy.MinimumLength"] < 12,
-                "implicit_grant": frame["UserPoolConfigs.OAuth.OAuthGrantType"] == "IMPLICIT",
-            },
-            index=frame.index,
-        )
-        .fillna(False)
-        .astype(bool)
-    )
-    flags["weak"] = flags.any(axis=1)
-    return flags
 
 
 class TextProgress:
@@ -367,10 +348,8 @@ class Fleet:
         return audit_frame(rows)
 
     def apply(self, template: dict[str, Any], targets: pd.DataFrame, **options: Any) -> Any:
-        """``fleet_apply.apply`` on this fleet (see there for the options)."""
-        from .fleet_apply import apply
-
-        return apply(template, targets, fleet=self, **options)
+        """``rollout.apply`` on this fleet (see there for the options)."""
+        return apply_to(template, targets, fleet=self, **options)
 
     # -- in the background -----------------------------------------------------------------
 
@@ -462,7 +441,6 @@ def _app_row(app: dict[str, Any], env: str | None) -> dict[str, Any]:
 def _gen2(request: dict[str, Any]) -> str | None:
     """The environment's auth as Amplify Gen 2 code (both files, as text that CSV and Parquet
     keep); None for a configuration of the wrong types, which has no Gen 2 form."""
-    from .gen2 import export
 
     try:
         return export(request).text()

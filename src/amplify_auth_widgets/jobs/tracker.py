@@ -34,10 +34,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..client.service import ApiError, BackendAuthService
+from ..core.lifecycle import TERMINAL, UNKNOWN, JobStatus, Verdict, is_final
 from .history import JobHistory, parse_time
-from .lifecycle import TERMINAL, UNKNOWN, JobStatus, Verdict, is_final
 from .schedule import Schedule, plan
-from .service import ApiError, BackendAuthService
 
 Callback = Callable[["TrackedJob", str | None, str], None]
 #: A job the service says it does not know (three times running): a local verdict.

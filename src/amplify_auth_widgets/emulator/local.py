@@ -13,7 +13,7 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .emulator import Emulator
+    from . import Emulator
 
 _lock = threading.Lock()
 _shared: Emulator | None = None
@@ -28,7 +28,7 @@ def local(job_seconds: float | str = 3) -> Emulator:
     global _shared
     with _lock:
         if _shared is None or not _running(_shared):
-            from .emulator import Emulator
+            from . import Emulator
 
             emulator = Emulator(demo=True, job_seconds=job_seconds).start()
             atexit.register(emulator.stop)

@@ -88,12 +88,12 @@ class PortBusy(OSError):
 
 
 def app_notebook() -> Path:
-    return Path(str(files("amplify_auth_widgets") / "notebooks" / "app.ipynb"))
+    return Path(str(files("amplify_auth_widgets.app") / "app.ipynb"))
 
 
 def share_dir() -> Path:
     """The package's ``share/``: the ``aaw`` Voila template, for JUPYTER_PATH."""
-    return Path(str(files("amplify_auth_widgets") / "share"))
+    return Path(str(files("amplify_auth_widgets.app") / "share"))
 
 
 def claim_port(host: str, port: int) -> int:
@@ -130,7 +130,7 @@ def voila_command(
     command = [
         sys.executable,
         "-m",
-        "amplify_auth_widgets.voila_app",
+        "amplify_auth_widgets.app.voila",
         str(notebook),
         f"--port={port}",
         f"--Voila.ip={host}",

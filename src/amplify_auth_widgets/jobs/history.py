@@ -32,14 +32,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .db import Database, private_folder
-from .lifecycle import TERMINAL, UNKNOWN, JobStatus, Verdict, sql_list
-from .secrets import redact, scrub_text
+from ..core.db import Database, private_folder
+from ..core.lifecycle import TERMINAL, UNKNOWN, JobStatus, Verdict, sql_list
+from ..core.secrets import redact, scrub_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .service import ApiError
+    from ..client.service import ApiError
 
 #: A job the tracker gave up on: a local verdict, never the service's.
 TIMED_OUT = Verdict.TIMED_OUT

@@ -37,19 +37,39 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .diff import ABSENT, config_diff, describe_change, prune
-from .lifecycle import PENDING, JobStatus, is_final
-from .model import FieldSpec, request_spec
-from .service import RETRYABLE_CODES, ApiError, ValidationFailed
-from .skeleton import redact
-from .validation import Finding, errors, sort_findings, validate
+from ..client.service import RETRYABLE_CODES, ApiError, ValidationFailed
+from ..core.diff import ABSENT, config_diff, describe_change, prune
+from ..core.findings import Finding, errors, sort_findings
+from ..core.lifecycle import PENDING, JobStatus, is_final
+from ..core.model import FieldSpec, request_spec
+from ..core.skeleton import redact
+from ..core.validation import validate
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .fleet import Fleet, Progress
+    from ..client.service import BackendAuthService
+    from ..jobs.history import JobHistory
+    from ..jobs.tracker import JobTracker
+
+#: Told (done, total) as targets settle.
+Progress = Callable[[int, int], None]
+
+
+class Fleet(Protocol):
+    """What an apply needs of a fleet (``inventory.Fleet`` is one): its service, its history
+    and tracker, and an environment's current auth configuration."""
+
+    service: BackendAuthService
+    history: JobHistory
+    tracker: JobTracker
+
+    def current_auth(self, app_id: str, env: str) -> tuple[str | None, dict[str, Any] | None]:
+        """The auth resource's name and configuration (None, None when it has none)."""
+        ...
+
 
 MODES = ("create", "update", "upsert")
 #: Rounds of sending one request (each the service's own retries) before giving up on it.
@@ -301,7 +321,7 @@ def target_diff(target: Target) -> list[str]:
         return []
     new = target.request["ResourceConfig"]
     if target.operation == "UpdateBackendAuth" and target.current is not None:
-        from .diff import deep_merge
+        from ..core.diff import deep_merge
 
         new = deep_merge(target.current, new)
     old = target.current if target.current is not None else {}
@@ -396,7 +416,7 @@ class Runner:
     def _pending(self, target: Target, since: float) -> dict[str, Any] | None:
         """The app has a pending job. If it is ours (sent, its answer lost on the way), follow
         it; if it is another's, wait for it to end and let the caller send again."""
-        from .history import parse_time
+        from ..jobs.history import parse_time
 
         try:
             jobs = self.fleet.service.list_backend_jobs(target.app_id, target.environment)

@@ -18,9 +18,9 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+from .findings import describe
 from .model import FieldSpec, request_spec, response_spec
 from .secrets import REDACTED, contains_secret, redact
-from .validation import describe
 
 __all__ = [
     "REDACTED",

@@ -26,8 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import gen2_code as ts
-from .gen2_map import (
+from ..core.model import REDACTED, FieldSpec, join_path, request_spec
+from ..core.secrets import is_secret_name
+from ..core.validation import model_findings
+from . import typescript as ts
+from .mapping import (
     BACKEND_TS,
     NOT_MAPPED,
     RESOURCE_TS,
@@ -36,9 +39,6 @@ from .gen2_map import (
     Placement,
     Secret,
 )
-from .model import REDACTED, FieldSpec, join_path, request_spec
-from .secrets import is_secret_name
-from .validation import model_findings
 
 if TYPE_CHECKING:
     import pandas as pd

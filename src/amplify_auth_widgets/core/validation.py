@@ -7,56 +7,19 @@ Model checks walk the request beside the field-spec tree and dispatch on the spe
 (``_check_structure``, ``_check_string``, ...), like botocore's ``ParamValidator``, but stricter:
 they also check enum values (botocore does not) and refuse ``true``/``false`` where the model
 wants a number (botocore lets a Python ``bool`` through as an ``int``). The Cognito and Amplify
-rules of docs/rules.md live in ``rules.py`` and run on the same request afterwards.
+rules of docs/rules.md live in ``rules.py`` and run on the same request afterwards; what a
+finding is, in ``findings.py``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any
 
+from .findings import Finding, describe, show_number, sort_findings
 from .model import FieldSpec, join_path, request_spec
+from .rules import rule_findings
 from .secrets import quote
-
-Severity = Literal["error", "warning"]
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One problem in a request: where (API member path), how bad, which rule, and what to do."""
-
-    path: str
-    severity: Severity
-    code: str
-    message: str
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-    def __str__(self) -> str:
-        return f"{self.path or '(request)'}: {self.severity} {self.code}: {self.message}"
-
-
-_JSON_TYPE = {
-    # what YAML's tags make, too: !!binary, !!timestamp, !!set
-    bytes: "binary data",
-    dt.date: "a date",
-    dt.datetime: "a date and time",
-    set: "a set",
-    dict: "an object",
-    list: "a list",
-    str: "a string",
-    bool: "true/false",
-    int: "a number",
-    float: "a number",
-    type(None): "null",
-}
 
 _EXPECTED = {
     "structure": "an object",
@@ -68,10 +31,6 @@ _EXPECTED = {
     "integer": "a whole number",
     "long": "a whole number",
 }
-
-
-def describe(value: Any) -> str:
-    return _JSON_TYPE.get(type(value), type(value).__name__)
 
 
 class _ModelChecker:
@@ -197,15 +156,6 @@ def _not_text(value: str, name: str) -> str:
     )
 
 
-def show_number(value: float) -> str:
-    """A number for a message: ``6``, ``6.5``, ``1e+20``; a huge integer (no float holds it)
-    quoted briefly."""
-    try:
-        return f"{value:g}"
-    except OverflowError:
-        return quote(value)
-
-
 def _names(names: tuple[str, ...] | list[str]) -> str:
     return ", ".join(names) if names else "nothing"
 
@@ -232,18 +182,7 @@ def model_findings(
 
 def validate(request: Any, operation: str = "CreateBackendAuth") -> list[Finding]:
     """Every finding for ``request`` as ``operation`` would take it: errors first, by path."""
-    from .rules import rule_findings
-
     findings = model_findings(request, operation)
     if isinstance(request, dict):
         findings.extend(rule_findings(request, operation, findings))
     return sort_findings(findings)
-
-
-def sort_findings(findings: list[Finding]) -> list[Finding]:
-    unique = list(dict.fromkeys(findings))
-    return sorted(unique, key=lambda f: (f.severity != "error", f.path, f.code))
-
-
-def errors(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.is_error]

@@ -35,7 +35,7 @@ NARROW = (
 
 def add_fleet_commands(sub: Any) -> None:
     """Add ``fleet audit`` and ``fleet apply`` to the ``amplify-auth`` subcommands."""
-    from .cli import add_connection_options
+    from .common import add_connection_options
 
     fleet = sub.add_parser(
         "fleet",
@@ -104,7 +104,7 @@ def _concurrency(text: str) -> int:
 
 
 def _output(args: argparse.Namespace) -> tuple[str, Path | None]:
-    from .cli import UsageError
+    from .common import UsageError
 
     fmt, *rest = args.output
     if fmt not in FORMATS or len(rest) > 1:
@@ -135,7 +135,7 @@ def _targets(path: str) -> Any:
 
     import pandas as pd
 
-    from .cli import UsageError
+    from .common import UsageError
 
     text = _read_targets(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -170,7 +170,7 @@ def _targets(path: str) -> Any:
 
 
 def _read_targets(path: str) -> str:
-    from .cli import UsageError
+    from .common import UsageError
 
     try:
         with open(path, "rb") as file:
@@ -204,7 +204,7 @@ def _read_targets(path: str) -> str:
 
 
 def _check_header(path: str, header: list[str], line: int) -> None:
-    from .cli import UsageError
+    from .common import UsageError
 
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
@@ -248,7 +248,7 @@ def write_frame(frame: Any, fmt: str, path: Path | None, console: Any) -> None:
         frame.to_parquet(path, index=False)
         return
     if fmt == "csv":
-        from .csvsafe import to_csv
+        from ..core.csvsafe import to_csv
 
         text = to_csv(frame, index=False)
     elif fmt == "json":
@@ -262,9 +262,13 @@ def write_frame(frame: Any, fmt: str, path: Path | None, console: Any) -> None:
 
 
 def run_fleet(args: argparse.Namespace, console: Any) -> int:
-    from .cli import EXIT_OK, EXIT_OTHER, EXIT_SERVICE, EXIT_USAGE, UsageError, connection_from_args
-    from .cli import _open_history as open_history
-    from .fleet import Fleet, TextProgress
+    from ..fleet.inventory import Fleet, TextProgress
+    from .common import (
+        UsageError,
+        connection_from_args,
+        open_history,
+    )
+    from .exitcodes import EXIT_OK, EXIT_OTHER, EXIT_SERVICE, EXIT_USAGE
 
     fmt, path = _output(args)
     fleet = Fleet.connect(connection_from_args(args), open_history(console))
@@ -277,9 +281,9 @@ def run_fleet(args: argparse.Namespace, console: Any) -> int:
             frame = frame[list(NARROW)]
         write_frame(frame, fmt, path, console)
         return EXIT_OK
-    from .fleet_apply import Outcome
-    from .lifecycle import JobStatus, Verdict
-    from .skeleton import load_skeleton_file
+    from ..core.lifecycle import JobStatus, Verdict
+    from ..core.skeleton import load_skeleton_file
+    from ..fleet.rollout import Outcome
 
     template = load_skeleton_file(args.template)
     try:

@@ -12,7 +12,7 @@ import io
 import json
 from typing import Any, TextIO
 
-from .validation import Finding
+from ..core.findings import Finding
 
 OUTPUT_FORMATS = ("json", "text", "table", "yaml", "yaml-stream")
 

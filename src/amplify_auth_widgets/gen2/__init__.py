@@ -1,0 +1,19 @@
+"""The Gen 2 export: ``gen2.export(config)`` turns a configuration into Amplify Gen 2 code
+(``exporter``), member by member (``mapping``), written as Prettier writes TypeScript
+(``typescript``). The modules are named apart from ``export``, so that importing one never
+hides the function."""
+
+from .exporter import COLUMNS, Gen2Export, WriteRefused, Written, configured, export
+from .mapping import BACKEND_TS, NOT_MAPPED, RESOURCE_TS
+
+__all__ = [
+    "BACKEND_TS",
+    "COLUMNS",
+    "NOT_MAPPED",
+    "RESOURCE_TS",
+    "Gen2Export",
+    "WriteRefused",
+    "Written",
+    "configured",
+    "export",
+]
