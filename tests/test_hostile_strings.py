@@ -51,10 +51,11 @@ sys.path.insert(0, str(Path(__file__).parent / "gen2"))
 import toolchain
 
 from amplify_auth_widgets import gen2, validate
-from amplify_auth_widgets.connection import Connection
-from amplify_auth_widgets.csvsafe import FORMULA_STARTS, to_csv
-from amplify_auth_widgets.model import request_spec
-from amplify_auth_widgets.report import figure_png, plot_findings_heatmap, plot_timeline
+from amplify_auth_widgets.client.connection import Connection
+from amplify_auth_widgets.core.csvsafe import FORMULA_STARTS, to_csv
+from amplify_auth_widgets.core.model import request_spec
+from amplify_auth_widgets.fleet.report import plot_findings_heatmap
+from amplify_auth_widgets.jobs.report import figure_png, plot_timeline
 from amplify_auth_widgets.widgets.cli_tab import CliTab, shell_script
 from amplify_auth_widgets.widgets.fleet import SHOWN
 from amplify_auth_widgets.widgets.fleet import _table as fleet_table

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from conftest import valid_request
 
-from amplify_auth_widgets.model import request_spec
+from amplify_auth_widgets.core.model import request_spec
 from amplify_auth_widgets.widgets.cli_tab import CliTab, shell_script
 from amplify_auth_widgets.widgets.requestio import RequestIO
 
