@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import subprocess
 import sys
 import threading
 from collections.abc import Iterable, Iterator
@@ -27,7 +28,7 @@ _BEFORE = pytest.StashKey[frozenset[int]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    import leaks
+    from support import leaks
 
     config.stash[_MARK] = leaks.mark_run()
     config.stash[_BEFORE] = frozenset(leaks.children())
@@ -36,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run, naming them, if processes the tests started are still alive; then stop
     them, so that a leak costs one red run and not the machine."""
-    import leaks
+    from support import leaks
 
     mark = session.config.stash.get(_MARK, None)
     if mark is None:
@@ -305,3 +306,14 @@ def serving(server: BaseServer) -> Iterator[Any]:
         server.shutdown()
         server.server_close()
         thread.join(10)
+
+
+def ours(url: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    """`amplify-auth ARGV` as a process, talking to the emulator at ``url``."""
+    return subprocess.run(
+        [str(BIN / "amplify-auth"), *argv],
+        capture_output=True,
+        text=True,
+        env=aws_env(url),
+        timeout=60,
+    )

@@ -33,7 +33,6 @@ import os
 import re
 import stat
 import subprocess
-import sys
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -44,11 +43,9 @@ import pytest
 from conftest import valid_request
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
-from test_gen2_hostile import called, email_case, evaluate, literal_file, message, phone_case
+from support import toolchain
+from support.gen2_eval import called, email_case, evaluate, literal_file, message, phone_case
 from test_output_sinks import _audit, _cells, _fill_secrets, _jobs, _number, _plain_labels
-
-sys.path.insert(0, str(Path(__file__).parent / "gen2"))
-import toolchain
 
 from amplify_auth_widgets import gen2, validate
 from amplify_auth_widgets.client.connection import Connection

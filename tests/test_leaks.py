@@ -6,8 +6,8 @@ import os
 import subprocess
 import sys
 
-import leaks
 import psutil
+from support import leaks
 
 
 def test_finds_children_and_orphans_that_carry_the_runs_mark():

@@ -101,7 +101,11 @@ def _pyproject(module: str) -> str:
     text = (ROOT / "pyproject.toml").read_text()
     # Drop the project's [tool.mutmut] table (up to the next table header or the end).
     text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
-    selection = [f"tests/{name}" for name in tests] + ["-k", _DESELECT]
+    # test files are named, and found in the folder that mirrors their layer
+    selection = [str(next((ROOT / "tests").rglob(name)).relative_to(ROOT)) for name in tests] + [
+        "-k",
+        _DESELECT,
+    ]
     return (
         text.rstrip()
         + "\n\n[tool.mutmut]\n"

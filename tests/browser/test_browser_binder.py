@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_support import (
+from support.browser import (
     ROOT,
     bad_console,
     chromium_page,

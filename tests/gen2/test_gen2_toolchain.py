@@ -13,16 +13,13 @@ from __future__ import annotations
 import copy
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import CORPUS, valid_request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-sys.path.insert(0, str(Path(__file__).parent / "gen2"))
-import toolchain
+from support import toolchain
 
 from amplify_auth_widgets import gen2, validate
 from amplify_auth_widgets.core.findings import errors

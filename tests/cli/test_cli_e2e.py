@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import BIN, aws_env, every_secret, valid_request
+from conftest import BIN, aws_env, every_secret, ours, valid_request
 
 from amplify_auth_widgets import BackendAuthService
 from amplify_auth_widgets.cli.entry import main
@@ -25,16 +25,6 @@ def quick():
 def aws(url, *argv):
     return subprocess.run(
         [str(BIN / "aws"), "amplifybackend", *argv, "--endpoint-url", url],
-        capture_output=True,
-        text=True,
-        env=aws_env(url),
-        timeout=60,
-    )
-
-
-def ours(url, *argv):
-    return subprocess.run(
-        [str(BIN / "amplify-auth"), *argv],
         capture_output=True,
         text=True,
         env=aws_env(url),

@@ -25,7 +25,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from browser_support import (
+from conftest import aws_env, every_secret, get_at
+from support.browser import (
     app_command,
     app_url,
     chromium_page,
@@ -37,7 +38,6 @@ from browser_support import (
     stop,
     wait_for_http,
 )
-from conftest import aws_env, every_secret, get_at
 
 from amplify_auth_widgets import ApiError, BackendAuthService, JobHistory, ValidationFailed
 from amplify_auth_widgets.app.serve import descendants

@@ -25,7 +25,7 @@ needs_chromium = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("CI"),
     reason="Debian's chromium is not installed (make chromium installs it)",
 )
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: Screenshots of the key states: a test artifact, git-ignored.
 SHOTS = Path(os.environ.get("AAW_SCREENSHOTS", ROOT / "tests" / "artifacts" / "screenshots"))
 LOCAL = re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])")

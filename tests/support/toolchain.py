@@ -1,4 +1,4 @@
-"""The Amplify Gen 2 toolchain from the npm registry, pinned in this folder's lock file.
+"""The Amplify Gen 2 toolchain from the npm registry, pinned in tests/gen2 (its lock file).
 
 ``make gen2-toolchain`` (a step of ``make test``) installs it with ``npm ci``. These helpers lay
 exports out as Gen 2 projects, one folder each under one root, and check them in batches: one
@@ -13,7 +13,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
+#: The folder the toolchain is pinned and installed in.
+HERE = Path(__file__).resolve().parent.parent / "gen2"
 NODE_MODULES = HERE / "node_modules"
 BIN = NODE_MODULES / ".bin"
 

@@ -23,9 +23,9 @@ from urllib.parse import quote
 
 import pytest
 from conftest import signed, valid_request
-from emulator_wire import response_problems
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.wire import response_problems
 
 from amplify_auth_widgets.core.model import service_model
 from amplify_auth_widgets.emulator import Emulator

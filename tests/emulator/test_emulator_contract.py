@@ -19,7 +19,7 @@ import pytest
 from botocore.config import Config
 from conftest import BIN, valid_request
 from conftest import signed as raw_signed
-from emulator_wire import response_problems
+from support.wire import response_problems
 
 from amplify_auth_widgets import Connection
 from amplify_auth_widgets.emulator.protocol import match

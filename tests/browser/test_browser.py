@@ -12,7 +12,7 @@ import sys
 import urllib.request
 
 import pytest
-from browser_support import (
+from support.browser import (
     app_command,
     app_url,
     bad_console,

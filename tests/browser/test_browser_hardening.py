@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import (
+from support.browser import (
     APP_TOKEN,
     CHROMIUM,
     app_command,

@@ -9,7 +9,8 @@ import os
 import secrets
 
 import pytest
-from browser_support import (
+from conftest import BIN
+from support.browser import (
     bad_console,
     chromium_page,
     columns,
@@ -23,7 +24,6 @@ from browser_support import (
     stop,
     wait_for_http,
 )
-from conftest import BIN
 
 from amplify_auth_widgets.app.serve import descendants
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "amplify_auth_widgets"
 CODE = r"(?:model|cognito|amplify)\.[a-z0-9-]+(?:\.[a-z0-9-]+)*"
 
