@@ -36,15 +36,6 @@ SECRET_MEMBERS = frozenset({"ClientSecret", "PrivateKey"})
 #: What a secret's value becomes in every export; the validator refuses it as a value.
 REDACTED = "<redacted>"
 
-#: The operations whose requests the editor, validator and CLI deal with.
-AUTH_OPERATIONS = (
-    "CreateBackendAuth",
-    "UpdateBackendAuth",
-    "GetBackendAuth",
-    "DeleteBackendAuth",
-    "ImportBackendAuth",
-)
-
 
 @dataclass(frozen=True)
 class FieldSpec:

@@ -31,7 +31,6 @@ import reprlib
 from typing import Any
 
 from .model import (
-    AUTH_OPERATIONS,
     REDACTED,
     SECRET_MEMBERS,
     FieldSpec,
@@ -41,6 +40,7 @@ from .model import (
     response_spec,
     service_model,
 )
+from .operations import auth_operations, sending_operations
 
 #: What a message shows instead of a value it may not quote.
 HIDDEN = "(hidden)"
@@ -51,16 +51,13 @@ QUOTE_LIMIT = 40
 #: Values looked at when deciding whether a value holds a secret; beyond it, it is described.
 _INSPECT_BUDGET = 10_000
 
-#: The request operations whose shapes define the secret paths when none is named.
-_REQUEST_OPERATIONS = ("CreateBackendAuth", "UpdateBackendAuth", "ImportBackendAuth")
-
 
 @functools.cache
 def secret_names() -> frozenset[str]:
     """``ClientSecret``, ``PrivateKey`` and every wire spelling the model gives them."""
 
     names = set(SECRET_MEMBERS)
-    for operation in AUTH_OPERATIONS:
+    for operation in auth_operations():
         for root in (request_spec(operation), response_spec(operation)):
             names.update(s.wire_name for s in root.walk() if s.name in SECRET_MEMBERS)
     return frozenset(names)
@@ -111,7 +108,8 @@ def is_secret_path(path: str, operation: str | None = None) -> bool:
     request when None)."""
     if not path:
         return False
-    operations = (operation,) if operation else _REQUEST_OPERATIONS
+    # the requests' shapes define the secret paths when no operation is named
+    operations = (operation,) if operation else sending_operations()
     return any(_is_secret_path(path, op) for op in operations)
 
 
