@@ -75,10 +75,11 @@ bench-quick: $(STAMP)
 	for b in bench/*.py; do echo "== $$b --quick"; $(BIN)/python $$b --quick || exit 1; done
 
 # Mutation testing, a habit and not a CI step: mutmut plants small bugs in a core module one
-# at a time and runs that module's own tests on each (tools/mutation.py says which); a mutant no
-# test fails on survives. MODULE=rules (or validation, skeleton, secrets, service, jobs, history,
-# emulator.backend, emulator.store) runs one; none runs all nine, about an hour on two cores.
-# MUTANTS='amplify_auth_widgets.rules.x_rule_oauth*' reruns some of MODULE's after a change.
+# at a time and runs that module's own tests on each (tools/mutation.py reads them from the
+# folders: tests/<layer>/test_<module>*.py, else the layer's folder); a mutant no test fails on
+# survives. MODULE=core.rules (any layer.module under src/) runs one; none runs every module,
+# several hours on two cores.
+# MUTANTS='amplify_auth_widgets.core.rules.x_rule_oauth*' reruns some of MODULE's after a change.
 # The score table: `$(BIN)/python tools/mutation.py --summary`; a survivor's diff:
 # `cd build/mutation/MODULE && mutmut show NAME`.
 MODULE ?=

@@ -1,6 +1,6 @@
-"""Run mutmut on one core module at a time, against that module's own tests.
+"""Run mutmut on one module at a time, against that module's own tests (read from the folders).
 
-    python tools/mutation.py rules            # rules.py's mutants not yet run (all, at first)
+    python tools/mutation.py core.rules       # core/rules.py's mutants not yet run (all, at first)
     python tools/mutation.py rules 'amplify_auth_widgets.core.rules.x_rule_oauth*'   # some, again
     python tools/mutation.py --all            # each module in turn, then the table
     python tools/mutation.py --summary        # the table of docs/mutation.md, from the last runs
@@ -35,55 +35,55 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "mutation"
 PACKAGE = "amplify_auth_widgets"
 
-_EMULATOR_TESTS = [
-    "test_emulator_contract.py",
-    "test_emulator_integrity.py",
-    "test_emulator_http.py",
-    "test_emulator_auth.py",
-    "test_emulator_socket.py",
-    "test_emulator_answers.py",
-    "test_emulator_outcomes.py",
-]
-_VALIDATION_TESTS = [
-    "test_validation_corpus.py",
-    "test_validation_messages.py",
-    "test_rule_messages.py",
-    "test_rules.py",
-    "test_rule_codes.py",
-    "test_model.py",
-]
+SRC = ROOT / "src" / PACKAGE
+#: The layers whose modules are mutated (app/ is the Voila server, tested in the browser only).
+LAYERS = ("core", "client", "jobs", "gen2", "fleet", "emulator", "widgets", "cli")
 
-# module name -> (its file under src/amplify_auth_widgets, the test files written for it)
-MODULES: dict[str, tuple[str, list[str]]] = {
-    "validation": ("validation.py", _VALIDATION_TESTS),
-    "rules": ("rules.py", _VALIDATION_TESTS),
-    "skeleton": (
-        "skeleton.py",
-        [
-            "test_skeleton.py",
-            "test_skeleton_reading.py",
-            "test_cli_input.py",
-            "test_cli_offline.py",
-        ],
-    ),
-    "secrets": ("secrets.py", ["test_secrets.py", "test_secrets_edges.py", "test_cli_offline.py"]),
-    "service": (
-        "service.py",
-        [
-            "test_service.py",
-            "test_service_errors.py",
-            "test_connection.py",
-            "test_cli_unexpected.py",
-        ],
-    ),
-    "jobs": (
-        "jobs.py",
-        ["test_jobs.py", "test_tracker_rules.py", "test_monitor.py", "test_lifecycle.py"],
-    ),
-    "history": ("history.py", ["test_history.py", "test_history_records.py", "test_jobs.py"]),
-    "emulator.backend": ("emulator/backend.py", _EMULATOR_TESTS),
-    "emulator.store": ("emulator/store.py", _EMULATOR_TESTS),
-}
+
+def _tests_named_for(test: str, stem: str) -> bool:
+    """``test_rules_x`` and ``test_rule_x`` are tests of ``rules``; ``test_history`` of
+    ``history``."""
+    names = {stem, stem[:-1]} if stem.endswith("s") else {stem}
+    return any(test == f"test_{n}" or test.startswith(f"test_{n}_") for n in names)
+
+
+def _ignored() -> set[str]:
+    """The tests the project's [tool.mutmut] leaves out (browsers, toolchains, processes)."""
+    text = (ROOT / "pyproject.toml").read_text()
+    return set(re.findall(r'"--ignore=([^"]+)"', text))
+
+
+def modules() -> dict[str, tuple[str, list[str]]]:
+    """Each module, ``layer.name``, with its file under src/amplify_auth_widgets and its
+    tests, read from the folders: the test files of ``tests/<layer>/`` named for the module
+    (``test_<name>*``), or, when none is, every test file of that folder; less those the
+    project's mutmut configuration ignores."""
+    ignored = _ignored()
+
+    def kept(paths: list[Path]) -> list[Path]:
+        return [
+            path
+            for path in paths
+            if not any(path.relative_to(ROOT).as_posix().startswith(i) for i in ignored)
+        ]
+
+    # the tests that cross every layer (what we write for other programs, hostile text) are
+    # every module's too
+    across = kept(sorted((ROOT / "tests").glob("test_*.py")))
+    found: dict[str, tuple[str, list[str]]] = {}
+    for layer in LAYERS:
+        folder = ROOT / "tests" / layer
+        candidates = kept(sorted(folder.glob("test_*.py")))
+        for source in sorted((SRC / layer).glob("*.py")):
+            if source.name == "__init__.py":
+                continue
+            named = [p for p in candidates if _tests_named_for(p.stem, source.stem)]
+            tests = [p.relative_to(ROOT).as_posix() for p in [*(named or candidates), *across]]
+            found[f"{layer}.{source.stem}"] = (f"{layer}/{source.name}", tests)
+    return found
+
+
+MODULES = modules()
 
 # Tests that start the emulator or the CLI as a separate process run the installed code, not
 # the mutant; their names say "process".
@@ -101,11 +101,7 @@ def _pyproject(module: str) -> str:
     text = (ROOT / "pyproject.toml").read_text()
     # Drop the project's [tool.mutmut] table (up to the next table header or the end).
     text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
-    # test files are named, and found in the folder that mirrors their layer
-    selection = [str(next((ROOT / "tests").rglob(name)).relative_to(ROOT)) for name in tests] + [
-        "-k",
-        _DESELECT,
-    ]
+    selection = [*tests, "-k", _DESELECT]
     return (
         text.rstrip()
         + "\n\n[tool.mutmut]\n"

@@ -1,0 +1,45 @@
+"""The mutation runs' map of modules to tests is read from the folders, not kept by hand:
+every module of a mutated layer has tests, the ones named for it when there are."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import mutation  # noqa: E402
+
+
+def test_every_module_of_every_mutated_layer_is_mapped_to_existing_tests():
+    sources = {
+        f"{p.parent.name}.{p.stem}"
+        for layer in mutation.LAYERS
+        for p in (mutation.SRC / layer).glob("*.py")
+        if p.name != "__init__.py"
+    }
+    assert set(mutation.MODULES) == sources
+    for name, (path, tests) in mutation.MODULES.items():
+        assert (mutation.SRC / path).is_file(), name
+        assert tests and all((ROOT / t).is_file() for t in tests), name
+        assert not any(t.startswith(("tests/browser", "tests/notebooks")) for t in tests), name
+
+
+def test_the_tests_named_for_a_module_are_its_own():
+    assert mutation.MODULES["core.rules"][1][:3] == [
+        "tests/core/test_rule_codes.py",
+        "tests/core/test_rule_messages.py",
+        "tests/core/test_rules.py",
+    ]
+    assert mutation.MODULES["jobs.history"][1][:2] == [
+        "tests/jobs/test_history.py",
+        "tests/jobs/test_history_records.py",
+    ]
+    assert mutation.MODULES["cli.fleet"][1][0] == "tests/cli/test_fleet_cli.py"
+    # none named for it: the whole folder of its layer, less what mutmut's table ignores
+    toolchain = "tests/gen2/test_gen2_toolchain.py"
+    assert "tests/gen2/test_gen2.py" in mutation.MODULES["gen2.typescript"][1]
+    assert toolchain not in mutation.MODULES["gen2.typescript"][1]
+    # and the tests that cross every layer
+    assert "tests/test_output_sinks.py" in mutation.MODULES["widgets.cli_tab"][1]
