@@ -24,6 +24,7 @@ _EXPORTS = {
     "Emulator": "emulator",
     "AuthConfigEditor": "widgets.editor",
     "JobTracker": "jobs.tracker",
+    "TrackerPolicy": "jobs.tracker",
     "JobHistory": "jobs.history",
     "JobMonitor": "widgets.monitor",
     "ReportsView": "widgets.reports",
@@ -45,6 +46,7 @@ __all__ = [
     "JobMonitor",
     "JobTracker",
     "ReportsView",
+    "TrackerPolicy",
     "ValidationFailed",
     "local",
     "request_spec",
@@ -60,7 +62,7 @@ if TYPE_CHECKING:
     from .emulator import Emulator
     from .emulator.local import local
     from .jobs.history import JobHistory
-    from .jobs.tracker import JobTracker
+    from .jobs.tracker import JobTracker, TrackerPolicy
     from .widgets.app import AuthApp
     from .widgets.editor import AuthConfigEditor
     from .widgets.monitor import JobMonitor

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from conftest import valid_request
 
-from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
+from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import fleet_config
 from amplify_auth_widgets.emulator.store import Store
@@ -140,7 +140,9 @@ def make_fleet(emu: Emulator, history: JobHistory) -> Fleet:
     service = BackendAuthService(
         emu.connection(), on_call=history.record_call, sleep=lambda s: None
     )
-    tracker = JobTracker(service, history, min_interval=0.02, max_interval=0.2)
+    tracker = JobTracker(
+        service, history, policy=TrackerPolicy(min_interval=0.02, max_interval=0.2)
+    )
     return Fleet(service, history, tracker)
 
 

@@ -8,7 +8,7 @@ import threading
 import pandas as pd
 import pytest
 
-from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
+from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import SOCIAL, fleet_config, seed_fleet
 from amplify_auth_widgets.fleet.inventory import Fleet
@@ -26,7 +26,9 @@ def make_fleet(emulator, history=None, **options):
     service = BackendAuthService(
         emulator.connection(), on_call=history.record_call, sleep=lambda s: None
     )
-    tracker = JobTracker(service, history, min_interval=0.02, max_interval=0.2)
+    tracker = JobTracker(
+        service, history, policy=TrackerPolicy(min_interval=0.02, max_interval=0.2)
+    )
     return Fleet(service, history, tracker, **options)
 
 

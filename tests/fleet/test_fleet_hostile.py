@@ -17,7 +17,13 @@ import pandas as pd
 import pytest
 from conftest import BIN, LocalServer, QuietHandler, aws_env, serving
 
-from amplify_auth_widgets import BackendAuthService, Connection, JobHistory, JobTracker
+from amplify_auth_widgets import (
+    BackendAuthService,
+    Connection,
+    JobHistory,
+    JobTracker,
+    TrackerPolicy,
+)
 from amplify_auth_widgets.cli.entry import main
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import fleet_config
@@ -248,7 +254,9 @@ def quick_fleet(emulator: Emulator) -> Fleet:
     service = BackendAuthService(
         emulator.connection(), on_call=history.record_call, sleep=lambda s: None
     )
-    return Fleet(service, history, JobTracker(service, history, min_interval=0.02))
+    return Fleet(
+        service, history, JobTracker(service, history, policy=TrackerPolicy(min_interval=0.02))
+    )
 
 
 def test_apply_sends_a_target_named_twice_once_and_says_which_row_it_repeats(emu):

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from conftest import valid_request
 
-from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
+from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
 from amplify_auth_widgets.jobs.report import figure_png, plot_status_counts, plot_timeline, summary
 from amplify_auth_widgets.jobs.schedule import FIRST_QUANTILES
 
@@ -274,7 +274,9 @@ def test_exports(filled, tmp_path):
 
 
 def test_learned_durations_feed_the_tracker(filled, clock):
-    tracker = JobTracker(BackendAuthService(), filled, clock=clock, min_samples=2)
+    tracker = JobTracker(
+        BackendAuthService(), filled, clock=clock, policy=TrackerPolicy(min_samples=2)
+    )
     assert sorted(filled.durations("CreateBackendAuth")) == [30.0, 50.0]
     # a log-normal fit to 30 s and 50 s: log-mean ln(sqrt(1500)), log-sd ln(50/30)/sqrt(2)
     mu, sigma = math.log(1500) / 2, math.log(50 / 30) / math.sqrt(2)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 import threading
+from dataclasses import replace
 
 import pytest
 from conftest import valid_request
 
-from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
+from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.jobs.history import TIMED_OUT
 
@@ -29,7 +30,7 @@ def setup(emulator, clock):
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
     history = JobHistory(":memory:", clock)
     service.on_call = history.record_call
-    tracker = JobTracker(service, history, clock=clock, jitter=0.0)
+    tracker = JobTracker(service, history, clock=clock, policy=TrackerPolicy(jitter=0.0))
     return emulator, service, history, tracker
 
 
@@ -90,7 +91,7 @@ def test_window_polls_then_backs_off_when_overdue(clock):
     with Emulator(clock=clock, job_seconds=lambda op, app: durations["n"]) as emu:
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
         history = JobHistory(":memory:", clock)
-        tracker = JobTracker(service, history, clock=clock, jitter=0.0)
+        tracker = JobTracker(service, history, clock=clock, policy=TrackerPolicy(jitter=0.0))
         for i in range(5):
             tracker.track_response(start_job(emu, service, f"w{i}"))
             drive(tracker, clock)
@@ -136,7 +137,7 @@ def test_terminal_statuses_learned_from_the_list_are_recorded(emulator, clock, t
     path = tmp_path / "history.sqlite3"
     history = JobHistory(path, clock)
     service = BackendAuthService(emulator.connection(), on_call=history.record_call)
-    tracker = JobTracker(service, history, clock=clock, jitter=0.0)
+    tracker = JobTracker(service, history, clock=clock, policy=TrackerPolicy(jitter=0.0))
     created = start_job(emulator, service, "listed", env="prod")
     clock.advance(5)
     second = service.delete_backend_auth(created["AppId"], "prod", "mainauth")
@@ -200,7 +201,7 @@ def test_deadline_is_a_local_verdict(clock):
     with Emulator(clock=clock, job_seconds=1000) as emu:
         service = BackendAuthService(emu.connection())
         history = JobHistory(":memory:", clock)
-        tracker = JobTracker(service, history, clock=clock, deadline=100)
+        tracker = JobTracker(service, history, clock=clock, policy=TrackerPolicy(deadline=100))
         job = tracker.track_response(start_job(emu, service))
         drive(tracker, clock)
         assert job.status == TIMED_OUT and clock.now - job.created == pytest.approx(100)
@@ -233,7 +234,9 @@ def test_stop_and_resume_on_the_same_history(tmp_path, clock):
 def test_background_thread_never_blocks_and_stops():
     with Emulator(job_seconds=0) as emu:
         service = BackendAuthService(emu.connection())
-        tracker = JobTracker(service, JobHistory(":memory:"), min_interval=0.05)
+        tracker = JobTracker(
+            service, JobHistory(":memory:"), policy=TrackerPolicy(min_interval=0.05)
+        )
         done = threading.Event()
         tracker.on_change(lambda job, old, new: new == "COMPLETED" and done.set())
         tracker.start()
@@ -275,7 +278,7 @@ def test_follow_waits_on_the_tracker_schedule_and_times_out_locally(setup, clock
     assert sleeps == [pytest.approx(2.0), pytest.approx(3.0)]  # min_interval, then x1.5
     assert clock() - started == pytest.approx(5.0)
     assert history.status_of(job.job_id) == "COMPLETED"
-    tracker.deadline = 1.0
+    tracker.policy = replace(tracker.policy, deadline=1.0)
     response = service.delete_backend_auth(job.app_id, job.env, "mainauth")
     late = tracker.follow(response, sleep=sleep)
     assert late.status == TIMED_OUT and late.last["Status"] == "IN_PROGRESS"
@@ -289,7 +292,7 @@ def test_jobs_that_end_at_once_are_asked_about_at_once(clock):
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
         history = JobHistory(":memory:", clock)
         service.on_call = history.record_call
-        tracker = JobTracker(service, history, clock=clock, jitter=0.0)
+        tracker = JobTracker(service, history, clock=clock, policy=TrackerPolicy(jitter=0.0))
         for i in range(5):
             tracker.track_response(start_job(emu, service, f"w{i}"))
             drive(tracker, clock)
@@ -307,7 +310,7 @@ def test_a_followed_job_is_polled_by_its_follower_alone(tmp_path):
     meanwhile (one poller a job), and take it on again when the follower stops."""
     with Emulator(job_seconds=0.05, db=str(tmp_path / "s.sqlite3")) as emu:
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
-        tracker = JobTracker(service, min_interval=0.02, max_interval=0.05)
+        tracker = JobTracker(service, policy=TrackerPolicy(min_interval=0.02, max_interval=0.05))
         job = tracker.track_response(start_job(emu, service, "mine"), followed=True)
         assert tracker.poll_due(now=job.created + 3600) == 0 and tracker.next_due() is None
         stop = threading.Event()

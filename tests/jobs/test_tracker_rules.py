@@ -7,12 +7,13 @@ import itertools
 import json
 import random
 import threading
+from dataclasses import replace
 
 import pytest
 from conftest import FakeClock, LocalServer, QuietHandler, serving, valid_request
 from test_jobs import drive
 
-from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
+from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
 from amplify_auth_widgets.client.connection import Connection
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.jobs.history import TIMED_OUT
@@ -26,7 +27,7 @@ NOT_FOUND = "NOT_FOUND (local)"
 def setup(emulator, clock):
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
     history = JobHistory(":memory:", clock)
-    tracker = JobTracker(service, history, clock=clock, jitter=0.0)
+    tracker = JobTracker(service, history, clock=clock, policy=TrackerPolicy(jitter=0.0))
     return emulator, service, history, tracker
 
 
@@ -245,7 +246,7 @@ def test_polls_without_history_are_spread_by_the_jitter(emulator, clock):
 
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
     tracker = JobTracker(service, clock=clock, rng=random.Random(4))
-    assert tracker.jitter == 0.1
+    assert tracker.policy.jitter == 0.1
     gaps = []
     for i in range(12):
         job = tracker.track(f"d{i}", "dev", f"j{i}")
@@ -257,7 +258,7 @@ def test_polls_without_history_are_spread_by_the_jitter(emulator, clock):
 def test_a_throttled_poll_is_a_problem_and_the_job_is_asked_later(clock):
     with Emulator(clock=clock, job_seconds=5) as emu:
         service = BackendAuthService(emu.connection(max_attempts=1), sleep=lambda s: None)
-        tracker = JobTracker(service, clock=clock, jitter=0.0)
+        tracker = JobTracker(service, clock=clock, policy=TrackerPolicy(jitter=0.0))
         job = tracker.track_response(start_job(emu, service))
         emu.faults.throttle_rate = 1.0
         clock.now = tracker.next_due()
@@ -326,7 +327,9 @@ def test_a_tracker_started_on_a_history_plans_again_once_new_durations_are_half(
     the 4th is half of 9."""
     with Emulator(clock=clock, job_seconds=20) as emu:
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
-        tracker = JobTracker(service, history_of(*[5.0] * 5), clock=clock, jitter=0.0)
+        tracker = JobTracker(
+            service, history_of(*[5.0] * 5), clock=clock, policy=TrackerPolicy(jitter=0.0)
+        )
         windows = [tracker.window("CreateBackendAuth")]
         for i in range(4):
             tracker.track_response(start_job(emu, service, f"new{i}"))
@@ -365,7 +368,9 @@ class _TerseHandler(QuietHandler):
 def test_what_the_tracker_records_names_the_app_environment_and_operation_it_tracks(clock):
     with serving(TerseService("COMPLETED")) as server:
         history = JobHistory(":memory:", FakeClock(0.0))  # the tracker says when it saw it
-        tracker = JobTracker(server.service(), history, clock=clock, jitter=0.0)
+        tracker = JobTracker(
+            server.service(), history, clock=clock, policy=TrackerPolicy(jitter=0.0)
+        )
         # no status given: nothing is on record until the job is polled
         job = tracker.track("d1terse", "dev", "j1", "UpdateBackendAuth")
         drive(tracker, clock)
@@ -383,7 +388,7 @@ def test_what_the_tracker_records_names_the_app_environment_and_operation_it_tra
 
 def test_a_job_seen_then_forgotten_by_the_service_is_asked_about_three_times(clock):
     with serving(TerseService("IN_PROGRESS", None)) as server:
-        tracker = JobTracker(server.service(), clock=clock, jitter=0.0)
+        tracker = JobTracker(server.service(), clock=clock, policy=TrackerPolicy(jitter=0.0))
         job = tracker.track("d1terse", "dev", "j1", "CreateBackendAuth", "IN_PROGRESS")
         # seen at min_interval, asked again 1.5 times later, then 2 * 2**2 and 2 * 2**3 after
         # the first two misses, as a job never seen
@@ -394,7 +399,9 @@ def test_a_job_seen_then_forgotten_by_the_service_is_asked_about_three_times(clo
 def test_a_deadline_is_told_to_callbacks_and_on_record_at_the_trackers_time(emulator, clock):
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
     history = JobHistory(":memory:", FakeClock(0.0))  # the tracker says when it gave up
-    tracker = JobTracker(service, history, clock=clock, jitter=0.0, deadline=3.0)
+    tracker = JobTracker(
+        service, history, clock=clock, policy=TrackerPolicy(jitter=0.0, deadline=3.0)
+    )
     seen = []
     tracker.on_change(lambda job, old, new: seen.append((job, old, new)))
     job = tracker.track_response(start_job(emulator, service))  # the job takes 5 s
@@ -457,7 +464,12 @@ def test_where_the_first_poll_of_a_long_job_falls(clock, long_jobs, tracked_at, 
 
 def test_a_long_job_is_asked_halfway_once_whatever_the_rounding_of_its_times(clock):
     with serving(TerseService("IN_PROGRESS")) as server:
-        tracker = JobTracker(server.service(), history_of(*[2000.7] * 5), clock=clock, jitter=0.0)
+        tracker = JobTracker(
+            server.service(),
+            history_of(*[2000.7] * 5),
+            clock=clock,
+            policy=TrackerPolicy(jitter=0.0),
+        )
         first = tracker.schedule("CreateBackendAuth").first
         # the case at hand: halfway, read back from these epoch seconds, falls a hair short
         assert (clock() + first / 2) - clock() < first / 2
@@ -469,7 +481,9 @@ def test_a_long_job_is_asked_halfway_once_whatever_the_rounding_of_its_times(clo
 
 
 def test_jitter_spreads_each_interval_by_up_to_its_fraction_either_way(clock):
-    tracker = JobTracker(idle_service(), clock=clock, jitter=0.1, rng=random.Random(1))
+    tracker = JobTracker(
+        idle_service(), clock=clock, rng=random.Random(1), policy=TrackerPolicy(jitter=0.1)
+    )
     jobs = [tracker.track("d1terse", "dev", f"j{i}") for i in range(3)]
     draws = random.Random(1)
     assert [job.next_poll - clock() for job in jobs] == [
@@ -481,8 +495,13 @@ def test_the_schedule_is_planned_with_the_trackers_budget_and_intervals(clock):
     """Each setting changes the plan (the second assertion of each pair shows it)."""
     history = history_of(40.0, 55.0, 60.0, 75.0, 90.0, 120.0)
     durations = history.durations("CreateBackendAuth")
-    tight = JobTracker(idle_service(), history, clock=clock, call_budget=5.0, max_interval=20.0)
-    eager = JobTracker(idle_service(), history, clock=clock, min_interval=1.0)
+    tight = JobTracker(
+        idle_service(),
+        history,
+        clock=clock,
+        policy=TrackerPolicy(call_budget=5.0, max_interval=20.0),
+    )
+    eager = JobTracker(idle_service(), history, clock=clock, policy=TrackerPolicy(min_interval=1.0))
     planned = plan(durations, naive_interval=2.0, call_budget=5.0, max_interval=20.0)
     assert tight.schedule("CreateBackendAuth") == planned
     assert planned != plan(durations, naive_interval=2.0, max_interval=20.0)
@@ -494,7 +513,7 @@ def test_the_schedule_is_planned_with_the_trackers_budget_and_intervals(clock):
 
 def test_a_default_tracker_polls_up_to_a_minute_apart_and_gives_up_after_an_hour(clock):
     with serving(TerseService("IN_PROGRESS")) as server:
-        tracker = JobTracker(server.service(), clock=clock, jitter=0.0)
+        tracker = JobTracker(server.service(), clock=clock, policy=TrackerPolicy(jitter=0.0))
         job = tracker.track("d1terse", "dev", "j1", "CreateBackendAuth", "IN_PROGRESS")
         times = poll_times(tracker, clock, job)
     gaps = [b - a for a, b in itertools.pairwise([0.0, *times])]
@@ -517,7 +536,9 @@ def test_failed_jobs_are_no_new_durations_for_the_schedule(clock):
     too few to plan again (counted as 4 of 9, they would be enough)."""
     with Emulator(clock=clock, job_seconds=20) as emu:
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
-        tracker = JobTracker(service, history_of(*[5.0] * 5), clock=clock, jitter=0.0)
+        tracker = JobTracker(
+            service, history_of(*[5.0] * 5), clock=clock, policy=TrackerPolicy(jitter=0.0)
+        )
         window = tracker.window("CreateBackendAuth")
         emu.fail_rate = 1.0
         try:  # (the three environments are polled in the tracker's pool)
@@ -536,7 +557,12 @@ def test_a_job_is_overdue_only_once_past_the_end_of_the_dense_polls(clock):
     """Jobs that took 100 s: the dense polls start and end at the same time, and a job still
     going there is asked again at the dense interval, then at twice and four times it."""
     with serving(TerseService("IN_PROGRESS")) as server:
-        tracker = JobTracker(server.service(), history_of(*[100.0] * 5), clock=clock, jitter=0.0)
+        tracker = JobTracker(
+            server.service(),
+            history_of(*[100.0] * 5),
+            clock=clock,
+            policy=TrackerPolicy(jitter=0.0),
+        )
         schedule = tracker.schedule("CreateBackendAuth")
         assert schedule.first == schedule.dense_until
         clock.now = 0.0
@@ -556,7 +582,7 @@ def test_a_job_is_overdue_only_once_past_the_end_of_the_dense_polls(clock):
 def test_jobs_expected_to_take_long_are_checked_once_halfway(clock):
     with Emulator(clock=clock, job_seconds=1000) as emu:
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
-        tracker = JobTracker(service, clock=clock, jitter=0.0)
+        tracker = JobTracker(service, clock=clock, policy=TrackerPolicy(jitter=0.0))
         for i in range(5):
             tracker.track_response(start_job(emu, service, f"learn{i}"))
             drive(tracker, clock)
@@ -571,7 +597,7 @@ def test_jobs_expected_to_take_long_are_checked_once_halfway(clock):
 def test_only_the_latest_fifty_problems_are_kept(clock):
     with Emulator(clock=clock, throttle_rate=1.0) as emu:
         service = BackendAuthService(emu.connection(max_attempts=1), sleep=lambda s: None)
-        tracker = JobTracker(service, clock=clock, poll_concurrency=1)
+        tracker = JobTracker(service, clock=clock, policy=TrackerPolicy(poll_concurrency=1))
         for i in range(55):
             tracker.track("d1", f"e{i}", f"g{i}")
         assert tracker.poll_due(now=clock() + 60) == 55
@@ -592,7 +618,7 @@ def test_a_broken_callback_is_named_in_the_problems(setup, clock):
 def polling_threads(emulator, clock, environments: int, **options) -> set[str]:
     """The names of the threads one round polled ``environments`` environments' jobs in."""
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
-    tracker = JobTracker(service, clock=clock, **options)
+    tracker = JobTracker(service, clock=clock, policy=TrackerPolicy(**options))
     seen = set()
     tracker.on_change(lambda job, old, new: seen.add(threading.current_thread().name))
     for i in range(environments):
@@ -629,7 +655,7 @@ def test_poll_concurrency_environments_are_polled_at_once_and_no_more(
     are held at once (a smaller pool never gets there), then up to 0.3 s more for one too
     many (a larger pool would get there at once); the last environment waits its turn."""
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
-    tracker = JobTracker(service, clock=clock, **options)
+    tracker = JobTracker(service, clock=clock, policy=TrackerPolicy(**options))
     held = [0, 0]  # now, at most
     full = threading.Event()
     change = threading.Condition()
@@ -660,7 +686,7 @@ def test_a_failing_round_is_a_problem_and_the_rounds_go_on():
     with Emulator(job_seconds=0) as emu:
         service = BackendAuthService(emu.connection())
         history = JobHistory(":memory:")
-        tracker = JobTracker(service, history, min_interval=0.01)
+        tracker = JobTracker(service, history, policy=TrackerPolicy(min_interval=0.01))
         response = start_job(emu, service)
         tracker.track(response["AppId"], "dev", response["JobId"])
         history.close()  # every round now fails to record what it learns
@@ -683,7 +709,7 @@ def test_the_schedule_is_planned_again_once_new_durations_are_half_the_old(clock
     seconds = {"n": 5.0}
     with Emulator(clock=clock, job_seconds=lambda op, app: seconds["n"]) as emu:
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
-        tracker = JobTracker(service, clock=clock, jitter=0.0)
+        tracker = JobTracker(service, clock=clock, policy=TrackerPolicy(jitter=0.0))
         windows = []
         for i in range(9):
             seconds["n"] = 5.0 if i < 5 else 20.0
@@ -702,12 +728,12 @@ def test_polls_after_the_usual_window_are_jittered_and_inside_it_are_not(clock):
     seconds = {"n": 10.0}
     with Emulator(clock=clock, job_seconds=lambda op, app: seconds["n"]) as emu:
         service = BackendAuthService(emu.connection(), sleep=lambda s: None)
-        tracker = JobTracker(service, clock=clock, jitter=0.0)
+        tracker = JobTracker(service, clock=clock, policy=TrackerPolicy(jitter=0.0))
         for i in range(5):
             tracker.track_response(start_job(emu, service, f"w{i}"))
             drive(tracker, clock)
         step = tracker.schedule("CreateBackendAuth").interval
-        tracker.jitter, tracker.rng = 0.1, random.Random(2)
+        tracker.policy, tracker.rng = replace(tracker.policy, jitter=0.1), random.Random(2)
         seconds["n"] = 200.0
         job = tracker.track_response(start_job(emu, service, "slow"))
         times = poll_times(tracker, clock, job)
@@ -738,7 +764,7 @@ def test_what_discovery_records_is_dated_by_the_tracker_clock(emulator, clock):
 
 def test_a_follower_waits_for_each_poll_however_short_the_wait(emulator, clock):
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
-    tracker = JobTracker(service, clock=clock, jitter=0.0, min_interval=0.5)
+    tracker = JobTracker(service, clock=clock, policy=TrackerPolicy(jitter=0.0, min_interval=0.5))
     job = tracker.track_response(start_job(emulator, service))
     stop = ClockedStop(clock)
     tracker.follow_job(job, stop)
@@ -854,7 +880,7 @@ class RecordingWake(threading.Event):
 
 def test_the_background_loop_wakes_when_the_next_poll_is_due_at_most_a_second_on(emulator, clock):
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
-    tracker = JobTracker(service, clock=clock, jitter=0.0, min_interval=0.5)
+    tracker = JobTracker(service, clock=clock, policy=TrackerPolicy(jitter=0.0, min_interval=0.5))
     app_id = emulator.create_app("woken", ("dev",))
     steps = [
         lambda: tracker.track(app_id, "dev", "soon"),  # due in 0.5 s

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker
+from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import SOCIAL, fleet_config, seed_fleet
 from amplify_auth_widgets.fleet.inventory import Fleet
@@ -23,7 +23,9 @@ def panel(tmp_path):
         store.put_auth("d9social", "prod", "socialauth", SOCIAL, now)
         history = JobHistory(":memory:")
         service = BackendAuthService(emu.connection(), on_call=history.record_call)
-        tracker = JobTracker(service, history, min_interval=0.02, max_interval=0.2)
+        tracker = JobTracker(
+            service, history, policy=TrackerPolicy(min_interval=0.02, max_interval=0.2)
+        )
         yield FleetPanel(Fleet(service, history, tracker)), seeded
 
 

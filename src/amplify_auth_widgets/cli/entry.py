@@ -366,9 +366,9 @@ def _wait(
 ) -> tuple[dict[str, Any], int]:
     """Follow the job with the JobTracker: the same polling policy as the app and the fleet."""
     from ..core.lifecycle import JobStatus, Verdict
-    from ..jobs.tracker import JobTracker
+    from ..jobs.tracker import JobTracker, TrackerPolicy
 
-    tracker = JobTracker(service, history, deadline=args.wait_timeout)
+    tracker = JobTracker(service, history, policy=TrackerPolicy(deadline=args.wait_timeout))
 
     def progress(job: Any, old: str | None, new: str) -> None:
         console.err(f"job {job.job_id}: {new} after {tracker.clock() - job.created:.0f}s")

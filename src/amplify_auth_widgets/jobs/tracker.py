@@ -6,7 +6,9 @@ chooses, from a log-normal fit to them and a call budget, when to ask first, how
 while jobs of that kind usually end, and how to back off after (see there). It asks fewer
 times than polling every ``min_interval`` and sees the end no later, whatever the spread of the
 durations. A first poll more than five minutes away is preceded by one halfway. With **no
-history** yet it backs off from ``min_interval``.
+history** yet it backs off from ``min_interval``. These knobs (the interval, the deadline, the
+call budget, ...) are one frozen ``TrackerPolicy``: ``JobTracker(service, history,
+policy=TrackerPolicy(deadline=600))``.
 
 Where several jobs are pending in one app and environment, one ``ListBackendJobs`` (all pages)
 refreshes them all and discovers jobs started elsewhere. Throttling, gateway timeouts and
@@ -45,6 +47,33 @@ NOT_FOUND = Verdict.NOT_FOUND
 TIMED_OUT = Verdict.TIMED_OUT
 #: Seconds: a job expected to take longer than this is checked once halfway as well.
 LONG_WAIT = 300.0
+
+
+@dataclass(frozen=True)
+class TrackerPolicy:
+    """How a ``JobTracker`` polls: one documented set of tuning knobs instead of loose
+    arguments, frozen so that a policy handed to several trackers cannot change under them.
+    The defaults are the app's, the CLI's and the fleet's."""
+
+    #: Seconds after a job's creation at which it is given up as ``TIMED_OUT`` (a local
+    #: verdict, not the service's).
+    deadline: float = 3600.0
+    #: Seconds: the first interval without history (backing off from it, x1.5 a poll), the
+    #: base of the backoff after a problem (x2 a miss), and the naive polling the schedule
+    #: must beat; the Amplify CLI asks every 2 seconds.
+    min_interval: float = 2.0
+    #: Polls a job may cost on average; None: what polling every ``min_interval`` would.
+    call_budget: float | None = None
+    #: Seconds: the longest wait between two polls of a job, however far the backoff gets.
+    max_interval: float = 60.0
+    #: Environments asked about at once in a round (each its own call); 1: one at a time, in
+    #: the calling thread.
+    poll_concurrency: int = 8
+    #: Fraction by which intervals outside the dense window are spread either way, so that
+    #: jobs started together are not all asked about together.
+    jitter: float = 0.1
+    #: Durations of an operation history must know before its polls follow a schedule.
+    min_samples: int = 5
 
 
 @dataclass
@@ -87,29 +116,16 @@ class JobTracker:
         service: BackendAuthService,
         history: JobHistory | None = None,
         *,
+        policy: TrackerPolicy | None = None,
         clock: Callable[[], float] = time.time,
-        deadline: float = 3600.0,
-        min_interval: float = 2.0,
-        call_budget: float | None = None,
-        max_interval: float = 60.0,
-        poll_concurrency: int = 8,
-        jitter: float = 0.1,
-        min_samples: int = 5,
         rng: random.Random | None = None,
     ) -> None:
         self.service = service
         self.history = history if history is not None else JobHistory(":memory:", clock)
+        #: How the tracker polls (frozen: give the tracker another one to poll otherwise).
+        self.policy = policy if policy is not None else TrackerPolicy()
         self.clock = clock
-        self.deadline = deadline
-        self.min_interval = min_interval
-        #: Polls a job may cost on average; None: what polling every ``min_interval`` would.
-        self.call_budget = call_budget
-        self.max_interval = max_interval
-        #: Environments asked about at once in a round (each its own call).
-        self.poll_concurrency = poll_concurrency
         self._pool: ThreadPoolExecutor | None = None
-        self.jitter = jitter
-        self.min_samples = min_samples
         self.rng = rng or random.Random()
         self.jobs: dict[str, TrackedJob] = {}
         #: The jobs not yet done (a subset of ``jobs``, pruned each round): a round looks at
@@ -258,11 +274,11 @@ class JobTracker:
             self._schedules[operation] = (
                 plan(
                     durations,
-                    naive_interval=self.min_interval,
-                    call_budget=self.call_budget,
-                    max_interval=self.max_interval,
+                    naive_interval=self.policy.min_interval,
+                    call_budget=self.policy.call_budget,
+                    max_interval=self.policy.max_interval,
                 )
-                if len(durations) >= self.min_samples
+                if len(durations) >= self.policy.min_samples
                 else None
             )
         return self._schedules[operation]
@@ -284,13 +300,19 @@ class JobTracker:
         return None if schedule is None else (schedule.first, schedule.dense_until)
 
     def _jittered(self, seconds: float) -> float:
-        return seconds * (1 + self.rng.uniform(-self.jitter, self.jitter))
+        return seconds * (1 + self.rng.uniform(-self.policy.jitter, self.policy.jitter))
+
+    def _backoff(self, growth: float, steps: int) -> float:
+        """``min_interval`` grown ``steps`` times by ``growth``, at most ``max_interval``,
+        jittered: the wait where no schedule applies (no history yet, or after a problem)."""
+        policy = self.policy
+        return self._jittered(min(policy.max_interval, policy.min_interval * growth**steps))
 
     def _next_poll(self, job: TrackedJob, now: float) -> float:
         elapsed = now - job.created
         schedule = self.schedule(job.operation)
         if schedule is None:
-            interval = self._jittered(min(self.max_interval, self.min_interval * 1.5**job.polls))
+            interval = self._backoff(1.5, job.polls)
         elif elapsed < schedule.first / 2 - 0.05 and schedule.first > LONG_WAIT:
             # (50 ms: the halfway poll's time, read back from epoch seconds, may fall a hair
             # short of halfway; as for next_after, that is not a reason to ask again)
@@ -300,10 +322,10 @@ class JobTracker:
             # the polls after it (jobs that end at once were asked about an interval late)
             interval = schedule.first - elapsed
         else:
-            interval = schedule.next_after(elapsed, job.overdue_polls, self.max_interval)
+            interval = schedule.next_after(elapsed, job.overdue_polls, self.policy.max_interval)
             if elapsed > schedule.dense_until:
                 interval = self._jittered(interval)
-        return min(now + max(interval, 0.001), job.created + self.deadline)
+        return min(now + max(interval, 0.001), job.created + self.policy.deadline)
 
     def next_due(self) -> float | None:
         with self._lock:
@@ -336,9 +358,9 @@ class JobTracker:
                 for job in jobs:
                     self._refresh_one(job, now)
 
-        if len(by_env) > 1 and self.poll_concurrency > 1:  # environments are independent
+        if len(by_env) > 1 and self.policy.poll_concurrency > 1:  # environments are independent
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.poll_concurrency, "job-poll")
+                self._pool = ThreadPoolExecutor(self.policy.poll_concurrency, "job-poll")
             list(self._pool.map(lambda item: refresh(*item), by_env.items()))
         else:
             for key, jobs in by_env.items():
@@ -445,12 +467,12 @@ class JobTracker:
     def _reschedule_after_problem(self, job: TrackedJob, now: float) -> None:
         job.last_problem = self.problems[-1] if self.problems else None
         job.next_poll = min(
-            now + self._jittered(min(self.max_interval, self.min_interval * 2 ** (job.misses + 1))),
-            job.created + self.deadline,
+            now + self._backoff(2, job.misses + 1),
+            job.created + self.policy.deadline,
         )
 
     def _check_deadline(self, job: TrackedJob, now: float) -> None:
-        if not job.done and now >= job.created + self.deadline:
+        if not job.done and now >= job.created + self.policy.deadline:
             self.history.record_timeout(job.job_id, now)
             old, job.status = job.status, TIMED_OUT
             self._emit(job, old, TIMED_OUT)
@@ -476,7 +498,7 @@ class JobTracker:
         while self.pending:
             due = self.next_due()
             if due is None:  # every one pending is followed by a thread of its own
-                sleep(self.min_interval)
+                sleep(self.policy.min_interval)
             elif due > self.clock():
                 sleep(due - self.clock())
             self.poll_due()
