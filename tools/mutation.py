@@ -36,8 +36,8 @@ WORK = ROOT / "build" / "mutation"
 PACKAGE = "amplify_auth_widgets"
 
 SRC = ROOT / "src" / PACKAGE
-#: The layers whose modules are mutated (app/ is the Voila server, tested in the browser only).
-LAYERS = ("core", "client", "jobs", "gen2", "fleet", "emulator", "widgets", "cli")
+#: The layers whose modules are mutated.
+LAYERS = ("core", "client", "jobs", "gen2", "fleet", "emulator", "app", "widgets", "cli")
 
 
 def _tests_named_for(test: str, stem: str) -> bool:

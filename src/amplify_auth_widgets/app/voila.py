@@ -47,20 +47,21 @@ _page_user: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_us
 
 class ForeignRequest(Matcher):
     """Matches the requests this server refuses: a ``Host`` that is not this machine, or an
-    ``Origin`` of another site."""
+    ``Origin`` other than the app's own page (the same scheme's host and port as the ``Host``
+    the request names). ``Origin: null``, which a sandboxed frame of any site sends, is
+    another site's too: the app's own pages never send it."""
 
     def __init__(self, allowed: tuple[str, ...], listen_ip: str) -> None:
         self.allowed = allowed
         self.listen_ip = listen_ip
 
     def match(self, request: Any) -> dict[str, Any] | None:
-        if not host_allowed(request.host or "", self.allowed, self.listen_ip):
+        host = (request.host or "").strip().lower()
+        if not host_allowed(host, self.allowed, self.listen_ip):
             return {}
         origin = request.headers.get("Origin")
-        if origin is not None and origin != "null":
-            parts = urlsplit(origin)
-            if not parts.netloc or not host_allowed(parts.netloc, self.allowed, self.listen_ip):
-                return {}
+        if origin is not None and urlsplit(origin.strip()).netloc.lower() != host:
+            return {}
         return None
 
 

@@ -1,0 +1,133 @@
+"""The app's server without a browser: which Host and Origin names mean this machine, the
+router rule that refuses the rest (on tornado's own request objects), and the Voila command
+line that carries the bounds. tests/browser/test_browser_hardening.py drives the same server in
+Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tornado.httputil import HTTPHeaders, HTTPServerRequest
+
+from amplify_auth_widgets.app.serve import (
+    LOCAL_NAMES,
+    host_allowed,
+    host_name,
+    listens_beyond_loopback,
+    voila_command,
+)
+from amplify_auth_widgets.app.voila import ForeignRequest
+
+
+@pytest.mark.parametrize(
+    "host, name",
+    [
+        ("localhost", "localhost"),
+        ("LocalHost:8866", "localhost"),
+        ("[::1]:80", "::1"),
+        ("[::1]", "::1"),
+        ("::1", "::1"),
+        ("127.0.0.1:8866", "127.0.0.1"),
+        (" Example.COM:1 ", "example.com"),
+        ("localhost.", "localhost."),
+    ],
+)
+def test_the_name_in_a_host_header(host, name):
+    assert host_name(host) == name
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "LOCALHOST:8866", "127.0.0.1:8866", "[::1]:8866", "127.1.2.3", "::1"]
+)
+def test_this_machine_s_names_are_allowed_on_loopback(host):
+    assert host_allowed(host, LOCAL_NAMES, "127.0.0.1")
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        "evil.example:8866",
+        "localhost.evil.example",
+        "127.0.0.1.nip.io",
+        "localhost.",
+        "",
+        ":8866",
+        "10.0.0.5",
+        "[fe80::1]:8866",
+    ],
+)
+def test_other_names_are_refused_on_loopback(host):
+    assert not host_allowed(host, LOCAL_NAMES, "127.0.0.1")
+
+
+def test_beyond_loopback_addresses_answer_and_names_only_as_allowed():
+    assert host_allowed("10.0.0.5:8866", LOCAL_NAMES, "0.0.0.0")
+    assert host_allowed("[fe80::1]:8866", LOCAL_NAMES, "::")
+    assert not host_allowed("evil.example", LOCAL_NAMES, "0.0.0.0")
+    assert host_allowed("app.corp:443", (*LOCAL_NAMES, "app.corp"), "0.0.0.0")
+    assert not host_allowed("app.corp", LOCAL_NAMES, "0.0.0.0")
+
+
+@pytest.mark.parametrize(
+    "ip, beyond",
+    [
+        ("127.0.0.1", False),
+        ("::1", False),
+        ("localhost", False),
+        ("", False),
+        ("127.0.0.2", False),
+        ("0.0.0.0", True),
+        ("::", True),
+        ("192.168.1.5", True),
+        ("my-host", True),
+    ],
+)
+def test_what_listens_beyond_loopback(ip, beyond):
+    assert listens_beyond_loopback(ip) is beyond
+
+
+def request(host: str, origin: str | None = None) -> HTTPServerRequest:
+    headers = HTTPHeaders({"Host": host})
+    if origin is not None:
+        headers["Origin"] = origin
+    return HTTPServerRequest(method="GET", uri="/", headers=headers)
+
+
+@pytest.mark.parametrize(
+    "host, origin, refused",
+    [
+        ("127.0.0.1:8866", None, False),
+        ("localhost:8866", "http://localhost:8866", False),
+        ("127.0.0.1:8866", "null", True),  # a sandboxed frame, of any site
+        ("LocalHost:8866", "http://localhost:8866", False),  # names are not case-sensitive
+        ("evil.example:8866", None, True),  # DNS rebinding
+        ("127.0.0.1:8866", "http://evil.example:8866", True),  # another site's script
+        ("127.0.0.1:8866", "http://evil.example", True),
+        ("127.0.0.1:8866", "file://", True),  # an origin with no host
+        ("127.0.0.1:8866", "http://127.0.0.1:9999", True),  # another server of this machine
+        ("127.0.0.1:8866", "http://localhost:8866", True),  # the app under another name
+        ("localhost:8866", "http://localhost:8866/", False),
+    ],
+)
+def test_the_router_rule_refuses_foreign_hosts_and_origins(host, origin, refused):
+    matcher = ForeignRequest(LOCAL_NAMES, "127.0.0.1")
+    assert (matcher.match(request(host, origin)) is not None) is refused
+
+
+def test_voila_runs_through_the_closed_launcher_with_its_bounds():
+    command = voila_command(
+        Path("app.ipynb"),
+        "127.0.0.1",
+        8866,
+        allowed_hosts=("App.Corp:443", "localhost"),
+        max_kernels=5,
+        max_kernels_per_user=2,
+    )
+    assert command[1:3] == ["-m", "amplify_auth_widgets.app.voila"]
+    hosts = [c.split("=", 1)[1] for c in command if c.startswith("--AppVoila.allowed_hosts=")]
+    assert hosts == ["localhost", "127.0.0.1", "::1", "app.corp"]  # each once, lower case
+    assert "--AppVoila.max_kernels=5" in command
+    assert "--AppVoila.max_kernels_per_user=2" in command
+    assert "--Voila.port_retries=0" in command and "--port=8866" in command
