@@ -6,7 +6,8 @@ import sys
 import pytest
 from botocore.session import get_session
 
-from amplify_auth_widgets.core.model import AUTH_OPERATIONS, request_spec, secret_paths
+from amplify_auth_widgets.core.model import request_spec, secret_paths
+from amplify_auth_widgets.core.operations import auth_operations
 
 
 def _botocore_paths(shape, path=""):
@@ -19,7 +20,7 @@ def _botocore_paths(shape, path=""):
         yield from _botocore_paths(shape.member, f"{path}[]")
 
 
-@pytest.mark.parametrize("operation", AUTH_OPERATIONS)
+@pytest.mark.parametrize("operation", auth_operations())
 def test_spec_tree_covers_exactly_the_model(operation):
     model = get_session().get_service_model("amplifybackend")
     expected = set(_botocore_paths(model.operation_model(operation).input_shape))

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amplify_auth_widgets import validate
-from amplify_auth_widgets.core.model import AUTH_OPERATIONS, FieldSpec, request_spec
+from amplify_auth_widgets.core.model import FieldSpec, request_spec
+from amplify_auth_widgets.core.operations import auth_operations
 
 ANY_JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
@@ -71,7 +72,7 @@ def _botocore_errors(params, operation):
     return found
 
 
-@pytest.mark.parametrize("operation", (*AUTH_OPERATIONS, "ListBackendJobs"))
+@pytest.mark.parametrize("operation", (*auth_operations(), "ListBackendJobs"))
 def test_validator_agrees_with_botocore(operation):
     spec = request_spec(operation)
 
@@ -94,7 +95,7 @@ def test_validator_agrees_with_botocore(operation):
 
 
 @settings(max_examples=300, deadline=None)
-@given(ANY_JSON, st.sampled_from(AUTH_OPERATIONS))
+@given(ANY_JSON, st.sampled_from(auth_operations()))
 def test_validator_never_raises_on_any_json(value, operation):
     findings = validate(value, operation)
     assert all(f.severity in ("error", "warning") for f in findings)
