@@ -11,29 +11,41 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from .html import escape
+from ..core.operations import configuration_operations
+from .html import coloured, escape, muted_html, ok_html, warning_html
 from .sections import plural
 from .status import StatusLine
+from .style import CODE_BACKGROUND, ERROR, PAGE, RULE, job_colour
 
-MODES = (("Create new", "CreateBackendAuth"), ("Update existing", "UpdateBackendAuth"))
+#: How the mode toggle names an operation the editor composes, by the operation's verb.
+MODE_LABELS = {"Create": "Create new", "Update": "Update existing"}
 
-STYLE = """<style>
-.aaw-actionbar { position: sticky; top: 0; z-index: 20; background: var(--jp-layout-color0, #fff);
-  border-bottom: 1px solid #ddd; padding: 4px 0; flex-wrap: wrap; align-items: center; gap: 6px; }
+
+def mode_label(operation: str) -> str:
+    """The toggle's label for ``operation``: its verb's, or the operation's own name."""
+    verb = next((v for v in MODE_LABELS if operation.startswith(v)), None)
+    return MODE_LABELS[verb] if verb else operation
+
+
+#: The mode toggle's (label, operation) options: ``core.operations``' configuration requests.
+MODES = tuple((mode_label(op), op) for op in configuration_operations())
+
+STYLE = f"""<style>
+.aaw-actionbar {{ position: sticky; top: 0; z-index: 20;
+  background: var(--jp-layout-color0, {PAGE}); border-bottom: 1px solid {RULE}; padding: 4px 0;
+  flex-wrap: wrap; align-items: center; gap: 6px; }}
 /* sticky needs every box between the bar and the page's scroller not to clip */
 .jupyter-widgets:has(.aaw-actionbar), .jupyter-widget-TabPanel-tabContents:has(.aaw-actionbar),
 .widget-tab-contents:has(.aaw-actionbar), .jp-OutputArea:has(.aaw-actionbar),
-.jp-OutputArea-child:has(.aaw-actionbar), .jp-OutputArea-output:has(.aaw-actionbar) {
-  overflow: visible !important; }
-.aaw-actionbar .widget-toggle-buttons .widget-toggle-button { width: auto; }
-.aaw-editor .aaw-wide { grid-column: 1 / -1; }
-.aaw-editor .widget-label, .aaw-editor .widget-html-content { overflow: visible; }
-.aaw-editor .aaw-label { white-space: normal; }
-.aaw-cli-command pre { font-family: var(--jp-code-font-family, monospace); white-space: pre-wrap;
-  word-break: break-all; background: #f6f8fa; padding: 8px; }
+.jp-OutputArea-child:has(.aaw-actionbar), .jp-OutputArea-output:has(.aaw-actionbar) {{
+  overflow: visible !important; }}
+.aaw-actionbar .widget-toggle-buttons .widget-toggle-button {{ width: auto; }}
+.aaw-editor .aaw-wide {{ grid-column: 1 / -1; }}
+.aaw-editor .widget-label, .aaw-editor .widget-html-content {{ overflow: visible; }}
+.aaw-editor .aaw-label {{ white-space: normal; }}
+.aaw-cli-command pre {{ font-family: var(--jp-code-font-family, monospace); white-space: pre-wrap;
+  word-break: break-all; background: {CODE_BACKGROUND}; padding: 8px; }}
 </style>"""
-
-_JOB_COLOURS = {"COMPLETED": "#1b5e20", "FAILED": "#b00020"}
 
 
 class ActionBar(w.HBox):
@@ -82,20 +94,20 @@ class ActionBar(w.HBox):
         """ "3 problems" in red once shown; untouched, a neutral count of what is left to do."""
         parts = []
         if shown:
-            parts.append(f'<b style="color:#b00020">{plural(shown, "problem")}</b>')
+            parts.append(coloured(plural(shown, "problem"), ERROR, "b"))
         if hidden:
             more = "more to complete" if shown else "to complete before sending"
-            parts.append(f'<span style="color:#666">{plural(hidden, "setting")} {more}</span>')
+            parts.append(muted_html(f"{plural(hidden, 'setting')} {more}"))
         if warnings:
-            parts.append(f'<span style="color:#8a5a00">{plural(warnings, "warning")}</span>')
+            parts.append(warning_html(plural(warnings, "warning")))
         if not parts:
-            parts.append('<span style="color:#1b5e20">Ready to send</span>')
+            parts.append(ok_html("Ready to send"))
         self.problems.value = " · ".join(parts)
 
     def show_job(self, status: str) -> None:
-        colour = _JOB_COLOURS.get(status, "#444")
+        """ "Last job: COMPLETED" in the status's colour (``core.lifecycle``'s, as everywhere)."""
         self.job_status.value = (
-            f'<span style="color:{colour}">Last job: <b>{escape(status)}</b></span>'
+            f'<span style="color:{job_colour(status)}">Last job: <b>{escape(status)}</b></span>'
             if status
             else ""
         )

@@ -29,6 +29,7 @@ from .fleet import FleetPanel
 from .html import error_html, escape
 from .monitor import JobMonitor
 from .reports import ReportsView
+from .style import WIDE
 
 #: The tabs, in order.
 TABS = ("Configure", "Jobs", "Reports", "Fleet")
@@ -176,11 +177,10 @@ class AuthApp(w.VBox):
         self.connection_panel = w.VBox([self.where, fold])
 
     def _build_connection_settings(self) -> w.Widget:
-        wide = {"description_width": "initial"}
-        self.profile = w.Text(description="Profile", placeholder="default", style=wide)
-        self.region = w.Text(description="Region", placeholder="from your AWS config", style=wide)
+        self.profile = w.Text(description="Profile", placeholder="default", style=WIDE)
+        self.region = w.Text(description="Region", placeholder="from your AWS config", style=WIDE)
         self.endpoint = w.Text(
-            description="Endpoint URL", placeholder="https://... (optional)", style=wide
+            description="Endpoint URL", placeholder="https://... (optional)", style=WIDE
         )
         self.connect_button = w.Button(description="Connect to AWS", icon="plug")
         self.connect_button.on_click(lambda _: self.connect_aws())
@@ -204,11 +204,13 @@ class AuthApp(w.VBox):
         self.endpoint_url = self.service.connection.describe().get("endpoint_url") or ""
         self.target = "emulator" if self.emulator is not None else "aws"
         if self.emulator is not None:
+            from ..emulator.demo import DEMO_APPS  # the emulator is loaded: it runs
+
+            apps = ", ".join(f"<code>{escape(app_id)}</code>" for app_id, _, _ in DEMO_APPS)
             self.where.value = (
                 f"Connected to the <b>embedded emulator</b> at "
-                f"<code>{escape(self.emulator.url)}</code>, with demo apps "
-                "<code>d1demotodo</code>, <code>d2demoshop</code>, <code>d3demoadmin</code>, "
-                "<code>d4demonew</code>. Nothing reaches AWS."
+                f"<code>{escape(self.emulator.url)}</code>, with demo apps {apps}. "
+                "Nothing reaches AWS."
             )
         else:
             described = self.service.connection.describe()

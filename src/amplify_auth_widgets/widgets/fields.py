@@ -26,16 +26,17 @@ import ipywidgets as w
 from ..core.findings import Finding
 from ..core.model import FieldSpec
 from ..core.secrets import quote
-from .html import escape
+from .html import escape, warning_html
 from .labels import enum_label, help_for, label_for, tooltip_for
+from .style import ERROR, MUTED, WARNING
 
 MISSING: Any = type(
     "Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda s: False}
 )()
 
 _FINDING_STYLE = {
-    "error": "color:#b00020",
-    "warning": "color:#8a5a00",
+    "error": f"color:{ERROR}",
+    "warning": f"color:{WARNING}",
 }
 
 
@@ -97,10 +98,11 @@ class Field:
             control.observe(self._on_control, names="value")
 
     def _label_html(self) -> str:
-        star = ' <span style="color:#666" title="required">*</span>' if self.spec.required else ""
+        required = f' <span style="color:{MUTED}" title="required">*</span>'
+        star = required if self.spec.required else ""
         help_text = help_for(self.spec)
         help_html = (
-            f'<div class="aaw-help" style="color:#666;font-size:90%;line-height:1.3">'
+            f'<div class="aaw-help" style="color:{MUTED};font-size:90%;line-height:1.3">'
             f"{escape(help_text)}</div>"
             if help_text
             else ""
@@ -160,10 +162,9 @@ class Field:
             elif not self.write(value):
                 self.clear()
                 self._held = value
-                shown = escape(quote(value, self.spec.path))
-                self.note.value = (
-                    f'<span style="color:#8a5a00">Holds {shown}, which this control cannot '
-                    "show; it is kept as it is until you change the field.</span>"
+                self.note.value = warning_html(
+                    f"Holds {quote(value, self.spec.path)}, which this control cannot show; "
+                    "it is kept as it is until you change the field."
                 )
         finally:
             self._writing = False

@@ -30,7 +30,9 @@ from .fields import (
     StringListField,
     TextField,
 )
+from .html import muted_html
 from .labels import label_for
+from .style import BORDER, NEST
 from .targets import TARGET_CLASSES, ComboField
 
 #: Columns of a section or a structure: two where the width allows (from ~620 px), else one.
@@ -139,7 +141,7 @@ class StructureField(Field):
         super().__init__(spec, on_change)
         self.body = grid([c.box for c in self.children if not isinstance(c, Deferred)])
         self.body.layout.padding = "0 0 0 16px"
-        self.body.layout.border_left = "2px solid #e0e0e0"
+        self.body.layout.border_left = f"2px solid {NEST}"
         self.reason = w.HTML()
         self.box.children = (*self.box.children, self.reason, self.body)
         self._show_body()
@@ -193,7 +195,7 @@ class StructureField(Field):
 
     def enable(self, enabled: bool, reason: str = "") -> None:
         self.control.disabled = not enabled
-        self.reason.value = "" if enabled else f'<i style="color:#666">{reason}</i>'
+        self.reason.value = "" if enabled else muted_html(reason, "i")
         for child in self.children:
             child.enable(enabled)
         self.body.layout.opacity = "1" if enabled else "0.5"
@@ -243,7 +245,7 @@ class ProviderCards(StructureField):
             card.box.children = (card.box.children[0], remove, *card.box.children[1:])
             card.box.add_class("aaw-provider-card")
             card.box.add_class(f"aaw-provider-{card.spec.name}")
-            card.box.layout.border = "1px solid #ccc"
+            card.box.layout.border = f"1px solid {BORDER}"
             card.box.layout.padding = "6px 10px"
             card.control.observe(lambda _: self._show_cards(), names="value")
         self.adder = w.HBox([self.pick, self.add_button])

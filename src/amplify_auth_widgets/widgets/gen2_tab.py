@@ -17,6 +17,7 @@ import ipywidgets as w
 import traitlets as t
 
 from .. import gen2
+from ..core.operations import configuration_operations
 from .html import download_link, escape
 
 ZIP_NAME = "amplify-gen2-auth.zip"
@@ -145,7 +146,10 @@ class Gen2Tab(w.VBox):
 
 
 def _shape(operation: str) -> str:
-    return "UpdateBackendAuth" if operation == "UpdateBackendAuth" else "CreateBackendAuth"
+    """The request shape to export ``operation``'s value as: its own when it carries a
+    configuration (an update's is partial), else the whole configuration's (a create's)."""
+    shapes = configuration_operations()
+    return operation if operation in shapes else shapes[0]
 
 
 def _secrets_html(export: gen2.Gen2Export) -> str:

@@ -10,8 +10,9 @@ import ipywidgets as w
 import traitlets as t
 
 from .html import escape
+from .style import ERROR, OK, TEXT
 
-_COLOURS = {"info": "#444", "ok": "#1b5e20", "error": "#b00020"}
+_COLOURS = {"info": TEXT, "ok": OK, "error": ERROR}
 
 
 class StatusLine(w.HTML):

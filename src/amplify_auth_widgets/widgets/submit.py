@@ -23,14 +23,9 @@ import ipywidgets as w
 import traitlets as t
 
 from ..client.service import ApiError, ValidationFailed
+from ..core.operations import configuration_operations
 
 TARGET = ("AppId", "BackendEnvironmentName", "ResourceName")
-
-#: What each operation's request holds: the whole request, or the target alone.
-SENDS = {
-    "CreateBackendAuth": "create_backend_auth",
-    "UpdateBackendAuth": "update_backend_auth",
-}
 
 #: ApiError codes that mean "nobody answered", as opposed to an answer that says no.
 UNREACHABLE_CODES = frozenset({"ConnectionError", "Timeout"})
@@ -183,8 +178,11 @@ class Submitter(t.HasTraits):
         if operation == "DeleteBackendAuth":
             target = self.target()
             call: Callable[[], Any] = lambda: self.service.delete_backend_auth(*target)  # noqa: E731
-        elif operation in SENDS:
-            call = lambda: getattr(self.service, SENDS[operation])(request)  # noqa: E731
+        elif operation in configuration_operations():  # sends the whole request
+            from botocore import xform_name
+
+            method = xform_name(operation)  # the service's create_backend_auth, ...
+            call = lambda: getattr(self.service, method)(request)  # noqa: E731
         else:
             raise ValueError(f"cannot send {operation!r}")
 

@@ -22,7 +22,7 @@ import ipywidgets as w
 
 from ..client.service import ApiError, collect_pages
 from .fields import TextField, full_width
-from .html import escape
+from .html import muted_html, warning_html
 
 TARGET_CLASSES = {
     "AppId": "aaw-target-app",
@@ -122,13 +122,9 @@ class TargetPicker:
                 except Exception as exc:  # said in words under App ID; typing still works
                     error = exc if isinstance(exc, ApiError) else ApiError.from_exception(what, exc)
                     # amber, not red: the form is not wrong, the listing is unavailable
-                    self.hint.value = (
-                        '<span style="color:#8a5a00">'
-                        + escape(
-                            f"Could not list {what} on this connection: {error.message}. "
-                            "Type the IDs instead."
-                        )
-                        + "</span>"
+                    self.hint.value = warning_html(
+                        f"Could not list {what} on this connection: {error.message}. "
+                        "Type the IDs instead."
                     )
 
         if self.background:
@@ -163,15 +159,11 @@ class TargetPicker:
         app_id = self._field("AppId").control.value
         name = self.apps.get(app_id)
         if name:
-            self.hint.value = f'<span style="color:#666">{escape(name)}</span>'
+            self.hint.value = muted_html(name)
         elif app_id and self.apps:
-            self.hint.value = (
-                '<span style="color:#666">Not one of the apps listed on this connection.</span>'
-            )
+            self.hint.value = muted_html("Not one of the apps listed on this connection.")
         else:
-            self.hint.value = (
-                f'<span style="color:#666">{len(self.apps)} app(s) on this connection.</span>'
-            )
+            self.hint.value = muted_html(f"{len(self.apps)} app(s) on this connection.")
 
     def _environments(self, connection: Any) -> None:
         app_id = self._field("AppId").control.value
