@@ -33,6 +33,7 @@ from ..client.service import BackendAuthService
 from ..core.diff import deep_merge, prune
 from ..core.findings import Finding
 from ..core.model import FieldSpec, request_spec
+from ..core.operations import configuration_operations
 from ..core.validation import validate
 from .actionbar import ActionBar
 from .disclosure import Disclosure, fix_for
@@ -49,7 +50,8 @@ from .status import StatusLine
 from .submit import TARGET, Submitter
 from .targets import TargetPicker
 
-OPERATIONS = ("CreateBackendAuth", "UpdateBackendAuth")
+#: The operations the form composes (its modes): the auth requests that hold a ResourceConfig.
+OPERATIONS = configuration_operations()
 
 
 class AuthConfigEditor(w.VBox):
@@ -196,6 +198,25 @@ class AuthConfigEditor(w.VBox):
     # -- construction ----------------------------------------------------------------------
 
     def _build_chrome(self) -> None:
+        """Everything around the form: the action bar, the request's tabs, the confirmation."""
+        self._build_bar()
+        self._build_tabs()
+        self._build_confirm()
+        self.submitter.observe(self._on_busy, names="busy")
+        self.submitter.observe(self._show_buttons, names="service")
+        self.submitter.observe(lambda _: self.targets.refresh(), names="service")
+        self.submitter.observe(self._on_response, names="last_response")
+        self.summary = w.HTML()
+        self.children = [
+            self.bar,
+            self.confirm_box,
+            *self.io.rows,
+            self.tabs,
+            self.summary,
+        ]
+
+    def _build_bar(self) -> None:
+        """The action bar, its mode linked to ``operation`` and its buttons to their actions."""
         self.bar = ActionBar(self.status_line)
         self.operation_toggle = self.bar.mode
         self.operation_toggle.value = self.operation
@@ -207,6 +228,10 @@ class AuthConfigEditor(w.VBox):
         self.create_button.on_click(lambda _: self.create())
         self.update_button.on_click(lambda _: self.update())
         self.delete_button.on_click(lambda _: self.delete())
+
+    def _build_tabs(self) -> None:
+        """The request as a form, JSON, YAML, an AWS CLI command and Gen 2 code, in tabs (the
+        text tabs and the Gen 2 export refresh only while shown)."""
         self.io = RequestIO(
             lambda: self.value,
             self._set_value,
@@ -226,7 +251,9 @@ class AuthConfigEditor(w.VBox):
             self.tabs.set_title(i, title)
         self.tabs.observe(lambda _: self._refresh_texts(), names="selected_index")
         self.gen2_tab.show_in(self.tabs)
-        self.summary = w.HTML()
+
+    def _build_confirm(self) -> None:
+        """The confirmation an update or a delete waits for, hidden until asked."""
         self.confirm_button = w.Button(description="Confirm", button_style="warning")
         self.cancel_button = w.Button(description="Cancel")
         self.confirm_button.add_class("aaw-confirm")
@@ -239,17 +266,6 @@ class AuthConfigEditor(w.VBox):
         )
         self.confirm_box.add_class("aaw-confirm-box")
         self.confirm_box.layout.display = "none"
-        self.submitter.observe(self._on_busy, names="busy")
-        self.submitter.observe(self._show_buttons, names="service")
-        self.submitter.observe(lambda _: self.targets.refresh(), names="service")
-        self.submitter.observe(self._on_response, names="last_response")
-        self.children = [
-            self.bar,
-            self.confirm_box,
-            *self.io.rows,
-            self.tabs,
-            self.summary,
-        ]
 
     def _build_form(self) -> None:
         spec = self._spec_for(self.operation)

@@ -20,11 +20,12 @@ from typing import Any
 import ipywidgets as w
 import traitlets as t
 
-from ..core.lifecycle import display
 from ..fleet.inventory import Fleet
 from ..fleet.report import plot_findings_heatmap, weaknesses
+from ..fleet.rollout import MODES
 from ..jobs.report import figure_png
 from .html import error_html, escape
+from .style import WIDE, job_colour
 
 ALL = "(all)"
 SHOWN = ("app_id", "app_name", "environment", "errors", "warnings", "finding_codes", "error")
@@ -60,7 +61,7 @@ class FleetPanel(w.VBox):
         help="The targets picked, as (app_id, environment) pairs.",
     )
     template = t.Dict(help="The request (or ResourceConfig) to apply: link the editor's value.")
-    mode = t.Enum(("create", "update", "upsert"), "upsert", help="How targets are changed.")
+    mode = t.Enum(MODES, "upsert", help="How targets are changed.")
     busy = t.Bool(False, help="True while an audit or an apply runs in the background.")
 
     def __init__(self, fleet: Fleet, *, concurrency: int = 8, **kwargs: Any) -> None:
@@ -73,31 +74,19 @@ class FleetPanel(w.VBox):
         self.audit_button = w.Button(description="Audit", icon="search")
         self.audit_button.on_click(lambda _: self.run_audit())
         # labels in full: the default description width cuts "Environment"
-        wide = {"description_width": "initial"}
         self.env_filter = w.Dropdown(
-            options=[ALL], value=ALL, description="Environment", style=wide
+            options=[ALL], value=ALL, description="Environment", style=WIDE
         )
         self.weak_only = w.Checkbox(value=False, description="weak only", indent=False)
-        self.app_filter = w.Text(placeholder="app name or id", description="App", style=wide)
+        self.app_filter = w.Text(placeholder="app name or id", description="App", style=WIDE)
         for control in (self.env_filter, self.weak_only, self.app_filter):
             control.observe(lambda _: self._show_audit(), names="value")
         self.table = w.HTML("<i>Press Audit to read every app and environment.</i>")
         self.heatmap = w.Image(format="png", layout=w.Layout(display="none", max_width="900px"))
         self.heatmap_error = w.HTML()
-        self.targets = w.SelectMultiple(options=[], rows=8, description="Targets", style=wide)
+        self.targets = w.SelectMultiple(options=[], rows=8, description="Targets", style=WIDE)
         self.targets.observe(self._picked, names="value")
-        self.mode_picker = w.Dropdown(
-            options=["create", "update", "upsert"], description="Mode", style=wide
-        )
-        t.link((self.mode_picker, "value"), (self, "mode"))
-        self.dry_run_button = w.Button(description="Dry run", icon="eye", disabled=True)
-        self.dry_run_button.on_click(lambda _: self.run_apply(dry_run=True))
-        self.apply_button = w.Button(
-            description="Apply", icon="play", button_style="warning", disabled=True
-        )
-        self.apply_button.on_click(lambda _: self.run_apply(dry_run=False))
-        self.cancel_button = w.Button(description="Stop sending", icon="stop", disabled=True)
-        self.cancel_button.on_click(lambda _: self._cancel.set())
+        apply_row = self._build_apply_row()
         self.progress = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(visibility="hidden"))
         self.message = w.HTML()
         self.outcome = w.HTML()
@@ -109,11 +98,28 @@ class FleetPanel(w.VBox):
             self.heatmap_error,
             self.heatmap,
             self.targets,
-            w.HBox([self.mode_picker, self.dry_run_button, self.apply_button, self.cancel_button]),
+            apply_row,
             self.outcome,
         ]
         self.add_class("aaw-fleet-panel")
         self.observe(lambda _: self._enable(), names=["busy", "picked", "template", "mode"])
+
+    def _build_apply_row(self) -> w.HBox:
+        """The mode, then Dry run, Apply (enabled once a dry run shows what it would do) and
+        Stop sending."""
+        self.mode_picker = w.Dropdown(options=list(MODES), description="Mode", style=WIDE)
+        t.link((self.mode_picker, "value"), (self, "mode"))
+        self.dry_run_button = w.Button(description="Dry run", icon="eye", disabled=True)
+        self.dry_run_button.on_click(lambda _: self.run_apply(dry_run=True))
+        self.apply_button = w.Button(
+            description="Apply", icon="play", button_style="warning", disabled=True
+        )
+        self.apply_button.on_click(lambda _: self.run_apply(dry_run=False))
+        self.cancel_button = w.Button(description="Stop sending", icon="stop", disabled=True)
+        self.cancel_button.on_click(lambda _: self._cancel.set())
+        return w.HBox(
+            [self.mode_picker, self.dry_run_button, self.apply_button, self.cancel_button]
+        )
 
     # -- wiring ----------------------------------------------------------------------------
 
@@ -182,7 +188,7 @@ class FleetPanel(w.VBox):
         self.progress.layout.visibility = "hidden"
         error = future.exception()
         if error is not None:
-            self.message.value = f'<span style="color:#b00020">{escape(str(error))}</span>'
+            self.message.value = error_html(str(error))
             return
         try:
             self._show_result(future.result())
@@ -272,14 +278,14 @@ class FleetPanel(w.VBox):
         self.progress.layout.visibility = "hidden"
         error = future.exception()
         if error is not None:
-            self.message.value = f'<span style="color:#b00020">{escape(str(error))}</span>'
+            self.message.value = error_html(str(error))
             self.busy = False
             return
         results = future.result()
         self._dry_run_of = what if dry_run else None
         counts = results["status"].astype(str).value_counts()
         self.message.value = " &middot; ".join(
-            f'<span style="color:{display(s).color}">{escape(s)}</span>: {n}'
+            f'<span style="color:{job_colour(s)}">{escape(s)}</span>: {n}'
             for s, n in counts.items()
         )
         columns: tuple[str, ...]

@@ -24,11 +24,12 @@ import ipywidgets as w
 import traitlets as t
 
 from ..client.service import BackendAuthService
-from ..core.lifecycle import JobStatus, display, shown
+from ..core.lifecycle import JobStatus, shown
 from ..jobs.history import JobHistory
 from ..jobs.report import figure_png, plot_timeline
 from ..jobs.tracker import JobTracker
-from .html import download_link, escape
+from .html import download_link, escape, warning_html
+from .style import STRIPE, WIDE, job_colour
 
 ALL = "(all)"
 #: The filters, by the jobs frame's column they narrow, with the label each dropdown shows.
@@ -37,12 +38,12 @@ FILTERS = {"app_id": "App", "environment": "Environment", "status": "Status"}
 ROW_COLUMNS = ("job_id", "app_id", "environment", "operation", "status", "created", "finished")
 TABLE_STYLE = (
     "<style>.aaw-jobs td,.aaw-jobs th{padding:2px 12px;text-align:left}"
-    ".aaw-jobs tbody tr:nth-child(odd){background:#f6f6f6}</style>"
+    f".aaw-jobs tbody tr:nth-child(odd){{background:{STRIPE}}}</style>"
 )
 
 
 def badge(status: str) -> str:
-    color = display(status).color
+    color = job_colour(status)
     return (
         f'<span class="aaw-badge" style="background:{color};color:white;padding:1px 6px;'
         f'border-radius:8px;font-size:90%">{escape(status)}</span>'
@@ -131,22 +132,47 @@ class JobMonitor(w.VBox):
             )
 
     def _build(self) -> None:
+        """The monitor's widgets: summary and progress, filters, buttons, the table, the plot."""
         self.summary = w.HTML()
         self.progress = w.IntProgress(
             value=0, min=0, max=1, bar_style="info", layout=w.Layout(width="200px")
         )
+        filters = self._build_filters()
+        buttons = self._build_buttons()
+        self.download = w.HTML()
+        self.table = w.HTML()
+        self.problem = w.HTML()
+        self.timeline = w.Image(format="png", layout=w.Layout(max_width="900px"))
+        self.timeline.layout.display = "none"
+        wrap = w.Layout(flex_flow="row wrap")
+        self.children = [
+            w.HBox([self.summary, self.progress]),
+            w.HBox(filters, layout=wrap),
+            w.HBox([*buttons, self.download], layout=wrap),
+            self.problem,
+            self.table,
+            self.timeline,
+        ]
+        self.add_class("aaw-monitor")
+
+    def _build_filters(self) -> list[w.Widget]:
+        """The App, Environment and Status dropdowns, each narrowing the table by its column."""
         # Labels in full: the default description width cuts "Environment" to "environm…".
-        wide = {"description_width": "initial"}
-        self.app_filter = w.Dropdown(options=[ALL], value=ALL, description="App", style=wide)
+        self.app_filter = w.Dropdown(options=[ALL], value=ALL, description="App", style=WIDE)
         self.env_filter = w.Dropdown(
-            options=[ALL], value=ALL, description="Environment", style=wide
+            options=[ALL], value=ALL, description="Environment", style=WIDE
         )
-        self.status_filter = w.Dropdown(options=[ALL], value=ALL, description="Status", style=wide)
+        self.status_filter = w.Dropdown(options=[ALL], value=ALL, description="Status", style=WIDE)
         self._filter_controls = dict(
             zip(FILTERS, (self.app_filter, self.env_filter, self.status_filter), strict=True)
         )
         for control in self._filter_controls.values():
             control.observe(self._on_filter_control, names="value")
+        return list(self._filter_controls.values())
+
+    def _build_buttons(self) -> list[w.Widget]:
+        """Tracking on and off, refresh, resume, the timeline and the exports, as wide as their
+        labels."""
         auto = w.Layout(width="auto")
         self.tracking = w.ToggleButton(
             value=False, description="Tracking", icon="play", layout=auto
@@ -162,32 +188,14 @@ class JobMonitor(w.VBox):
         self.parquet_button = w.Button(description="Parquet", icon="download", layout=auto)
         self.csv_button.on_click(lambda _: self.export("csv"))
         self.parquet_button.on_click(lambda _: self.export("parquet"))
-        self.download = w.HTML()
-        self.table = w.HTML()
-        self.problem = w.HTML()
-        self.timeline = w.Image(format="png", layout=w.Layout(max_width="900px"))
-        self.timeline.layout.display = "none"
-        wrap = w.Layout(flex_flow="row wrap")
-        self.children = [
-            w.HBox([self.summary, self.progress]),
-            w.HBox([self.app_filter, self.env_filter, self.status_filter], layout=wrap),
-            w.HBox(
-                [
-                    self.tracking,
-                    self.refresh_button,
-                    self.resume_button,
-                    self.plot_button,
-                    self.csv_button,
-                    self.parquet_button,
-                    self.download,
-                ],
-                layout=wrap,
-            ),
-            self.problem,
-            self.table,
-            self.timeline,
+        return [
+            self.tracking,
+            self.refresh_button,
+            self.resume_button,
+            self.plot_button,
+            self.csv_button,
+            self.parquet_button,
         ]
-        self.add_class("aaw-monitor")
 
     # -- filters ---------------------------------------------------------------------------
 
@@ -286,7 +294,7 @@ class JobMonitor(w.VBox):
             try:
                 self.tracker.poll_due()
             except Exception as exc:  # shown in words
-                self.problem.value = _problem(f"Refresh failed: {exc}")
+                self.problem.value = warning_html(f"Refresh failed: {exc}")
         with self._lock:
             every = self.history.jobs()
             for column in FILTERS:
@@ -312,7 +320,7 @@ class JobMonitor(w.VBox):
             self.table.value = self._table(frame)
             self.jobs = _rows(frame)
             problems = self.tracker.problems
-            self.problem.value = _problem(problems[-1]) if problems else ""
+            self.problem.value = warning_html(problems[-1]) if problems else ""
 
     def _table(self, frame: Any) -> str:
         if frame.empty:
@@ -347,7 +355,7 @@ class JobMonitor(w.VBox):
         """Draw the timeline of the filtered jobs; returns the PNG."""
         frame = self.frame()
         if frame.empty:
-            self.problem.value = _problem("Nothing to plot yet.")
+            self.problem.value = warning_html("Nothing to plot yet.")
             return b""
         import pandas as pd
 
@@ -355,7 +363,7 @@ class JobMonitor(w.VBox):
             now = pd.Timestamp(self.clock(), unit="s", tz="UTC")
             png = figure_png(plot_timeline(frame, now=now))
         except Exception as exc:  # a plot is a view: the table stands, and the reason is said
-            self.problem.value = _problem(f"The timeline could not be drawn: {exc}")
+            self.problem.value = warning_html(f"The timeline could not be drawn: {exc}")
             self.timeline.layout.display = "none"
             return b""
         self.timeline.value = png
@@ -397,7 +405,3 @@ def _plain(value: Any) -> str:
     if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def _problem(text: str) -> str:
-    return f'<span style="color:#8a5a00">{escape(text)}</span>'
