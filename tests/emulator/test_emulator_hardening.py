@@ -199,8 +199,8 @@ FETCH = """async ([url, authorization]) => {
 
 
 def _browser(extra_args: list[str]) -> Any:
-    from browser_support import CHROMIUM
     from playwright.sync_api import sync_playwright
+    from support.browser import CHROMIUM
 
     if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed (make chromium installs it)")
