@@ -90,6 +90,22 @@ class Store:
             with self.transaction() as tx:
                 yield tx
 
+    @contextmanager
+    def savepoint(self, db: sqlite3.Connection, name: str = "step") -> Iterator[None]:
+        """A part of the caller's transaction ``db`` that can fail alone: if the block raises,
+        what it wrote is rolled back and the exception goes on (the transaction stays open for
+        the caller to record the failure); otherwise its writes join the transaction."""
+        if not name.isidentifier():
+            raise ValueError(f"a savepoint name is an identifier, not {name!r}")
+        db.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            db.execute(f"ROLLBACK TO {name}")
+            db.execute(f"RELEASE {name}")
+            raise
+        db.execute(f"RELEASE {name}")
+
     # -- apps and environments -------------------------------------------------------------
 
     def put_app(self, app_id: str, name: str, data: dict[str, Any], now: float) -> None:
