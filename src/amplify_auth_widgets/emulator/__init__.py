@@ -11,8 +11,10 @@ page cannot read it by DNS rebinding. State lives in SQLite (``db``; a temporary
 given, removed on stop). Time comes from ``clock`` (epoch seconds), so tests can move it
 instead of sleeping.
 
-Layout, after moto: ``protocol`` (routes, parsing, serialization from the model), ``backend``
-(what the operations do), ``store`` (SQLite), ``server`` (the ASGI app), ``demo`` (seed data).
+Layout, after moto: ``protocol`` (routes, parsing, serialization from the model), a module per
+service with its handlers (``amplify``: apps and backend environments; ``backend``:
+AmplifyBackend's backends, auth and jobs) on ``common``'s base, ``store`` (SQLite, shared by
+the services), ``server`` (the ASGI app, routing to each service), ``demo`` (seed data).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .amplify import Amplify
 from .backend import Backend
 from .server import EmulatorApp, Faults, allowed_host_names
 from .store import Store
@@ -70,6 +73,32 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _check_rates(**rates: float) -> None:
+    """Refuse a rate (of throttling, failures, timeouts) outside 0..1, by its name."""
+    for name, rate in rates.items():
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"{name} must be between 0 and 1, not {rate}")
+
+
+def _answered_hosts(host: str, allowed_hosts: Iterable[str]) -> frozenset[str]:
+    """The Host names to answer: the local ones, ``allowed_hosts``, and the address listened
+    on, as the emulator's url names it."""
+    names = [allowed_hosts] if isinstance(allowed_hosts, str) else list(allowed_hosts)
+    if host:
+        names.append(host)
+    return allowed_host_names(names)
+
+
+def _strict_credentials(strict_auth: tuple[str, str] | str | None) -> tuple[str, str] | None:
+    """``strict_auth`` as (key, secret): given so, or as ``"KEY:SECRET"``."""
+    if not isinstance(strict_auth, str):
+        return strict_auth
+    key, sep, secret = strict_auth.partition(":")
+    if not (key and sep and secret):
+        raise ValueError("strict_auth must be KEY:SECRET")
+    return key, secret
+
+
 class Emulator:
     """The emulator as a context manager serving in a background thread."""
 
@@ -90,22 +119,9 @@ class Emulator:
         log_level: str = "warning",
         allowed_hosts: Iterable[str] = (),
     ) -> None:
-        for name, rate in (
-            ("throttle_rate", throttle_rate),
-            ("fail_rate", fail_rate),
-            ("timeout_rate", timeout_rate),
-        ):
-            if not 0.0 <= rate <= 1.0:
-                raise ValueError(f"{name} must be between 0 and 1, not {rate}")
-        if isinstance(strict_auth, str):
-            key, sep, secret = strict_auth.partition(":")
-            if not (key and sep and secret):
-                raise ValueError("strict_auth must be KEY:SECRET")
-            strict_auth = (key, secret)
-        names = [allowed_hosts] if isinstance(allowed_hosts, str) else list(allowed_hosts)
-        if host:  # the address it listens on, as its url names it
-            names.append(host)
-        hosts = allowed_host_names(names)
+        _check_rates(throttle_rate=throttle_rate, fail_rate=fail_rate, timeout_rate=timeout_rate)
+        credentials = _strict_credentials(strict_auth)
+        hosts = _answered_hosts(host, allowed_hosts)
         self.host = host
         self.port = port
         self._temporary_db = db is None
@@ -118,13 +134,20 @@ class Emulator:
         self.faults = Faults(latency_ms, throttle_rate, timeout_rate)
         self.store = Store(db)
         durations = job_seconds if callable(job_seconds) else parse_job_seconds(job_seconds)
+        #: AmplifyBackend's handlers (backends, auth, jobs) and Amplify's (apps, environments).
         self.backend = Backend(self.store, self._now, self.rng, durations, fail_rate)
+        self.amplify = Amplify(self.store, self._now, self.rng)
         if demo:
             from .demo import seed_demo
 
             seed_demo(self.backend)
         self.app = EmulatorApp(
-            self.backend, self.faults, self.rng, strict_auth, allowed_hosts=hosts
+            (self.backend, self.amplify),
+            self.faults,
+            self.rng,
+            self._now,
+            credentials,
+            allowed_hosts=hosts,
         )
         self.log_level = log_level
         self._server: Any = None

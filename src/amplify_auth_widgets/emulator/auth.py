@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 
 from starlette.datastructures import Headers
 
-from .backend import REGION
+from .common import REGION
 from .protocol import EmulatorError
 
 CREDENTIAL = re.compile(
@@ -106,6 +106,42 @@ def signed_value(headers: Headers, name: str) -> str:
     return ",".join(" ".join(value.split()) for value in headers.getlist(name))
 
 
+def _check_body_hash(headers: Headers, body: bytes) -> None:
+    """``x-amz-content-sha256``, when sent, must be the SHA-256 of the body received."""
+    declared = headers.get("x-amz-content-sha256")
+    if declared is not None and not hmac.compare_digest(
+        declared.lower(), hashlib.sha256(body).hexdigest()
+    ):
+        raise _denied(
+            "The x-amz-content-sha256 header is not the SHA-256 of the body received: the body "
+            "was changed after it was signed (or the header is not a body hash)."
+        )
+
+
+def _signature(
+    found: re.Match[str],
+    method: str,
+    raw_path: str,
+    query: str,
+    headers: Headers,
+    body: bytes,
+    secret: str,
+) -> str:
+    """The SigV4 signature of the canonical request rebuilt from what arrived, over the
+    headers the request says it signed, with the credential scope it names."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    picked = {h: signed_value(headers, h) for h in found["headers"].split(";")}
+    url = f"http://{picked.get('host', 'localhost')}{raw_path}" + (f"?{query}" if query else "")
+    aws_request = AWSRequest(method=method, url=url, headers=picked, data=body)
+    aws_request.context["timestamp"] = headers.get("x-amz-date", "")
+    signer = SigV4Auth(Credentials(found["key"], secret), found["service"], found["region"])
+    canonical = signer.canonical_request(aws_request)
+    return str(signer.signature(signer.string_to_sign(aws_request, canonical), aws_request))
+
+
 def verify(
     found: re.Match[str],
     method: str,
@@ -120,10 +156,6 @@ def verify(
     """Refuse (403) a request whose SigV4 signature is not valid now for ``credentials``, or was
     made for another region than the emulator's or another service than ``service`` (the one
     the request's route belongs to)."""
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials
-
     key, secret = credentials
     if found["key"] != key:
         raise _denied(
@@ -134,22 +166,8 @@ def verify(
     _check_scope(found, service)
     amz_date = headers.get("x-amz-date", "")
     _check_date(amz_date, found["date"], clock())
-    declared = headers.get("x-amz-content-sha256")
-    if declared is not None and not hmac.compare_digest(
-        declared.lower(), hashlib.sha256(body).hexdigest()
-    ):
-        raise _denied(
-            "The x-amz-content-sha256 header is not the SHA-256 of the body received: the body "
-            "was changed after it was signed (or the header is not a body hash)."
-        )
-    signed = found["headers"].split(";")
-    picked = {h: signed_value(headers, h) for h in signed}
-    url = f"http://{picked.get('host', 'localhost')}{raw_path}" + (f"?{query}" if query else "")
-    aws_request = AWSRequest(method=method, url=url, headers=picked, data=body)
-    aws_request.context["timestamp"] = amz_date
-    signer = SigV4Auth(Credentials(key, secret), found["service"], found["region"])
-    canonical = signer.canonical_request(aws_request)
-    expected = signer.signature(signer.string_to_sign(aws_request, canonical), aws_request)
+    _check_body_hash(headers, body)
+    expected = _signature(found, method, raw_path, query, headers, body, secret)
     if not hmac.compare_digest(expected, found["signature"]):
         raise _denied(
             "The request signature does not match: check the secret key given to the "

@@ -1,22 +1,21 @@
-"""What the emulated services do: apps, environments, auth resources and their jobs.
+"""The emulated AmplifyBackend service: backends, their auth resources and their jobs.
 
 Methods are named after the operations in snake_case, take the request as member names (already
 checked against the model by the server) and return the response as member names. Errors are
-``EmulatorError``s with the modeled code.
+``EmulatorError``s with the modeled code. Amplify's apps and environments, which a backend
+creates and lists, are ``amplify.Amplify``'s; both work on the one ``Store``.
 
-The AmplifyBackend behaviour follows the real service where it is known: every change is an
-asynchronous job that starts ``IN_PROGRESS`` and ends ``COMPLETED`` or ``FAILED`` after the
-configured job time; at most one job per app is pending; a request that the model accepts but
-that Cognito would refuse (an error rule of docs/rules.md) is accepted and its job FAILS with the
-rule's message, as a real deployment fails. A job's effect on the stored state is applied when
-it completes, lazily: every request first settles the jobs whose end time has passed, so jobs
-left in progress by a stopped emulator finish by their timestamps after a restart.
+The behaviour follows the real service where it is known: every change is an asynchronous job
+that starts ``IN_PROGRESS`` and ends ``COMPLETED`` or ``FAILED`` after the configured job time;
+at most one job per app is pending; a request that the model accepts but that Cognito would
+refuse (an error rule of docs/rules.md) is accepted and its job FAILS with the rule's message,
+as a real deployment fails. A job's effect on the stored state is applied when it completes,
+lazily: every request first settles the jobs whose end time has passed, so jobs left in
+progress by a stopped emulator finish by their timestamps after a restart.
 """
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import json
 import random
 import sqlite3
@@ -27,59 +26,21 @@ from typing import Any
 from ..core.diff import deep_merge
 from ..core.findings import errors
 from ..core.lifecycle import PENDING, JobStatus, is_terminal
-from ..core.model import service_model
+from ..core.model import SERVICE_NAME, service_model
 from ..core.rules import rule_findings
+from .common import ServiceBackend, iso, page
 from .protocol import EmulatorError, check_string
 from .store import Store
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
+__all__ = ["JOB_LIST_PAGE", "Backend", "iso"]
+
 JOB_LIST_PAGE = 25
 
 
-def iso(seconds: float) -> str:
-    """A job time as the service gives it: ISO 8601, UTC, milliseconds."""
-    stamp = dt.datetime.fromtimestamp(seconds, dt.UTC)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+class Backend(ServiceBackend):
+    """The emulated AmplifyBackend service over one ``Store``."""
 
-
-def _token(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"v1:{offset}".encode()).decode()
-
-
-def _offset(token: str | None) -> int:
-    if not token:
-        return 0
-    try:
-        version, _, number = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
-        if version == "v1" and number.isdigit():
-            return int(number)
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise EmulatorError(
-        "BadRequestException", "NextToken is not valid: repeat the request without it."
-    )
-
-
-def _page(items: list[Any], size: int, token: str | None) -> tuple[list[Any], str | None]:
-    """One page of ``items`` from where ``token`` says, and the token of the next page."""
-    start = _offset(token)
-    following = _token(start + size) if start + size < len(items) else None
-    return items[start : start + size], following
-
-
-def _extras(row: Any) -> dict[str, Any]:
-    """An app's or environment's optional members. A row whose document is not a JSON object
-    (written by something else) shows without them, rather than failing every listing."""
-    try:
-        data = json.loads(row["data"])
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-class Backend:
-    """The emulated AmplifyBackend and Amplify services over one ``Store``."""
+    service = SERVICE_NAME
 
     def __init__(
         self,
@@ -89,9 +50,7 @@ class Backend:
         job_seconds: tuple[float, float] | Callable[[str, str], float],
         fail_rate: float,
     ) -> None:
-        self.store = store
-        self.clock = clock
-        self.rng = rng
+        super().__init__(store, clock, rng)
         self.job_seconds = job_seconds
         self.fail_rate = fail_rate
 
@@ -100,29 +59,8 @@ class Backend:
     def new_id(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
-    def new_app_id(self) -> str:
-        alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-        return "d" + "".join(self.rng.choice(alphabet) for _ in range(13))
-
-    def _require_app(self, app_id: str) -> Any:
-        row = self.store.app(app_id)
-        if row is None:
-            raise EmulatorError("NotFoundException", f"App {app_id} not found.", ResourceType="App")
-        return row
-
-    def _require_env(self, app_id: str, env: str) -> Any:
-        self._require_app(app_id)
-        row = self.store.environment(app_id, env)
-        if row is None:
-            raise EmulatorError(
-                "NotFoundException",
-                f"Backend environment {env} not found for app {app_id}.",
-                ResourceType="BackendEnvironment",
-            )
-        return row
-
     def _require_auth(self, app_id: str, env: str, resource_name: str | None = None) -> Any:
-        self._require_env(app_id, env)
+        self.require_env(app_id, env)
         row = self.store.auth(app_id, env)
         if row is None or (resource_name and row["resource_name"] != resource_name):
             what = f"Auth resource {resource_name}" if resource_name else "Auth"
@@ -149,12 +87,11 @@ class Backend:
         something else, a value the store refuses) fails this job alone: its savepoint is
         rolled back, the job is FAILED with the reason, and the other jobs go on."""
         status, error = job["outcome"], job["outcome_error"]
-        db.execute("SAVEPOINT finish_job")
         try:
-            if status == JobStatus.COMPLETED:
-                self._apply(db, job, json.loads(job["effect"]))
+            with self.store.savepoint(db, "finish_job"):
+                if status == JobStatus.COMPLETED:
+                    self._apply(db, job, json.loads(job["effect"]))
         except (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError) as exc:
-            db.execute("ROLLBACK TO finish_job")
             status = JobStatus.FAILED
             error = f"The emulator could not apply this job's change ({type(exc).__name__})."
         if status not in (JobStatus.COMPLETED, JobStatus.FAILED):
@@ -162,7 +99,6 @@ class Backend:
         self.store.update_job(
             job["job_id"], db, status=status, error=error, update_time=job["end_time"]
         )
-        db.execute("RELEASE finish_job")
 
     def _apply(self, db: Any, job: Any, effect: dict[str, Any]) -> None:
         app_id, env, when = job["app_id"], job["env_name"], job["end_time"]
@@ -283,7 +219,7 @@ class Backend:
 
     def get_backend(self, request: dict[str, Any]) -> dict[str, Any]:
         app_id = request["AppId"]
-        app = self._require_app(app_id)
+        app = self.require_app(app_id)
         envs = [r["env_name"] for r in self.store.environments(app_id)]
         response: dict[str, Any] = {
             "AppId": app_id,
@@ -293,7 +229,7 @@ class Backend:
         }
         env = request.get("BackendEnvironmentName")
         if env:
-            self._require_env(app_id, env)
+            self.require_env(app_id, env)
             auth = self.store.auth(app_id, env)
             meta = {"auth": {auth["resource_name"]: {"service": "Cognito"}}} if auth else {}
             response["BackendEnvironmentName"] = env
@@ -302,14 +238,14 @@ class Backend:
 
     def delete_backend(self, request: dict[str, Any]) -> dict[str, Any]:
         app_id, env = request["AppId"], request["BackendEnvironmentName"]
-        self._require_env(app_id, env)
+        self.require_env(app_id, env)
         return self._start_job(app_id, env, "DeleteBackend", {"kind": "delete_env"}, None)
 
     # -- AmplifyBackend: auth ----------------------------------------------------------------
 
     def create_backend_auth(self, request: dict[str, Any]) -> dict[str, Any]:
         app_id, env = request["AppId"], request["BackendEnvironmentName"]
-        self._require_env(app_id, env)
+        self.require_env(app_id, env)
         if self.store.auth(app_id, env) is not None:
             raise EmulatorError(
                 "BadRequestException",
@@ -351,7 +287,7 @@ class Backend:
 
     def import_backend_auth(self, request: dict[str, Any]) -> dict[str, Any]:
         app_id, env = request["AppId"], request["BackendEnvironmentName"]
-        self._require_env(app_id, env)
+        self.require_env(app_id, env)
         imported = {
             k: request[k]
             for k in ("UserPoolId", "IdentityPoolId", "NativeClientId", "WebClientId")
@@ -396,15 +332,15 @@ class Backend:
 
     def list_backend_jobs(self, request: dict[str, Any]) -> dict[str, Any]:
         app_id, env = request["AppId"], request["BackendEnvironmentName"]
-        self._require_app(app_id)
+        self.require_app(app_id)
         rows = self.store.jobs(app_id, env)
         for key, column in (("JobId", "job_id"), ("Operation", "operation"), ("Status", "status")):
             if request.get(key):
                 rows = [r for r in rows if r[column] == request[key]]
-        page, token = _page(
+        jobs, token = page(
             rows, request.get("MaxResults") or JOB_LIST_PAGE, request.get("NextToken")
         )
-        response: dict[str, Any] = {"Jobs": [self._job_view(r) for r in page]}
+        response: dict[str, Any] = {"Jobs": [self._job_view(r) for r in jobs]}
         if token:
             response["NextToken"] = token
         return response
@@ -437,97 +373,3 @@ class Backend:
             self.store.update_job(view["JobId"], update_time=self.clock(), **changes)
             self.settle()
         return self.get_backend_job(request)
-
-    # -- Amplify: apps and backend environments ----------------------------------------------
-
-    def _app_view(self, row: Any) -> dict[str, Any]:
-        data = _extras(row)
-        app_id = row["app_id"]
-        return {
-            "appId": app_id,
-            "appArn": f"arn:aws:amplify:{REGION}:{ACCOUNT}:apps/{app_id}",
-            "name": row["name"],
-            "description": data.get("description", ""),
-            "repository": data.get("repository", ""),
-            "platform": data.get("platform", "WEB"),
-            "createTime": dt.datetime.fromtimestamp(row["create_time"], dt.UTC),
-            "updateTime": dt.datetime.fromtimestamp(row["update_time"], dt.UTC),
-            "environmentVariables": data.get("environmentVariables", {}),
-            "defaultDomain": f"{app_id}.amplifyapp.com",
-            "enableBranchAutoBuild": bool(data.get("enableBranchAutoBuild", False)),
-            "enableBasicAuth": bool(data.get("enableBasicAuth", False)),
-            "tags": data.get("tags", {}),
-        }
-
-    def _env_view(self, row: Any) -> dict[str, Any]:
-        data = _extras(row)
-        return {
-            "backendEnvironmentArn": f"arn:aws:amplify:{REGION}:{ACCOUNT}:apps/"
-            f"{row['app_id']}/backendenvironments/{row['env_name']}",
-            "environmentName": row["env_name"],
-            "stackName": data.get("stackName", f"amplify-{row['app_id']}-{row['env_name']}"),
-            "deploymentArtifacts": data.get("deploymentArtifacts"),  # left out when unset
-            "createTime": dt.datetime.fromtimestamp(row["create_time"], dt.UTC),
-            "updateTime": dt.datetime.fromtimestamp(row["update_time"], dt.UTC),
-        }
-
-    def create_app(self, request: dict[str, Any]) -> dict[str, Any]:
-        app_id = self.new_app_id()
-        kept = (
-            "description",
-            "repository",
-            "platform",
-            "environmentVariables",
-            "tags",
-            "enableBranchAutoBuild",
-            "enableBasicAuth",
-        )
-        # Tokens and basic-auth credentials are accepted and deliberately not stored.
-        data = {k: request[k] for k in kept if k in request}
-        self.store.put_app(app_id, request["name"], data, self.clock())
-        return {"app": self._app_view(self._require_app(app_id))}
-
-    def get_app(self, request: dict[str, Any]) -> dict[str, Any]:
-        return {"app": self._app_view(self._require_app(request["appId"]))}
-
-    def list_apps(self, request: dict[str, Any]) -> dict[str, Any]:
-        page, token = _page(
-            self.store.apps(), request.get("maxResults") or 100, request.get("nextToken")
-        )
-        return {"apps": [self._app_view(r) for r in page], "nextToken": token}
-
-    def delete_app(self, request: dict[str, Any]) -> dict[str, Any]:
-        view = self._app_view(self._require_app(request["appId"]))
-        self.store.delete_app(request["appId"])
-        return {"app": view}
-
-    def create_backend_environment(self, request: dict[str, Any]) -> dict[str, Any]:
-        app_id, env = request["appId"], request["environmentName"]
-        self._require_app(app_id)
-        if self.store.environment(app_id, env) is not None:
-            raise EmulatorError(
-                "BadRequestException", f"Backend environment {env} already exists for {app_id}."
-            )
-        data: dict[str, Any] = {
-            k: request[k] for k in ("stackName", "deploymentArtifacts") if k in request
-        }
-        self.store.put_environment(app_id, env, data, self.clock())
-        return {"backendEnvironment": self._env_view(self._require_env(app_id, env))}
-
-    def get_backend_environment(self, request: dict[str, Any]) -> dict[str, Any]:
-        row = self._require_env(request["appId"], request["environmentName"])
-        return {"backendEnvironment": self._env_view(row)}
-
-    def list_backend_environments(self, request: dict[str, Any]) -> dict[str, Any]:
-        self._require_app(request["appId"])
-        rows = self.store.environments(request["appId"])
-        if request.get("environmentName"):
-            rows = [r for r in rows if r["env_name"] == request["environmentName"]]
-        page, token = _page(rows, request.get("maxResults") or 50, request.get("nextToken"))
-        return {"backendEnvironments": [self._env_view(r) for r in page], "nextToken": token}
-
-    def delete_backend_environment(self, request: dict[str, Any]) -> dict[str, Any]:
-        row = self._require_env(request["appId"], request["environmentName"])
-        view = self._env_view(row)
-        self.store.delete_environment(request["appId"], request["environmentName"])
-        return {"backendEnvironment": view}

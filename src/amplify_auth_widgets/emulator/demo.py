@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .backend import Backend
+from .common import ServiceBackend
 
 STRONG: dict[str, Any] = {
     "AuthResources": "IDENTITY_POOL_AND_USER_POOL",
@@ -103,7 +103,7 @@ DEMO_APPS: tuple[tuple[str, str, dict[str, dict[str, Any] | None]], ...] = (
 )
 
 
-def seed_demo(backend: Backend) -> list[str]:
+def seed_demo(backend: ServiceBackend) -> list[str]:
     """Create the demo apps that do not exist yet; returns their ids."""
     store, now = backend.store, backend.clock()
     created = []
@@ -159,7 +159,7 @@ def fleet_config(app_index: int, env: str, weakness: str | None) -> dict[str, An
 
 
 def seed_fleet(
-    backend: Backend, apps: int, weak_share: float = 0.3, seed: int = 11
+    backend: ServiceBackend, apps: int, weak_share: float = 0.3, seed: int = 11
 ) -> dict[tuple[str, str], str | None]:
     """``apps`` apps with three environments each, every one with auth; a seeded
     ``weak_share`` of them weak in one of ``WEAKNESSES``. Returns what was seeded: (app id,

@@ -28,8 +28,11 @@ from ..core.model import (
     service_model,
     spec_from_shape,
 )
+from ..core.operations import emulated_operations
 
-SERVICES = ("amplifybackend", "amplify")
+#: The services routed: those the emulator serves operations of (every operation of each has a
+#: route, so that one not emulated is answered as such rather than as an unknown path).
+SERVICES = tuple(emulated_operations())
 
 
 class EmulatorError(Exception):

@@ -1,14 +1,16 @@
-"""The emulator's HTTP face: an ASGI application in front of ``Backend``.
+"""The emulator's HTTP face: an ASGI application in front of the emulated services' handlers
+(``amplify.Amplify``, ``backend.Backend``), routed to by the service of each request's route.
 
 Each request goes through the same steps: its ``Host`` (403 unless one of ``allowed_hosts``),
 body size limit (413), SigV4 ``Authorization`` header (403 without one; with ``strict_auth`` the
 signature and its scope are checked), the model's route (404 for an unknown path, 400 for an
-operation that exists but is not emulated), injected faults (latency,
-429, 504: AmplifyBackend only), content type and JSON (415, 400), model-level checks (400 naming
-the path), then the backend. Whatever happens, the answer is a rest-json response whose body
-``protocol`` serializes from the operation's output shape or the error's shape, in the model's
-wire names; an exception that escapes the backend is logged and answered with a 500 that says
-so, and the server lives on. A client that goes away before its body arrived is one log line.
+operation that exists but is not emulated: what is comes from
+``core.operations.emulated_operations()``), injected faults (latency, 429, 504: AmplifyBackend
+only), content type and JSON (415, 400), model-level checks (400 naming the path), then the
+route's service. Whatever happens, the answer is a rest-json response whose body ``protocol``
+serializes from the operation's output shape or the error's shape, in the model's wire names;
+an exception that escapes a service is logged and answered with a 500 that says so, and the
+server lives on. A client that goes away before its body arrived is one log line.
 
 Only requests for a local name are answered (``127.0.0.1``, ``localhost``, ``[::1]``, with or
 without a port or a final dot, in any case): otherwise a web page of any site could read the
@@ -31,7 +33,7 @@ import logging
 import random
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -39,11 +41,14 @@ from urllib.parse import parse_qs
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from ..core.model import SERVICE_NAME
+from ..core.operations import emulated_operations
 from ..core.validation import model_findings
 from .auth import signing_service, verify
-from .backend import Backend
+from .common import ServiceBackend
 from .protocol import (
     EmulatorError,
+    Route,
     decode_body,
     error_body,
     match,
@@ -57,31 +62,8 @@ log = logging.getLogger("amplify_auth_widgets.emulator")
 
 MAX_BODY = 1024 * 1024
 JSON_TYPES = ("application/json", "application/x-amz-json-1.1", "application/x-amz-json-1.0")
-EMULATED = {
-    "amplifybackend": (
-        "CreateBackend",
-        "GetBackend",
-        "DeleteBackend",
-        "CreateBackendAuth",
-        "GetBackendAuth",
-        "UpdateBackendAuth",
-        "DeleteBackendAuth",
-        "ImportBackendAuth",
-        "GetBackendJob",
-        "ListBackendJobs",
-        "UpdateBackendJob",
-    ),
-    "amplify": (
-        "CreateApp",
-        "GetApp",
-        "ListApps",
-        "DeleteApp",
-        "CreateBackendEnvironment",
-        "GetBackendEnvironment",
-        "ListBackendEnvironments",
-        "DeleteBackendEnvironment",
-    ),
-}
+#: The services whose requests get the injected faults: AmplifyBackend's, as its clients retry.
+FAULTED_SERVICES = (SERVICE_NAME,)
 
 
 #: The Host names answered by default: this machine's own.
@@ -142,14 +124,22 @@ class EmulatorApp:
 
     def __init__(
         self,
-        backend: Backend,
+        services: Iterable[ServiceBackend],
         faults: Faults,
         rng: random.Random,
+        clock: Callable[[], float],
         strict_auth: tuple[str, str] | None = None,
         allowed_hosts: frozenset[str] = frozenset(LOCAL_HOSTS),
     ) -> None:
-        self.backend = backend
+        #: What is served, by service: ``core.operations.emulated_operations()``.
+        self.emulated: Mapping[str, tuple[str, ...]] = emulated_operations()
+        #: Each service's handlers, by the botocore name of the service (``amplify``, ...).
+        self.services: dict[str, ServiceBackend] = {s.service: s for s in services}
+        missing = sorted(set(self.emulated) - set(self.services))
+        if missing:
+            raise ValueError(f"no handlers given for the emulated services {', '.join(missing)}")
         self.faults = faults
+        self.clock = clock
         self.rng = rng
         self.strict_auth = strict_auth
         #: Host names answered (see ``allowed_host_names``); ``*`` among them answers any.
@@ -159,17 +149,39 @@ class EmulatorApp:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
+            await self._lifespan(receive, send)
+            return
         if scope["type"] != "http":
             return
         request = Request(scope, receive)
         request_id = str(uuid.uuid4())
+        response = await self._answer(request, request_id)
+        if response is None:
+            return
+        for hook in self.response_hooks:
+            hook(
+                request.state.service,
+                request.state.operation,
+                response.status_code,
+                dict(response.headers),
+                bytes(response.body),
+            )
+        await response(scope, receive, send)
+
+    @staticmethod
+    async def _lifespan(receive: Any, send: Any) -> None:
+        """Acknowledge startup and shutdown: the emulator has nothing to set up."""
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _answer(self, request: Request, request_id: str) -> Response | None:
+        """The response to ``request``, an error's included; None for a client gone before
+        its body arrived (nothing to answer)."""
         request.state.service = request.state.operation = None  # known once routed
         try:
             response = await self.handle(request, request_id)
@@ -179,7 +191,7 @@ class EmulatorApp:
                 "nothing was done",
                 request_id,
             )
-            return
+            return None
         except EmulatorError as exc:
             response = self.error_response(exc, request_id, request.state.service)
         except Exception:  # the server must never die of one request
@@ -193,15 +205,7 @@ class EmulatorApp:
                 request_id,
                 request.state.service,
             )
-        for hook in self.response_hooks:
-            hook(
-                request.state.service,
-                request.state.operation,
-                response.status_code,
-                dict(response.headers),
-                bytes(response.body),
-            )
-        await response(scope, receive, send)
+        return response
 
     @staticmethod
     def error_response(error: EmulatorError, request_id: str, service: str | None) -> Response:
@@ -259,7 +263,7 @@ class EmulatorApp:
         if self.strict_auth is None:
             return
         if route_service is None:
-            route_service = service if service in EMULATED else "amplifybackend"
+            route_service = service if service in self.emulated else SERVICE_NAME
         verify(
             credential,
             request.method,
@@ -268,7 +272,7 @@ class EmulatorApp:
             request.headers,
             body,
             self.strict_auth,
-            self.backend.clock,
+            self.clock,
             route_service,
         )
 
@@ -306,12 +310,28 @@ class EmulatorApp:
         return data
 
     async def handle(self, request: Request, request_id: str) -> Response:
+        """Check, route, read and answer one request; an ``EmulatorError`` is its answer."""
         self.requests += 1
         self._check_host(request)
         body = await self._read_body(request)
+        route, path_params = self._route(request, body)
+        if route.service in FAULTED_SERVICES:
+            await self._inject_faults()
+        params = self._read_params(request, route, path_params, body)
+        result = self._dispatch(route, params)
+        return Response(
+            json.dumps(serialize_response(route, result)),
+            status_code=route.status,
+            media_type="application/json",
+            headers={"x-amzn-RequestId": request_id},
+        )
+
+    def _route(self, request: Request, body: bytes) -> tuple[Route, dict[str, str]]:
+        """The emulated operation the request is for, and its path parameters: after the
+        signature (403), an unknown path (404) or an operation not emulated (400)."""
         service, credential = signing_service(request.headers)
         # errors take the shapes of the signed service's model: only for one of ours
-        request.state.service = service if service in EMULATED else None
+        request.state.service = service if service in self.emulated else None
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
         bad_path: EmulatorError | None = None
         try:
@@ -328,16 +348,22 @@ class EmulatorApp:
                 f"{request.url.path}.",
                 404,
             )
-        route, path_params = found
+        route = found[0]
         request.state.service, request.state.operation = route.service, route.operation
-        if route.operation not in EMULATED[route.service]:
+        served = self.emulated[route.service]
+        if route.operation not in served:
             raise EmulatorError(
                 "BadRequestException",
                 f"{route.service} {route.operation} is not emulated. The emulator serves "
-                f"{', '.join(EMULATED[route.service])}.",
+                f"{', '.join(served)}.",
             )
-        if route.service == "amplifybackend":
-            await self._inject_faults()
+        return found
+
+    def _read_params(
+        self, request: Request, route: Route, path_params: dict[str, str], body: bytes
+    ) -> dict[str, Any]:
+        """The request as member names, from its path, query, headers and JSON body; a 400
+        naming every member the model refuses."""
         data = self._parse_json(request, body)
         query = parse_qs(request.url.query, keep_blank_values=True)
         headers = {k.lower(): v for k, v in request.headers.items()}
@@ -352,14 +378,15 @@ class EmulatorApp:
         )
         if problems:
             raise EmulatorError("BadRequestException", "Invalid request: " + " ".join(problems))
-        self.backend.settle()
+        return params
+
+    def _dispatch(self, route: Route, params: dict[str, Any]) -> dict[str, Any]:
+        """Settle what is due in every service (a job of one changes what another lists), then
+        call the route's service's handler: the operation's name in snake_case."""
         from botocore import xform_name
 
-        result = getattr(self.backend, xform_name(route.operation))(params)
-        payload = serialize_response(route, result)
-        return Response(
-            json.dumps(payload),
-            status_code=route.status,
-            media_type="application/json",
-            headers={"x-amzn-RequestId": request_id},
-        )
+        for service in self.services.values():
+            service.settle()
+        handler = getattr(self.services[route.service], xform_name(route.operation))
+        result: dict[str, Any] = handler(params)
+        return result
