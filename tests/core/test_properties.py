@@ -11,46 +11,11 @@ from botocore.session import get_session
 from botocore.validate import ParamValidator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.strategies import ANY_JSON, well_typed
 
 from amplify_auth_widgets import validate
-from amplify_auth_widgets.core.model import FieldSpec, request_spec
+from amplify_auth_widgets.core.model import request_spec
 from amplify_auth_widgets.core.operations import auth_operations
-
-ANY_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
-    lambda inner: (
-        st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=4), inner, max_size=2)
-    ),
-    max_leaves=4,
-)
-
-
-def well_typed(spec: FieldSpec) -> st.SearchStrategy:
-    if spec.is_structure:
-        members = {m.name: value_for(m) for m in spec.members}
-        extra = st.dictionaries(
-            st.sampled_from(["Colour", "x", "userPoolName"]), ANY_JSON, max_size=1
-        )
-        return st.builds(
-            lambda known, unknown: {**unknown, **known},
-            st.fixed_dictionaries({}, optional=members),
-            extra,
-        )
-    if spec.is_list:
-        return st.lists(value_for(spec.item), max_size=3)
-    if spec.enum:
-        return st.sampled_from(spec.enum) | st.text(max_size=5)
-    return {
-        "string": st.text(max_size=12),
-        "boolean": st.booleans(),
-        "double": st.integers(0, 120) | st.floats(allow_nan=False),
-        "integer": st.integers(-5, 50),
-    }.get(spec.type, ANY_JSON)
-
-
-def value_for(spec: FieldSpec) -> st.SearchStrategy:
-    """Mostly values of the right type, sometimes anything at all."""
-    return st.one_of(well_typed(spec), well_typed(spec), well_typed(spec), ANY_JSON)
 
 
 def _botocore_errors(params, operation):

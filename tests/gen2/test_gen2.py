@@ -12,7 +12,7 @@ import pytest
 from conftest import CORPUS, load_case, valid_request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_properties import well_typed
+from support.strategies import well_typed
 
 from amplify_auth_widgets import gen2
 from amplify_auth_widgets.core.model import FieldSpec, request_spec
