@@ -302,10 +302,22 @@ def _uri_problem(uri: str) -> str | None:
 
 
 def rule_oauth(request: dict[str, Any], operation: str) -> Iterator[Finding]:
+    """The hosted UI's settings: the domain prefix, the redirect URIs, the scopes and grant,
+    then each social provider."""
     oauth = get(request, f"{UPC}.OAuth")
     if not isinstance(oauth, dict):
         return
     base = f"{UPC}.OAuth"
+    yield from _domain_prefix(oauth, base, operation)
+    for member in ("RedirectSignInURIs", "RedirectSignOutURIs"):
+        yield from _redirect_uris(oauth, base, member)
+    yield from _scopes_and_grant(request, oauth, base)
+    yield from _social_providers(request, f"{base}.SocialProviderSettings", operation)
+
+
+def _domain_prefix(oauth: dict[str, Any], base: str, operation: str) -> Iterator[Finding]:
+    """A DomainPrefix Cognito would refuse (its form, a reserved word), or none at all where
+    the request carries the whole configuration."""
     prefix = oauth.get("DomainPrefix")
     if isinstance(prefix, str):
         reserved = [w for w in RESERVED_DOMAIN_WORDS if w in prefix.lower()]
@@ -329,30 +341,39 @@ def rule_oauth(request: dict[str, Any], operation: str) -> Iterator[Finding]:
             "cognito.domain-missing",
             "OAuth is set without DomainPrefix: the hosted UI needs a domain; add one.",
         )
-    for member in ("RedirectSignInURIs", "RedirectSignOutURIs"):
-        uris = oauth.get(member)
-        if not isinstance(uris, list):
+
+
+def _redirect_uris(oauth: dict[str, Any], base: str, member: str) -> Iterator[Finding]:
+    """One list of redirect URIs: too many, one Cognito would refuse, or one listed twice."""
+    uris = oauth.get(member)
+    if not isinstance(uris, list):
+        return
+    if len(uris) > MAX_REDIRECT_URIS:
+        yield _error(
+            f"{base}.{member}",
+            "cognito.redirect-uri-count",
+            f"{member} has {len(uris)} URIs; Cognito takes at most {MAX_REDIRECT_URIS}.",
+        )
+    seen: set[str] = set()
+    for i, uri in enumerate(uris):
+        if not isinstance(uri, str):
             continue
-        if len(uris) > MAX_REDIRECT_URIS:
-            yield _error(
-                f"{base}.{member}",
-                "cognito.redirect-uri-count",
-                f"{member} has {len(uris)} URIs; Cognito takes at most {MAX_REDIRECT_URIS}.",
+        path = f"{base}.{member}[{i}]"
+        if (problem := _uri_problem(uri)) is not None:
+            yield _error(path, "cognito.redirect-uri", f"{member}[{i}] {quote(uri)} {problem}.")
+        elif uri in seen:
+            yield _warning(
+                path,
+                "cognito.redirect-uri-duplicate",
+                f"{quote(uri)} is listed twice in {member}; remove the repeat.",
             )
-        seen: set[str] = set()
-        for i, uri in enumerate(uris):
-            if not isinstance(uri, str):
-                continue
-            path = f"{base}.{member}[{i}]"
-            if (problem := _uri_problem(uri)) is not None:
-                yield _error(path, "cognito.redirect-uri", f"{member}[{i}] {quote(uri)} {problem}.")
-            elif uri in seen:
-                yield _warning(
-                    path,
-                    "cognito.redirect-uri-duplicate",
-                    f"{quote(uri)} is listed twice in {member}; remove the repeat.",
-                )
-            seen.add(uri)
+        seen.add(uri)
+
+
+def _scopes_and_grant(
+    request: dict[str, Any], oauth: dict[str, Any], base: str
+) -> Iterator[Finding]:
+    """Identity scopes without OPENID (they do nothing), and the IMPLICIT grant."""
     scopes = _str_list(request, f"{base}.OAuthScopes")
     identity_scopes = [s for s in scopes if s in ("EMAIL", "PHONE", "PROFILE")]
     if identity_scopes and "OPENID" not in scopes:
@@ -369,7 +390,6 @@ def rule_oauth(request: dict[str, Any], operation: str) -> Iterator[Finding]:
             "The IMPLICIT grant returns tokens in the redirect URL; the CODE grant (with "
             "PKCE) is recommended.",
         )
-    yield from _social_providers(request, f"{base}.SocialProviderSettings", operation)
 
 
 def _social_providers(request: dict[str, Any], base: str, operation: str) -> Iterator[Finding]:

@@ -35,23 +35,24 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..client.service import RETRYABLE_CODES, ApiError, ValidationFailed
-from ..core.diff import ABSENT, config_diff, describe_change, prune
+from ..core.diff import ABSENT, config_diff, deep_merge, describe_change, prune
 from ..core.findings import Finding, errors, sort_findings
 from ..core.lifecycle import PENDING, JobStatus, is_final
 from ..core.model import FieldSpec, request_spec
-from ..core.skeleton import redact
+from ..core.secrets import redact
 from ..core.validation import validate
+from ..jobs.history import JobHistory, parse_time
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..client.service import BackendAuthService
-    from ..jobs.history import JobHistory
     from ..jobs.tracker import JobTracker
 
 #: Told (done, total) as targets settle.
@@ -117,8 +118,21 @@ class Target:
 
 def parse_targets(template: dict[str, Any], targets: pd.DataFrame) -> list[Target]:
     """The targets of a frame, each with the template's configuration and its overrides."""
-    import pandas as pd
+    overrides = _override_columns(targets)
+    base = template.get("ResourceConfig", template) if isinstance(template, dict) else None
+    if not isinstance(base, dict):
+        raise ValueError("the template must be a request or a ResourceConfig (an object)")
+    name = template.get("ResourceName") if "ResourceConfig" in template else None
+    parsed: list[Target] = []
+    for number, row in enumerate(targets.to_dict("records"), 1):
+        parsed.append(_target_of(row, number, base, name, overrides))
+    mark_duplicates(parsed)
+    return parsed
 
+
+def _override_columns(targets: pd.DataFrame) -> dict[str, FieldSpec]:
+    """The frame's override columns, each with the configuration field it names; a frame
+    without the naming columns, an audit frame or an unknown column is refused."""
     if "configured" in targets.columns and "finding_codes" in targets.columns:
         raise ValueError(
             "targets is an audit frame: its configuration columns would override the template; "
@@ -144,34 +158,40 @@ def parse_targets(template: dict[str, Any], targets: pd.DataFrame) -> list[Targe
                 "UserPoolConfigs.PasswordPolicy.MinimumLength)"
             )
         overrides[str(column)] = spec
-    base = template.get("ResourceConfig", template) if isinstance(template, dict) else None
-    if not isinstance(base, dict):
-        raise ValueError("the template must be a request or a ResourceConfig (an object)")
-    name = template.get("ResourceName") if "ResourceConfig" in template else None
-    parsed: list[Target] = []
-    for row in targets.to_dict("records"):
-        config = json.loads(json.dumps(base))  # a deep copy per target
-        for column, spec in overrides.items():
-            value = row[column]
-            if not isinstance(value, list | dict) and pd.isna(value):
-                continue
-            _set_path(config, spec.path.removeprefix("ResourceConfig.").split("."), value, spec)
-        resource = row.get("resource_name")
-        named = resource is not None and not pd.isna(resource) and bool(str(resource))
-        app_id, environment = _cell(row["app_id"]), _cell(row["environment"])
-        target = Target(app_id, environment, name, config)
-        if named:
-            target.resource_name, target.named = str(resource), True
-        empty = [c for c, v in (("app_id", app_id), ("environment", environment)) if not v]
-        if empty:
-            target.status = Outcome.INVALID
-            target.error = (
-                f"target {len(parsed) + 1} has no {' and no '.join(empty)}: every target names "
-                "the app (its id) and the environment"
-            )
-        parsed.append(target)
-    mark_duplicates(parsed)
-    return parsed
+    return overrides
+
+
+def _target_of(
+    row: dict[str, Any],
+    number: int,
+    base: dict[str, Any],
+    name: str | None,
+    overrides: dict[str, FieldSpec],
+) -> Target:
+    """Target ``number`` (from 1): the template's configuration with the row's overrides; one
+    without an app id or environment is settled ``INVALID``."""
+    import pandas as pd  # deferred: pandas is slow to import, and the package starts without it
+
+    config = json.loads(json.dumps(base))  # a deep copy per target
+    for column, spec in overrides.items():
+        value = row[column]
+        if not isinstance(value, list | dict) and pd.isna(value):
+            continue
+        _set_path(config, spec.path.removeprefix("ResourceConfig.").split("."), value, spec)
+    resource = row.get("resource_name")
+    named = resource is not None and not pd.isna(resource) and bool(str(resource))
+    app_id, environment = _cell(row["app_id"]), _cell(row["environment"])
+    target = Target(app_id, environment, name, config)
+    if named:
+        target.resource_name, target.named = str(resource), True
+    empty = [c for c, v in (("app_id", app_id), ("environment", environment)) if not v]
+    if empty:
+        target.status = Outcome.INVALID
+        target.error = (
+            f"target {number} has no {' and no '.join(empty)}: every target names "
+            "the app (its id) and the environment"
+        )
+    return target
 
 
 def _cell(value: Any) -> str:
@@ -321,8 +341,6 @@ def target_diff(target: Target) -> list[str]:
         return []
     new = target.request["ResourceConfig"]
     if target.operation == "UpdateBackendAuth" and target.current is not None:
-        from ..core.diff import deep_merge
-
         new = deep_merge(target.current, new)
     old = target.current if target.current is not None else {}
     # A member added or removed whole may hold secrets below it: redact them; a secret leaf
@@ -416,8 +434,6 @@ class Runner:
     def _pending(self, target: Target, since: float) -> dict[str, Any] | None:
         """The app has a pending job. If it is ours (sent, its answer lost on the way), follow
         it; if it is another's, wait for it to end and let the caller send again."""
-        from ..jobs.history import parse_time
-
         try:
             jobs = self.fleet.service.list_backend_jobs(target.app_id, target.environment)
         except ApiError:
@@ -484,23 +500,34 @@ def apply(
 ) -> pd.DataFrame:
     """Apply ``template`` to ``targets`` through ``fleet`` (see the module). ``cancel`` stops
     sending (pending jobs go on, and a later run follows them)."""
-    from concurrent.futures import ThreadPoolExecutor, wait
-
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if concurrency < 1:
         raise ValueError(f"concurrency must be 1 or more, not {concurrency}")
+    planned = _plan(template, targets, fleet, mode, concurrency, dry_run, sleep)
+    if dry_run:
+        for target in planned:
+            target.diff = target_diff(target)
+            if not target.settled:
+                target.status = Outcome.DRY_RUN
+    else:
+        runner = Runner(fleet, cancel or threading.Event(), sleep, clock)
+        _send_all(runner, planned, concurrency, progress)
+    return results_frame(planned)
+
+
+def _plan(
+    template: dict[str, Any],
+    targets: pd.DataFrame,
+    fleet: Fleet,
+    mode: str,
+    concurrency: int,
+    dry_run: bool,
+    sleep: Callable[[float], None],
+) -> list[Target]:
+    """The targets with their requests built and validated, and those the history shows
+    applied or pending marked (``_resume``): nothing is sent yet."""
     planned = parse_targets(template, targets)
-    cancel = cancel or threading.Event()
-    done = [0]
-    lock = threading.Lock()
-
-    def settled(_: Target) -> None:
-        with lock:
-            done[0] += 1
-        if progress:
-            progress(done[0], len(planned))
-
     with ThreadPoolExecutor(concurrency) as pool:
         # What each environment has now: a dry run shows the diff, an upsert chooses, and an
         # update needs the resource's name when the targets do not give it.
@@ -512,20 +539,30 @@ def apply(
             if not target.settled:
                 build_request(target, mode, fleet.history.request_hash, validator)
     _resume(fleet, planned)
-    if dry_run:
-        for target in planned:
-            target.diff = target_diff(target)
-            if not target.settled:
-                target.status = Outcome.DRY_RUN
-        return results_frame(planned)
+    return planned
+
+
+def _send_all(
+    runner: Runner, planned: list[Target], concurrency: int, progress: Progress | None
+) -> None:
+    """Send the targets not yet settled, ``concurrency`` apps at a time and each app's one
+    after the other, telling ``progress`` as each settles; an interruption (Ctrl-C) cancels
+    what is not yet sent."""
+    done = [sum(t.settled for t in planned)]
     if progress:
-        progress(sum(t.settled for t in planned), len(planned))
-    done[0] = sum(t.settled for t in planned)
+        progress(done[0], len(planned))
+    lock = threading.Lock()
+
+    def settled(_: Target) -> None:
+        with lock:
+            done[0] += 1
+        if progress:
+            progress(done[0], len(planned))
+
     queues: dict[str, list[Target]] = {}
     for target in planned:
         if not target.settled:
             queues.setdefault(target.app_id, []).append(target)
-    runner = Runner(fleet, cancel, sleep, clock)
     pool = ThreadPoolExecutor(concurrency)
     try:
         futures = [pool.submit(runner.run_app, q, settled) for q in queues.values()]
@@ -534,11 +571,10 @@ def apply(
                 wait([future], timeout=0.2)
             future.result()
     except BaseException:
-        cancel.set()
+        runner.cancel.set()
         raise
     finally:
         pool.shutdown(wait=True)
-    return results_frame(planned)
 
 
 def _needs_look_up(target: Target, mode: str) -> bool:

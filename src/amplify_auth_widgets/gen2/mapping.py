@@ -312,23 +312,7 @@ class Mapper:
                 self.cannot(f"{base}.Settings.{name}", "MFA is OFF, so Cognito uses no MFA types")
             return
         if "phone" in login and "SMS" not in types:
-            # Gen 2 refuses phone sign-in with MFA but no SMS MFA; Cognito takes it.
-            why = "Gen 2's multifactor requires SMS MFA with phone sign-in; Cognito does not"
-            self.override(f"{base}.MFAMode", "cfnUserPool", "mfaConfiguration", mode, why)
-            self.override(
-                f"{base}.Settings.MfaTypes",
-                "cfnUserPool",
-                "enabledMfas",
-                [MFA_TYPES[t] for t in types],
-                why,
-            )
-            if message:
-                self.override(
-                    f"{base}.Settings.SmsMessage",
-                    "cfnUserPool",
-                    "smsAuthenticationMessage",
-                    message,
-                )
+            self._mfa_on_the_pool(mode, types, message)
             return
         multifactor: dict[str, Any] = {"mode": MFA_MODES[mode]}
         if "TOTP" in types:
@@ -349,6 +333,24 @@ class Mapper:
         if types:
             targets = ", ".join(f"multifactor.{t.lower()}" for t in types)
             self.place(f"{base}.Settings.MfaTypes", targets)
+
+    def _mfa_on_the_pool(self, mode: str, types: list[str], message: str | None) -> None:
+        """MFA set on the Cognito pool itself: Gen 2 refuses phone sign-in with MFA but no SMS
+        MFA, which Cognito takes."""
+        base = f"{UPC}.Mfa"
+        why = "Gen 2's multifactor requires SMS MFA with phone sign-in; Cognito does not"
+        self.override(f"{base}.MFAMode", "cfnUserPool", "mfaConfiguration", mode, why)
+        self.override(
+            f"{base}.Settings.MfaTypes",
+            "cfnUserPool",
+            "enabledMfas",
+            [MFA_TYPES[t] for t in types],
+            why,
+        )
+        if message:
+            self.override(
+                f"{base}.Settings.SmsMessage", "cfnUserPool", "smsAuthenticationMessage", message
+            )
 
     def _recovery(self) -> None:
         fp = self.pool.get("ForgotPassword") or {}

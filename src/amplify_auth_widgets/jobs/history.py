@@ -28,6 +28,7 @@ import hmac
 import json
 import os
 import secrets
+import sqlite3
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -268,30 +269,9 @@ class JobHistory:
             if status in TERMINAL:
                 finished = min(parse_time(job.get("UpdateTime")) or observed, observed)
             if row is None:
-                db.execute(
-                    "INSERT INTO jobs (job_id, app_id, env_name, operation, status, created, "
-                    "updated, finished, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        job_id,
-                        job.get("AppId", ""),
-                        job.get("BackendEnvironmentName", ""),
-                        job.get("Operation"),
-                        status,
-                        created,
-                        observed,
-                        finished,
-                        error,
-                    ),
-                )
+                _insert_job(db, job, status, created, observed, finished)
             else:
-                db.execute(
-                    # A start response has no CreateTime, so the job went on record when it
-                    # was seen; the service's own time, once known, is earlier and exact.
-                    "UPDATE jobs SET status = ?, updated = ?, finished = ?, error = ?, "
-                    "operation = COALESCE(operation, ?), local_verdict = NULL, "
-                    "created = MIN(created, ?) WHERE job_id = ?",
-                    (status, observed, finished, error, job.get("Operation"), created, job_id),
-                )
+                _update_job(db, job, status, created, observed, finished)
             if changed:
                 db.execute(
                     "INSERT OR IGNORE INTO events (job_id, time, status, error, source) "
@@ -443,3 +423,56 @@ class JobHistory:
         if table not in frames:
             raise ValueError(f"table must be one of {', '.join(frames)}")
         return export_frame(frames[table](), path)
+
+
+def _insert_job(
+    db: sqlite3.Connection,
+    job: dict[str, Any],
+    status: str,
+    created: float,
+    observed: float,
+    finished: float | None,
+) -> None:
+    """A job first seen: its row, as ``record_status`` read it."""
+    db.execute(
+        "INSERT INTO jobs (job_id, app_id, env_name, operation, status, created, "
+        "updated, finished, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            job["JobId"],
+            job.get("AppId", ""),
+            job.get("BackendEnvironmentName", ""),
+            job.get("Operation"),
+            status,
+            created,
+            observed,
+            finished,
+            job.get("Error"),
+        ),
+    )
+
+
+def _update_job(
+    db: sqlite3.Connection,
+    job: dict[str, Any],
+    status: str,
+    created: float,
+    observed: float,
+    finished: float | None,
+) -> None:
+    """A job on record seen again: its status now, and a local verdict cleared."""
+    db.execute(
+        # A start response has no CreateTime, so the job went on record when it was seen;
+        # the service's own time, once known, is earlier and exact.
+        "UPDATE jobs SET status = ?, updated = ?, finished = ?, error = ?, "
+        "operation = COALESCE(operation, ?), local_verdict = NULL, "
+        "created = MIN(created, ?) WHERE job_id = ?",
+        (
+            status,
+            observed,
+            finished,
+            job.get("Error"),
+            job.get("Operation"),
+            created,
+            job["JobId"],
+        ),
+    )
