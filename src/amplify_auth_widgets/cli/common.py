@@ -1,19 +1,36 @@
-"""What every ``amplify-auth`` command shares: the usage error (exit 252), the console, the
-findings printer, the AWS CLI's connection options and the connection they make, the user's job
-history, and the option types for seconds."""
+"""What every ``amplify-auth`` command shares: the usage error (exit 252), the console and its
+``--color`` option, the findings printer, the AWS CLI's connection options and the connection
+they make, the user's job history, the option types for seconds, and the exit code a job's
+final status ends a command with."""
 
 from __future__ import annotations
 
 import argparse
 import math
 import sqlite3
+from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
 from ..client.connection import Connection
+from ..core.lifecycle import JobStatus, Verdict
 from ..core.secrets import quote
 from ..core.skeleton import cli_name
 from ..jobs.history import JobHistory
+from .exitcodes import EXIT_OK, EXIT_OTHER, EXIT_SERVICE, EXIT_USAGE
 from .output import render_finding, use_color
+
+#: ``--color``: always, never, or when the stream is a terminal (what ``use_color`` reads).
+COLOR_CHOICES = ("on", "off", "auto")
+
+#: The exit code of a job's final status or local verdict; any other (COMPLETED) is EXIT_OK.
+JOB_EXIT_CODES: dict[str, int] = {
+    JobStatus.FAILED: EXIT_SERVICE,
+    Verdict.NOT_FOUND: EXIT_SERVICE,
+    Verdict.TIMED_OUT: EXIT_OTHER,
+}
+#: Which exit code wins when several jobs end differently: the service's refusal first, then
+#: an unfinished wait, then bad input.
+WORST_FIRST = (EXIT_SERVICE, EXIT_OTHER, EXIT_USAGE)
 
 
 class UsageError(Exception):
@@ -45,6 +62,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
 
 
 def connection_from_args(args: argparse.Namespace) -> Any:
+    """The connection the options of ``add_connection_options`` describe."""
     verify: bool | str | None = None
     if args.no_verify_ssl:
         verify = False
@@ -59,6 +77,22 @@ def connection_from_args(args: argparse.Namespace) -> Any:
         read_timeout=args.cli_read_timeout,
         unsigned=args.no_sign_request,
     )
+
+
+def add_color_option(group: Any) -> None:
+    """``--color``, the same on every command that has it (a parser or an argument group)."""
+    group.add_argument("--color", choices=COLOR_CHOICES, default="auto")
+
+
+def status_exit_code(statuses: Iterable[str], outcomes: Mapping[str, int] | None = None) -> int:
+    """The exit code a command ends with, given the final status of every job it followed (a
+    service status or a local verdict) and, where a command has them, ``outcomes``: the exit
+    codes of ends that are not a job's (the fleet's INVALID, NOT_SENT, ...). The worst wins
+    (``WORST_FIRST``); EXIT_OK when every job COMPLETED. One function, so that ``--wait`` and
+    ``fleet apply`` can never disagree on what a FAILED job or a timed-out wait exits with."""
+    codes = {**JOB_EXIT_CODES, **(outcomes or {})}
+    found = {codes.get(str(status), EXIT_OK) for status in statuses}
+    return next((code for code in WORST_FIRST if code in found), EXIT_OK)
 
 
 class Console:

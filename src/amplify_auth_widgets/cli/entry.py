@@ -10,6 +10,10 @@ local service, and ``app`` runs the notebook app.
 Exit codes follow the AWS CLI v2: 0 success, 252 bad syntax or parameters (and any request with
 error findings, which is never sent), 253 bad configuration, 254 an error from the service,
 255 anything else. No traceback reaches the user unless ``--debug`` asks for it.
+
+Every command is dispatched one way: its subparser sets ``run`` (``set_defaults(run=...)``),
+``main`` calls ``args.run(args, console)``, and ``exit_code_of_error`` is the one place an
+exception becomes an exit code.
 """
 
 from __future__ import annotations
@@ -20,20 +24,45 @@ import difflib
 import json
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
+from urllib.parse import urlsplit
 
+import jmespath  # botocore's own dependency: already loaded with the service model
+from jmespath.exceptions import JMESPathError
+
+from .. import __version__
+from ..client.connection import ConfigurationError
+from ..client.service import ApiError, BackendAuthService, ValidationFailed
+from ..core.findings import errors
+from ..core.lifecycle import JobStatus, Verdict
 from ..core.model import FieldSpec, doc_text, operation_model, request_spec, response_spec
-from ..core.secrets import scrub_text
-from ..core.skeleton import cli_name
+from ..core.operations import commanded_operations, sending_operations
+from ..core.secrets import quote, redact, scrub_text
+from ..core.skeleton import (
+    MAX_DIGITS,
+    InputError,
+    cli_name,
+    generate_skeleton,
+    load_cli_input,
+    load_skeleton_file,
+    merge_cli_input,
+    parse_json,
+    read_value,
+)
+from ..core.validation import validate
+from ..jobs.history import JobHistory
 from .common import (
     Console,
     UsageError,
+    add_color_option,
     add_connection_options,
     connection_from_args,
     open_history,
     print_findings,
     seconds,
+    status_exit_code,
 )
 from .exitcodes import (
     EXIT_CONFIG,
@@ -43,18 +72,10 @@ from .exitcodes import (
     EXIT_SERVICE,
     EXIT_USAGE,
 )
+from .fleet import add_fleet_commands
+from .gen2 import add_export_gen2
 from .output import OUTPUT_FORMATS, paint, render, render_finding
-
-#: The API commands, in the order `--help` lists them.
-API_OPERATIONS = (
-    "CreateBackendAuth",
-    "GetBackendAuth",
-    "UpdateBackendAuth",
-    "DeleteBackendAuth",
-    "ImportBackendAuth",
-    "GetBackendJob",
-    "ListBackendJobs",
-)
+from .services import add_service_commands
 
 
 def starts_job(operation: str) -> bool:
@@ -68,6 +89,8 @@ NO_EFFECT = "accepted for compatibility with the AWS CLI; it changes nothing her
 
 
 class _Parser(argparse.ArgumentParser):
+    """A parser whose errors raise ``UsageError`` (exit 252) instead of exiting with 2."""
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: error: {message} (see '{self.prog} --help')")
 
@@ -90,7 +113,16 @@ def _unrecognized(parser: argparse.ArgumentParser, command: str | None, extra: l
 
 
 def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None:
+    """The options every API command has beyond its request members, grouped as its --help
+    lists them: input, connection, output, and the AWS CLI's that change nothing here."""
+    _add_input_options(parser, operation)
+    add_connection_options(parser)
+    _add_output_options(parser)
+    _add_no_effect_options(parser)
 
+
+def _add_input_options(parser: argparse.ArgumentParser, operation: str) -> None:
+    """Where the request comes from, whether it is checked or sent, and --wait for a job."""
     g = parser.add_argument_group("input")
     source = g.add_mutually_exclusive_group()
     source.add_argument(
@@ -121,24 +153,32 @@ def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None
         help="send the request even if it has error findings (the service decides)",
     )
     if starts_job(operation):
-        g.add_argument(
-            "--wait",
-            action="store_true",
-            help="follow the job the request starts until it is COMPLETED or FAILED; "
-            "progress goes to stderr",
-        )
-        g.add_argument(
-            "--wait-timeout",
-            type=seconds,
-            default=1800.0,
-            metavar="SECONDS",
-            help="with --wait, give up after this long (default 1800)",
-        )
-    add_connection_options(parser)
+        _add_wait_options(g)
+
+
+def _add_wait_options(group: Any) -> None:
+    """--wait and its timeout, for an operation that starts a job."""
+    group.add_argument(
+        "--wait",
+        action="store_true",
+        help="follow the job the request starts until it is COMPLETED or FAILED; "
+        "progress goes to stderr",
+    )
+    group.add_argument(
+        "--wait-timeout",
+        type=seconds,
+        default=1800.0,
+        metavar="SECONDS",
+        help="with --wait, give up after this long (default 1800)",
+    )
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    """The AWS CLI's output options, and --show-secrets."""
     o = parser.add_argument_group("output (as the AWS CLI)")
     o.add_argument("--output", choices=OUTPUT_FORMATS, default="json")
     o.add_argument("--query", help="a JMESPath expression applied to the response")
-    o.add_argument("--color", choices=("on", "off", "auto"), default="auto")
+    add_color_option(o)
     o.add_argument("--no-cli-pager", action="store_true", help="output is never paged here")
     o.add_argument(
         "--no-paginate",
@@ -155,6 +195,10 @@ def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None
         action="store_true",
         help="print ClientSecret and PrivateKey values in the output (redacted by default)",
     )
+
+
+def _add_no_effect_options(parser: argparse.ArgumentParser) -> None:
+    """The AWS CLI's options that mean nothing here: accepted, so that its commands paste."""
     n = parser.add_argument_group("accepted, with no effect here")
     n.add_argument(
         "--cli-binary-format",
@@ -174,6 +218,7 @@ def _add_global_options(parser: argparse.ArgumentParser, operation: str) -> None
 
 
 def _add_member_options(parser: argparse.ArgumentParser, spec: FieldSpec) -> None:
+    """One option per member of the request, named and typed as the AWS CLI does."""
     g = parser.add_argument_group("request members (from the service model)")
     for member in spec.members:
         option = f"--{cli_name(member.name)}"
@@ -195,8 +240,7 @@ def _add_member_options(parser: argparse.ArgumentParser, spec: FieldSpec) -> Non
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .. import __version__
-
+    """The ``amplify-auth`` parser: every subparser sets ``run``, the function that runs it."""
     parser = _Parser(
         prog="amplify-auth",
         description="Compose, check, send and follow AWS Amplify backend auth requests. "
@@ -204,14 +248,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"amplify-auth {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for operation in API_OPERATIONS:
-        spec = request_spec(operation)
+    _add_api_commands(sub)
+    _add_validate(sub)
+    add_service_commands(sub)
+    add_export_gen2(sub)
+    add_fleet_commands(sub)
+    return parser
+
+
+def _add_api_commands(sub: Any) -> None:
+    """A command per operation the CLI speaks (``core.operations``), in --help's order."""
+    for operation in commanded_operations():
         doc = doc_text(operation_model(operation).documentation or "") or operation
         first = doc.split(". ")[0].rstrip(".") + "."
         p = sub.add_parser(cli_name(operation), help=first, description=doc)
-        p.set_defaults(operation=operation)
-        _add_member_options(p, spec)
+        p.set_defaults(operation=operation, run=run_api_command)
+        _add_member_options(p, request_spec(operation))
         _add_global_options(p, operation)
+
+
+def _add_validate(sub: Any) -> None:
+    """``validate FILE...``: check request files offline."""
     v = sub.add_parser(
         "validate",
         help="Check skeleton files (JSON or YAML) and print every finding.",
@@ -223,29 +280,18 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument(
         "--operation",
         default="CreateBackendAuth",
-        choices=("CreateBackendAuth", "UpdateBackendAuth", "ImportBackendAuth"),
+        choices=sending_operations(),
         help="the operation whose request shape the files hold",
     )
-    v.add_argument("--color", choices=("on", "off", "auto"), default="auto")
-    from .services import add_service_commands
-
-    add_service_commands(sub)
-    from .gen2 import add_export_gen2
-
-    add_export_gen2(sub)
-    from .fleet import add_fleet_commands
-
-    add_fleet_commands(sub)
-    return parser
+    add_color_option(v)
+    v.set_defaults(run=run_validate)
 
 
 # -- reading the request -------------------------------------------------------------------
 
 
 def _convert(value: str, member: FieldSpec, option: str) -> Any:
-    from ..core.secrets import quote
-    from ..core.skeleton import MAX_DIGITS, parse_json, read_value
-
+    """An option's text as the member's type: JSON for structures and lists, numbers read."""
     if member.type in ("structure", "list"):
         text = read_value(value, option)
         if member.type == "structure" and not text.lstrip().startswith(("{", "[", '"')):
@@ -272,8 +318,6 @@ def _convert(value: str, member: FieldSpec, option: str) -> Any:
 
 def request_from_args(args: argparse.Namespace, spec: FieldSpec) -> dict[str, Any]:
     """The request: the cli-input file (if any), overridden by the options given."""
-    from ..core.skeleton import load_cli_input, merge_cli_input
-
     base: dict[str, Any] = {}
     if args.cli_input_json is not None:
         base = load_cli_input(args.cli_input_json, "json")
@@ -294,56 +338,21 @@ def request_from_args(args: argparse.Namespace, spec: FieldSpec) -> dict[str, An
 
 
 def run_api_command(args: argparse.Namespace, console: Console) -> int:
-    from ..client.service import BackendAuthService, ValidationFailed
-    from ..core.findings import errors
-    from ..core.secrets import redact
-    from ..core.skeleton import generate_skeleton
-    from ..core.validation import validate
-
+    """Run an API command: read the request, check it, send it (unless its findings stop it),
+    follow the job with --wait, and print the response as --output and --query ask."""
     operation: str = args.operation
     if not hasattr(args, "query_expression"):  # called without main(), which checks options
         check_options(args)
     if args.generate_cli_skeleton:
         console.out(generate_skeleton(args.generate_cli_skeleton, operation))
         return EXIT_OK
-    spec = request_spec(operation)
-    request = request_from_args(args, spec)
-    findings = validate(request, operation)
-    if args.validate_only:
-        print_findings(findings, console)
-        n_err = len(errors(findings))
-        console.err(f"{n_err} error(s), {len(findings) - n_err} warning(s); nothing was sent.")
-        return EXIT_USAGE if n_err else EXIT_OK
-    if errors(findings) and not args.no_validate:
-        print_findings(findings, console, to_stderr=True)
-        console.err(f"{operation} was not sent: fix the errors above (or pass --no-validate).")
-        return EXIT_USAGE
-    for finding in findings:
-        if not finding.is_error:
-            console.err(render_finding(finding, console.color_err))
-    connection = connection_from_args(args)
-    if args.debug:
-        console.err(f"debug: connection {json.dumps(connection.describe())}")
-        console.err(f"debug: {operation} request {json.dumps(redact(request, operation))}")
-    service = BackendAuthService(connection)
-    history = None
-    if getattr(args, "wait", False):  # the tracker learns job durations from the history
-        history = open_history(console)
-        service.on_call = history.record_call
+    request = request_from_args(args, request_spec(operation))
+    stopped = _check_request(request, args, console)
+    if stopped is not None:
+        return stopped
+    service, history = _service(request, args, console)
     try:
-        if operation == "ListBackendJobs":
-            filters = {
-                k: v for k, v in request.items() if k not in ("AppId", "BackendEnvironmentName")
-            }
-            jobs = service.list_backend_jobs(
-                request.get("AppId", ""),
-                request.get("BackendEnvironmentName", ""),
-                max_pages=1 if args.no_paginate else None,
-                **filters,
-            )
-            response: dict[str, Any] = {"Jobs": jobs}
-        else:
-            response = service.call(operation, request, force=True)
+        response = _send(service, request, args)
     except ValidationFailed as exc:  # pragma: no cover - validated above
         print_findings(exc.findings, console, to_stderr=True)
         return EXIT_USAGE
@@ -356,16 +365,74 @@ def run_api_command(args: argparse.Namespace, console: Console) -> int:
     return exit_code
 
 
+def _check_request(
+    request: dict[str, Any], args: argparse.Namespace, console: Console
+) -> int | None:
+    """Validate the request: the exit code when the command ends here (--validate-only, or
+    error findings without --no-validate), else None after printing any warnings."""
+    findings = validate(request, args.operation)
+    n_err = len(errors(findings))
+    if args.validate_only:
+        print_findings(findings, console)
+        console.err(f"{n_err} error(s), {len(findings) - n_err} warning(s); nothing was sent.")
+        return EXIT_USAGE if n_err else EXIT_OK
+    if n_err and not args.no_validate:
+        print_findings(findings, console, to_stderr=True)
+        console.err(f"{args.operation} was not sent: fix the errors above (or pass --no-validate).")
+        return EXIT_USAGE
+    for finding in findings:
+        if not finding.is_error:
+            console.err(render_finding(finding, console.color_err))
+    return None
+
+
+def _service(
+    request: dict[str, Any], args: argparse.Namespace, console: Console
+) -> tuple[BackendAuthService, JobHistory | None]:
+    """The service the options connect to (logged with --debug), and with --wait the job
+    history that records its calls (the tracker learns job durations from it)."""
+    connection = connection_from_args(args)
+    if args.debug:
+        console.err(f"debug: connection {json.dumps(connection.describe())}")
+        console.err(
+            f"debug: {args.operation} request {json.dumps(redact(request, args.operation))}"
+        )
+    service = BackendAuthService(connection)
+    history = None
+    if getattr(args, "wait", False):
+        history = open_history(console)
+        service.on_call = history.record_call
+    return service, history
+
+
+def _send(
+    service: BackendAuthService, request: dict[str, Any], args: argparse.Namespace
+) -> dict[str, Any]:
+    """Send the request (validated already: ``force``); ListBackendJobs reads every page
+    unless --no-paginate."""
+    if args.operation != "ListBackendJobs":
+        return service.call(args.operation, request, force=True)
+    filters = {k: v for k, v in request.items() if k not in ("AppId", "BackendEnvironmentName")}
+    jobs = service.list_backend_jobs(
+        request.get("AppId", ""),
+        request.get("BackendEnvironmentName", ""),
+        max_pages=1 if args.no_paginate else None,
+        **filters,
+    )
+    return {"Jobs": jobs}
+
+
 def _wait(
-    service: Any,
-    history: Any,
+    service: BackendAuthService,
+    history: JobHistory | None,
     request: dict[str, Any],
     response: dict[str, Any],
-    args: Any,
+    args: argparse.Namespace,
     console: Console,
 ) -> tuple[dict[str, Any], int]:
-    """Follow the job with the JobTracker: the same polling policy as the app and the fleet."""
-    from ..core.lifecycle import JobStatus, Verdict
+    """Follow the job with the JobTracker: the same polling policy as the app and the fleet.
+    The exit code is its final status's (``status_exit_code``), as the fleet's is."""
+    # deferred: thread pools and statistics, which only --wait needs
     from ..jobs.tracker import JobTracker, TrackerPolicy
 
     tracker = JobTracker(service, history, policy=TrackerPolicy(deadline=args.wait_timeout))
@@ -383,31 +450,22 @@ def _wait(
             f"job {job.job_id}: not finished after {args.wait_timeout:g}s; stopped "
             "waiting (a local verdict: the job goes on). Follow it with get-backend-job."
         )
-        return {**final, "TimedOut": True}, EXIT_OTHER
-    if job.status == Verdict.NOT_FOUND:
+        final = {**final, "TimedOut": True}
+    elif job.status == Verdict.NOT_FOUND:
         message = f"job {job.job_id}: the service does not know it"
         console.err(paint(message, "error", console.color_err))
-        return final, EXIT_SERVICE
-    if job.status == JobStatus.FAILED:
-        kind = "error"
-        console.err(paint(f"job {job.job_id} FAILED: {job.error or ''}", kind, console.color_err))
-        return final, EXIT_SERVICE
-    return final, EXIT_OK
+    elif job.status == JobStatus.FAILED:
+        message = f"job {job.job_id} FAILED: {job.error or ''}"
+        console.err(paint(message, "error", console.color_err))
+    return final, status_exit_code([str(job.status)])
 
 
 def check_options(args: argparse.Namespace) -> None:
     """Refuse bad option values of any command before anything is read or sent (argparse has
     checked types and ranges): a --query that does not compile, a --ca-bundle that is not a
     file, an --endpoint-url that is not an http(s) URL."""
-    from urllib.parse import urlsplit
-
-    from ..core.secrets import quote
-
     args.query_expression = None
     if getattr(args, "query", None):
-        import jmespath
-        from jmespath.exceptions import JMESPathError
-
         try:
             args.query_expression = jmespath.compile(args.query)
         except JMESPathError as exc:
@@ -418,22 +476,25 @@ def check_options(args: argparse.Namespace) -> None:
             ) from None
     if getattr(args, "ca_bundle", None) and not os.path.isfile(args.ca_bundle):
         raise UsageError(f"--ca-bundle: {quote(args.ca_bundle)} is not a file; nothing was sent.")
-    if getattr(args, "endpoint_url", None):
-        try:
-            parts = urlsplit(args.endpoint_url)
-            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
-        except ValueError:
-            valid = False
-        if not valid or any(c.isspace() for c in args.endpoint_url):
-            raise UsageError(
-                f"--endpoint-url: {quote(args.endpoint_url)} is not an http:// or https:// URL "
-                "with a host, such as http://127.0.0.1:4600; nothing was sent."
-            )
+    if getattr(args, "endpoint_url", None) and not _is_endpoint_url(args.endpoint_url):
+        raise UsageError(
+            f"--endpoint-url: {quote(args.endpoint_url)} is not an http:// or https:// URL "
+            "with a host, such as http://127.0.0.1:4600; nothing was sent."
+        )
+
+
+def _is_endpoint_url(text: str) -> bool:
+    """True for an http(s) URL with a host (and a port other than 0), without whitespace."""
+    try:
+        parts = urlsplit(text)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        valid = False
+    return valid and not any(c.isspace() for c in text)
 
 
 def _print_result(response: Any, args: argparse.Namespace, console: Console, title: str) -> None:
-    from ..core.secrets import redact
-
+    """The response, secrets redacted unless --show-secrets, through --query, as --output."""
     data = response if args.show_secrets else redact(response)
     if args.query_expression is not None:
         data = args.query_expression.search(data)
@@ -443,10 +504,7 @@ def _print_result(response: Any, args: argparse.Namespace, console: Console, tit
 
 
 def run_validate(args: argparse.Namespace, console: Console) -> int:
-    from ..core.findings import errors
-    from ..core.skeleton import InputError, load_skeleton_file
-    from ..core.validation import validate
-
+    """``validate FILE...``: every file's findings, and 252 if any file has an error."""
     failed = False
     for name in args.files:
         if len(args.files) > 1:
@@ -470,15 +528,10 @@ def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Run the command; return its exit code (the console script exits with it)."""
-    from ..client.connection import ConfigurationError
-    from ..client.service import ApiError
-    from ..core.skeleton import InputError
-
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     argv = list(sys.argv[1:] if argv is None else argv)
     console = Console(stdout, stderr)
-    debug = "--debug" in argv
     try:
         parser = build_parser()
         with contextlib.redirect_stdout(stdout):  # --help and --version write to stdout
@@ -487,44 +540,46 @@ def main(
             raise UsageError(_unrecognized(parser, args.command, extra))
         console = Console(stdout, stderr, getattr(args, "color", "auto"))
         if args.command is None:
-            build_parser().print_help(stdout)
+            parser.print_help(stdout)
             return EXIT_USAGE
         check_options(args)
-        if args.command == "validate":
-            return run_validate(args, console)
-        if getattr(args, "operation", None):
-            return run_api_command(args, console)
-        return args.run(args, console)
+        return int(args.run(args, console))
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_OK
-    except UsageError as exc:
+    except (Exception, KeyboardInterrupt) as exc:
+        return exit_code_of_error(exc, console, debug="--debug" in argv)
+
+
+def exit_code_of_error(exc: BaseException, console: Console, debug: bool = False) -> int:
+    """The one place an exception that ends a command becomes its message and exit code:
+    bad input 252, bad configuration 253, the service's error 254, Ctrl-C 130, anything else
+    255 (its text scrubbed of secrets, with the traceback only if ``debug``)."""
+    if isinstance(exc, UsageError):
         console.err(str(exc))
         return EXIT_USAGE
-    except InputError as exc:
+    if isinstance(exc, InputError):
         console.err(f"error: {exc}")
         return EXIT_USAGE
-    except ConfigurationError as exc:
+    if isinstance(exc, ConfigurationError):
         console.err(f"configuration error: {exc}")
         return EXIT_CONFIG
-    except ApiError as exc:
+    if isinstance(exc, ApiError):
         console.err(f"error: {exc}")
         if exc.request_id:
             console.err(f"request id: {exc.request_id}")
         return EXIT_SERVICE if exc.is_service_error else EXIT_OTHER
-    except KeyboardInterrupt:
+    if isinstance(exc, KeyboardInterrupt):
         console.err("interrupted")
         return EXIT_INTERRUPTED
-    except Exception as exc:
-        # An unexpected error's text can quote what it was handed (botocore's do): scrub it
-        # like every other output, the traceback that --debug asks for included.
-        if debug:
-            import traceback
-
-            stderr.write(scrub_text(traceback.format_exc()))
-        message = scrub_text(f"{type(exc).__name__}: {exc}")
-        console.err(f"error: {message} (run with --debug for details)")
-        return EXIT_OTHER
+    # An unexpected error's text can quote what it was handed (botocore's do): scrub it like
+    # every other output, the traceback that --debug asks for included.
+    if debug:
+        console.stderr.write(scrub_text("".join(traceback.format_exception(exc))))
+    message = scrub_text(f"{type(exc).__name__}: {exc}")
+    console.err(f"error: {message} (run with --debug for details)")
+    return EXIT_OTHER
 
 
 def entry_point() -> NoReturn:
+    """The ``amplify-auth`` console script."""
     sys.exit(main())
