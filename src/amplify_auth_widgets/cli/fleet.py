@@ -15,9 +15,24 @@ FAILED, 255 a job still running at the deadline.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from ..core.csvsafe import to_csv
+from ..core.skeleton import load_skeleton_file
+from .common import (
+    UsageError,
+    add_color_option,
+    add_connection_options,
+    connection_from_args,
+    open_history,
+    status_exit_code,
+)
+from .exitcodes import EXIT_OK, EXIT_OTHER, EXIT_SERVICE, EXIT_USAGE
 
 FORMATS = ("table", "csv", "json", "parquet")
 #: What a table of an audit shows (a terminal is narrow); the other formats have every column.
@@ -35,15 +50,20 @@ NARROW = (
 
 def add_fleet_commands(sub: Any) -> None:
     """Add ``fleet audit`` and ``fleet apply`` to the ``amplify-auth`` subcommands."""
-    from .common import add_connection_options
-
     fleet = sub.add_parser(
         "fleet",
         help="Audit the auth of every app and environment, or apply one to many.",
         description="Work on many apps and environments at once.",
     )
     actions = fleet.add_subparsers(dest="fleet_command", metavar="ACTION", required=True)
-    audit = actions.add_parser(
+    for p in (_add_audit(actions), _add_apply(actions)):
+        _add_shared_options(p)
+        p.set_defaults(run=run_fleet)
+
+
+def _add_audit(actions: Any) -> argparse.ArgumentParser:
+    """``fleet audit`` and the options only it has."""
+    audit: argparse.ArgumentParser = actions.add_parser(
         "audit",
         help="A row per app and environment: configuration, findings, errors.",
         description="Read the auth of every environment of every app (or of --apps and "
@@ -51,7 +71,12 @@ def add_fleet_commands(sub: Any) -> None:
     )
     audit.add_argument("--apps", help="app ids or names, comma-separated (default: all)")
     audit.add_argument("--environments", help="environment names, comma-separated")
-    apply = actions.add_parser(
+    return audit
+
+
+def _add_apply(actions: Any) -> argparse.ArgumentParser:
+    """``fleet apply`` and the options only it has."""
+    apply: argparse.ArgumentParser = actions.add_parser(
         "apply",
         help="Apply a request file to the targets of a CSV.",
         description="Validate every target's request first, then send them with bounded "
@@ -72,25 +97,28 @@ def add_fleet_commands(sub: Any) -> None:
     apply.add_argument(
         "--dry-run", action="store_true", help="print the diff each target would get; send nothing"
     )
-    for p in (audit, apply):
-        p.add_argument(
-            "--concurrency",
-            type=_concurrency,
-            default=8,
-            metavar="N",
-            help="targets at a time (default 8)",
-        )
-        p.add_argument(
-            "--output",
-            nargs="+",
-            metavar=("FORMAT", "FILE"),
-            default=["table"],
-            help=f"{', '.join(FORMATS)} (default table), to FILE or stdout; parquet needs a FILE",
-        )
-        p.add_argument("--color", choices=("on", "off", "auto"), default="auto")
-        p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-        add_connection_options(p)
-        p.set_defaults(run=run_fleet)
+    return apply
+
+
+def _add_shared_options(p: argparse.ArgumentParser) -> None:
+    """The options audit and apply share: concurrency, output, colour, progress, connection."""
+    p.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        default=8,
+        metavar="N",
+        help="targets at a time (default 8)",
+    )
+    p.add_argument(
+        "--output",
+        nargs="+",
+        metavar=("FORMAT", "FILE"),
+        default=["table"],
+        help=f"{', '.join(FORMATS)} (default table), to FILE or stdout; parquet needs a FILE",
+    )
+    add_color_option(p)
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    add_connection_options(p)
 
 
 def _concurrency(text: str) -> int:
@@ -104,8 +132,7 @@ def _concurrency(text: str) -> int:
 
 
 def _output(args: argparse.Namespace) -> tuple[str, Path | None]:
-    from .common import UsageError
-
+    """--output's FORMAT and FILE (None: stdout), checked."""
     fmt, *rest = args.output
     if fmt not in FORMATS or len(rest) > 1:
         raise UsageError(
@@ -130,12 +157,7 @@ def _targets(path: str) -> Any:
     """The targets CSV as a frame of text cells (an empty cell is missing). Every row must
     have one field per column of the header: a row with more or fewer is refused with its line
     number, never realigned."""
-    import csv
-    import io
-
-    import pandas as pd
-
-    from .common import UsageError
+    import pandas as pd  # deferred: pandas costs about 300 ms, which only the fleet pays
 
     text = _read_targets(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -170,8 +192,8 @@ def _targets(path: str) -> Any:
 
 
 def _read_targets(path: str) -> str:
-    from .common import UsageError
-
+    """The targets file's text (UTF-8, at most TARGETS_LIMIT bytes), or a UsageError that
+    says what to do about it."""
     try:
         with open(path, "rb") as file:
             data = file.read(TARGETS_LIMIT + 1)
@@ -204,8 +226,7 @@ def _read_targets(path: str) -> str:
 
 
 def _check_header(path: str, header: list[str], line: int) -> None:
-    from .common import UsageError
-
+    """Refuse a header that names a column twice or has a column without a name."""
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise UsageError(
@@ -220,6 +241,7 @@ def _check_header(path: str, header: list[str], line: int) -> None:
 
 
 def _width_message(path: str, line: int, fields: list[str], header: list[str]) -> str:
+    """What to do about a row with more or fewer fields than the header has columns."""
     where = (
         f"--targets: {path}, line {line}: {len(fields)} fields, but the header names "
         f"{len(header)} columns ({','.join(header)})"
@@ -237,8 +259,6 @@ def _width_message(path: str, line: int, fields: list[str], header: list[str]) -
 
 def write_frame(frame: Any, fmt: str, path: Path | None, console: Any) -> None:
     """The frame as a table, CSV, JSON lines of records, or Parquet (lists as JSON text)."""
-    import json
-
     if fmt == "parquet":
         assert path is not None
         frame = frame.copy()
@@ -248,8 +268,6 @@ def write_frame(frame: Any, fmt: str, path: Path | None, console: Any) -> None:
         frame.to_parquet(path, index=False)
         return
     if fmt == "csv":
-        from ..core.csvsafe import to_csv
-
         text = to_csv(frame, index=False)
     elif fmt == "json":
         text = frame.to_json(orient="records", date_format="iso", indent=1)
@@ -262,13 +280,9 @@ def write_frame(frame: Any, fmt: str, path: Path | None, console: Any) -> None:
 
 
 def run_fleet(args: argparse.Namespace, console: Any) -> int:
+    """``fleet audit`` or ``fleet apply``, as ``args.fleet_command`` says."""
+    # deferred: the fleet layer imports pandas (about 300 ms), which no other command pays
     from ..fleet.inventory import Fleet, TextProgress
-    from .common import (
-        UsageError,
-        connection_from_args,
-        open_history,
-    )
-    from .exitcodes import EXIT_OK, EXIT_OTHER, EXIT_SERVICE, EXIT_USAGE
 
     fmt, path = _output(args)
     fleet = Fleet.connect(connection_from_args(args), open_history(console))
@@ -281,9 +295,15 @@ def run_fleet(args: argparse.Namespace, console: Any) -> int:
             frame = frame[list(NARROW)]
         write_frame(frame, fmt, path, console)
         return EXIT_OK
-    from ..core.lifecycle import JobStatus, Verdict
-    from ..core.skeleton import load_skeleton_file
-    from ..fleet.rollout import Outcome
+    return _apply(fleet, args, progress, fmt, path, console)
+
+
+def _apply(
+    fleet: Any, args: argparse.Namespace, progress: Any, fmt: str, path: Path | None, console: Any
+) -> int:
+    """``fleet apply``: a row per target, and the exit code of the worst (``status_exit_code``,
+    with the outcomes that are not a job's status: INVALID 252, NOT_SENT 254, CANCELLED 255)."""
+    from ..fleet.rollout import Outcome  # deferred with the fleet layer (pandas)
 
     template = load_skeleton_file(args.template)
     try:
@@ -299,17 +319,16 @@ def run_fleet(args: argparse.Namespace, console: Any) -> int:
         raise UsageError(f"fleet apply: {exc}") from None
     shown = results if fmt != "table" else results.drop(columns=["findings"])
     write_frame(shown, fmt, path, console)
-    statuses = set(results["status"].astype(str))
-    repeated = int((results["status"].astype(str) == Outcome.DUPLICATE).sum())
+    statuses = results["status"].astype(str)
+    repeated = int((statuses == Outcome.DUPLICATE).sum())
     if repeated:
         console.err(
             f"fleet apply: {repeated} target row(s) repeat an earlier row's app, environment "
             "and resource: each target was sent once (see the DUPLICATE rows)"
         )
-    if statuses & {JobStatus.FAILED, Outcome.NOT_SENT, Verdict.NOT_FOUND}:
-        return EXIT_SERVICE
-    if Verdict.TIMED_OUT in statuses or Outcome.CANCELLED in statuses:
-        return EXIT_OTHER
-    if Outcome.INVALID in statuses:
-        return EXIT_USAGE
-    return EXIT_OK
+    outcomes: dict[str, int] = {
+        Outcome.NOT_SENT: EXIT_SERVICE,
+        Outcome.CANCELLED: EXIT_OTHER,
+        Outcome.INVALID: EXIT_USAGE,
+    }
+    return status_exit_code(set(statuses), outcomes)
