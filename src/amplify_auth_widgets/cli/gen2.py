@@ -15,7 +15,25 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ..client.service import BackendAuthService
+from ..core.findings import errors
+from ..core.operations import configuration_operations
+from ..core.skeleton import load_cli_input, redact
+from ..core.validation import validate
+from .common import (
+    UsageError,
+    add_color_option,
+    add_connection_options,
+    connection_from_args,
+    print_findings,
+)
+from .exitcodes import EXIT_OK, EXIT_OTHER, EXIT_USAGE
+from .output import paint
+
+if TYPE_CHECKING:
+    from ..gen2 import Gen2Export, Written
 
 TARGET = ("app_id", "backend_environment_name", "resource_name")
 
@@ -40,7 +58,7 @@ def add_export_gen2(sub: Any) -> None:
         "--operation",
         dest="shape",
         default="CreateBackendAuth",
-        choices=("CreateBackendAuth", "UpdateBackendAuth"),
+        choices=configuration_operations(),
         help="the request shape a file holds (default CreateBackendAuth)",
     )
     source.add_argument(
@@ -56,20 +74,15 @@ def add_export_gen2(sub: Any) -> None:
     out.add_argument(
         "--table", action="store_true", help="print the mapping table instead of the files"
     )
-    out.add_argument("--color", choices=("on", "off", "auto"), default="auto")
+    add_color_option(out)
     out.add_argument("--debug", action="store_true", help="log the configuration, secrets redacted")
-    from .common import add_connection_options
-
     add_connection_options(p)
     p.set_defaults(run=run_export_gen2)
 
 
 def _configuration(args: argparse.Namespace, console: Any) -> tuple[dict[str, Any], str] | None:
-    from ..core.findings import errors
-    from ..core.skeleton import load_cli_input
-    from ..core.validation import validate
-    from .common import UsageError, connection_from_args, print_findings
-
+    """The configuration and its request shape: the service's current one for a target, or a
+    request file's (None, the findings printed, when it has errors and no --no-validate)."""
     given = [f"--{n.replace('_', '-')}" for n in TARGET if getattr(args, n)]
     from_file = args.cli_input_json is not None or args.cli_input_yaml is not None
     if from_file and given:
@@ -83,8 +96,6 @@ def _configuration(args: argparse.Namespace, console: Any) -> tuple[dict[str, An
                 "export-gen2: give --cli-input-json/--cli-input-yaml FILE, or a target: "
                 f"{', '.join(missing)} missing."
             )
-        from ..client.service import BackendAuthService
-
         service = BackendAuthService(connection_from_args(args))
         response = service.get_backend_auth(*(getattr(args, n) for n in TARGET))
         return response, "CreateBackendAuth"
@@ -101,10 +112,9 @@ def _configuration(args: argparse.Namespace, console: Any) -> tuple[dict[str, An
 
 
 def run_export_gen2(args: argparse.Namespace, console: Any) -> int:
-    from .. import gen2
-    from ..core.skeleton import redact
-    from .exitcodes import EXIT_OK, EXIT_OTHER, EXIT_USAGE
-    from .output import paint
+    """``export-gen2``: the files, to --out or stdout, or the mapping --table; then what was
+    not mapped and the commands that set the secrets, on stderr."""
+    from .. import gen2  # deferred: the exporter's TypeScript templates, which only it needs
 
     found = _configuration(args, console)
     if found is None:
@@ -128,15 +138,26 @@ def run_export_gen2(args: argparse.Namespace, console: Any) -> int:
         except OSError as exc:
             console.err(f"error: cannot write the files under {args.out}: {exc}")
             return EXIT_OTHER
-        for w in written:
-            if w.action == "unchanged":
-                console.err(f"unchanged {w.path}")
-            elif w.backup is not None:
-                console.err(f"replaced {w.path} (its old text is in {w.backup})")
-            else:
-                console.err(f"wrote {w.path}")
+        _say_written(written, console)
     else:
         console.out(export.text())
+    _print_notes(export, console)
+    return EXIT_OK
+
+
+def _say_written(written: list[Written], console: Any) -> None:
+    """Say, per file written under --out, what became of it."""
+    for w in written:
+        if w.action == "unchanged":
+            console.err(f"unchanged {w.path}")
+        elif w.backup is not None:
+            console.err(f"replaced {w.path} (its old text is in {w.backup})")
+        else:
+            console.err(f"wrote {w.path}")
+
+
+def _print_notes(export: Gen2Export, console: Any) -> None:
+    """On stderr: each member the export could not map, and the commands to set secrets."""
     for row in export.unmapped():
         line = f"{row['member']}: {row['status']}: {row['note']}"
         console.err(paint(line, "warning", console.color_err))
@@ -144,4 +165,3 @@ def run_export_gen2(args: argparse.Namespace, console: Any) -> int:
         console.err("Set the secrets the code reads before deploying:")
         for command in export.secret_commands:
             console.err(f"  {command}")
-    return EXIT_OK
