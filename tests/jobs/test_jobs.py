@@ -10,8 +10,8 @@ import pytest
 from conftest import valid_request
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
+from amplify_auth_widgets.core.lifecycle import Verdict
 from amplify_auth_widgets.emulator import Emulator
-from amplify_auth_widgets.jobs.history import TIMED_OUT
 
 
 def drive(tracker, clock, limit=10_000):
@@ -204,7 +204,7 @@ def test_deadline_is_a_local_verdict(clock):
         tracker = JobTracker(service, history, clock=clock, policy=TrackerPolicy(deadline=100))
         job = tracker.track_response(start_job(emu, service))
         drive(tracker, clock)
-        assert job.status == TIMED_OUT and clock.now - job.created == pytest.approx(100)
+        assert job.status == Verdict.TIMED_OUT and clock.now - job.created == pytest.approx(100)
         row = history.jobs().iloc[0]
         assert row["status"] == "IN_PROGRESS" and row["timed_out"]  # the service's status stays
         assert history.events()["source"].astype(str).tolist()[-1] == "local"
@@ -281,7 +281,7 @@ def test_follow_waits_on_the_tracker_schedule_and_times_out_locally(setup, clock
     tracker.policy = replace(tracker.policy, deadline=1.0)
     response = service.delete_backend_auth(job.app_id, job.env, "mainauth")
     late = tracker.follow(response, sleep=sleep)
-    assert late.status == TIMED_OUT and late.last["Status"] == "IN_PROGRESS"
+    assert late.status == Verdict.TIMED_OUT and late.last["Status"] == "IN_PROGRESS"
     assert history.jobs().set_index("job_id").loc[late.job_id, "timed_out"]
 
 

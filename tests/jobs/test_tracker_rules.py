@@ -15,8 +15,8 @@ from test_jobs import drive
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
 from amplify_auth_widgets.client.connection import Connection
+from amplify_auth_widgets.core.lifecycle import Verdict
 from amplify_auth_widgets.emulator import Emulator
-from amplify_auth_widgets.jobs.history import TIMED_OUT
 from amplify_auth_widgets.jobs.schedule import plan
 from amplify_auth_widgets.jobs.tracker import LONG_WAIT
 
@@ -406,10 +406,10 @@ def test_a_deadline_is_told_to_callbacks_and_on_record_at_the_trackers_time(emul
     tracker.on_change(lambda job, old, new: seen.append((job, old, new)))
     job = tracker.track_response(start_job(emulator, service))  # the job takes 5 s
     drive(tracker, clock)
-    assert job.status == TIMED_OUT and job.finished is None
-    assert seen == [(job, "IN_PROGRESS", TIMED_OUT)]
+    assert job.status == Verdict.TIMED_OUT and job.finished is None
+    assert seen == [(job, "IN_PROGRESS", Verdict.TIMED_OUT)]
     verdict = history.events().iloc[-1]
-    assert (verdict["status"], verdict["source"]) == (TIMED_OUT, "local")
+    assert (verdict["status"], verdict["source"]) == (Verdict.TIMED_OUT, "local")
     assert verdict["time"].timestamp() == clock() == job.created + 3.0
     assert history.jobs().iloc[0]["updated"].timestamp() == clock()
 
@@ -521,7 +521,7 @@ def test_a_default_tracker_polls_up_to_a_minute_apart_and_gives_up_after_an_hour
     assert gaps[:10] == pytest.approx(growing, abs=1e-5) and growing[-1] == 60.0
     assert gaps[10:-1] == pytest.approx([60.0] * (len(gaps) - 11), abs=1e-5)
     assert 0 < gaps[-1] <= 60.0
-    assert job.status == TIMED_OUT and times[-1] == 3600.0
+    assert job.status == Verdict.TIMED_OUT and times[-1] == 3600.0
 
 
 def test_a_tracker_without_a_history_keeps_one_in_memory_on_its_clock(clock):

@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from ..core.model import SERVICE_NAME
+
 if TYPE_CHECKING:
     import boto3
 
@@ -60,7 +62,7 @@ class Connection:
         return replace(self, **changes)
 
     def session(self) -> boto3.Session:
-        import boto3
+        import boto3  # deferred: slow to import
         from botocore.exceptions import ProfileNotFound
 
         try:
@@ -88,7 +90,7 @@ class Connection:
         return region
 
     def client_config(self) -> Any:
-        from botocore import UNSIGNED
+        from botocore import UNSIGNED  # deferred: slow to import
         from botocore.config import Config
 
         options: dict[str, Any] = {}
@@ -107,9 +109,9 @@ class Connection:
             options["signature_version"] = UNSIGNED
         return Config(**options)
 
-    def client(self, service: str = "amplifybackend") -> Any:
+    def client(self, service: str = SERVICE_NAME) -> Any:
         """A boto3 client for ``amplifybackend`` (or ``amplify``, the app listing)."""
-        from botocore.exceptions import BotoCoreError
+        from botocore.exceptions import BotoCoreError  # deferred: slow to import
 
         session = self.session()
         region = self.effective_region()

@@ -10,6 +10,7 @@ the operation, the error code, the HTTP status, the message and the request id.
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -17,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..core.findings import Finding, errors
+from ..core.model import SERVICE_NAME
 from ..core.secrets import scrub_text
 from ..core.validation import validate
 from .connection import Connection
@@ -94,7 +96,7 @@ class ApiError(Exception):
 
     @classmethod
     def _from_exception(cls, operation: str, exc: BaseException) -> ApiError:
-        from botocore import exceptions as bx
+        from botocore import exceptions as bx  # deferred: slow to import
 
         if isinstance(exc, bx.ClientError):
             error = exc.response.get("Error", {})
@@ -129,8 +131,6 @@ class ApiError(Exception):
 
 def _env_attempts() -> int | None:
     """AWS_MAX_ATTEMPTS, as the AWS CLI and the SDKs read it."""
-    import os
-
     try:
         return max(1, int(os.environ["AWS_MAX_ATTEMPTS"]))
     except (KeyError, ValueError):
@@ -248,7 +248,7 @@ class BackendAuthService:
             # one client, however many threads ask first (each built its own: ~20 MB apiece)
             with self._building:
                 if self._client is None:
-                    self._client = self._single_try("amplifybackend")
+                    self._client = self._single_try(SERVICE_NAME)
         return self._client
 
     def _single_try(self, service: str) -> Any:
@@ -293,7 +293,7 @@ class BackendAuthService:
             findings = validate(params, operation)
             if errors(findings):
                 raise ValidationFailed(operation, findings)
-        from botocore import xform_name
+        from botocore import xform_name  # deferred: slow to import
 
         method = getattr(client or self.client, xform_name(operation))
         attempt = 0

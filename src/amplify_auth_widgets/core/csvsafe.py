@@ -12,6 +12,7 @@ formulas, so it is written as it is.
 
 from __future__ import annotations
 
+import csv
 from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _text_columns(frame: pd.DataFrame) -> list[int]:
     """The positions of the columns that may hold text: not numbers, booleans or times."""
-    from pandas.api import types
+    from pandas.api import types  # deferred: slow to import
 
     return [
         position
@@ -66,8 +67,6 @@ def to_csv(frame: pd.DataFrame, path_or_buf: Any = None, **kwargs: Any) -> str |
     ends lines with), and a spreadsheet starts a new row there: the text after it would be a
     cell of its own, unchecked. Such a frame is written with every text field quoted.
     """
-    import csv
-
     safe = neutralise(frame)
     if "quoting" not in kwargs and _has_carriage_return(safe):
         kwargs["quoting"] = csv.QUOTE_NONNUMERIC

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
+from .model import service_model
+
 
 class JobStatus(StrEnum):
     """What the service says of a job (the values of ``GetBackendJob``'s ``Status``)."""
@@ -98,8 +100,5 @@ def display(status: str | None, verdict: str | None = None) -> Display:
 def model_statuses() -> tuple[str, ...] | None:
     """The job statuses the service model enumerates, or None where it types them as plain
     strings (it does today; a test checks ``JobStatus`` against it should that change)."""
-    import botocore.session
-
-    model = botocore.session.get_session().get_service_model("amplifybackend")
-    shape = model.operation_model("GetBackendJob").output_shape.members["Status"]
+    shape = service_model().operation_model("GetBackendJob").output_shape.members["Status"]
     return tuple(shape.enum) or None

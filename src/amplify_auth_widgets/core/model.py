@@ -26,7 +26,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape
 
+#: The service this package speaks to (the AWS CLI's command for it is named the same).
 SERVICE_NAME = "amplifybackend"
+#: Where a request holds the user pool's settings: the rules, the Gen 2 mapping and the
+#: editor's layout all address members below it.
+UPC = "ResourceConfig.UserPoolConfigs"
 
 #: The model flags whole structures as sensitive (a social provider, an email template); of
 #: their members only these are credentials, masked in the UI and redacted in every export
@@ -134,7 +138,7 @@ def doc_text(documentation: str) -> str:
 @functools.cache
 def service_model(service: str = SERVICE_NAME) -> ServiceModel:
     """botocore's model of ``service`` (AmplifyBackend by default), loaded once."""
-    import botocore.session
+    import botocore.session  # deferred: slow to import
 
     return botocore.session.get_session().get_service_model(service)
 

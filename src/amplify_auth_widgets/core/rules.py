@@ -22,10 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .findings import Finding, show_number
-from .model import FieldSpec, join_path, request_spec
-from .secrets import REDACTED, quote
-
-UPC = "ResourceConfig.UserPoolConfigs"
+from .model import REDACTED, UPC, FieldSpec, join_path, request_spec
+from .secrets import quote
 
 APP_ID = re.compile(r"d[a-z0-9]+")
 POOL_NAME = re.compile(r"[\w\s+=,.@-]+")
@@ -33,6 +31,8 @@ DOMAIN_PREFIX = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 RESERVED_DOMAIN_WORDS = ("aws", "amazon", "cognito")
 URI_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(.*)", re.DOTALL)
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
+#: Where Cognito puts the code in a verification or MFA message (Gen 2 writes a function
+#: that returns the message with the code there, ``gen2.mapping``).
 CODE_PLACEHOLDER = "{####}"
 MAX_REDIRECT_URIS = 100
 PEM_ARMOR = re.compile(r"-----(BEGIN|END)[^-]*-----")

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from .findings import describe
-from .model import FieldSpec, request_spec, response_spec
-from .secrets import REDACTED, contains_secret, redact
+from .model import REDACTED, SERVICE_NAME, FieldSpec, request_spec, response_spec
+from .secrets import contains_secret, redact
 
 __all__ = [
     "REDACTED",
@@ -97,7 +97,7 @@ def to_json(data: Any) -> str:
 
 
 def to_yaml(data: Any) -> str:
-    import yaml
+    import yaml  # deferred: only YAML input and output need it
 
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
@@ -183,7 +183,7 @@ def parse_json(text: str, where: str) -> Any:
 
 
 def parse_yaml(text: str, where: str) -> Any:
-    import yaml
+    import yaml  # deferred: only YAML input and output need it
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
     try:
@@ -292,7 +292,7 @@ def merge_cli_input(file_values: dict[str, Any], explicit: dict[str, Any]) -> di
 
 def cli_name(name: str) -> str:
     """The CLI's name for an operation or member: ``CreateBackendAuth`` -> create-backend-auth."""
-    from botocore import xform_name
+    from botocore import xform_name  # deferred: slow to import
 
     return xform_name(name, "-")
 
@@ -307,7 +307,7 @@ def command_line(
     """The exact, shell-quoted ``aws amplifybackend ...`` command that sends ``request``."""
     data = request if include_secrets else redact(request, operation)
     spec = request_spec(operation)
-    words = ["aws", "amplifybackend", cli_name(operation)]
+    words = ["aws", SERVICE_NAME, cli_name(operation)]
     names = list(spec.member_names) + [k for k in data if k not in spec.member_names]
     for name in names:
         if name not in data:

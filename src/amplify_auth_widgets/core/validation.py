@@ -17,7 +17,7 @@ import math
 from typing import Any
 
 from .findings import Finding, describe, show_number, sort_findings
-from .model import FieldSpec, join_path, request_spec
+from .model import SERVICE_NAME, FieldSpec, join_path, request_spec
 from .rules import rule_findings
 from .secrets import quote
 
@@ -161,7 +161,7 @@ def _names(names: tuple[str, ...] | list[str]) -> str:
 
 
 def model_findings(
-    request: Any, operation: str = "CreateBackendAuth", service: str = "amplifybackend"
+    request: Any, operation: str = "CreateBackendAuth", service: str = SERVICE_NAME
 ) -> list[Finding]:
     """Only the checks the service model supports: required, type, enum, unknown, range; and
     that each string is Unicode text (``input.unicode``: no lone surrogate), which any request

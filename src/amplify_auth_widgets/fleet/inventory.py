@@ -111,7 +111,7 @@ def flatten(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def audit_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """One row a target: target columns, a typed column per configuration field, findings."""
-    import pandas as pd
+    import pandas as pd  # deferred: slow to import
 
     fields = config_fields()
     columns = [*AUDIT_COLUMNS[:5], *(config_column(f) for f in fields), *AUDIT_COLUMNS[5:]]

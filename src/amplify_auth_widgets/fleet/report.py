@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from ..jobs.report import new_figure, plain_text
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
 
 def weaknesses(frame: pd.DataFrame) -> pd.DataFrame:
     """Which audited environments have MFA off, a password shorter than 12 or the implicit
     grant: one boolean column each, and ``weak`` for any of them."""
-    import pandas as pd
+    import pandas as pd  # deferred: slow to import
 
     flags = (
         pd.DataFrame(
@@ -38,7 +37,7 @@ def weaknesses(frame: pd.DataFrame) -> pd.DataFrame:
 def findings_by_environment(audit: pd.DataFrame) -> pd.DataFrame:
     """Per environment name, how many audited targets have each weakness (``weak`` for any)
     and each finding code: the numbers behind the heat map."""
-    import pandas as pd
+    import pandas as pd  # deferred: slow to import
 
     flags = weaknesses(audit).astype(int)
     codes = (

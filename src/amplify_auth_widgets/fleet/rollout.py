@@ -170,7 +170,7 @@ def _target_of(
 ) -> Target:
     """Target ``number`` (from 1): the template's configuration with the row's overrides; one
     without an app id or environment is settled ``INVALID``."""
-    import pandas as pd  # deferred: pandas is slow to import, and the package starts without it
+    import pandas as pd  # deferred: slow to import
 
     config = json.loads(json.dumps(base))  # a deep copy per target
     for column, spec in overrides.items():
@@ -196,7 +196,7 @@ def _target_of(
 
 def _cell(value: Any) -> str:
     """A target-naming cell as text; an empty or missing one is ``""``."""
-    import pandas as pd
+    import pandas as pd  # deferred: slow to import
 
     if value is None or (not isinstance(value, list | dict) and pd.isna(value)):
         return ""
@@ -461,7 +461,7 @@ class Runner:
 
 def results_frame(targets: list[Target]) -> pd.DataFrame:
     """One row a target: what was sent, its job and how it ended."""
-    import pandas as pd
+    import pandas as pd  # deferred: slow to import
 
     frame = pd.DataFrame(
         {
@@ -606,7 +606,7 @@ def _look_up(fleet: Fleet, target: Target, sleep: Callable[[float], None]) -> No
 def _resume(fleet: Fleet, planned: list[Target]) -> None:
     """Targets the history shows with the same request: COMPLETED ones are skipped, pending
     ones followed instead of sent again."""
-    import pandas as pd
+    import pandas as pd  # deferred: slow to import
 
     hashes = {t.request_hash for t in planned if not t.settled}
     if not hashes:

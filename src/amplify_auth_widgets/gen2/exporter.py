@@ -20,6 +20,7 @@ import contextlib
 import io
 import os
 import stat
+import textwrap
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ class Gen2Export:
 
     def frame(self) -> pd.DataFrame:
         """The mapping table: one row per configured member (secret values redacted)."""
-        import pandas as pd
+        import pandas as pd  # deferred: slow to import
 
         return pd.DataFrame(self.rows, columns=list(COLUMNS))
 
@@ -312,8 +313,6 @@ CFN_ORDER = ("cfnUserPool", "cfnUserPoolClient", "cfnIdentityPool")
 
 
 def _header(request: dict[str, Any], secrets: list[Secret], notes: list[str]) -> list[str]:
-    import textwrap
-
     app = request.get("AppId") or "(not given)"
     env = request.get("BackendEnvironmentName") or "(not given)"
     text = [f"Amplify Gen 2 auth exported from app {app}, environment {env}"]

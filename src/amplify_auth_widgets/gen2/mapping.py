@@ -12,14 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.model import UPC
+from ..core.rules import CODE_PLACEHOLDER
 from . import typescript as ts
 
 RESOURCE_TS = "amplify/auth/resource.ts"
 BACKEND_TS = "amplify/backend.ts"
-UPC = "ResourceConfig.UserPoolConfigs"
 OAUTH = f"{UPC}.OAuth"
-#: What Gen 2 puts in the verification and MFA message functions; Gen 1 writes it as is.
-CODE = "{####}"
 
 #: Status of a configured member in the mapping table.
 MAPPED, SECRET, SOURCE, UNSUPPORTED, NOT_MAPPED = (
@@ -444,10 +443,10 @@ class Mapper:
 
 
 def _snake(name: str) -> str:
-    from botocore import xform_name
+    from botocore import xform_name  # deferred: slow to import
 
     return xform_name(name).upper()
 
 
 def _arrow(message: str) -> ts.Arrow:
-    return ts.Arrow("createCode", ts.template_text(message, CODE, "createCode()"))
+    return ts.Arrow("createCode", ts.template_text(message, CODE_PLACEHOLDER, "createCode()"))

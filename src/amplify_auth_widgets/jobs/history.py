@@ -23,6 +23,7 @@ short transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -36,14 +37,12 @@ from typing import TYPE_CHECKING, Any
 from ..core.db import Database, private_folder
 from ..core.lifecycle import TERMINAL, UNKNOWN, JobStatus, Verdict, sql_list
 from ..core.secrets import redact, scrub_text
+from .report import export_frame, summary
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..client.service import ApiError
-
-#: A job the tracker gave up on: a local verdict, never the service's.
-TIMED_OUT = Verdict.TIMED_OUT
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS requests (
@@ -103,7 +102,7 @@ def _typed(frame: pd.DataFrame, columns: tuple[str, ...], dtype: str = "string")
 
 
 def _times(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # deferred: slow to import
 
     for column in columns:
         frame[column] = pd.to_datetime(frame[column], unit="s", utc=True)
@@ -111,7 +110,7 @@ def _times(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
 
 def default_path() -> Path:
-    from platformdirs import user_data_dir
+    from platformdirs import user_data_dir  # deferred: only the default path needs it
 
     return Path(user_data_dir("amplify-auth-widgets")) / "history.sqlite3"
 
@@ -130,8 +129,6 @@ def parse_time(value: Any) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value)
-    import datetime as dt
-
     try:
         stamp = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
@@ -295,11 +292,17 @@ class JobHistory:
                 return False
             db.execute(
                 "UPDATE jobs SET local_verdict = ?, updated = ? WHERE job_id = ?",
-                (TIMED_OUT, observed, job_id),
+                (Verdict.TIMED_OUT, observed, job_id),
             )
             db.execute(
                 "INSERT INTO events (job_id, time, status, error, source) VALUES (?, ?, ?, ?, ?)",
-                (job_id, observed, TIMED_OUT, "no terminal status before the deadline", "local"),
+                (
+                    job_id,
+                    observed,
+                    Verdict.TIMED_OUT,
+                    "no terminal status before the deadline",
+                    "local",
+                ),
             )
         return True
 
@@ -347,7 +350,7 @@ class JobHistory:
     # -- frames ----------------------------------------------------------------------------
 
     def _frame(self, sql: str, params: tuple[Any, ...] = ()) -> pd.DataFrame:
-        import pandas as pd
+        import pandas as pd  # deferred: slow to import
 
         with self._lock:
             return pd.read_sql_query(sql, self._db, params=params)
@@ -411,14 +414,10 @@ class JobHistory:
         return _times(frame, ("time",))
 
     def summary(self) -> pd.DataFrame:
-        from .report import summary
-
         return summary(self.jobs())
 
     def export(self, path: str | Path, table: str = "jobs") -> Path:
         """Write ``jobs``, ``requests`` or ``events`` to ``.csv`` or ``.parquet``, by suffix."""
-        from .report import export_frame
-
         frames = {"jobs": self.jobs, "requests": self.requests, "events": self.events}
         if table not in frames:
             raise ValueError(f"table must be one of {', '.join(frames)}")

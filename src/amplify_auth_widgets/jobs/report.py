@@ -10,6 +10,7 @@ named ``$x$`` or ``a$b`` is shown as it is, never read as mathtext or LaTeX (``p
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
+from ..core.csvsafe import to_csv
 from ..core.lifecycle import DISPLAY, JobStatus, display
 
 #: Colours by status and verdict (``lifecycle.DISPLAY``), for plots and badges.
@@ -25,7 +27,7 @@ STATUS_COLORS = {name: d.color for name, d in DISPLAY.items()}
 
 def summary(jobs: pd.DataFrame) -> pd.DataFrame:
     """Per operation and overall: jobs by status, success rate, p50 and p95 duration."""
-    import pandas as pd
+    import pandas as pd  # deferred: slow to import
 
     rows = []
     groups: list[tuple[str, pd.DataFrame]] = [
@@ -56,7 +58,7 @@ def summary(jobs: pd.DataFrame) -> pd.DataFrame:
 
 
 def new_figure(width: float, height: float) -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # deferred: slow to import
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(width, height), layout="constrained")
@@ -70,7 +72,7 @@ def plain_text(figure: Figure) -> Figure:
     Labels come from data (app and environment names, statuses): a ``$`` in one would be
     read as mathtext, and an unknown command such as ``$\\undefined$`` then fails the drawing.
     """
-    from matplotlib.text import Text
+    from matplotlib.text import Text  # deferred: slow to import
 
     for text in figure.findobj(Text):
         text.set_parse_math(False)
@@ -81,7 +83,7 @@ def plain_text(figure: Figure) -> Figure:
 def plot_timeline(jobs: pd.DataFrame, now: Any = None) -> Figure:
     """One bar a job, from creation to its end (or now), a row per app and environment,
     coloured by status."""
-    import pandas as pd
+    import pandas as pd  # deferred: slow to import
     from matplotlib.dates import date2num
     from matplotlib.patches import Patch
 
@@ -120,7 +122,7 @@ def plot_timeline(jobs: pd.DataFrame, now: Any = None) -> Figure:
 
 def plot_status_counts(events: pd.DataFrame, freq: str = "1min") -> Figure:
     """How many status changes of each kind were seen in each time bucket."""
-    import pandas as pd
+    import pandas as pd  # deferred: slow to import
 
     figure = new_figure(9, 3.2)
     axes = figure.add_subplot()
@@ -150,8 +152,6 @@ def plot_status_counts(events: pd.DataFrame, freq: str = "1min") -> Figure:
 
 
 def figure_png(figure: Figure) -> bytes:
-    import io
-
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90)
     return buffer.getvalue()
@@ -159,8 +159,6 @@ def figure_png(figure: Figure) -> bytes:
 
 def export_frame(frame: pd.DataFrame, path: str | Path) -> Path:
     """CSV or Parquet by the file's suffix (CSV safe to open in a spreadsheet: ``csvsafe``)."""
-    from ..core.csvsafe import to_csv
-
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":

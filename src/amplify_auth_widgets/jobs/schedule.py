@@ -80,7 +80,7 @@ def _score_all(
     is seen by the last). The poll that sees each end is found by arithmetic: building each
     candidate's poll times, some 1,700 of them, took a quarter of a second a plan, paid again
     whenever the tracker learns enough to plan anew (a fleet apply does so a dozen times)."""
-    import numpy as np
+    import numpy as np  # deferred: slow to import
 
     step_count = np.floor((last - first) / intervals)  # dense polls after the first
     dense_last = first + intervals * step_count
@@ -122,7 +122,7 @@ def plan(
     max_interval: float = 60.0,
 ) -> Schedule:
     """The schedule for jobs whose past durations were ``durations`` (two or more)."""
-    import numpy as np
+    import numpy as np  # deferred: slow to import
 
     mu, sigma = fit(durations)
     n = len(durations)

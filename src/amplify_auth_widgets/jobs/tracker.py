@@ -42,9 +42,6 @@ from .history import JobHistory, parse_time
 from .schedule import Schedule, plan
 
 Callback = Callable[["TrackedJob", str | None, str], None]
-#: A job the service says it does not know (three times running): a local verdict.
-NOT_FOUND = Verdict.NOT_FOUND
-TIMED_OUT = Verdict.TIMED_OUT
 #: Seconds: a job expected to take longer than this is checked once halfway as well.
 LONG_WAIT = 300.0
 
@@ -459,7 +456,7 @@ class JobTracker:
         job.misses += 1
         if job.misses >= 3:
             self._problem(f"job {job.job_id} is not known to the service; no longer tracked")
-            old, job.status = job.status, NOT_FOUND
+            old, job.status = job.status, Verdict.NOT_FOUND  # (unknown three times running)
             self._emit(job, old, job.status)
         else:
             self._reschedule_after_problem(job, now)
@@ -474,8 +471,8 @@ class JobTracker:
     def _check_deadline(self, job: TrackedJob, now: float) -> None:
         if not job.done and now >= job.created + self.policy.deadline:
             self.history.record_timeout(job.job_id, now)
-            old, job.status = job.status, TIMED_OUT
-            self._emit(job, old, TIMED_OUT)
+            old, job.status = job.status, Verdict.TIMED_OUT
+            self._emit(job, old, Verdict.TIMED_OUT)
 
     def _problem(self, message: str) -> None:
         self.problems.append(message)
