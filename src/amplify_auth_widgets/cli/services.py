@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import secrets
 import signal
+import socket
+import sqlite3
+import tempfile
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote as url_quote
 
 from ..core.secrets import quote
 from .common import seconds
@@ -35,8 +41,6 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 def database_file(text: str) -> str:
     """``--db``: an SQLite file, or a new file's name in an existing folder. Anything else is
     refused before it is opened, so that a file that is not a database is never touched."""
-    from pathlib import Path
-
     path = Path(text).expanduser()
     if path.is_dir():
         raise argparse.ArgumentTypeError(
@@ -71,7 +75,8 @@ def _rate(text: str) -> float:
 
 
 def _job_seconds(text: str) -> str:
-    from ..emulator import parse_job_seconds
+    """``--job-seconds``: seconds, or a range LOW-HIGH, as the emulator reads them."""
+    from ..emulator import parse_job_seconds  # deferred: the emulator's server stack (~50 ms)
 
     try:
         bounds = parse_job_seconds(text)
@@ -152,7 +157,8 @@ def add_emulator_options(p: argparse.ArgumentParser, default_port: int = 4600) -
 
 
 def _allowed_host(text: str) -> str:
-    from ..emulator.server import allowed_host_names
+    """``--allow-host``: a host name or address the emulator's server accepts, or '*'."""
+    from ..emulator.server import allowed_host_names  # deferred: the server stack (~50 ms)
 
     try:
         allowed_host_names([text])
@@ -171,7 +177,8 @@ def _fleet_size(text: str) -> int:
 
 
 def emulator_from_args(args: argparse.Namespace) -> Any:
-    from ..emulator import Emulator
+    """The emulator the ``emulator`` command's options describe (not started yet)."""
+    from ..emulator import Emulator  # deferred: the server stack (~50 ms), for this command only
 
     emulator = Emulator(
         host=args.host,
@@ -189,7 +196,7 @@ def emulator_from_args(args: argparse.Namespace) -> Any:
         allowed_hosts=getattr(args, "allow_host", None) or (),
     )
     if getattr(args, "demo_fleet", 0):
-        from ..emulator.demo import seed_fleet
+        from ..emulator.demo import seed_fleet  # deferred with the emulator
 
         seed_fleet(emulator.backend, args.demo_fleet)
     return emulator
@@ -212,8 +219,7 @@ def _serve_until_stopped(emulator: Any, announce: Callable[[], None]) -> None:
 
 
 def run_emulator(args: argparse.Namespace, console: Any) -> int:
-    import sqlite3
-
+    """``emulator``: serve the local emulator until Ctrl-C or SIGTERM."""
     try:
         emulator = emulator_from_args(args)
     except (sqlite3.Error, OSError) as exc:
@@ -242,8 +248,7 @@ def run_emulator(args: argparse.Namespace, console: Any) -> int:
 
 
 def free_port(host: str = "127.0.0.1") -> int:
-    import socket
-
+    """A TCP port free on ``host`` now."""
     with socket.socket() as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
@@ -251,60 +256,21 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def run_app(args: argparse.Namespace, console: Any) -> int:
     """Serve the app notebook with Voila; each kernel starts its embedded emulator."""
-    import secrets
-    import tempfile
-    from pathlib import Path
-    from urllib.parse import quote as url_quote
+    # deferred: the app's launcher (subprocess, ipaddress, its resources), which only `app` needs
+    from ..app.serve import TOKEN_VARIABLE, PortBusy, claim_port, serve, voila_environment
 
-    from ..app.serve import (
-        TOKEN_VARIABLE,
-        PortBusy,
-        app_notebook,
-        claim_port,
-        listens_beyond_loopback,
-        serve,
-        sign_notebook,
-        voila_command,
-        voila_environment,
-    )
-
-    token = os.environ.get(TOKEN_VARIABLE, "")
-    if os.environ.get(TOKEN_VARIABLE) is not None and len(token) < 16:
-        console.err(
-            f"error: {TOKEN_VARIABLE} is set but holds {len(token)} characters; give it at "
-            "least 16 (or unset it, and the app makes one)"
-        )
+    token = _app_token(console)
+    if token is None:
         return EXIT_CONFIG
-    token = token or secrets.token_urlsafe(32)
     try:
         port = claim_port(args.host, args.port)
     except PortBusy as exc:
         console.err(f"error: {exc}")
         return EXIT_CONFIG
-    if listens_beyond_loopback(args.host):
-        console.err(
-            f"warning: --host {args.host} serves the app beyond this machine: anyone who can "
-            "reach it and has the token can use the app"
-            + (" and your AWS credentials (--aws)" if args.aws else "")
-            + ". Prefer serving it behind JupyterHub (see the README)."
-        )
+    _warn_if_beyond_loopback(args, console)
     extra = {"AMPLIFY_AUTH_JOB_SECONDS": args.job_seconds, TOKEN_VARIABLE: token}
     if args.aws:
         extra["AMPLIFY_AUTH_TARGET"] = "aws"
-    trust = tempfile.TemporaryDirectory(prefix="amplify-auth-app-")
-    sign_notebook(app_notebook(), Path(trust.name))
-    command = voila_command(
-        app_notebook(),
-        args.host,
-        port,
-        preheat=args.preheat,
-        cull_idle_seconds=args.cull_idle,
-        base_url=args.base_url,
-        trust_dir=Path(trust.name),
-        allowed_hosts=tuple(args.allow_host),
-        max_kernels=args.max_kernels,
-        max_kernels_per_user=args.max_kernels_per_user,
-    )
     host = f"[{args.host}]" if ":" in args.host else args.host
     if host == "0.0.0.0":
         host = "127.0.0.1"
@@ -314,7 +280,8 @@ def run_app(args: argparse.Namespace, console: Any) -> int:
         console.out(f"amplify-auth app at {url} (Ctrl-C to stop)")
         console.stdout.flush()
 
-    with trust:
+    with tempfile.TemporaryDirectory(prefix="amplify-auth-app-") as trust:
+        command = _voila_command(args, port, Path(trust))
         code = serve(command, voila_environment(extra), announce)
     if code:
         console.err(f"error: Voila stopped with exit code {code}; its log is above.")
@@ -323,8 +290,61 @@ def run_app(args: argparse.Namespace, console: Any) -> int:
     return EXIT_OK
 
 
+def _app_token(console: Any) -> str | None:
+    """The token the app's URL carries: $AMPLIFY_AUTH_APP_TOKEN, or a new one. None (the
+    reason printed) when the variable is set but too short to be a secret."""
+    from ..app.serve import TOKEN_VARIABLE  # deferred with the app's launcher (see run_app)
+
+    token = os.environ.get(TOKEN_VARIABLE, "")
+    if os.environ.get(TOKEN_VARIABLE) is not None and len(token) < 16:
+        console.err(
+            f"error: {TOKEN_VARIABLE} is set but holds {len(token)} characters; give it at "
+            "least 16 (or unset it, and the app makes one)"
+        )
+        return None
+    return token or secrets.token_urlsafe(32)
+
+
+def _warn_if_beyond_loopback(args: argparse.Namespace, console: Any) -> None:
+    """Warn when --host lets other machines reach the app (and --aws, the credentials)."""
+    from ..app.serve import listens_beyond_loopback  # deferred with the app's launcher
+
+    if listens_beyond_loopback(args.host):
+        console.err(
+            f"warning: --host {args.host} serves the app beyond this machine: anyone who can "
+            "reach it and has the token can use the app"
+            + (" and your AWS credentials (--aws)" if args.aws else "")
+            + ". Prefer serving it behind JupyterHub (see the README)."
+        )
+
+
+def _voila_command(args: argparse.Namespace, port: int, trust_dir: Path) -> list[str]:
+    """Voila's command line for the app notebook, signed as trusted in ``trust_dir``."""
+    from ..app.serve import app_notebook, sign_notebook, voila_command  # deferred (see run_app)
+
+    sign_notebook(app_notebook(), trust_dir)
+    return voila_command(
+        app_notebook(),
+        args.host,
+        port,
+        preheat=args.preheat,
+        cull_idle_seconds=args.cull_idle,
+        base_url=args.base_url,
+        trust_dir=trust_dir,
+        allowed_hosts=tuple(args.allow_host),
+        max_kernels=args.max_kernels,
+        max_kernels_per_user=args.max_kernels_per_user,
+    )
+
+
 def add_service_commands(sub: Any) -> None:
     """Add ``emulator`` and ``app`` to the ``amplify-auth`` subcommands."""
+    _add_emulator_command(sub)
+    _add_app_command(sub)
+
+
+def _add_emulator_command(sub: Any) -> None:
+    """``emulator``: the local service, until Ctrl-C."""
     e = sub.add_parser(
         "emulator",
         help="Run the local AmplifyBackend emulator.",
@@ -333,6 +353,10 @@ def add_service_commands(sub: Any) -> None:
     )
     add_emulator_options(e)
     e.set_defaults(run=run_emulator)
+
+
+def _add_app_command(sub: Any) -> None:
+    """``app``: the notebook app under Voila, with its serving and kernel options."""
     a = sub.add_parser(
         "app",
         help="Run the web app (Voila) against the embedded emulator.",
@@ -357,6 +381,13 @@ def add_service_commands(sub: Any) -> None:
         "a proxy or your browser uses for it); repeat for more. Requests naming any other host "
         "are refused, which keeps pages on other sites out (DNS rebinding)",
     )
+    _add_serving_options(a)
+    a.set_defaults(run=run_app)
+
+
+def _add_serving_options(a: argparse.ArgumentParser) -> None:
+    """How the app serves pages: the kernels it runs, keeps warm and stops when idle (each is
+    about 170 MB), and the path prefix a proxy puts it under."""
     a.add_argument(
         "--max-kernels",
         type=_positive,
@@ -395,4 +426,3 @@ def add_service_commands(sub: Any) -> None:
         metavar="SECONDS",
         help="stop a kernel whose page is closed after this many idle seconds (default 600)",
     )
-    a.set_defaults(run=run_app)
