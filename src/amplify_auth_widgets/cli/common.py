@@ -112,12 +112,14 @@ class Console:
 
 
 def _with_option_hint(line: str, path: str, code: str = "") -> str:
+    """A missing top-level member's finding, with the option that gives it."""
     if code == "model.required" and path and "." not in path:
         return f"{line} (--{cli_name(path)})"
     return line
 
 
 def print_findings(findings: list[Any], console: Console, to_stderr: bool = False) -> None:
+    """Each finding as ``path: severity code: message``, to stdout (or stderr)."""
     color = console.color_err if to_stderr else console.color_out
     write = console.err if to_stderr else console.out
     for finding in findings:

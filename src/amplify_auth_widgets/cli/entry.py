@@ -432,7 +432,7 @@ def _wait(
 ) -> tuple[dict[str, Any], int]:
     """Follow the job with the JobTracker: the same polling policy as the app and the fleet.
     The exit code is its final status's (``status_exit_code``), as the fleet's is."""
-    # deferred: thread pools and statistics, which only --wait needs
+    # deferred: thread pools and statistics (~10 ms), which only --wait needs
     from ..jobs.tracker import JobTracker, TrackerPolicy
 
     tracker = JobTracker(service, history, policy=TrackerPolicy(deadline=args.wait_timeout))

@@ -122,6 +122,7 @@ def _add_shared_options(p: argparse.ArgumentParser) -> None:
 
 
 def _concurrency(text: str) -> int:
+    """--concurrency: a whole number of 1 or more."""
     try:
         value = int(text)
     except ValueError:
@@ -146,6 +147,7 @@ def _output(args: argparse.Namespace) -> tuple[str, Path | None]:
 
 
 def _split(text: str | None) -> list[str] | None:
+    """A comma-separated option as its non-empty parts (None when not given)."""
     return [part.strip() for part in text.split(",") if part.strip()] if text else None
 
 

@@ -21,6 +21,7 @@ _RESET = "\033[0m"
 
 
 def use_color(choice: str, stream: TextIO) -> bool:
+    """Whether to colour ``stream``: --color on or off, or auto (a terminal)."""
     if choice == "on":
         return True
     if choice == "off":
@@ -29,19 +30,22 @@ def use_color(choice: str, stream: TextIO) -> bool:
 
 
 def paint(text: str, kind: str, color: bool) -> str:
+    """``text`` in the colour of ``kind`` (error, warning, ok) when ``color``."""
     return f"{_COLORS[kind]}{text}{_RESET}" if color and kind in _COLORS else text
 
 
 def render_finding(finding: Finding, color: bool = False) -> str:
+    """A finding as ``path: severity code: message``, its severity coloured."""
     severity = paint(finding.severity, finding.severity, color)
     return f"{finding.path or '(request)'}: {severity} {finding.code}: {finding.message}"
 
 
 def render(data: Any, fmt: str = "json", title: str = "") -> str:
+    """``data`` in an output format of the AWS CLI (``OUTPUT_FORMATS``)."""
     if fmt == "json":
         return json.dumps(data, indent=4, ensure_ascii=False, default=str) + "\n"
     if fmt in ("yaml", "yaml-stream"):
-        import yaml
+        import yaml  # deferred: PyYAML, which only the yaml outputs need
 
         doc = [data] if fmt == "yaml-stream" else data
         return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
@@ -62,6 +66,7 @@ def _scalar(value: Any) -> str:
 
 
 def _text(item: Any, out: TextIO, identifier: str | None, keys: list[str] | None) -> None:
+    """Write ``item`` in the AWS CLI's text layout (see the module's docstring)."""
     if isinstance(item, dict):
         scalars: list[str] = []
         nested: list[tuple[str, Any]] = []
@@ -107,6 +112,7 @@ def _text(item: Any, out: TextIO, identifier: str | None, keys: list[str] | None
 
 
 def _box(title: str, header: list[str] | None, rows: list[list[str]]) -> list[str]:
+    """A boxed table's lines: a title row, an optional header, then the rows."""
     columns = max([len(header or [])] + [len(r) for r in rows] + [1])
     rows = [r + [""] * (columns - len(r)) for r in rows]
     grid = ([header + [""] * (columns - len(header))] if header else []) + rows
@@ -127,6 +133,7 @@ def _box(title: str, header: list[str] | None, rows: list[list[str]]) -> list[st
 
 
 def render_table(data: Any, title: str = "") -> str:
+    """``data`` as the AWS CLI's boxed tables, one per object or list."""
     lines: list[str] = []
 
     def emit(value: Any, name: str) -> None:

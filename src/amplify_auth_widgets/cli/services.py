@@ -63,6 +63,7 @@ def database_file(text: str) -> str:
 
 
 def _rate(text: str) -> float:
+    """A fraction of requests: a number from 0 to 1."""
     try:
         value = float(text)
     except ValueError:
@@ -90,16 +91,19 @@ def _job_seconds(text: str) -> str:
 
 
 def _positive(text: str) -> int:
+    """A whole number of 1 or more."""
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{quote(text)} is not a whole number of 1 or more")
     return int(text)
 
 
 def _base_url(text: str) -> str:
+    """A path prefix with one slash at each end (``/`` for none)."""
     return "/" + text.strip("/") + "/" if text.strip("/") else "/"
 
 
 def _strict_auth(text: str) -> str:
+    """--strict-auth: the KEY:SECRET the emulator verifies signatures by."""
     key, sep, secret = text.partition(":")
     if not (key and sep and secret):
         raise argparse.ArgumentTypeError("give the key as KEY:SECRET")
@@ -107,6 +111,7 @@ def _strict_auth(text: str) -> str:
 
 
 def add_emulator_options(p: argparse.ArgumentParser, default_port: int = 4600) -> None:
+    """The ``emulator`` command's options: where it listens and keeps state, demo data, faults."""
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument(
         "--port",
@@ -171,6 +176,7 @@ def _allowed_host(text: str) -> str:
 
 
 def _fleet_size(text: str) -> int:
+    """--demo-fleet: a number of apps from 0 to 10000."""
     if not text.isdigit() or int(text) > 10_000:
         raise argparse.ArgumentTypeError(f"a number of apps from 0 to 10000, not {text!r}")
     return int(text)
