@@ -13,7 +13,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from .common import ACCOUNT, REGION, ServiceBackend, page
+from ..client.connection import EMULATOR_REGION as REGION
+from .common import ACCOUNT, ServiceBackend, page
 from .protocol import EmulatorError
 
 #: The members of CreateApp kept with the app; tokens and basic-auth credentials are accepted

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 
 from starlette.datastructures import Headers
 
-from .common import REGION
+from ..client.connection import EMULATOR_REGION as REGION
 from .protocol import EmulatorError
 
 CREDENTIAL = re.compile(

@@ -21,7 +21,6 @@ from .protocol import EmulatorError
 from .store import Store
 
 ACCOUNT = "123456789012"
-REGION = "us-east-1"
 
 
 def iso(seconds: float) -> str:

@@ -43,6 +43,7 @@ from starlette.responses import Response
 
 from ..core.model import SERVICE_NAME
 from ..core.operations import emulated_operations
+from ..core.rules import MAX_REQUEST_BYTES as MAX_BODY
 from ..core.validation import model_findings
 from .auth import signing_service, verify
 from .common import ServiceBackend
@@ -60,7 +61,6 @@ from .protocol import (
 
 log = logging.getLogger("amplify_auth_widgets.emulator")
 
-MAX_BODY = 1024 * 1024
 JSON_TYPES = ("application/json", "application/x-amz-json-1.1", "application/x-amz-json-1.0")
 #: The services whose requests get the injected faults: AmplifyBackend's, as its clients retry.
 FAULTED_SERVICES = (SERVICE_NAME,)

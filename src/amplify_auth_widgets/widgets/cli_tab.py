@@ -17,7 +17,8 @@ from typing import Any
 import ipywidgets as w
 
 from ..client.connection import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
-from ..core.secrets import REDACTED, is_secret_name
+from ..core.model import REDACTED
+from ..core.secrets import is_secret_name
 from ..core.skeleton import command_line
 from .html import error_html, escape
 

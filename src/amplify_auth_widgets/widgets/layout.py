@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.model import FieldSpec
+from ..core.model import UPC, FieldSpec
 
-UPC = "ResourceConfig.UserPoolConfigs"
 OTHER = "other"
 
 

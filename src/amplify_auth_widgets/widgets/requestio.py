@@ -17,9 +17,9 @@ from typing import Any
 import ipywidgets as w
 
 from ..core.diff import prune
-from ..core.model import FieldSpec
+from ..core.model import REDACTED, FieldSpec
 from ..core.presets import PRESETS, preset
-from ..core.secrets import REDACTED, is_secret_name, redact
+from ..core.secrets import is_secret_name, redact
 from ..core.skeleton import InputError, parse_json, parse_yaml, to_json, to_yaml
 from .html import download_link, error_html, escape
 from .submit import TARGET
