@@ -130,7 +130,12 @@ def workdir(module: str) -> Path:
 
 def _mutmut(folder: Path, *args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
     command = [str(Path(sys.executable).with_name("mutmut")), *args]
-    return subprocess.run(command, cwd=folder, text=True, capture_output=capture, check=False)
+    # mutmut's copy of tests/ turns node_modules/.bin's links into files that no longer find
+    # their modules: the Node tests use the project's own toolchain (tests/support/toolchain)
+    env = {**os.environ, "AAW_GEN2_TOOLCHAIN": str(ROOT / "tests" / "gen2")}
+    return subprocess.run(
+        command, cwd=folder, env=env, text=True, capture_output=capture, check=False
+    )
 
 
 def results(module: str) -> dict[str, str]:

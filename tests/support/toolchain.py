@@ -13,8 +13,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-#: The folder the toolchain is pinned and installed in.
-HERE = Path(__file__).resolve().parent.parent / "gen2"
+#: The folder the toolchain is pinned and installed in. AAW_GEN2_TOOLCHAIN names it when these
+#: tests run from a copy of tests/ (the mutation runs: the copy's node_modules/.bin holds its
+#: links as files, which no longer find the modules they load).
+HERE = Path(os.environ.get("AAW_GEN2_TOOLCHAIN") or Path(__file__).resolve().parent.parent / "gen2")
 NODE_MODULES = HERE / "node_modules"
 BIN = NODE_MODULES / ".bin"
 
