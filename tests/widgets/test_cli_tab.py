@@ -26,7 +26,6 @@ from amplify_auth_widgets.widgets.cli_tab import (
 )
 
 GOOGLE = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings.Google"
-SET_FIRST = "# Set first, without showing it: read -rs {0} && export {0}"
 
 
 def _providers(request: dict) -> dict:
@@ -34,8 +33,10 @@ def _providers(request: dict) -> dict:
 
 
 def _variables(script: str) -> list[str]:
+    """The variables the script asks to set first, in order."""
     prefix = "# Set first, without showing it: read -rs "
-    return [line[len(prefix) :].split()[0] for line in script.splitlines() if line.startswith(prefix)]
+    lines = [line for line in script.splitlines() if line.startswith(prefix)]
+    return [line[len(prefix) :].split()[0] for line in lines]
 
 
 @pytest.mark.parametrize(
