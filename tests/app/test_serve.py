@@ -131,3 +131,63 @@ def test_voila_runs_through_the_closed_launcher_with_its_bounds():
     assert "--AppVoila.max_kernels=5" in command
     assert "--AppVoila.max_kernels_per_user=2" in command
     assert "--Voila.port_retries=0" in command and "--port=8866" in command
+
+
+@pytest.mark.parametrize("ip", [" ", "[]", "LOCALHOST", "[::1]", "127.0.0.1:8866"])
+def test_loopback_written_otherwise_is_still_loopback(ip):
+    assert listens_beyond_loopback(ip) is False
+
+
+def test_an_empty_name_is_refused_even_when_listed():
+    assert not host_allowed("[]:8866", ("", *LOCAL_NAMES), "0.0.0.0")
+
+
+def test_the_whole_voila_command_with_its_defaults():
+    """Each option is a safeguard (no other port, no tracebacks, kernels over Unix sockets,
+    culled once idle, at most so many) or what the page needs (the template, the base URL)."""
+    command = voila_command(Path("app.ipynb"), "127.0.0.1", 8866)
+    assert command[1:] == [
+        "-m",
+        "amplify_auth_widgets.app.voila",
+        "app.ipynb",
+        "--port=8866",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0",
+        "--Voila.base_url=/",
+        "--no-browser",
+        "--template=aaw",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--KernelManager.transport=ipc",
+        "--MappingKernelManager.cull_idle_timeout=600",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+        "--AppVoila.allowed_hosts=localhost",
+        "--AppVoila.allowed_hosts=127.0.0.1",
+        "--AppVoila.allowed_hosts=::1",
+        "--AppVoila.max_kernels=8",
+        "--AppVoila.max_kernels_per_user=4",
+        "--preheat_kernel=True",
+        "--pool_size=1",
+    ]
+
+
+@pytest.mark.parametrize("idle, interval", [(600, 60), (3600, 60), (10, 5), (1, 1), (0, 1)])
+def test_idle_kernels_are_looked_for_every_minute_or_twice_per_idle_time(idle, interval):
+    command = voila_command(Path("app.ipynb"), "::1", 0, cull_idle_seconds=idle)
+    assert f"--MappingKernelManager.cull_idle_timeout={idle}" in command
+    assert f"--MappingKernelManager.cull_interval={interval}" in command
+
+
+def test_voila_s_options_follow_the_arguments(tmp_path):
+    command = voila_command(
+        Path("nb.ipynb"), "0.0.0.0", 9000, preheat=3, base_url="/app/", trust_dir=tmp_path
+    )
+    assert command[-3:] == [
+        "--preheat_kernel=True",
+        "--pool_size=3",
+        f"--NotebookNotary.data_dir={tmp_path}",
+    ]
+    assert "--Voila.ip=0.0.0.0" in command and "--Voila.base_url=/app/" in command
+    cold = voila_command(Path("nb.ipynb"), "127.0.0.1", 9000, preheat=0)
+    assert cold[-1] == "--AppVoila.max_kernels_per_user=4"
+    assert not any("preheat" in c or "pool_size" in c or "Notary" in c for c in cold)
