@@ -83,3 +83,22 @@ def test_a_path_gets_the_file_and_no_text(tmp_path):
     path = tmp_path / "out.csv"
     assert to_csv(pd.DataFrame({"name": ["@x"]}), path, index=False) is None
     assert path.read_text() == "name\n'@x\n"
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series([1, None], dtype="Int64"),
+        pd.Series([True, None], dtype="boolean"),
+        pd.Series([], dtype="int64"),
+        pd.Series([], dtype="bool"),
+        pd.Series(pd.to_datetime([], utc=True)),
+        pd.Series(pd.to_timedelta([])),
+        pd.Series([pd.NaT], dtype="datetime64[ns]"),
+        pd.Series(pd.Categorical([True, False])),  # pandas calls it boolean, not numeric
+    ],
+    ids=["Int64", "boolean", "no ints", "no booleans", "no dates", "no durations", "NaT", "cat"],
+)
+def test_a_column_of_another_type_keeps_its_type_even_with_missing_values_or_no_rows(column):
+    frame = pd.DataFrame({"column": column})
+    assert neutralise(frame)["column"].dtype == column.dtype
