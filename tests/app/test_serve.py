@@ -5,6 +5,12 @@ Chromium."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -12,10 +18,19 @@ from tornado.httputil import HTTPHeaders, HTTPServerRequest
 
 from amplify_auth_widgets.app.serve import (
     LOCAL_NAMES,
+    PortBusy,
+    app_notebook,
+    claim_port,
+    descendants,
     host_allowed,
     host_name,
+    is_running,
     listens_beyond_loopback,
+    serve,
+    share_dir,
+    stop_tree,
     voila_command,
+    voila_environment,
 )
 from amplify_auth_widgets.app.voila import ForeignRequest
 
@@ -191,3 +206,80 @@ def test_voila_s_options_follow_the_arguments(tmp_path):
     cold = voila_command(Path("nb.ipynb"), "127.0.0.1", 9000, preheat=0)
     assert cold[-1] == "--AppVoila.max_kernels_per_user=4"
     assert not any("preheat" in c or "pool_size" in c or "Notary" in c for c in cold)
+
+
+def test_a_free_port_is_claimed_and_a_taken_one_refused_with_what_to_do():
+    port = claim_port("127.0.0.1", 0)
+    assert 0 < port < 65536
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        with pytest.raises(PortBusy, match=rf"^port {busy} on 127\.0\.0\.1 is in use .*--port 0"):
+            claim_port("127.0.0.1", busy)
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6")
+def test_an_ipv6_host_is_claimed_as_ipv6():
+    try:
+        assert claim_port("::1", 0) > 0
+    except PortBusy as exc:  # no IPv6 loopback here: refused, but as IPv6 (not a TypeError)
+        assert "on ::1" in str(exc)
+
+
+def test_voila_finds_the_template_first_and_the_extra_variables(monkeypatch):
+    monkeypatch.setenv("JUPYTER_PATH", "/elsewhere")
+    env = voila_environment({"AMPLIFY_AUTH_APP_TOKEN": "t"})
+    assert env["JUPYTER_PATH"] == os.pathsep.join([str(share_dir()), "/elsewhere"])
+    assert env["AMPLIFY_AUTH_APP_TOKEN"] == "t" and env["PYTHONUNBUFFERED"] == "1"
+    monkeypatch.delenv("JUPYTER_PATH")
+    assert voila_environment({})["JUPYTER_PATH"] == str(share_dir())
+    assert (share_dir() / "voila" / "templates" / "aaw").is_dir()
+    assert app_notebook().name == "app.ipynb" and app_notebook().is_file()
+
+
+def _tree() -> subprocess.Popen[bytes]:
+    """A shell with a child that outlives a SIGTERM to the shell alone."""
+    script = "trap '' TERM; sleep 30 & wait"
+    return subprocess.Popen(["sh", "-c", script], start_new_session=True)
+
+
+def test_a_tree_is_stopped_children_included():
+    tree = _tree()
+    try:
+        deadline = time.monotonic() + 5
+        while not descendants(tree.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        children = descendants(tree.pid)
+        assert len(children) == 1 and is_running(children[0])
+        assert tree.pid in descendants(os.getpid()) and children[0] in descendants(os.getpid())
+        stop_tree(tree, grace=0.5)
+        assert tree.returncode is not None
+        deadline = time.monotonic() + 5  # SIGKILL is sent; its delivery takes a moment
+        while is_running(children[0]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not is_running(children[0])
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(tree.pid, signal.SIGKILL)
+        tree.wait()
+
+
+def test_what_runs_is_running_and_a_zombie_or_the_dead_are_not():
+    assert is_running(os.getpid())
+    child = subprocess.Popen(["sh", "-c", "exit 0"])
+    deadline = time.monotonic() + 5
+    while is_running(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not is_running(child.pid)  # exited, not yet reaped: a zombie
+    child.wait()
+    assert not is_running(child.pid)
+    assert is_running(1)  # not ours to signal, but it runs
+
+
+def test_serving_returns_voila_s_exit_code_and_restores_the_signal_handlers():
+    announced = []
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    code = serve(["sh", "-c", "exit 3"], dict(os.environ), lambda: announced.append(1))
+    assert code == 3 and announced == [1]
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
