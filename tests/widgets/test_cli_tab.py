@@ -152,3 +152,32 @@ def test_the_tab_shows_the_script_with_a_copy_button():
     assert tab.command.value.startswith('<button class="aaw-cli-copy"')
     assert "&lt;b&gt;" in tab.command.value and "<b>" not in tab.command.value.split("<pre>")[1]
     assert tab.skeleton.value == "{ }"
+
+
+def test_the_tab_s_parts_before_any_request():
+    """The command's CSS class (monospace, see widgets.style), the skeleton's size, and what
+    each heading tells the reader to do."""
+    tab = CliTab()
+    assert tab.script == ""
+    assert "aaw-cli-command" in tab.command._dom_classes
+    assert (tab.skeleton.layout.width, tab.skeleton.layout.height) == ("100%", "300px")
+    headings = [c.value for c in tab.children if c is not tab.command and hasattr(c, "value")]
+    assert headings[0] == "<b>Command</b> (paste it in a shell)"
+    assert headings[1] == (
+        "<b>Skeleton</b> (save as <code>auth.json</code>, then "
+        "<code>--cli-input-json file://auth.json</code>)"
+    )
+    assert list(tab.children) == [tab.children[0], tab.command, tab.children[2], tab.skeleton]
+
+
+def test_the_copy_button_copies_the_command_shown_after_it():
+    tab = CliTab()
+    tab.refresh(valid_request(), "CreateBackendAuth", Connection.for_emulator("http://h:1"), "")
+    button, shown = tab.command.value.split("<pre>", 1)
+    assert button == (
+        '<button class="aaw-cli-copy" title="Copy the command" onclick="'
+        "navigator.clipboard.writeText(this.nextElementSibling.innerText);"
+        "this.textContent='Copied'\">Copy</button>"
+    )
+    assert " --endpoint-url http://h:1 --region us-east-1" in tab.script  # the tab's connection
+    assert shown.endswith("</pre>") and "--endpoint-url http://h:1" in shown
