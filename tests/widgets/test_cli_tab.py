@@ -5,8 +5,11 @@ and the tab's two states. tests/test_output_sinks.py pastes whole scripts into b
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from conftest import valid_request
@@ -181,3 +184,53 @@ def test_the_copy_button_copies_the_command_shown_after_it():
     )
     assert " --endpoint-url http://h:1 --region us-east-1" in tab.script  # the tab's connection
     assert shown.endswith("</pre>") and "--endpoint-url http://h:1" in shown
+
+
+def test_the_operation_named_is_the_command_run():
+    request = valid_request()
+    assert (
+        shell_script(request, "UpdateBackendAuth")
+        .splitlines()[-1]
+        .startswith("aws amplifybackend update-backend-auth ")
+    )
+
+
+def test_a_connection_needs_only_an_endpoint():
+    """Any object with the connection's attributes will do; a missing one is an unset one."""
+    request = valid_request()
+    _providers(request).clear()
+    script = shell_script(request, "CreateBackendAuth", SimpleNamespace(endpoint_url="http://h:1"))
+    assert script.endswith(" --endpoint-url http://h:1") and "export" not in script
+
+
+def test_a_secret_of_a_type_json_cannot_write_is_still_a_variable():
+    """Its value never reaches the command, so what it is does not matter."""
+    request = valid_request(ClientSecret=b"bytes")
+    _providers(request)["Google"]["ClientSecret"] = Decimal("1.5")
+    script = shell_script(request, "CreateBackendAuth")
+    assert _variables(script) == ["GOOGLE_CLIENT_SECRET", "CLIENT_SECRET"]
+    assert "1.5" not in script and "bytes" not in script
+
+
+@pytest.mark.parametrize("around", ["@@", "@@@", "None", ""])
+def test_a_value_spelling_a_variable_s_name_stays_as_it_is(around):
+    """Only a secret's place becomes its variable: not a value that spells its name between
+    what a token could look like."""
+    request = valid_request()
+    value = f"{around}GOOGLE_CLIENT_SECRET{around}"
+    request["ResourceConfig"]["UserPoolConfigs"]["UserPoolName"] = value
+    request["ResourceConfig"]["UserPoolConfigs"]["Tags"] = [value]
+    argv = shlex.split(shell_script(request, "CreateBackendAuth").splitlines()[-1])
+    config = json.loads(argv[argv.index("--resource-config") + 1])
+    assert config["UserPoolConfigs"]["UserPoolName"] == value
+    assert config["UserPoolConfigs"]["Tags"] == [value]
+
+
+def test_a_nul_after_a_secret_is_still_refused_with_what_to_do():
+    request = {"ClientSecret": "s\x00", "AppId": "d\x00"}
+    with pytest.raises(ValueError) as caught:
+        shell_script(request, "CreateBackendAuth")
+    assert str(caught.value) == (
+        "AppId: holds a NUL character (\\x00), which no command line can carry; "
+        "remove it to get the command"
+    )
