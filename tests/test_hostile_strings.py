@@ -44,7 +44,15 @@ from conftest import valid_request
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from support import toolchain
-from support.gen2_eval import called, email_case, evaluate, literal_file, message, phone_case
+from support.gen2_eval import (
+    called,
+    check_email_case,
+    check_phone_case,
+    email_case,
+    evaluate,
+    literal_file,
+    phone_case,
+)
 from test_output_sinks import _audit, _cells, _fill_secrets, _jobs, _number, _plain_labels
 
 from amplify_auth_widgets import gen2, validate
@@ -136,7 +144,9 @@ def _node_batches() -> int:
 def test_gen2_files_give_every_value_back_in_node(tmp_path_factory, batch):
     files: dict[str, dict[str, str]] = {}
     entry: dict[str, str] = {}
-    texts = [h for h in batch if not lone_surrogate(h)]
+    # an empty text is no value to carry (the export leaves an empty message or name out, as
+    # validation refuses it): the round trip is of the others
+    texts = [h for h in batch if h and not lone_surrogate(h)]
     for h in batch:
         if lone_surrogate(h):  # refused, by member, before any file is made
             for request, member in (
@@ -167,26 +177,8 @@ def test_gen2_files_give_every_value_back_in_node(tmp_path_factory, batch):
     assert literals["strings"] == [as_js(v) for v in batch]
     assert literals["templates"] == [called(as_js(v)) for v in batch]
     for i, h in enumerate(texts):
-        email = results[f"email{i}"]
-        login = email["auth"]["loginWith"]
-        assert login["email"]["verificationEmailSubject"] == h
-        assert login["email"]["verificationEmailBody"] == called(message(h))
-        assert login["externalProviders"]["callbackUrls"] == [h, "https://app.example.com/"]
-        assert login["externalProviders"]["logoutUrls"] == [h]
-        assert email["auth"]["multifactor"]["sms"]["smsMessage"] == called(message(h))
-        cfn = email["backend"]["cfn"]
-        assert cfn["cfnUserPool"]["set"]["userPoolName"] == h
-        assert cfn["cfnIdentityPool"]["set"]["identityPoolName"] == h
-        assert email["backend"]["domain"] == {"domain": h}
-        phone = results[f"phone{i}"]
-        assert phone["auth"]["loginWith"]["phone"]["verificationMessage"] == called(message(h))
-        pool = phone["backend"]["cfn"]["cfnUserPool"]
-        assert pool["set"]["emailVerificationSubject"] == h
-        assert pool["set"]["smsAuthenticationMessage"] == h
-        assert pool["overrides"] == [
-            ["VerificationMessageTemplate.EmailSubject", h],
-            ["VerificationMessageTemplate.EmailMessage", message(h)],
-        ]
+        check_email_case(results[f"email{i}"], h)
+        check_phone_case(results[f"phone{i}"], h)
         # names reach only the header's comments: the code around them still runs as written
         names = results[f"names{i}"]
         assert names["backend"]["given"] == ["auth"]

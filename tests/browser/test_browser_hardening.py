@@ -23,6 +23,7 @@ import pytest
 from support.browser import (
     APP_TOKEN,
     CHROMIUM,
+    CHROMIUM_FLAGS,
     app_command,
     app_url,
     free_port,
@@ -68,17 +69,7 @@ def browser(*args: str) -> Iterator[Any]:
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--host-resolver-rules=MAP {FOREIGN} 127.0.0.1",
-                *args,
-            ],
+            args=[*CHROMIUM_FLAGS, f"--host-resolver-rules=MAP {FOREIGN} 127.0.0.1", *args],
         )
         try:
             yield chromium

@@ -98,6 +98,18 @@ def leftovers(pids: list[int]) -> list[int]:
     return alive
 
 
+#: How the tests start Chromium: headless as root, and asking nothing of the network by itself.
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
 @contextlib.contextmanager
 def chromium_page(
     width: int = 1300, height: int = 1800, allowed: tuple[str, ...] = ()
@@ -107,18 +119,7 @@ def chromium_page(
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             outside: list[str] = []

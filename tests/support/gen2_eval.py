@@ -154,3 +154,30 @@ def literal_file(values: list[str]) -> str:
     lines += [f"  (c: () => string) => `{ts.template_text(v, '{####}', 'c()')}`," for v in values]
     lines.append("];")
     return "\n".join(lines) + "\n"
+
+
+def check_email_case(result: dict[str, Any], h: str) -> None:
+    """What ``email_case(h)``'s files gave the stub: ``h`` as written, everywhere it went."""
+    login = result["auth"]["loginWith"]
+    assert login["email"]["verificationEmailSubject"] == h
+    assert login["email"]["verificationEmailBody"] == called(message(h))
+    assert login["externalProviders"]["callbackUrls"] == [h, "https://app.example.com/"]
+    assert login["externalProviders"]["logoutUrls"] == [h]
+    assert result["auth"]["multifactor"]["sms"]["smsMessage"] == called(message(h))
+    cfn = result["backend"]["cfn"]
+    assert cfn["cfnUserPool"]["set"]["userPoolName"] == h
+    assert cfn["cfnIdentityPool"]["set"]["identityPoolName"] == h
+    assert result["backend"]["domain"] == {"domain": h}
+
+
+def check_phone_case(result: dict[str, Any], h: str) -> None:
+    """What ``phone_case(h)``'s files gave the stub: ``h`` as written, everywhere it went."""
+    assert result["auth"]["loginWith"]["phone"]["verificationMessage"] == called(message(h))
+    pool = result["backend"]["cfn"]["cfnUserPool"]
+    assert pool["set"]["emailVerificationSubject"] == h
+    assert pool["set"]["emailVerificationMessage"] == message(h)
+    assert pool["set"]["smsAuthenticationMessage"] == h
+    assert pool["overrides"] == [
+        ["VerificationMessageTemplate.EmailSubject", h],
+        ["VerificationMessageTemplate.EmailMessage", message(h)],
+    ]
