@@ -214,16 +214,20 @@ def test_a_secret_of_a_type_json_cannot_write_is_still_a_variable():
 
 @pytest.mark.parametrize("around", ["@@", "@@@", "None", ""])
 def test_a_value_spelling_a_variable_s_name_stays_as_it_is(around):
-    """Only a secret's place becomes its variable: not a value that spells its name between
-    what a token could look like."""
+    """Only a secret's place becomes its variable (a secret of a provider, or in a list): not
+    a value that spells its name between what a token could look like."""
     request = valid_request()
-    value = f"{around}GOOGLE_CLIENT_SECRET{around}"
-    request["ResourceConfig"]["UserPoolConfigs"]["UserPoolName"] = value
-    request["ResourceConfig"]["UserPoolConfigs"]["Tags"] = [value]
-    argv = shlex.split(shell_script(request, "CreateBackendAuth").splitlines()[-1])
+    pool = request["ResourceConfig"]["UserPoolConfigs"]
+    pool["Items"] = [{"PrivateKey": "k"}]
+    names = ["GOOGLE_CLIENT_SECRET", "ITEMS_PRIVATE_KEY"]
+    pool["UserPoolName"] = "".join(f"{around}{name}{around}" for name in names)
+    pool["Tags"] = [f"{around}{name}{around}" for name in names]
+    script = shell_script(request, "CreateBackendAuth")
+    assert _variables(script) == names
+    argv = shlex.split(script.splitlines()[-1])
     config = json.loads(argv[argv.index("--resource-config") + 1])
-    assert config["UserPoolConfigs"]["UserPoolName"] == value
-    assert config["UserPoolConfigs"]["Tags"] == [value]
+    assert config["UserPoolConfigs"]["UserPoolName"] == pool["UserPoolName"]
+    assert config["UserPoolConfigs"]["Tags"] == pool["Tags"]
 
 
 def test_a_nul_after_a_secret_is_still_refused_with_what_to_do():
