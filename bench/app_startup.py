@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_support import chromium_page, free_port, stop, wait_for_http  # noqa: E402
+from support.browser import chromium_page, free_port, stop, wait_for_http  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

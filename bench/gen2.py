@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "gen2"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from amplify_auth_widgets import gen2, validate  # noqa: E402
 
@@ -75,7 +75,7 @@ def exports(quick: bool) -> None:
 
 
 def toolchain_check(batch: int) -> None:
-    import toolchain
+    from support import toolchain
 
     if not toolchain.installed():
         print("toolchain: not installed (make gen2-toolchain); skipped")
