@@ -113,64 +113,77 @@ class KernelLimit(web.HTTPError):
     """A page past a kernel bound: 503 (all kernels) or 429 (this browser's pages)."""
 
 
-def bound_kernels(manager: Any, max_kernels: int, max_per_user: int) -> None:
-    """Give ``manager`` (Voila's kernel manager) its bounds: ``start_kernel`` refuses past
-    ``max_kernels`` kernels, and a page's kernel (started for it, or taken from the preheated
-    pool) is counted against the page's user, refused past ``max_per_user``."""
-    owners: dict[str, str] = {}
-    start_kernel = manager.start_kernel
-    shutdown_kernel = manager.shutdown_kernel
-    get_rendered = getattr(manager, "get_rendered_notebook", None)
+class KernelBounds:
+    """Voila's kernel manager with bounds: ``start_kernel`` refuses past ``max_kernels``
+    kernels, and a page's kernel (started for it, or taken from the preheated pool) counts
+    against the page's user, refused past ``max_per_user``. ``install`` wraps the manager's
+    methods with these."""
 
-    def alive() -> set[str]:
-        return set(manager.list_kernel_ids())
+    def __init__(self, manager: Any, max_kernels: int, max_per_user: int) -> None:
+        self.manager, self.max_kernels, self.max_per_user = manager, max_kernels, max_per_user
+        #: kernel id -> the user whose page it serves
+        self.owners: dict[str, str] = {}
 
-    def check_user(user: str | None) -> None:
+    def install(self) -> None:
+        manager = self.manager
+        start, shutdown = manager.start_kernel, manager.shutdown_kernel
+        # the preheated pool's way to a page (absent when --preheat 0)
+        rendered = getattr(manager, "get_rendered_notebook", None)
+
+        async def bounded_start(*args: Any, **kwargs: Any) -> str:
+            user = self.admit(kwargs.get("env") or {})
+            kernel_id = str(await start(*args, **kwargs))
+            if user is not None:
+                self.owners[kernel_id] = user
+            return kernel_id
+
+        async def forgetting_shutdown(kernel_id: str, *args: Any, **kwargs: Any) -> Any:
+            self.owners.pop(kernel_id, None)
+            return await shutdown(kernel_id, *args, **kwargs)
+
+        async def owned_rendered(*args: Any, **kwargs: Any) -> Any:
+            user = _page_user.get()
+            self.check_user(user)
+            assert rendered is not None  # installed only where the manager has it
+            result = await rendered(*args, **kwargs)
+            if user is not None:
+                self.owners[str(result[2])] = user
+            return result
+
+        manager.start_kernel = bounded_start
+        manager.shutdown_kernel = forgetting_shutdown
+        if rendered is not None:
+            manager.get_rendered_notebook = owned_rendered
+
+    def alive(self) -> set[str]:
+        return set(self.manager.list_kernel_ids())
+
+    def admit(self, env: dict[str, str]) -> str | None:
+        """May a kernel start now (``KernelLimit`` if not)? Returns the user of the page it is
+        for: a page's own kernel, not a preheated one for the pool."""
+        if len(self.alive()) >= self.max_kernels:
+            raise KernelLimit(
+                503,
+                reason="Kernel Limit",
+                log_message=f"The app runs {self.max_kernels} kernels, its limit (amplify-auth "
+                "app --max-kernels): close a page of the app, or reload once an idle one is culled",
+            )
+        user = _page_user.get() if env.get("VOILA_PREHEAT") == "False" else None
+        self.check_user(user)
+        return user
+
+    def check_user(self, user: str | None) -> None:
         if user is None:
             return
-        live = alive()
-        mine = [k for k, owner in owners.items() if owner == user and k in live]
-        if len(mine) >= max_per_user:
+        live = self.alive()
+        mine = [k for k, owner in self.owners.items() if owner == user and k in live]
+        if len(mine) >= self.max_per_user:
             raise KernelLimit(
                 429,
                 reason="Too Many Pages",
                 log_message=f"This browser has {len(mine)} of the app's pages open, its limit "
                 "(amplify-auth app --max-kernels-per-user): close one of them, then reload",
             )
-
-    async def bounded_start(*args: Any, **kwargs: Any) -> str:
-        if len(alive()) >= max_kernels:
-            raise KernelLimit(
-                503,
-                reason="Kernel Limit",
-                log_message=f"The app runs {max_kernels} kernels, its limit (amplify-auth app "
-                "--max-kernels): close a page of the app, or reload once an idle one is culled",
-            )
-        env = kwargs.get("env") or {}
-        user = _page_user.get() if env.get("VOILA_PREHEAT") == "False" else None
-        check_user(user)
-        kernel_id = str(await start_kernel(*args, **kwargs))
-        if user is not None:
-            owners[kernel_id] = user
-        return kernel_id
-
-    async def forgetting_shutdown(kernel_id: str, *args: Any, **kwargs: Any) -> Any:
-        owners.pop(kernel_id, None)
-        return await shutdown_kernel(kernel_id, *args, **kwargs)
-
-    manager.start_kernel = bounded_start
-    manager.shutdown_kernel = forgetting_shutdown
-    if get_rendered is not None:
-
-        async def owned_rendered(*args: Any, **kwargs: Any) -> Any:
-            user = _page_user.get()
-            check_user(user)
-            result = await get_rendered(*args, **kwargs)
-            if user is not None:
-                owners[str(result[2])] = user
-            return result
-
-        manager.get_rendered_notebook = owned_rendered
 
 
 class AppVoila(Voila):
@@ -199,7 +212,7 @@ class AppVoila(Voila):
         # Jupyter's own check too, for every handler built on Jupyter's
         settings["allow_remote_access"] = False
         settings["local_hostnames"] = [*self.allowed_hosts]
-        bound_kernels(self.kernel_manager, self.max_kernels, self.max_kernels_per_user)
+        KernelBounds(self.kernel_manager, self.max_kernels, self.max_kernels_per_user).install()
         return settings
 
     def init_handlers(self) -> list[Any]:
