@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -215,8 +216,12 @@ def test_a_free_port_is_claimed_and_a_taken_one_refused_with_what_to_do():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         busy = taken.getsockname()[1]
-        with pytest.raises(PortBusy, match=rf"^port {busy} on 127\.0\.0\.1 is in use .*--port 0"):
+        with pytest.raises(PortBusy) as refused:
             claim_port("127.0.0.1", busy)
+    assert str(refused.value).startswith(f"port {busy} on 127.0.0.1 is in use by another program")
+    assert str(refused.value).endswith(
+        ". Stop it, or choose another port: --port 8867, or --port 0 for any free one."
+    )
 
 
 @pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6")
@@ -229,6 +234,7 @@ def test_an_ipv6_host_is_claimed_as_ipv6():
 
 def test_voila_finds_the_template_first_and_the_extra_variables(monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", "/elsewhere")
+    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)
     env = voila_environment({"AMPLIFY_AUTH_APP_TOKEN": "t"})
     assert env["JUPYTER_PATH"] == os.pathsep.join([str(share_dir()), "/elsewhere"])
     assert env["AMPLIFY_AUTH_APP_TOKEN"] == "t" and env["PYTHONUNBUFFERED"] == "1"
@@ -283,3 +289,22 @@ def test_serving_returns_voila_s_exit_code_and_restores_the_signal_handlers():
     code = serve(["sh", "-c", "exit 3"], dict(os.environ), lambda: announced.append(1))
     assert code == 3 and announced == [1]
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
+
+
+def test_voila_runs_in_a_session_of_its_own_with_the_environment_given():
+    check = (
+        "import os, sys; sys.exit(int(os.environ['CODE']) if os.getsid(0) == os.getpid() else 9)"
+    )
+    code = serve([sys.executable, "-c", check], {**os.environ, "CODE": "7"}, lambda: None)
+    assert code == 7
+
+
+def test_a_sigterm_while_serving_stops_voila_and_returns_0():
+    started = time.monotonic()
+    code = serve(["sleep", "30"], dict(os.environ), lambda: os.kill(os.getpid(), signal.SIGTERM))
+    assert code == 0 and time.monotonic() - started < 20
+
+
+def test_a_command_that_cannot_start_is_its_own_error():
+    with pytest.raises(FileNotFoundError):
+        serve(["/nonexistent/voila"], dict(os.environ), lambda: None)
