@@ -11,6 +11,7 @@ import os
 import select
 import signal
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,17 +88,27 @@ class Target:
         return client
 
 
+def stderr_of(process: subprocess.Popen) -> str:
+    """What the process wrote to stderr so far."""
+    process.errors.seek(0)  # type: ignore[attr-defined]
+    return str(process.errors.read())  # type: ignore[attr-defined]
+
+
 def start_process(*extra: str) -> tuple[subprocess.Popen, str]:
+    # stderr to a file, not a pipe nobody reads until the end: a process that writes more
+    # than a pipe holds would block, and look as if it ignored its signal
+    errors = tempfile.TemporaryFile("w+")  # noqa: SIM115 (the process owns it until it ends)
     process = subprocess.Popen(
         [str(BIN / "amplify-auth"), "emulator", "--port", "0", *extra],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=errors,
         text=True,
     )
+    process.errors = errors  # type: ignore[attr-defined]
     ready, _, _ = select.select([process.stdout], [], [], 20)
     assert ready, "the emulator process did not report its URL"
     line = process.stdout.readline()
-    assert "listening on http://127.0.0.1:" in line, line + process.stderr.read()
+    assert "listening on http://127.0.0.1:" in line, line + stderr_of(process)
     return process, line.rsplit(" ", 1)[1].strip()
 
 
@@ -109,7 +120,7 @@ def emulator_process(tmp_path_factory):
     yield process, url
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
-    assert "emulator stopped" in process.stderr.read()
+    assert "emulator stopped" in stderr_of(process)
 
 
 @pytest.fixture(scope="module")
@@ -492,7 +503,7 @@ def test_ctrl_c_stops_the_emulator_cleanly(tmp_path):
     assert url.startswith("http://127.0.0.1:")
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=15) == 0
-    assert "emulator stopped" in process.stderr.read()
+    assert "emulator stopped" in stderr_of(process)
     process, url = start_process("--db", str(db))  # the same state, after the restart
     try:
         client = Connection.for_emulator(url).client("amplify")

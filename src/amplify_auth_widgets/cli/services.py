@@ -212,7 +212,12 @@ def _serve_until_stopped(emulator: Any, announce: Callable[[], None]) -> None:
     """Announce, then serve until Ctrl-C or SIGTERM; a signal that arrives while announcing
     stops it just as cleanly."""
     stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Ctrl-C and SIGTERM both just set the event: a SIGINT that the parent left ignored
+    # (a process inherits that) or that lands while announcing stops the server the same way
+    previous = {
+        signum: signal.signal(signum, lambda *_: stop.set())
+        for signum in (signal.SIGTERM, signal.SIGINT)
+    }
     try:
         announce()
         while not stop.wait(0.5):
@@ -220,7 +225,8 @@ def _serve_until_stopped(emulator: Any, announce: Callable[[], None]) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         emulator.stop()
 
 
