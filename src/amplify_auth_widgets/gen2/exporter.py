@@ -127,6 +127,15 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
+def _refuse_link(path: Path, info: os.stat_result, fix: str) -> None:
+    """WriteRefused when ``path`` (lstat'ed as ``info``) is a symbolic link."""
+    if stat.S_ISLNK(info.st_mode):
+        raise WriteRefused(
+            f"{path} is a symbolic link; the export writes no file through a link. Nothing "
+            f"was written: {fix}, or export elsewhere."
+        )
+
+
 def _check_target(folder: Path, name: str, text: str) -> tuple[str, bytes | None]:
     """``(action, old bytes)`` for one file, or WriteRefused; reads, never writes."""
     parts = Path(name).parts
@@ -137,11 +146,7 @@ def _check_target(folder: Path, name: str, text: str) -> tuple[str, bytes | None
             info = here.lstat()
         except FileNotFoundError:
             return "created", None
-        if stat.S_ISLNK(info.st_mode):
-            raise WriteRefused(
-                f"{here} is a symbolic link; the export writes no file through a link. "
-                "Nothing was written: replace the link by a folder, or export elsewhere."
-            )
+        _refuse_link(here, info, "replace the link by a folder")
         if not stat.S_ISDIR(info.st_mode):
             raise WriteRefused(f"{here} is not a folder, so {name} cannot go under it.")
     path = folder / name
@@ -149,11 +154,7 @@ def _check_target(folder: Path, name: str, text: str) -> tuple[str, bytes | None
         info = path.lstat()
     except FileNotFoundError:
         return "created", None
-    if stat.S_ISLNK(info.st_mode):
-        raise WriteRefused(
-            f"{path} is a symbolic link; the export writes no file through a link. Nothing "
-            "was written: remove the link, or export elsewhere."
-        )
+    _refuse_link(path, info, "remove the link")
     if not stat.S_ISREG(info.st_mode):
         raise WriteRefused(f"{path} exists and is not a regular file; nothing was written.")
     fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
