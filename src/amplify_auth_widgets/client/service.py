@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..core.deployed import DeployedAuth, read_deployed
 from ..core.findings import Finding, errors
 from ..core.model import SERVICE_NAME
 from ..core.secrets import scrub_text
@@ -350,6 +351,16 @@ class BackendAuthService:
                 "ResourceName": resource_name,
             },
         )
+
+    def deployed_auth(self, app_id: str, backend_environment_name: str) -> DeployedAuth | None:
+        """What the environment's auth deployed (pool, clients, identity pool, roles), read
+        from ``GetBackend``'s ``AmplifyMetaConfig``; None before its auth job completes or
+        without auth. ``core.deployed.DeployedUnreadable`` when the answer is not what Gen 1
+        writes; ``ApiError`` as for any call."""
+        backend = self.call(
+            "GetBackend", {"AppId": app_id, "BackendEnvironmentName": backend_environment_name}
+        )
+        return read_deployed(backend.get("AmplifyMetaConfig"))
 
     def delete_backend_auth(
         self, app_id: str, backend_environment_name: str, resource_name: str

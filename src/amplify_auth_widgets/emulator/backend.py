@@ -29,6 +29,7 @@ from ..core.lifecycle import PENDING, JobStatus, is_terminal
 from ..core.model import SERVICE_NAME, service_model
 from ..core.rules import rule_findings
 from .common import ServiceBackend, iso, page
+from .meta import amplify_meta
 from .protocol import EmulatorError, check_string
 from .store import Store
 
@@ -230,10 +231,10 @@ class Backend(ServiceBackend):
         env = request.get("BackendEnvironmentName")
         if env:
             self.require_env(app_id, env)
-            auth = self.store.auth(app_id, env)
-            meta = {"auth": {auth["resource_name"]: {"service": "Cognito"}}} if auth else {}
             response["BackendEnvironmentName"] = env
-            response["AmplifyMetaConfig"] = json.dumps(meta)
+            response["AmplifyMetaConfig"] = amplify_meta(
+                app_id, app["name"], env, self.store.auth(app_id, env)
+            )
         return response
 
     def delete_backend(self, request: dict[str, Any]) -> dict[str, Any]:
