@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "validate": "core.validation",
     "Finding": "core.findings",
+    "DeployedAuth": "core.deployed",
     "FieldSpec": "core.model",
     "request_spec": "core.model",
     "Connection": "client.connection",
@@ -39,6 +40,7 @@ __all__ = [
     "BackendAuthService",
     "ConfigurationError",
     "Connection",
+    "DeployedAuth",
     "Emulator",
     "FieldSpec",
     "Finding",
@@ -56,6 +58,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .client.connection import ConfigurationError, Connection
     from .client.service import ApiError, BackendAuthService, ValidationFailed
+    from .core.deployed import DeployedAuth
     from .core.findings import Finding
     from .core.model import FieldSpec, request_spec
     from .core.validation import validate
