@@ -434,3 +434,47 @@ def test_the_editor_s_target_lists_skip_malformed_items_instead_of_failing():
         assert list_apps(connection) == [("d1good", "")]
         assert list_environments(connection, "d1good") == ["dev"]
         assert existing_auth(connection, "d1good", "dev") == []
+
+
+def test_deployed_ids_are_read_and_a_malformed_output_is_its_rows_error():
+    """The audit carries each environment's deployed ids (``core.deployed``); an ``output``
+    that is not what Gen 1 writes is its environment's error, and the others are read."""
+    deployed = {
+        "providers": {
+            "awscloudformation": {
+                "Region": "us-east-1",
+                "AuthRoleArn": "arn:aws:iam::123456789012:role/a-authRole",
+                "UnauthRoleArn": "arn:aws:iam::123456789012:role/a-unauthRole",
+            }
+        },
+        "auth": {
+            "auth1": {
+                "output": {
+                    "UserPoolId": "us-east-1_AbC123xyZ",
+                    "AppClientIDWeb": "w" * 26,
+                    "AppClientSecret": "never-read-secret",
+                }
+            }
+        },
+    }
+    service = HostileService(
+        apps=[{"appId": "d1good", "name": "good"}],
+        environments={"d1good": [{"environmentName": n} for n in ("ids", "bad", "none")]},
+        meta={
+            ("d1good", "ids"): json.dumps(deployed),
+            ("d1good", "bad"): json.dumps({"auth": {"auth1": {"output": {"UserPoolId": 7}}}}),
+        },
+    )
+    with serving(service):
+        frame = service.fleet().audit().set_index("environment")
+    ids = frame.loc["ids"]
+    assert ids["user_pool_id"] == "us-east-1_AbC123xyZ" and ids["web_client_id"] == "w" * 26
+    assert ids["auth_role_arn"].endswith("a-authRole") and pd.isna(ids["identity_pool_id"])
+    assert ids["region"] == "us-east-1"
+    assert "never-read-secret" not in frame.to_csv()
+    bad = frame.loc["bad"]
+    assert bad["error"].startswith("GetBackend: MalformedAnswer: the answer's AmplifyMetaConfig")
+    assert "UserPoolId is not text but int" in bad["error"] and not bad["configured"]
+    none = frame.loc["none"]  # auth configured, nothing deployed: no ids, no error
+    assert none["configured"] and pd.isna(none["user_pool_id"]) and pd.isna(none["error"])
+    assert str(frame["user_pool_id"].dtype) == "string"

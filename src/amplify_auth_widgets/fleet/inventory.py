@@ -13,11 +13,21 @@ environments have MFA off, a password shorter than 12 or the implicit grant" is 
                  | (frame["UserPoolConfigs.PasswordPolicy.MinimumLength"] < 12)
                  | (frame["UserPoolConfigs.OAuth.OAuthGrantType"] == "IMPLICIT")]
 
+Each row also carries what the environment's auth deployed, read from ``GetBackend``'s
+``AmplifyMetaConfig`` (``core.deployed``): ``DEPLOYED_COLUMNS`` (the region, the user pool's id,
+ARN and name, the web and native client ids, the identity pool's id and name, the two roles and
+the stack), None where the environment has none (no auth, not deployed yet, or
+``USER_POOL_ONLY``: no identity pool); a move to Gen 2 starts from them (``fleet.migration``).
+The columns, in order: ``app_id``, ``app_name``, ``environment``, ``resource_name``,
+``configured``, the deployed columns, a column per configuration field (model order), then
+``errors``, ``warnings``, ``finding_codes``, ``gen2`` and ``error`` (``audit_columns()``).
+
 Secrets are redacted. An error for one target is recorded in its row and the rest go on; so
 is an answer of the service that does not have the model's shape (``MalformedAnswer``): an app
 without an ``appId`` is a row with no ``app_id`` and the error, an environment without a name
 a row of its app with no ``environment`` and the error, an ``AmplifyMetaConfig`` that is not
-a JSON object the error of its environment's row.
+a JSON object (or whose deployed ids are not what Gen 1 writes) the error of its environment's
+row.
 
 ``apply(template, targets, ...)`` is in ``fleet_apply``; ``Fleet`` puts a service, a history
 and a tracker together once (the history records every call) and offers both, also in the
@@ -31,10 +41,12 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import fields as dataclass_fields
 from typing import TYPE_CHECKING, Any
 
 from ..client.connection import Connection
 from ..client.service import ApiError, BackendAuthService, ValidationFailed, collect_pages
+from ..core.deployed import DeployedAuth, DeployedUnreadable, read_deployed
 from ..core.model import REDACTED, SECRET_MEMBERS, FieldSpec, request_spec
 from ..core.secrets import quote
 from ..core.validation import validate
@@ -50,19 +62,16 @@ if TYPE_CHECKING:
 #: ``progress(done, total)`` after every target.
 #: The columns that name a target, in audits, targets and results.
 TARGET_COLUMNS = ("app_id", "environment")
-#: The columns of an audit row that are not configuration fields.
-AUDIT_COLUMNS = (
-    "app_id",
-    "app_name",
-    "environment",
-    "resource_name",
-    "configured",
-    "errors",
-    "warnings",
-    "finding_codes",
-    "gen2",
-    "error",
+#: What the environment's auth deployed (``core.deployed.DeployedAuth``'s fields but its
+#: resource name, which is ``resource_name``), as text columns; None where it has none.
+DEPLOYED_COLUMNS = tuple(
+    f.name for f in dataclass_fields(DeployedAuth) if f.name != "resource_name"
 )
+#: The columns of an audit row before the configuration fields, and after them.
+HEAD_COLUMNS = ("app_id", "app_name", "environment", "resource_name", "configured")
+TAIL_COLUMNS = ("errors", "warnings", "finding_codes", "gen2", "error")
+#: The columns of an audit row that are not configuration fields.
+AUDIT_COLUMNS = (*HEAD_COLUMNS, *DEPLOYED_COLUMNS, *TAIL_COLUMNS)
 _DTYPES = {"integer": "Int64", "long": "Int64", "double": "Float64", "float": "Float64"}
 
 
@@ -109,20 +118,31 @@ def flatten(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def audit_columns() -> list[str]:
+    """The audit frame's columns in order: the target, what it deployed, its configuration's
+    fields (model order), its findings, its Gen 2 code and its error."""
+    return [
+        *HEAD_COLUMNS,
+        *DEPLOYED_COLUMNS,
+        *(config_column(f) for f in config_fields()),
+        *TAIL_COLUMNS,
+    ]
+
+
 def audit_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """One row a target: target columns, a typed column per configuration field, findings."""
+    """One row a target: target columns, deployed ids, a typed column per configuration
+    field, findings."""
     import pandas as pd  # deferred: slow to import
 
-    fields = config_fields()
-    columns = [*AUDIT_COLUMNS[:5], *(config_column(f) for f in fields), *AUDIT_COLUMNS[5:]]
-    frame = pd.DataFrame(rows, columns=columns)
-    for name in ("app_id", "app_name", "environment", "resource_name", "gen2", "error"):
+    frame = pd.DataFrame(rows, columns=audit_columns())
+    texts = ("app_id", "app_name", "environment", "resource_name", *DEPLOYED_COLUMNS, "gen2")
+    for name in (*texts, "error"):
         frame[name] = frame[name].astype("string")
     frame["configured"] = frame["configured"].fillna(False).astype(bool)
     for name in ("errors", "warnings"):
         frame[name] = frame[name].astype("Int64")
     frame["finding_codes"] = [c if isinstance(c, list) else [] for c in frame["finding_codes"]]
-    for spec in fields:
+    for spec in config_fields():
         name = config_column(spec)
         if spec.name in SECRET_MEMBERS or (spec.type == "string" and not spec.enum):
             frame[name] = frame[name].astype("string")
@@ -281,17 +301,28 @@ class Fleet:
         """The auth resource name of an environment and its configuration (None, None when it
         has none). Service errors other than "not found" are raised, and ``MalformedAnswer``
         for an ``AmplifyMetaConfig`` that is not a JSON object (none at all is no auth)."""
+        name, config, _ = self.auth_of(app_id, env, deployed=False)
+        return name, config
+
+    def auth_of(
+        self, app_id: str, env: str, *, deployed: bool = True
+    ) -> tuple[str | None, dict[str, Any] | None, DeployedAuth | None]:
+        """``current_auth``, and what the auth deployed (``core.deployed.read_deployed`` of the
+        same ``GetBackend`` answer; None when nothing is deployed). With ``deployed``, a meta
+        whose deployed ids are not what Gen 1 writes is a ``MalformedAnswer`` too."""
         backend = self.service.call("GetBackend", {"AppId": app_id, "BackendEnvironmentName": env})
-        names = list(_auth_resources(backend.get("AmplifyMetaConfig")))
+        meta = backend.get("AmplifyMetaConfig")
+        names = list(_auth_resources(meta))
         if not names:
-            return None, None
+            return None, None, None
+        ids = _deployed(meta) if deployed else None
         try:
             auth = self.service.get_backend_auth(app_id, env, names[0])
         except ApiError as exc:
             if exc.code == "NotFoundException":
-                return None, None
+                return None, None, None
             raise
-        return names[0], auth.get("ResourceConfig") or {}
+        return names[0], auth.get("ResourceConfig") or {}, ids
 
     # -- audit -----------------------------------------------------------------------------
 
@@ -299,7 +330,7 @@ class Fleet:
         """The audit row of one environment; a failure is recorded in it, never raised."""
         row = _app_row(app, env)
         try:
-            name, config = self.current_auth(app["appId"], env)
+            name, config, deployed = self.auth_of(app["appId"], env)
         except ApiError as exc:
             return row | {"error": _error_text(exc)}
         except ValidationFailed as exc:  # an id the service would refuse, e.g.
@@ -314,6 +345,8 @@ class Fleet:
         }
         findings = validate(request, "CreateBackendAuth")
         row.update(flatten(config))
+        if deployed is not None:
+            row.update({k: v for k, v in deployed.as_dict().items() if k in DEPLOYED_COLUMNS})
         row.update(
             resource_name=name,
             configured=True,
@@ -426,6 +459,14 @@ def _auth_resources(meta_config: Any) -> list[str]:
             f"{where} an object whose auth is not an object by resource name but {quote(auth)}",
         )
     return list(auth)
+
+
+def _deployed(meta: Any) -> DeployedAuth | None:
+    """``read_deployed`` of an answer's meta, its complaint a ``MalformedAnswer``."""
+    try:
+        return read_deployed(meta)
+    except DeployedUnreadable as exc:
+        raise MalformedAnswer("GetBackend", f"the answer's {exc}") from None
 
 
 def _app_row(app: dict[str, Any], env: str | None) -> dict[str, Any]:
