@@ -200,14 +200,20 @@ import { pathToFileURL } from "node:url";
 
 const cases = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const results = {};
-for (const { name, project, event } of cases) {
+for (const { name, project, event, env } of cases) {
   const file = resolve(project, "HANDLER_TS");
   const { handler } = await import(pathToFileURL(file).href);
+  const saved = { ...process.env };
+  for (const [key, value] of Object.entries(env)) {
+    if (value === null) delete process.env[key];
+    else process.env[key] = value;
+  }
   try {
     results[name] = { result: await handler(event, {}, () => {}) };
   } catch (error) {
     results[name] = { error: String(error?.message), type: String(error?.name) };
   }
+  process.env = saved;
 }
 process.stdout.write(JSON.stringify(results));
 """.replace("HANDLER_TS", HANDLER_TS)
@@ -242,7 +248,8 @@ def event(source: str, user: str, password: str | None = None) -> dict[str, Any]
 
 SIGN_IN = "UserMigration_Authentication"
 FORGOT = "UserMigration_ForgotPassword"
-CASES = {
+#: Each case: the project, the event, and what to change in the environment (None: unset).
+CASES: dict[str, tuple[Any, ...]] = {
     "right": ("listed", event(SIGN_IN, "alice", PASSWORD)),
     "right-bare": ("bare", event(SIGN_IN, "alice", PASSWORD)),
     "wrong": ("listed", event(SIGN_IN, "alice", WRONG)),
@@ -251,6 +258,13 @@ CASES = {
     "forgot": ("listed", event(FORGOT, "alice")),
     "forgot-unknown": ("listed", event(FORGOT, "nobody")),
     "other": ("listed", event("PreSignUp_SignUp", "alice", PASSWORD)),
+    "no-pool": ("listed", event(SIGN_IN, "alice", PASSWORD), {"OLD_USER_POOL_ID": None}),
+    "no-client": ("listed", event(SIGN_IN, "alice", PASSWORD), {"OLD_USER_POOL_CLIENT_ID": ""}),
+    "not-a-client": (
+        "listed",
+        event(SIGN_IN, "alice", PASSWORD),
+        {"OLD_USER_POOL_CLIENT_ID": "no-such-client"},
+    ),
 }
 
 
@@ -289,7 +303,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def results(project: Path, old_pool: dict[str, str]) -> dict[str, dict[str, Any]]:
     """Every case of ``CASES`` through the handlers in one tsx process."""
-    cases = [{"name": n, "project": p, "event": e} for n, (p, e) in CASES.items()]
+    cases = [
+        {"name": n, "project": p, "event": e, "env": rest[0] if rest else {}}
+        for n, (p, e, *rest) in CASES.items()
+    ]
     (project / "cases.json").write_text(json.dumps(cases))
     run = subprocess.run(
         [str(toolchain.BIN / "tsx"), "runner.mjs", "cases.json"],
@@ -361,3 +378,17 @@ def test_the_handlers_type_check_and_are_laid_out_as_prettier_does(project):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     laid_out = toolchain.prettier_check(project)
     assert laid_out.returncode == 0, laid_out.stdout + laid_out.stderr
+
+
+@needs_toolchain
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("no-pool", "The migration trigger needs OLD_USER_POOL_ID in its environment."),
+        ("no-client", "The migration trigger needs OLD_USER_POOL_CLIENT_ID in its environment."),
+        # any other refusal is named, never passed on with the old pool's message
+        ("not-a-client", "The old user pool could not answer (ResourceNotFoundException)."),
+    ],
+)
+def test_a_missing_or_wrong_setting_is_named(results, case, message):
+    assert results[case] == {"error": message, "type": "Error"}
