@@ -3,6 +3,12 @@
 ``make gen2-toolchain`` (a step of ``make test``) installs it with ``npm ci``. These helpers lay
 exports out as Gen 2 projects, one folder each under one root, and check them in batches: one
 ``tsc --noEmit`` run for every folder, one ``tsx`` process synthesizing several, and Prettier.
+
+The root is what ``ampx`` would take for the project root: it holds a package lock file (the CDK
+bundles a function's entry, and ``referenceAuth``'s own Lambda function, from the folder of the
+lock file, and refuses an entry outside it), ``node_modules`` (a link to the toolchain's: Node
+is run with ``--preserve-symlinks`` so that the modules stay under the root), and, after a
+synthesis, ``.amplify/generated/env/`` (a function's typed environment).
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from typing import Any
 HERE = Path(os.environ.get("AAW_GEN2_TOOLCHAIN") or Path(__file__).resolve().parent.parent / "gen2")
 NODE_MODULES = HERE / "node_modules"
 BIN = NODE_MODULES / ".bin"
+#: The root's lock file: only where it is matters (the CDK's bundling finds the project root
+#: by it); nothing is installed from it.
+LOCK = {"name": "gen2check", "lockfileVersion": 3, "requires": True, "packages": {}}
 
 
 def installed() -> bool:
@@ -31,6 +40,7 @@ def prepare(root: Path, exports: dict[str, Any]) -> list[Path]:
     (root / "package.json").write_text('{ "type": "module", "private": true }\n')
     config = {"extends": str(HERE / "tsconfig.json"), "include": ["*/amplify/**/*.ts"]}
     (root / "tsconfig.json").write_text(json.dumps(config))
+    (root / "package-lock.json").write_text(json.dumps(LOCK))
     link = root / "node_modules"
     if not link.exists():
         link.symlink_to(NODE_MODULES, target_is_directory=True)
@@ -41,9 +51,11 @@ def prepare(root: Path, exports: dict[str, Any]) -> list[Path]:
     return folders
 
 
-def _run(argv: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+def _run(
+    argv: list[str], cwd: Path, timeout: float, **extra: str
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CDK_"))}
-    env.update(AMPLIFY_DISABLE_TELEMETRY="1", NO_COLOR="1", CI="1")
+    env.update(AMPLIFY_DISABLE_TELEMETRY="1", NO_COLOR="1", CI="1", **extra)
     return subprocess.run(
         argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
@@ -59,9 +71,13 @@ def prettier_check(root: Path) -> subprocess.CompletedProcess[str]:
 
 
 def synthesize(root: Path, folders: list[Path]) -> subprocess.CompletedProcess[str]:
-    """Synthesize several projects in one process, each into its ``cdk.out``."""
+    """Synthesize several projects in one process, each into its ``cdk.out``.
+
+    The node_modules link is kept as the path under the root (``--preserve-symlinks``): the
+    CDK bundles a Lambda function's entry only from under the project root, and refuses one
+    that resolves into the toolchain's folder (``PathNotUnderRoot``)."""
     argv = [str(BIN / "tsx"), str(HERE / "synth.ts"), *(str(f) for f in folders)]
-    return _run(argv, root, 900)
+    return _run(argv, root, 900, NODE_OPTIONS="--preserve-symlinks")
 
 
 def auth_template(folder: Path) -> dict[str, Any]:
@@ -70,6 +86,26 @@ def auth_template(folder: Path) -> dict[str, Any]:
     if not found:
         raise AssertionError(f"no auth template under {folder / 'cdk.out'}")
     return json.loads(found[0].read_text())
+
+
+def templates(folder: Path) -> list[dict[str, Any]]:
+    """Every CloudFormation template of a synthesized project: the root stack's and each
+    nested stack's (auth; function, where a function is defined)."""
+    found = sorted((folder / "cdk.out").glob("*.template.json"))
+    if not found:
+        raise AssertionError(f"no template under {folder / 'cdk.out'}")
+    return [json.loads(p.read_text()) for p in found]
+
+
+def typed(folder: Path, kind: str) -> list[dict[str, Any]]:
+    """The properties of every resource of CloudFormation type ``kind`` (``AWS::IAM::Policy``)
+    in any template of a synthesized project."""
+    return [
+        r.get("Properties", {})
+        for template in templates(folder)
+        for r in template.get("Resources", {}).values()
+        if r["Type"] == kind
+    ]
 
 
 def resources(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:

@@ -27,10 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core.deployed import DeployedAuth
 from ..core.model import REDACTED, FieldSpec, join_path, request_spec
 from ..core.secrets import is_secret_name
 from ..core.validation import model_findings
 from . import typescript as ts
+from . import ways
 from .mapping import (
     BACKEND_TS,
     NOT_MAPPED,
@@ -58,6 +60,10 @@ class Gen2Export:
     environment: str = ""
     resource_name: str = ""
     notes: list[str] = field(default_factory=list)
+    #: The way to Gen 2 (``ways.WAYS``; None: a new pool from the configuration alone), and
+    #: the Gen 1 environment's deployed auth it was made for.
+    way: str | None = None
+    deployed: DeployedAuth | None = None
 
     def frame(self) -> pd.DataFrame:
         """The mapping table: one row per configured member (secret values redacted)."""
@@ -326,16 +332,25 @@ def _header(request: dict[str, Any], secrets: list[Secret], notes: list[str]) ->
     text += notes
     # names are any text the service took: no character of theirs may end the comment
     safe = [ts.comment_text(part) for part in text]
-    lines = [line for part in safe for line in textwrap.wrap(part, 76, break_long_words=False)]
+    lines = [line for part in safe for line in _wrap(part)]
     return ts.comment_block(lines)
 
 
-def _resource_ts(b: Mapper, header: list[str]) -> str:
+def _wrap(note: str) -> list[str]:
+    """A note's comment lines: a command (``$ ...``) stays on one line, to be copied whole;
+    no id is split at a hyphen."""
+    if note.startswith("$ "):
+        return [note]
+    return textwrap.wrap(note, 76, break_long_words=False, break_on_hyphens=False)
+
+
+def _resource_ts(b: Mapper, header: list[str], plan: ways.Plan) -> str:
     names = "defineAuth, secret" if b.secrets else "defineAuth"
-    props = {k: b.props[k] for k in PROP_ORDER if k in b.props}
+    props = {k: b.props[k] for k in PROP_ORDER if k in b.props} | plan.auth_props()
     lines = [
         *header,
         f'import {{ {names} }} from "@aws-amplify/backend";',
+        *plan.auth_imports(),
         "",
         "export const auth = defineAuth({",
         *ts.object_body(props, 1),
@@ -344,14 +359,16 @@ def _resource_ts(b: Mapper, header: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _backend_ts(b: Mapper, header: list[str]) -> str:
+def _backend_ts(b: Mapper, header: list[str], plan: ways.Plan) -> str:
     lines = [*header, 'import { defineBackend } from "@aws-amplify/backend";']
     if b.domain:
         lines.append('import type { CfnUserPoolDomain } from "aws-cdk-lib/aws-cognito";')
+    members = ", ".join(["auth", *plan.backend_members()])
     lines += [
         'import { auth } from "./auth/resource";',
+        *plan.backend_imports(),
         "",
-        "const backend = defineBackend({ auth });",
+        f"const backend = defineBackend({{ {members} }});",
     ]
     if b.overrides or b.domain:
         lines += ["", "// What defineAuth has no property for, set on the resources it creates."]
@@ -372,20 +389,34 @@ def _backend_ts(b: Mapper, header: list[str]) -> str:
             'const domain = userPool.node.findChild("UserPoolDomain");',
             *ts.assignment("(domain.node.defaultChild as CfnUserPoolDomain).domain", b.domain),
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *plan.backend_lines()]) + "\n"
 
 
-def export(config: dict[str, Any], operation: str = "CreateBackendAuth") -> Gen2Export:
+def export(
+    config: dict[str, Any],
+    operation: str = "CreateBackendAuth",
+    *,
+    way: str | None = None,
+    deployed: DeployedAuth | None = None,
+) -> Gen2Export:
     """The Gen 2 files and mapping table for a request, GetBackendAuth response or ResourceConfig.
 
     ``operation`` names the request shape walked for the table (UpdateBackendAuth for a partial
-    update). Secret values are never read into the files or the table.
+    update). Secret values are never read into the files or the table. ``way`` (``"keep"`` or
+    ``"recreate"``, see ``gen2.ways``) keeps the users of the environment whose deployed auth
+    is ``deployed``; without one, the code creates a new, empty pool.
     """
     request = _as_request(config, operation)
+    plan = ways.plan(way, deployed, request)
     builder = Mapper(request)
     builder.build()
-    header = _header(request, builder.secrets, builder.notes)
-    files = {RESOURCE_TS: _resource_ts(builder, header), BACKEND_TS: _backend_ts(builder, header)}
+    secrets = plan.secrets(builder.secrets)
+    header = _header(request, secrets, plan.notes(builder.notes))
+    files = {
+        RESOURCE_TS: _resource_ts(builder, header, plan),
+        BACKEND_TS: _backend_ts(builder, header, plan),
+    }
+    files |= plan.files(header)  # the way's own files; keep's replace these two
     rows = []
     for path, spec, value in configured(request, request_spec(operation)):
         place = builder.placed.get(path)
@@ -408,10 +439,12 @@ def export(config: dict[str, Any], operation: str = "CreateBackendAuth") -> Gen2
         )
     return Gen2Export(
         files=files,
-        rows=rows,
-        secrets=builder.secrets,
+        rows=plan.rows(rows),
+        secrets=secrets,
         app_id=str(request.get("AppId") or ""),
         environment=str(request.get("BackendEnvironmentName") or ""),
         resource_name=str(request.get("ResourceName") or ""),
-        notes=builder.notes,
+        notes=plan.notes(builder.notes),
+        way=way,
+        deployed=deployed,
     )
