@@ -1,23 +1,39 @@
 """Many apps at once: the audit, a frame of every app and environment (``inventory``), the apply
-of one configuration to many targets (``rollout``), and the fleet's report (``report``: its
-weaknesses and the findings heat map).
+of one configuration to many targets (``rollout``), the fleet's report (``report``: its
+weaknesses and the findings heat map), and the plan of its move to Gen 2 (``migration``: a way
+and a verdict per environment, their counts and chart).
 
-``fleet.audit(...)``, ``fleet.apply(...)`` and ``Fleet`` are the public face; the modules are
-named apart from them, so that importing a module never hides the function of its name.
+``fleet.audit(...)``, ``fleet.apply(...)``, ``fleet.migration_plan(audit)`` and ``Fleet`` are
+the public face; the modules are named apart from them, so that importing a module never hides
+the function of its name.
 """
 
 from .inventory import Fleet, TextProgress, apply, audit, audit_frame
+from .migration import (
+    VERDICTS,
+    audit_deployed,
+    audit_request,
+    migration_plan,
+    plan_chart,
+    plan_counts,
+)
 from .report import findings_by_environment, plot_findings_heatmap, weaknesses
 from .rollout import Outcome
 
 __all__ = [
+    "VERDICTS",
     "Fleet",
     "Outcome",
     "TextProgress",
     "apply",
     "audit",
+    "audit_deployed",
     "audit_frame",
+    "audit_request",
     "findings_by_environment",
+    "migration_plan",
+    "plan_chart",
+    "plan_counts",
     "plot_findings_heatmap",
     "weaknesses",
 ]
