@@ -6,6 +6,9 @@ others) returns one of these, so that scripts can tell bad input from a service'
 
 #: Success.
 EXIT_OK = 0
+#: A plan made whole that some parts cannot follow yet (``fleet plan``: an environment
+#: blocked), as the AWS CLI's ``s3`` commands answer 1 when some files failed.
+EXIT_PARTIAL = 1
 #: Bad syntax, a bad option or input file, or a request with error findings (never sent).
 EXIT_USAGE = 252
 #: A configuration that cannot work: AWS config or credentials, a state file that is unusable.

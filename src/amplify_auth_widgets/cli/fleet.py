@@ -1,11 +1,16 @@
-"""``amplify-auth fleet audit`` and ``amplify-auth fleet apply``: the fleet from a shell.
+"""``amplify-auth fleet audit|apply|plan``: the fleet from a shell.
 
 ``fleet audit`` prints (or writes) the audit frame: a row per app and environment, secrets
-redacted. ``fleet apply --template FILE --targets CSV`` applies a request file to the targets a
+redacted. ``fleet plan`` audits the same way and prints the plan of the move to Gen 2
+(``fleet.migration``): a row per environment with the way, the verdict, its reasons, the
+secrets to set and the cdk-nag findings; the table adds each environment's reasons and the
+counts by verdict. It exits 0 when no environment is blocked and 1 (``EXIT_PARTIAL``) when
+some are (the plan is still printed whole); a failure to audit exits as the audit's would.
+``fleet apply --template FILE --targets CSV`` applies a request file to the targets a
 CSV names (``app_id``, ``environment``, optional ``resource_name`` and override columns) and
 prints a row per target; a CSV row with more or fewer fields than its header is refused with
 its line number (never shifted into other columns), and a target named on two rows is sent
-once (the second row says DUPLICATE). Both show progress on stderr. Every call is recorded
+once (the second row says DUPLICATE). All three show progress on stderr. Every call is recorded
 in the job history (``$AMPLIFY_AUTH_HISTORY`` or the user's file), so an interrupted apply run
 again skips what it already did. Exit codes are the other commands': 252 bad input (or a target
 with error findings), 253 bad configuration, 254 a target the service refused or whose job
@@ -32,7 +37,7 @@ from .common import (
     open_history,
     status_exit_code,
 )
-from .exitcodes import EXIT_OK, EXIT_OTHER, EXIT_SERVICE, EXIT_USAGE
+from .exitcodes import EXIT_OK, EXIT_OTHER, EXIT_PARTIAL, EXIT_SERVICE, EXIT_USAGE
 
 FORMATS = ("table", "csv", "json", "parquet")
 #: What a table of an audit shows (a terminal is narrow); the other formats have every column.
@@ -46,17 +51,21 @@ NARROW = (
     "finding_codes",
     "error",
 )
+#: What a table of a plan shows; its reasons follow the table, an environment at a time.
+PLAN_NARROW = ("app_id", "app_name", "environment", "way", "verdict", "secrets")
 
 
 def add_fleet_commands(sub: Any) -> None:
-    """Add ``fleet audit`` and ``fleet apply`` to the ``amplify-auth`` subcommands."""
+    """Add ``fleet audit``, ``fleet apply`` and ``fleet plan`` to the ``amplify-auth``
+    subcommands."""
     fleet = sub.add_parser(
         "fleet",
-        help="Audit the auth of every app and environment, or apply one to many.",
+        help="Audit the auth of every app and environment, apply one to many, or plan the "
+        "move to Gen 2.",
         description="Work on many apps and environments at once.",
     )
     actions = fleet.add_subparsers(dest="fleet_command", metavar="ACTION", required=True)
-    for p in (_add_audit(actions), _add_apply(actions)):
+    for p in (_add_audit(actions), _add_apply(actions), _add_plan(actions)):
         _add_shared_options(p)
         p.set_defaults(run=run_fleet)
 
@@ -72,6 +81,25 @@ def _add_audit(actions: Any) -> argparse.ArgumentParser:
     audit.add_argument("--apps", help="app ids or names, comma-separated (default: all)")
     audit.add_argument("--environments", help="environment names, comma-separated")
     return audit
+
+
+def _add_plan(actions: Any) -> argparse.ArgumentParser:
+    """``fleet plan`` and the options only it has (those of ``fleet audit``)."""
+    plan: argparse.ArgumentParser = actions.add_parser(
+        "plan",
+        help="The move to Gen 2: a way and a verdict per environment, with reasons.",
+        description="Audit every environment (or those of --apps and --environments), then plan "
+        "its move to Amplify Gen 2 with its users: the way (keep: referenceAuth on the deployed "
+        "pool; recreate: a new pool and a user-migration trigger), a verdict (ready, ready "
+        "with overrides, needs a decision, blocked) and its reasons, the secrets to set and "
+        "the cdk-nag findings. Keep is recommended where possible, recreate where keep is "
+        "not (USER_POOL_ONLY), a decision where keeping would freeze a weak setting. "
+        f"Exit status: {EXIT_OK} when no environment is blocked, {EXIT_PARTIAL} when one or "
+        "more are (the plan is printed whole all the same).",
+    )
+    plan.add_argument("--apps", help="app ids or names, comma-separated (default: all)")
+    plan.add_argument("--environments", help="environment names, comma-separated")
+    return plan
 
 
 def _add_apply(actions: Any) -> argparse.ArgumentParser:
@@ -282,17 +310,19 @@ def write_frame(frame: Any, fmt: str, path: Path | None, console: Any) -> None:
 
 
 def run_fleet(args: argparse.Namespace, console: Any) -> int:
-    """``fleet audit`` or ``fleet apply``, as ``args.fleet_command`` says."""
+    """``fleet audit``, ``fleet apply`` or ``fleet plan``, as ``args.fleet_command`` says."""
     # deferred: the fleet layer (the gen2 exporter, the tracker: ~35 ms), for fleet only
     from ..fleet.inventory import Fleet, TextProgress
 
     fmt, path = _output(args)
     fleet = Fleet.connect(connection_from_args(args), open_history(console))
     progress = None if args.no_progress else TextProgress(f"fleet {args.fleet_command}", sys.stderr)
-    if args.fleet_command == "audit":
+    if args.fleet_command in ("audit", "plan"):
         frame = fleet.audit(
             _split(args.apps), _split(args.environments), args.concurrency, progress
         )
+        if args.fleet_command == "plan":
+            return _plan(frame, fmt, path, console)
         if fmt == "table":
             frame = frame[list(NARROW)]
         write_frame(frame, fmt, path, console)
@@ -334,3 +364,51 @@ def _apply(
         Outcome.INVALID: EXIT_USAGE,
     }
     return status_exit_code(set(statuses), outcomes)
+
+
+def _plan(audit: Any, fmt: str, path: Path | None, console: Any) -> int:
+    """``fleet plan``: the plan of the audit, and EXIT_PARTIAL when an environment is blocked.
+    A table has its reasons below it; CSV holds each list as JSON text."""
+    from ..fleet.migration import BLOCKED, migration_plan  # deferred with the fleet layer
+
+    plan = migration_plan(audit)
+    if fmt == "table":
+        narrow = plan[list(PLAN_NARROW)].astype(object).where(plan[list(PLAN_NARROW)].notna(), "")
+        narrow["secrets"] = [", ".join(names) for names in plan["secrets"]]
+        text = narrow.to_string(index=False, max_colwidth=60)
+        text = _printable(text) + "\n\n" + _plan_reasons(plan)
+        if path is None:
+            console.out(text)
+        else:
+            path.write_text(text if text.endswith("\n") else text + "\n")
+    else:
+        shown = plan.copy()
+        if fmt == "csv":
+            for column in ("reasons", "secrets", "nag"):
+                shown[column] = [json.dumps(v, ensure_ascii=False) for v in shown[column]]
+        write_frame(shown, fmt, path, console)
+    return EXIT_PARTIAL if (plan["verdict"] == BLOCKED).any() else EXIT_OK
+
+
+def _plan_reasons(plan: Any) -> str:
+    """Each environment's verdict and reasons, then the counts by verdict."""
+    from ..fleet.migration import plan_counts  # deferred with the fleet layer
+
+    lines = []
+    for row in plan.to_dict("records"):
+        name = f"{row['app_name'] or row['app_id']} / {row['environment']}"
+        way = f" ({row['way']})" if isinstance(row["way"], str) else ""
+        lines.append(f"{name}: {row['verdict']}{way}")
+        lines += [f"  - {reason}" for reason in row["reasons"]]
+        lines += [f"  - cdk-nag: {finding}" for finding in row["nag"]]
+    counts = plan_counts(plan)
+    lines += ["", " · ".join(f"{verdict}: {int(n)}" for verdict, n in counts.items())]
+    return _printable("\n".join(lines))
+
+
+def _printable(text: str) -> str:
+    """``text`` with every control character but the line break written as an escape, so
+    that a name from the service can never move the cursor or recolour the terminal."""
+    return "".join(
+        c if c == "\n" or c.isprintable() else c.encode("unicode_escape").decode() for c in text
+    )
