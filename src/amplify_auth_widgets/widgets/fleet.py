@@ -8,8 +8,14 @@ picked target would get from ``template`` (link it to the editor's ``value`` wit
 ``use_editor``), and only then **Apply** is enabled: it sends, follows the jobs and shows the
 results. Secrets never appear: the audit is redacted and diffs hide secret values.
 
-State is in traits: ``audit`` and ``results`` (frames), ``picked`` (targets), ``template``,
-``mode``, ``busy``; ``on_applied(callback)`` is called with the results frame.
+The **Migration** tab plans the move of every audited environment to Amplify Gen 2
+(``fleet.migration_plan``): after each audit, a table of the way, the verdict and its reasons,
+the secrets to set and the cdk-nag findings (filtered by verdict), the counts by verdict and
+their bar chart, whose alternative text says the counts in words. **Audit and plan** there runs
+the same background audit.
+
+State is in traits: ``audit``, ``plan`` and ``results`` (frames), ``picked`` (targets),
+``template``, ``mode``, ``busy``; ``on_applied(callback)`` is called with the results frame.
 """
 
 from __future__ import annotations
@@ -21,6 +27,15 @@ import ipywidgets as w
 import traitlets as t
 
 from ..fleet.inventory import Fleet
+from ..fleet.migration import (
+    CHART_TITLE,
+    VERDICT_COLORS,
+    VERDICTS,
+    migration_plan,
+    plan_chart,
+    plan_counts,
+    plan_summary,
+)
 from ..fleet.report import plot_findings_heatmap, weaknesses
 from ..fleet.rollout import MODES
 from ..jobs.report import figure_png
@@ -29,6 +44,17 @@ from .style import WIDE, job_colour
 
 ALL = "(all)"
 SHOWN = ("app_id", "app_name", "environment", "errors", "warnings", "finding_codes", "error")
+#: The migration plan's columns the Migration tab shows, and their headings.
+PLAN_SHOWN = {
+    "app_name": "App",
+    "app_id": "App id",
+    "environment": "Environment",
+    "way": "Way",
+    "verdict": "Verdict",
+    "reasons": "Reasons",
+    "secrets": "Secrets to set",
+    "nag": "cdk-nag findings",
+}
 
 
 def _table(rows: list[dict[str, Any]], columns: tuple[str, ...], limit: int = 200) -> str:
@@ -51,10 +77,54 @@ def _cell(value: Any) -> str:
     return "" if value is None or value != value else str(value)  # (NaN is not itself)
 
 
+def plan_table(plan: Any, limit: int = 200) -> str:
+    """The plan as an HTML table: a caption, column headers, a verdict in its colour, each
+    list as a bulleted list; every value escaped."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in PLAN_SHOWN.values())
+    rows = []
+    for row in plan.to_dict("records")[:limit]:
+        cells = []
+        for column in PLAN_SHOWN:
+            value = row.get(column)
+            if isinstance(value, list):
+                items = "".join(f"<li>{escape(str(v))}</li>" for v in value)
+                cells.append(f"<td><ul>{items}</ul></td>" if items else "<td></td>")
+            elif column == "verdict":
+                colour = VERDICT_COLORS.get(str(value), "inherit")
+                cells.append(f'<td style="color:{colour}"><b>{escape(_cell(value))}</b></td>')
+            else:
+                cells.append(f"<td>{escape(_cell(value))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = len(plan) - limit
+    return (
+        "<style>.aaw-plan td,.aaw-plan th{padding:2px 10px;text-align:left;vertical-align:top}"
+        ".aaw-plan ul{margin:0;padding-left:1.2em}</style>"
+        '<table class="aaw-plan"><caption>Migration plan: a row per environment</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        + (f"<i>{more} more rows not shown</i>" if more > 0 else "")
+    )
+
+
+def chart_html(plan: Any) -> str:
+    """The plan's bar chart as a figure: the image with the counts in words as its alt text,
+    and the chart's title as its caption."""
+    import base64
+
+    png = base64.b64encode(figure_png(plan_chart(plan))).decode()
+    return (
+        f'<figure class="aaw-plan-chart" style="margin:0"><img alt="{escape(plan_summary(plan))}" '
+        f'src="data:image/png;base64,{png}" style="max-width:640px">'
+        f"<figcaption>{escape(CHART_TITLE)}</figcaption></figure>"
+    )
+
+
 class FleetPanel(w.VBox):
     """Audit, pick, dry-run and apply across the fleet. CSS class ``aaw-fleet-panel``."""
 
     audit = t.Instance(object, allow_none=True, help="The last audit frame, or None.")
+    plan = t.Instance(
+        object, allow_none=True, help="The migration plan of the last audit (a frame), or None."
+    )
     results = t.Instance(object, allow_none=True, help="The last dry run's or apply's results.")
     picked = t.List(
         t.Tuple(t.Unicode(), t.Unicode()),
@@ -90,19 +160,49 @@ class FleetPanel(w.VBox):
         self.progress = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(visibility="hidden"))
         self.message = w.HTML()
         self.outcome = w.HTML()
-        self.children = [
-            w.HBox([self.audit_button, self.env_filter, self.weak_only, self.app_filter]),
-            self.progress,
-            self.message,
-            self.table,
-            self.heatmap_error,
-            self.heatmap,
-            self.targets,
-            apply_row,
-            self.outcome,
-        ]
+        audit_tab = w.VBox(
+            [
+                w.HBox([self.audit_button, self.env_filter, self.weak_only, self.app_filter]),
+                self.table,
+                self.heatmap_error,
+                self.heatmap,
+                self.targets,
+                apply_row,
+                self.outcome,
+            ]
+        )
+        self.tabs = w.Tab(
+            children=[audit_tab, self._build_migration_tab()],
+            titles=("Audit and apply", "Migration"),
+        )
+        self.children = [self.progress, self.message, self.tabs]
         self.add_class("aaw-fleet-panel")
         self.observe(lambda _: self._enable(), names=["busy", "picked", "template", "mode"])
+
+    def _build_migration_tab(self) -> w.VBox:
+        """The plan's parts: Audit and plan, the verdict filter, counts, table and chart."""
+        self.plan_button = w.Button(
+            description="Audit and plan", icon="road", tooltip="Audit, then plan the move"
+        )
+        self.plan_button.on_click(lambda _: self.run_audit())
+        self.verdict_filter = w.Dropdown(
+            options=[ALL, *VERDICTS], value=ALL, description="Verdict", style=WIDE
+        )
+        self.verdict_filter.observe(lambda _: self._show_plan(), names="value")
+        self.plan_counts = w.HTML()
+        self.plan_table = w.HTML("<i>Audit to plan each environment's move to Gen 2.</i>")
+        self.plan_chart = w.HTML()
+        self.observe(self._planned, names="audit")
+        tab = w.VBox(
+            [
+                w.HBox([self.plan_button, self.verdict_filter]),
+                self.plan_counts,
+                self.plan_chart,
+                self.plan_table,
+            ]
+        )
+        tab.add_class("aaw-fleet-migration")
+        return tab
 
     def _build_apply_row(self) -> w.HBox:
         """The mode, then Dry run, Apply (enabled once a dry run shows what it would do) and
@@ -139,7 +239,7 @@ class FleetPanel(w.VBox):
             self._cancel.set()
         self.fleet.set_service(service)
         self._dry_run_of = None
-        self.audit = self.results = None
+        self.audit = self.results = None  # (and so the plan)
         self.targets.options = []
         self.picked = []
         self.env_filter.options, self.env_filter.value = [ALL], ALL
@@ -162,7 +262,7 @@ class FleetPanel(w.VBox):
         self.dry_run_button.disabled = not ready
         # Apply only what was just dry-run: the same targets, template and mode
         self.apply_button.disabled = not ready or self._dry_run_of != self._what()
-        self.audit_button.disabled = self.busy
+        self.audit_button.disabled = self.plan_button.disabled = self.busy
         self.cancel_button.disabled = not self.busy
 
     def _what(self) -> tuple[Any, ...]:
@@ -248,6 +348,42 @@ class FleetPanel(w.VBox):
         options = [f"{a} / {e}" for a, e in zip(frame["app_id"], frame["environment"], strict=True)]
         self.targets.options = options
         self.targets.value = tuple(options)
+
+    # -- migration -------------------------------------------------------------------------
+
+    def _planned(self, change: dict[str, Any]) -> None:
+        """Plan each new audit (in the thread that set it: the audit's, in the background)."""
+        audit = change["new"]
+        if audit is None:
+            self.plan = None
+            self.plan_counts.value = self.plan_chart.value = ""
+            self.plan_table.value = "<i>Audit to plan each environment's move to Gen 2.</i>"
+            return
+        try:
+            plan = migration_plan(audit)
+        except Exception as exc:  # the audit stands; the tab says why there is no plan
+            self.plan = None
+            self.plan_table.value = error_html(f"The plan could not be made: {exc}")
+            return
+        counts = plan_counts(plan)
+        self.plan_counts.value = " &middot; ".join(
+            f'<span style="color:{VERDICT_COLORS[v]}">{escape(v)}</span>: <b>{int(n)}</b>'
+            for v, n in counts.items()
+        )
+        try:
+            self.plan_chart.value = chart_html(plan)
+        except Exception as exc:  # a chart is a view: the plan and its table stand
+            self.plan_chart.value = error_html(f"The chart could not be drawn: {exc}")
+        self._show_plan(plan)
+        self.plan = plan  # last: whoever observes it finds everything drawn
+
+    def _show_plan(self, plan: Any = None) -> None:
+        plan = self.plan if plan is None else plan
+        if plan is None:
+            return
+        if self.verdict_filter.value != ALL:
+            plan = plan[plan["verdict"] == self.verdict_filter.value]
+        self.plan_table.value = plan_table(plan)
 
     # -- apply -----------------------------------------------------------------------------
 
