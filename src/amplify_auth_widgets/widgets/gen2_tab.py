@@ -6,6 +6,11 @@ download of the files.
 ``amplify/backend.ts``, the secrets to set, and the mapping table. ``Gen2Tab.follow(editor)``
 keeps it in step with an ``AuthConfigEditor``. Secret values never reach it: the code reads
 them with ``secret("NAME")`` and the table shows them redacted.
+
+``way`` chooses what the code does with the environment's users (``gen2.ways``): ``new pool``
+(the configuration alone: a new, empty pool), ``keep`` (``referenceAuth`` to the deployed pool)
+or ``recreate`` (a new pool and a user-migration trigger). The last two need ``deployed``, the
+environment's ``DeployedAuth``; without it the choice is disabled and the tab says why.
 """
 
 from __future__ import annotations
@@ -17,10 +22,23 @@ import ipywidgets as w
 import traitlets as t
 
 from .. import gen2
+from ..core.deployed import DeployedAuth
 from ..core.operations import configuration_operations
 from .html import download_link, escape
 
 ZIP_NAME = "amplify-gen2-auth.zip"
+#: The way choice without a way: the configuration alone, which makes a new, empty pool.
+NEW_POOL = "new pool"
+WAY_OPTIONS = (
+    ("new pool", NEW_POOL),
+    ("keep the pool", gen2.WAYS[0]),
+    ("recreate the pool", gen2.WAYS[1]),
+)
+NO_DEPLOYED = (
+    "Keeping the users needs the environment's deployed auth (its pool and client ids), and "
+    "none is known: deploy the environment's auth first. Until then the code makes a new, "
+    "empty pool."
+)
 
 
 class Gen2Tab(w.VBox):
@@ -31,7 +49,7 @@ class Gen2Tab(w.VBox):
     ... # doctest: +SKIP
 
     CSS classes: ``aaw-gen2`` (the whole), ``aaw-gen2-code``, ``aaw-gen2-table``,
-    ``aaw-gen2-secrets``, ``aaw-gen2-download``.
+    ``aaw-gen2-secrets``, ``aaw-gen2-download``, ``aaw-gen2-notes``, ``aaw-gen2-way-reason``.
     """
 
     value = t.Dict(help="The request (or GetBackendAuth response) to export; assign a new dict.")
@@ -41,6 +59,16 @@ class Gen2Tab(w.VBox):
     )
     file = t.Unicode(gen2.RESOURCE_TS, help="The file the code view shows.")
     error = t.Unicode("", help="Why value could not be exported, in words; empty when it could.")
+    way = t.Enum(
+        [v for _, v in WAY_OPTIONS],
+        NEW_POOL,
+        help="What the code does with the users: 'new pool' (none move), 'keep' or 'recreate'.",
+    )
+    deployed = t.Instance(
+        DeployedAuth,
+        allow_none=True,
+        help="The environment's deployed auth (BackendAuthService.deployed_auth); None: unknown.",
+    )
     active = t.Bool(
         True,
         help="Export on every change only while True (about 10 ms each); while False a change "
@@ -56,6 +84,14 @@ class Gen2Tab(w.VBox):
             options=[gen2.RESOURCE_TS, gen2.BACKEND_TS], style={"button_width": "auto"}
         )
         t.link((self.chooser, "value"), (self, "file"))
+        self.way_choice = w.ToggleButtons(
+            options=list(WAY_OPTIONS), description="Users:", style={"button_width": "auto"}
+        )
+        t.link((self, "way"), (self.way_choice, "value"))  # a way given to __init__ wins
+        self.way_reason = w.HTML()
+        self.notes = w.HTML()
+        self.way_reason.add_class("aaw-gen2-way-reason")
+        self.notes.add_class("aaw-gen2-notes")
         self.message = w.HTML()
         self.code = w.HTML()
         self.secrets = w.HTML()
@@ -66,16 +102,19 @@ class Gen2Tab(w.VBox):
         self.secrets.add_class("aaw-gen2-secrets")
         self.download.add_class("aaw-gen2-download")
         self.children = [
+            w.HBox([self.way_choice, self.way_reason]),
             self.message,
             w.HBox([self.chooser, self.download]),
             self.code,
+            self.notes,
             self.secrets,
             w.HTML("<b>Where every configured member went</b>"),
             self.table,
         ]
         self.add_class("aaw-gen2")
         self._stale = True
-        self.observe(self._on_change, names=["value", "operation", "active"])
+        self.observe(self._on_change, names=["value", "operation", "active", "way", "deployed"])
+        self._show_way()
         self.observe(lambda _: self._show_code(), names="file")
         if value is not None:
             self.value = value
@@ -101,6 +140,8 @@ class Gen2Tab(w.VBox):
         shown()
 
     def _on_change(self, change: dict[str, Any]) -> None:
+        if change["name"] == "deployed":
+            self._show_way()
         if change["name"] != "active":
             self._stale = True
         if self.active and self._stale:
@@ -116,15 +157,18 @@ class Gen2Tab(w.VBox):
         if not self.value:
             self._fail("Nothing to export yet: compose a configuration first.")
             return
+        way = None if self.way == NEW_POOL else self.way
         try:
-            export = gen2.export(self.value, self.operation)
+            export = gen2.export(self.value, self.operation, way=way, deployed=self.deployed)
         except (TypeError, ValueError) as exc:
             self._fail(f"Nothing to export: {exc}")
             return
         self.export = export
         self.error = ""
         self.message.value = ""
+        self.chooser.options = list(export.files)
         self._show_code()
+        self.notes.value = _notes_html(export)
         self.secrets.value = _secrets_html(export)
         frame = export.frame()
         self.table.value = frame.to_html(index=False, escape=True, border=0)
@@ -135,8 +179,17 @@ class Gen2Tab(w.VBox):
         self.export = None
         self.error = message
         self.message.value = f"<i>{escape(message)}</i>"
-        for part in (self.code, self.secrets, self.table, self.download):
+        for part in (self.code, self.notes, self.secrets, self.table, self.download):
             part.value = ""
+
+    def _show_way(self) -> None:
+        """The way choice is open only with the deployed auth; without it, the reason shows
+        beside it (on the page, not in a tooltip) and the way goes back to a new pool."""
+        known = self.deployed is not None
+        self.way_choice.disabled = not known
+        self.way_reason.value = "" if known else f"<i>{escape(NO_DEPLOYED)}</i>"
+        if not known:
+            self.way = NEW_POOL
 
     def _show_code(self) -> None:
         if self.export is None:
@@ -150,6 +203,14 @@ def _shape(operation: str) -> str:
     configuration (an update's is partial), else the whole configuration's (a create's)."""
     shapes = configuration_operations()
     return operation if operation in shapes else shapes[0]
+
+
+def _notes_html(export: gen2.Gen2Export) -> str:
+    """What the export says of itself (the way's meaning, what to do first), as a list."""
+    if not export.notes:
+        return ""
+    items = "".join(f"<li>{escape(note)}</li>" for note in export.notes)
+    return f"<b>Notes</b><ul>{items}</ul>"
 
 
 def _secrets_html(export: gen2.Gen2Export) -> str:
