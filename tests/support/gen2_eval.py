@@ -30,13 +30,19 @@ export function defineBackend(resources) {
   const resources_ = {
     cfnResources: { cfnUserPool: cfn(), cfnUserPoolClient: cfn(), cfnIdentityPool: cfn() },
     domain: {},
+    clients: [],
   };
   resources_.userPool = {
     node: { findChild: (id) => ({ node: { defaultChild: resources_.domain }, id }) },
+    addClient: (id, props) => resources_.clients.push({ id, props }),
   };
   globalThis.__backend = { given: Object.keys(resources), resources: resources_ };
   return { auth: { resources: resources_ } };
 }
+"""
+
+COGNITO_STUB = """
+export const OAuthScope = new Proxy({}, { get: (_, name) => ({ scope: String(name) }) });
 """
 
 DRIVER = """
@@ -71,7 +77,12 @@ for (const [name, file] of JSON.parse(process.argv[2])) {
     for (const [k, o] of Object.entries(backend.resources.cfnResources)) {
       cfn[k] = { set: plain({ ...o }), overrides: plain(o.overrides) };
     }
-    result.backend = { given: backend.given, cfn, domain: plain(backend.resources.domain) };
+    result.backend = {
+      given: backend.given,
+      cfn,
+      domain: plain(backend.resources.domain),
+      clients: plain(backend.resources.clients),
+    };
   }
   result.planted = Object.getOwnPropertyNames(globalThis).filter(
     (k) => !before.has(k) && !k.startsWith("__"),
@@ -91,6 +102,12 @@ def evaluate(root: Path, files: dict[str, dict[str, str]], entry: dict[str, str]
         '{ "name": "@aws-amplify/backend", "type": "module", "main": "index.js" }'
     )
     (stub / "index.js").write_text(STUB)
+    # the native app client's OAuthScope.NAME reads back as {"scope": "NAME"}
+    cdk = root / "node_modules" / "aws-cdk-lib"
+    cdk.mkdir(parents=True)
+    package = {"name": "aws-cdk-lib", "type": "module", "exports": {"./aws-cognito": "./c.js"}}
+    (cdk / "package.json").write_text(json.dumps(package))
+    (cdk / "c.js").write_text(COGNITO_STUB)
     (root / "package.json").write_text('{ "type": "module", "private": true }')
     (root / "driver.mjs").write_text(DRIVER)
     order = []

@@ -363,6 +363,7 @@ def _backend_ts(b: Mapper, header: list[str], plan: ways.Plan) -> str:
     lines = [*header, 'import { defineBackend } from "@aws-amplify/backend";']
     if b.domain:
         lines.append('import type { CfnUserPoolDomain } from "aws-cdk-lib/aws-cognito";')
+    lines += b.imports  # the mapping's own (the native client's OAuthScope)
     members = ", ".join(["auth", *plan.backend_members()])
     lines += [
         'import { auth } from "./auth/resource";',
@@ -389,7 +390,7 @@ def _backend_ts(b: Mapper, header: list[str], plan: ways.Plan) -> str:
             'const domain = userPool.node.findChild("UserPoolDomain");',
             *ts.assignment("(domain.node.defaultChild as CfnUserPoolDomain).domain", b.domain),
         ]
-    return "\n".join([*lines, *plan.backend_lines()]) + "\n"
+    return "\n".join([*lines, *b.statements, *plan.backend_lines()]) + "\n"
 
 
 def export(
@@ -437,6 +438,7 @@ def export(
                 "note": place.note,
             }
         )
+    rows += builder.derived  # what Gen 1 derived: provider scopes and mapping, native client
     return Gen2Export(
         files=files,
         rows=plan.rows(rows),

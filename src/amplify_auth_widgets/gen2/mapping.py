@@ -20,13 +20,15 @@ RESOURCE_TS = "amplify/auth/resource.ts"
 BACKEND_TS = "amplify/backend.ts"
 OAUTH = f"{UPC}.OAuth"
 
-#: Status of a configured member in the mapping table.
-MAPPED, SECRET, SOURCE, UNSUPPORTED, NOT_MAPPED = (
+#: Status of a configured member in the mapping table; ``derived`` marks a row that is no
+#: member but what Gen 1 made from the configuration (see ``Mapper.derived``).
+MAPPED, SECRET, SOURCE, UNSUPPORTED, NOT_MAPPED, DERIVED = (
     "mapped",
     "secret",
     "source",
     "not supported",
     "not mapped",
+    "derived",
 )
 
 #: Cognito's standard attributes, in the API's spelling, as ``userAttributes`` keys.
@@ -87,6 +89,86 @@ RESET_MESSAGE = (
     "(defineAuth triggers.customMessage) by hand."
 )
 
+#: Gen 1's ``attributeProviderMap``: for each Cognito attribute, the name each social provider
+#: gives it and the provider scope that returns it (providers without one left out). Copied
+#: from aws-amplify/amplify-cli, packages/amplify-category-auth/src/provider-utils/
+#: awscloudformation/assets/string-maps.js; ``userPoolProviders`` in service-walkthroughs/
+#: auth-questions.ts derives each provider's ``AttributeMapping`` and ``authorize_scopes`` from
+#: it (see ``provider_details``). Keys: Cognito's attribute names, then the API's provider names.
+ATTRIBUTE_PROVIDER_MAP: dict[str, dict[str, tuple[str, str]]] = {
+    "birthdate": {"Facebook": ("birthday", "public_profile"), "Google": ("birthdays", "profile")},
+    "email": {
+        "Facebook": ("email", "email"),
+        "Google": ("email", "email"),
+        "LoginWithAmazon": ("email", "profile"),
+        "SignInWithApple": ("email", "email"),
+    },
+    "family_name": {
+        "Facebook": ("last_name", "public_profile"),
+        "Google": ("family_name", "profile"),
+        "SignInWithApple": ("lastName", "name"),
+    },
+    "gender": {"Facebook": ("gender", "public_profile"), "Google": ("genders", "profile")},
+    "given_name": {
+        "Facebook": ("first_name", "public_profile"),
+        "Google": ("given_name", "profile"),
+        "SignInWithApple": ("firstName", "name"),
+    },
+    "locale": {"LoginWithAmazon": ("postal_code", "postal_code")},
+    "middle_name": {"Facebook": ("middle_name", "public_profile")},
+    "name": {
+        "Facebook": ("name", "public_profile"),
+        "Google": ("name", "profile"),
+        "LoginWithAmazon": ("name", "profile"),
+        "SignInWithApple": ("name", "name"),
+    },
+    "phone_number": {"Google": ("phoneNumbers", "profile")},
+    "picture": {"Facebook": ("picture", "public_profile"), "Google": ("picture", "profile")},
+    "username": {
+        "Facebook": ("id", "public_profile"),
+        "Google": ("sub", "profile"),
+        "LoginWithAmazon": ("user_id", "profile:user_id"),
+    },
+    "updated_at": {"Facebook": ("updated_at", "public_profile")},
+}
+#: What Gen 1 maps when the configuration names no required attributes: its default, email.
+GEN1_DEFAULT_REQUIRED = ("email",)
+#: The construct id of the re-created native app client in ``backend.ts``.
+NATIVE_CLIENT = "NativeAppClient"
+GRANTS = {"CODE": "authorizationCodeGrant", "IMPLICIT": "implicitCodeGrant"}
+#: The scopes the CDK asks each provider for when given none.
+CDK_DEFAULT_SCOPES = {
+    "Facebook": "public_profile",
+    "Google": "profile",
+    "LoginWithAmazon": "profile",
+    "SignInWithApple": "name",
+}
+CDK_SCOPES = {
+    "PHONE": "PHONE",
+    "EMAIL": "EMAIL",
+    "OPENID": "OPENID",
+    "PROFILE": "PROFILE",
+    "AWS_COGNITO_SIGNIN_USER_ADMIN": "COGNITO_ADMIN",
+}
+NAME_UNSUFFIXED = (
+    "Gen 2 deploys a pool per branch and sandbox, and one environment's name would mislabel "
+    "the others (names need not be unique)"
+)
+DOMAIN_UNSUFFIXED = (
+    "a prefix is unique in its region, so with the suffix the new domain would clash with "
+    "Gen 1's while that exists; give each further Gen 2 branch or sandbox a prefix of its own, "
+    "and add https://<prefix>.auth.<region>.amazoncognito.com/oauth2/idpresponse to each "
+    "social provider's allowed redirect URIs"
+)
+NATIVE_NOTE = (
+    "Gen 1's second app client, for native apps, as its template made it: Cognito's defaults "
+    "(30-day refresh tokens, every attribute readable and writable) and the web client's "
+    "OAuth settings. generateSecret is false, Gen 1's default since CLI 4.42 (January 2021) "
+    "and the only kind Amplify's libraries can use; a server or old mobile SDK that used the "
+    "secret needs generateSecret: true, and then the new secret from the Cognito console "
+    "(Cognito makes it; it is never in this export). Its id is not in amplify_outputs.json."
+)
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -109,6 +191,76 @@ class Secret:
         return f"npx ampx sandbox secret set {self.name}"
 
 
+def cognito_name(attribute: str) -> str:
+    """Cognito's (and Gen 1's) name of an attribute the API spells ``GIVEN_NAME``."""
+    return "zoneinfo" if attribute == "ZONE_INFO" else attribute.lower()
+
+
+#: The Gen 2 ``attributeMapping`` key of each standard attribute, by Cognito's name.
+GEN2_MAPPING_KEYS = {cognito_name(api): key for api, key in ATTRIBUTES.items()}
+
+
+@dataclass(frozen=True)
+class ProviderDetails:
+    """What Gen 1 gave one social provider: its ``AttributeMapping`` (Cognito's attribute name
+    to the provider's, in Gen 1's order) and the provider scopes it requested."""
+
+    provider: str
+    attribute_mapping: dict[str, str]
+    scopes: tuple[str, ...]
+    defaulted: bool = False  # no RequiredSignUpAttributes given: Gen 1's default was used
+    unmapped: tuple[str, ...] = ()  # required attributes this provider gives none of
+
+    @property
+    def authorize_scopes(self) -> str:
+        """The scopes as Gen 1 stored them in ``ProviderDetails.authorize_scopes``."""
+        return ("," if self.provider == "Facebook" else " ").join(self.scopes)
+
+    def gen2_mapping(self) -> dict[str, Any]:
+        """The mapping as Gen 2's ``attributeMapping``: its key for a standard attribute, the
+        others (``username``) under ``custom`` as Cognito names them."""
+        mapping: dict[str, Any] = {}
+        custom: dict[str, str] = {}
+        for attribute, source in self.attribute_mapping.items():
+            if attribute in GEN2_MAPPING_KEYS:
+                mapping[GEN2_MAPPING_KEYS[attribute]] = source
+            else:
+                custom[attribute] = source
+        if custom:
+            mapping["custom"] = custom
+        return mapping
+
+    def describe(self) -> str:
+        """``email=email, name=name, username=sub``: Cognito's attribute = the provider's."""
+        return ", ".join(f"{k}={v}" for k, v in self.attribute_mapping.items())
+
+
+def provider_details(provider: str, required: list[Any] | None) -> ProviderDetails:
+    """Gen 1's attribute mapping and scopes for ``provider`` (an API name, ``Google``) given
+    the configuration's ``RequiredSignUpAttributes`` (None: not given).
+
+    As amplify-cli's ``userPoolProviders`` does: the required attributes (its default, email,
+    when none are given; an attribute it does not know adds nothing) and then ``username``, each
+    looked up in ``ATTRIBUTE_PROVIDER_MAP``; each scope once, in that order, with ``openid``
+    first for Google."""
+    if required is None:
+        names = list(GEN1_DEFAULT_REQUIRED)
+    else:
+        names = [cognito_name(a) for a in required if isinstance(a, str) and a in ATTRIBUTES]
+    mapping: dict[str, str] = {}
+    scopes: list[str] = []
+    for attribute in [*names, "username"]:
+        found = ATTRIBUTE_PROVIDER_MAP.get(attribute, {}).get(provider)
+        if found and found[1] not in scopes:
+            scopes.append(found[1])
+        if provider == "Google" and "openid" not in scopes:
+            scopes.insert(0, "openid")
+        if found and attribute not in mapping:
+            mapping[attribute] = found[0]
+    unmapped = tuple(a for a in dict.fromkeys(names) if a not in mapping)
+    return ProviderDetails(provider, mapping, tuple(scopes), required is None, unmapped)
+
+
 # -- the mapping ---------------------------------------------------------------------------
 
 
@@ -125,6 +277,11 @@ class Mapper:
         self.placed: dict[str, Placement] = {}
         self.secrets: list[Secret] = []
         self.notes: list[str] = []
+        #: Table rows of what Gen 1 derived rather than read from a member (status DERIVED).
+        self.derived: list[dict[str, str]] = []
+        #: Import lines and statements of amplify/backend.ts beyond the overrides and domain.
+        self.imports: list[str] = []
+        self.statements: list[str] = []
 
     def place(self, path: str, target: str, note: str = "", status: str = MAPPED) -> None:
         self.placed[path] = Placement(status, RESOURCE_TS, target, note)
@@ -136,6 +293,11 @@ class Mapper:
 
     def cannot(self, path: str, why: str) -> None:
         self.placed[path] = Placement(UNSUPPORTED, "", "", why)
+
+    def derive(self, member: str, value: str, file: str, target: str, note: str) -> None:
+        """A table row for what the code holds though no member says it (Gen 1 derived it)."""
+        row = {"member": member, "value": value, "status": DERIVED}
+        self.derived.append(row | {"file": file, "target": target, "note": note})
 
     def build(self) -> None:
         for name in ("AppId", "BackendEnvironmentName", "ResourceName"):
@@ -149,13 +311,18 @@ class Mapper:
         self._recovery()
         self._oauth()
         self._password()
+        self._native_client()
 
     # identity pool and names
     def _resources(self) -> None:
         c = self.config
         if "UserPoolName" in self.pool:
             self.override(
-                f"{UPC}.UserPoolName", "cfnUserPool", "userPoolName", self.pool["UserPoolName"]
+                f"{UPC}.UserPoolName",
+                "cfnUserPool",
+                "userPoolName",
+                self.pool["UserPoolName"],
+                self._unsuffixed("-", NAME_UNSUFFIXED),
             )
         if c.get("Service"):
             self.place("ResourceConfig.Service", "defineAuth", "Gen 2 auth is Amazon Cognito")
@@ -184,6 +351,7 @@ class Mapper:
                 "cfnIdentityPool",
                 "identityPoolName",
                 ip["IdentityPoolName"],
+                self._unsuffixed("__", NAME_UNSUFFIXED),
             )
         if "UnauthenticatedLogin" in ip:
             self.override(
@@ -388,6 +556,7 @@ class Mapper:
                 self.placed[path] = Placement(
                     SECRET, RESOURCE_TS, f"{target}.{key}.{prop}", f'secret("{secret_name}")'
                 )
+            self._provider_details(name, key, block)
             providers[key] = block
         external: dict[str, Any] = dict(providers)
         if oauth.get("OAuthScopes"):
@@ -414,8 +583,97 @@ class Mapper:
         if oauth.get("DomainPrefix"):
             self.domain = oauth["DomainPrefix"]
             self.placed[f"{OAUTH}.DomainPrefix"] = Placement(
-                MAPPED, BACKEND_TS, "userPoolDomain.domain", "Gen 2 would pick a prefix"
+                MAPPED,
+                BACKEND_TS,
+                "userPoolDomain.domain",
+                self._unsuffixed("-", DOMAIN_UNSUFFIXED),
             )
+
+    def _unsuffixed(self, joiner: str, why: str) -> str:
+        """The note of a name Gen 1 deployed with ``joiner + env`` appended."""
+        env = self.request.get("BackendEnvironmentName")
+        suffix = joiner + (env if isinstance(env, str) and env else "<env>")
+        return f"Gen 1 deployed it with {suffix} appended; the export leaves that off: {why}"
+
+    def _provider_details(self, name: str, key: str, block: dict[str, Any]) -> None:
+        """Gen 1's scopes and attribute mapping for one provider: into its block, and a table
+        row each."""
+        required = self.pool.get("RequiredSignUpAttributes")
+        details = provider_details(name, required if isinstance(required, list) else None)
+        member = f"{OAUTH}.SocialProviderSettings.{name}"
+        target = f"loginWith.externalProviders.{key}"
+        source = (
+            "Gen 1's default required attribute (email; none is configured)"
+            if details.defaulted
+            else "RequiredSignUpAttributes"
+        )
+        if details.scopes:
+            block["scopes"] = list(details.scopes)
+            note = (
+                f"the provider scopes Gen 1 requested, derived from {source} and username; "
+                f"without them the CDK asks for {CDK_DEFAULT_SCOPES[name]} only"
+            )
+            self.derive(
+                f"{member} (scopes)",
+                details.authorize_scopes,
+                RESOURCE_TS,
+                f"{target}.scopes",
+                note,
+            )
+        else:
+            note = f"Gen 1 requested no scope: the CDK's default, {CDK_DEFAULT_SCOPES[name]}"
+            self.derive(f"{member} (scopes)", "", "", "", note)
+        mapping = details.gen2_mapping()
+        if mapping:
+            block["attributeMapping"] = mapping
+        note = f"Gen 1's mapping, derived from {source} and username"
+        if details.unmapped:
+            note += (
+                f"; {name} gives no {', '.join(details.unmapped)}: federated sign-up fails "
+                "while such an attribute is required"
+            )
+        self.derive(
+            f"{member} (attribute mapping)",
+            details.describe(),
+            RESOURCE_TS if mapping else "",
+            f"{target}.attributeMapping" if mapping else "",
+            note,
+        )
+
+    def _native_client(self) -> None:
+        """Gen 1's second, native app client, re-created with the settings Gen 1 gave it."""
+        oauth = self.pool.get("OAuth")
+        props: dict[str, Any] = {"generateSecret": False}
+        if isinstance(oauth, dict) and oauth:
+            props["oAuth"] = self._native_oauth(oauth)
+        else:
+            props["disableOAuth"] = True
+        head = f"backend.auth.resources.userPool.addClient({ts.string(NATIVE_CLIENT)}, {{"
+        self.statements += [
+            "",
+            "// Gen 1's native app client (AppClientID), without a secret: see the table.",
+            head,
+            *ts.object_body(props, 1),
+            "});",
+        ]
+        value = "generateSecret: false; " + (
+            "OAuth as the web client's" if "oAuth" in props else "no OAuth"
+        )
+        target = f"userPool.addClient({ts.string(NATIVE_CLIENT)})"
+        self.derive("AppClientID (native app client)", value, BACKEND_TS, target, NATIVE_NOTE)
+
+    def _native_oauth(self, oauth: dict[str, Any]) -> dict[str, Any]:
+        """The web client's OAuth settings, as Gen 1 gave both clients, for ``addClient``."""
+        grant = GRANTS.get(oauth.get("OAuthGrantType") or "CODE", GRANTS["CODE"])
+        settings: dict[str, Any] = {"flows": ts.Inline({grant: True})}
+        scopes = oauth.get("OAuthScopes")
+        if scopes:
+            known = [s for s in scopes if isinstance(s, str) and s in CDK_SCOPES]
+            settings["scopes"] = [ts.Code(f"OAuthScope.{CDK_SCOPES[s]}") for s in known]
+            self.imports.append('import { OAuthScope } from "aws-cdk-lib/aws-cognito";')
+        settings["callbackUrls"] = list(oauth.get("RedirectSignInURIs") or [])
+        settings["logoutUrls"] = list(oauth.get("RedirectSignOutURIs") or [])
+        return settings
 
     def _password(self) -> None:
         policy = self.pool.get("PasswordPolicy")
