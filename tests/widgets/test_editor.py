@@ -398,3 +398,24 @@ def test_delete_asks_first(emulator, clock, app_env):
     clock.advance(5)
     with pytest.raises(Exception, match="not found"):
         service.get_backend_auth(app_id, env, "mainauth")
+
+
+def test_load_current_hands_the_gen2_tab_the_deployed_ids_of_that_environment(
+    emulator, clock, app_env
+):
+    app_id, env = app_env
+    service = BackendAuthService(emulator.connection())
+    service.create_backend_auth(valid_request(AppId=app_id))
+    clock.advance(5)
+    editor = AuthConfigEditor("UpdateBackendAuth", service=service)
+    editor.value = {"AppId": app_id, "BackendEnvironmentName": env, "ResourceName": "mainauth"}
+    assert editor.gen2_tab.deployed is None  # unknown until loaded
+    editor.load_current()
+    editor.join()
+    assert editor.gen2_tab.deployed == service.deployed_auth(app_id, env)
+    editor.gen2_tab.way = "keep"
+    editor.gen2_tab.refresh()
+    assert editor.gen2_tab.error == ""
+    assert editor.gen2_tab.deployed.user_pool_id in editor.gen2_tab.export.text()
+    editor.field("BackendEnvironmentName").control.value = "prod"  # another environment
+    assert editor.gen2_tab.deployed is None

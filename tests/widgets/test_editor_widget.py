@@ -137,8 +137,10 @@ def test_submitter_needs_only_a_service_a_value_and_a_status(emulator, app_env, 
     assert "aaw-status-ok" in status._dom_classes
     clock.advance(5)
     loaded = []
-    assert submitter.load_current(loaded.append)
-    assert loaded[0]["UserPoolConfigs"]["UserPoolName"] == "main-users"
+    assert submitter.load_current(lambda config, deployed: loaded.append((config, deployed)))
+    config, deployed = loaded[0]
+    assert config["UserPoolConfigs"]["UserPoolName"] == "main-users"
+    assert deployed is not None and deployed.user_pool_name == "main-users-staging"
     assert status.message.startswith("Loaded the current configuration")
     with pytest.raises(ValueError, match="cannot send"):
         submitter.send("ImportBackendAuth")

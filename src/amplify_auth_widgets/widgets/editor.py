@@ -30,6 +30,7 @@ import ipywidgets as w
 import traitlets as t
 
 from ..client.service import BackendAuthService
+from ..core.deployed import DeployedAuth
 from ..core.diff import deep_merge, prune
 from ..core.findings import Finding
 from ..core.model import FieldSpec, request_spec
@@ -246,6 +247,8 @@ class AuthConfigEditor(w.VBox):
         self.form_box = w.VBox()
         self.json_text, self.yaml_text = self.texts.json_text, self.texts.yaml_text
         self.gen2_tab = Gen2Tab.follow(self, active=False)
+        #: The target whose deployed auth the Gen 2 tab holds (set by load_current).
+        self._deployed_for: tuple[Any, Any] = (None, None)
         self.tabs = w.Tab(children=[self.form_box, *self.texts.panels, self.gen2_tab])
         for i, title in enumerate(("Form", "JSON", "YAML", "AWS CLI", "Gen 2")):
             self.tabs.set_title(i, title)
@@ -328,6 +331,9 @@ class AuthConfigEditor(w.VBox):
     @t.observe("value")
     def _on_value(self, change: Any) -> None:
         self._revalidate()
+        target = (change["new"].get("AppId"), change["new"].get("BackendEnvironmentName"))
+        if getattr(self, "gen2_tab", None) is not None and target != self._deployed_for:
+            self.gen2_tab.deployed = None  # another environment's ids until it is loaded
 
     def _read_form(self) -> dict[str, Any]:
         value = self.root.get()
@@ -459,12 +465,14 @@ class AuthConfigEditor(w.VBox):
     def load_current(self) -> bool:
         """Read the target's configuration (GetBackendAuth) into the form."""
 
-        def loaded(config: dict[str, Any]) -> None:
+        def loaded(config: dict[str, Any], deployed: DeployedAuth | None) -> None:
             self.current = config
             value = {k: v for k, v in self.value.items() if k in TARGET}
             spec = self._spec_for(self.operation).member("ResourceConfig")
             value["ResourceConfig"], _ = prune(config, spec) if spec else (config, [])
             self.value = value
+            self._deployed_for = (value.get("AppId"), value.get("BackendEnvironmentName"))
+            self.gen2_tab.deployed = deployed  # the ways to Gen 2 that keep the users
 
         return self.submitter.load_current(loaded)
 

@@ -23,6 +23,7 @@ import ipywidgets as w
 import traitlets as t
 
 from ..client.service import ApiError, ValidationFailed
+from ..core.deployed import DeployedAuth
 from ..core.operations import configuration_operations
 
 TARGET = ("AppId", "BackendEnvironmentName", "ResourceName")
@@ -160,17 +161,26 @@ class Submitter(t.HasTraits):
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def load_current(self, loaded: Callable[[dict[str, Any]], None]) -> bool:
-        """Read the target's configuration (GetBackendAuth) and hand it to ``loaded``."""
+    def load_current(self, loaded: Callable[[dict[str, Any], DeployedAuth | None], None]) -> bool:
+        """Read the target's configuration (GetBackendAuth) and what its auth deployed
+        (GetBackend: the ids a move to Gen 2 keeps; None when it cannot be read) and hand both
+        to ``loaded``."""
         app_id, env, resource = self.target()
 
-        def done(response: dict[str, Any]) -> None:
-            loaded(response.get("ResourceConfig") or {})
+        def fetch() -> tuple[dict[str, Any], DeployedAuth | None]:
+            response = self.service.get_backend_auth(app_id, env, resource)
+            try:
+                deployed = self.service.deployed_auth(app_id, env)
+            except (ApiError, ValueError):  # the configuration loads without it
+                deployed = None
+            return response, deployed
+
+        def done(answer: tuple[dict[str, Any], DeployedAuth | None]) -> None:
+            response, deployed = answer
+            loaded(response.get("ResourceConfig") or {}, deployed)
             self.status.show(f"Loaded the current configuration of {app_id}/{env}.", "ok")
 
-        return self.run(
-            "Loading", lambda: self.service.get_backend_auth(app_id, env, resource), done
-        )
+        return self.run("Loading", fetch, done)
 
     def send(self, operation: str) -> bool:
         """Send ``operation`` (CreateBackendAuth, UpdateBackendAuth or DeleteBackendAuth)."""
