@@ -4,11 +4,13 @@ installed with ``npm ci`` from the registry and type-checked with its own ``npx 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from amplify_auth_widgets import gen2
+from amplify_auth_widgets.core.deployed import DeployedAuth
 from amplify_auth_widgets.gen2 import project as gp
 
 HERE = Path(__file__).resolve().parent
@@ -27,8 +30,28 @@ TOOLCHAIN_LOCK = HERE / "package-lock.json"
 HOSTILE = "<img src=x onerror=alert(1)> *em* [a](http://x) `c` ``` \\ &amp; |t| # h\n# H1\r\u202e"
 
 
-def an_export(app: str = "d1abc", env: str = "prod", **config: object) -> gen2.Gen2Export:
-    return gen2.export(valid_request(AppId=app, BackendEnvironmentName=env, **config))
+DEPLOYED = DeployedAuth(
+    resource_name="mainauth",
+    region="us-east-1",
+    account_id="123456789012",
+    user_pool_id="us-east-1_AbC123xyZ",
+    user_pool_arn="arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123xyZ",
+    user_pool_name="main-users-prod",
+    web_client_id="abcdefghijklmnopqrstuvwxyz",
+    native_client_id="zyxwvutsrqponmlkjihgfedcba",
+    identity_pool_id="us-east-1:11111111-2222-4333-8444-555555555555",
+    identity_pool_name="main_identity__prod",
+    auth_role_arn="arn:aws:iam::123456789012:role/amplify-main-prod-1-authRole",
+    unauth_role_arn="arn:aws:iam::123456789012:role/amplify-main-prod-1-unauthRole",
+    stack_name="amplify-main-prod-1",
+)
+
+
+def an_export(
+    app: str = "d1abc", env: str = "prod", way: str | None = None, deployed=DEPLOYED
+) -> gen2.Gen2Export:
+    request = valid_request(AppId=app, BackendEnvironmentName=env)
+    return gen2.export(request, way=way, deployed=deployed if way else None)
 
 
 # -- the packages --------------------------------------------------------------------------
@@ -143,9 +166,13 @@ def test_the_project_holds_its_files_and_the_exports():
     assert {"node_modules", ".amplify", "amplify_outputs*"} <= set(files[".gitignore"].split())
 
 
-def test_an_unknown_way_is_refused():
-    with pytest.raises(ValueError, match="way must be one of keep, recreate"):
-        gp.project(an_export(), way="move")
+def test_recreate_brings_the_trigger_and_keep_only_references():
+    recreate = gp.project(an_export(way="recreate"))
+    assert "amplify/auth/migrate-users/handler.ts" in recreate
+    assert "amplify/auth/migrate-users/resource.ts" in recreate
+    kept = gp.project(an_export(way="keep"))
+    assert "referenceAuth" in kept["amplify/auth/resource.ts"]
+    assert not any("migrate-users" in name for name in kept)
 
 
 # -- the README ----------------------------------------------------------------------------
@@ -172,11 +199,51 @@ def rendered(markdown: str) -> _Tags:
 
 def test_the_readme_says_the_secrets_and_the_deploy_steps():
     readme = gp.project(an_export())["README.md"]
+    assert "## The way: the configuration only" in readme
     assert "npx ampx sandbox secret set GOOGLE_CLIENT_SECRET" in readme
     assert "npx ampx sandbox secret set GOOGLE_CLIENT_ID" in readme
     for step in ("npm ci", "npx tsc --noEmit", "npx ampx sandbox", "npx ampx pipeline-deploy"):
         assert step in readme
     assert "g-secret-value" not in readme
+    assert "update-user-pool-client" not in readme
+
+
+def run_blocks(readme: str) -> list[list[str]]:
+    """Each command of the README's code blocks, run by ``sh`` with ``aws`` a function that
+    prints the words it was given: what a user pasting them would run."""
+    blocks = [t.content for t in MarkdownIt("commonmark").parse(readme) if t.type == "fence"]
+    printer = 'aws() { "$PY" -c "import json, sys; print(json.dumps(sys.argv[1:]))" "$@"; }'
+    script = "\n".join([printer, *(b for b in blocks if b.startswith("aws "))])
+    env = {"PY": sys.executable, "PATH": os.environ["PATH"]}
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_the_readme_of_keep_says_the_pool_stays_and_has_no_secret_to_set():
+    readme = gp.project(an_export(way="keep"))["README.md"]
+    assert "## The way: keep" in readme and "referenceAuth" in readme
+    assert "The code reads no secret: there is none to set." in readme
+    assert "update-user-pool-client" not in readme
+
+
+def test_the_readme_of_recreate_gives_the_old_pool_commands_shell_quoted(tmp_path):
+    hostile = f"us-east-1_x'; touch {tmp_path}/pwned #`\n```"
+    deployed = dataclasses.replace(DEPLOYED, user_pool_id=hostile)
+    readme = gp.project(an_export(way="recreate", deployed=deployed))["README.md"]
+    assert "## The way: recreate" in readme and "USER_PASSWORD_AUTH" in readme
+    page = rendered(readme)
+    assert set(page.tags) <= {"h1", "h2", "p", "pre", "code", "ul", "li"}
+    commands = run_blocks(readme)
+    update = next(c for c in commands if c[1] == "update-user-pool-client")
+    assert update[update.index("--user-pool-id") + 1] == hostile
+    assert "ALLOW_ADMIN_USER_PASSWORD_AUTH" in update
+    listing = next(c for c in commands if c[1] == "list-users")
+    assert listing[listing.index("--user-pool-id") + 1] == hostile
+    assert [c[1] for c in commands] == [
+        "describe-user-pool-client", "update-user-pool-client", "list-users"
+    ]  # fmt: skip
+    assert not (tmp_path / "pwned").exists()
 
 
 def test_hostile_names_stay_literal_text_in_the_readme():
@@ -265,11 +332,13 @@ def _run(argv: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProc
 @pytest.mark.skipif(NPM is None, reason="npm is not installed (Node 20 is needed)")
 @pytest.mark.timeout(900)
 def test_the_project_installs_and_type_checks_as_written(tmp_path):
-    """``npm ci`` from the npm registry, then the project's own ``npx tsc --noEmit``: about
-    two and a half minutes, the one test that installs a generated project."""
+    """``npm ci`` from the npm registry, then the project's own ``npx tsc --noEmit``, on the
+    richest project (recreate: the trigger and its Cognito client): two and a half to three
+    and a half minutes, the one test that installs a generated project."""
     assert NPM is not None
     folder = tmp_path / "project"
-    gp.write_project(an_export(), folder)
+    gp.write_project(an_export(way="recreate"), folder)
+    assert (folder / "amplify/auth/migrate-users/handler.ts").is_file()
     started = time.monotonic()
     ci = _run([NPM, "ci", "--no-audit", "--no-fund", "--loglevel=error"], folder, 600)
     assert ci.returncode == 0, ci.stderr[-3000:]

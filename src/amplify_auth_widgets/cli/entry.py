@@ -74,6 +74,7 @@ from .exitcodes import (
 )
 from .fleet import add_fleet_commands
 from .gen2 import add_export_gen2
+from .migrate import add_migrate
 from .output import OUTPUT_FORMATS, paint, render, render_finding
 from .services import add_service_commands
 
@@ -252,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_validate(sub)
     add_service_commands(sub)
     add_export_gen2(sub)
+    add_migrate(sub)
     add_fleet_commands(sub)
     return parser
 

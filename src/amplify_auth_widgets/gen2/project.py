@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .exporter import Gen2Export, WriteRefused, Written
+from .ways import KEEP, RECREATE, old_client_commands
 
 if TYPE_CHECKING:
     from ..core.deployed import DeployedAuth
@@ -83,7 +84,6 @@ GITIGNORE = (
     "amplifyconfiguration*",
 )
 
-WAYS = ("keep", "recreate")
 NPM_NAME_LIMIT = 214
 #: A name npm takes for a package without a scope.
 NPM_NAME = re.compile(r"(?![._])[a-z0-9._~-]{1,214}")
@@ -164,30 +164,35 @@ def code_block(lines: list[str], language: str = "sh") -> list[str]:
     return [f"{fence}{language}", *lines, fence]
 
 
-def _way_text(way: str | None, deployed: DeployedAuth | None) -> list[str]:
-    if way == "keep":
+def _way_text(way: str | None) -> list[str]:
+    if way == KEEP:
         return [
             "## The way: keep",
             "",
             "The Gen 2 backend references the Gen 1 user pool and identity pool "
-            "(`referenceAuth`): users, their passwords and their ids stay where they are, and "
-            "every app client keeps working. Gen 1 still owns the pools: do not delete the Gen 1 "
-            "environment (or its auth) while this backend uses them.",
+            "(`referenceAuth`): users, their passwords and their sessions stay where they are. "
+            "The pool's settings stay managed outside Gen 2, which cannot change them. Gen 1 "
+            "still owns the pools: do not delete the Gen 1 environment (or its auth) while this "
+            "backend references them, as that deletes the pool and its users.",
         ]
-    if way == "recreate":
+    if way == RECREATE:
         return [
             "## The way: recreate",
             "",
             "The Gen 2 backend creates a new user pool. Its user-migration trigger "
             "(`amplify/auth/migrate-users/`) moves each user from the Gen 1 user pool, with "
-            "their password, the first time they sign in (or reset their password) here. Users "
-            "who never sign in stay in the Gen 1 pool: keep it until they have moved.",
+            "their password, the first time they sign in (or reset their password) here. "
+            "Cognito calls it only at a `USER_PASSWORD_AUTH` sign-in, never with SRP: until the "
+            "users have moved, the front end signs in with `authFlowType: "
+            '"USER_PASSWORD_AUTH"`. MFA devices, TOTP secrets, remembered devices and groups '
+            "do not move; social identities relink at their first sign-in with the provider. "
+            "Users who never sign in stay in the Gen 1 pool: keep it until they have moved.",
         ]
     return [
         "## The way: the configuration only",
         "",
-        "This backend creates a new user pool with the Gen 1 configuration; no user moves with "
-        "it. Choose `--way keep` or `--way recreate` to keep the users.",
+        "This backend creates a new, empty user pool with the Gen 1 configuration; no user "
+        "moves to it. `amplify-auth migrate --way keep` or `--way recreate` keeps the users.",
     ]
 
 
@@ -206,16 +211,27 @@ def _secrets_text(export: Gen2Export) -> list[str]:
     ]
 
 
-def _old_pool_text(deployed: DeployedAuth | None) -> list[str]:
-    if deployed is None:
-        return []
+def _old_pool_text(deployed: DeployedAuth) -> list[str]:
+    """What to do on the Gen 1 pool for ``recreate``: let the trigger sign in there first,
+    then see who is left to move."""
+    describe, update = old_client_commands(deployed)
     region = shlex.quote(deployed.region)
     pool = shlex.quote(deployed.user_pool_id)
     return [
         "## The Gen 1 user pool",
         "",
-        f"The trigger reads users from the Gen 1 pool {markdown(deployed.user_pool_id)} in "
-        f"{markdown(deployed.region)}. The users still there (not signed in since the move):",
+        f"The trigger signs users in to the Gen 1 pool {markdown(deployed.user_pool_id)} "
+        f"({markdown(deployed.region)}) through its web app client "
+        f"{markdown(deployed.web_client_id or '')}, which must allow "
+        "`ALLOW_ADMIN_USER_PASSWORD_AUTH`: do this first. `update-user-pool-client` resets "
+        "every setting it is not given: read them with the first command, and add to the "
+        "second the client's other settings (callback and logout URLs, OAuth flows and scopes, "
+        "identity providers, token validity, read and write attributes) and any other auth "
+        "flow it lists.",
+        "",
+        *code_block([describe, update]),
+        "",
+        "The users still in the Gen 1 pool (not signed in since the move):",
         "",
         *code_block(
             [f"aws cognito-idp list-users --region {region} --user-pool-id {pool} --output table"]
@@ -248,9 +264,9 @@ def _unmapped_text(export: Gen2Export) -> list[str]:
     return lines
 
 
-def readme(export: Gen2Export, way: str | None = None, deployed: DeployedAuth | None = None) -> str:
-    """The project's ``README.md``: the way taken and what it means, the secrets to set, the
-    Gen 1 pool's users left (recreate), how to deploy, and what did not map. The app's and
+def readme(export: Gen2Export) -> str:
+    """The project's ``README.md``: the export's way and what it means, the secrets to set,
+    the Gen 1 pool's commands (recreate), how to deploy, and what did not map. The app's and
     environment's names are Markdown-escaped; commands are shell-quoted in code blocks."""
     app = markdown(export.app_id or "(not given)")
     env = markdown(export.environment or "(not given)")
@@ -260,13 +276,13 @@ def readme(export: Gen2Export, way: str | None = None, deployed: DeployedAuth | 
         "Written by `amplify-auth migrate` (amplify-auth-widgets) from the Gen 1 auth "
         f"resource {markdown(export.resource_name or '(not given)')}.",
         "",
-        *_way_text(way, deployed),
+        *_way_text(export.way),
         "",
         *_secrets_text(export),
         "",
     ]
-    if way == "recreate":
-        lines += [*_old_pool_text(deployed), ""]
+    if export.way == RECREATE and export.deployed is not None:
+        lines += [*_old_pool_text(export.deployed), ""]
     lines += _deploy_text()
     unmapped = _unmapped_text(export)
     if unmapped:
@@ -277,20 +293,12 @@ def readme(export: Gen2Export, way: str | None = None, deployed: DeployedAuth | 
 # -- the project ---------------------------------------------------------------------------
 
 
-def project(
-    export: Gen2Export,
-    name: str | None = None,
-    *,
-    way: str | None = None,
-    deployed: DeployedAuth | None = None,
-) -> dict[str, str]:
-    """Every file of the project (path under its root: text), the export's included.
+def project(export: Gen2Export, name: str | None = None) -> dict[str, str]:
+    """Every file of the project (path under its root: text), the export's included (with
+    ``gen2.export(..., way=, deployed=)``, the way's: ``referenceAuth``, or the trigger).
 
     ``name`` is the npm package name (default: from the export's app and environment, see
-    ``package_name``); ``way`` (``keep``, ``recreate`` or None) and ``deployed`` (the Gen 1
-    environment's deployed auth) are what the README says of the move."""
-    if way is not None and way not in WAYS:
-        raise ValueError(f"way must be one of {', '.join(WAYS)} or None, not {way!r}.")
+    ``package_name``)."""
     name = package_name(export.app_id, export.environment) if name is None else name
     if not NPM_NAME.fullmatch(name):
         raise ValueError(
@@ -302,7 +310,7 @@ def project(
         "package-lock.json": package_lock(name),
         "tsconfig.json": _json(ROOT_TSCONFIG),
         ".gitignore": "\n".join(GITIGNORE) + "\n",
-        "README.md": readme(export, way, deployed),
+        "README.md": readme(export),
         "amplify/package.json": _json({"type": "module"}),
         "amplify/tsconfig.json": _json(AMPLIFY_TSCONFIG),
     }
@@ -313,21 +321,15 @@ def project(
 
 
 def write_project(
-    export: Gen2Export,
-    folder: str | Path,
-    force: bool = False,
-    *,
-    name: str | None = None,
-    way: str | None = None,
-    deployed: DeployedAuth | None = None,
+    export: Gen2Export, folder: str | Path, force: bool = False, *, name: str | None = None
 ) -> list[Written]:
-    """Write ``project(...)``'s files under ``folder``; say of each what was done.
+    """Write ``project(export, name)``'s files under ``folder``; say of each what was done.
 
     A folder that is not empty is refused (``WriteRefused``, nothing written) unless
     ``force``; then the exporter's writer applies: a file as the project has it is left
     alone, one that differs is replaced after a copy to ``NAME.bak``, and nothing is ever
     written through a symbolic link."""
-    files = project(export, name, way=way, deployed=deployed)
+    files = project(export, name)
     target = Path(folder)
     if not force and target.is_dir() and any(target.iterdir()):
         raise WriteRefused(
