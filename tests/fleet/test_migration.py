@@ -211,6 +211,26 @@ def test_counts_chart_and_summary(audited):
     assert [p.get_height() for p in empty.get_axes()[0].patches] == [0, 0, 0, 0]
 
 
+def test_the_cdk_nag_column_holds_the_findings_predicted_for_the_way(audited):
+    from amplify_auth_widgets.gen2.nag import predict
+
+    rows = by_target(migration_plan(audited))
+    kept = rows[("d1demotodo", "prod")]
+    request = audit_request(
+        audited.set_index(["app_id", "environment"], drop=False).loc[("d1demotodo", "prod")]
+    )
+    expected = predict(request, "keep")
+    assert expected and len(kept["nag"]) == len(expected)
+    for line, finding in zip(kept["nag"], expected, strict=True):
+        assert line.startswith(f"{finding.rule} ({finding.level}, of the kept Gen 1 pool): ")
+        assert line.endswith(f"Fix: {finding.fix}")
+    recreated = rows[("d1demotodo", "dev")]["nag"]  # a new pool: findings of the Gen 2 code
+    assert any(
+        line.startswith("AwsSolutions-COG1 (error): the minimum length is 6") for line in recreated
+    )
+    assert all(rows[key]["nag"] == [] for key in rows if rows[key]["verdict"] == BLOCKED)
+
+
 def test_a_frame_that_is_not_an_audit_is_refused_by_name():
     with pytest.raises(
         ValueError, match=r"needs fleet.audit\(\)'s frame; this one has no .*user_pool_id"

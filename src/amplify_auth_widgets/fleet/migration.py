@@ -3,8 +3,9 @@
 One row per audited environment: the way recommended (``gen2.ways``: ``keep`` references the
 deployed pool with ``referenceAuth``; ``recreate`` makes a new pool from ``defineAuth`` with a
 user-migration trigger), a verdict, its reasons in words, the secrets to set and the cdk-nag
-findings. The verdicts, from best to worst (an ordered category, so ``plan[plan.verdict >=
-NEEDS_DECISION]`` works):
+findings (``gen2.nag.predict`` for the way: listed, not weighed in the verdict, as some fail
+on every pool either generation makes). The verdicts, from best to worst (an ordered
+category, so ``plan[plan.verdict >= NEEDS_DECISION]`` works):
 
 - *ready*: keep, with nothing to weigh: nothing moves, nothing is carried by hand.
 - *ready with overrides*: recreate, because keep cannot be taken (``USER_POOL_ONLY`` has no
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.deployed import DeployedAuth
 from ..gen2.exporter import Gen2Export, export
 from ..gen2.mapping import BACKEND_TS, MAPPED, NOT_MAPPED, UNSUPPORTED
+from ..gen2.nag import predict
 from ..gen2.ways import KEEP, RECREATE, WAYS, WayRefused
 from ..jobs.report import new_figure, plain_text
 from .inventory import DEPLOYED_COLUMNS, config_column, config_fields
@@ -317,8 +319,15 @@ def _decision(request: dict[str, Any], deployed: DeployedAuth, weak: list[str]) 
 
 
 def _nag(request: dict[str, Any], way: str) -> list[str]:
-    """The cdk-nag findings predicted for the way's code (none until ``gen2.nag`` exists)."""
-    return []
+    """The cdk-nag findings ``gen2.nag.predict`` gives the way's code, a line each: the rule,
+    its level (and, for keep, that it is of the kept Gen 1 pool), why it fails and the fix."""
+    lines = []
+    for finding in predict(request, way):
+        where = (
+            f"{finding.level}, of the kept Gen 1 pool" if finding.existing_pool else finding.level
+        )
+        lines.append(f"{finding.rule} ({where}): {finding.reason}. Fix: {finding.fix}")
+    return lines
 
 
 def plan_one(row: Mapping[str, Any], flags: Mapping[str, bool] | None = None) -> dict[str, Any]:
