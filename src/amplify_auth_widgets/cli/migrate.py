@@ -16,8 +16,9 @@ unless ``--way`` says otherwise; a line per environment, then a summary.
 A folder that is not empty is refused unless ``--force`` (then a file that differs is replaced,
 its old text kept as ``NAME.bak``); nothing is written through a symbolic link. Exit codes are
 the other commands': 252 bad options, a way the environment cannot take, a refused folder;
-254 an error from the service; 255 an environment with no deployed auth, or blocked by the
-plan. With ``--all`` the worst of them wins.
+254 an error from the service; 255 an environment with no deployed auth (or a disk error).
+With ``--all`` the worst of its environments' wins, and an environment the plan blocks (the
+others written) gives 1, as ``fleet plan`` does.
 """
 
 from __future__ import annotations
