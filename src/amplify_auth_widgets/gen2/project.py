@@ -231,13 +231,15 @@ def _old_pool_text(deployed: DeployedAuth) -> list[str]:
         "",
         *code_block([describe, update]),
         "",
-        "The users still in the Gen 1 pool (not signed in since the move):",
+        "A user who moves is copied, not taken out: the Gen 1 pool keeps every user. Those "
+        "not yet moved are the usernames this lists that the new pool's `list-users` (its id "
+        "is in `amplify_outputs.json` after a deploy) does not:",
         "",
         *code_block(
             [f"aws cognito-idp list-users --region {region} --user-pool-id {pool} --output table"]
         ),
         "",
-        "Delete the Gen 1 environment only once this list holds no one you want to keep.",
+        "Delete the Gen 1 environment only once no one you want to keep is left unmoved.",
     ]
 
 
