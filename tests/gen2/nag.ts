@@ -43,32 +43,42 @@ const started = Date.now();
 const templates = process.argv.slice(2).map((file) => resolve(file));
 const inputs = mkdtempSync(join(tmpdir(), "nag-in-"));
 const outdir = mkdtempSync(join(tmpdir(), "nag-out-"));
-const app = new App({ outdir });
-// A stack per template, named by its position: the construct path says which template. A
-// synthesized template has its own BootstrapVersion parameter: the stack adds none. Each is
-// included without its Outputs: no rule reads them, and CfnInclude refuses an output without a
-// value (Gen 2 writes passwordPolicyMinLength so when the policy sets no minimum length).
-const synthesizer = () =>
-  new DefaultStackSynthesizer({ generateBootstrapVersionRule: false });
-templates.forEach((file, i) => {
-  const template = JSON.parse(readFileSync(file, "utf8"));
-  delete template.Outputs;
-  const copy = join(inputs, `${i}.json`);
-  writeFileSync(copy, JSON.stringify(template));
-  const stack = new Stack(app, `T${i}`, { synthesizer: synthesizer() });
-  new CfnInclude(stack, "Template", { templateFile: copy });
-});
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+let report: Report;
 try {
-  app.synth();
-} catch (error) {
-  if (!String(error).includes("ValidationFailed")) throw error;
+  report = scan();
+} finally {
+  for (const dir of [inputs, outdir])
+    rmSync(dir, { recursive: true, force: true });
 }
-const reportFile = join(outdir, "validation-report.json");
-if (!existsSync(reportFile)) throw new Error(`cdk-nag wrote no ${reportFile}`);
-const report: Report = JSON.parse(readFileSync(reportFile, "utf8"));
-for (const dir of [inputs, outdir])
-  rmSync(dir, { recursive: true, force: true });
+
+function scan(): Report {
+  const app = new App({ outdir });
+  // A stack per template, named by its position: the construct path says which template. A
+  // synthesized template has its own BootstrapVersion parameter: the stack adds none. Each is
+  // included without its Outputs: no rule reads them, and CfnInclude refuses an output
+  // without a value (Gen 2 writes passwordPolicyMinLength so when a policy sets no length).
+  const synthesizer = () =>
+    new DefaultStackSynthesizer({ generateBootstrapVersionRule: false });
+  templates.forEach((file, i) => {
+    const template = JSON.parse(readFileSync(file, "utf8"));
+    delete template.Outputs;
+    const copy = join(inputs, `${i}.json`);
+    writeFileSync(copy, JSON.stringify(template));
+    const stack = new Stack(app, `T${i}`, { synthesizer: synthesizer() });
+    new CfnInclude(stack, "Template", { templateFile: copy });
+  });
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app, { verbose: true }),
+  );
+  try {
+    app.synth();
+  } catch (error) {
+    if (!String(error).includes("ValidationFailed")) throw error;
+  }
+  const file = join(outdir, "validation-report.json");
+  if (!existsSync(file)) throw new Error(`cdk-nag wrote no ${file}`);
+  return JSON.parse(readFileSync(file, "utf8"));
+}
 
 const found: Record<string, Finding[]> = Object.fromEntries(
   templates.map((t) => [t, []]),
