@@ -1,0 +1,178 @@
+"""How an apply sends, against the emulator: a pending job on the app (another's, waited out;
+ours, whose answer was lost, followed; one in another environment, backed off from), a refusal
+that is final, throttling that never ends, a cancel while a job is followed and the run that
+follows it later. The emulator's clock is the test's: its jobs end when the test moves it (or
+after a few tenths of a second), and the apply's own back-off moves it instead of sleeping."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
+from amplify_auth_widgets.core.diff import prune
+from amplify_auth_widgets.core.model import request_spec
+from amplify_auth_widgets.emulator import Emulator
+from amplify_auth_widgets.emulator.demo import fleet_config
+from amplify_auth_widgets.fleet.inventory import Fleet
+from amplify_auth_widgets.fleet.rollout import SEND_ROUNDS, Outcome
+
+CONFIG = fleet_config(0, "fixed", None)
+TEMPLATE = {"ResourceName": "fleetauth", "ResourceConfig": CONFIG}
+UPDATABLE = request_spec("UpdateBackendAuth").member("ResourceConfig")
+
+
+class World:
+    """An emulator whose clock runs ``offset`` seconds from the real one and whose jobs take
+    the seconds queued in ``durations`` (0 once they run out), an app with dev and prod that
+    have auth, and a fleet on it."""
+
+    def __init__(self, emulator: Emulator, offset: list[float], durations: list[float]) -> None:
+        self.emulator, self.offset, self.durations = emulator, offset, durations
+        store, now = emulator.backend.store, emulator.clock()
+        self.app_id = emulator.create_app("sending", ("dev", "prod"))
+        for env in ("dev", "prod"):
+            store.put_auth(self.app_id, env, "fleetauth", CONFIG, now)
+        self.history = JobHistory(":memory:")
+        service = BackendAuthService(
+            emulator.connection(), on_call=self.history.record_call, sleep=lambda s: None
+        )
+        policy = TrackerPolicy(min_interval=0.02, max_interval=0.1)
+        self.fleet = Fleet(service, self.history, JobTracker(service, self.history, policy=policy))
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        """The apply's back-off: time passes for the emulator, none for the test."""
+        self.slept.append(seconds)
+        self.offset[0] += seconds
+
+    def send_directly(self, env: str, minimum: int = 10) -> str:
+        """An update of ``env`` sent by someone else (or by us, its answer lost): its job id."""
+        config, _ = prune(json.loads(json.dumps(CONFIG)), UPDATABLE)
+        config["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = minimum
+        request = {
+            "AppId": self.app_id,
+            "BackendEnvironmentName": env,
+            "ResourceName": "fleetauth",
+            "ResourceConfig": config,
+        }
+        return self.fleet.service.call("UpdateBackendAuth", request, force=True)["JobId"]
+
+    def apply(self, env: str = "dev", **options) -> dict:
+        targets = pd.DataFrame({"app_id": [self.app_id], "environment": [env]})
+        targets["resource_name"] = "fleetauth"
+        options.setdefault("sleep", self.sleep)
+        (row,) = self.fleet.apply(TEMPLATE, targets, mode="update", **options).to_dict("records")
+        return row
+
+    def jobs(self) -> list[dict]:
+        return self.emulator.backend.store.query(
+            "SELECT job_id, env_name, create_time, end_time FROM jobs ORDER BY create_time"
+        )
+
+    def sent(self, operation: str = "UpdateBackendAuth") -> pd.DataFrame:
+        calls = self.history.requests()
+        return calls[calls["operation"].astype(str) == operation]
+
+
+@pytest.fixture
+def world(tmp_path) -> Iterator[World]:
+    offset: list[float] = [0.0]
+    durations: list[float] = []
+
+    def job_seconds(operation: str, app_id: str) -> float:
+        return durations.pop(0) if durations else 0.0
+
+    with Emulator(
+        job_seconds=job_seconds,
+        seed=3,
+        db=str(tmp_path / "state.sqlite3"),
+        clock=lambda: time.time() + offset[0],
+    ) as emulator:
+        yield World(emulator, offset, durations)
+
+
+def test_another_s_pending_job_is_waited_out_then_the_target_is_sent(world):
+    # someone's update of dev, sent ten seconds ago, that ends a few tenths from now
+    world.offset[0], world.durations[:] = -10.0, [10.3]
+    theirs = world.send_directly("dev")
+    world.offset[0] = 0.0
+    row = world.apply()
+    assert row["status"] == "COMPLETED" and pd.isna(row["error"])
+    first, ours = world.jobs()
+    assert first["job_id"] == theirs and ours["job_id"] == row["job_id"] != theirs
+    assert ours["create_time"] >= first["end_time"]  # sent again once theirs ended
+    theirs_sent, refused, accepted = world.sent()["error_code"].tolist()
+    assert pd.isna(theirs_sent) and refused == "BadRequestException" and pd.isna(accepted)
+
+
+def test_our_own_job_whose_answer_was_lost_is_followed_not_sent_again(world):
+    # the same operation started a moment ago: what a lost answer leaves behind
+    world.durations[:] = [0.3]
+    lost = world.send_directly("dev", minimum=12)
+    row = world.apply()
+    assert row["status"] == "COMPLETED" and row["job_id"] == lost
+    assert [j["job_id"] for j in world.jobs()] == [lost]  # nothing sent twice
+    assert world.slept == []
+
+
+def test_a_job_pending_in_another_environment_of_the_app_is_backed_off_from(world):
+    world.durations[:] = [3.9]
+    other = world.send_directly("prod")
+    row = world.apply("dev")
+    assert row["status"] == "COMPLETED"
+    # a back-off or two (the fourth step of the service's: 2 to 4 seconds), then accepted
+    assert 1 <= len(world.slept) <= 2 and all(2.0 <= p <= 4.0 for p in world.slept)
+    first, ours = world.jobs()
+    assert first["job_id"] == other and ours["job_id"] == row["job_id"]
+    assert ours["env_name"] == "dev" and ours["create_time"] >= first["end_time"]
+
+
+def test_a_refusal_that_is_final_is_not_sent_again():
+    with Emulator(job_seconds=0, seed=3) as emulator:
+        world = World(emulator, [0.0], [])
+        targets = pd.DataFrame({"app_id": ["d9nothere"], "environment": ["dev"]})
+        targets["resource_name"] = "fleetauth"
+        results = world.fleet.apply(TEMPLATE, targets, mode="update", sleep=world.sleep)
+    (row,) = results.to_dict("records")
+    assert row["status"] == Outcome.NOT_SENT and pd.isna(row["job_id"])
+    assert row["error"].startswith("NotFoundException: ")
+    assert len(world.sent()) == 1 and world.slept == []
+
+
+def test_throttling_that_never_ends_gives_up_after_the_rounds_with_the_error(world):
+    world.emulator.faults.throttle_rate = 1.0
+    row = world.apply()
+    world.emulator.faults.throttle_rate = 0.0
+    assert row["status"] == Outcome.NOT_SENT
+    assert row["error"].startswith("TooManyRequestsException: Rate exceeded")
+    # between rounds the service's back-off from its fourth step on: 0.25 s doubling, 8 s cap
+    assert len(world.slept) == SEND_ROUNDS
+    for attempt, pause in enumerate(world.slept):
+        ceiling = min(8.0, 0.25 * 2 ** (attempt + 3))
+        assert ceiling / 2 <= pause <= ceiling
+    assert world.jobs() == []
+
+
+def test_a_cancel_while_following_leaves_the_job_to_the_next_run(world):
+    world.durations[:] = [60.0]
+    cancel = threading.Event()
+    timer = threading.Timer(0.3, cancel.set)
+    timer.start()
+    try:
+        row = world.apply(cancel=cancel)
+    finally:
+        timer.cancel()
+    assert row["status"] == Outcome.CANCELLED and pd.notna(row["job_id"])
+    assert pd.isna(row["duration"])
+    # later, the job has ended: the next run follows it and sends nothing
+    world.offset[0] += 120.0
+    again = world.apply()
+    assert again["status"] == "COMPLETED" and again["job_id"] == row["job_id"]
+    assert len(world.jobs()) == 1 and len(world.sent()) == 1
+    assert again["duration"] >= pd.Timedelta(0)
