@@ -188,6 +188,12 @@ def check_batch(root: Path, cases: dict[str, tuple[dict, str]]) -> None:
     for folder in folders:
         request = cases[folder.name][0]
         check_template(request, toolchain.auth_template(folder))
+        for template in (folder / "cdk.out").glob("*.template.json"):  # CloudFormation
+            outputs = json.loads(template.read_text()).get("Outputs", {})  # refuses an
+            assert all("Value" in o for o in outputs.values()), (
+                template.name,
+                outputs,
+            )  # empty one
         synthesized = "".join(p.read_text() for p in (folder / "cdk.out").glob("*.json"))
         for value in secret_values(request):
             assert value not in synthesized
@@ -283,7 +289,16 @@ def _sample() -> dict[str, tuple[dict, str]]:
     }
     for name, request in cases.items():
         assert not errors(validate(request)), (name, validate(request))
-    return {name: (request, "CreateBackendAuth") for name, request in cases.items()}
+    update = valid_request()  # an update's policy may leave the length out
+    update["ResourceConfig"] = {
+        "AuthResources": "USER_POOL_ONLY",
+        "Service": "COGNITO",
+        "UserPoolConfigs": {"PasswordPolicy": {"AdditionalConstraints": ["REQUIRE_DIGIT"]}},
+    }
+    assert not errors(validate(update, "UpdateBackendAuth"))
+    return {name: (request, "CreateBackendAuth") for name, request in cases.items()} | {
+        "update-policy-without-length": (update, "UpdateBackendAuth")
+    }
 
 
 def test_corpus_and_sample_pass_the_gen2_toolchain(tmp_path):

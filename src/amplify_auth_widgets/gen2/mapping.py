@@ -687,6 +687,17 @@ class Mapper:
             self.placed[f"{base}.MinimumLength"] = Placement(
                 MAPPED, BACKEND_TS, "cfnUserPool.policies.passwordPolicy.minimumLength"
             )
+        else:  # (an update may leave it out) Gen 2 outputs the length: it must have a value
+            password["minimumLength"] = COGNITO_MINIMUM_LENGTH
+            self.derive(
+                f"{base}.MinimumLength",
+                str(COGNITO_MINIMUM_LENGTH),
+                BACKEND_TS,
+                "cfnUserPool.policies.passwordPolicy.minimumLength",
+                "not configured: Cognito's default is written, since a policy without a length "
+                "leaves Gen 2's passwordPolicyMinLength output without a value, which "
+                "CloudFormation refuses",
+            )
         for constraint, prop in sorted(CONSTRAINTS.items(), key=lambda kv: kv[1]):
             password[prop] = constraint in constraints
         if "AdditionalConstraints" in policy:
@@ -698,6 +709,10 @@ class Mapper:
                 "the others are set to false",
             )
         self.override(None, "cfnUserPool", "policies", {"passwordPolicy": password})
+
+
+#: The minimum password length Cognito applies when a policy gives none.
+COGNITO_MINIMUM_LENGTH = 8
 
 
 def _snake(name: str) -> str:
