@@ -176,3 +176,66 @@ def test_a_cancel_while_following_leaves_the_job_to_the_next_run(world):
     assert again["status"] == "COMPLETED" and again["job_id"] == row["job_id"]
     assert len(world.jobs()) == 1 and len(world.sent()) == 1
     assert again["duration"] >= pd.Timedelta(0)
+
+
+def test_an_update_without_a_resource_name_updates_the_one_the_environment_has(world):
+    store, now = world.emulator.backend.store, world.emulator.clock()
+    app_id = world.emulator.create_app("named", ("dev", "bare"))
+    store.put_auth(app_id, "dev", "envauth", CONFIG, now)
+    targets = pd.DataFrame({"app_id": [app_id, app_id], "environment": ["dev", "bare"]})
+    results = world.fleet.apply(TEMPLATE, targets, mode="update", sleep=world.sleep)
+    dev, bare = results.to_dict("records")
+    assert dev["status"] == "COMPLETED" and dev["resource_name"] == "envauth"
+    (sent,) = world.sent()["request"].tolist()
+    assert json.loads(sent)["ResourceName"] == "envauth"  # not the template's fleetauth
+    assert (bare["status"], bare["error"]) == (
+        Outcome.INVALID,
+        "no auth to update in this environment",
+    )
+
+
+def test_a_look_up_refused_for_good_or_by_the_validator_ends_that_target_only(world):
+    targets = pd.DataFrame(
+        {
+            "app_id": ["d9nothere", "not-an-app-id", world.app_id],
+            "environment": ["dev", "dev", "dev"],
+        }
+    )
+    results = world.fleet.apply(TEMPLATE, targets, mode="upsert", sleep=world.sleep)
+    gone, bad, ok = results.to_dict("records")
+    assert gone["status"] == Outcome.NOT_SENT and gone["error"].startswith("NotFoundException: ")
+    assert bad["status"] == Outcome.INVALID
+    assert bad["error"].startswith("AppId: error amplify.app-id: ") and ";" not in bad["error"]
+    assert ok["status"] == "COMPLETED" and ok["operation"] == "UpdateBackendAuth"
+    assert world.slept == []  # a final refusal is not asked again
+
+
+def test_a_throttled_look_up_backs_off_each_round_then_gives_up(world):
+    world.emulator.faults.throttle_rate = 1.0
+    targets = pd.DataFrame({"app_id": [world.app_id], "environment": ["dev"]})
+    (row,) = world.fleet.apply(
+        TEMPLATE, targets, mode="upsert", dry_run=True, sleep=world.sleep
+    ).to_dict("records")
+    world.emulator.faults.throttle_rate = 0.0
+    assert row["status"] == Outcome.NOT_SENT and pd.isna(row["operation"])
+    assert row["error"].startswith("TooManyRequestsException: Rate exceeded")
+    assert len(world.slept) == SEND_ROUNDS
+    for attempt, pause in enumerate(world.slept):
+        ceiling = min(8.0, 0.25 * 2 ** (attempt + 3))
+        assert ceiling / 2 <= pause <= ceiling
+
+
+def test_a_look_up_that_gets_through_after_a_back_off_leaves_no_error_behind(world):
+    world.emulator.faults.throttle_rate = 1.0
+
+    def calm_down(seconds: float) -> None:  # the service calms down while the apply waits
+        world.sleep(seconds)
+        world.emulator.faults.throttle_rate = 0.0
+
+    targets = pd.DataFrame({"app_id": [world.app_id], "environment": ["dev"]})
+    (row,) = world.fleet.apply(
+        TEMPLATE, targets, mode="upsert", dry_run=True, sleep=calm_down
+    ).to_dict("records")
+    assert len(world.slept) == 1
+    assert row["status"] == Outcome.DRY_RUN and pd.isna(row["error"])
+    assert row["operation"] == "UpdateBackendAuth"  # the auth it found: an update
