@@ -1,0 +1,126 @@
+"""The terminal's output layouts, line for line: ``text`` against the AWS CLI's own text
+formatter (``awscli.text``, a dependency) wherever the two are meant to agree, and the boxed
+``table`` of each kind of value. A mutation run of cli/output.py found both checked on one
+response only."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from awscli.text import format_text
+
+from amplify_auth_widgets.cli.output import render
+
+
+def aws_text(data: Any) -> str:
+    out = io.StringIO()
+    format_text(data, out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"AppId": "d1", "Status": "OK"},
+        # scalars first in key order, then each nested value headed by its key in capitals
+        {
+            "Name": "x",
+            "Tags": ["a", "b"],
+            "Config": {"Mfa": {"MFAMode": "ON", "Types": ["SMS", "TOTP"]}, "Len": 8},
+        },
+        {"Jobs": [{"JobId": "j1", "Status": "OK"}, {"JobId": "j2", "Status": "FAILED"}]},
+        {"Outer": {"Inner": {"Deep": 1, "Deeper": {"Deepest": True}}}},
+        ["a", "b", 3],
+        [{"a": 1, "n": {"x": 2}}, {"a": 3, "n": {"x": 4}}],
+        "plain",
+        7,
+        {"Items": [1, 2], "Empty": [], "E2": {}},
+    ],
+)
+def test_text_is_the_aws_cli_s_text(data):
+    assert render(data, "text") == aws_text(data)
+
+
+def test_text_heads_every_scalar_of_a_list_with_its_key():
+    assert render({"Scopes": ["EMAIL", "OPENID"]}, "text") == "SCOPES\tEMAIL\nSCOPES\tOPENID\n"
+    assert render([1, "two"], "text") == "1\ttwo\n"
+
+
+def lines(data: Any, title: str = "") -> list[str]:
+    return render(data, "table", title).splitlines()
+
+
+def test_a_table_boxes_an_object_s_scalars_then_each_nested_value_under_its_key():
+    assert lines(
+        {"AppId": "d1", "Status": "OK", "Tags": ["a", "bb"], "Auth": {"Mode": "ON"}},
+        "GetBackend",
+    ) == [
+        "+-------------+",
+        "|  GetBackend |",
+        "+-------------+",
+        "| AppId  | d1 |",
+        "| Status | OK |",
+        "+-------------+",
+        "+------+",
+        "| Tags |",
+        "+------+",
+        "| a    |",
+        "| bb   |",
+        "+------+",
+        "+-----------+",
+        "|    Auth   |",
+        "+-----------+",
+        "| Mode | ON |",
+        "+-----------+",
+    ]
+
+
+def test_a_table_of_objects_has_a_header_and_widens_its_last_column_for_a_long_title():
+    assert lines(
+        [{"JobId": "j1", "Status": "OK", "Op": "Create"}, {"JobId": "j22"}],
+        "ListBackendJobsOfTheEnvironment",
+    ) == [
+        "+---------------------------------+",
+        "| ListBackendJobsOfTheEnvironment |",
+        "+---------------------------------+",
+        "| JobId | Op     | Status         |",
+        "+---------------------------------+",
+        "| j1    | Create | OK             |",
+        "| j22   |        |                |",
+        "+---------------------------------+",
+    ]
+
+
+def test_a_table_of_an_object_without_scalars_is_titled_above_its_first_box():
+    assert lines({"Names": [], "Config": {"Inner": {"Deep": 1}}}) == [
+        "+----------+",
+        "|  Result  |",
+        "+----------+",
+        "|  Inner   |",
+        "+----------+",
+        "| Deep | 1 |",
+        "+----------+",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "title", "expected"),
+    [
+        ([1, "two"], "", ["+--------+", "| Result |", "+--------+", "| 1      |", "| two    |"]),
+        ("just text", "T", ["+-----------+", "|     T     |", "+-----------+", "| just text |"]),
+        # a list that is not all objects: one cell a value, objects as they are written
+        (
+            {"Mixed": [{"a": 1}, "x"]},
+            "Mixed",
+            ["+----------+", "|  Mixed   |", "+----------+", "| {'a': 1} |", "| x        |"],
+        ),
+    ],
+)
+def test_a_table_of_a_list_or_a_scalar_has_one_column(data, title, expected):
+    assert lines(data, title) == [*expected, expected[0]]
+
+
+def test_an_empty_key_and_value_still_make_a_box_whose_lines_meet():
+    assert lines({"": [""]}, "")[2:] == ["+--+", "|  |", "+--+", "|  |", "+--+"]
