@@ -123,4 +123,28 @@ def test_a_table_of_a_list_or_a_scalar_has_one_column(data, title, expected):
 
 
 def test_an_empty_key_and_value_still_make_a_box_whose_lines_meet():
-    assert lines({"": [""]}, "")[2:] == ["+--+", "|  |", "+--+", "|  |", "+--+"]
+    assert lines({"": [""]}, "")[3:] == ["+--+", "|  |", "+--+", "|  |", "+--+"]
+
+
+@pytest.mark.parametrize("data", [[], {}, {"Names": []}])
+def test_a_table_of_nothing_is_its_title_in_a_shut_box(data):
+    # what a --query that matches nothing prints: the box was left open at the bottom
+    assert lines(data, "ListBackendJobs") == [
+        "+-----------------+",
+        "| ListBackendJobs |",
+        "+-----------------+",
+    ]
+
+
+def test_a_title_wider_than_the_first_box_is_shut_in_a_box_of_its_own():
+    # the title's box was shut by the narrower box's top rule, two widths meeting
+    assert lines({"Auth": {"Mode": "ON"}}, "GetBackendAuthOfTheEnvironment") == [
+        "+--------------------------------+",
+        "| GetBackendAuthOfTheEnvironment |",
+        "+--------------------------------+",
+        "+-----------+",
+        "|    Auth   |",
+        "+-----------+",
+        "| Mode | ON |",
+        "+-----------+",
+    ]

@@ -159,5 +159,7 @@ def render_table(data: Any, title: str = "") -> str:
     if len(lines) < 2 or title not in lines[1]:
         width = max([len(line) for line in lines] + [len(title) + 4])
         rule = "+" + "-" * (width - 2) + "+"
-        lines[:0] = [rule, "|" + title.center(width - 2) + "|"]
+        head = [rule, "|" + title.center(width - 2) + "|"]
+        # shut by the box below when that is as wide; else (nothing below, a narrower box) here
+        lines[:0] = head if lines and lines[0] == rule else [*head, rule]
     return "\n".join(lines) + "\n"
