@@ -6,12 +6,14 @@ response only."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
 import pytest
 from awscli.text import format_text
 
-from amplify_auth_widgets.cli.output import render
+from amplify_auth_widgets.cli.output import paint, render, render_finding, render_table, use_color
+from amplify_auth_widgets.core.findings import Finding
 
 
 def aws_text(data: Any) -> str:
@@ -148,3 +150,66 @@ def test_a_title_wider_than_the_first_box_is_shut_in_a_box_of_its_own():
         "| Mode | ON |",
         "+-----------+",
     ]
+
+
+RESPONSE = {"Zeta": "é ü", "Alpha": [1, {"b": None}], "When": datetime(2026, 1, 2, 3, 4, 5)}
+
+
+def test_json_is_indented_by_four_keeps_its_order_and_its_letters():
+    assert (
+        render(RESPONSE)
+        == render(RESPONSE, "json")
+        == (
+            '{\n    "Zeta": "é ü",\n    "Alpha": [\n        1,\n        {\n            "b": null\n'
+            '        }\n    ],\n    "When": "2026-01-02 03:04:05"\n}\n'
+        )
+    )
+
+
+def test_yaml_keeps_the_order_and_the_letters_in_block_style_and_a_stream_is_a_list():
+    assert render(RESPONSE, "yaml") == (
+        "Zeta: é ü\nAlpha:\n- 1\n- b: null\nWhen: 2026-01-02 03:04:05\n"
+    )
+    assert render(RESPONSE, "yaml-stream") == (
+        "- Zeta: é ü\n  Alpha:\n  - 1\n  - b: null\n  When: 2026-01-02 03:04:05\n"
+    )
+
+
+def test_an_unknown_format_is_named_with_the_formats_there_are():
+    with pytest.raises(ValueError) as caught:
+        render({}, "xml")
+    assert str(caught.value) == (
+        "unknown output format 'xml'; use one of json, text, table, yaml, yaml-stream"
+    )
+
+
+def test_a_table_without_a_title_is_titled_result():
+    assert render_table({"A": "b"}).splitlines()[:2] == ["+--------+", "| Result |"]
+
+
+def test_a_finding_names_its_path_or_the_request_and_colours_only_its_severity():
+    finding = Finding("", "error", "model.required", "AppId is required")
+    assert render_finding(finding) == "(request): error model.required: AppId is required"
+    warning = Finding("A.B", "warning", "x.y", "m")
+    assert render_finding(warning, color=True) == "A.B: \033[33mwarning\033[0m x.y: m"
+    assert paint("ok", "ok", True) == "\033[32mok\033[0m" and paint("x", "info", True) == "x"
+    assert paint("error", "error", False) == "error"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("choice", "stream", "colour"),
+    [
+        ("on", io.StringIO(), True),
+        ("off", Terminal(), False),
+        ("auto", Terminal(), True),
+        ("auto", io.StringIO(), False),
+        ("auto", object(), False),  # a stream that cannot say
+    ],
+)
+def test_colour_is_on_off_or_the_terminal_s(choice, stream, colour):
+    assert use_color(choice, stream) is colour
