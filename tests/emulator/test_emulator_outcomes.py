@@ -8,6 +8,7 @@ and stored jobs the emulator cannot finish.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 
@@ -112,7 +113,9 @@ def test_create_backend_makes_the_app_once_and_the_environment_when_its_job_ends
     assert job["Status"] == "COMPLETED" and "Error" not in job
     backend = client.get_backend(AppId="dnew1", BackendEnvironmentName="prod")
     assert backend["BackendEnvironmentList"] == ["dev", "prod"]
-    assert (backend["AmplifyMetaConfig"], backend["AmplifyFeatureFlags"]) == ("{}", "{}")
+    meta = json.loads(backend["AmplifyMetaConfig"])  # the environment's, with no auth yet
+    assert "auth" not in meta and meta["providers"]["awscloudformation"]["StackName"]
+    assert backend["AmplifyFeatureFlags"] == "{}"
 
 
 def test_get_backend_shows_the_auth_resource(emulator, clock, app_env):
@@ -121,7 +124,8 @@ def test_get_backend_shows_the_auth_resource(emulator, clock, app_env):
     client.create_backend_auth(**valid_request(AppId=app_id, ResourceName="myauth"))
     clock.advance(5)
     backend = client.get_backend(AppId=app_id, BackendEnvironmentName=env)
-    assert backend["AmplifyMetaConfig"] == '{"auth": {"myauth": {"service": "Cognito"}}}'
+    auth = json.loads(backend["AmplifyMetaConfig"])["auth"]
+    assert list(auth) == ["myauth"] and auth["myauth"]["service"] == "Cognito"
     assert backend["BackendEnvironmentName"] == env and backend["AppName"] == "test-app"
     assert "AmplifyMetaConfig" not in client.get_backend(AppId=app_id)
     assert emulator.store.auth(app_id, env)["imported"] is None  # created, not imported
