@@ -265,8 +265,10 @@ def test_a_secret_added_whole_is_shown_redacted():
     config = json.loads(json.dumps(SOCIAL))
     target = Target("d1abc", "dev", "auth", config, current={})
     build_request(target, "create", digest)
-    text = "\n".join(target_diff(target))
-    assert "demo-google-secret" not in text and "UserPoolConfigs: added" in text
+    lines = target_diff(target)
+    assert "demo-google-secret" not in "\n".join(lines)
+    assert "UserPoolConfigs: added (hidden)" in lines  # it holds the providers' secrets
+    assert "IdentityPoolConfigs: added {'IdentityPoolName': 'shop_identity',..." in lines
 
 
 def test_the_results_frame_has_a_row_a_target_with_typed_columns():
@@ -312,4 +314,36 @@ def test_an_apply_refuses_a_mode_or_concurrency_it_cannot_use(options, says):
     frame = pd.DataFrame({"app_id": ["d1abc"], "environment": ["dev"]})
     with pytest.raises(ValueError) as caught:
         apply(TEMPLATE, frame, fleet=None, **options)  # type: ignore[arg-type]
+    assert str(caught.value) == says
+
+
+@pytest.mark.parametrize(
+    ("columns", "says"),
+    [
+        (
+            {"configured": [True], "finding_codes": [[]]},
+            "targets is an audit frame: its configuration columns would override the template; "
+            'pass frame[["app_id", "environment", "resource_name"]] instead',
+        ),
+        (
+            {"app": ["d1abc"]},
+            "targets needs the columns app_id and environment; missing: app_id, environment",
+        ),
+        (
+            {"app_id": ["d1abc"], "environment": ["dev"], "UserPoolConfigs.PasswordPolicy": [1]},
+            "targets column 'UserPoolConfigs.PasswordPolicy' is neither app_id, environment, "
+            "resource_name nor a configuration field (a dotted path such as "
+            "UserPoolConfigs.PasswordPolicy.MinimumLength)",
+        ),
+        (
+            {"app_id": ["d1abc"], "environment": ["dev"], "Mfa.Mode": ["ON"]},
+            "targets column 'Mfa.Mode' is neither app_id, environment, resource_name nor a "
+            "configuration field (a dotted path such as "
+            "UserPoolConfigs.PasswordPolicy.MinimumLength)",
+        ),
+    ],
+)
+def test_a_frame_that_cannot_name_targets_is_refused_with_the_fix(columns, says):
+    with pytest.raises(ValueError) as caught:
+        parse_targets(TEMPLATE, pd.DataFrame(columns))
     assert str(caught.value) == says

@@ -7,14 +7,17 @@ after a few tenths of a second), and the apply's own back-off moves it instead o
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 import pytest
+from conftest import LocalServer, QuietHandler, serving
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
+from amplify_auth_widgets.client.connection import Connection
 from amplify_auth_widgets.core.diff import prune
 from amplify_auth_widgets.core.model import request_spec
 from amplify_auth_widgets.emulator import Emulator
@@ -46,13 +49,23 @@ class World:
         self.fleet = Fleet(service, self.history, JobTracker(service, self.history, policy=policy))
         self.slept: list[float] = []
 
+    def on_response(self, operation: str, then: Callable[[], object]) -> None:
+        """Call ``then`` each time the emulator answers ``operation``."""
+
+        def hook(service, answered, status, headers, body) -> None:
+            if answered == operation:
+                then()
+
+        self.emulator.app.response_hooks.append(hook)
+
     def sleep(self, seconds: float) -> None:
         """The apply's back-off: time passes for the emulator, none for the test."""
         self.slept.append(seconds)
         self.offset[0] += seconds
 
     def send_directly(self, env: str, minimum: int = 10) -> str:
-        """An update of ``env`` sent by someone else (or by us, its answer lost): its job id."""
+        """An update of ``env`` sent by someone else (or by us, its answer lost): its job id.
+        The apply's history holds nothing of it (a lost answer leaves no job there)."""
         config, _ = prune(json.loads(json.dumps(CONFIG)), UPDATABLE)
         config["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = minimum
         request = {
@@ -61,7 +74,8 @@ class World:
             "ResourceName": "fleetauth",
             "ResourceConfig": config,
         }
-        return self.fleet.service.call("UpdateBackendAuth", request, force=True)["JobId"]
+        other = BackendAuthService(self.emulator.connection(), sleep=lambda s: None)
+        return other.call("UpdateBackendAuth", request, force=True)["JobId"]
 
     def apply(self, env: str = "dev", **options) -> dict:
         targets = pd.DataFrame({"app_id": [self.app_id], "environment": [env]})
@@ -98,36 +112,45 @@ def world(tmp_path) -> Iterator[World]:
 
 
 def test_another_s_pending_job_is_waited_out_then_the_target_is_sent(world):
-    # someone's update of dev, sent ten seconds ago, that ends a few tenths from now
-    world.offset[0], world.durations[:] = -10.0, [10.3]
+    # someone's update of dev, sent ten seconds ago and still running...
+    world.offset[0], world.durations[:] = -10.0, [600.0]
     theirs = world.send_directly("dev")
     world.offset[0] = 0.0
+
+    # ...until the apply, refused, has seen it pending
+    world.on_response("ListBackendJobs", lambda: world.offset.__setitem__(0, 1000.0))
     row = world.apply()
     assert row["status"] == "COMPLETED" and pd.isna(row["error"])
     first, ours = world.jobs()
     assert first["job_id"] == theirs and ours["job_id"] == row["job_id"] != theirs
     assert ours["create_time"] >= first["end_time"]  # sent again once theirs ended
-    theirs_sent, refused, accepted = world.sent()["error_code"].tolist()
-    assert pd.isna(theirs_sent) and refused == "BadRequestException" and pd.isna(accepted)
+    refused, accepted = world.sent()["error_code"].tolist()
+    assert refused == "BadRequestException" and pd.isna(accepted)
+    assert world.slept == []  # waited for by following their job, not by backing off
 
 
 def test_our_own_job_whose_answer_was_lost_is_followed_not_sent_again(world):
     # the same operation started a moment ago: what a lost answer leaves behind
-    world.durations[:] = [0.3]
-    lost = world.send_directly("dev", minimum=12)
+    world.durations[:] = [600.0]
+    lost = world.send_directly("dev", minimum=12)  # the very request the apply sends
+    world.on_response("ListBackendJobs", lambda: world.offset.__setitem__(0, 1000.0))
     row = world.apply()
     assert row["status"] == "COMPLETED" and row["job_id"] == lost
     assert [j["job_id"] for j in world.jobs()] == [lost]  # nothing sent twice
+    assert world.sent()["error_code"].tolist() == ["BadRequestException"]  # refused, adopted
     assert world.slept == []
 
 
 def test_a_job_pending_in_another_environment_of_the_app_is_backed_off_from(world):
-    world.durations[:] = [3.9]
+    world.durations[:] = [600.0]
     other = world.send_directly("prod")
+    # it ends once the apply, refused, has looked for a job of its own environment
+    world.on_response("ListBackendJobs", lambda: world.offset.__setitem__(0, 1000.0))
     row = world.apply("dev")
     assert row["status"] == "COMPLETED"
-    # a back-off or two (the fourth step of the service's: 2 to 4 seconds), then accepted
-    assert 1 <= len(world.slept) <= 2 and all(2.0 <= p <= 4.0 for p in world.slept)
+    # one back-off (the fourth step of the service's: 2 to 4 seconds), then accepted
+    (pause,) = world.slept
+    assert 2.0 <= pause <= 4.0
     first, ours = world.jobs()
     assert first["job_id"] == other and ours["job_id"] == row["job_id"]
     assert ours["env_name"] == "dev" and ours["create_time"] >= first["end_time"]
@@ -162,12 +185,9 @@ def test_throttling_that_never_ends_gives_up_after_the_rounds_with_the_error(wor
 def test_a_cancel_while_following_leaves_the_job_to_the_next_run(world):
     world.durations[:] = [60.0]
     cancel = threading.Event()
-    timer = threading.Timer(0.3, cancel.set)
-    timer.start()
-    try:
-        row = world.apply(cancel=cancel)
-    finally:
-        timer.cancel()
+    world.on_response("GetBackendJob", cancel.set)  # Ctrl-C while the job is followed
+    row = world.apply(cancel=cancel)
+    world.emulator.app.response_hooks.clear()
     assert row["status"] == Outcome.CANCELLED and pd.notna(row["job_id"])
     assert pd.isna(row["duration"])
     # later, the job has ended: the next run follows it and sends nothing
@@ -239,3 +259,47 @@ def test_a_look_up_that_gets_through_after_a_back_off_leaves_no_error_behind(wor
     assert len(world.slept) == 1
     assert row["status"] == Outcome.DRY_RUN and pd.isna(row["error"])
     assert row["operation"] == "UpdateBackendAuth"  # the auth it found: an update
+
+
+class NoJobService(LocalServer):
+    """An AmplifyBackend on 127.0.0.1 that accepts a CreateBackendAuth and names no job."""
+
+    def __init__(self) -> None:
+        super().__init__(_NoJobHandler)
+
+
+class _NoJobHandler(QuietHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"] or 0))
+        if re.fullmatch(r"/backend/[^/]+/auth", self.path):
+            body = json.dumps({"appId": "d1abc", "backendEnvironmentName": "dev"}).encode()
+            self.answer(200, body, [("Content-Type", "application/json")])
+        else:
+            self.answer(404, b"{}", [("x-amzn-ErrorType", "NotFoundException")])
+
+
+def test_an_answer_that_names_no_job_is_not_taken_for_a_sent_target(monkeypatch):
+    for name, value in (("AWS_ACCESS_KEY_ID", "x"), ("AWS_SECRET_ACCESS_KEY", "y")):
+        monkeypatch.setenv(name, value)
+    targets = pd.DataFrame({"app_id": ["d1abc"], "environment": ["dev"]})
+    with serving(NoJobService()) as server:
+        fleet = Fleet(BackendAuthService(Connection.for_emulator(server.url, max_attempts=1)))
+        (row,) = fleet.apply(TEMPLATE, targets, mode="create").to_dict("records")
+    assert (row["status"], row["error"]) == (Outcome.NOT_SENT, "the response named no job")
+    assert pd.isna(row["job_id"]) and pd.isna(row["duration"])
+
+
+def test_progress_starts_at_the_targets_already_settled_and_counts_each_to_the_total(world):
+    targets = pd.DataFrame(
+        {
+            "app_id": [world.app_id, "", world.app_id],
+            "environment": ["dev", "dev", "prod"],
+            "resource_name": ["fleetauth"] * 3,
+        }
+    )
+    told: list[tuple[int, int]] = []
+    results = world.fleet.apply(
+        TEMPLATE, targets, mode="update", progress=lambda d, t: told.append((d, t))
+    )
+    assert results["status"].astype(str).tolist() == ["COMPLETED", "INVALID", "COMPLETED"]
+    assert told == [(1, 3), (2, 3), (3, 3)]
