@@ -185,6 +185,7 @@ def test_an_unknown_format_is_named_with_the_formats_there_are():
 
 def test_a_table_without_a_title_is_titled_result():
     assert render_table({"A": "b"}).splitlines()[:2] == ["+--------+", "| Result |"]
+    assert render({"A": "b"}, "table") == render_table({"A": "b"})
 
 
 def test_a_finding_names_its_path_or_the_request_and_colours_only_its_severity():
