@@ -150,6 +150,12 @@ def test_fleet_audit_as_a_real_process(fleet_emulator, tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert "fleet audit [" in done.stderr  # progress on stderr
+    # progress on stderr: not a terminal, so whole lines (the first and the last), no "\r"
+    progress = [line for line in done.stderr.splitlines() if line.startswith("fleet audit: ")]
+    total = len(seeded) + 1  # (every row is an environment read)
+    assert progress[0].startswith(f"fleet audit: 0/{total} (0%) ["), done.stderr
+    assert progress[-1].startswith(f"fleet audit: {total}/{total} (100%) ["), done.stderr
+    assert len(progress) <= 12
+    assert "\r" not in done.stderr
     frame = pd.read_csv(out)
     assert len(frame) == len(seeded) + 1

@@ -312,11 +312,14 @@ def write_frame(frame: Any, fmt: str, path: Path | None, console: Any) -> None:
 def run_fleet(args: argparse.Namespace, console: Any) -> int:
     """``fleet audit``, ``fleet apply`` or ``fleet plan``, as ``args.fleet_command`` says."""
     # deferred: the fleet layer (the gen2 exporter, the tracker: ~35 ms), for fleet only
-    from ..fleet.inventory import Fleet, TextProgress
+    from ..fleet.inventory import Fleet
+    from ..fleet.progress import ProgressBar
 
     fmt, path = _output(args)
     fleet = Fleet.connect(connection_from_args(args), open_history(console))
-    progress = None if args.no_progress else TextProgress(f"fleet {args.fleet_command}", sys.stderr)
+    unit = "target" if args.fleet_command == "apply" else "env"
+    label = f"fleet {args.fleet_command}"
+    progress = None if args.no_progress else ProgressBar(label, sys.stderr, unit=unit)
     if args.fleet_command in ("audit", "plan"):
         frame = fleet.audit(
             _split(args.apps), _split(args.environments), args.concurrency, progress

@@ -246,7 +246,7 @@ def _run_all(args: argparse.Namespace, console: Any) -> int:
     from .. import fleet  # deferred: pandas and the tracker, which one environment never needs
 
     connection = connection_from_args(args)
-    progress: Any = False if args.no_progress else fleet.TextProgress("audit")
+    progress: Any = False if args.no_progress else fleet.ProgressBar("audit", unit="env")
     audit = fleet.audit(connection, _split(args.apps), _split(args.environments), progress=progress)
     plan = fleet.migration_plan(audit)
     service = BackendAuthService(connection)

@@ -1,14 +1,15 @@
 """Many apps at once: the audit, a frame of every app and environment (``inventory``), the apply
 of one configuration to many targets (``rollout``), the fleet's report (``report``: its
-weaknesses and the findings heat map), and the plan of its move to Gen 2 (``migration``: a way
-and a verdict per environment, their counts and chart).
+weaknesses and the findings heat map), their progress (``progress``: tqdm's bar where the
+user looks), and the plan of its move to Gen 2 (``migration``: a way and a verdict per
+environment, their counts and chart).
 
 ``fleet.audit(...)``, ``fleet.apply(...)``, ``fleet.migration_plan(audit)`` and ``Fleet`` are
 the public face; the modules are named apart from them, so that importing a module never hides
 the function of its name.
 """
 
-from .inventory import Fleet, TextProgress, apply, audit, audit_frame
+from .inventory import Fleet, apply, audit, audit_frame
 from .migration import (
     VERDICTS,
     audit_deployed,
@@ -17,13 +18,18 @@ from .migration import (
     plan_chart,
     plan_counts,
 )
+from .progress import ProgressBar
 from .report import findings_by_environment, plot_findings_heatmap, weaknesses
 from .rollout import Outcome
+
+#: The former name of ``ProgressBar`` (a text bar of its own before tqdm drew it).
+TextProgress = ProgressBar
 
 __all__ = [
     "VERDICTS",
     "Fleet",
     "Outcome",
+    "ProgressBar",
     "TextProgress",
     "apply",
     "audit",

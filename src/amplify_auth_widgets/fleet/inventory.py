@@ -37,7 +37,6 @@ background (``audit_async``, ``apply_async``) so that a notebook kernel never wa
 from __future__ import annotations
 
 import json
-import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -53,6 +52,7 @@ from ..core.validation import validate
 from ..gen2.exporter import export
 from ..jobs.history import JobHistory
 from ..jobs.tracker import JobTracker
+from .progress import ProgressBar
 from .rollout import Progress
 from .rollout import apply as apply_to
 
@@ -157,24 +157,6 @@ def audit_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         elif spec.type in _DTYPES:
             frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(_DTYPES[spec.type])
     return frame
-
-
-class TextProgress:
-    """A one-line progress bar on a stream (stderr by default), redrawn in place."""
-
-    def __init__(self, label: str, stream: Any = None, width: int = 30) -> None:
-        self.label, self.stream, self.width = label, stream or sys.stderr, width
-        self._drawn: tuple[int, int] | None = None
-
-    def __call__(self, done: int, total: int) -> None:
-        filled = self.width * done // max(total, 1)
-        if self._drawn == (filled, total) and done < total:
-            return  # nothing new to show
-        self._drawn = (filled, total)
-        bar = "#" * filled + "." * (self.width - filled)
-        end = "\n" if done >= total else ""
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}{end}")
-        self.stream.flush()
 
 
 class Fleet:
@@ -504,7 +486,7 @@ def audit(
 ) -> pd.DataFrame:
     """Audit the auth of every app and environment ``connection`` reaches (see the module)."""
     fleet = Fleet.connect(connection, history)
-    return fleet.audit(apps, environments, concurrency, _progress(progress, "audit"))
+    return fleet.audit(apps, environments, concurrency, _progress(progress, "audit", "env"))
 
 
 def apply(
@@ -527,11 +509,13 @@ def apply(
         mode=mode,
         concurrency=concurrency,
         dry_run=dry_run,
-        progress=_progress(progress, "apply"),
+        progress=_progress(progress, "apply", "target"),
     )
 
 
-def _progress(progress: Progress | bool, label: str) -> Progress | None:
+def _progress(progress: Progress | bool, label: str, unit: str) -> Progress | None:
+    """``True``: tqdm's bar where the user looks (``progress.ProgressBar``); False or None:
+    none; a callable: itself."""
     if progress is True:
-        return TextProgress(label)
+        return ProgressBar(label, unit=unit)
     return progress or None
