@@ -52,6 +52,7 @@ from ..core.validation import validate
 from ..gen2.exporter import export
 from ..jobs.history import JobHistory
 from ..jobs.tracker import JobTracker
+from .drift import SECRET_DIGESTS, save_audit, secret_digests
 from .progress import ProgressBar
 from .rollout import Progress
 from .rollout import apply as apply_to
@@ -327,6 +328,7 @@ class Fleet:
         }
         findings = validate(request, "CreateBackendAuth")
         row.update(flatten(config))
+        row[SECRET_DIGESTS] = secret_digests(config, self.history)  # (not a frame column)
         if deployed is not None:
             row.update({k: v for k, v in deployed.as_dict().items() if k in DEPLOYED_COLUMNS})
         row.update(
@@ -345,11 +347,15 @@ class Fleet:
         environments: Iterable[str] | None = None,
         concurrency: int = 8,
         progress: Progress | None = None,
+        *,
+        save: bool = False,
     ) -> pd.DataFrame:
         """Audit every environment of every app (or of ``apps``, by id or name, and
-        ``environments``, by name), ``concurrency`` at a time."""
+        ``environments``, by name), ``concurrency`` at a time. With ``save``, the audit is
+        kept in the history's file with its time, for ``fleet.drift`` (secrets as digests)."""
         if concurrency < 1:
             raise ValueError(f"concurrency must be 1 or more, not {concurrency}")
+        apps, environments = _listed(apps), _listed(environments)  # (read twice with save)
         pairs, rows = self.targets(apps, environments)
         total = len(pairs)
         if progress:
@@ -360,7 +366,11 @@ class Fleet:
                 if progress:
                     progress(done, total)
             rows += [f.result() for f in futures]
-        return audit_frame(rows)
+        frame = audit_frame(rows)
+        if save:
+            digests = {(r["app_id"], r["environment"]): r.get(SECRET_DIGESTS) or {} for r in rows}
+            save_audit(self.history, frame, digests, apps=apps, environments=environments)
+        return frame
 
     def apply(self, template: dict[str, Any], targets: pd.DataFrame, **options: Any) -> Any:
         """``rollout.apply`` on this fleet (see there for the options)."""
@@ -390,6 +400,10 @@ def _in_background(function: Callable[..., Any], *args: Any, **kwargs: Any) -> F
 
     threading.Thread(target=run, name="fleet", daemon=True).start()
     return future
+
+
+def _listed(names: Iterable[str] | None) -> list[str] | None:
+    return None if names is None else list(names)
 
 
 def _checked_app(item: Any, number: int) -> tuple[dict[str, Any], str | None]:
@@ -483,10 +497,17 @@ def audit(
     *,
     history: JobHistory | None = None,
     progress: Progress | bool = True,
+    save: bool = False,
 ) -> pd.DataFrame:
-    """Audit the auth of every app and environment ``connection`` reaches (see the module)."""
+    """Audit the auth of every app and environment ``connection`` reaches (see the module).
+    With ``save``, keep it in ``history``'s file (by default the user's history file,
+    ``$AMPLIFY_AUTH_HISTORY``) for ``fleet.drift``."""
+    if save and history is None:
+        history = JobHistory.from_environment()
     fleet = Fleet.connect(connection, history)
-    return fleet.audit(apps, environments, concurrency, _progress(progress, "audit", "env"))
+    return fleet.audit(
+        apps, environments, concurrency, _progress(progress, "audit", "env"), save=save
+    )
 
 
 def apply(

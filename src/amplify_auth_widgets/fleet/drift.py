@@ -1,0 +1,326 @@
+"""Drift between audits: each audit saved with its time, and what changed since.
+
+``Fleet.audit(..., save=True)`` (and ``fleet.audit(..., save=True)``, ``amplify-auth fleet
+audit --save``) keeps the audit in the history's SQLite file (``jobs.audits``): a row per
+environment with every field the audit read, but secrets, which are kept as keyed digests
+only. ``drift(since=...)`` compares saved audits and returns a row per field that changed per
+environment: ``field``, ``before``, ``after`` and ``when`` (the time of the audit that saw
+the change), with the environment's ``account_id``, ``region``, ``app_id``, ``app_name`` and
+``environment``. A secret that changed is one row whose ``after`` is ``"changed"``: its value
+is never stored, so never shown. An environment that appears or disappears between two whole
+audits of its account and region is one row of field ``(environment)``, from ``absent`` to
+``present`` or back.
+
+What is compared: every column of the audit but the ones that follow from the configuration
+(its findings, checks and Gen 2 code: ``DERIVED``), so a change shows once, as the field
+that changed. Each environment is compared with its own previous saved state, so audits of
+different accounts, regions or apps saved at different times compare correctly.
+
+``since`` says from when: None (the default) compares the latest saved audit with each
+environment's state before it; a time (a ``datetime``, epoch seconds, ISO 8601 text such as
+``2026-03-01T08:00Z``) or a span ago (a ``timedelta``, or text such as ``7d``, ``12h``,
+``30m``) reports every change seen by an audit saved after it, each against the state before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..core.model import REDACTED
+from ..core.secrets import is_secret_name
+from ..jobs.audits import ROW_KEY, AuditStore
+from ..jobs.history import JobHistory, parse_time
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: An audit row's private member (never a frame column): its secrets' digests by field.
+SECRET_DIGESTS = "secret_digests"
+#: Columns not compared: they follow from the configuration, whose own change is reported.
+DERIVED = frozenset({"gen2", "errors", "warnings", "finding_codes", "failed_checks", "weak"})
+#: The prefix of derived columns too: a named check's verdict (``fleet.checks``).
+DERIVED_PREFIX = "check."
+#: The field of a row that says an environment appeared or disappeared, and its two states.
+ENVIRONMENT_FIELD = "(environment)"
+ABSENT, PRESENT = "absent", "present"
+#: What a changed secret shows instead of its values.
+SECRET_CHANGED = "changed"
+#: The drift frame's columns.
+DRIFT_COLUMNS = (*ROW_KEY[:3], "app_name", "environment", "field", "before", "after", "when")
+_SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_SPAN_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def secret_digests(config: dict[str, Any], history: JobHistory, prefix: str = "") -> dict[str, str]:
+    """The keyed digest of every secret in ``config`` (a ``ResourceConfig``), by its dotted
+    field as the audit names it; a secret that is None or absent has none."""
+    digests: dict[str, str] = {}
+    for key, value in config.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            digests.update(secret_digests(value, history, path + "."))
+        elif is_secret_name(key) and value is not None:
+            digests[path] = history.request_hash("secret", {"field": path, "value": value})
+    return digests
+
+
+def save_audit(
+    history: JobHistory,
+    frame: pd.DataFrame,
+    digests: dict[tuple[Any, Any], dict[str, str]] | None = None,
+    *,
+    apps: Iterable[str] | None = None,
+    environments: Iterable[str] | None = None,
+) -> int:
+    """Save ``frame`` (an audit) in ``history``'s file at ``history.clock()``; returns its id.
+    ``digests`` are its secrets' (by ``(app_id, environment)``, see ``secret_digests``);
+    ``apps`` and ``environments`` the filters it was read with (a filtered audit says
+    nothing about environments it did not read)."""
+    records = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    _fill_location(records)
+    rows = []
+    for record in records:
+        fields = {
+            name: value
+            for name, value in record.items()
+            if name not in DERIVED
+            and not name.startswith(DERIVED_PREFIX)
+            and name not in ROW_KEY
+            and value is not None
+            and not _is_secret_column(name)
+        }
+        secrets = (digests or {}).get((record.get("app_id"), record.get("environment")), {})
+        rows.append({**{k: record.get(k) for k in ROW_KEY}, "fields": fields, "secrets": secrets})
+    scope = {
+        "apps": sorted(apps) if apps is not None else None,
+        "environments": sorted(environments) if environments is not None else None,
+        "where": sorted({(r["account_id"] or "", r["region"] or "") for r in rows}),
+    }
+    return AuditStore(history).save(rows, history.clock(), scope)
+
+
+def _plain(value: Any) -> Any:
+    """A frame's cell as JSON: None for a missing value, Python numbers, lists of them."""
+    if isinstance(value, list | tuple) or type(value).__name__ == "ndarray":
+        return [_plain(v) for v in value]
+    if value is None or (not isinstance(value, str) and value != value):  # NaN, NaT
+        return None
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    item = getattr(value, "item", None)
+    return item() if callable(item) and not isinstance(value, str) else value
+
+
+def _fill_location(records: list[dict[str, Any]]) -> None:
+    """Give a row without an account or region its app's (another environment of the app
+    deployed there), so that an environment keeps its identity when its auth is deployed."""
+    where: dict[Any, tuple[Any, Any]] = {}
+    for record in records:
+        if record.get("account_id") or record.get("region"):
+            where.setdefault(record.get("app_id"), (record.get("account_id"), record.get("region")))
+    for record in records:
+        if not (record.get("account_id") or record.get("region")):
+            record["account_id"], record["region"] = where.get(record.get("app_id"), (None, None))
+
+
+def _is_secret_column(name: str) -> bool:
+    return is_secret_name(name.rsplit(".", 1)[-1])
+
+
+def parse_since(since: Any, now: float, name: str = "since") -> float | None:
+    """``since`` (or ``until``) as epoch seconds: None, a datetime (naive ones are UTC), epoch
+    seconds, a timedelta ago, or text (ISO 8601, or a span ago: ``7d``, ``12h``, ``30m``)."""
+    if since is None:
+        return None
+    if isinstance(since, dt.timedelta):
+        return now - since.total_seconds()
+    if isinstance(since, dt.datetime):
+        stamp = since if since.tzinfo else since.replace(tzinfo=dt.UTC)
+        return stamp.timestamp()
+    if isinstance(since, int | float) and not isinstance(since, bool):
+        return float(since)
+    if isinstance(since, str):
+        span = _SPAN.match(since)
+        if span:
+            return now - float(span[1]) * _SPAN_SECONDS[span[2]]
+        if re.match(r"^\s*\d{4}-\d\d-\d\d", since):
+            value = parse_time(since.strip())
+            if value is not None:
+                return value
+    raise ValueError(
+        f"{name}: {since!r} is not a time: give an ISO 8601 time (2026-03-01 or "
+        "2026-03-01T08:00Z), epoch seconds, a datetime, or a span ago (7d, 12h, 30m, 45s, 2w)"
+    )
+
+
+def saved_audits(history: JobHistory | None = None) -> pd.DataFrame:
+    """Every saved audit of ``history`` (the user's file by default), oldest first: ``id``,
+    ``time`` (UTC), ``environments`` (how many it read), ``apps`` and ``filtered`` (read with
+    filters)."""
+    import pandas as pd  # deferred: slow to import
+
+    audits = AuditStore(history or JobHistory.from_environment()).audits()
+    frame = pd.DataFrame(
+        [
+            {
+                "id": a["id"],
+                "time": a["time"],
+                "environments": a["environments"],
+                "filtered": _filtered(a),
+            }
+            for a in audits
+        ],
+        columns=["id", "time", "environments", "filtered"],
+    )
+    frame["time"] = pd.to_datetime(frame["time"], unit="s", utc=True)
+    frame["filtered"] = frame["filtered"].astype(bool)
+    return frame
+
+
+def _filtered(audit: dict[str, Any]) -> bool:
+    scope = audit["scope"]
+    return scope.get("apps") is not None or scope.get("environments") is not None
+
+
+def drift(
+    since: Any = None, until: Any = None, *, history: JobHistory | None = None
+) -> pd.DataFrame:
+    """Every field that changed per environment between saved audits (see the module): the
+    changes seen by audits saved after ``since`` and at or before ``until`` (default: now),
+    each against the environment's previous saved state."""
+    history = history or JobHistory.from_environment()
+    store = AuditStore(history)
+    now = history.clock()
+    start, end = parse_since(since, now), parse_since(until, now, "until")
+    audits = [a for a in store.audits() if end is None or a["time"] <= end]
+    if start is None:
+        window = audits[-1:]
+        before = audits[:-1]
+    else:
+        window = [a for a in audits if a["time"] > start]
+        before = [a for a in audits if a["time"] <= start]
+    changes: list[dict[str, Any]] = []
+    state = _baseline(store, before, window)
+    previous_whole = [a for a in before if not _filtered(a)]
+    for audit in window:
+        rows = store.rows(audit["id"])
+        seen = {_key(r): r for r in rows}
+        for key, row in seen.items():
+            if key in state:
+                changes += _field_changes(state[key], row, audit["time"])
+        if not _filtered(audit):
+            whole = _last_overlapping(previous_whole, audit)
+            if whole is not None:
+                changes += _presence_changes(store.rows(whole["id"]), rows, audit)
+            previous_whole.append(audit)
+        state.update(seen)
+    return _drift_frame(changes)
+
+
+def _key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row.get(k) for k in ROW_KEY)
+
+
+def _baseline(
+    store: AuditStore, before: list[dict[str, Any]], window: list[dict[str, Any]]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Each environment of the ``window``'s audits as the latest audit before it saw it: the
+    audits before are read newest first, only until every environment has its state."""
+    wanted = {_key(r) for a in window for r in store.rows(a["id"])}
+    state: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for audit in reversed(before):
+        if len(state) == len(wanted):
+            break
+        for row in store.rows(audit["id"]):
+            key = _key(row)
+            if key in wanted and key not in state:
+                state[key] = row
+    return state
+
+
+def _field_changes(old: dict[str, Any], new: dict[str, Any], when: float) -> list[dict[str, Any]]:
+    """The fields (and secrets) of an environment that differ between two saved rows."""
+    changes = []
+    before, after = old["fields"], new["fields"]
+    for name in sorted(set(before) | set(after)):
+        if before.get(name) != after.get(name):
+            changes.append(_change(new, name, before.get(name), after.get(name), when))
+    old_secrets, new_secrets = old["secrets"], new["secrets"]
+    for name in sorted(set(old_secrets) | set(new_secrets)):
+        if old_secrets.get(name) != new_secrets.get(name):
+            was = REDACTED if name in old_secrets else None
+            now = SECRET_CHANGED if name in new_secrets else None
+            changes.append(_change(new, name, was, now, when))
+    return changes
+
+
+def _last_overlapping(audits: list[dict[str, Any]], audit: dict[str, Any]) -> dict[str, Any] | None:
+    """The latest of ``audits`` that read one of the accounts and regions ``audit`` read."""
+    where = {tuple(w) for w in audit["scope"].get("where", [])}
+    for earlier in reversed(audits):
+        if {tuple(w) for w in earlier["scope"].get("where", [])} & where:
+            return earlier
+    return None
+
+
+def _presence_changes(
+    old_rows: list[dict[str, Any]], new_rows: list[dict[str, Any]], audit: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Environments of the accounts and regions both audits read that one of them lacks."""
+    where = {tuple(w) for w in audit["scope"].get("where", [])}
+
+    def located(rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+        return {
+            _key(r): r
+            for r in rows
+            if r["environment"] is not None and (r["account_id"] or "", r["region"] or "") in where
+        }
+
+    old, new = located(old_rows), located(new_rows)
+    gone = [
+        _change(old[k], ENVIRONMENT_FIELD, PRESENT, ABSENT, audit["time"])
+        for k in old.keys() - new.keys()
+    ]
+    came = [
+        _change(new[k], ENVIRONMENT_FIELD, ABSENT, PRESENT, audit["time"])
+        for k in new.keys() - old.keys()
+    ]
+    return gone + came
+
+
+def _change(
+    row: dict[str, Any], field: str, before: Any, after: Any, when: float
+) -> dict[str, Any]:
+    return {
+        **{k: row.get(k) for k in ROW_KEY},
+        "app_name": row["fields"].get("app_name"),
+        "field": field,
+        "before": before,
+        "after": after,
+        "when": when,
+    }
+
+
+def _drift_frame(changes: list[dict[str, Any]]) -> pd.DataFrame:
+    """The changes as a frame: names as ``string``, ``when`` a UTC time, values as they were
+    (numbers, text, lists), in time order, then by environment and field."""
+    import pandas as pd  # deferred: slow to import
+
+    changes.sort(
+        key=lambda c: (
+            c["when"],
+            *(str(c[k] or "") for k in ("account_id", "region", "app_id", "environment")),
+            c["field"] != ENVIRONMENT_FIELD,
+            c["field"],
+        )
+    )
+    frame = pd.DataFrame(changes, columns=list(DRIFT_COLUMNS))
+    for name in (*ROW_KEY, "app_name", "field"):
+        frame[name] = frame[name].astype("string")
+    for name in ("before", "after"):
+        frame[name] = frame[name].astype(object)
+    frame["when"] = pd.to_datetime(frame["when"], unit="s", utc=True)
+    return frame
