@@ -52,10 +52,10 @@ from ..core.validation import validate
 from ..gen2.exporter import export
 from ..jobs.history import JobHistory
 from ..jobs.tracker import JobTracker
-from .drift import SECRET_DIGESTS, save_audit, secret_digests
 from .progress import ProgressBar
 from .rollout import Progress
 from .rollout import apply as apply_to
+from .timeline import SECRET_DIGESTS, save_audit, secret_digests
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -16,16 +16,16 @@ from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, Tra
 from amplify_auth_widgets.core.model import REDACTED
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import SOCIAL, STRONG
-from amplify_auth_widgets.fleet import drift as drift_module
-from amplify_auth_widgets.fleet.drift import (
+from amplify_auth_widgets.fleet import timeline
+from amplify_auth_widgets.fleet.inventory import Fleet
+from amplify_auth_widgets.fleet.inventory import audit as audit_function
+from amplify_auth_widgets.fleet.timeline import (
     DRIFT_COLUMNS,
     ENVIRONMENT_FIELD,
     drift,
     parse_since,
     saved_audits,
 )
-from amplify_auth_widgets.fleet.inventory import Fleet
-from amplify_auth_widgets.fleet.inventory import audit as audit_function
 
 GOOGLE_SECRET = "ClientSecret-of-google-9f8e7d"
 SECRET_FIELD = "UserPoolConfigs.OAuth.SocialProviderSettings.Google.ClientSecret"
@@ -221,8 +221,8 @@ def test_times_read_as_epoch_seconds():
 def test_secret_digests_are_keyed_by_the_file_and_never_the_value(tmp_path):
     config = {"A": {"ClientSecret": "s3cr3t", "ClientId": "id"}, "PrivateKey": None}
     one, two = JobHistory(":memory:"), JobHistory(":memory:")
-    digests = drift_module.secret_digests(config, one)
+    digests = timeline.secret_digests(config, one)
     assert list(digests) == ["A.ClientSecret"]  # (a secret that is None has none)
-    assert digests == drift_module.secret_digests(config, one)
-    assert digests != drift_module.secret_digests(config, two)
+    assert digests == timeline.secret_digests(config, one)
+    assert digests != timeline.secret_digests(config, two)
     assert "s3cr3t" not in json.dumps(digests)
