@@ -15,6 +15,11 @@ in the job history (``$AMPLIFY_AUTH_HISTORY`` or the user's file), so an interru
 again skips what it already did. Exit codes are the other commands': 252 bad input (or a target
 with error findings), 253 bad configuration, 254 a target the service refused or whose job
 FAILED, 255 a job still running at the deadline.
+
+``fleet audit --save`` also keeps the audit with its time in the history file, and ``fleet
+drift [--since WHEN] [--until WHEN]`` prints every field that changed per environment between
+saved audits (``fleet.timeline``; a secret only as changed), nothing on stdout when nothing
+did, so that a cron job mails only changes (``--fail-on-change`` exits 1 then).
 """
 
 from __future__ import annotations
@@ -68,6 +73,7 @@ def add_fleet_commands(sub: Any) -> None:
     for p in (_add_audit(actions), _add_apply(actions), _add_plan(actions)):
         _add_shared_options(p)
         p.set_defaults(run=run_fleet)
+    _add_drift(actions).set_defaults(run=run_drift)
 
 
 def _add_audit(actions: Any) -> argparse.ArgumentParser:
@@ -80,6 +86,12 @@ def _add_audit(actions: Any) -> argparse.ArgumentParser:
     )
     audit.add_argument("--apps", help="app ids or names, comma-separated (default: all)")
     audit.add_argument("--environments", help="environment names, comma-separated")
+    audit.add_argument(
+        "--save",
+        action="store_true",
+        help="keep this audit with its time in the job history file, for `fleet drift` "
+        "(secrets only as digests)",
+    )
     return audit
 
 
@@ -321,14 +333,17 @@ def run_fleet(args: argparse.Namespace, console: Any) -> int:
     label = f"fleet {args.fleet_command}"
     progress = None if args.no_progress else ProgressBar(label, sys.stderr, unit=unit)
     if args.fleet_command in ("audit", "plan"):
+        saving = getattr(args, "save", False)
         frame = fleet.audit(
-            _split(args.apps), _split(args.environments), args.concurrency, progress
+            _split(args.apps), _split(args.environments), args.concurrency, progress, save=saving
         )
         if args.fleet_command == "plan":
             return _plan(frame, fmt, path, console)
         if fmt == "table":
             frame = frame[list(NARROW)]
         write_frame(frame, fmt, path, console)
+        if saving:
+            _say_saved(fleet.history, console)
         return EXIT_OK
     return _apply(fleet, args, progress, fmt, path, console)
 
@@ -414,4 +429,88 @@ def _printable(text: str) -> str:
     that a name from the service can never move the cursor or recolour the terminal."""
     return "".join(
         c if c == "\n" or c.isprintable() else c.encode("unicode_escape").decode() for c in text
+    )
+
+
+#: The formats `fleet drift` writes (a few short columns: no Parquet).
+DRIFT_FORMATS = ("table", "csv", "json")
+
+
+def _add_drift(actions: Any) -> argparse.ArgumentParser:
+    """``fleet drift``: what changed between saved audits (``fleet.drift``)."""
+    drift: argparse.ArgumentParser = actions.add_parser(
+        "drift",
+        help="What changed between audits saved with `fleet audit --save`.",
+        description="Every field that changed per environment between saved audits (field, "
+        "before, after, when); a secret only as changed. By default the latest saved audit "
+        "against each environment's state before it; --since for every change seen after a "
+        "time. Reads the job history file ($AMPLIFY_AUTH_HISTORY or the user's). Prints "
+        "nothing on stdout when nothing changed, so that cron mails only changes. Exit "
+        f"status: {EXIT_OK}, or with --fail-on-change {EXIT_PARTIAL} when something changed.",
+    )
+    drift.add_argument(
+        "--since",
+        metavar="WHEN",
+        help="an ISO 8601 time (2026-03-01, 2026-03-01T08:00Z) or a span ago (7d, 12h, 30m)",
+    )
+    drift.add_argument("--until", metavar="WHEN", help="the same forms (default: now)")
+    drift.add_argument(
+        "--output",
+        nargs="+",
+        metavar=("FORMAT", "FILE"),
+        default=["table"],
+        help=f"{', '.join(DRIFT_FORMATS)} (default table), to FILE or stdout",
+    )
+    drift.add_argument(
+        "--fail-on-change", action="store_true", help=f"exit {EXIT_PARTIAL} if anything changed"
+    )
+    return drift
+
+
+def run_drift(args: argparse.Namespace, console: Any) -> int:
+    """``fleet drift``: the changes as a table, CSV or JSON; a line on stderr when none."""
+    from ..fleet.timeline import drift  # deferred with the fleet layer (see run_fleet)
+
+    fmt, path = _output(args)
+    if fmt not in DRIFT_FORMATS:
+        raise UsageError(f"--output: fleet drift writes {', '.join(DRIFT_FORMATS)}, not {fmt}")
+    try:
+        changes = drift(args.since, args.until, history=open_history(console))
+    except ValueError as exc:
+        raise UsageError(f"fleet drift --{exc}") from None
+    if changes.empty:
+        console.err("fleet drift: no change between the saved audits compared")
+        return EXIT_OK
+    shown = changes.copy()
+    if fmt != "json":  # (JSON keeps each value's type; text shows it as JSON would)
+        for column in ("before", "after"):
+            shown[column] = [_value_text(v) for v in shown[column]]
+    if fmt == "table":
+        text = _printable(shown.to_string(index=False, max_colwidth=60))
+        if path is None:
+            console.out(text)
+        else:
+            path.write_text(text + "\n")
+    else:
+        write_frame(shown, fmt, path, console)
+    return EXIT_PARTIAL if args.fail_on_change else EXIT_OK
+
+
+def _value_text(value: Any) -> str:
+    """A before or after value as text: lists and numbers as JSON, nothing as empty."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _say_saved(history: Any, console: Any) -> None:
+    """On stderr: where the audit was saved, and how to compare it."""
+    from ..fleet.timeline import saved_audits  # deferred with the fleet layer
+
+    audits = saved_audits(history)
+    where = "memory (lost on exit)" if history.path == ":memory:" else history.path
+    console.err(
+        f"fleet audit: saved as audit {audits['id'].iloc[-1]} of {where}, at "
+        f"{audits['time'].iloc[-1].isoformat(timespec='seconds')}; "
+        "`amplify-auth fleet drift` shows what changed since the one before"
     )
