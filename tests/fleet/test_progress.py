@@ -201,3 +201,37 @@ def test_a_fleet_audit_tells_the_bar_each_environment():
     assert lines[0].startswith(f"audit: 0/{total} (0%)")
     assert lines[-1].startswith(f"audit: {total}/{total} (100%)")
     assert "env/s" in lines[-1]
+
+
+@pytest.mark.timeout(180)
+def test_in_a_real_kernel_the_bar_is_a_widget_and_no_text_bar_is_printed(tmp_path, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    code = (
+        "import sys\n"
+        "from amplify_auth_widgets.fleet import ProgressBar\n"
+        "bar = ProgressBar('audit', sys.stdout, unit='env')\n"
+        "print(bar.style)\n"
+        "for done in range(51):\n"
+        "    bar(done, 50)\n"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = notebook.cells[0]["outputs"]
+    printed = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
+    assert printed == "notebook\n"  # no text bar, no carriage return
+    widgets = [
+        o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert len(widgets) == 1
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    bars = [m["state"] for m in state.values() if m["model_name"] == "FloatProgressModel"]
+    assert [(b["value"], b["max"], b["bar_style"]) for b in bars] == [(50, 50, "success")]
+    texts = [
+        m["state"].get("value", "").replace("\u2007", " ").strip()  # (tqdm's figure spaces)
+        for m in state.values()
+        if m["model_name"] == "HTMLModel"
+    ]
+    assert texts[0] == "audit: 100%" and texts[1].startswith("50/50 [00:00&lt;00:00, ")
