@@ -7,6 +7,7 @@ import pandas as pd
 
 from amplify_auth_widgets import BackendAuthService
 from amplify_auth_widgets.emulator import Emulator
+from amplify_auth_widgets.fleet.checks import check_columns
 from amplify_auth_widgets.fleet.inventory import (
     DEPLOYED_COLUMNS,
     HEAD_COLUMNS,
@@ -35,7 +36,10 @@ def test_every_configured_environment_has_the_ids_get_backend_answers():
         *HEAD_COLUMNS,
         *DEPLOYED_COLUMNS,
     ]
-    assert columns[-len(TAIL_COLUMNS) :] == list(TAIL_COLUMNS)
+    # then the tail, and last the named checks' verdicts (fleet.checks)
+    checks = [*check_columns(), "failed_checks"]
+    assert columns[-len(checks) :] == checks
+    assert columns[-len(TAIL_COLUMNS) - len(checks) : -len(checks)] == list(TAIL_COLUMNS)
     assert "user_pool_id" in DEPLOYED_COLUMNS and "identity_pool_id" in DEPLOYED_COLUMNS
     for row in frame.to_dict("records"):
         deployed = expected[(row["app_id"], row["environment"])]

@@ -1,6 +1,6 @@
 """The fleet report's numbers and heat map, read back from a small audit frame built by hand:
-what each environment counts and what the figure shows of them (a mutation run of
-fleet/report.py found no test that looked at either)."""
+what each environment counts (failed checks, then finding codes) and what the figure shows of
+them (a mutation run of fleet/report.py found no test that looked at either)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from matplotlib.font_manager import FontProperties
 
+from amplify_auth_widgets.fleet.checks import CHECKS
 from amplify_auth_widgets.fleet.report import (
     findings_by_environment,
     plot_findings_heatmap,
@@ -18,12 +19,15 @@ WEAKNESSES = ["mfa_off", "short_password", "implicit_grant", "weak"]
 
 
 def audit() -> pd.DataFrame:
-    """prod: one weak target (MFA off, short password, two codes) and one sound; dev: an
-    implicit grant with code A, and one target that has no auth; qa: one sound target, no
-    findings at all (so no code column has a count for it)."""
+    """prod: one weak target (MFA off, short password, two codes) and one with 12 characters;
+    dev: an implicit grant with code A, and one target that has no auth; qa: MFA optional, no
+    findings at all (so no code column has a count for it). No target requires a character
+    class (none has AdditionalConstraints), and none has an identity pool or signs in by email
+    (those checks do not apply)."""
     return pd.DataFrame(
         {
             "environment": ["prod", "prod", "dev", "dev", "qa"],
+            "configured": [True, True, True, False, True],
             "finding_codes": [["A", "B"], [], ["A"], [], []],
             "UserPoolConfigs.Mfa.MFAMode": ["OFF", "ON", "ON", None, "OPTIONAL"],
             "UserPoolConfigs.PasswordPolicy.MinimumLength": [8, 12, 12, None, 14],
@@ -32,12 +36,17 @@ def audit() -> pd.DataFrame:
     )
 
 
+#: dev, prod, qa: how many targets fail each check (every check a column, in catalogue order)
+FAILED = {
+    "mfa-off": [0, 1, 0],
+    "mfa-optional": [0, 0, 1],
+    "password-min-length-14": [1, 2, 0],
+    **{f"password-{w}": [1, 2, 1] for w in ("lowercase", "uppercase", "digit", "symbol")},
+    "oauth-implicit-grant": [1, 0, 0],
+}
 EXPECTED = pd.DataFrame(
     {
-        "mfa_off": [0, 1, 0],
-        "short_password": [0, 1, 0],
-        "implicit_grant": [1, 0, 0],
-        "weak": [1, 1, 0],
+        **{check_id: FAILED.get(check_id, [0, 0, 0]) for check_id in CHECKS},
         "A": [1, 1, 0],
         "B": [0, 1, 0],
     },
@@ -78,9 +87,9 @@ def test_each_environment_counts_its_weak_targets_and_each_finding_code():
 def test_the_heat_map_shows_every_count_in_its_cell_under_plain_labels():
     figure = plot_findings_heatmap(audit())
     axes = figure.axes[0]
-    assert axes.get_title() == "Findings by environment"
+    assert axes.get_title() == "Failed checks and findings by environment"
     ticks = axes.get_xticklabels()
-    assert [t.get_text() for t in ticks] == [*WEAKNESSES, "A", "B"]
+    assert [t.get_text() for t in ticks] == [*CHECKS, "A", "B"]
     assert all(t.get_rotation() == 35 and t.get_ha() == "right" for t in ticks)
     assert [t.get_text() for t in axes.get_yticklabels()] == ["dev", "prod", "qa"]
     cells = {(t.get_position(), t.get_text()) for t in axes.texts}
@@ -104,9 +113,10 @@ def test_the_heat_map_shows_every_count_in_its_cell_under_plain_labels():
 @pytest.mark.parametrize(
     ("environments", "codes", "size"),
     [
-        # 0.9 inch a column and 2 more; 0.5 a row and 1.4 more, at least 2
-        (["prod", "dev", "qa"], [["A", "B"], [], []], (0.9 * 6 + 2, 0.5 * 3 + 1.4)),
-        (["prod"], [[]], (0.9 * 4 + 2, 2.0)),
+        # 0.6 inch a column (every check, then the codes) and 2 more; 0.5 a row and 1.4
+        # more, at least 2
+        (["prod", "dev", "qa"], [["A", "B"], [], []], (0.6 * (len(CHECKS) + 2) + 2, 2.9)),
+        (["prod"], [[]], (0.6 * len(CHECKS) + 2, 2.0)),
     ],
 )
 def test_the_heat_map_grows_with_its_columns_and_rows(environments, codes, size):

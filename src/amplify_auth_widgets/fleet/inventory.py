@@ -20,7 +20,9 @@ the stack), None where the environment has none (no auth, not deployed yet, or
 ``USER_POOL_ONLY``: no identity pool); a move to Gen 2 starts from them (``fleet.migration``).
 The columns, in order: ``app_id``, ``app_name``, ``environment``, ``resource_name``,
 ``configured``, the deployed columns, a column per configuration field (model order), then
-``errors``, ``warnings``, ``finding_codes``, ``gen2`` and ``error`` (``audit_columns()``).
+``errors``, ``warnings``, ``finding_codes``, ``gen2`` and ``error``, and last the named
+security checks (``fleet.checks``): a boolean column per check, ``check.<id>`` (True: failed,
+<NA>: does not apply), and ``failed_checks``, the ids failed (``audit_columns()``).
 
 Secrets are redacted. An error for one target is recorded in its row and the rest go on; so
 is an answer of the service that does not have the model's shape (``MalformedAnswer``): an app
@@ -52,6 +54,7 @@ from ..core.validation import validate
 from ..gen2.exporter import export
 from ..jobs.history import JobHistory
 from ..jobs.tracker import JobTracker
+from .checks import FAILED_COLUMN, check_columns, with_checks
 from .progress import ProgressBar
 from .rollout import Progress
 from .rollout import apply as apply_to
@@ -121,12 +124,14 @@ def flatten(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def audit_columns() -> list[str]:
     """The audit frame's columns in order: the target, what it deployed, its configuration's
-    fields (model order), its findings, its Gen 2 code and its error."""
+    fields (model order), its findings, its Gen 2 code, its error and its checks' verdicts."""
     return [
         *HEAD_COLUMNS,
         *DEPLOYED_COLUMNS,
         *(config_column(f) for f in config_fields()),
         *TAIL_COLUMNS,
+        *check_columns(),
+        FAILED_COLUMN,
     ]
 
 
@@ -157,7 +162,7 @@ def audit_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
             )
         elif spec.type in _DTYPES:
             frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(_DTYPES[spec.type])
-    return frame
+    return with_checks(frame)  # a column per named check, and failed_checks (fleet.checks)
 
 
 class Fleet:
