@@ -28,6 +28,10 @@ from amplify_auth_widgets.fleet.rollout import SEND_ROUNDS, Outcome
 CONFIG = fleet_config(0, "fixed", None)
 TEMPLATE = {"ResourceName": "fleetauth", "ResourceConfig": CONFIG}
 UPDATABLE = request_spec("UpdateBackendAuth").member("ResourceConfig")
+#: What the environments have before an apply: weaker than CONFIG, so that it changes them
+#: (an environment that already has what the apply sends is UNCHANGED and sent nothing).
+STORED = json.loads(json.dumps(CONFIG))
+STORED["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 8
 
 
 class World:
@@ -40,7 +44,7 @@ class World:
         store, now = emulator.backend.store, emulator.clock()
         self.app_id = emulator.create_app("sending", ("dev", "prod"))
         for env in ("dev", "prod"):
-            store.put_auth(self.app_id, env, "fleetauth", CONFIG, now)
+            store.put_auth(self.app_id, env, "fleetauth", STORED, now)
         self.history = JobHistory(":memory:")
         service = BackendAuthService(
             emulator.connection(), on_call=self.history.record_call, sleep=lambda s: None
@@ -201,7 +205,7 @@ def test_a_cancel_while_following_leaves_the_job_to_the_next_run(world):
 def test_an_update_without_a_resource_name_updates_the_one_the_environment_has(world):
     store, now = world.emulator.backend.store, world.emulator.clock()
     app_id = world.emulator.create_app("named", ("dev", "bare"))
-    store.put_auth(app_id, "dev", "envauth", CONFIG, now)
+    store.put_auth(app_id, "dev", "envauth", STORED, now)
     targets = pd.DataFrame({"app_id": [app_id, app_id], "environment": ["dev", "bare"]})
     results = world.fleet.apply(TEMPLATE, targets, mode="update", sleep=world.sleep)
     dev, bare = results.to_dict("records")
@@ -303,3 +307,52 @@ def test_progress_starts_at_the_targets_already_settled_and_counts_each_to_the_t
     )
     assert results["status"].astype(str).tolist() == ["COMPLETED", "INVALID", "COMPLETED"]
     assert told == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_an_app_s_targets_go_one_after_the_other(world):
+    # the first job runs until the tracker has asked about it once: a second target sent
+    # meanwhile would be refused for the pending job
+    world.durations[:] = [600.0, 0.0]
+    world.on_response("GetBackendJob", lambda: world.offset.__setitem__(0, 1000.0))
+    targets = pd.DataFrame(
+        {"app_id": [world.app_id] * 2, "environment": ["dev", "prod"], "resource_name": "fleetauth"}
+    )
+    results = world.fleet.apply(TEMPLATE, targets, mode="update", concurrency=8)
+    assert results["status"].astype(str).tolist() == ["COMPLETED", "COMPLETED"]
+    first, second = world.jobs()
+    assert second["create_time"] >= first["end_time"]
+    assert world.sent()["error_code"].isna().all()  # never refused for a pending job
+
+
+def test_a_cancel_before_sending_sends_nothing(world):
+    cancel = threading.Event()
+    cancel.set()
+    row = world.apply(cancel=cancel)
+    assert row["status"] == Outcome.CANCELLED and pd.isna(row["job_id"])
+    assert world.jobs() == [] and world.sent().empty
+
+
+def test_a_target_with_errors_is_not_sent_and_the_others_are(world):
+    targets = pd.DataFrame(
+        {
+            "app_id": [world.app_id] * 2,
+            "environment": ["dev", "prod"],
+            "resource_name": "fleetauth",
+            "UserPoolConfigs.PasswordPolicy.MinimumLength": ["3", None],
+        }
+    )
+    results = world.fleet.apply(TEMPLATE, targets, mode="update").to_dict("records")
+    assert [r["status"] for r in results] == [Outcome.INVALID, "COMPLETED"]
+    assert any("MinimumLength" in f for f in results[0]["findings"])
+    assert [j["env_name"] for j in world.jobs()] == ["prod"]
+
+
+def test_a_dry_run_shows_each_target_its_diff_and_sends_nothing(world):
+    targets = pd.DataFrame({"app_id": [world.app_id], "environment": ["dev"]})
+    targets["UserPoolConfigs.PasswordPolicy.MinimumLength"] = 14
+    (row,) = world.fleet.apply(TEMPLATE, targets, mode="upsert", dry_run=True).to_dict("records")
+    assert row["status"] == Outcome.DRY_RUN and row["operation"] == "UpdateBackendAuth"
+    _, now = world.fleet.current_auth(world.app_id, "dev")
+    was = now["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"]
+    assert row["diff"] == [f"UserPoolConfigs.PasswordPolicy.MinimumLength: {was} -> 14"]
+    assert world.jobs() == [] and world.sent().empty

@@ -291,8 +291,10 @@ def test_the_results_frame_has_a_row_a_target_with_typed_columns():
         "duration",
         "findings",
         "diff",
+        "applied_by",
     ]
-    for column in ("app_id", "environment", "resource_name", "request_hash", "job_id", "error"):
+    texts = ("resource_name", "request_hash", "job_id", "error", "applied_by")
+    for column in ("app_id", "environment", *texts):
         assert str(frame[column].dtype) == "string", column
     assert str(frame["operation"].dtype) == str(frame["status"].dtype) == "category"
     rows = frame.to_dict("records")
@@ -347,3 +349,26 @@ def test_a_frame_that_cannot_name_targets_is_refused_with_the_fix(columns, says)
     with pytest.raises(ValueError) as caught:
         parse_targets(TEMPLATE, pd.DataFrame(columns))
     assert str(caught.value) == says
+
+
+def test_what_requests_share_is_validated_once_and_the_findings_are_validate_s():
+    from amplify_auth_widgets.core.validation import validate
+    from amplify_auth_widgets.fleet.rollout import SharedValidation
+
+    weak = json.loads(json.dumps(CONFIG))
+    weak["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 3
+    targets = [
+        {"AppId": "d1abc", "BackendEnvironmentName": "dev"},
+        {"AppId": "NOT an app id", "BackendEnvironmentName": " prod "},
+        {"AppId": 7},
+        {},
+    ]
+    shared = SharedValidation()
+    for operation in ("CreateBackendAuth", "UpdateBackendAuth"):
+        for config in (CONFIG, weak, {"Service": "COGNITO"}):
+            for target in targets:
+                request = {**target, "ResourceName": "fleetauth", "ResourceConfig": config}
+                assert shared(request, operation) == validate(request, operation)
+    # a request JSON cannot write is validated whole, and the validator names what is wrong
+    odd = {"AppId": "d1abc", "BackendEnvironmentName": "dev", "ResourceConfig": {1, 2}}
+    assert shared(odd, "CreateBackendAuth") == validate(odd, "CreateBackendAuth")
