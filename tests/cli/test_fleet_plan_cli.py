@@ -116,7 +116,9 @@ def test_fleet_plan_as_a_real_process(demo):
         timeout=120,
     )
     assert done.returncode == 1, done.stderr
-    assert "fleet plan [" in done.stderr  # progress on stderr
+    # progress on stderr, as whole lines (not a terminal): the start and the end
+    assert "\nfleet plan: 0/" in "\n" + done.stderr, done.stderr
+    assert "(100%) [" in done.stderr and "\r" not in done.stderr
     assert {r["verdict"] for r in json.loads(done.stdout)} == {
         "ready",
         "ready with overrides",
