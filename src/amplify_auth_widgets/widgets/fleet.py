@@ -14,8 +14,13 @@ the secrets to set and the cdk-nag findings (filtered by verdict), the counts by
 their bar chart, whose alternative text says the counts in words. **Audit and plan** there runs
 the same background audit.
 
+Each audit is saved in the fleet's history (``save_audits``, on by default; ``fleet.timeline``)
+and what changed since the previous saved one is shown above the tabs: every field per
+environment with its value before and after (a secret only as "changed"), or that nothing did.
+
 State is in traits: ``audit``, ``plan`` and ``results`` (frames), ``picked`` (targets),
-``template``, ``mode``, ``busy``; ``on_applied(callback)`` is called with the results frame.
+``template``, ``mode``, ``busy``, ``changes`` (the drift frame), ``save_audits``;
+``on_applied(callback)`` is called with the results frame.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from ..fleet.migration import (
 )
 from ..fleet.report import plot_findings_heatmap, weaknesses
 from ..fleet.rollout import MODES
+from ..fleet.timeline import drift, saved_audits
 from ..jobs.report import figure_png
 from .html import error_html, escape
 from .style import WIDE, job_colour
@@ -75,6 +81,36 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return "" if value is None or value != value else str(value)  # (NaN is not itself)
+
+
+def drift_html(changes: Any, previous: Any, limit: int = 200) -> str:
+    """What changed since the previous saved audit (taken at ``previous``, None: there is
+    none): a line, then a table of each change (environment, field, before, after) in a
+    ``<details>`` that is open; every value escaped, secrets only as "changed"."""
+    if previous is None:
+        return "<i>First saved audit: the next one shows what changed since.</i>"
+    when = escape(previous.strftime("%Y-%m-%d %H:%M:%S UTC"))
+    if changes.empty:
+        return f'<span class="aaw-drift">No change since the audit of {when}.</span>'
+    envs = changes[["app_id", "environment"]].drop_duplicates()
+    rows = [
+        {
+            "environment": f"{r['app_name'] or r['app_id']} / {r['environment']}",
+            "field": r["field"],
+            "before": _drift_value(r["before"]),
+            "after": _drift_value(r["after"]),
+        }
+        for r in changes.to_dict("records")
+    ]
+    table = _table(rows, ("environment", "field", "before", "after"), limit)
+    return (
+        f'<details class="aaw-drift" open><summary><b>{len(changes)}</b> change(s) in '
+        f"<b>{len(envs)}</b> environment(s) since the audit of {when}</summary>{table}</details>"
+    )
+
+
+def _drift_value(value: Any) -> str:
+    return "(none)" if value is None else _cell(value)
 
 
 def plan_table(plan: Any, limit: int = 200) -> str:
@@ -133,6 +169,14 @@ class FleetPanel(w.VBox):
     template = t.Dict(help="The request (or ResourceConfig) to apply: link the editor's value.")
     mode = t.Enum(MODES, "upsert", help="How targets are changed.")
     busy = t.Bool(False, help="True while an audit or an apply runs in the background.")
+    changes = t.Instance(
+        object,
+        allow_none=True,
+        help="What changed since the previous saved audit (``fleet.drift``, a frame), or None.",
+    )
+    save_audits = t.Bool(
+        True, help="Save each audit in the fleet's history, to show what changed since the last."
+    )
 
     def __init__(self, fleet: Fleet, *, concurrency: int = 8, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -176,6 +220,8 @@ class FleetPanel(w.VBox):
             titles=("Audit and apply", "Migration"),
         )
         self.children = [self.progress, self.message, self.tabs]
+        self.drift_view = w.HTML()  # what changed since the last audit (``_show_drift``)
+        self.children = [self.progress, self.message, self.drift_view, self.tabs]
         self.add_class("aaw-fleet-panel")
         self.observe(lambda _: self._enable(), names=["busy", "picked", "template", "mode"])
 
@@ -278,7 +324,9 @@ class FleetPanel(w.VBox):
         self.busy = True
         self.message.value = "Auditing..."
         future = self.fleet.audit_async(
-            concurrency=self.concurrency, progress=self._progress_callback()
+            concurrency=self.concurrency,
+            progress=self._progress_callback(),
+            save=self.save_audits,
         )
         future.add_done_callback(self._audited)
         return future
@@ -306,7 +354,25 @@ class FleetPanel(w.VBox):
         )
         self._show_audit(frame)
         self._draw_heatmap(frame)
+        self._show_drift()
         self.audit = frame  # last: whoever observes it finds everything drawn
+
+    def _show_drift(self) -> None:
+        """What changed since the previous saved audit, above the tabs; a view: an error here
+        is said in its place and the audit stands."""
+        if not self.save_audits:
+            self.changes, self.drift_view.value = None, ""
+            return
+        try:
+            audits = saved_audits(self.fleet.history)
+            changes = drift(history=self.fleet.history)
+        except Exception as exc:  # a view: the audit and its table stand
+            self.changes = None
+            self.drift_view.value = error_html(f"What changed could not be read: {exc}")
+            return
+        previous = audits["time"].iloc[-2] if len(audits) > 1 else None
+        self.drift_view.value = drift_html(changes, previous)
+        self.changes = changes
 
     def _draw_heatmap(self, frame: Any) -> None:
         """The heat map, or in its place why it could not be drawn: the table stays."""
