@@ -97,14 +97,15 @@ def test_apply_from_a_csv_then_again_skips_what_is_done(fleet_emulator, tmp_path
     common = ("apply", "--template", str(template), "--targets", str(targets), "--mode", "update")
     code, out, _ = run(emu, *common, "--dry-run", "--output", "json")
     dry = json.loads(out)
-    assert code == 0 and [r["status"] for r in dry] == ["DRY_RUN"] * 3
+    # (prod, without an override, already has what the template sets: nothing to send)
+    assert code == 0 and [r["status"] for r in dry] == ["DRY_RUN", "UNCHANGED", "DRY_RUN"]
     assert any("MinimumLength" in line and "16" in line for line in dry[0]["diff"])
     code, out, _ = run(emu, *common, "--output", "csv")
     assert code == 0, out
     results = pd.read_csv(io.StringIO(out))
-    assert results["status"].tolist() == ["COMPLETED"] * 3
-    code, out, _ = run(emu, *common, "--output", "csv")  # the same again: nothing sent
-    assert code == 0 and pd.read_csv(io.StringIO(out))["status"].tolist() == ["ALREADY_APPLIED"] * 3
+    assert results["status"].tolist() == ["COMPLETED", "UNCHANGED", "COMPLETED"]
+    code, out, _ = run(emu, *common, "--output", "csv")  # the same again: nothing to send
+    assert code == 0 and pd.read_csv(io.StringIO(out))["status"].tolist() == ["UNCHANGED"] * 3
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "app_id,environment,UserPoolConfigs.PasswordPolicy.MinimumLength\nd0002fleet,dev,3\n"

@@ -1,4 +1,5 @@
-"""Apply one auth configuration to many targets: validated first, bounded, resumable.
+"""Apply one auth configuration to many targets: validated first, idempotent, resumable, with
+as many jobs in flight as the service allows.
 
 ``apply(template, targets, mode=..., concurrency=8, dry_run=False)`` takes a template (a
 ``CreateBackendAuth`` request or just its ``ResourceConfig``) and a DataFrame of targets with
@@ -6,18 +7,25 @@
 by dotted configuration paths (``UserPoolConfigs.PasswordPolicy.MinimumLength``; an empty cell
 overrides nothing). For every target it:
 
-1. builds the request (``create``: CreateBackendAuth; ``update``: UpdateBackendAuth, with the
-   members that operation cannot change left out and named; ``upsert``: whichever fits what the
-   environment has now) and **validates** it; a target with error findings is not sent;
-2. skips it when the history holds the **same request** (same hash) COMPLETED on that target,
-   and follows, rather than repeats, one still pending there: a run interrupted by Ctrl-C or
-   a kernel restart is simply run again;
-3. sends it, ``concurrency`` targets at a time but **one job per app at a time** (the service
-   refuses a second pending job, so the targets of one app queue behind each other), retrying
-   throttling and gateway timeouts with backoff; a refusal for a pending job is answered by
-   following that job (ours, if its answer was lost on the way) instead of sending again;
-4. follows the job with the fleet's ``JobTracker`` (one polling policy everywhere), in the
-   worker's own thread (``follow_job``): no hand-off to a background thread and back a job.
+1. reads what the environment has **now** (``GetBackend``, ``GetBackendAuth``), builds the
+   request (``create``: CreateBackendAuth; ``update``: UpdateBackendAuth, with the members that
+   operation cannot change left out and named; ``upsert``: whichever fits what the environment
+   has) and **validates** it; a target with error findings is not sent;
+2. follows, rather than repeats, a job of the same request (same hash) the history holds still
+   pending there: a run interrupted by Ctrl-C or a kernel restart is simply run again;
+3. settles it ``UNCHANGED`` when its current configuration already is what the request would
+   make it: no request, no job (in a dry run too). The current configuration decides, never
+   the history: an entry there is not proof of state (the service may have been reset, or the
+   console used since); it only names the job that applied the same request before
+   (``applied_by``);
+4. sends the rest with at most ``concurrency`` calls at a time but **one job per app at a
+   time** (the service refuses a second pending job, so the targets of one app queue behind
+   each other), and hands every job to the fleet's one ``JobTracker``, which follows them all
+   together on its schedule (``Dispatcher``): the jobs in flight are bounded by the apps, not
+   by threads. Throttling and gateway timeouts are retried with backoff (and slow the sender
+   down where the connection uses botocore's ``adaptive`` retry mode, as ``Fleet.connect``
+   makes it); a refusal for a pending job is answered by following that job (ours, if its
+   answer was lost on the way) instead of sending again.
 
 What every target shares is validated once (``SharedValidation``). A target named again
 (the same app, environment and auth resource as an earlier row) is sent once, for its first
@@ -25,8 +33,8 @@ row; the others end ``DUPLICATE`` and say which row they repeat. A row without a
 environment ends ``INVALID``, and the other rows go on.
 
 It returns a frame with one row a target: the request hash, job id, final status (a job status
-of ``lifecycle`` or an ``Outcome``), error, duration, findings and, in a dry run (which sends
-nothing), the diff the target would get.
+of ``lifecycle`` or an ``Outcome``), error, duration, findings, in a dry run (which sends
+nothing) the diff the target would get, and the job that earlier applied the same request.
 """
 
 from __future__ import annotations
@@ -34,8 +42,9 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
@@ -43,7 +52,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..client.service import RETRYABLE_CODES, ApiError, ValidationFailed
 from ..core.diff import ABSENT, config_diff, deep_merge, describe_change, prune
 from ..core.findings import Finding, errors, sort_findings
-from ..core.lifecycle import PENDING, JobStatus, is_final
+from ..core.lifecycle import PENDING, JobStatus, Verdict, is_final
 from ..core.model import FieldSpec, request_spec
 from ..core.secrets import redact
 from ..core.validation import validate
@@ -53,7 +62,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..client.service import BackendAuthService
-    from ..jobs.tracker import JobTracker
+    from ..jobs.tracker import JobTracker, TrackedJob
 
 #: Told (done, total) as targets settle.
 Progress = Callable[[int, int], None]
@@ -81,7 +90,7 @@ class Outcome(StrEnum):
     """A target's end that is not a job's status."""
 
     INVALID = "INVALID"  # error findings: not sent
-    ALREADY_APPLIED = "ALREADY_APPLIED"  # the same request COMPLETED there before
+    UNCHANGED = "UNCHANGED"  # the environment already has what the request would make it
     NOT_SENT = "NOT_SENT"  # the service did not accept it (see error)
     DRY_RUN = "DRY_RUN"  # a dry run: nothing sent
     CANCELLED = "CANCELLED"  # interrupted before it was sent
@@ -110,6 +119,12 @@ class Target:
     looked_up: bool | None = None
     #: Whether the targets frame named the auth resource (else the template's name, if any).
     named: bool = False
+    #: The auth resource the environment has now (None: none, or not read).
+    current_name: str | None = None
+    #: A job of the same request the history holds pending here: followed, not sent again.
+    resumed: bool = False
+    #: The job that applied the same request here before, as the history tells.
+    applied_by: str | None = None
 
     @property
     def settled(self) -> bool:
@@ -356,9 +371,20 @@ def _hidden(value: Any) -> Any:
     return redact(value) if isinstance(value, dict | list) else value
 
 
+def is_unchanged(target: Target) -> bool:
+    """True when the environment's current configuration (read, not assumed) already is what
+    the target's request would make it, under the same resource name: sending it would start
+    a job that changes nothing."""
+    if target.looked_up is not True or target.current is None or target.request is None:
+        return False
+    if target.resource_name is not None and target.current_name != target.resource_name:
+        return False
+    return not target_diff(target)
+
+
 class Runner:
-    """Sends the targets of an apply and follows their jobs (one thread a worker, each
-    following the job it sent)."""
+    """Sends one target's request, with its retries and the answers to a pending job (one
+    call at a time, in a worker of the ``Dispatcher``'s pool)."""
 
     def __init__(
         self,
@@ -369,45 +395,8 @@ class Runner:
     ) -> None:
         self.fleet, self.cancel, self.sleep, self.clock = fleet, cancel, sleep, clock
 
-    def run_app(self, queue: list[Target], settled: Callable[[Target], None]) -> None:
-        """The targets of one app, one after the other: never two pending jobs on an app."""
-        for target in queue:
-            if self.cancel.is_set():
-                target.status = Outcome.CANCELLED
-            else:
-                self.run_one(target)
-            settled(target)
-
-    def run_one(self, target: Target) -> None:
-        started = self.clock()
-        if target.job_id is None:
-            response = self._send(target)
-            if response is None:
-                return
-        else:  # a job of the same request still pending from an interrupted run
-            response = {
-                "JobId": target.job_id,
-                "AppId": target.app_id,
-                "BackendEnvironmentName": target.environment,
-                "Status": PENDING,
-                "Operation": target.operation,
-            }
-        job = self.fleet.tracker.track_response(
-            response, target.operation, target.request, followed=True
-        )
-        if job is None:
-            target.status, target.error = Outcome.NOT_SENT, "the response named no job"
-            return
-        target.job_id = job.job_id
-        # followed in this thread, on the tracker's schedule (see JobTracker.follow_job)
-        self.fleet.tracker.follow_job(job, self.cancel)
-        if not job.done:  # cancelled: the job goes on and a later run follows it
-            target.status = Outcome.CANCELLED
-            return
-        target.status, target.error = job.status, job.error
-        target.duration = self.clock() - started
-
-    def _send(self, target: Target) -> dict[str, Any] | None:
+    def send(self, target: Target) -> dict[str, Any] | None:
+        """The accepted answer (naming the job), or None with the target settled."""
         assert target.operation is not None and target.request is not None
         service, first_try = self.fleet.service, time.time()
         for attempt in range(SEND_ROUNDS):
@@ -459,6 +448,147 @@ class Runner:
         return None
 
 
+#: Seconds the dispatcher waits at most between two looks (a send answered, a job ended,
+#: a cancel or Ctrl-C): short, so that none is noticed late.
+LOOK_EVERY = 0.05
+
+
+class Dispatcher:
+    """Sends the targets not yet settled and sees their jobs to their end.
+
+    At most ``concurrency`` sends are in flight (each a ``Runner.send`` in a pool), and an app's
+    targets go one after the other: the next is sent once the job of the one before has ended.
+    Every job is handed to the fleet's ``JobTracker``, which follows them all in its rounds
+    (one ``GetBackendJob`` a job, one ``ListBackendJobs`` for an environment with several), in
+    its background thread if it runs one, else in this loop. So hundreds of jobs can be in
+    flight with a handful of threads, and the wall time is the longest app's queue. A cancel
+    (or Ctrl-C) stops sending: the jobs sent go on, and a later run follows them."""
+
+    def __init__(
+        self, runner: Runner, planned: list[Target], concurrency: int, progress: Progress | None
+    ) -> None:
+        self.runner, self.progress, self.total = runner, progress, len(planned)
+        self.done = sum(t.settled for t in planned)
+        self.queues: dict[str, deque[Target]] = {}
+        for target in planned:
+            if not target.settled:
+                self.queues.setdefault(target.app_id, deque()).append(target)
+        self.sending: dict[Future[dict[str, Any] | None], tuple[Target, float]] = {}
+        self.following: dict[str, tuple[Target, TrackedJob, float]] = {}  # by app id
+        self.pool = ThreadPoolExecutor(concurrency, "fleet-send")
+
+    @property
+    def tracker(self) -> JobTracker:
+        return self.runner.fleet.tracker
+
+    def run(self) -> None:
+        """Until every target is settled; an interruption (Ctrl-C) cancels what is not sent."""
+        self._tell()
+        try:
+            while self.queues or self.sending or self.following:
+                self._start_ready()
+                self._collect_sent()
+                if self.following and not self.tracker.running:
+                    self.tracker.poll_due()
+                self._collect_ended()
+                self._wait()
+        except BaseException:
+            self.runner.cancel.set()
+            raise
+        finally:
+            self.pool.shutdown(wait=True)
+            self._collect_sent()  # (answers that came after a cancel: their jobs on record)
+
+    def _tell(self) -> None:
+        if self.progress:
+            self.progress(self.done, self.total)
+
+    def _settle(self, target: Target) -> None:
+        self.done += 1
+        self._tell()
+
+    def _start_ready(self) -> None:
+        """Send (or follow) the next target of every app that has nothing in flight."""
+        for app_id in [a for a in self.queues if a not in self.following]:
+            if any(t.app_id == app_id for t, _ in self.sending.values()):
+                continue
+            queue = self.queues[app_id]
+            target = queue.popleft()
+            if not queue:
+                del self.queues[app_id]
+            if self.runner.cancel.is_set():
+                target.status = Outcome.CANCELLED
+                self._settle(target)
+            elif target.resumed:  # pending from an earlier run: followed, not sent again
+                response = {"JobId": target.job_id, "Status": PENDING}
+                self._follow(target, response, self.runner.clock())
+            else:
+                future = self.pool.submit(self.runner.send, target)
+                self.sending[future] = (target, self.runner.clock())
+
+    def _collect_sent(self) -> None:
+        """Hand the job of every answered send to the tracker."""
+        for future in [f for f in self.sending if f.done()]:
+            target, started = self.sending.pop(future)
+            response = future.result()
+            if response is None:  # settled by the runner (NOT_SENT, CANCELLED)
+                self._settle(target)
+            else:
+                self._follow(target, response, started)
+
+    def _follow(self, target: Target, response: dict[str, Any], started: float) -> None:
+        request = target.request or {}
+        job = self.tracker.track_response(
+            {"AppId": target.app_id, "BackendEnvironmentName": target.environment, **response},
+            target.operation,
+            request,
+        )
+        if job is None:
+            target.status, target.error = Outcome.NOT_SENT, "the response named no job"
+            self._settle(target)
+            return
+        target.job_id = job.job_id
+        self.following[target.app_id] = (target, job, started)
+
+    def _collect_ended(self) -> None:
+        """Settle the targets whose job ended (or all that are followed, once cancelled)."""
+        cancelled = self.runner.cancel.is_set()
+        for app_id, (target, job, started) in list(self.following.items()):
+            if not job.done and not cancelled:
+                continue
+            del self.following[app_id]
+            if not job.done:  # the job goes on; a later run follows it
+                target.status = Outcome.CANCELLED
+            elif job.status == Verdict.NOT_FOUND and target.resumed:
+                self._forgotten(target)  # the history's job is not the service's
+                continue
+            else:
+                target.status, target.error = job.status, job.error
+                target.duration = self.runner.clock() - started
+            self._settle(target)
+
+    def _forgotten(self, target: Target) -> None:
+        """A job the history held pending that the service does not know (it was reset, say):
+        the target is decided by its current configuration, as if the history had none."""
+        target.resumed, target.job_id = False, None
+        if is_unchanged(target):
+            target.status = Outcome.UNCHANGED
+            self._settle(target)
+        else:
+            self.queues.setdefault(target.app_id, deque()).appendleft(target)
+
+    def _wait(self) -> None:
+        """Until a send is answered, the tracker's next poll is due, or ``LOOK_EVERY``."""
+        timeout = LOOK_EVERY
+        due = self.tracker.next_due()
+        if due is not None and not self.tracker.running:
+            timeout = min(timeout, max(due - self.tracker.clock(), 0.0))
+        if self.sending:
+            wait(list(self.sending), timeout=timeout, return_when=FIRST_COMPLETED)
+        elif self.following and timeout > 0:
+            self.runner.cancel.wait(timeout)
+
+
 def results_frame(targets: list[Target]) -> pd.DataFrame:
     """One row a target: what was sent, its job and how it ended."""
     import pandas as pd  # deferred: slow to import
@@ -476,9 +606,11 @@ def results_frame(targets: list[Target]) -> pd.DataFrame:
             "duration": pd.to_timedelta([t.duration for t in targets], unit="s"),
             "findings": [[str(f) for f in t.findings] for t in targets],
             "diff": [t.diff for t in targets],
+            "applied_by": [t.applied_by for t in targets],
         }
     )
-    for column in ("app_id", "environment", "resource_name", "request_hash", "job_id", "error"):
+    texts = ("app_id", "environment", "resource_name", "request_hash", "job_id", "error")
+    for column in (*texts, "applied_by"):
         frame[column] = frame[column].astype("string")
     for column in ("operation", "status"):
         frame[column] = frame[column].astype("category")
@@ -498,7 +630,8 @@ def apply(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> pd.DataFrame:
-    """Apply ``template`` to ``targets`` through ``fleet`` (see the module). ``cancel`` stops
+    """Apply ``template`` to ``targets`` through ``fleet`` (see the module). ``concurrency``
+    bounds the calls in flight (the look-ups, then the sends), not the jobs. ``cancel`` stops
     sending (pending jobs go on, and a later run follows them)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -512,7 +645,7 @@ def apply(
                 target.status = Outcome.DRY_RUN
     else:
         runner = Runner(fleet, cancel or threading.Event(), sleep, clock)
-        _send_all(runner, planned, concurrency, progress)
+        Dispatcher(runner, planned, concurrency, progress).run()
     return results_frame(planned)
 
 
@@ -525,68 +658,50 @@ def _plan(
     dry_run: bool,
     sleep: Callable[[float], None],
 ) -> list[Target]:
-    """The targets with their requests built and validated, and those the history shows
-    applied or pending marked (``_resume``): nothing is sent yet."""
+    """The targets with their requests built and validated, those the history shows pending
+    marked to be followed (``_resume``) and those whose environment already has what they
+    would send settled ``UNCHANGED``: nothing is sent yet."""
     planned = parse_targets(template, targets)
     with ThreadPoolExecutor(concurrency) as pool:
-        # What each environment has now: a dry run shows the diff, an upsert chooses, and an
-        # update needs the resource's name when the targets do not give it.
-        looked_up = [t for t in planned if not t.settled and (dry_run or _needs_look_up(t, mode))]
-        wait([pool.submit(_look_up, fleet, t, sleep) for t in looked_up])
+        # What each environment has now: whether there is anything to send at all, the
+        # diff of a dry run, the choice of an upsert, the resource name for an update.
+        wait(
+            [
+                pool.submit(_look_up, fleet, t, sleep, dry_run or _needs_look_up(t, mode))
+                for t in planned
+                if not t.settled
+            ]
+        )
         mark_duplicates(planned)  # (an update's look-up may have named a resource)
         validator = SharedValidation()
         for target in planned:
             if not target.settled:
                 build_request(target, mode, fleet.history.request_hash, validator)
     _resume(fleet, planned)
-    return planned
-
-
-def _send_all(
-    runner: Runner, planned: list[Target], concurrency: int, progress: Progress | None
-) -> None:
-    """Send the targets not yet settled, ``concurrency`` apps at a time and each app's one
-    after the other, telling ``progress`` as each settles; an interruption (Ctrl-C) cancels
-    what is not yet sent."""
-    done = [sum(t.settled for t in planned)]
-    if progress:
-        progress(done[0], len(planned))
-    lock = threading.Lock()
-
-    def settled(_: Target) -> None:
-        with lock:
-            done[0] += 1
-        if progress:
-            progress(done[0], len(planned))
-
-    queues: dict[str, list[Target]] = {}
     for target in planned:
-        if not target.settled:
-            queues.setdefault(target.app_id, []).append(target)
-    pool = ThreadPoolExecutor(concurrency)
-    try:
-        futures = [pool.submit(runner.run_app, q, settled) for q in queues.values()]
-        for future in futures:
-            while not future.done():  # (a timed wait lets Ctrl-C through)
-                wait([future], timeout=0.2)
-            future.result()
-    except BaseException:
-        runner.cancel.set()
-        raise
-    finally:
-        pool.shutdown(wait=True)
+        if not target.settled and not target.resumed and is_unchanged(target):
+            target.status = Outcome.UNCHANGED
+    return planned
 
 
 def _needs_look_up(target: Target, mode: str) -> bool:
     return mode == "upsert" or (mode == "update" and not target.named)
 
 
-def _look_up(fleet: Fleet, target: Target, sleep: Callable[[float], None]) -> None:
+def _look_up(
+    fleet: Fleet, target: Target, sleep: Callable[[float], None], required: bool = True
+) -> None:
+    """Read the environment's auth into ``target``. Where the apply cannot go on without it
+    (``required``: an upsert, an update naming no resource, a dry run), a failure settles the
+    target; where it only asks whether anything would change, "not found" leaves it unread
+    and the send finds out."""
     for attempt in range(SEND_ROUNDS):  # (each round is the service's own retries)
         try:
             name, target.current = fleet.current_auth(target.app_id, target.environment)
             break
         except ApiError as exc:
+            if not required and exc.code == "NotFoundException":
+                return
             target.status, target.error = Outcome.NOT_SENT, f"{exc.code}: {exc.message}"
             if exc.code not in RETRYABLE_CODES:
                 return
@@ -598,14 +713,15 @@ def _look_up(fleet: Fleet, target: Target, sleep: Callable[[float], None]) -> No
     else:
         return
     target.status = target.error = None
-    target.looked_up = True
-    if name is not None:
+    target.looked_up, target.current_name = True, name
+    if name is not None and required:
         target.resource_name = name  # an update names the resource the environment has
 
 
 def _resume(fleet: Fleet, planned: list[Target]) -> None:
-    """Targets the history shows with the same request: COMPLETED ones are skipped, pending
-    ones followed instead of sent again."""
+    """What the history knows of each target's request: a job still pending there is followed
+    instead of sent again; the last that COMPLETED is named (``applied_by``), and no more: the
+    current configuration decides whether anything is sent."""
     import pandas as pd  # deferred: slow to import
 
     hashes = {t.request_hash for t in planned if not t.settled}
@@ -614,15 +730,18 @@ def _resume(fleet: Fleet, planned: list[Target]) -> None:
     seen = fleet.history.submissions()
     seen = seen[seen["request_hash"].isin(hashes)]
     latest: dict[tuple[str, str, str], tuple[str, str, Any]] = {}
+    applied: dict[tuple[str, str, str], str] = {}
     for row in seen.itertuples():
         key = (str(row.app_id), str(row.environment), str(row.request_hash))
         latest[key] = (str(row.job_id), str(row.status), row.local_verdict)
+        if row.status == JobStatus.COMPLETED:
+            applied[key] = str(row.job_id)
     for target in planned:
         key = (target.app_id, target.environment, str(target.request_hash))
-        if target.settled or key not in latest:
+        if target.settled:
             continue
-        job_id, status, verdict = latest[key]
-        if status == JobStatus.COMPLETED:
-            target.status, target.job_id = Outcome.ALREADY_APPLIED, job_id
-        elif not is_final(status) and pd.isna(verdict):
-            target.job_id = job_id  # still pending: follow it
+        target.applied_by = applied.get(key)
+        if key in latest:
+            job_id, status, verdict = latest[key]
+            if not is_final(status) and pd.isna(verdict):
+                target.job_id, target.resumed = job_id, True  # still pending: follow it
