@@ -226,3 +226,49 @@ def test_secret_digests_are_keyed_by_the_file_and_never_the_value(tmp_path):
     assert digests == timeline.secret_digests(config, one)
     assert digests != timeline.secret_digests(config, two)
     assert "s3cr3t" not in json.dumps(digests)
+
+
+def frame_of(*rows):
+    columns = ["account_id", "region", "app_id", "app_name", "environment", "configured"]
+    return pd.DataFrame(
+        [dict(zip(columns, r, strict=True)) | {"errors": 0, "check.x": True} for r in rows]
+    )
+
+
+def test_audits_of_other_accounts_and_regions_are_compared_each_with_its_own():
+    """Audits saved a connection at a time (two accounts, two regions): an environment is
+    compared with its own previous state, and one is gone only from a whole audit of its own
+    account and region; derived columns (findings, checks) are not compared."""
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    east = ("111111111111", "us-east-1")
+    west = ("222222222222", "eu-west-1")
+    timeline.save_audit(history, frame_of((*east, "a1", "one", "dev", True)))
+    clock.advance(10)
+    timeline.save_audit(history, frame_of((*west, "a1", "one", "dev", False)))
+    clock.advance(10)
+    east_again = frame_of((*east, "a1", "one", "dev", False), (*east, "a2", "two", "prod", True))
+    east_again["errors"] = 3  # (derived: not compared)
+    timeline.save_audit(history, east_again)
+    clock.advance(10)
+    timeline.save_audit(history, frame_of(), apps=["nothing"])  # filtered: says nothing
+    clock.advance(10)
+    timeline.save_audit(history, frame_of((*west, "a3", "three", "dev", False)))
+    found = drift(since=1, history=history)
+    assert [
+        (r["account_id"], r["region"], r["app_id"], r["field"], r["before"], r["after"])
+        for r in found.to_dict("records")
+    ] == [
+        (*east, "a1", "configured", True, False),
+        (*east, "a2", ENVIRONMENT_FIELD, "absent", "present"),
+        (*west, "a1", ENVIRONMENT_FIELD, "present", "absent"),
+        (*west, "a3", ENVIRONMENT_FIELD, "absent", "present"),
+    ]
+    assert found["when"].tolist() == [
+        pd.Timestamp(clock() - 20, unit="s", tz="UTC"),
+        pd.Timestamp(clock() - 20, unit="s", tz="UTC"),
+        pd.Timestamp(clock(), unit="s", tz="UTC"),
+        pd.Timestamp(clock(), unit="s", tz="UTC"),
+    ]
+    # by default: the latest audit only
+    assert drift(history=history)["app_id"].tolist() == ["a1", "a3"]
