@@ -62,6 +62,9 @@ class Connection:
         return replace(self, **changes)
 
     def session(self) -> boto3.Session:
+        """boto3's session for these settings. With an endpoint URL, the STS calls boto3's
+        credential providers make (a profile's ``role_arn``) go to that endpoint too, as they
+        do when ``AWS_ENDPOINT_URL`` names it: a role profile works against the emulator."""
         import boto3  # deferred: slow to import
         from botocore.exceptions import ProfileNotFound
 
@@ -71,6 +74,7 @@ class Connection:
                 region_name=self.region,
                 aws_access_key_id=self.access_key_id,
                 aws_secret_access_key=self.secret_access_key,
+                botocore_session=_sts_at(self.endpoint_url) if self.endpoint_url else None,
             )
         except ProfileNotFound:
             raise ConfigurationError(
@@ -125,6 +129,26 @@ class Connection:
         except (BotoCoreError, ValueError) as exc:
             raise ConfigurationError(f"Cannot build a {service} client: {exc}") from None
 
+    def caller_account(self) -> str:
+        """The account these credentials belong to, by STS ``GetCallerIdentity`` (which needs
+        no permission; a role profile's assumed role answers its own account). A
+        ``ConfigurationError`` says why it cannot be told."""
+        from botocore.exceptions import BotoCoreError, ClientError  # deferred: slow to import
+
+        try:
+            identity = self.client("sts").get_caller_identity()
+        except (BotoCoreError, ClientError) as exc:
+            raise ConfigurationError(
+                f"Cannot tell which account the connection ({self.label()}) is in: STS "
+                f"GetCallerIdentity failed: {exc}"
+            ) from None
+        return str(identity.get("Account") or "")
+
+    def label(self) -> str:
+        """A short name of the connection for messages: its profile and region."""
+        described = self.describe()
+        return f"profile {described['profile']}, region {described['region'] or 'default'}"
+
     def describe(self) -> dict[str, Any]:
         """The settings in force, for display: never a credential."""
         return {
@@ -136,3 +160,18 @@ class Connection:
             "verify": self.verify,
             "unsigned": self.unsigned,
         }
+
+
+def _sts_at(endpoint_url: str) -> Any:
+    """A botocore session whose STS clients default to ``endpoint_url`` (those boto3's
+    credential providers make to assume a profile's role; a client given its own endpoint keeps
+    it)."""
+    from botocore.session import Session  # deferred: slow to import
+
+    class EndpointSession(Session):
+        def create_client(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
+            if service_name == "sts" and not args and kwargs.get("endpoint_url") is None:
+                kwargs["endpoint_url"] = endpoint_url
+            return super().create_client(service_name, *args, **kwargs)
+
+    return EndpointSession()

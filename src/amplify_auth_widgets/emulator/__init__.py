@@ -11,6 +11,12 @@ page cannot read it by DNS rebinding. State lives in SQLite (``db``; a temporary
 given, removed on stop). Time comes from ``clock`` (epoch seconds), so tests can move it
 instead of sleeping.
 
+Several accounts and regions: ``accounts`` maps access key ids to account ids (any other key
+is the default account's, ``123456789012``), ``regions`` are the regions served (``us-east-1``
+alone by default); each (account, region) pair holds apps of its own, and ``connection(account=,
+region=)`` reaches one. Its STS answers ``GetCallerIdentity`` and ``AssumeRole``, so that an AWS
+profile assuming a role works against it.
+
 Layout, after moto: ``protocol`` (routes, parsing, serialization from the model), a module per
 service with its handlers (``amplify``: apps and backend environments; ``backend``:
 AmplifyBackend's backends, auth and jobs) on ``common``'s base, ``store`` (SQLite, shared by
@@ -22,19 +28,40 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import re
 import socket
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from ..client.connection import EMULATOR_REGION
 from .amplify import Amplify
 from .backend import Backend
 from .server import EmulatorApp, Faults, allowed_host_names
-from .store import Store
+from .store import Store, scoped
+from .sts import Identities
 
-__all__ = ["Emulator", "Faults", "listening_socket", "parse_job_seconds"]
+__all__ = ["Emulator", "Faults", "listening_socket", "parse_job_seconds", "parse_regions"]
+
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+def parse_regions(regions: Iterable[str] | str) -> tuple[str, ...]:
+    """The regions to serve, each once and of AWS's form (``eu-west-1``), in the order given."""
+    names = [regions] if isinstance(regions, str) else list(regions)
+    served: list[str] = []
+    for name in names:
+        if not isinstance(name, str) or not _REGION.fullmatch(name):
+            raise ValueError(
+                f"regions: {name!r} is not a region name; give names like us-east-1 or eu-west-1."
+            )
+        if name not in served:
+            served.append(name)
+    if not served:
+        raise ValueError(f"regions: serve one region at least (e.g. {EMULATOR_REGION})")
+    return tuple(served)
 
 
 def parse_job_seconds(value: float | str | tuple[float, float]) -> tuple[float, float]:
@@ -118,9 +145,13 @@ class Emulator:
         clock: Callable[[], float] | None = None,
         log_level: str = "warning",
         allowed_hosts: Iterable[str] = (),
+        accounts: Mapping[str, str] | None = None,
+        regions: Iterable[str] = (EMULATOR_REGION,),
     ) -> None:
         _check_rates(throttle_rate=throttle_rate, fail_rate=fail_rate, timeout_rate=timeout_rate)
         credentials = _strict_credentials(strict_auth)
+        #: The regions served, each (with each account) holding apps of its own.
+        self.regions = parse_regions(regions)
         hosts = _answered_hosts(host, allowed_hosts)
         self.host = host
         self.port = port
@@ -132,6 +163,8 @@ class Emulator:
         self.clock = clock or time.time
         self.rng = random.Random(seed)
         self.faults = Faults(latency_ms, throttle_rate, timeout_rate)
+        #: Whose each access key is (``accounts``), and the STS operations.
+        self.identities = Identities(accounts or {}, credentials, self._now, self.rng)
         self.store = Store(db)
         durations = job_seconds if callable(job_seconds) else parse_job_seconds(job_seconds)
         #: AmplifyBackend's handlers (backends, auth, jobs) and Amplify's (apps, environments).
@@ -148,6 +181,8 @@ class Emulator:
             self._now,
             credentials,
             allowed_hosts=hosts,
+            identities=self.identities,
+            regions=self.regions,
         )
         self.log_level = log_level
         self._server: Any = None
@@ -223,20 +258,42 @@ class Emulator:
         """Finish the jobs whose time has come now (requests do this by themselves)."""
         return self.backend.settle()
 
-    def connection(self, **overrides: Any) -> Any:
-        """A ``Connection`` to this emulator, with its throwaway credentials."""
+    def connection(
+        self, account: str | None = None, region: str | None = None, **overrides: Any
+    ) -> Any:
+        """A ``Connection`` to this emulator, with its throwaway credentials: those of
+        ``account`` (an access key mapped to it, mapped now if none is) and ``region``."""
         from ..client.connection import Connection
 
+        if account is not None:
+            overrides.setdefault("access_key_id", self.identities.key_for(account))
+        if region is not None:
+            overrides.setdefault("region", region)
         return Connection.for_emulator(self.url, **overrides)
+
+    def connections(self) -> list[Any]:
+        """A ``Connection`` per (account, region) that holds apps, in order."""
+        return [self.connection(account=a, region=r) for a, r in self.store.scopes()]
 
     def client(self, service: str = "amplifybackend", **overrides: Any) -> Any:
         return self.connection(**overrides).client(service)
 
-    def create_app(self, name: str, environments: tuple[str, ...] = ("dev",)) -> str:
-        """Create an app with backend environments directly; returns its app id."""
+    def create_app(
+        self,
+        name: str,
+        environments: tuple[str, ...] = ("dev",),
+        *,
+        account: str | None = None,
+        region: str | None = None,
+    ) -> str:
+        """Create an app with backend environments directly (in ``account`` and ``region``,
+        the default ones unless given); returns its app id."""
+        from .store import DEFAULT_SCOPE
+
         app_id = self.backend.new_app_id()
         now = self.clock()
-        self.store.put_app(app_id, name, {}, now)
-        for env in environments:
-            self.store.put_environment(app_id, env, {}, now)
+        with scoped(account or DEFAULT_SCOPE.account, region or DEFAULT_SCOPE.region):
+            self.store.put_app(app_id, name, {}, now)
+            for env in environments:
+                self.store.put_environment(app_id, env, {}, now)
         return app_id

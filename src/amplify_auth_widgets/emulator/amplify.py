@@ -13,9 +13,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from ..client.connection import EMULATOR_REGION as REGION
-from .common import ACCOUNT, ServiceBackend, page
+from .common import ServiceBackend, page
 from .protocol import EmulatorError
+from .store import scope
 
 #: The members of CreateApp kept with the app; tokens and basic-auth credentials are accepted
 #: and deliberately not stored.
@@ -50,9 +50,10 @@ def app_view(row: Any) -> dict[str, Any]:
     """An app row as Amplify's ``App``."""
     data = _extras(row)
     app_id = row["app_id"]
+    account, region = scope()
     return {
         "appId": app_id,
-        "appArn": f"arn:aws:amplify:{REGION}:{ACCOUNT}:apps/{app_id}",
+        "appArn": f"arn:aws:amplify:{region}:{account}:apps/{app_id}",
         "name": row["name"],
         "description": data.get("description", ""),
         "repository": data.get("repository", ""),
@@ -70,8 +71,9 @@ def app_view(row: Any) -> dict[str, Any]:
 def environment_view(row: Any) -> dict[str, Any]:
     """An environment row as Amplify's ``BackendEnvironment``."""
     data = _extras(row)
+    account, region = scope()
     return {
-        "backendEnvironmentArn": f"arn:aws:amplify:{REGION}:{ACCOUNT}:apps/"
+        "backendEnvironmentArn": f"arn:aws:amplify:{region}:{account}:apps/"
         f"{row['app_id']}/backendenvironments/{row['env_name']}",
         "environmentName": row["env_name"],
         "stackName": data.get("stackName", f"amplify-{row['app_id']}-{row['env_name']}"),

@@ -1,10 +1,11 @@
 """SigV4 as the emulator checks it: every request must carry an ``Authorization`` header of the
 SigV4 form; with ``strict_auth`` the signature is verified as AWS does.
 
-Verified means: the access key is the configured one; the credential scope names the region the
-emulator serves (``us-east-1``, as its ARNs say) and the service the request is for
-(``amplifybackend`` or ``amplify``, by its route), as AWS refuses a signature made for another
-endpoint; ``X-Amz-Date`` is within five minutes of
+Verified means: the access key is the configured one (or temporary credentials the emulator's
+STS issued, with their session token); the credential scope names a region the emulator serves
+(``us-east-1`` unless it was started with more) and the service the request is for
+(``amplifybackend``, ``amplify`` or ``sts``, by its route), as AWS refuses a signature made for
+another endpoint; ``X-Amz-Date`` is within five minutes of
 the emulator's clock either way (an older or newer signature is refused as expired, so that a
 captured request cannot be replayed forever) and its day is the credential scope's;
 ``x-amz-content-sha256``, when sent, is the SHA-256 of the body actually received (otherwise a
@@ -24,7 +25,6 @@ from collections.abc import Callable, Mapping
 
 from starlette.datastructures import Headers
 
-from ..client.connection import EMULATOR_REGION as REGION
 from .protocol import EmulatorError
 
 CREDENTIAL = re.compile(
@@ -83,15 +83,23 @@ def _check_date(amz_date: str, scope_date: str, now: float) -> None:
         )
 
 
-def _check_scope(found: re.Match[str], service: str) -> None:
-    """The credential scope's region must be the emulator's and its service the request's, as
-    AWS answers a signature made for another region or service (in AWS's words)."""
-    if found["region"] != REGION:
+def check_region(region: str, regions: tuple[str, ...]) -> None:
+    """Refuse (403, in AWS's words) a credential scope naming a region the emulator does not
+    serve: each region holds apps of its own, and one not served would hold nothing."""
+    if region not in regions:
+        served = ", ".join(regions)
         raise _denied(
-            f"Credential should be scoped to a valid region, not {found['region'][:40]!r}. "
-            f"This emulator serves {REGION}: sign for it (the client's region, e.g. "
-            f"AWS_DEFAULT_REGION={REGION} or --region {REGION})."
+            f"Credential should be scoped to a valid region, not {region[:40]!r}. "
+            f"This emulator serves {served}: sign for one of them (the client's region, e.g. "
+            f"AWS_DEFAULT_REGION={regions[0]} or --region {regions[0]}), or start it with "
+            f"--region {region[:40]} to serve that region too."
         )
+
+
+def _check_scope(found: re.Match[str], service: str, regions: tuple[str, ...]) -> None:
+    """The credential scope's region must be one the emulator serves and its service the
+    request's, as AWS answers a signature made for another region or service."""
+    check_region(found["region"], regions)
     if found["service"] != service:
         raise _denied(
             f"Credential should be scoped to correct service: {service!r}. The request was "
@@ -149,21 +157,22 @@ def verify(
     query: str,
     headers: Headers,
     body: bytes,
-    credentials: tuple[str, str],
+    secret_of: Callable[[str], str | None],
     clock: Callable[[], float],
     service: str,
+    regions: tuple[str, ...],
 ) -> None:
-    """Refuse (403) a request whose SigV4 signature is not valid now for ``credentials``, or was
-    made for another region than the emulator's or another service than ``service`` (the one
-    the request's route belongs to)."""
-    key, secret = credentials
-    if found["key"] != key:
+    """Refuse (403) a request whose SigV4 signature is not valid now for the secret
+    ``secret_of`` its access key (None: a key not known), or was made for a region the emulator
+    does not serve or another service than ``service`` (the one the request's route is for)."""
+    secret = secret_of(found["key"])
+    if secret is None:
         raise _denied(
             "The access key id is not the one this emulator was started with "
-            "(--strict-auth KEY:SECRET).",
+            "(--strict-auth KEY:SECRET), nor one its STS issued.",
             "UnrecognizedClientException",
         )
-    _check_scope(found, service)
+    _check_scope(found, service, regions)
     amz_date = headers.get("x-amz-date", "")
     _check_date(amz_date, found["date"], clock())
     _check_body_hash(headers, body)

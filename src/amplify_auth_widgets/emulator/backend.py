@@ -211,6 +211,12 @@ class Backend(ServiceBackend):
         if problems:
             raise EmulatorError("BadRequestException", "Invalid request: " + " ".join(problems))
         if self.store.app(app_id) is None:
+            if self.store.scope_of(app_id) is not None:
+                raise EmulatorError(
+                    "BadRequestException",
+                    f"App id {app_id} is taken by an app of another account or region; "
+                    "choose another id.",
+                )
             self.store.put_app(app_id, request["AppName"], {}, self.clock())
         if self.store.environment(app_id, env) is not None:
             raise EmulatorError(

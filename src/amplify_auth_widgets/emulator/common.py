@@ -18,9 +18,9 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from .protocol import EmulatorError
-from .store import Store
+from .store import ACCOUNT, Store
 
-ACCOUNT = "123456789012"
+__all__ = ["ACCOUNT", "ServiceBackend", "iso", "page"]
 
 
 def iso(seconds: float) -> str:

@@ -3,6 +3,15 @@
 Some configurations are deliberately weak (short passwords, no MFA, the implicit grant, a
 deprecated member), so that an audit has something to find. Seeding is idempotent: an app that
 exists already is left alone, so a restart on the same database does not duplicate anything.
+
+The demo fleet (``seed_fleet``) lives in one (account, region) pair, or spans
+``FLEET_PAIRS``, 2 accounts x 2 regions (``seed_fleet_pairs``), as a platform team's does; an
+emulator serving it is started with ``regions=FLEET_REGIONS``, and ``Emulator.connections()``
+gives a connection per pair::
+
+    with Emulator(job_seconds=0, regions=FLEET_REGIONS) as emu:
+        seed_fleet_pairs(emu.backend, 10)  # 10 apps x 3 environments in each of 4 pairs
+        frame = fleet.audit(emu.connections())
 """
 
 from __future__ import annotations
@@ -10,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from .common import ServiceBackend
+from .store import ACCOUNT, DEFAULT_SCOPE, scoped
 
 STRONG: dict[str, Any] = {
     "AuthResources": "IDENTITY_POOL_AND_USER_POOL",
@@ -137,8 +147,17 @@ WEAKNESSES: dict[str, dict[str, Any]] = {
 }
 
 
-def fleet_app_id(index: int) -> str:
-    return f"d{index:04d}fleet"
+#: The demo fleet's accounts and regions, and their four pairs (the first is the default one).
+FLEET_ACCOUNTS = (ACCOUNT, "210987654321")
+FLEET_REGIONS = (DEFAULT_SCOPE.region, "eu-west-1")
+FLEET_PAIRS = tuple((account, region) for account in FLEET_ACCOUNTS for region in FLEET_REGIONS)
+
+
+def fleet_app_id(index: int, pair: int = 0) -> str:
+    """The id of fleet app ``index`` of the ``pair``-th pair (ids are unique across pairs:
+    ``d0000fleet`` in the first, ``d0000fleetb`` in the second, ...)."""
+    tag = "" if pair == 0 else "abcdefghijklmnopqrstuvwxyz"[pair % 26]
+    return f"d{index:04d}fleet{tag}"
 
 
 def fleet_config(app_index: int, env: str, weakness: str | None) -> dict[str, Any]:
@@ -159,28 +178,51 @@ def fleet_config(app_index: int, env: str, weakness: str | None) -> dict[str, An
 
 
 def seed_fleet(
-    backend: ServiceBackend, apps: int, weak_share: float = 0.3, seed: int = 11
+    backend: ServiceBackend,
+    apps: int,
+    weak_share: float = 0.3,
+    seed: int = 11,
+    *,
+    pair: int = 0,
 ) -> dict[tuple[str, str], str | None]:
     """``apps`` apps with three environments each, every one with auth; a seeded
     ``weak_share`` of them weak in one of ``WEAKNESSES``. Returns what was seeded: (app id,
     environment) -> weakness or None. Idempotent: an app that exists is left alone (and still
-    reported as seeded, the same seed giving the same answer)."""
+    reported as seeded, the same seed giving the same answer). The apps go to the (account,
+    region) in force (``store.scoped``); ``pair`` numbers it, for ids of its own."""
     import random
 
     rng = random.Random(seed)
     store, now = backend.store, backend.clock()
     seeded: dict[tuple[str, str], str | None] = {}
     for index in range(apps):
-        app_id = fleet_app_id(index)
+        app_id = fleet_app_id(index, pair)
         plan = {
             env: rng.choice(sorted(WEAKNESSES)) if rng.random() < weak_share else None
             for env in FLEET_ENVIRONMENTS
         }
         seeded.update({(app_id, env): weakness for env, weakness in plan.items()})
-        if store.app(app_id) is not None:
+        if store.scope_of(app_id) is not None:
             continue
         store.put_app(app_id, f"fleet-app-{index:04d}", {"description": "Demo fleet app"}, now)
         for env, weakness in plan.items():
             store.put_environment(app_id, env, {}, now)
             store.put_auth(app_id, env, "fleetauth", fleet_config(index, env, weakness), now)
+    return seeded
+
+
+def seed_fleet_pairs(
+    backend: ServiceBackend,
+    apps: int,
+    weak_share: float = 0.3,
+    seed: int = 11,
+    pairs: tuple[tuple[str, str], ...] = FLEET_PAIRS,
+) -> dict[tuple[str, str, str, str], str | None]:
+    """``seed_fleet`` in each of ``pairs`` (account, region): ``apps`` apps each, drawn with a
+    seed of their own. Returns (account, region, app id, environment) -> weakness or None."""
+    seeded: dict[tuple[str, str, str, str], str | None] = {}
+    for number, (account, region) in enumerate(pairs):
+        with scoped(account, region):
+            found = seed_fleet(backend, apps, weak_share, seed + number, pair=number)
+        seeded.update({(account, region, *key): weak for key, weak in found.items()})
     return seeded

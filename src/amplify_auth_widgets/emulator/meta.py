@@ -4,10 +4,11 @@ A real Gen 1 environment's meta holds, for its auth resource, the ids its CloudF
 made (``auth.<resource>.output``) and the environment's roles, region and stack
 (``providers.awscloudformation``). The emulator writes the same members, with ids in the
 service's formats: a user pool id ``us-east-1_AbC123xyZ`` (nine letters and digits), 26-character
-app client ids, an identity pool id ``us-east-1:<uuid>``, role and stack ARNs in the emulator's
-account. Each id is derived from the environment and the time its auth was first created, so it
-is the same at every call and after a restart, and new when auth is deleted and made again, as
-a new stack would make new ids. An imported resource answers the ids it was imported with.
+app client ids, an identity pool id ``us-east-1:<uuid>``, role and stack ARNs, all in the
+account and region of the app (``store.scope()``: the request's). Each id is derived from
+the environment and the time its auth was first created, so it is the same at every call and
+after a restart, and new when auth is deleted and made again, as a new stack would make new
+ids. An imported resource answers the ids it was imported with.
 
 No auth, or auth whose job has not completed (the store holds it only once the job completes),
 has no ``output``: nothing is deployed yet. Gen 1 appends ``-<env>`` to the pool's name and
@@ -22,8 +23,7 @@ import re
 import uuid
 from typing import Any
 
-from ..client.connection import EMULATOR_REGION
-from .common import ACCOUNT
+from .store import scope
 
 _LOWER = "abcdefghijklmnopqrstuvwxyz0123456789"
 _MIXED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -49,8 +49,8 @@ def _stack_name(app_name: str, env: str, seed: str) -> str:
 def providers(app_id: str, app_name: str, env: str, seed: str) -> dict[str, Any]:
     """``providers.awscloudformation``: the environment's stack, roles and region."""
     stack = _stack_name(app_name, env, seed)
-    role = f"arn:aws:iam::{ACCOUNT}:role/{stack}"
-    region = EMULATOR_REGION
+    account, region = scope()
+    role = f"arn:aws:iam::{account}:role/{stack}"
     return {
         "AuthRoleName": f"{stack}-authRole",
         "UnauthRoleName": f"{stack}-unauthRole",
@@ -59,7 +59,7 @@ def providers(app_id: str, app_name: str, env: str, seed: str) -> dict[str, Any]
         "Region": region,
         "DeploymentBucketName": f"{stack}-deployment",
         "StackName": stack,
-        "StackId": f"arn:aws:cloudformation:{region}:{ACCOUNT}:stack/{stack}/"
+        "StackId": f"arn:aws:cloudformation:{region}:{account}:stack/{stack}/"
         + str(uuid.UUID(bytes=hashlib.sha256(f"{seed}\0stack-id".encode()).digest()[:16])),
         "AmplifyAppId": app_id,
     }
@@ -69,7 +69,7 @@ def auth_output(
     env: str, seed: str, config: dict[str, Any], imported: dict[str, Any] | None
 ) -> dict[str, Any]:
     """``auth.<resource>.output``: the ids of the pool, its two clients and identity pool."""
-    region = EMULATOR_REGION
+    account, region = scope()
     pool_id = f"{region}_{_draw(seed, 'pool', _MIXED, 9)}"
     user_pool = config.get("UserPoolConfigs") or {}
     output: dict[str, Any] = {
@@ -86,7 +86,7 @@ def auth_output(
     mfa = (user_pool.get("Mfa") or {}).get("Settings") or {}
     if "SMS" in (mfa.get("MfaTypes") or []):
         output["CreatedSNSRole"] = (
-            f"arn:aws:iam::{ACCOUNT}:role/sns{_draw(seed, 'sns', _LOWER, 8)}-{env}"
+            f"arn:aws:iam::{account}:role/sns{_draw(seed, 'sns', _LOWER, 8)}-{env}"
         )
     prefix = (user_pool.get("OAuth") or {}).get("DomainPrefix")
     if prefix:
@@ -101,7 +101,7 @@ def auth_output(
         if imported and imported.get(member):
             output[key] = imported[member]
     output["UserPoolArn"] = (
-        f"arn:aws:cognito-idp:{region}:{ACCOUNT}:userpool/{output['UserPoolId']}"
+        f"arn:aws:cognito-idp:{region}:{account}:userpool/{output['UserPoolId']}"
     )
     return output
 

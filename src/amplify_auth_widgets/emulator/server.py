@@ -21,6 +21,12 @@ reaches this same server. A request without ``Host`` (HTTP/1.0) is answered: bro
 send one, so it cannot come from a web page. No CORS header is ever sent, so a page of another
 origin cannot read an answer either.
 
+Each request is served in one (account, region) pair (``store.Scope``): the account its access
+key belongs to (``sts.Identities``), the region its signature is scoped to, which must be one of
+``regions`` (403 otherwise, as AWS refuses a signature for another region); each pair holds
+apps of its own. A request signed for ``sts`` is STS's, in the query protocol (``query``):
+``GetCallerIdentity`` and ``AssumeRole``, which role profiles need.
+
 ``response_hooks`` are called with every response (service, operation, status, headers, body)
 before it is sent: the contract tests check each body against the model there.
 """
@@ -41,11 +47,13 @@ from urllib.parse import parse_qs
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from ..client.connection import EMULATOR_REGION
 from ..core.model import SERVICE_NAME
 from ..core.operations import emulated_operations
 from ..core.rules import MAX_REQUEST_BYTES as MAX_BODY
 from ..core.validation import model_findings
-from .auth import signing_service, verify
+from . import query
+from .auth import check_region, signing_service, verify
 from .common import ServiceBackend
 from .protocol import (
     EmulatorError,
@@ -58,6 +66,8 @@ from .protocol import (
     shape_findings,
     unknown_problems,
 )
+from .store import Scope, scoped
+from .sts import Identities
 
 log = logging.getLogger("amplify_auth_widgets.emulator")
 
@@ -130,6 +140,8 @@ class EmulatorApp:
         clock: Callable[[], float],
         strict_auth: tuple[str, str] | None = None,
         allowed_hosts: frozenset[str] = frozenset(LOCAL_HOSTS),
+        identities: Identities | None = None,
+        regions: tuple[str, ...] = (EMULATOR_REGION,),
     ) -> None:
         #: What is served, by service: ``core.operations.emulated_operations()``.
         self.emulated: Mapping[str, tuple[str, ...]] = emulated_operations()
@@ -142,6 +154,10 @@ class EmulatorApp:
         self.clock = clock
         self.rng = rng
         self.strict_auth = strict_auth
+        #: Whose each access key is, and the STS operations.
+        self.identities = identities or Identities({}, strict_auth, clock, rng)
+        #: The regions served, each with apps of its own.
+        self.regions = regions
         #: Host names answered (see ``allowed_host_names``); ``*`` among them answers any.
         self.allowed_hosts = allowed_hosts
         self.requests = 0
@@ -271,9 +287,39 @@ class EmulatorApp:
             request.scope.get("query_string", b"").decode("latin-1"),
             request.headers,
             body,
-            self.strict_auth,
+            self.identities.secret_of,
             self.clock,
             route_service,
+            self.regions,
+        )
+
+    def _scope(self, request: Request, credential: re.Match[str]) -> Scope:
+        """The (account, region) the request is served in: its key's account, its
+        signature's region (one served, or 403)."""
+        check_region(credential["region"], self.regions)
+        token = request.headers.get("x-amz-security-token")
+        return Scope(self.identities.account_of(credential["key"], token), credential["region"])
+
+    def _answer_sts(
+        self, request: Request, body: bytes, credential: re.Match[str], request_id: str
+    ) -> Response:
+        """An STS request, answered (errors too) in the query protocol's XML."""
+        request.state.service = "sts"
+        try:
+            self._check_auth(request, body, "sts", credential, "sts")
+            account = self._scope(request, credential).account
+            form = query.read_form(body, request.url.query)
+            operation, params = query.parse(form, "sts")
+            request.state.operation = operation
+            result = self.identities.call(operation, params, credential["key"], account)
+            content, status = query.answer("sts", operation, result, request_id), 200
+        except EmulatorError as exc:
+            content, status = query.error_answer("sts", exc, request_id), exc.status
+        return Response(
+            content,
+            status_code=status,
+            media_type="text/xml",
+            headers={"x-amzn-RequestId": request_id},
         )
 
     async def _inject_faults(self) -> None:
@@ -314,11 +360,16 @@ class EmulatorApp:
         self.requests += 1
         self._check_host(request)
         body = await self._read_body(request)
+        service, credential = signing_service(request.headers)
+        if service == "sts":
+            return self._answer_sts(request, body, credential, request_id)
         route, path_params = self._route(request, body)
+        pair = self._scope(request, credential)
         if route.service in FAULTED_SERVICES:
             await self._inject_faults()
         params = self._read_params(request, route, path_params, body)
-        result = self._dispatch(route, params)
+        with scoped(*pair):
+            result = self._dispatch(route, params)
         return Response(
             json.dumps(serialize_response(route, result)),
             status_code=route.status,

@@ -3,6 +3,15 @@
 One file holds everything, so that stopping and restarting the emulator on the same file loses
 nothing: jobs that were in progress keep their end times and finish by them. Documents (an
 app, an auth configuration, a job's effect) are stored as JSON; what is queried is a column.
+
+Every app lives in one (account, region) pair, its ``Scope``: the table ``app_scopes`` says
+which, and an app without a row there (a file written before accounts and regions existed, or
+a row added by hand) lives in ``DEFAULT_SCOPE``, so older state files open as they are, with
+no migration. App ids stay unique across the whole emulator, as Amplify's random ids are; an
+app's environments, auth and jobs are its own and follow its scope. Reads see only the apps of
+the scope in force (``scope()``, set by the server for each request from its signature, or
+``scoped()`` around direct use); writes name an app by its id, which only the app's own scope
+could have found.
 """
 
 from __future__ import annotations
@@ -11,10 +20,44 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, NamedTuple
 
+from ..client.connection import EMULATOR_REGION
 from ..core.db import Database
 from ..core.lifecycle import PENDING
+
+#: The account the emulator's default credentials belong to (ARNs name it).
+ACCOUNT = "123456789012"
+
+
+class Scope(NamedTuple):
+    """An (account, region) pair: what one set of credentials signing for one region sees."""
+
+    account: str
+    region: str
+
+
+#: Where apps live unless told otherwise, and what a request is served in by default.
+DEFAULT_SCOPE = Scope(ACCOUNT, EMULATOR_REGION)
+_SCOPE: ContextVar[Scope] = ContextVar("emulator_scope", default=DEFAULT_SCOPE)
+
+
+def scope() -> Scope:
+    """The (account, region) in force: the request's, or ``DEFAULT_SCOPE``."""
+    return _SCOPE.get()
+
+
+@contextmanager
+def scoped(account: str, region: str) -> Iterator[Scope]:
+    """Read and create apps in ``account`` and ``region`` within the block (this thread or
+    task only)."""
+    token = _SCOPE.set(Scope(account, region))
+    try:
+        yield _SCOPE.get()
+    finally:
+        _SCOPE.reset(token)
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS apps (
@@ -57,6 +100,12 @@ CREATE TABLE IF NOT EXISTS jobs (
     outcome_error TEXT,
     effect TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS app_scopes (
+    app_id TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    region TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS app_scopes_by_pair ON app_scopes (account, region);
 CREATE INDEX IF NOT EXISTS jobs_by_env ON jobs (app_id, env_name, seq);
 CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (status, end_time);
 """
@@ -109,22 +158,67 @@ class Store:
     # -- apps and environments -------------------------------------------------------------
 
     def put_app(self, app_id: str, name: str, data: dict[str, Any], now: float) -> None:
+        """Create or update an app in the scope in force. An id that an app of another scope
+        holds is refused (``ValueError``): ids are unique across the emulator."""
+        here = scope()
         with self.transaction() as db:
+            owner = self._owner(app_id, db)
+            if owner is not None and owner != here:
+                raise ValueError(f"app id {app_id} is taken in another account or region")
             db.execute(
                 "INSERT INTO apps VALUES (?, ?, ?, ?, ?) ON CONFLICT(app_id) DO UPDATE SET "
                 "name=excluded.name, data=excluded.data, update_time=excluded.update_time",
                 (app_id, name, json.dumps(data), now, now),
             )
+            db.execute("INSERT OR IGNORE INTO app_scopes VALUES (?, ?, ?)", (app_id, *here))
+
+    @staticmethod
+    def _owner(app_id: str, db: sqlite3.Connection) -> Scope | None:
+        """The scope of an existing app (None: no such app), read in ``db``."""
+        row = db.execute(
+            "SELECT s.account, s.region FROM apps a LEFT JOIN app_scopes s "
+            "ON s.app_id = a.app_id WHERE a.app_id = ?",
+            (app_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Scope(row[0], row[1]) if row[0] is not None else DEFAULT_SCOPE
+
+    def scope_of(self, app_id: str) -> Scope | None:
+        """The (account, region) of an app, whichever is in force (None: no such app)."""
+        with self.database.lock:
+            return self._owner(app_id, self.database.connection)
+
+    def _visible(self, app_id: str) -> bool:
+        """Whether the app exists in the scope in force."""
+        return self.scope_of(app_id) == scope()
 
     def app(self, app_id: str) -> sqlite3.Row | None:
+        if not self._visible(app_id):
+            return None
         return self.one("SELECT * FROM apps WHERE app_id = ?", (app_id,))
 
     def apps(self) -> list[sqlite3.Row]:
-        return self.query("SELECT * FROM apps ORDER BY create_time, app_id")
+        here = scope()
+        return self.query(
+            "SELECT a.* FROM apps a LEFT JOIN app_scopes s ON s.app_id = a.app_id "
+            "WHERE COALESCE(s.account, ?) = ? AND COALESCE(s.region, ?) = ? "
+            "ORDER BY a.create_time, a.app_id",
+            (DEFAULT_SCOPE.account, here.account, DEFAULT_SCOPE.region, here.region),
+        )
+
+    def scopes(self) -> list[Scope]:
+        """Every (account, region) that holds an app, in order."""
+        rows = self.query(
+            "SELECT DISTINCT COALESCE(s.account, ?), COALESCE(s.region, ?) FROM apps a "
+            "LEFT JOIN app_scopes s ON s.app_id = a.app_id ORDER BY 1, 2",
+            DEFAULT_SCOPE,
+        )
+        return [Scope(r[0], r[1]) for r in rows]
 
     def delete_app(self, app_id: str) -> None:
         with self.transaction() as db:
-            for table in ("apps", "environments", "auth"):
+            for table in ("apps", "environments", "auth", "app_scopes"):
                 db.execute(f"DELETE FROM {table} WHERE app_id = ?", (app_id,))
 
     def put_environment(self, app_id: str, env: str, data: dict[str, Any], now: float) -> None:
@@ -136,11 +230,15 @@ class Store:
             )
 
     def environment(self, app_id: str, env: str) -> sqlite3.Row | None:
+        if not self._visible(app_id):
+            return None
         return self.one(
             "SELECT * FROM environments WHERE app_id = ? AND env_name = ?", (app_id, env)
         )
 
     def environments(self, app_id: str) -> list[sqlite3.Row]:
+        if not self._visible(app_id):
+            return []
         return self.query(
             "SELECT * FROM environments WHERE app_id = ? ORDER BY create_time, env_name", (app_id,)
         )
@@ -163,6 +261,8 @@ class Store:
     # -- auth ------------------------------------------------------------------------------
 
     def auth(self, app_id: str, env: str) -> sqlite3.Row | None:
+        if not self._visible(app_id):
+            return None
         return self.one("SELECT * FROM auth WHERE app_id = ? AND env_name = ?", (app_id, env))
 
     def delete_auth(self, app_id: str, env: str, db: sqlite3.Connection) -> None:
@@ -219,12 +319,16 @@ class Store:
             return pending
 
     def job(self, app_id: str, env: str, job_id: str) -> sqlite3.Row | None:
+        if not self._visible(app_id):
+            return None
         return self.one(
             "SELECT * FROM jobs WHERE app_id = ? AND env_name = ? AND job_id = ?",
             (app_id, env, job_id),
         )
 
     def jobs(self, app_id: str, env: str) -> list[sqlite3.Row]:
+        if not self._visible(app_id):
+            return []
         return self.query(
             "SELECT * FROM jobs WHERE app_id = ? AND env_name = ? ORDER BY seq DESC", (app_id, env)
         )
