@@ -122,6 +122,19 @@ def test_the_notebook_bar_is_an_ipywidgets_bar_that_ends_green(capsys):
     assert bar._bar is None
 
 
+def test_without_ipywidgets_a_notebook_gets_lines(monkeypatch):
+    monkeypatch.setitem(sys.modules, "tqdm.notebook", None)  # (an import of it fails)
+    stream = io.StringIO()
+    bar = ProgressBar("audit", stream, style="notebook")
+    bar(0, 2)
+    bar(2, 2)
+    assert bar.style == "lines"
+    assert [line.split(" [")[0] for line in lines_of(stream)] == [
+        "audit: 0/2 (0%)",
+        "audit: 2/2 (100%)",
+    ]
+
+
 def test_one_object_serves_several_runs_and_close_ends_one_where_it_stands():
     stream = io.StringIO()
     bar = ProgressBar("apply", stream, interval=0)
