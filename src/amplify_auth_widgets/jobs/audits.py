@@ -1,12 +1,14 @@
 """Saved audits: each fleet audit kept with its time, in the job history's SQLite file.
 
-Two tables sit beside the history's own (``requests``, ``jobs``, ``events``) in the same
+A table sits beside the history's own (``requests``, ``jobs``, ``events``) in the same
 database, so that one file (``$AMPLIFY_AUTH_HISTORY`` or the user's) holds what was sent and
-what the fleet looked like: ``audits`` (one row an audit: its time, its scope, how many
-environments it read) and ``audit_rows`` (one row an environment of an audit: its account,
-region, app and environment, and its fields as a JSON object). Secrets are never stored: a
-secret field holds a keyed digest (``JobHistory.request_hash``, keyed by the file's own key),
-enough to tell that it changed and nothing more.
+what the fleet looked like: ``audits``, one row an audit: its time, its scope, how many
+environments it read, and its rows (each: the environment's account, region, app and
+environment, its fields and its secrets' digests) as one zlib-compressed JSON document, since
+the rows of an audit repeat their field names and most values (an audit of 2,000 environments
+is about 4 MB as JSON and a few hundred KB compressed: a saved audit a day stays small).
+Secrets are never stored: a secret field holds a keyed digest (``JobHistory.request_hash``,
+keyed by the file's own key), enough to tell that it changed and nothing more.
 
 ``AuditStore`` only stores and reads; ``fleet.drift`` compares.
 """
@@ -14,6 +16,7 @@ enough to tell that it changed and nothing more.
 from __future__ import annotations
 
 import json
+import zlib
 from typing import Any
 
 from .history import JobHistory
@@ -23,19 +26,10 @@ CREATE TABLE IF NOT EXISTS audits (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     time REAL NOT NULL,
     scope TEXT NOT NULL,
-    environments INTEGER NOT NULL
+    environments INTEGER NOT NULL,
+    rows BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audits_by_time ON audits (time, id);
-CREATE TABLE IF NOT EXISTS audit_rows (
-    audit_id INTEGER NOT NULL REFERENCES audits (id),
-    account_id TEXT,
-    region TEXT,
-    app_id TEXT,
-    environment TEXT,
-    fields TEXT NOT NULL,
-    secrets TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_rows_by_audit ON audit_rows (audit_id);
 """
 #: A saved row's identity: the environment it describes, across audits.
 ROW_KEY = ("account_id", "region", "app_id", "environment")
@@ -58,27 +52,22 @@ class AuditStore:
     ) -> int:
         """Store an audit of ``rows`` (each: the ``ROW_KEY`` members, ``fields``, a JSON-ready
         object, and ``secrets``, digests by field) taken at ``time``; returns its id. One
-        transaction: a saved audit is whole or absent."""
+        insert: a saved audit is whole or absent."""
+        kept = [
+            {
+                **{key: row.get(key) for key in ROW_KEY},
+                "fields": row["fields"],
+                "secrets": row.get("secrets") or {},
+            }
+            for row in rows
+        ]
+        blob = zlib.compress(json.dumps(kept, separators=(",", ":")).encode(), 6)
         with self.database.transaction() as db:
             cursor = db.execute(
-                "INSERT INTO audits (time, scope, environments) VALUES (?, ?, ?)",
-                (time, json.dumps(scope or {}, sort_keys=True), len(rows)),
+                "INSERT INTO audits (time, scope, environments, rows) VALUES (?, ?, ?, ?)",
+                (time, json.dumps(scope or {}, sort_keys=True), len(rows), blob),
             )
-            audit_id = int(cursor.lastrowid or 0)
-            db.executemany(
-                "INSERT INTO audit_rows (audit_id, account_id, region, app_id, environment, "
-                "fields, secrets) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        audit_id,
-                        *(row.get(key) for key in ROW_KEY),
-                        json.dumps(row["fields"], sort_keys=True),
-                        json.dumps(row.get("secrets") or {}, sort_keys=True),
-                    )
-                    for row in rows
-                ],
-            )
-        return audit_id
+        return int(cursor.lastrowid or 0)
 
     def audits(self) -> list[dict[str, Any]]:
         """Every saved audit, oldest first: ``id``, ``time`` (epoch seconds), ``scope`` and
@@ -93,16 +82,8 @@ class AuditStore:
 
     def rows(self, audit_id: int) -> list[dict[str, Any]]:
         """The rows of one saved audit, as ``save`` took them."""
-        found = self.database.query(
-            "SELECT account_id, region, app_id, environment, fields, secrets FROM audit_rows "
-            "WHERE audit_id = ? ORDER BY rowid",
-            (audit_id,),
-        )
-        return [
-            {
-                **dict(zip(ROW_KEY, r[:4], strict=True)),
-                "fields": json.loads(r[4]),
-                "secrets": json.loads(r[5]),
-            }
-            for r in found
-        ]
+        found = self.database.query("SELECT rows FROM audits WHERE id = ?", (audit_id,))
+        if not found:
+            raise KeyError(f"no saved audit {audit_id}")
+        rows: list[dict[str, Any]] = json.loads(zlib.decompress(found[0][0]))
+        return rows
