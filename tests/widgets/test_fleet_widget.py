@@ -44,9 +44,10 @@ def test_audit_filter_dry_run_then_apply(panel):
     assert len(panel.audit) == len(seeded) + 1
     assert "demo-google-secret" not in panel.table.value
     assert bytes(panel.heatmap.value[:4]) == b"\x89PNG" and panel.heatmap.layout.display is None
-    # the seeded weak ones, and the social app's 8-character passwords
-    weak = {key for key, weakness in seeded.items() if weakness} | {("d9social", "prod")}
-    panel.weak_only.value = True
+    # the seeded MFA off: the check chosen in the filter
+    weak = {key for key, weakness in seeded.items() if weakness == "mfa-off"}
+    assert weak
+    panel.check_filter.value = "mfa-off"
     assert set(panel.picked) == weak and len(panel.targets.options) == len(weak)
     panel.env_filter.value = "prod"
     assert {e for _, e in panel.picked} <= {"prod"}
@@ -99,7 +100,7 @@ def test_set_service_moves_the_panel_and_drops_what_the_old_one_showed(panel, tm
     audited = settle(panel, "audit")
     panel.run_audit()
     assert audited.wait(60)
-    panel.weak_only.value = True
+    panel.check_filter.value = "mfa-off"
     assert panel.picked
     panel.template = {"ResourceName": "fleetauth", "ResourceConfig": fleet_config(0, "x", None)}
     panel.mode = "update"
@@ -120,5 +121,5 @@ def test_set_service_moves_the_panel_and_drops_what_the_old_one_showed(panel, tm
         assert set(zip(panel.audit["app_id"], panel.audit["environment"], strict=True)) == set(
             elsewhere
         )
-        panel.weak_only.value = False  # (shows the new audit now, in this thread)
+        panel.check_filter.value = "(all)"  # (shows the new audit now, in this thread)
         assert set(panel.picked) == set(elsewhere)

@@ -2,7 +2,10 @@
 
 The panel is a widget (a ``VBox``). **Audit** reads the fleet in the background (a progress
 bar moves; the kernel never waits) and shows the audit as a table, with filters (environment,
-weak ones only, an app name or id) and a heat map of findings by environment. The targets the
+the named security check failed, or any, an app name or id) and a heat map of failed checks
+and findings by environment. **Fix with apply** takes the check chosen in the filter and
+dry-runs its remediation (``fleet.checks.fix_plan``, an update) on the environments failing
+it that are picked; Apply then sends it. The targets the
 filters leave are listed to pick from (all picked at first). **Dry run** shows the diff each
 picked target would get from ``template`` (link it to the editor's ``value`` with
 ``use_editor``), and only then **Apply** is enabled: it sends, follows the jobs and shows the
@@ -31,6 +34,7 @@ from typing import Any
 import ipywidgets as w
 import traitlets as t
 
+from ..fleet.checks import CHECKS, FAILED_COLUMN, fix_plan, with_checks
 from ..fleet.inventory import Fleet
 from ..fleet.migration import (
     CHART_TITLE,
@@ -41,7 +45,7 @@ from ..fleet.migration import (
     plan_counts,
     plan_summary,
 )
-from ..fleet.report import plot_findings_heatmap, weaknesses
+from ..fleet.report import plot_findings_heatmap
 from ..fleet.rollout import MODES
 from ..fleet.timeline import drift, saved_audits
 from ..jobs.report import figure_png
@@ -49,7 +53,18 @@ from .html import error_html, escape
 from .style import WIDE, job_colour
 
 ALL = "(all)"
-SHOWN = ("app_id", "app_name", "environment", "errors", "warnings", "finding_codes", "error")
+#: The check filter's choice of environments failing any check.
+ANY_CHECK = "(any check)"
+SHOWN = (
+    "app_id",
+    "app_name",
+    "environment",
+    FAILED_COLUMN,
+    "errors",
+    "warnings",
+    "finding_codes",
+    "error",
+)
 #: The migration plan's columns the Migration tab shows, and their headings.
 PLAN_SHOWN = {
     "app_name": "App",
@@ -75,6 +90,12 @@ def _table(rows: list[dict[str, Any]], columns: tuple[str, ...], limit: int = 20
         f'<table class="aaw-fleet"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
         + more
     )
+
+
+def _checked(frame: Any) -> Any:
+    """``frame`` with the named checks' columns (an audit has them; a frame made otherwise,
+    or read back from an older file, gets them worked out)."""
+    return frame if FAILED_COLUMN in frame.columns else with_checks(frame)
 
 
 def _cell(value: Any) -> str:
@@ -184,6 +205,8 @@ class FleetPanel(w.VBox):
         self.concurrency = concurrency
         self._applied = w.CallbackDispatcher()
         self._dry_run_of: tuple[Any, ...] | None = None
+        #: The last "Fix with apply": its template and targets (with per-target values).
+        self._fix: tuple[dict[str, Any], Any] | None = None
         self._cancel = threading.Event()
         self.audit_button = w.Button(description="Audit", icon="search")
         self.audit_button.on_click(lambda _: self.run_audit())
@@ -191,9 +214,18 @@ class FleetPanel(w.VBox):
         self.env_filter = w.Dropdown(
             options=[ALL], value=ALL, description="Environment", style=WIDE
         )
-        self.weak_only = w.Checkbox(value=False, description="weak only", indent=False)
+        self.check_filter = w.Dropdown(
+            options=[ALL, ANY_CHECK, *CHECKS], value=ALL, description="Failing", style=WIDE
+        )
+        self.fix_button = w.Button(
+            description="Fix with apply",
+            icon="wrench",
+            disabled=True,
+            tooltip="Dry-run the chosen check's remediation on the picked targets failing it",
+        )
+        self.fix_button.on_click(lambda _: self.fix_check(self.check_filter.value))
         self.app_filter = w.Text(placeholder="app name or id", description="App", style=WIDE)
-        for control in (self.env_filter, self.weak_only, self.app_filter):
+        for control in (self.env_filter, self.check_filter, self.app_filter):
             control.observe(lambda _: self._show_audit(), names="value")
         self.table = w.HTML("<i>Press Audit to read every app and environment.</i>")
         self.heatmap = w.Image(format="png", layout=w.Layout(display="none", max_width="900px"))
@@ -206,7 +238,8 @@ class FleetPanel(w.VBox):
         self.outcome = w.HTML()
         audit_tab = w.VBox(
             [
-                w.HBox([self.audit_button, self.env_filter, self.weak_only, self.app_filter]),
+                w.HBox([self.audit_button, self.env_filter, self.check_filter, self.app_filter]),
+                self.fix_button,
                 self.table,
                 self.heatmap_error,
                 self.heatmap,
@@ -219,11 +252,12 @@ class FleetPanel(w.VBox):
             children=[audit_tab, self._build_migration_tab()],
             titles=("Audit and apply", "Migration"),
         )
-        self.children = [self.progress, self.message, self.tabs]
         self.drift_view = w.HTML()  # what changed since the last audit (``_show_drift``)
         self.children = [self.progress, self.message, self.drift_view, self.tabs]
         self.add_class("aaw-fleet-panel")
-        self.observe(lambda _: self._enable(), names=["busy", "picked", "template", "mode"])
+        self.observe(
+            lambda _: self._enable(), names=["busy", "picked", "template", "mode", "audit"]
+        )
 
     def _build_migration_tab(self) -> w.VBox:
         """The plan's parts: Audit and plan, the verdict filter, counts, table and chart."""
@@ -310,6 +344,9 @@ class FleetPanel(w.VBox):
         self.apply_button.disabled = not ready or self._dry_run_of != self._what()
         self.audit_button.disabled = self.plan_button.disabled = self.busy
         self.cancel_button.disabled = not self.busy
+        chosen = CHECKS.get(self.check_filter.value)
+        fixable = chosen is not None and chosen.remediation is not None
+        self.fix_button.disabled = self.busy or not (fixable and self.audit is not None)
 
     def _what(self) -> tuple[Any, ...]:
         return (tuple(self.picked), repr(sorted(self.template.items())), self.mode)
@@ -347,9 +384,9 @@ class FleetPanel(w.VBox):
         envs = sorted(frame["environment"].dropna().astype(str).unique())
         self.env_filter.options = [ALL, *envs]
         errors = int(frame["error"].notna().sum())
-        weak = int(weaknesses(frame)["weak"].sum())
+        failing = int(_checked(frame)[FAILED_COLUMN].map(bool).sum())
         self.message.value = (
-            f"<b>{len(frame)}</b> environments &middot; <b>{weak}</b> weak &middot; "
+            f"<b>{len(frame)}</b> environments &middot; <b>{failing}</b> fail a check &middot; "
             f"{errors} could not be read"
         )
         self._show_audit(frame)
@@ -394,8 +431,11 @@ class FleetPanel(w.VBox):
         keep = frame["environment"].notna() | frame["error"].notna()
         if self.env_filter.value != ALL:
             keep &= frame["environment"] == self.env_filter.value
-        if self.weak_only.value:
-            keep &= weaknesses(frame)["weak"]
+        if self.check_filter.value == ANY_CHECK:
+            keep &= _checked(frame)[FAILED_COLUMN].map(bool)
+        elif self.check_filter.value in CHECKS:
+            column = CHECKS[self.check_filter.value].column
+            keep &= _checked(frame)[column].fillna(False).astype(bool)
         text = self.app_filter.value.strip().lower()
         if text:
             names = (
@@ -410,10 +450,11 @@ class FleetPanel(w.VBox):
         frame = self.filtered(audit)
         if frame is None:
             return
-        self.table.value = _table(frame[list(SHOWN)].to_dict("records"), SHOWN)
+        self.table.value = _table(_checked(frame)[list(SHOWN)].to_dict("records"), SHOWN)
         options = [f"{a} / {e}" for a, e in zip(frame["app_id"], frame["environment"], strict=True)]
         self.targets.options = options
         self.targets.value = tuple(options)
+        self._enable()
 
     # -- migration -------------------------------------------------------------------------
 
@@ -454,9 +495,39 @@ class FleetPanel(w.VBox):
     # -- apply -----------------------------------------------------------------------------
 
     def targets_frame(self) -> Any:
+        """The picked targets; while the template is a "Fix with apply" one (and the mode
+        update), those of its targets that are picked, with their per-target values."""
         import pandas as pd
 
-        return pd.DataFrame(self.picked, columns=["app_id", "environment"])
+        picked = pd.DataFrame(self.picked, columns=["app_id", "environment"])
+        if self._fix is None or self._fix[0] != self.template or self.mode != "update":
+            return picked
+        return self._fix[1].merge(picked, on=["app_id", "environment"], how="inner")
+
+    def fix_check(self, check_id: str) -> Any:
+        """Make the remediation of ``check_id`` the template (an update) for the picked
+        environments failing it, and dry-run it; Apply sends it once the diff is shown.
+        Returns the dry run's Future (None when there is nothing to fix)."""
+        if self.busy:
+            self.message.value = error_html("The panel is busy: fix once it is done.")
+            return None
+        if self.audit is None:
+            self.message.value = error_html("Audit first: a fix is for the environments failing")
+            return None
+        try:
+            template, targets = fix_plan(self.audit, check_id)
+        except ValueError as exc:
+            self.message.value = error_html(str(exc))
+            return None
+        if self.check_filter.value != check_id:
+            self.check_filter.value = check_id  # (shows and picks the failing ones)
+        self._fix = (template, targets)
+        self.mode = "update"
+        self.template = template
+        if not len(self.targets_frame()):
+            self.message.value = error_html(f"No picked environment fails {check_id}.")
+            return None
+        return self.run_apply(dry_run=True)
 
     def run_apply(self, dry_run: bool) -> Any:
         """Dry-run or apply the template to the picked targets in the background."""
