@@ -1,6 +1,8 @@
 """Many apps at once: the audit, a frame of every app and environment (``inventory``), the apply
-of one configuration to many targets (``rollout``), the fleet's report (``report``: its
-weaknesses and the findings heat map), their progress (``progress``: tqdm's bar where the
+of one configuration to many targets (``rollout``), the named security checks (``checks``: a
+catalogue of data, a verdict per check in every audit, a remediation ``fix_plan`` turns into
+an apply), the fleet's report (``report``: the heat map of failed checks and findings by
+environment), their progress (``progress``: tqdm's bar where the
 user looks), and the plan of its move to Gen 2 (``migration``: a way and a verdict per
 environment, their counts and chart). Saved audits and the drift between them are in
 ``timeline`` (``fleet.drift(since=...)``, ``fleet.saved_audits()``).
@@ -10,6 +12,7 @@ environment, their counts and chart). Saved audits and the drift between them ar
 from them, so that importing a module never hides the function of its name.
 """
 
+from .checks import CATALOGUE, CHECKS, fix_plan
 from .inventory import Fleet, apply, audit, audit_frame
 from .migration import (
     VERDICTS,
@@ -28,6 +31,8 @@ from .timeline import drift, saved_audits
 TextProgress = ProgressBar
 
 __all__ = [
+    "CATALOGUE",
+    "CHECKS",
     "VERDICTS",
     "Fleet",
     "Outcome",
@@ -40,6 +45,7 @@ __all__ = [
     "audit_request",
     "drift",
     "findings_by_environment",
+    "fix_plan",
     "migration_plan",
     "plan_chart",
     "plan_counts",
