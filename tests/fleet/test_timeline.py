@@ -277,3 +277,56 @@ def test_audits_of_other_accounts_and_regions_are_compared_each_with_its_own():
     ]
     # by default: the latest audit only
     assert drift(history=history)["app_id"].tolist() == ["a1", "a3"]
+
+
+def test_a_read_that_failed_is_its_error_and_not_a_configuration_removed():
+    """A throttled or refused read between two good ones reports the error appearing and
+    clearing, and the next good read is compared with the last good one."""
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    where = ("111111111111", "us-east-1", "a1", "one", "dev", True)
+    mfa = "UserPoolConfigs.Mfa.MFAMode"
+    throttled = "GetBackend: ThrottlingException: Rate exceeded"
+    timeline.save_audit(history, frame_of(where).assign(**{mfa: "ON"}))
+    failed = frame_of(where).assign(configured=False, error=throttled)
+    for frame in (failed, failed, frame_of(where).assign(**{mfa: "OFF"})):
+        clock.advance(10)
+        timeline.save_audit(history, frame)
+    found = drift(since=1, history=history)
+    assert [(r["field"], r["before"], r["after"]) for r in found.to_dict("records")] == [
+        ("error", None, throttled),  # (the second failed read: no change)
+        (mfa, "ON", "OFF"),
+        ("error", throttled, None),
+    ]
+    # the good reads on either side of the errors are compared with each other
+    assert drift(since=1, until=clock() - 1, history=history)["after"].tolist() == [throttled]
+    latest = drift(since=clock() - 1, history=history)
+    assert latest[["field", "before", "after"]].values.tolist() == [
+        [mfa, "ON", "OFF"],
+        ["error", throttled, None],
+    ]
+
+
+def test_an_app_whose_environments_could_not_be_listed_loses_none():
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    east = ("111111111111", "us-east-1")
+    both = frame_of((*east, "a1", "one", "dev", True), (*east, "a2", "two", "dev", True))
+    timeline.save_audit(history, both)
+    clock.advance(10)
+    unlisted = frame_of((*east, "a1", "one", None, False), (*east, "a2", "two", "dev", True))
+    unlisted["error"] = ["ListBackendEnvironments: AccessDeniedException: no", None]
+    timeline.save_audit(history, unlisted)
+    assert drift(history=history).empty
+    clock.advance(10)
+    timeline.save_audit(history, frame_of((*east, "a2", "two", "dev", True)))  # a1 listed
+    found = drift(history=history)  # (against what was known: a1's dev before its error)
+    assert found[["app_id", "environment", "field", "after"]].values.tolist() == [
+        ["a1", "dev", ENVIRONMENT_FIELD, "absent"]
+    ]
+    clock.advance(10)
+    timeline.save_audit(history, both)
+    found = drift(history=history)
+    assert found[["app_id", "environment", "field", "after"]].values.tolist() == [
+        ["a1", "dev", ENVIRONMENT_FIELD, "present"]
+    ]

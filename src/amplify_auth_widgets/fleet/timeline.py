@@ -50,6 +50,10 @@ ABSENT, PRESENT = "absent", "present"
 SECRET_CHANGED = "changed"
 #: The drift frame's columns.
 DRIFT_COLUMNS = (*ROW_KEY[:3], "app_name", "environment", "field", "before", "after", "when")
+#: Saved rows by their environment's key (``ROW_KEY``).
+Rows = dict[tuple[Any, ...], dict[str, Any]]
+#: How many whole audits back an environment of an app that could not be listed is looked for.
+_KNOWN_DEPTH = 3
 _SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _SPAN_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -203,21 +207,44 @@ def drift(
         window = [a for a in audits if a["time"] > start]
         before = [a for a in audits if a["time"] <= start]
     changes: list[dict[str, Any]] = []
-    state = _baseline(store, before, window)
+    good, last = _baseline(store, before, window)
     previous_whole = [a for a in before if not _filtered(a)]
+    present: dict[int, Rows] = {}  # the environments each whole audit of the window knew of
     for audit in window:
         rows = store.rows(audit["id"])
-        seen = {_key(r): r for r in rows}
-        for key, row in seen.items():
-            if key in state:
-                changes += _field_changes(state[key], row, audit["time"])
+        for row in rows:
+            if row["environment"] is not None:  # (an app whose listing failed: no identity)
+                changes += _row_changes(good, last, row, audit["time"])
         if not _filtered(audit):
             whole = _last_overlapping(previous_whole, audit)
-            if whole is not None:
-                changes += _presence_changes(store.rows(whole["id"]), rows, audit)
+            old = None if whole is None else _known(store, previous_whole, whole, present)
+            found, present[audit["id"]] = _presence_changes(old, rows, audit)
+            changes += found
             previous_whole.append(audit)
-        state.update(seen)
     return _drift_frame(changes)
+
+
+def _row_changes(
+    good: dict[tuple[Any, ...], dict[str, Any]],
+    last: dict[tuple[Any, ...], dict[str, Any]],
+    row: dict[str, Any],
+    when: float,
+) -> list[dict[str, Any]]:
+    """An environment's changes in a new ``row``: its error against its last read, its fields
+    against its last good read (a read that failed says nothing of its configuration: a
+    throttled read is not a configuration removed). Both states move on."""
+    key = _key(row)
+    changes = []
+    if key in last:
+        was, now = last[key]["fields"].get("error"), row["fields"].get("error")
+        if was != now:
+            changes.append(_change(row, "error", was, now, when))
+    if _readable(row) and key in good:
+        changes += _field_changes(good[key], row, when)
+    last[key] = row
+    if _readable(row):
+        good[key] = row
+    return changes
 
 
 def _key(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -226,23 +253,34 @@ def _key(row: dict[str, Any]) -> tuple[Any, ...]:
 
 def _baseline(
     store: AuditStore, before: list[dict[str, Any]], window: list[dict[str, Any]]
-) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """Each environment of the ``window``'s audits as the latest audit before it saw it: the
-    audits before are read newest first, only until every environment has its state."""
+) -> tuple[dict[tuple[Any, ...], dict[str, Any]], dict[tuple[Any, ...], dict[str, Any]]]:
+    """Each environment of the ``window``'s audits as the audits before it last read it well
+    (``good``) and last tried (``last``): they are read newest first, only until every
+    environment has both."""
     wanted = {_key(r) for a in window for r in store.rows(a["id"])}
-    state: dict[tuple[Any, ...], dict[str, Any]] = {}
+    good: dict[tuple[Any, ...], dict[str, Any]] = {}
+    last: dict[tuple[Any, ...], dict[str, Any]] = {}
     for audit in reversed(before):
-        if len(state) == len(wanted):
+        if len(good) == len(wanted):
             break
         for row in store.rows(audit["id"]):
             key = _key(row)
-            if key in wanted and key not in state:
-                state[key] = row
-    return state
+            if key not in wanted or row["environment"] is None:
+                continue
+            last.setdefault(key, row)
+            if _readable(row):
+                good.setdefault(key, row)
+    return good, last
+
+
+def _readable(row: dict[str, Any]) -> bool:
+    """Whether the audit read the environment (a row with an error says nothing of its
+    configuration: a throttled read is not a configuration removed)."""
+    return not row["fields"].get("error")
 
 
 def _field_changes(old: dict[str, Any], new: dict[str, Any], when: float) -> list[dict[str, Any]]:
-    """The fields (and secrets) of an environment that differ between two saved rows."""
+    """The fields (and secrets) of an environment that differ between two rows read well."""
     changes = []
     before, after = old["fields"], new["fields"]
     for name in sorted(set(before) | set(after)):
@@ -257,38 +295,66 @@ def _field_changes(old: dict[str, Any], new: dict[str, Any], when: float) -> lis
     return changes
 
 
-def _last_overlapping(audits: list[dict[str, Any]], audit: dict[str, Any]) -> dict[str, Any] | None:
-    """The latest of ``audits`` that read one of the accounts and regions ``audit`` read."""
+def _last_overlapping(audits: list[dict[str, Any]], audit: dict[str, Any]) -> int | None:
+    """The index of the latest of ``audits`` that read one of the accounts and regions
+    ``audit`` read (None: none did)."""
     where = {tuple(w) for w in audit["scope"].get("where", [])}
-    for earlier in reversed(audits):
-        if {tuple(w) for w in earlier["scope"].get("where", [])} & where:
-            return earlier
+    for index in range(len(audits) - 1, -1, -1):
+        if {tuple(w) for w in audits[index]["scope"].get("where", [])} & where:
+            return index
     return None
 
 
+def _known(
+    store: AuditStore,
+    wholes: list[dict[str, Any]],
+    index: int,
+    present: dict[int, Rows],
+    depth: int = _KNOWN_DEPTH,
+) -> Rows:
+    """The environments the whole audit ``wholes[index]`` knew of: those it read, and those
+    of an app whose environments it could not list as the whole audit before knew them
+    (``depth`` audits back at most)."""
+    audit = wholes[index]
+    if audit["id"] in present:
+        return present[audit["id"]]
+    rows = store.rows(audit["id"])
+    old = None
+    if depth > 0 and any(r["environment"] is None for r in rows):
+        earlier = _last_overlapping(wholes[:index], audit)
+        if earlier is not None:
+            old = _known(store, wholes, earlier, present, depth - 1)
+    _, present[audit["id"]] = _presence_changes(old, rows, audit)
+    return present[audit["id"]]
+
+
+def _environments(rows: list[dict[str, Any]]) -> Rows:
+    """The rows of ``rows`` that name an environment, by its key."""
+    return {_key(r): r for r in rows if r["environment"] is not None}
+
+
 def _presence_changes(
-    old_rows: list[dict[str, Any]], new_rows: list[dict[str, Any]], audit: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """Environments of the accounts and regions both audits read that one of them lacks."""
+    old: Rows | None, new_rows: list[dict[str, Any]], audit: dict[str, Any]
+) -> tuple[list[dict[str, Any]], Rows]:
+    """Environments of the accounts and regions ``audit`` read that the whole audit before
+    (``old``, None: none) knew of and it lacks, or the reverse; and the environments it knows
+    of: those it read, and those of an app whose environments it could not list, as known."""
     where = {tuple(w) for w in audit["scope"].get("where", [])}
-
-    def located(rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str, Any]]:
-        return {
-            _key(r): r
-            for r in rows
-            if r["environment"] is not None and (r["account_id"] or "", r["region"] or "") in where
-        }
-
-    old, new = located(old_rows), located(new_rows)
+    unlisted = {_key(r)[:3] for r in new_rows if r["environment"] is None}
+    new = _environments(new_rows)
+    new |= {k: r for k, r in (old or {}).items() if k[:3] in unlisted and k not in new}
+    if old is None:
+        return [], new
+    old = {k: r for k, r in old.items() if (k[0] or "", k[1] or "") in where}
+    here = {k: r for k, r in new.items() if (k[0] or "", k[1] or "") in where}
+    when = audit["time"]
     gone = [
-        _change(old[k], ENVIRONMENT_FIELD, PRESENT, ABSENT, audit["time"])
-        for k in old.keys() - new.keys()
+        _change(old[k], ENVIRONMENT_FIELD, PRESENT, ABSENT, when) for k in old.keys() - here.keys()
     ]
     came = [
-        _change(new[k], ENVIRONMENT_FIELD, ABSENT, PRESENT, audit["time"])
-        for k in new.keys() - old.keys()
+        _change(here[k], ENVIRONMENT_FIELD, ABSENT, PRESENT, when) for k in here.keys() - old.keys()
     ]
-    return gone + came
+    return gone + came, new
 
 
 def _change(
@@ -320,7 +386,7 @@ def _drift_frame(changes: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(changes, columns=list(DRIFT_COLUMNS))
     for name in (*ROW_KEY, "app_name", "field"):
         frame[name] = frame[name].astype("string")
-    for name in ("before", "after"):
-        frame[name] = frame[name].astype(object)
+    for name in ("before", "after"):  # (as they were: None stays None, never NaN)
+        frame[name] = pd.Series([c[name] for c in changes], index=frame.index, dtype=object)
     frame["when"] = pd.to_datetime(frame["when"], unit="s", utc=True)
     return frame
