@@ -9,8 +9,10 @@ JSON files and .gitignore as written, so that a changed step, command or sentenc
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
+import pytest
 from conftest import valid_request
 from test_gen2_project import DEPLOYED, an_export
 
@@ -198,3 +200,43 @@ def test_package_json_as_written():
     assert text == json.dumps(package, indent=2) + "\n"
     lock = gp.package_lock("amplify-gen2-x")
     assert lock == json.dumps(json.loads(lock), indent=2, ensure_ascii=False) + "\n"
+
+
+# -- names in Markdown, and the refusals in full ---------------------------------------------
+
+
+def test_every_kind_of_line_break_or_invisible_character_in_a_name_is_shown():
+    # control (tab), format (zero-width space), line and paragraph separators
+    assert gp.markdown("a\tb\u200bc\u2028d\u2029e*") == "a\ufffdb\ufffdc\ufffdd\ufffde\\*"
+
+
+def test_an_export_with_a_file_the_project_writes_is_refused_by_name():
+    export = an_export()
+    clashing = dataclasses.replace(
+        export, files={**export.files, "README.md": "x", ".gitignore": ""}
+    )
+    with pytest.raises(ValueError) as refused:
+        gp.project(clashing)
+    assert str(refused.value) == (
+        "the export has files the project writes itself: ['.gitignore', 'README.md']"
+    )
+
+
+def test_a_package_name_npm_refuses_says_what_npm_takes():
+    with pytest.raises(ValueError) as refused:
+        gp.project(an_export(), "Has Capitals")
+    assert str(refused.value) == (
+        "'Has Capitals' is not an npm package name: use lowercase a-z, 0-9, '-', '.', '_', '~' "
+        "(not first: '.', '_'), at most 214 characters."
+    )
+
+
+def test_a_folder_not_empty_is_refused_with_the_way_to_write_there(tmp_path):
+    (tmp_path / "x").write_text("")
+    with pytest.raises(gen2.WriteRefused) as refused:
+        gp.write_project(an_export(), tmp_path)
+    assert str(refused.value) == (
+        f"{tmp_path} is not empty. Nothing was written: choose a new or empty folder, or pass "
+        "--force (force=True in Python) to write the project there (a file that differs is "
+        "replaced, its old text kept as NAME.bak)."
+    )
