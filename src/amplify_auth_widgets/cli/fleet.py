@@ -56,6 +56,8 @@ NARROW = (
     "finding_codes",
     "error",
 )
+#: What a table of an audit over several connections shows first: where each row is.
+LOCATION = ("account_id", "region")
 #: What a table of a plan shows; its reasons follow the table, an environment at a time.
 PLAN_NARROW = ("app_id", "app_name", "environment", "way", "verdict", "secrets")
 
@@ -158,7 +160,18 @@ def _add_shared_options(p: argparse.ArgumentParser) -> None:
     )
     add_color_option(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    add_connection_options(p)
+    add_connection_options(p, several=True)
+
+
+def fleet_connections(args: argparse.Namespace) -> list[Any]:
+    """A connection per --profile in each --region (each given once or more; none: AWS's
+    default), the other connection options shared: the accounts and regions to reach."""
+    made = []
+    for profile in args.profile or [None]:
+        for region in args.region or [None]:
+            each = argparse.Namespace(**{**vars(args), "profile": profile, "region": region})
+            made.append(connection_from_args(each))
+    return made
 
 
 def _concurrency(text: str) -> int:
@@ -324,46 +337,64 @@ def write_frame(frame: Any, fmt: str, path: Path | None, console: Any) -> None:
 def run_fleet(args: argparse.Namespace, console: Any) -> int:
     """``fleet audit``, ``fleet apply`` or ``fleet plan``, as ``args.fleet_command`` says."""
     # deferred: the fleet layer (the gen2 exporter, the tracker: ~35 ms), for fleet only
-    from ..fleet.inventory import Fleet
+    from ..fleet.inventory import Fleet, audit
     from ..fleet.progress import ProgressBar
 
     fmt, path = _output(args)
-    fleet = Fleet.connect(connection_from_args(args), open_history(console))
+    connections = fleet_connections(args)
+    fleet = Fleet.connect(connections[0], open_history(console))
     unit = "target" if args.fleet_command == "apply" else "env"
     label = f"fleet {args.fleet_command}"
     progress = None if args.no_progress else ProgressBar(label, sys.stderr, unit=unit)
     if args.fleet_command in ("audit", "plan"):
         saving = getattr(args, "save", False)
-        frame = fleet.audit(
-            _split(args.apps), _split(args.environments), args.concurrency, progress, save=saving
+        frame = audit(
+            connections,
+            _split(args.apps),
+            _split(args.environments),
+            args.concurrency,
+            history=fleet.history,
+            progress=progress or False,
+            save=saving,
         )
         if args.fleet_command == "plan":
             return _plan(frame, fmt, path, console)
-        if fmt == "table":
-            frame = frame[list(NARROW)]
+        if fmt == "table":  # (where each row is, when there are several places)
+            frame = frame[[*(LOCATION if len(connections) > 1 else ()), *NARROW]]
         write_frame(frame, fmt, path, console)
         if saving:
             _say_saved(fleet.history, console)
         return EXIT_OK
-    return _apply(fleet, args, progress, fmt, path, console)
+    return _apply(connections, fleet.history, args, progress, fmt, path, console)
 
 
 def _apply(
-    fleet: Any, args: argparse.Namespace, progress: Any, fmt: str, path: Path | None, console: Any
+    connections: list[Any],
+    history: Any,
+    args: argparse.Namespace,
+    progress: Any,
+    fmt: str,
+    path: Path | None,
+    console: Any,
 ) -> int:
-    """``fleet apply``: a row per target, and the exit code of the worst (``status_exit_code``,
-    with the outcomes that are not a job's status: INVALID 252, NOT_SENT 254, CANCELLED 255)."""
-    from ..fleet.rollout import Outcome  # deferred with the fleet layer (see run_fleet)
+    """``fleet apply``: a row per target, each through the connection of its account_id and
+    region columns when there are several, and the exit code of the worst
+    (``status_exit_code``, with the outcomes that are not a job's status: INVALID 252,
+    NOT_SENT 254, CANCELLED 255)."""
+    from ..fleet.inventory import apply  # deferred with the fleet layer (see run_fleet)
+    from ..fleet.rollout import Outcome
 
     template = load_skeleton_file(args.template)
     try:
-        results = fleet.apply(
+        results = apply(
             template,
             _targets(args.targets),
             mode=args.mode,
             concurrency=args.concurrency,
             dry_run=args.dry_run,
-            progress=progress,
+            connection=connections,
+            history=history,
+            progress=progress or False,
         )
     except ValueError as exc:
         raise UsageError(f"fleet apply: {exc}") from None
@@ -485,6 +516,7 @@ def run_drift(args: argparse.Namespace, console: Any) -> int:
     if fmt != "json":  # (JSON keeps each value's type; text shows it as JSON would)
         for column in ("before", "after"):
             shown[column] = [_value_text(v) for v in shown[column]]
+        shown["when"] = shown["when"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     if fmt == "table":
         text = _printable(shown.to_string(index=False, max_colwidth=60))
         if path is None:

@@ -145,8 +145,8 @@ def add_emulator_options(p: argparse.ArgumentParser, default_port: int = 4600) -
         "--strict-auth",
         type=_strict_auth,
         metavar="KEY:SECRET",
-        help="verify SigV4 signatures as AWS does: by this key, for region us-east-1 and the "
-        "request's service (default: any signed request)",
+        help="verify SigV4 signatures as AWS does: by this key (or STS's temporary ones), for "
+        "a region served and the request's service (default: any signed request)",
     )
     p.add_argument(
         "--allow-host",
@@ -158,7 +158,52 @@ def add_emulator_options(p: argparse.ArgumentParser, default_port: int = 4600) -
         "only 127.0.0.1, localhost, [::1] and the --host address are answered, so that a web "
         "page cannot read the emulator through a name of its own (DNS rebinding)",
     )
+    p.add_argument(
+        "--region",
+        action="append",
+        type=_region,
+        metavar="REGION",
+        help="serve REGION (repeatable; default us-east-1 alone): each region, in each "
+        "account, holds apps of its own; a request signed for another is refused",
+    )
+    p.add_argument(
+        "--account",
+        action="append",
+        type=_account,
+        default=[],
+        metavar="KEY=ACCOUNT",
+        help="the access key id KEY belongs to the 12-digit ACCOUNT (repeatable; any other key "
+        "belongs to 123456789012)",
+    )
+    p.add_argument(
+        "--demo-pairs",
+        action="store_true",
+        help="seed --demo-fleet's apps in each of 2 accounts x 2 regions (us-east-1 and "
+        "eu-west-1 served; the second account's key is emulator-210987654321)",
+    )
     p.add_argument("--log-level", default="warning", choices=("debug", "info", "warning", "error"))
+
+
+def _region(text: str) -> str:
+    """--region: a region name of AWS's form."""
+    from ..emulator import parse_regions  # deferred: the server stack (~50 ms)
+
+    try:
+        return parse_regions([text])[0]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a region name; give one like us-east-1 or eu-west-1"
+        ) from None
+
+
+def _account(text: str) -> tuple[str, str]:
+    """--account: KEY=ACCOUNT, an access key id and the 12-digit account it belongs to."""
+    key, sep, account = text.partition("=")
+    if not (key and sep and account.isdigit() and len(account) == 12):
+        raise argparse.ArgumentTypeError(
+            f"give an access key id and a 12-digit account as KEY=ACCOUNT, not {text!r}"
+        )
+    return key, account
 
 
 def _allowed_host(text: str) -> str:
@@ -185,7 +230,14 @@ def _fleet_size(text: str) -> int:
 def emulator_from_args(args: argparse.Namespace) -> Any:
     """The emulator the ``emulator`` command's options describe (not started yet)."""
     from ..emulator import Emulator  # deferred: the server stack (~50 ms), for this command only
+    from ..emulator.demo import FLEET_ACCOUNTS, FLEET_REGIONS  # deferred with the emulator
 
+    pairs = getattr(args, "demo_pairs", False)
+    regions = list(getattr(args, "region", None) or ["us-east-1"])
+    accounts = dict(getattr(args, "account", None) or [])
+    if pairs:
+        regions += [r for r in FLEET_REGIONS if r not in regions]
+        accounts.setdefault(f"emulator-{FLEET_ACCOUNTS[1]}", FLEET_ACCOUNTS[1])
     emulator = Emulator(
         host=args.host,
         port=args.port,
@@ -200,11 +252,16 @@ def emulator_from_args(args: argparse.Namespace) -> Any:
         strict_auth=args.strict_auth,
         log_level=args.log_level,
         allowed_hosts=getattr(args, "allow_host", None) or (),
+        accounts=accounts,
+        regions=regions,
     )
     if getattr(args, "demo_fleet", 0):
-        from ..emulator.demo import seed_fleet  # deferred with the emulator
+        from ..emulator.demo import seed_fleet, seed_fleet_pairs  # deferred with the emulator
 
-        seed_fleet(emulator.backend, args.demo_fleet)
+        if pairs:
+            seed_fleet_pairs(emulator.backend, args.demo_fleet)
+        else:
+            seed_fleet(emulator.backend, args.demo_fleet)
     return emulator
 
 

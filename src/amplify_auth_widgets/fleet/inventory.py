@@ -45,7 +45,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import fields as dataclass_fields
 from typing import TYPE_CHECKING, Any
 
-from ..client.connection import Connection
+from ..client.connection import ConfigurationError, Connection
 from ..client.service import ApiError, BackendAuthService, ValidationFailed, collect_pages
 from ..core.deployed import DeployedAuth, DeployedUnreadable, read_deployed
 from ..core.model import REDACTED, SECRET_MEMBERS, FieldSpec, request_spec
@@ -54,6 +54,7 @@ from ..core.validation import validate
 from ..gen2.exporter import export
 from ..jobs.history import JobHistory
 from ..jobs.tracker import JobTracker
+from .accounts import Location, connection_list, fill_location, locate, route, stack
 from .checks import FAILED_COLUMN, check_columns, with_checks
 from .progress import ProgressBar
 from .rollout import Progress
@@ -199,6 +200,19 @@ class Fleet:
         """List, audit and apply through ``service`` from now on; the tracker follows jobs
         there too."""
         self.service = self.tracker.service = service
+        self._location: Location | None = None
+
+    def location(self) -> Location:
+        """The account and region the service's connection reaches (``fleet.accounts``),
+        asked once (for the service in use)."""
+        known: Location | None = getattr(self, "_location", None)
+        if known is None:
+            connection = getattr(self.service, "connection", None)
+            known = (
+                locate(connection) if isinstance(connection, Connection) else Location(None, None)
+            )
+            self._location = known
+        return known
 
     # -- listing ---------------------------------------------------------------------------
 
@@ -371,6 +385,7 @@ class Fleet:
                 if progress:
                     progress(done, total)
             rows += [f.result() for f in futures]
+        fill_location(rows, self.location())  # (where the auth deployed says, first)
         frame = audit_frame(rows)
         if save:
             digests = {(r["app_id"], r["environment"]): r.get(SECRET_DIGESTS) or {} for r in rows}
@@ -495,7 +510,7 @@ def _error_text(exc: ApiError) -> str:
 
 
 def audit(
-    connection: Connection | None = None,
+    connection: Connection | Iterable[Connection] | None = None,
     apps: Iterable[str] | None = None,
     environments: Iterable[str] | None = None,
     concurrency: int = 8,
@@ -504,15 +519,32 @@ def audit(
     progress: Progress | bool = True,
     save: bool = False,
 ) -> pd.DataFrame:
-    """Audit the auth of every app and environment ``connection`` reaches (see the module).
-    With ``save``, keep it in ``history``'s file (by default the user's history file,
+    """Audit the auth of every app and environment ``connection`` reaches (see the module);
+    several connections (accounts, regions) are audited in turn into one frame, whose
+    ``account_id`` and ``region`` say where each row is (``fleet.accounts``). With ``save``,
+    keep it in ``history``'s file (by default the user's history file,
     ``$AMPLIFY_AUTH_HISTORY``) for ``fleet.drift``."""
     if save and history is None:
         history = JobHistory.from_environment()
-    fleet = Fleet.connect(connection, history)
-    return fleet.audit(
-        apps, environments, concurrency, _progress(progress, "audit", "env"), save=save
-    )
+    connections = connection_list(connection)
+    apps, environments = _listed(apps), _listed(environments)  # (read once per connection)
+    frames = []
+    for each in connections:
+        fleet = Fleet.connect(each, history)
+        label = "audit" if len(connections) == 1 else f"audit {fleet.location().label()}"
+        try:
+            frames.append(
+                fleet.audit(
+                    apps, environments, concurrency, _progress(progress, label, "env"), save=save
+                )
+            )
+        except (ApiError, ConfigurationError) as exc:
+            if len(connections) == 1:
+                raise
+            error = _error_text(exc) if isinstance(exc, ApiError) else str(exc)
+            row = {**fleet.location().as_dict(), "configured": False, "error": error}
+            frames.append(audit_frame([row]))
+    return stack(frames)
 
 
 def apply(
@@ -522,21 +554,77 @@ def apply(
     concurrency: int = 8,
     dry_run: bool = False,
     *,
-    connection: Connection | None = None,
+    connection: Connection | Iterable[Connection] | None = None,
     history: JobHistory | None = None,
     progress: Progress | bool = True,
 ) -> pd.DataFrame:
-    """Apply ``template`` to ``targets`` (see ``fleet_apply.apply``). Give a durable
-    ``history`` (``JobHistory()``) for a run that can be resumed after an interruption."""
-    fleet = Fleet.connect(connection, history)
-    return fleet.apply(
-        template,
-        targets,
-        mode=mode,
-        concurrency=concurrency,
-        dry_run=dry_run,
-        progress=_progress(progress, "apply", "target"),
-    )
+    """Apply ``template`` to ``targets`` (see ``rollout.apply``). Give a durable
+    ``history`` (``JobHistory()``) for a run that can be resumed after an interruption.
+    With several connections, each target goes through the one of its ``account_id`` and
+    ``region`` columns (``fleet.accounts.route``; one that none reaches is refused, never sent
+    elsewhere); the results say where each target is in those two columns."""
+    fleets = [Fleet.connect(each, history) for each in connection_list(connection)]
+    locations = [fleet.location() for fleet in fleets]
+    targets = targets.reset_index(drop=True)  # (positions: the results' order)
+    groups, refused = route(targets, locations)
+    frames = []
+    for number, part in groups.items():
+        several = len(fleets) > 1
+        label = f"apply {locations[number].label()}" if several else "apply"
+        result = fleets[number].apply(
+            template,
+            part,
+            mode=mode,
+            concurrency=concurrency,
+            dry_run=dry_run,
+            progress=_progress(progress, label, "target"),
+        )
+        frames.append(_located(result, part.index, locations[number]))
+    if refused:
+        frames.append(_refused(targets, refused))
+    return _in_order(frames)
+
+
+def _located(result: pd.DataFrame, index: Any, location: Location) -> pd.DataFrame:
+    """An apply's results, indexed as their targets, with where they are."""
+    result.index = index
+    for column, value in location.as_dict().items():
+        result[column] = value
+    return result
+
+
+def _refused(targets: pd.DataFrame, refused: dict[Any, str]) -> pd.DataFrame:
+    """A result row for each target no connection reaches: INVALID, with the reason."""
+    from .rollout import Outcome, Target, results_frame
+
+    rows = []
+    for index, reason in refused.items():
+        row = targets.loc[index]
+        target = Target(str(row.get("app_id") or ""), str(row.get("environment") or ""), None, {})
+        target.status, target.error = Outcome.INVALID, reason
+        rows.append(target)
+    frame = results_frame(rows)
+    frame.index = list(refused)
+    for column in ("account_id", "region"):
+        frame[column] = [targets.loc[i].get(column) for i in refused]
+    return frame
+
+
+def _in_order(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts' results in the order of their targets (indexed by position), numbered anew,
+    typed as one part's are."""
+    import pandas as pd  # deferred: slow to import
+
+    from .rollout import results_frame
+
+    if not frames:
+        frames = [results_frame([]).assign(account_id=None, region=None)]
+    combined = pd.concat(frames).sort_index().reset_index(drop=True)
+    for column in ("account_id", "region"):
+        combined[column] = combined[column].astype("string")
+    for column in ("operation", "status"):  # (parts with other values: one category again)
+        combined[column] = combined[column].astype("category")
+    return combined
 
 
 def _progress(progress: Progress | bool, label: str, unit: str) -> Progress | None:
