@@ -301,3 +301,20 @@ def test_a_fix_plan_is_refused_for_an_unknown_check_or_one_no_update_can_fix():
         fix_plan(typed_audit(), "mfa")
     with pytest.raises(ValueError, match="'mfa-optional' has no remediation an update can send"):
         fix_plan(typed_audit(), "mfa-optional")
+
+
+def test_the_fix_plan_says_where_each_target_is_only_when_the_audit_spans_several():
+    """One account and region: the targets need no location (one Fleet applies them); two:
+    each target names its account and region, for fleet.apply to route it (an environment
+    without deployed ids has none, and is routed by the rest)."""
+    one = typed_audit().assign(account_id="111111111111", region="us-east-1")
+    assert "account_id" not in fix_plan(one, "mfa-off")[1]
+    two = typed_audit().assign(
+        account_id=["111111111111", "222222222222", None], region="eu-west-1"
+    )
+    two.loc[3, MFA] = "OFF"
+    _, targets = fix_plan(two, "mfa-off")
+    assert targets[["app_id", "account_id", "region"]].to_dict("records") == [
+        {"app_id": "d1", "account_id": "111111111111", "region": "eu-west-1"},
+        {"app_id": "d2", "account_id": "222222222222", "region": "eu-west-1"},
+    ]

@@ -1,6 +1,7 @@
 """The named checks against the emulator: an audit flags each seeded weakness under its own
 check and nothing else, and "fix with apply" (``fix_plan``, a dry run, then the update) leaves
-every fixable check passed on the next audit, with what the fix must not touch kept."""
+every fixable check passed on the next audit, with what the fix must not touch kept; across
+two accounts and two regions, each fix goes through its own connection."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import pytest
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
 from amplify_auth_widgets.emulator import Emulator
-from amplify_auth_widgets.emulator.demo import STRONG
+from amplify_auth_widgets.emulator.demo import FLEET_REGIONS, STRONG, seed_fleet_pairs
 from amplify_auth_widgets.fleet.checks import CHECKS, FAILED_COLUMN, fix_plan
-from amplify_auth_widgets.fleet.inventory import Fleet
+from amplify_auth_widgets.fleet.inventory import Fleet, apply, audit
 
 #: A configuration every check passes: STRONG with a 14-character policy, every character
 #: class, and a hosted UI over https with the code grant.
@@ -145,3 +146,43 @@ def test_each_weakness_fails_its_check_and_fix_with_apply_makes_it_pass(fleet):
     message = email["UserPoolConfigs"]["VerificationMessage"]
     assert message["DeliveryMethod"] == "EMAIL"
     assert message["EmailSettings"]["EmailMessage"] == "Your verification code is {####}"
+
+
+@pytest.mark.timeout(300)
+def test_a_fix_goes_to_each_environment_through_its_own_account_and_region():
+    """Two accounts x two regions: the plan keeps where each environment is, and the apply
+    sends each fix through the connection of its account and region."""
+    with Emulator(job_seconds=0, seed=6, regions=FLEET_REGIONS) as emu:
+        seeded = seed_fleet_pairs(emu.backend, 4)
+        weak = {(a, r, app, e) for (a, r, app, e), w in seeded.items() if w == "mfa-off"}
+        assert len({(a, r) for a, r, _, _ in weak}) >= 3  # (the seed spreads them)
+        history = JobHistory(":memory:")
+        before = audit(emu.connections(), history=history, progress=False)
+        template, targets = fix_plan(before, "mfa-off")
+        assert (
+            set(
+                zip(
+                    targets["account_id"],
+                    targets["region"],
+                    targets["app_id"],
+                    targets["environment"],
+                    strict=True,
+                )
+            )
+            == weak
+        )
+        done = apply(
+            template,
+            targets,
+            mode="update",
+            connection=emu.connections(),
+            history=history,
+            progress=False,
+        )
+        assert set(done["status"].astype(str)) == {"COMPLETED"}
+        assert set(zip(done["account_id"], done["region"], strict=True)) == {
+            (a, r) for a, r, _, _ in weak
+        }
+        after = audit(emu.connections(), history=history, progress=False)
+    assert not after[CHECKS["mfa-off"].column].fillna(False).any()
+    assert len(after) == len(before) == len(seeded)

@@ -36,6 +36,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .accounts import LOCATION_COLUMNS
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -438,7 +440,9 @@ def fix_plan(audit: pd.DataFrame, check_id: str) -> tuple[dict[str, Any], pd.Dat
     """What ``fleet.apply(template, targets, mode="update")`` needs to fix ``check_id`` on
     every environment of ``audit`` that fails it: the template (the remediation's ``set``
     values) and the targets (app, environment, auth resource, ``AuthResources`` and the
-    values worked out per environment). A check without a remediation is refused."""
+    values worked out per environment; and when the audit spans several accounts or regions,
+    each target's ``account_id`` and ``region``, by which ``fleet.apply`` sends it through
+    its own connection). A check without a remediation is refused."""
     import pandas as pd  # deferred: slow to import
 
     chosen = check(check_id)
@@ -452,20 +456,15 @@ def fix_plan(audit: pd.DataFrame, check_id: str) -> tuple[dict[str, Any], pd.Dat
     failing = frame[frame[chosen.column].fillna(False).astype(bool)]
     template = {"ResourceConfig": nested({"Service": "COGNITO", UPC: {}, **fix.set})}
     per_target = [p for p in fix.paths if p not in fix.set]
+    located = [c for c in LOCATION_COLUMNS if c in frame.columns]
+    several = located and len(frame[located].dropna().drop_duplicates()) > 1
+    columns = ["app_id", "environment", *(located if several else []), "resource_name"]
+    columns.append("AuthResources")
     rows = []
     for row in failing.to_dict("records"):
         values = fix.values(row)
-        rows.append(
-            {
-                "app_id": plain(row.get("app_id")),
-                "environment": plain(row.get("environment")),
-                "resource_name": plain(row.get("resource_name")),
-                "AuthResources": plain(row.get("AuthResources")),
-                **{p: values[p] for p in per_target},
-            }
-        )
-    columns = ["app_id", "environment", "resource_name", "AuthResources", *per_target]
-    return template, pd.DataFrame(rows, columns=columns)
+        rows.append({c: plain(row.get(c)) for c in columns} | {p: values[p] for p in per_target})
+    return template, pd.DataFrame(rows, columns=[*columns, *per_target])
 
 
 def nested(flat: Mapping[str, Any]) -> dict[str, Any]:

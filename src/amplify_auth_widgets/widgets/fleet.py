@@ -34,6 +34,7 @@ from typing import Any
 import ipywidgets as w
 import traitlets as t
 
+from ..fleet.accounts import LOCATION_COLUMNS
 from ..fleet.checks import CHECKS, FAILED_COLUMN, fix_plan, with_checks
 from ..fleet.inventory import Fleet
 from ..fleet.migration import (
@@ -496,13 +497,15 @@ class FleetPanel(w.VBox):
 
     def targets_frame(self) -> Any:
         """The picked targets; while the template is a "Fix with apply" one (and the mode
-        update), those of its targets that are picked, with their per-target values."""
+        update), those of its targets that are picked, with their per-target values (not
+        where they are: the panel's fleet is one connection)."""
         import pandas as pd
 
         picked = pd.DataFrame(self.picked, columns=["app_id", "environment"])
         if self._fix is None or self._fix[0] != self.template or self.mode != "update":
             return picked
-        return self._fix[1].merge(picked, on=["app_id", "environment"], how="inner")
+        fix = self._fix[1].drop(columns=list(LOCATION_COLUMNS), errors="ignore")
+        return fix.merge(picked, on=["app_id", "environment"], how="inner")
 
     def fix_check(self, check_id: str) -> Any:
         """Make the remediation of ``check_id`` the template (an update) for the picked
