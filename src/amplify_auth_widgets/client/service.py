@@ -38,6 +38,13 @@ RETRYABLE_CODES = frozenset(
     }
 )
 DEFAULT_ATTEMPTS = 5
+#: botocore's retry mode whose client-side rate limiter slows a sender down while the service
+#: throttles it (a CUBIC rate, cut at each throttled answer and grown back after): what a
+#: fleet's sends use (``Fleet.connect``), unless the connection names a mode of its own.
+ADAPTIVE = "adaptive"
+#: Operations that only read: never rate-limited by the sender's limiter (the tracker's polls
+#: have their own schedule, and slowing them would only see jobs end later).
+READ_PREFIXES = ("Get", "List")
 #: Pages a listing may take before it is stopped as a runaway: a thousand pages is far more
 #: jobs, apps or environments than any account holds, and far less than forever.
 PAGE_LIMIT = 1000
@@ -214,6 +221,13 @@ class BackendAuthService:
     (tests do not wait) and every attempt is counted. ``connection.max_attempts`` (or
     ``AWS_MAX_ATTEMPTS``) sets the number of attempts (default 5).
 
+    The calls that start jobs (every operation but ``Get*`` and ``List*``) go through a client
+    of their own, the ``sender``: in botocore's ``adaptive`` retry mode when the connection's
+    ``retry_mode`` says so, or else ``send_retry_mode`` does (``Fleet.connect`` gives
+    ``ADAPTIVE``). botocore then rate-limits the sends itself, slower at each throttled answer
+    and faster again as they succeed, shared by every thread; it still makes one attempt a
+    call, and the retries stay here. No limiter of our own.
+
     >>> service = BackendAuthService(Connection.for_emulator(url))  # doctest: +SKIP
     >>> service.create_backend_auth(request)["JobId"]  # doctest: +SKIP
     """
@@ -227,10 +241,14 @@ class BackendAuthService:
         | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        send_retry_mode: str | None = None,
     ) -> None:
         self.connection = connection or Connection()
         self._client = client
         self._apps_client: Any = None
+        self._sender: Any = client
+        #: botocore's retry mode for the calls that start jobs (see the class).
+        self.send_retry_mode = self.connection.retry_mode or send_retry_mode or "standard"
         self._building = threading.Lock()
         self.sleep = sleep
         self.rng = rng or random.Random()
@@ -252,9 +270,22 @@ class BackendAuthService:
                     self._client = self._single_try(SERVICE_NAME)
         return self._client
 
-    def _single_try(self, service: str) -> Any:
+    @property
+    def sender(self) -> Any:
+        """The client that sends the calls that start jobs: ``client`` itself, unless the
+        send retry mode is ``adaptive`` (botocore's rate limiter, one attempt a call)."""
+        if self._sender is None:
+            if self.send_retry_mode != ADAPTIVE:
+                self._sender = self.client
+            else:
+                with self._building:
+                    if self._sender is None:
+                        self._sender = self._single_try(SERVICE_NAME, ADAPTIVE)
+        return self._sender
+
+    def _single_try(self, service: str, mode: str = "standard") -> Any:
         """A client that tries once: retries are ``call``'s, counted and with ``sleep``."""
-        single_try = self.connection.with_changes(max_attempts=1, retry_mode="standard")
+        single_try = self.connection.with_changes(max_attempts=1, retry_mode=mode)
         return single_try.client(service)
 
     def backoff(self, attempt: int) -> float:
@@ -296,7 +327,9 @@ class BackendAuthService:
                 raise ValidationFailed(operation, findings)
         from botocore import xform_name  # deferred: slow to import
 
-        method = getattr(client or self.client, xform_name(operation))
+        if client is None:
+            client = self.client if operation.startswith(READ_PREFIXES) else self.sender
+        method = getattr(client, xform_name(operation))
         attempt = 0
         while True:
             self.calls += 1
