@@ -191,9 +191,13 @@ class Fleet:
     def connect(
         cls, connection: Connection | None = None, history: JobHistory | None = None
     ) -> Fleet:
-        """A fleet on ``connection`` whose every call goes on record in ``history``."""
+        """A fleet on ``connection`` whose every call goes on record in ``history``, and whose
+        sends slow down while the service throttles them (botocore's ``adaptive`` retry mode,
+        unless the connection names a mode of its own)."""
         history = history if history is not None else JobHistory(":memory:")
-        service = BackendAuthService(connection or Connection(), on_call=history.record_call)
+        service = BackendAuthService(
+            connection or Connection(), on_call=history.record_call, send_retry_mode="adaptive"
+        )
         return cls(service, history)
 
     def set_service(self, service: BackendAuthService) -> None:
