@@ -107,7 +107,8 @@ def save_audit(
 
 
 def _plain(value: Any) -> Any:
-    """A frame's cell as JSON: None for a missing value, Python numbers, lists of them."""
+    """A frame's cell as JSON: None for a missing value, Python numbers (whole ones as
+    integers), lists of them."""
     if isinstance(value, list | tuple) or type(value).__name__ == "ndarray":
         return [_plain(v) for v in value]
     if value is None or (not isinstance(value, str) and value != value):  # NaN, NaT
@@ -115,7 +116,9 @@ def _plain(value: Any) -> Any:
     if type(value).__name__ in ("NAType", "NaTType"):
         return None
     item = getattr(value, "item", None)
-    return item() if callable(item) and not isinstance(value, str) else value
+    value = item() if callable(item) and not isinstance(value, str) else value
+    # a whole number the frame typed as a float (a password's length) is that number
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _fill_location(records: list[dict[str, Any]]) -> None:
