@@ -318,3 +318,19 @@ def test_the_fix_plan_says_where_each_target_is_only_when_the_audit_spans_severa
         {"app_id": "d1", "account_id": "111111111111", "region": "eu-west-1"},
         {"app_id": "d2", "account_id": "222222222222", "region": "eu-west-1"},
     ]
+
+
+def test_an_audit_read_back_from_parquet_gets_the_same_verdicts(tmp_path):
+    """Parquet gives lists back as arrays and missing values as None or NaN: the verdicts
+    worked out again from the file are the audit's."""
+    frame = with_checks(typed_audit())
+    frame[SIGN_IN] = [["http://app.example.com/"], SOUND[SIGN_IN], None]
+    frame = with_checks(frame)
+    path = tmp_path / "audit.parquet"
+    frame.to_parquet(path)
+    back = pd.read_parquet(path)
+    assert not isinstance(back.loc[7, CLASSES], list)  # (an array)
+    again = with_checks(back.drop(columns=[*check_columns(), FAILED_COLUMN]))
+    assert again[FAILED_COLUMN].tolist() == frame[FAILED_COLUMN].tolist()
+    assert "oauth-http-redirect" in again.loc[7, FAILED_COLUMN]
+    pd.testing.assert_frame_equal(again[check_columns()], frame[check_columns()])

@@ -169,18 +169,18 @@ class Check:
 
 
 def plain(value: Any) -> Any:
-    """A frame's cell as a plain value: NA and NaN as None, numpy scalars as Python's."""
-    if hasattr(value, "item") and not isinstance(value, list | dict | str):
-        try:
-            value = value.item()
-        except (ValueError, AttributeError):
-            return value
+    """A frame's cell as a plain value: NA and NaN as None, numpy scalars as Python's, a
+    numpy array (a list read back from Parquet) as a list."""
+    if isinstance(value, list | dict | str):
+        return value
+    if getattr(value, "ndim", 0) > 0 and hasattr(value, "tolist"):
+        return value.tolist()
+    if hasattr(value, "item"):
+        value = value.item()
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if type(value).__name__ in ("NAType", "NaTType"):
         return None
-    if hasattr(value, "tolist") and not isinstance(value, str):
-        return value.tolist()  # a numpy array read back from Parquet
     return value
 
 
