@@ -18,6 +18,7 @@ from amplify_auth_widgets.client.connection import Connection
 from amplify_auth_widgets.client.service import BackendAuthService
 from amplify_auth_widgets.emulator import Emulator
 
+RESET = "\033[0m"
 NEXT = "then there: npm ci && npx tsc --noEmit && npx ampx sandbox"
 
 
@@ -223,3 +224,86 @@ def test_all_writes_each_environment_not_blocked_a_line_each_and_the_worst_exit_
             f"1 written, 0 refused, 0 blocked, 0 error of 1 environment, under {out / 'o'}"
         )
         assert Path(out / "o" / f"{kept}-prod" / "amplify" / "backend.ts").is_file()
+
+
+@pytest.mark.parametrize(
+    ("app_id", "env", "name"),
+    [
+        ("d1abc", "prod", "d1abc-prod"),
+        ("d1", "a/b", "d1-a_b-8a2cc70940"),
+        ("..", "..", "x-x-dc1205010d"),
+        (".a.", "-b-", "a-b-c778c2374d"),
+        ("d1", "x" * 60 + "/y", "d1-" + "x" * 40 + "-95b5a7bebd"),
+        ("d1\0", "prod", "d1-prod-bca7533e51"),
+    ],
+)
+def test_a_folder_name_is_the_same_at_every_run(app_id, env, name):
+    # a second migrate --all --force must find the folders the first one wrote
+    from amplify_auth_widgets.cli.migrate import folder_name
+
+    assert folder_name(app_id, env) == name
+
+
+def test_lines_are_coloured_by_outcome_when_asked(tmp_path):
+    from amplify_auth_widgets.cli.output import paint
+
+    with Emulator(job_seconds=0, seed=41) as emu:
+        kept = deployed(emu, "kept", "prod")
+        pool_only = deployed(emu, "pool-only", "dev", pool_only=True)
+        bare = emu.create_app("bare", ("dev",))
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["migrate", "--all", "--no-progress", "--way", "keep", "--color", "on"]
+        code = main([*argv, "--out", str(tmp_path), "--endpoint-url", emu.url], out, err)
+        assert code == 252
+        lines = {
+            line.split("  ")[1].split("/")[0]: line for line in out.getvalue().splitlines()[:-1]
+        }
+        for app_id, kind in ((kept, "ok"), (pool_only, "error"), (bare, "warning")):
+            start = paint("", kind, True).removesuffix(RESET)
+            line = lines[app_id]
+            assert line.startswith(start) and line.endswith(RESET), (app_id, line)
+            assert "\033" not in line[len(start) : -len(RESET)]
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["migrate", "--app-id", bare, "--backend-environment-name", "dev", "--way", "keep"]
+        code = main(
+            [*argv, "--color", "on", "--out", str(tmp_path / "b"), "--endpoint-url", emu.url],
+            out,
+            err,
+        )
+        assert code == 255
+        start = paint("", "error", True).removesuffix(RESET)
+        said = err.getvalue()
+        assert said.startswith(f"{start}error: app {bare}, environment dev has no deployed auth")
+        assert said.endswith(f"{RESET}\n")
+
+
+def test_apps_are_read_as_a_list_with_spaces_and_empty_parts_dropped(tmp_path):
+    with Emulator(job_seconds=0, seed=43) as emu:
+        kept = deployed(emu, "kept", "prod")
+        deployed(emu, "other", "prod")
+        code, stdout, _ = run(
+            emu, "--all", "--no-progress", "--apps", f" {kept} , ,", "--environments", "prod,",
+            "--out", str(tmp_path),
+        )  # fmt: skip
+        assert code == 0
+        assert stdout.splitlines()[-1].startswith("1 written, 0 refused, 0 blocked, 0 error of 1 ")
+
+
+def test_an_environment_gone_since_the_audit_is_the_services_error(emu, tmp_path):
+    # the plan row of an app deleted between the audit and the write
+    import argparse
+
+    from amplify_auth_widgets.cli.migrate import _plan_row
+
+    service = BackendAuthService(Connection.for_emulator(emu.url))
+    args = argparse.Namespace(way=None, force=False)
+    row = {
+        "app_id": "dgone",
+        "environment": "dev",
+        "verdict": "ready",
+        "way": "keep",
+        "reasons": [],
+    }
+    outcome = _plan_row(service, row, args, tmp_path, set())
+    assert (outcome.status, outcome.exit_code) == ("error", 254)
+    assert outcome.message.startswith("GetBackend: NotFoundException: ")
