@@ -51,6 +51,7 @@ NARROW = (
     "app_name",
     "environment",
     "configured",
+    "failed_checks",
     "errors",
     "warnings",
     "finding_codes",
