@@ -561,9 +561,11 @@ def apply(
     connection: Connection | Iterable[Connection] | None = None,
     history: JobHistory | None = None,
     progress: Progress | bool = True,
+    cancel: threading.Event | None = None,
 ) -> pd.DataFrame:
-    """Apply ``template`` to ``targets`` (see ``rollout.apply``). Give a durable
-    ``history`` (``JobHistory()``) for a run that can be resumed after an interruption.
+    """Apply ``template`` to ``targets`` (see ``rollout.apply``; ``cancel`` stops sending).
+    Give a durable ``history`` (``JobHistory()``) for a run that can be resumed after an
+    interruption.
     With several connections, each target goes through the one of its ``account_id`` and
     ``region`` columns (``fleet.accounts.route``; one that none reaches is refused, never sent
     elsewhere); the results say where each target is in those two columns."""
@@ -582,6 +584,7 @@ def apply(
             concurrency=concurrency,
             dry_run=dry_run,
             progress=_progress(progress, label, "target"),
+            **({} if cancel is None else {"cancel": cancel}),
         )
         frames.append(_located(result, part.index, locations[number]))
     if refused:

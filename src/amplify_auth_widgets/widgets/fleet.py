@@ -37,6 +37,8 @@ import traitlets as t
 from ..fleet.accounts import LOCATION_COLUMNS
 from ..fleet.checks import CHECKS, FAILED_COLUMN, fix_plan, with_checks
 from ..fleet.inventory import Fleet
+from ..fleet.inventory import apply as apply_everywhere
+from ..fleet.inventory import audit as audit_everywhere
 from ..fleet.migration import (
     CHART_TITLE,
     VERDICT_COLORS,
@@ -211,6 +213,10 @@ class FleetPanel(w.VBox):
         self._cancel = threading.Event()
         self.audit_button = w.Button(description="Audit", icon="search")
         self.audit_button.on_click(lambda _: self.run_audit())
+        # the accounts and regions to audit and apply in (``set_places``); hidden until given
+        self.places = w.SelectMultiple(
+            options=[], rows=4, description="Accounts", style=WIDE, layout=w.Layout(display="none")
+        )
         # labels in full: the default description width cuts "Environment"
         self.env_filter = w.Dropdown(
             options=[ALL], value=ALL, description="Environment", style=WIDE
@@ -239,6 +245,7 @@ class FleetPanel(w.VBox):
         self.outcome = w.HTML()
         audit_tab = w.VBox(
             [
+                self.places,
                 w.HBox([self.audit_button, self.env_filter, self.check_filter, self.app_filter]),
                 self.fix_button,
                 self.table,
@@ -330,6 +337,23 @@ class FleetPanel(w.VBox):
         self.message.value = self.outcome.value = ""
         self._enable()
 
+    def set_places(self, connections: Any) -> None:
+        """Offer ``connections`` (a profile and a region each: ``Connection``s, or a mapping of
+        label to one) to audit and apply in, all picked at first; from now on Audit reads every
+        picked one into one frame (``account_id``, ``region``) and Apply sends each target
+        through the one it is in. None (or empty): the panel's own connection again."""
+        if isinstance(connections, dict):
+            options = list(connections.items())
+        else:
+            options = [(_place_label(c), c) for c in connections or ()]
+        self.places.options = options
+        self.places.value = tuple(c for _, c in options)
+        self.places.layout.display = None if options else "none"
+
+    def picked_places(self) -> list[Any]:
+        """The connections picked to audit and apply in ([]: the panel's own one)."""
+        return list(self.places.value) if self.places.options else []
+
     def on_applied(self, callback: Any, remove: bool = False) -> None:
         """``callback(results)`` after every apply (not dry runs)."""
         self._applied.register_callback(callback, remove=remove)
@@ -359,13 +383,27 @@ class FleetPanel(w.VBox):
 
     def run_audit(self) -> Any:
         """Audit in the background; returns the Future of the frame."""
+        places = self.picked_places()
+        if self.places.options and not places:
+            self.message.value = error_html("Pick an account and region to audit (Accounts).")
+            return None
         self.busy = True
         self.message.value = "Auditing..."
-        future = self.fleet.audit_async(
-            concurrency=self.concurrency,
-            progress=self._progress_callback(),
-            save=self.save_audits,
-        )
+        if places:  # each picked account and region, into one frame
+            future = _in_background(
+                audit_everywhere,
+                places,
+                concurrency=self.concurrency,
+                history=self.fleet.history,
+                progress=self._progress_callback(),
+                save=self.save_audits,
+            )
+        else:
+            future = self.fleet.audit_async(
+                concurrency=self.concurrency,
+                progress=self._progress_callback(),
+                save=self.save_audits,
+            )
         future.add_done_callback(self._audited)
         return future
 
@@ -538,17 +576,45 @@ class FleetPanel(w.VBox):
         self._cancel = threading.Event()
         what = self._what()
         self.message.value = "Dry run..." if dry_run else "Applying..."
-        future = self.fleet.apply_async(
-            self.template,
-            self.targets_frame(),
-            mode=self.mode,
-            concurrency=self.concurrency,
-            dry_run=dry_run,
-            progress=self._progress_callback(),
-            cancel=self._cancel,
-        )
+        places = self.picked_places()
+        if places:  # each target through the account and region the audit found it in
+            future = _in_background(
+                apply_everywhere,
+                self.template,
+                self._located(self.targets_frame()),
+                mode=self.mode,
+                concurrency=self.concurrency,
+                dry_run=dry_run,
+                connection=places,
+                history=self.fleet.history,
+                progress=self._progress_callback(),
+                cancel=self._cancel,
+            )
+        else:
+            future = self.fleet.apply_async(
+                self.template,
+                self.targets_frame(),
+                mode=self.mode,
+                concurrency=self.concurrency,
+                dry_run=dry_run,
+                progress=self._progress_callback(),
+                cancel=self._cancel,
+            )
         future.add_done_callback(lambda f: self._applied_done(f, dry_run, what))
         return future
+
+    def _located(self, targets: Any) -> Any:
+        """``targets`` with the account and region the audit found each in (app ids are
+        unique across accounts and regions, as Amplify draws them)."""
+        audit: Any = self.audit
+        if audit is None:
+            return targets
+        where = audit[["app_id", "environment", *LOCATION_COLUMNS]].dropna(
+            subset=["app_id", "environment"]
+        )
+        where = where.drop_duplicates(subset=["app_id", "environment"])
+        targets = targets.drop(columns=list(LOCATION_COLUMNS), errors="ignore")
+        return targets.merge(where, on=["app_id", "environment"], how="left")
 
     def _applied_done(self, future: Any, dry_run: bool, what: tuple[Any, ...]) -> None:
         self.progress.layout.visibility = "hidden"
@@ -584,3 +650,30 @@ class FleetPanel(w.VBox):
             self.progress.value = done
 
         return progress
+
+
+def _place_label(connection: Any) -> str:
+    """A connection as the picker shows it: its profile (or, for keys given directly, their
+    last four characters, as AWS's console shows an access key) and its region."""
+    key = getattr(connection, "access_key_id", None)
+    who = getattr(connection, "profile", None) or (f"key …{key[-4:]}" if key else "default")
+    region = getattr(connection, "region", None) or "default region"
+    return f"{who} · {region}"
+
+
+def _in_background(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)`` in a thread of its own; its Future at once."""
+    from concurrent.futures import Future
+
+    future: Future[Any] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(function(*args, **kwargs))
+        except BaseException as exc:  # handed to whoever waits on the future
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="fleet-places", daemon=True).start()
+    return future
