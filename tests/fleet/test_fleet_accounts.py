@@ -153,3 +153,23 @@ def test_what_is_not_a_list_of_connections_is_refused(given, error, message):
     with pytest.raises(error) as raised:
         connection_list(given)
     assert message in str(raised.value)
+
+
+def test_a_connection_whose_account_cannot_be_told_is_said_so(fleet_2x2):
+    gone = Connection.for_emulator("http://127.0.0.1:1", max_attempts=1)
+    frame = audit([fleet_2x2.connection(), gone], progress=False)
+    (failed,) = frame[frame["error"].notna()].to_dict("records")
+    assert pd.isna(failed["account_id"]) and failed["region"] == "us-east-1"
+    assert failed["error"].startswith("ListApps: ConnectionError: could not connect")
+    targets = pd.DataFrame(
+        {
+            "account_id": [OTHER],
+            "region": ["us-east-1"],
+            "app_id": ["d0000fleetc"],
+            "environment": ["dev"],
+        }
+    )
+    results = apply(with_length(15), targets, connection=[gone], dry_run=True, progress=False)
+    (row,) = results.to_dict("records")
+    assert row["status"] == "INVALID" and "(the connections reach ?/us-east-1)" in row["error"]
+    assert "Cannot tell which account the connection" in row["error"]
