@@ -275,8 +275,11 @@ def test_audits_of_other_accounts_and_regions_are_compared_each_with_its_own():
         pd.Timestamp(clock(), unit="s", tz="UTC"),
         pd.Timestamp(clock(), unit="s", tz="UTC"),
     ]
-    # by default: the latest audit only
-    assert drift(history=history)["app_id"].tolist() == ["a1", "a3"]
+    # by default: the latest audit of each account and region, each against what was before
+    assert drift(history=history).equals(found)
+    clock.advance(10)
+    timeline.save_audit(history, frame_of((*west, "a3", "three", "dev", False)))
+    assert drift(history=history).equals(found.iloc[:2])  # (west read again, as it was)
 
 
 def test_a_read_that_failed_is_its_error_and_not_a_configuration_removed():
@@ -330,3 +333,55 @@ def test_an_app_whose_environments_could_not_be_listed_loses_none():
     assert found[["app_id", "environment", "field", "after"]].values.tolist() == [
         ["a1", "dev", ENVIRONMENT_FIELD, "present"]
     ]
+
+
+def test_drift_over_two_accounts_and_two_regions_on_the_emulator(tmp_path):
+    """Saved audits of the demo fleet over 2 accounts x 2 regions (a connection each): a
+    change in one pair and an environment gone from another are said with their account and
+    region; an audit of one pair alone says nothing of the others."""
+    from amplify_auth_widgets.emulator.demo import FLEET_PAIRS, FLEET_REGIONS, seed_fleet_pairs
+    from amplify_auth_widgets.emulator.store import scoped
+
+    clock = FakeClock()
+    with (
+        Emulator(job_seconds=0, regions=FLEET_REGIONS, db=str(tmp_path / "s.sqlite3")) as emu,
+        JobHistory(tmp_path / "history.sqlite3", clock=clock) as history,
+    ):
+        seeded = seed_fleet_pairs(emu.backend, 2)
+        connections = emu.connections()  # (a connection each pair, as it is now)
+        audit_function(connections, history=history, progress=False, save=True)
+        assert len(saved_audits(history)) == len(FLEET_PAIRS)  # (one a connection)
+        (east, east_region), (_, west_region) = FLEET_PAIRS[0], FLEET_PAIRS[1]
+        other = FLEET_PAIRS[3]
+        changed = next(k for k in seeded if k[:2] == (east, west_region))
+        gone = next(k for k in seeded if k[:2] == other)
+        with scoped(*changed[:2]):
+            row = emu.store.auth(changed[2], changed[3])
+            config = json.loads(row["config"])
+            config["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 30
+            emu.store.put_auth(changed[2], changed[3], row["resource_name"], config, clock())
+        with scoped(*gone[:2]):
+            emu.store.delete_environment(gone[2], gone[3])
+        clock.advance(600)
+        audit_function(connections, history=history, progress=False, save=True)
+        found = drift(since="5m", history=history)
+        assert [
+            (r["account_id"], r["region"], r["app_id"], r["environment"], r["field"], r["after"])
+            for r in found.to_dict("records")
+        ] == [
+            (*changed, "UserPoolConfigs.PasswordPolicy.MinimumLength", 30),
+            (*gone, ENVIRONMENT_FIELD, "absent"),
+        ]
+        clock.advance(600)
+        audit_function(emu.connection(), history=history, progress=False, save=True)
+        assert drift(since="5m", history=history).empty  # (the default pair: as it was)
+        assert drift(history=history).equals(found)  # (each pair's latest: the others' too)
+        assert east_region == emu.connection().effective_region()
+        with scoped(*other):  # a pair emptied of apps: its audit has no row, it was read
+            for app_id in {k[2] for k in seeded if k[:2] == other}:
+                emu.store.delete_app(app_id)
+        clock.advance(600)
+        audit_function(connections, history=history, progress=False, save=True)
+        emptied = drift(since="5m", history=history)
+        assert set(emptied["after"]) == {"absent"} and len(emptied) == 2 * 3 - 1
+        assert {tuple(k) for k in emptied[["account_id", "region"]].values} == {other}

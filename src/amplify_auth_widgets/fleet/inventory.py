@@ -393,7 +393,15 @@ class Fleet:
         frame = audit_frame(rows)
         if save:
             digests = {(r["app_id"], r["environment"]): r.get(SECRET_DIGESTS) or {} for r in rows}
-            save_audit(self.history, frame, digests, apps=apps, environments=environments)
+            where = self.location()  # (read even when no app is there: then none is)
+            save_audit(
+                self.history,
+                frame,
+                digests,
+                apps=apps,
+                environments=environments,
+                where=[(where.account_id, where.region)],
+            )
         return frame
 
     def apply(self, template: dict[str, Any], targets: pd.DataFrame, **options: Any) -> Any:

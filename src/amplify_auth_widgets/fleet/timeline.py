@@ -16,8 +16,9 @@ What is compared: every column of the audit but the ones that follow from the co
 that changed. Each environment is compared with its own previous saved state, so audits of
 different accounts, regions or apps saved at different times compare correctly.
 
-``since`` says from when: None (the default) compares the latest saved audit with each
-environment's state before it; a time (a ``datetime``, epoch seconds, ISO 8601 text such as
+``since`` says from when: None (the default) compares the latest saved audit of each account
+and region (an audit of several connections saves one each) with each environment's state
+before it; a time (a ``datetime``, epoch seconds, ISO 8601 text such as
 ``2026-03-01T08:00Z``) or a span ago (a ``timedelta``, or text such as ``7d``, ``12h``,
 ``30m``) reports every change seen by an audit saved after it, each against the state before.
 """
@@ -78,11 +79,14 @@ def save_audit(
     *,
     apps: Iterable[str] | None = None,
     environments: Iterable[str] | None = None,
+    where: Iterable[tuple[str | None, str | None]] = (),
 ) -> int:
     """Save ``frame`` (an audit) in ``history``'s file at ``history.clock()``; returns its id.
     ``digests`` are its secrets' (by ``(app_id, environment)``, see ``secret_digests``);
     ``apps`` and ``environments`` the filters it was read with (a filtered audit says
-    nothing about environments it did not read)."""
+    nothing about environments it did not read); ``where`` the accounts and regions it read
+    (an account and region without apps is read all the same: its environments are gone),
+    besides those of its rows."""
     records = [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
     _fill_location(records)
     rows = []
@@ -101,7 +105,10 @@ def save_audit(
     scope = {
         "apps": sorted(apps) if apps is not None else None,
         "environments": sorted(environments) if environments is not None else None,
-        "where": sorted({(r["account_id"] or "", r["region"] or "") for r in rows}),
+        "where": sorted(
+            {(r["account_id"] or "", r["region"] or "") for r in rows}
+            | {(account or "", region or "") for account, region in where}
+        ),
     }
     return AuditStore(history).save(rows, history.clock(), scope)
 
@@ -203,9 +210,10 @@ def drift(
     now = history.clock()
     start, end = parse_since(since, now), parse_since(until, now, "until")
     audits = [a for a in store.audits() if end is None or a["time"] <= end]
-    if start is None:
-        window = audits[-1:]
-        before = audits[:-1]
+    if start is None:  # the latest audit of each account and region (one a connection)
+        latest = {_where(a): a for a in audits}
+        window = sorted(latest.values(), key=lambda a: (a["time"], a["id"]))
+        before = [a for a in audits if a not in window]
     else:
         window = [a for a in audits if a["time"] > start]
         before = [a for a in audits if a["time"] <= start]
@@ -248,6 +256,11 @@ def _row_changes(
     if _readable(row):
         good[key] = row
     return changes
+
+
+def _where(audit: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """The accounts and regions an audit read, as a key."""
+    return tuple(tuple(w) for w in audit["scope"].get("where", []))
 
 
 def _key(row: dict[str, Any]) -> tuple[Any, ...]:
