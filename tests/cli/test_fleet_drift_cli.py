@@ -103,3 +103,38 @@ def test_an_audit_without_save_keeps_nothing(demo, tmp_path):
 def test_drift_refuses_what_it_cannot_read_with_the_fix(argv, message):
     code, out, err = run("drift", *argv)
     assert code == 252 and out == "" and message in err and "Traceback" not in err
+
+
+def test_a_saved_audit_of_two_accounts_and_two_regions_then_its_drift(tmp_path, monkeypatch):
+    """--profile and --region more than once: one saved audit a connection, named on stderr,
+    and the drift of each account and region with where it is."""
+    from amplify_auth_widgets.emulator.demo import FLEET_REGIONS, seed_fleet_pairs
+    from amplify_auth_widgets.emulator.store import scoped
+
+    other = "210987654321"
+    config, credentials = tmp_path / "config", tmp_path / "credentials"
+    config.write_text("[profile home]\n\n[profile other]\n")
+    credentials.write_text(
+        "[home]\naws_access_key_id = emulator\naws_secret_access_key = s\n\n"
+        f"[other]\naws_access_key_id = emulator-{other}\naws_secret_access_key = s\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(tmp_path / "history.sqlite3"))
+    accounts = {f"emulator-{other}": other}
+    everywhere = ("--profile", "home", "--profile", "other")
+    everywhere += ("--region", "us-east-1", "--region", "eu-west-1")
+    with Emulator(job_seconds=0, regions=FLEET_REGIONS, accounts=accounts) as emu:
+        seeded = seed_fleet_pairs(emu.backend, 1)
+        code, _, err = audit(emu, "--save", *everywhere, "--output", "csv", str(tmp_path / "a"))
+        assert code == 0 and "fleet audit: saved as audits 1, 2, 3, 4 of " in err
+        account, region, app_id, env = next(k for k in seeded if k[:2] == (other, "eu-west-1"))
+        with scoped(account, region):
+            emu.store.delete_environment(app_id, env)
+        code, _, err = audit(emu, "--save", *everywhere, "--output", "csv", str(tmp_path / "b"))
+        assert code == 0 and "saved as audits 5, 6, 7, 8 of " in err
+    code, out, _ = run("drift", "--output", "json")
+    assert [
+        (r["account_id"], r["region"], r["app_id"], r["environment"], r["field"], r["after"])
+        for r in json.loads(out)
+    ] == [(other, "eu-west-1", app_id, env, "(environment)", "absent")]

@@ -349,6 +349,7 @@ def run_fleet(args: argparse.Namespace, console: Any) -> int:
     progress = None if args.no_progress else ProgressBar(label, sys.stderr, unit=unit)
     if args.fleet_command in ("audit", "plan"):
         saving = getattr(args, "save", False)
+        saved_before = _last_saved(fleet.history) if saving else 0
         frame = audit(
             connections,
             _split(args.apps),
@@ -364,7 +365,7 @@ def run_fleet(args: argparse.Namespace, console: Any) -> int:
             frame = frame[[*(LOCATION if len(connections) > 1 else ()), *NARROW]]
         write_frame(frame, fmt, path, console)
         if saving:
-            _say_saved(fleet.history, console)
+            _say_saved(fleet.history, console, saved_before)
         return EXIT_OK
     return _apply(connections, fleet.history, args, progress, fmt, path, console)
 
@@ -536,14 +537,28 @@ def _value_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _say_saved(history: Any, console: Any) -> None:
-    """On stderr: where the audit was saved, and how to compare it."""
+def _last_saved(history: Any) -> int:
+    """The id of the latest saved audit of ``history`` (0: none)."""
+    from ..fleet.timeline import saved_audits  # deferred with the fleet layer
+
+    ids = saved_audits(history)["id"]
+    return int(ids.max()) if len(ids) else 0
+
+
+def _say_saved(history: Any, console: Any, after: int) -> None:
+    """On stderr: which audits were saved (one a connection, those after id ``after``),
+    where and when, and how to compare them."""
     from ..fleet.timeline import saved_audits  # deferred with the fleet layer
 
     audits = saved_audits(history)
+    audits = audits[audits["id"] > after]
     where = "memory (lost on exit)" if history.path == ":memory:" else history.path
+    if audits.empty:
+        console.err("fleet audit: nothing saved (no connection could be audited)")
+        return
+    ids = ", ".join(str(i) for i in audits["id"])
     console.err(
-        f"fleet audit: saved as audit {audits['id'].iloc[-1]} of {where}, at "
+        f"fleet audit: saved as audit{'s' if len(audits) > 1 else ''} {ids} of {where}, at "
         f"{audits['time'].iloc[-1].isoformat(timespec='seconds')}; "
         "`amplify-auth fleet drift` shows what changed since the one before"
     )
