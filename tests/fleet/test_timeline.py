@@ -277,6 +277,9 @@ def test_audits_of_other_accounts_and_regions_are_compared_each_with_its_own():
     ]
     # by default: the latest audit of each account and region, each against what was before
     assert drift(history=history).equals(found)
+    start = pd.Timestamp(clock() - 40, unit="s", tz="UTC")
+    assert timeline.baseline_time(history) == start  # (east's before its latest: the first)
+    assert timeline.baseline_time(JobHistory(":memory:")) is None
     clock.advance(10)
     timeline.save_audit(history, frame_of((*west, "a3", "three", "dev", False)))
     assert drift(history=history).equals(found.iloc[:2])  # (west read again, as it was)

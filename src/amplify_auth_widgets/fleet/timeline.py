@@ -194,6 +194,18 @@ def saved_audits(history: JobHistory | None = None) -> pd.DataFrame:
     return frame
 
 
+def baseline_time(history: JobHistory | None = None) -> pd.Timestamp | None:
+    """Since when ``drift()`` reports by default: for each account and region, the audit
+    before its latest; the earliest of those (UTC), None when none has one (a first audit)."""
+    import pandas as pd  # deferred: slow to import
+
+    times: dict[tuple[tuple[str, ...], ...], list[float]] = {}
+    for audit in AuditStore(history or JobHistory.from_environment()).audits():
+        times.setdefault(_where(audit), []).append(audit["time"])
+    before = [found[-2] for found in times.values() if len(found) > 1]
+    return pd.Timestamp(min(before), unit="s", tz="UTC") if before else None
+
+
 def _filtered(audit: dict[str, Any]) -> bool:
     scope = audit["scope"]
     return scope.get("apps") is not None or scope.get("environments") is not None

@@ -50,7 +50,7 @@ from ..fleet.migration import (
 )
 from ..fleet.report import plot_findings_heatmap
 from ..fleet.rollout import MODES
-from ..fleet.timeline import drift, saved_audits
+from ..fleet.timeline import baseline_time, drift
 from ..jobs.report import figure_png
 from .html import error_html, escape
 from .style import WIDE, job_colour
@@ -440,13 +440,12 @@ class FleetPanel(w.VBox):
             self.changes, self.drift_view.value = None, ""
             return
         try:
-            audits = saved_audits(self.fleet.history)
+            previous = baseline_time(self.fleet.history)
             changes = drift(history=self.fleet.history)
         except Exception as exc:  # a view: the audit and its table stand
             self.changes = None
             self.drift_view.value = error_html(f"What changed could not be read: {exc}")
             return
-        previous = audits["time"].iloc[-2] if len(audits) > 1 else None
         self.drift_view.value = drift_html(changes, previous)
         self.changes = changes
 
