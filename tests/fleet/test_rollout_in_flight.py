@@ -117,7 +117,20 @@ def test_every_app_has_a_job_in_flight_with_one_sending_thread(clocked):
     # one tracker followed every job, none in a thread of its own
     assert set(fleet.tracker.jobs) == {j["job_id"] for j in jobs}
     assert not any(job.followed for job in fleet.tracker.jobs.values())
-    assert fleet.tracker.pending == []
+    assert fleet.tracker.pending == [] and not fleet.tracker.running  # its thread: the apply's
+
+
+def test_a_tracker_already_running_follows_the_jobs_and_is_left_running(clocked):
+    fleet = clocked.fleet(JobHistory(":memory:"))
+    clocked.end_jobs_on("GetBackendJob")
+    fleet.tracker.start()  # the app's, say
+    try:
+        results = fleet.apply(TEMPLATE, targets(APPS[:2], ("dev",)), mode="update")
+        assert fleet.tracker.running
+    finally:
+        fleet.tracker.stop()
+    assert results["status"].astype(str).tolist() == ["COMPLETED"] * 2
+    assert set(fleet.tracker.jobs) == set(results["job_id"])
 
 
 @pytest.mark.parametrize("durable", [False, True])

@@ -460,9 +460,10 @@ class Dispatcher:
     targets go one after the other: the next is sent once the job of the one before has ended.
     Every job is handed to the fleet's ``JobTracker``, which follows them all in its rounds
     (one ``GetBackendJob`` a job, one ``ListBackendJobs`` for an environment with several), in
-    its background thread if it runs one, else in this loop. So hundreds of jobs can be in
-    flight with a handful of threads, and the wall time is the longest app's queue. A cancel
-    (or Ctrl-C) stops sending: the jobs sent go on, and a later run follows them."""
+    its background thread (started for the apply and stopped after it, unless it ran). So
+    hundreds of jobs can be in flight with a handful of threads, and the wall time is the
+    longest app's queue. A cancel (or Ctrl-C) stops sending: the jobs sent go on, and a later
+    run follows them."""
 
     def __init__(
         self, runner: Runner, planned: list[Target], concurrency: int, progress: Progress | None
@@ -484,12 +485,15 @@ class Dispatcher:
     def run(self) -> None:
         """Until every target is settled; an interruption (Ctrl-C) cancels what is not sent."""
         self._tell()
+        # the tracker polls in its own thread, so that a slow round (throttled polls backing
+        # off) never holds up the sends; one already running (the app's) is used as it is
+        started = not self.tracker.running
+        if started:
+            self.tracker.start()
         try:
             while self.queues or self.sending or self.following:
                 self._start_ready()
                 self._collect_sent()
-                if self.following and not self.tracker.running:
-                    self.tracker.poll_due()
                 self._collect_ended()
                 self._wait()
         except BaseException:
@@ -498,6 +502,8 @@ class Dispatcher:
         finally:
             self.pool.shutdown(wait=True)
             self._collect_sent()  # (answers that came after a cancel: their jobs on record)
+            if started:
+                self.tracker.stop()
 
     def _tell(self) -> None:
         if self.progress:
@@ -578,15 +584,11 @@ class Dispatcher:
             self.queues.setdefault(target.app_id, deque()).appendleft(target)
 
     def _wait(self) -> None:
-        """Until a send is answered, the tracker's next poll is due, or ``LOOK_EVERY``."""
-        timeout = LOOK_EVERY
-        due = self.tracker.next_due()
-        if due is not None and not self.tracker.running:
-            timeout = min(timeout, max(due - self.tracker.clock(), 0.0))
+        """Until a send is answered, or ``LOOK_EVERY`` (for the jobs the tracker saw end)."""
         if self.sending:
-            wait(list(self.sending), timeout=timeout, return_when=FIRST_COMPLETED)
-        elif self.following and timeout > 0:
-            self.runner.cancel.wait(timeout)
+            wait(list(self.sending), timeout=LOOK_EVERY, return_when=FIRST_COMPLETED)
+        elif self.following:
+            self.runner.cancel.wait(LOOK_EVERY)
 
 
 def results_frame(targets: list[Target]) -> pd.DataFrame:
