@@ -14,14 +14,15 @@ time at most 1.5x that limit. In the same run:
   target ends COMPLETED, none fails for throttling; the throttled answers the client received
   are counted (botocore's ``needs-retry`` event sees every attempt, its own retries too).
 
-Audit: ``fleet.audit`` of 2,000 environments over 2 accounts x 2 regions (one connection each),
-in seconds and the audit process's peak memory (a process of its own, so that the applies
-before it do not hide it).
+Audit: ``fleet.audit`` of 2,000 environments over the demo fleet's 2 accounts x 2 regions (a
+connection each, one frame with ``account_id`` and ``region``), in seconds and the audit
+process's peak memory (a process of its own, so that the applies before it do not hide it).
 
-Each emulator runs in a process of its own, one at a time (the API-time and audit one with jobs
+Each apply's emulator runs in a process of its own, one at a time (the API-time one with jobs
 of 0 s, the apply one with jobs of ``--job-seconds``, the throttling one with both); every
-target is a fresh environment written into the emulator's store before it starts. The figures
-are wall times on a shared machine: the load average before and after is printed with them.
+target is a fresh environment written into its store before it starts. The audit's emulator
+serves from this process, audited from another. The figures are wall times on a shared
+machine: the load average before and after is printed with them.
 
     python bench/fleet.py [--apps 100] [--job-seconds 2] [--sample 5] [--cli-sample 2]
                           [--throttle 0.3] [--audit 2000] [--quick]
@@ -39,7 +40,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,12 +52,14 @@ sys.path.insert(0, str(HERE))
 from conftest import aws_env, valid_request  # noqa: E402
 from emulator import start  # noqa: E402
 
-from amplify_auth_widgets.client.connection import (  # noqa: E402
-    EMULATOR_ACCESS_KEY,
-    EMULATOR_REGION,
-    Connection,
+from amplify_auth_widgets.client.connection import Connection  # noqa: E402
+from amplify_auth_widgets.emulator import Emulator  # noqa: E402
+from amplify_auth_widgets.emulator.demo import (  # noqa: E402
+    FLEET_ACCOUNTS,
+    FLEET_PAIRS,
+    FLEET_REGIONS,
+    seed_fleet_pairs,
 )
-from amplify_auth_widgets.emulator.demo import seed_fleet  # noqa: E402
 from amplify_auth_widgets.emulator.store import Store  # noqa: E402
 from amplify_auth_widgets.fleet.inventory import Fleet  # noqa: E402
 from amplify_auth_widgets.jobs.history import JobHistory  # noqa: E402
@@ -111,9 +113,14 @@ class Attempts:
 
     def __init__(self) -> None:
         self.answers = self.throttled = 0
+        self._watched: set[int] = set()
 
-    def watch(self, client: Any) -> None:
-        client.meta.events.register("needs-retry", self._seen)
+    def watch(self, *clients: Any) -> None:
+        """Count the answers of each of ``clients`` (a client named twice is counted once)."""
+        for client in clients:
+            if id(client) not in self._watched:
+                self._watched.add(id(client))
+                client.meta.events.register("needs-retry", self._seen)
 
     def _seen(self, response: Any = None, **_: Any) -> None:
         if response is None:  # no answer (a connection error)
@@ -142,8 +149,8 @@ def bench_apply(url: str, targets: list[tuple[str, str]]) -> ApplyRun:
     """``fleet.apply`` (create) to ``targets``, each to its job's end, as a user runs it."""
     fleet = Fleet.connect(Connection.for_emulator(url), JobHistory(":memory:"))
     attempts = Attempts()
-    attempts.watch(fleet.service.client)
-    attempts.watch(fleet.service.apps_client)
+    service = fleet.service  # its reading, sending (adaptive retries) and Amplify clients
+    attempts.watch(service.client, service.sender, service.apps_client)
     t0 = time.perf_counter()
     results = fleet.apply(template(), frame_of(targets), progress=False)
     seconds = time.perf_counter() - t0
@@ -215,53 +222,42 @@ def bench_aws_cli(url: str, sample: list[tuple[str, str]], folder: Path) -> floa
     return (time.perf_counter() - t0) / len(sample)
 
 
-def audit_child(url: str, scopes: list[tuple[str, str]], apps: list[str], out: Any) -> None:
+def audit_child(url: str, scopes: list[tuple[str, str]], out: Any) -> None:
     """In a process of its own: ``fleet.audit`` over a connection per (access key, region),
     sending back seconds, rows, errors, peak RSS and its growth, and the frame's size."""
     import pandas  # noqa: F401  (loaded before the baseline, as a notebook has it)
+
+    from amplify_auth_widgets import fleet
 
     connections = [
         Connection.for_emulator(url, access_key_id=key, region=region) for key, region in scopes
     ]
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
-    frame = audit_over(connections, apps)
+    frame = fleet.audit(connections, concurrency=8, progress=False)
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     errors = frame["error"].dropna().unique()[:3].tolist()
+    pairs = frame[["account_id", "region"]].drop_duplicates().shape[0]
     size = float(frame.memory_usage(deep=True).sum()) / 2**20
-    out.send((seconds, len(frame), errors, peak / 1024, (peak - before) / 1024, size))
+    out.send((seconds, len(frame), pairs, errors, peak / 1024, (peak - before) / 1024, size))
 
 
-def audit_over(connections: list[Connection], apps: list[str]) -> Any:
-    """One audit frame over every connection, one after another."""
-    import pandas as pd
-
-    from amplify_auth_widgets import fleet
-
-    wanted = set(apps)
-    frames = [fleet.audit(c, wanted, concurrency=8, progress=False) for c in connections]
-    return pd.concat(frames, ignore_index=True)
-
-
-def bench_audit(url: str, scopes: list[tuple[str, str]], apps: list[str]) -> tuple[Any, ...]:
-    """``audit_child`` in a fresh process (spawned: nothing of this one's memory in it)."""
-    context = mp.get_context("spawn")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=audit_child, args=(url, scopes, apps, send))
-    child.start()
-    result = receive.recv()
-    child.join(timeout=60)
+def bench_audit(environments: int) -> tuple[Any, ...]:
+    """The audit of ``environments`` environments with auth over the demo fleet's 2 accounts x
+    2 regions (an emulator in this process, serving them), run by ``audit_child`` in a fresh
+    process (spawned: nothing of this one's memory in it)."""
+    pairs = len(FLEET_PAIRS)
+    with Emulator(job_seconds=0, regions=FLEET_REGIONS, log_level="error") as emu:
+        seed_fleet_pairs(emu.backend, -(-environments // (3 * pairs)))
+        scopes = [(c.access_key_id, c.region) for c in emu.connections()]
+        context = mp.get_context("spawn")
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=audit_child, args=(emu.url, scopes, send))
+        child.start()
+        result = receive.recv()
+        child.join(timeout=60)
     return result
-
-
-def seed_audit(db: str, environments: int) -> tuple[list[tuple[str, str]], list[str]]:
-    """The demo fleet's apps for ``environments`` environments with auth: the (access key,
-    region) pairs to audit them through and the app ids."""
-    store = Store(db)
-    seeded = seed_fleet(types.SimpleNamespace(store=store, clock=time.time), -(-environments // 3))
-    store.close()
-    return [(EMULATOR_ACCESS_KEY, EMULATOR_REGION)], sorted({app for app, _ in seeded})
 
 
 @dataclass
@@ -313,15 +309,14 @@ def measure(o: Options, folder: Path) -> dict[str, Any]:
     """Every figure, each emulator started in turn (nothing else runs while one is timed)."""
     fast, slow, throttled = (str(folder / f"{name}.sqlite3") for name in ("fast", "slow", "thr"))
     api_targets = seeded(fast, "api", o.apps)
-    scopes, audited = seed_audit(fast, o.audit)
     ours = seeded(slow, "apply", o.apps)
     sequential = seeded(slow, "seq", -(-o.sample // 3))[: o.sample]
     cli = seeded(slow, "cli", -(-o.cli_sample // 3))[: o.cli_sample]
     throttled_targets = seeded(throttled, "thr", o.apps)
-    figures: dict[str, Any] = {"targets": len(ours), "scopes": scopes}
+    figures: dict[str, Any] = {"targets": len(ours)}
     with running(fast, 0) as url:
         figures["api"] = bench_api_time(url, api_targets)
-        figures["audit"] = bench_audit(url, scopes, audited)
+    figures["audit"] = bench_audit(o.audit)
     with running(slow, o.job_seconds) as url:
         figures["apply"] = bench_apply(url, ours)
         figures["sequential"] = bench_sequential(url, sequential)
@@ -374,13 +369,12 @@ def report_throttled(o: Options, f: dict[str, Any]) -> list[str]:
 
 
 def report_audit(f: dict[str, Any]) -> list[str]:
-    seconds, rows, errors, peak, grown, frame_mb = f["audit"]
-    accounts = len({key for key, _ in f["scopes"]})
-    regions = len({region for _, region in f["scopes"]})
+    seconds, rows, pairs, errors, peak, grown, frame_mb = f["audit"]
+    accounts, regions = len(set(FLEET_ACCOUNTS)), len(set(FLEET_REGIONS))
     lines = [
-        f"audit: {rows} environments over {accounts} account(s) x {regions} region(s) in "
-        f"{seconds:.2f} s ({rows / seconds:.0f}/s); peak RSS {peak:.0f} MB (grew "
-        f"{grown:.0f} MB during the audit); the frame holds {frame_mb:.2f} MB"
+        f"audit: {rows} environments over {accounts} accounts x {regions} regions "
+        f"({pairs} pairs in the frame) in {seconds:.2f} s ({rows / seconds:.0f}/s); peak RSS "
+        f"{peak:.0f} MB (grew {grown:.0f} MB during the audit); the frame holds {frame_mb:.2f} MB"
     ]
     if errors:
         lines.append(f"audit errors: {errors}")
@@ -402,7 +396,7 @@ def main() -> None:
         f"load average (1 min) before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f} "
         f"on {os.cpu_count()} cores"
     )
-    if not figures["apply"].completed or figures["audit"][2]:
+    if not figures["apply"].completed or figures["audit"][3]:
         raise SystemExit("the apply did not complete every target, or the audit had errors")
 
 
