@@ -534,8 +534,8 @@ class FleetPanel(w.VBox):
 
     def targets_frame(self) -> Any:
         """The picked targets; while the template is a "Fix with apply" one (and the mode
-        update), those of its targets that are picked, with their per-target values (not
-        where they are: the panel's fleet is one connection)."""
+        update), those of its targets that are picked, with their per-target values; where
+        each is comes from the audit when accounts are picked (``run_apply``), not from here."""
         import pandas as pd
 
         picked = pd.DataFrame(self.picked, columns=["app_id", "environment"])
