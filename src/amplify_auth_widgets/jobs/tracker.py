@@ -290,6 +290,21 @@ class JobTracker:
         if planned is None or self._new_samples[operation] >= known // 2:
             self._schedules.pop(operation, None)
             self._new_samples[operation] = 0
+            self._bring_forward(operation)
+
+    def _bring_forward(self, operation: str) -> None:
+        """The pending jobs of ``operation`` polled where the schedule just learned puts them,
+        if that is sooner than planned: jobs started together before anything was learned
+        (a fleet's first hundred) would otherwise wait out the back-off without history,
+        and the longest of them sets a fleet apply's wall time."""
+        if self.schedule(operation) is None:
+            return
+        now = self.clock()
+        with self._lock:
+            waiting = [j for j in self._still_open() if j.operation == operation]
+        for job in waiting:
+            job.next_poll = min(job.next_poll, self._next_poll(job, now))
+        self._wake.set()
 
     def window(self, operation: str | None) -> tuple[float, float] | None:
         """Seconds after creation between which jobs of ``operation`` are polled densely."""
