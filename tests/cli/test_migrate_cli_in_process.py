@@ -307,3 +307,19 @@ def test_an_environment_gone_since_the_audit_is_the_services_error(emu, tmp_path
     outcome = _plan_row(service, row, args, tmp_path, set())
     assert (outcome.status, outcome.exit_code) == ("error", 254)
     assert outcome.message.startswith("GetBackend: NotFoundException: ")
+
+
+def test_a_name_or_line_is_shown_inert_on_a_terminal():
+    from amplify_auth_widgets.cli.migrate import shown, terminal
+
+    assert (
+        terminal("a\x1b[31mb\nc\u202ed\u2028é\x7f\x9f")
+        == "a\\x1b[31mb\\nc\\u202ed\\u2028é\\x7f\\x9f"
+    )
+    assert [shown(n) for n in ("d1abc", "prod-2", "a b", "-x", "x" * 100)] == [
+        "d1abc",
+        "prod-2",
+        "'a b'",
+        "'-x'",
+        "x" * 100,
+    ]
