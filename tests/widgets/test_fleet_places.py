@@ -82,3 +82,36 @@ def test_no_place_picked_is_said_and_nothing_runs(panel_2x2):
     panel.places.value = ()
     assert panel.run_audit() is None and not panel.busy
     assert "Pick an account and region" in panel.message.value
+
+
+def test_profiles_and_regions_typed_in_become_the_places(panel_2x2, tmp_path, monkeypatch):
+    panel, emu, seeded = panel_2x2
+    panel.place_regions.value = " us-east-1, eu-west-1 ,"
+    places = panel.use_places()  # no profile: the panel's own keys, in each region
+    assert [(c.region, c.endpoint_url) for c in places] == [
+        ("us-east-1", emu.url),
+        ("eu-west-1", emu.url),
+    ]
+    config, credentials = tmp_path / "config", tmp_path / "credentials"
+    config.write_text("[profile home]\n\n[profile other]\n")
+    credentials.write_text(
+        "[home]\naws_access_key_id = emulator\naws_secret_access_key = s\n\n"
+        f"[other]\naws_access_key_id = emulator-{OTHER}\naws_secret_access_key = s\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    emu.identities.key_for(OTHER)  # (the emulator maps emulator-<account> to the account)
+    panel.place_profiles.value = "home, other"
+    places = panel.use_places()
+    assert [label for label, _ in panel.places.options] == [
+        "home · us-east-1",
+        "home · eu-west-1",
+        "other · us-east-1",
+        "other · eu-west-1",
+    ]
+    assert all(c.access_key_id is None and c.endpoint_url == emu.url for c in places)
+    audited = wait_for(panel, "audit")
+    panel.run_audit()
+    assert audited.wait(60) and panel.audit is not None, panel.message.value
+    found = set(zip(panel.audit["account_id"], panel.audit["region"], strict=True))
+    assert found == {(a, r) for a, r, _, _ in seeded} and len(panel.audit) == 4 * 3

@@ -34,6 +34,7 @@ from typing import Any
 import ipywidgets as w
 import traitlets as t
 
+from ..client.connection import Connection
 from ..fleet.accounts import LOCATION_COLUMNS
 from ..fleet.checks import CHECKS, FAILED_COLUMN, fix_plan, with_checks
 from ..fleet.inventory import Fleet
@@ -217,6 +218,18 @@ class FleetPanel(w.VBox):
         self.places = w.SelectMultiple(
             options=[], rows=4, description="Accounts", style=WIDE, layout=w.Layout(display="none")
         )
+        self.place_profiles = w.Text(
+            description="Profiles", placeholder="default (comma-separated)", style=WIDE
+        )
+        self.place_regions = w.Text(
+            description="Regions", placeholder="the connection's (comma-separated)", style=WIDE
+        )
+        self.places_button = w.Button(
+            description="Use accounts",
+            icon="sitemap",
+            tooltip="Audit and apply in each profile in each region (pick them below)",
+        )
+        self.places_button.on_click(lambda _: self.use_places())
         # labels in full: the default description width cuts "Environment"
         self.env_filter = w.Dropdown(
             options=[ALL], value=ALL, description="Environment", style=WIDE
@@ -245,6 +258,7 @@ class FleetPanel(w.VBox):
         self.outcome = w.HTML()
         audit_tab = w.VBox(
             [
+                w.HBox([self.place_profiles, self.place_regions, self.places_button]),
                 self.places,
                 w.HBox([self.audit_button, self.env_filter, self.check_filter, self.app_filter]),
                 self.fix_button,
@@ -349,6 +363,25 @@ class FleetPanel(w.VBox):
         self.places.options = options
         self.places.value = tuple(c for _, c in options)
         self.places.layout.display = None if options else "none"
+
+    def use_places(self) -> list[Any]:
+        """Offer each profile in each region typed in Profiles and Regions (comma-separated;
+        left empty: the panel's connection's), reached as the panel's connection is (its
+        endpoint and TLS settings); returns them."""
+        base = getattr(self.fleet.service, "connection", None)
+        if not isinstance(base, Connection):
+            base = Connection()
+        profiles = [p.strip() for p in self.place_profiles.value.split(",") if p.strip()]
+        regions = [r.strip() for r in self.place_regions.value.split(",") if r.strip()]
+        made = []
+        for profile in profiles or [None]:
+            keys = {} if profile is None else {"access_key_id": None, "secret_access_key": None}
+            for region in regions or [base.region]:
+                made.append(
+                    base.with_changes(profile=profile or base.profile, region=region, **keys)
+                )
+        self.set_places(made)
+        return made
 
     def picked_places(self) -> list[Any]:
         """The connections picked to audit and apply in ([]: the panel's own one)."""
