@@ -122,9 +122,11 @@ def _add_apply(actions: Any) -> argparse.ArgumentParser:
     apply: argparse.ArgumentParser = actions.add_parser(
         "apply",
         help="Apply a request file to the targets of a CSV.",
-        description="Validate every target's request first, then send them with bounded "
-        "concurrency (one job per app at a time) and follow the jobs. A target the history "
-        "shows COMPLETED with the same request is skipped.",
+        description="Read what every target has now and validate its request first, then "
+        "send them with bounded concurrency (one job per app at a time) and follow every job "
+        "together. A target that already has what its request would make it is UNCHANGED: "
+        "nothing is sent (a run again sends nothing); a job of the same request still "
+        "pending from an earlier run is followed, not sent again.",
     )
     apply.add_argument(
         "--template", required=True, metavar="FILE", help="a request file (JSON or YAML)"
