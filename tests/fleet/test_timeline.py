@@ -388,3 +388,21 @@ def test_drift_over_two_accounts_and_two_regions_on_the_emulator(tmp_path):
         emptied = drift(since="5m", history=history)
         assert set(emptied["after"]) == {"absent"} and len(emptied) == 2 * 3 - 1
         assert {tuple(k) for k in emptied[["account_id", "region"]].values} == {other}
+
+
+def test_missing_values_of_every_dtype_are_saved_as_absent():
+    history = JobHistory(":memory:")
+    frame = frame_of(("1", "r", "a1", "one", "dev", True), ("1", "r", "a2", "two", "dev", True))
+    frame["text"] = pd.array(["x", pd.NA], dtype="string")
+    frame["number"] = pd.array([12.0, pd.NA], dtype="Float64")
+    frame["flag"] = pd.array([pd.NA, False], dtype="boolean")
+    frame["kind"] = pd.Categorical(["ON", None], categories=["ON", "OFF"])
+    frame["listed"] = [["A", "B"], []]
+    audit_id = timeline.save_audit(history, frame)
+    saved = [row["fields"] for row in AuditStore(history).rows(audit_id)]
+    assert saved == [
+        {"app_name": "one", "configured": True, "text": "x", "number": 12, "kind": "ON"}
+        | {"listed": ["A", "B"]},
+        {"app_name": "two", "configured": True, "flag": False, "listed": []},
+    ]
+    assert isinstance(saved[0]["number"], int)

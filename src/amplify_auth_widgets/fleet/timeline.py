@@ -118,9 +118,9 @@ def _plain(value: Any) -> Any:
     integers), lists of them."""
     if isinstance(value, list | tuple) or type(value).__name__ == "ndarray":
         return [_plain(v) for v in value]
-    if value is None or (not isinstance(value, str) and value != value):  # NaN, NaT
-        return None
-    if type(value).__name__ in ("NAType", "NaTType"):
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return None  # (pd.NA first: it has no truth value)
+    if isinstance(value, float) and value != value:  # NaN
         return None
     item = getattr(value, "item", None)
     value = item() if callable(item) and not isinstance(value, str) else value
