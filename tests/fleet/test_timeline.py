@@ -139,7 +139,7 @@ def test_save_without_a_history_uses_the_users_file(demo, tmp_path, monkeypatch)
     audit_function(demo.connection(), progress=False, save=True)
     audits = saved_audits()
     assert len(audits) == 1 and audits["environments"][0] == 6
-    assert not audits["filtered"][0]
+    assert not audits["filtered"][0] and audits["where"][0] == ["123456789012/us-east-1"]
     unsaved = audit_function(demo.connection(), progress=False)
     assert len(unsaved) == 6 and len(saved_audits()) == 1
 
@@ -353,7 +353,9 @@ def test_drift_over_two_accounts_and_two_regions_on_the_emulator(tmp_path):
         seeded = seed_fleet_pairs(emu.backend, 2)
         connections = emu.connections()  # (a connection each pair, as it is now)
         audit_function(connections, history=history, progress=False, save=True)
-        assert len(saved_audits(history)) == len(FLEET_PAIRS)  # (one a connection)
+        audits = saved_audits(history)
+        assert len(audits) == len(FLEET_PAIRS)  # (one a connection, saying where it read)
+        assert sorted(audits["where"]) == sorted([f"{a}/{r}"] for a, r in FLEET_PAIRS)
         (east, east_region), (_, west_region) = FLEET_PAIRS[0], FLEET_PAIRS[1]
         other = FLEET_PAIRS[3]
         changed = next(k for k in seeded if k[:2] == (east, west_region))

@@ -172,8 +172,9 @@ def parse_since(since: Any, now: float, name: str = "since") -> float | None:
 
 def saved_audits(history: JobHistory | None = None) -> pd.DataFrame:
     """Every saved audit of ``history`` (the user's file by default), oldest first: ``id``,
-    ``time`` (UTC), ``environments`` (how many it read), ``apps`` and ``filtered`` (read with
-    filters)."""
+    ``time`` (UTC), ``environments`` (how many it read), ``where`` (the accounts and regions
+    it read, as ``account/region`` text, ``?`` for one unknown) and ``filtered`` (read with
+    ``apps`` or ``environments``: it says nothing of the environments it left out)."""
     import pandas as pd  # deferred: slow to import
 
     audits = AuditStore(history or JobHistory.from_environment()).audits()
@@ -183,11 +184,12 @@ def saved_audits(history: JobHistory | None = None) -> pd.DataFrame:
                 "id": a["id"],
                 "time": a["time"],
                 "environments": a["environments"],
+                "where": [f"{w[0] or '?'}/{w[1] or '?'}" for w in _where(a)],
                 "filtered": _filtered(a),
             }
             for a in audits
         ],
-        columns=["id", "time", "environments", "filtered"],
+        columns=["id", "time", "environments", "where", "filtered"],
     )
     frame["time"] = pd.to_datetime(frame["time"], unit="s", utc=True)
     frame["filtered"] = frame["filtered"].astype(bool)
@@ -225,7 +227,8 @@ def drift(
     if start is None:  # the latest audit of each account and region (one a connection)
         latest = {_where(a): a for a in audits}
         window = sorted(latest.values(), key=lambda a: (a["time"], a["id"]))
-        before = [a for a in audits if a not in window]
+        chosen = {a["id"] for a in window}
+        before = [a for a in audits if a["id"] not in chosen]
     else:
         window = [a for a in audits if a["time"] > start]
         before = [a for a in audits if a["time"] <= start]
@@ -247,12 +250,7 @@ def drift(
     return _drift_frame(changes)
 
 
-def _row_changes(
-    good: dict[tuple[Any, ...], dict[str, Any]],
-    last: dict[tuple[Any, ...], dict[str, Any]],
-    row: dict[str, Any],
-    when: float,
-) -> list[dict[str, Any]]:
+def _row_changes(good: Rows, last: Rows, row: dict[str, Any], when: float) -> list[dict[str, Any]]:
     """An environment's changes in a new ``row``: its error against its last read, its fields
     against its last good read (a read that failed says nothing of its configuration: a
     throttled read is not a configuration removed). Both states move on."""
