@@ -134,9 +134,11 @@ def test_another_s_pending_job_is_waited_out_then_the_target_is_sent(world):
 
 
 def test_our_own_job_whose_answer_was_lost_is_followed_not_sent_again(world):
-    # the same operation started a moment ago: what a lost answer leaves behind
-    world.durations[:] = [600.0]
+    # the same operation started as the apply sent it: what a lost answer leaves behind (its
+    # start stamped ahead, so that however slowly this test runs it is not "a while ago")
+    world.offset[0], world.durations[:] = 30.0, [600.0]
     lost = world.send_directly("dev", minimum=12)  # the very request the apply sends
+    world.offset[0] = 0.0
     world.on_response("ListBackendJobs", lambda: world.offset.__setitem__(0, 1000.0))
     row = world.apply()
     assert row["status"] == "COMPLETED" and row["job_id"] == lost
