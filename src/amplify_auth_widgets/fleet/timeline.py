@@ -34,6 +34,7 @@ from ..core.model import REDACTED
 from ..core.secrets import is_secret_name
 from ..jobs.audits import ROW_KEY, AuditStore
 from ..jobs.history import JobHistory, parse_time
+from .checks import CHECK_PREFIX, FAILED_COLUMN
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,9 +42,9 @@ if TYPE_CHECKING:
 #: An audit row's private member (never a frame column): its secrets' digests by field.
 SECRET_DIGESTS = "secret_digests"
 #: Columns not compared: they follow from the configuration, whose own change is reported.
-DERIVED = frozenset({"gen2", "errors", "warnings", "finding_codes", "failed_checks", "weak"})
+DERIVED = frozenset({"gen2", "errors", "warnings", "finding_codes", FAILED_COLUMN, "weak"})
 #: The prefix of derived columns too: a named check's verdict (``fleet.checks``).
-DERIVED_PREFIX = "check."
+DERIVED_PREFIX = CHECK_PREFIX
 #: The field of a row that says an environment appeared or disappeared, and its two states.
 ENVIRONMENT_FIELD = "(environment)"
 ABSENT, PRESENT = "absent", "present"
