@@ -13,6 +13,8 @@ user reads: the setting that causes it, the reason, and whether it is said of th
 from __future__ import annotations
 
 import pytest
+from conftest import planted
+from test_gen2_nag import GUESTS as GUESTS_PATH
 from test_gen2_nag import hand_made
 
 from amplify_auth_widgets.gen2.nag import RULES, predict
@@ -87,3 +89,15 @@ def test_each_finding_of_each_configuration(name, way):
 
 def test_every_hand_made_configuration_is_pinned_both_ways():
     assert set(FINDINGS) == {(name, way) for name in hand_made() for way in (None, "keep")}
+
+
+def test_guests_of_an_identity_pool_user_pool_only_ignores_are_no_finding():
+    """With USER_POOL_ONLY the service ignores IdentityPoolConfigs: Gen 1 made no identity pool,
+    and the export's has no guests, so guests set there are no COG7, kept or new."""
+    config = planted({"ResourceConfig.AuthResources": "USER_POOL_ONLY", GUESTS_PATH: True})
+    for way in (None, "keep"):
+        assert "AwsSolutions-COG7" not in [f.rule for f in predict(config, way)]
+    # the same guests with an identity pool are a finding, both ways
+    with_pool = planted({GUESTS_PATH: True})
+    for way in (None, "keep"):
+        assert "AwsSolutions-COG7" in [f.rule for f in predict(with_pool, way)]
