@@ -196,3 +196,20 @@ def test_a_pending_job_the_service_does_not_know_is_decided_by_the_configuration
         jobs = after.jobs()
     assert again["status"] == "COMPLETED" and again["job_id"] != row["job_id"]
     assert [j["job_id"] for j in jobs] == [again["job_id"]]
+
+
+def test_a_named_update_reads_one_resource_and_a_create_what_the_environment_has(clocked):
+    history = JobHistory(":memory:")
+    fleet = clocked.fleet(history)
+    named = targets(APPS[:2], ("dev",)).assign(resource_name="fleetauth")
+    stored = {"ResourceName": "fleetauth", "ResourceConfig": STORED}  # what they have
+    for mode, reads in (
+        ("update", ["GetBackendAuth"] * 2),  # one call a target
+        ("create", ["GetBackend", "GetBackendAuth"] * 2),  # which resource, then it
+    ):
+        before = len(history.requests())
+        results = fleet.apply(stored, named, mode=mode)
+        assert results["status"].astype(str).tolist() == [Outcome.UNCHANGED] * 2, mode
+        calls = history.requests()["operation"].astype(str).tolist()[before:]
+        assert sorted(calls) == sorted(reads), mode
+    assert clocked.jobs() == []

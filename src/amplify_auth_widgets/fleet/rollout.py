@@ -669,7 +669,7 @@ def _plan(
         # diff of a dry run, the choice of an upsert, the resource name for an update.
         wait(
             [
-                pool.submit(_look_up, fleet, t, sleep, dry_run or _needs_look_up(t, mode))
+                pool.submit(_look_up, fleet, t, sleep, dry_run or _needs_look_up(t, mode), mode)
                 for t in planned
                 if not t.settled
             ]
@@ -691,7 +691,11 @@ def _needs_look_up(target: Target, mode: str) -> bool:
 
 
 def _look_up(
-    fleet: Fleet, target: Target, sleep: Callable[[float], None], required: bool = True
+    fleet: Fleet,
+    target: Target,
+    sleep: Callable[[float], None],
+    required: bool = True,
+    mode: str = "upsert",
 ) -> None:
     """Read the environment's auth into ``target``. Where the apply cannot go on without it
     (``required``: an upsert, an update naming no resource, a dry run), a failure settles the
@@ -699,7 +703,7 @@ def _look_up(
     and the send finds out."""
     for attempt in range(SEND_ROUNDS):  # (each round is the service's own retries)
         try:
-            name, target.current = fleet.current_auth(target.app_id, target.environment)
+            name, target.current = _read(fleet, target, required or mode != "update")
             break
         except ApiError as exc:
             if not required and exc.code == "NotFoundException":
@@ -718,6 +722,17 @@ def _look_up(
     target.looked_up, target.current_name = True, name
     if name is not None and required:
         target.resource_name = name  # an update names the resource the environment has
+
+
+def _read(fleet: Fleet, target: Target, whole: bool) -> tuple[str | None, Any]:
+    """The auth resource's name and configuration: what the environment has
+    (``current_auth``: ``GetBackend``, then ``GetBackendAuth``) where ``whole``, else the one
+    resource the target names (``GetBackendAuth`` alone: one call a target, for an update,
+    which expects it there; a create would find none mostly, each a NotFound on record)."""
+    if whole or target.resource_name is None:
+        return fleet.current_auth(target.app_id, target.environment)
+    answer = fleet.service.get_backend_auth(target.app_id, target.environment, target.resource_name)
+    return target.resource_name, answer.get("ResourceConfig") or {}
 
 
 def _resume(fleet: Fleet, planned: list[Target]) -> None:
