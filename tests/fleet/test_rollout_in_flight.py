@@ -213,3 +213,24 @@ def test_a_named_update_reads_one_resource_and_a_create_what_the_environment_has
         calls = history.requests()["operation"].astype(str).tolist()[before:]
         assert sorted(calls) == sorted(reads), mode
     assert clocked.jobs() == []
+
+
+def test_an_interruption_leaves_every_job_on_record_and_no_thread_behind(clocked):
+    history = JobHistory(":memory:")
+    fleet = clocked.fleet(history)
+    clocked.end_jobs_on("GetBackendJob")
+
+    def interrupt(done: int, total: int) -> None:
+        if done:  # Ctrl-C as the first target ends, and again as the apply stops
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fleet.apply(TEMPLATE, targets(), mode="update", progress=interrupt)
+    assert not fleet.tracker.running
+    sent_first = {j["job_id"] for j in clocked.jobs()}
+    assert len(APPS) <= len(sent_first) < len(APPS) * len(ENVS)  # dev's went, not all prod's
+    assert sent_first <= set(history.submissions()["job_id"])  # a run again follows them
+    again = fleet.apply(TEMPLATE, targets(), mode="update")
+    # ended before (seen: UNCHANGED), or followed or sent now (COMPLETED)
+    assert set(again["status"].astype(str)) <= {"COMPLETED", Outcome.UNCHANGED}
+    assert len(clocked.jobs()) == len(APPS) * len(ENVS)  # each sent once over both runs

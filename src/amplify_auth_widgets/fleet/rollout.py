@@ -500,16 +500,20 @@ class Dispatcher:
             self.runner.cancel.set()
             raise
         finally:
-            self.pool.shutdown(wait=True)
-            self._collect_sent()  # (answers that came after a cancel: their jobs on record)
-            if started:
-                self.tracker.stop()
+            self.progress = None  # (told no more: a progress that raised is on its way out)
+            try:
+                self.pool.shutdown(wait=True)
+                self._collect_sent()  # (answers that came after a cancel: jobs on record)
+            finally:
+                if started:
+                    self.tracker.stop()
 
     def _tell(self) -> None:
         if self.progress:
             self.progress(self.done, self.total)
 
     def _settle(self, target: Target) -> None:
+        """``target`` has its end: one more done."""
         self.done += 1
         self._tell()
 
