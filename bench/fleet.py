@@ -39,7 +39,9 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,12 +110,14 @@ def stop(process: Any) -> None:
 
 
 class Attempts:
-    """Every HTTP answer a botocore client received, and how many said "throttled": a
-    ``needs-retry`` handler (botocore emits it after each attempt, its own retries too)."""
+    """Every HTTP answer a botocore client received, and which said "throttled", by operation:
+    a ``needs-retry`` handler (botocore emits it after each attempt, its own retries too)."""
 
     def __init__(self) -> None:
-        self.answers = self.throttled = 0
+        self.answers = 0
+        self.throttled: Counter[str] = Counter()
         self._watched: set[int] = set()
+        self._lock = threading.Lock()
 
     def watch(self, *clients: Any) -> None:
         """Count the answers of each of ``clients`` (a client named twice is counted once)."""
@@ -122,14 +126,16 @@ class Attempts:
                 self._watched.add(id(client))
                 client.meta.events.register("needs-retry", self._seen)
 
-    def _seen(self, response: Any = None, **_: Any) -> None:
+    def _seen(self, response: Any = None, event_name: str = "", **_: Any) -> None:
         if response is None:  # no answer (a connection error)
             return
         http, parsed = response
-        self.answers += 1
         code = (parsed or {}).get("Error", {}).get("Code")
-        if http.status_code == 429 or code in THROTTLING:
-            self.throttled += 1
+        throttled = http.status_code == 429 or code in THROTTLING
+        with self._lock:
+            self.answers += 1
+            if throttled:  # (the event is needs-retry.<service>.<Operation>)
+                self.throttled[event_name.rsplit(".", 1)[-1]] += 1
 
 
 @dataclass
@@ -138,7 +144,7 @@ class ApplyRun:
     statuses: dict[str, int]
     calls: int
     answers: int
-    throttled: int
+    throttled: Counter[str]
 
     @property
     def completed(self) -> bool:
@@ -359,11 +365,13 @@ def report_apply(o: Options, f: dict[str, Any]) -> list[str]:
 
 def report_throttled(o: Options, f: dict[str, Any]) -> list[str]:
     run = f["throttled"]
-    share = run.throttled / max(run.answers, 1)
+    throttled = sum(run.throttled.values())
+    share = throttled / max(run.answers, 1)
+    by_operation = ", ".join(f"{name} {count}" for name, count in run.throttled.most_common())
     return [
         f"throttled: the same apply with {o.throttle:.0%} of calls answered 429: "
-        f"{run.seconds:.2f} s, outcomes {run.statuses}; {run.throttled} of {run.answers} "
-        f"answers throttled ({share:.0%}), {run.calls} calls made",
+        f"{run.seconds:.2f} s, outcomes {run.statuses}; {throttled} of {run.answers} "
+        f"answers throttled ({share:.0%}: {by_operation or 'none'}), {run.calls} calls made",
         f"goal every target COMPLETED under throttling: {yes(run.completed)}",
     ]
 
