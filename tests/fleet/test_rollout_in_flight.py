@@ -2,7 +2,8 @@
 pending at once with a single sending thread, the one tracker following them all, an app's
 targets still one after the other; a run again sends nothing (history in memory or on disk);
 a durable history is no proof of state (an environment changed since is sent again, a pending
-job the service does not know is decided again); a dry run shows what is unchanged. The
+job the service does not know is decided again); a dry run shows what is unchanged; an
+interruption leaves every job on record; throttled sends slow down and none fails. The
 emulator's clock is the test's: its jobs end when the test moves it, never after a sleep."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 import pytest
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
+from amplify_auth_widgets.client.service import ADAPTIVE
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import fleet_config
 from amplify_auth_widgets.fleet.inventory import Fleet
@@ -234,3 +236,29 @@ def test_an_interruption_leaves_every_job_on_record_and_no_thread_behind(clocked
     # ended before (seen: UNCHANGED), or followed or sent now (COMPLETED)
     assert set(again["status"].astype(str)) <= {"COMPLETED", Outcome.UNCHANGED}
     assert len(clocked.jobs()) == len(APPS) * len(ENVS)  # each sent once over both runs
+
+
+def test_under_throttling_the_adaptive_sender_slows_down_and_no_target_fails(tmp_path):
+    with Emulator(job_seconds=0, seed=5, db=str(tmp_path / "s.sqlite3")) as emulator:
+        store, now = emulator.backend.store, emulator.clock()
+        for app_id in APPS[:3]:
+            store.put_app(app_id, app_id, {}, now)
+            store.put_environment(app_id, "dev", {}, now)
+            store.put_auth(app_id, "dev", "fleetauth", STORED, now)
+        history = JobHistory(":memory:")
+        service = BackendAuthService(
+            emulator.connection(),
+            on_call=history.record_call,
+            sleep=lambda s: None,
+            send_retry_mode=ADAPTIVE,  # as Fleet.connect gives it
+        )
+        policy = TrackerPolicy(min_interval=0.02, max_interval=0.1)
+        fleet = Fleet(service, history, JobTracker(service, history, policy=policy))
+        emulator.faults.throttle_rate = 0.5
+        results = fleet.apply(TEMPLATE, targets(APPS[:3], ("dev",)), mode="update")
+        emulator.faults.throttle_rate = 0.0
+    assert results["status"].astype(str).tolist() == ["COMPLETED"] * 3
+    assert service.retries > 0  # throttled, and retried rather than given up
+    sends = history.requests()
+    sends = sends[sends["operation"].astype(str) == "UpdateBackendAuth"]
+    assert sends["error_code"].isna().all() and len(sends) == 3  # each sent once, accepted
