@@ -1,9 +1,10 @@
-"""`amplify-auth migrate` run in process (``cli.entry.main``) against the emulator over HTTP:
+"""`amplify-auth migrate` called directly (``cli.entry.main``) against the emulator over HTTP:
 the whole lines it writes for each end of one environment (written, replaced and unchanged
 with --force, refused, a disk error, a way the environment cannot take, deployed auth missing
 or unreadable, the service's error), every option refusal word for word, and --all's lines,
 summary and worst exit code. The module's other tests run the CLI as a process, which a
-mutation run cannot reach."""
+mutation run cannot reach. (Not named "in_process": mutation runs deselect every test whose
+name holds "process", its file's name included.)"""
 
 from __future__ import annotations
 
