@@ -101,3 +101,34 @@ def test_guests_of_an_identity_pool_user_pool_only_ignores_are_no_finding():
     with_pool = planted({GUESTS_PATH: True})
     for way in (None, "keep"):
         assert "AwsSolutions-COG7" in [f.rule for f in predict(with_pool, way)]
+
+
+# -- refusals in full ------------------------------------------------------------------------
+
+NEEDS = (
+    "predict() needs ResourceConfig (or a request or GetBackendAuth response holding it); "
+    "this dict has"
+)
+
+
+@pytest.mark.parametrize(
+    ("config", "held"),
+    [
+        ({}, "no members"),  # was "has only no members"
+        ({"Zeta": 1, "AppId": "x"}, "only 'AppId', 'Zeta'"),
+        ({1: "x", "line\nbreak": 2}, "only 'line\\nbreak', 1"),  # was a TypeError from join
+    ],
+)
+def test_a_dict_without_the_configuration_is_refused_with_what_it_holds(config, held):
+    with pytest.raises(ValueError) as refused:
+        predict(config)
+    assert str(refused.value) == f"{NEEDS} {held}."
+
+
+def test_what_is_not_a_dict_is_refused_with_what_to_pass():
+    with pytest.raises(TypeError) as refused:
+        predict(["ResourceConfig"])  # type: ignore[arg-type]
+    assert str(refused.value) == (
+        "predict() takes a request, a GetBackendAuth response or a ResourceConfig as a dict, "
+        "not list."
+    )

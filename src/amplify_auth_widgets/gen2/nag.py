@@ -240,9 +240,10 @@ def _request(config: Any) -> dict[str, Any]:
     elif set(config) & set(resource.member_names):
         request = {"ResourceConfig": config}
     else:
+        held = f"only {', '.join(sorted(quote(k) for k in config))}" if config else "no members"
         raise ValueError(
             "predict() needs ResourceConfig (or a request or GetBackendAuth response holding "
-            f"it); this dict has only {', '.join(sorted(config)) or 'no members'}."
+            f"it); this dict has {held}."
         )
     wrong = [f for f in model_findings(request) if f.code in ("model.type", "input.unicode")]
     if wrong:
