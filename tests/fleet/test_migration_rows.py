@@ -316,3 +316,18 @@ def test_the_chart_colours_each_verdict_and_counts_in_whole_numbers():
     assert axes.get_ylabel() == "environments"
     assert axes.get_ylim() == pytest.approx((0, 4 * 1.2))
     assert all(float(t).is_integer() for t in axes.get_yticks())
+
+
+def test_a_pool_only_environment_without_weaknesses_carries_nothing_over():
+    config = copy.deepcopy(STRONG)
+    config["AuthResources"] = "USER_POOL_ONLY"
+    config.pop("IdentityPoolConfigs", None)
+    planned = one(config)
+    assert (planned["way"], planned["verdict"]) == ("recreate", READY_WITH_OVERRIDES)
+    assert not any("carries" in r for r in planned["reasons"])
+    assert planned["reasons"][-3:] == [
+        MOVE,
+        CLIENT,
+        "MFA (required) with TOTP: TOTP secrets and MFA devices do not move; users set their "
+        "authenticator app up again",
+    ]
