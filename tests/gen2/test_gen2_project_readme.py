@@ -240,3 +240,9 @@ def test_a_folder_not_empty_is_refused_with_the_way_to_write_there(tmp_path):
         "--force (force=True in Python) to write the project there (a file that differs is "
         "replaced, its old text kept as NAME.bak)."
     )
+
+
+def test_the_name_given_to_write_project_is_the_packages(tmp_path):
+    gp.write_project(an_export(), tmp_path, name="my-auth")
+    for lock in ("package.json", "package-lock.json"):
+        assert json.loads((tmp_path / lock).read_text())["name"] == "my-auth"
