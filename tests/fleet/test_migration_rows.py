@@ -331,3 +331,12 @@ def test_a_pool_only_environment_without_weaknesses_carries_nothing_over():
         "MFA (required) with TOTP: TOTP secrets and MFA devices do not move; users set their "
         "authenticator app up again",
     ]
+
+
+def test_the_counts_are_named_as_a_table_shows_them():
+    from amplify_auth_widgets.fleet.migration import plan_counts
+
+    counts = plan_counts(migration_plan(audit_frame([row(STRONG), row(WEAK, app_id="a2")])))
+    table = counts.reset_index()  # as a notebook or a page shows it
+    assert list(table.columns) == ["verdict", "environments"]
+    assert table.to_dict("list") == {"verdict": list(VERDICTS), "environments": [1, 1, 0, 0]}
