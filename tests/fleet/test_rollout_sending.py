@@ -358,3 +358,30 @@ def test_a_dry_run_shows_each_target_its_diff_and_sends_nothing(world):
     was = now["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"]
     assert row["diff"] == [f"UserPoolConfigs.PasswordPolicy.MinimumLength: {was} -> 14"]
     assert world.jobs() == [] and world.sent().empty
+
+
+def test_a_refusal_whose_jobs_cannot_be_listed_backs_off_and_sends_again(world):
+    # someone's job pending in dev; once the apply is refused for it, the listing is
+    # throttled (and the job ends) until the apply has backed off once
+    world.durations[:] = [600.0]
+    world.send_directly("dev")
+
+    def throttle() -> None:
+        world.offset[0] = 1000.0
+        world.emulator.faults.throttle_rate = 1.0
+
+    def refused(service, operation, status, headers, body) -> None:
+        if operation == "UpdateBackendAuth" and status == 400:
+            throttle()
+
+    world.emulator.app.response_hooks.append(refused)
+
+    def calm_down(seconds: float) -> None:
+        world.sleep(seconds)
+        world.emulator.faults.throttle_rate = 0.0
+
+    row = world.apply(sleep=calm_down)
+    assert row["status"] == "COMPLETED"
+    # the back-off of a listing that failed: the service's third step, 1 to 2 seconds
+    (pause,) = world.slept
+    assert 1.0 <= pause <= 2.0
