@@ -19,6 +19,7 @@ from conftest import LocalServer, QuietHandler, serving
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
 from amplify_auth_widgets.client.connection import Connection
 from amplify_auth_widgets.core.diff import prune
+from amplify_auth_widgets.core.lifecycle import PENDING
 from amplify_auth_widgets.core.model import request_spec
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import fleet_config
@@ -131,6 +132,16 @@ def test_another_s_pending_job_is_waited_out_then_the_target_is_sent(world):
     refused, accepted = world.sent()["error_code"].tolist()
     assert refused == "BadRequestException" and pd.isna(accepted)
     assert world.slept == []  # waited for by following their job, not by backing off
+    # their job was followed as what it is: that app's, that environment's, an update
+    jobs = world.history.jobs().set_index("job_id")
+    assert jobs.loc[theirs, ["app_id", "environment", "operation", "status"]].tolist() == [
+        world.app_id,
+        "dev",
+        "UpdateBackendAuth",
+        "COMPLETED",
+    ]
+    seen = world.history.events()
+    assert PENDING in seen[seen["job_id"] == theirs]["status"].astype(str).tolist()
 
 
 def test_our_own_job_whose_answer_was_lost_is_followed_not_sent_again(world):
