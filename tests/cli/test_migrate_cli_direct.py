@@ -324,3 +324,13 @@ def test_a_name_or_line_is_shown_inert_on_a_terminal():
         "'-x'",
         "x" * 100,
     ]
+
+
+def test_all_shows_the_audits_progress_unless_told_not_to(emu, tmp_path, capsys):
+    deployed(emu, "progress", "prod")
+    code, _, _ = run(emu, "--all", "--apps", "progress", "--out", str(tmp_path / "a"))
+    assert code == 0 and "audit: " in capsys.readouterr().err
+    code, _, _ = run(
+        emu, "--all", "--apps", "progress", "--no-progress", "--out", str(tmp_path / "b")
+    )
+    assert code == 0 and capsys.readouterr().err == ""
