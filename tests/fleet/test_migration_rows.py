@@ -340,3 +340,21 @@ def test_the_counts_are_named_as_a_table_shows_them():
     table = counts.reset_index()  # as a notebook or a page shows it
     assert list(table.columns) == ["verdict", "environments"]
     assert table.to_dict("list") == {"verdict": list(VERDICTS), "environments": [1, 1, 0, 0]}
+
+
+def test_keeping_would_freeze_each_weakness_named():
+    planned = one(with_pool(SOCIAL, Mfa={"MFAMode": "OFF"}))
+    assert planned["verdict"] == NEEDS_DECISION
+    assert planned["reasons"][0].startswith(
+        "keep would freeze MFA off and a minimum password length of 8 (under 12): Gen 2 cannot"
+    )
+
+
+def test_the_chart_is_sized_for_a_page_and_scaled_to_its_highest_bar():
+    plan = migration_plan(audit_frame([row(STRONG)]))
+    for shown in (plan, plan.iloc[:0]):  # one environment, and none: room above a bar of 1
+        figure = plan_chart(shown)
+        axes = figure.get_axes()[0]
+        assert tuple(figure.get_size_inches()) == (6.4, 3.2)
+        assert axes.get_ylim() == pytest.approx((0, 1.2))
+        assert [t.xyann for t in axes.texts] == [(0, 2)] * 4  # each count 2 points above
