@@ -279,16 +279,23 @@ def test_lines_are_coloured_by_outcome_when_asked(tmp_path):
         assert said.endswith(f"{RESET}\n")
 
 
-def test_apps_are_read_as_a_list_with_spaces_and_empty_parts_dropped(tmp_path):
+def test_apps_and_environments_are_lists_with_spaces_and_empty_parts_dropped(tmp_path):
     with Emulator(job_seconds=0, seed=43) as emu:
         kept = deployed(emu, "kept", "prod")
-        deployed(emu, "other", "prod")
-        code, stdout, _ = run(
-            emu, "--all", "--no-progress", "--apps", f" {kept} , ,", "--environments", "prod,",
-            "--out", str(tmp_path),
-        )  # fmt: skip
-        assert code == 0
-        assert stdout.splitlines()[-1].startswith("1 written, 0 refused, 0 blocked, 0 error of 1 ")
+        other = deployed(emu, "other", "dev")
+        for narrowed, written in (
+            (["--apps", f" {kept} , ,", "--environments", "prod,"], kept),
+            (["--environments", " dev , "], other),
+        ):
+            out = tmp_path / written
+            code, stdout, _ = run(emu, "--all", "--no-progress", *narrowed, "--out", str(out))
+            assert code == 0
+            assert [p.name for p in out.iterdir()] == [
+                f"{written}-{'prod' if written == kept else 'dev'}"
+            ]
+            assert stdout.splitlines()[-1].startswith(
+                "1 written, 0 refused, 0 blocked, 0 error of 1 "
+            )
 
 
 def test_an_environment_gone_since_the_audit_is_the_services_error(emu, tmp_path):
