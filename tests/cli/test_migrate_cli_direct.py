@@ -343,3 +343,35 @@ def test_all_shows_the_audits_progress_unless_told_not_to(emu, tmp_path, capsys)
         emu, "--all", "--apps", "progress", "--no-progress", "--out", str(tmp_path / "b")
     )
     assert code == 0 and capsys.readouterr().err == ""
+
+
+def test_help_says_what_each_option_does():
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["migrate", "--help"], out, err) == 0
+    said = " ".join(out.getvalue().split())  # whatever the terminal's width
+    assert (
+        "Write an Amplify Gen 2 project (package.json pinned, its lock, tsconfig.json, amplify/, "
+        "a README with the secrets to set and the steps to deploy) for one environment's auth, "
+        "or, with --all, for every environment the migration plan does not block. "
+    ) in said
+    assert (
+        "which environments: --app-id APP_ID the app of the environment "
+        "--backend-environment-name BACKEND_ENVIRONMENT_NAME the environment "
+        "--all every environment the migration plan does not block "
+        "--apps APPS with --all: app ids or names, comma-separated "
+        "--environments ENVIRONMENTS with --all: environment names, comma-separated "
+        "the project: --way keep|recreate keep: reference the Gen 1 pool (referenceAuth); "
+        "recreate: a new pool the users move into at sign-in (a user-migration trigger). "
+        "Required for one environment; with --all it overrides the plan's recommendation "
+        "--out DIR the project's folder "
+        "--force write into a folder that is not empty (a file that differs is kept as NAME.bak) "
+        "--color {on,off,auto} --no-progress with --all, no progress bar "
+        "connection (as the AWS CLI):"
+    ) in said
+    assert "--out DIR" in said.split("usage:")[1].split("[--force]")[0]  # required: no brackets
+    out = io.StringIO()
+    main(["--help"], out, io.StringIO())
+    assert (
+        "migrate Write a complete Amplify Gen 2 project for an environment's auth, users kept."
+        in " ".join(out.getvalue().split())
+    )
