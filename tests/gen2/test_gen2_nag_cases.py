@@ -132,3 +132,25 @@ def test_what_is_not_a_dict_is_refused_with_what_to_pass():
         "predict() takes a request, a GetBackendAuth response or a ResourceConfig as a dict, "
         "not list."
     )
+
+
+TYPES = "predict() needs each member in the type the service model gives it: "
+POOL = "ResourceConfig.UserPoolConfigs"
+
+
+def test_members_of_the_wrong_type_are_each_named():
+    config = {"UserPoolConfigs": {"PasswordPolicy": {"MinimumLength": "8"}, "UserPoolName": 5}}
+    with pytest.raises(ValueError) as refused:
+        predict(config)
+    assert str(refused.value) == (
+        f"{TYPES}{POOL}.PasswordPolicy.MinimumLength: MinimumLength must be a number, not a "
+        f"string ('8').; {POOL}.UserPoolName: UserPoolName must be a string, not a number (5)."
+    )
+
+
+def test_a_lone_surrogate_is_refused_by_name():
+    with pytest.raises(ValueError) as refused:
+        predict({"UserPoolConfigs": {"UserPoolName": "a\ud800"}})
+    assert str(refused.value).startswith(
+        f"{TYPES}{POOL}.UserPoolName: UserPoolName holds a lone surrogate (\\ud800)"
+    )
