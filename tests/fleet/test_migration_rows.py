@@ -9,6 +9,7 @@ import copy
 
 import pandas as pd
 import pytest
+from matplotlib import rc_context
 from matplotlib.colors import to_rgba
 
 from amplify_auth_widgets.core.deployed import DeployedAuth
@@ -358,3 +359,5 @@ def test_the_chart_is_sized_for_a_page_and_scaled_to_its_highest_bar():
         assert tuple(figure.get_size_inches()) == (6.4, 3.2)
         assert axes.get_ylim() == pytest.approx((0, 1.2))
         assert [t.xyann for t in axes.texts] == [(0, 2)] * 4  # each count 2 points above
+    with rc_context({"figure.figsize": (3.0, 3.0)}):  # a user's style: the chart keeps its size
+        assert tuple(plan_chart(plan).get_size_inches()) == (6.4, 3.2)
