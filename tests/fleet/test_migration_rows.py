@@ -361,3 +361,12 @@ def test_the_chart_is_sized_for_a_page_and_scaled_to_its_highest_bar():
         assert [t.xyann for t in axes.texts] == [(0, 2)] * 4  # each count 2 points above
     with rc_context({"figure.figsize": (3.0, 3.0)}):  # a user's style: the chart keeps its size
         assert tuple(plan_chart(plan).get_size_inches()) == (6.4, 3.2)
+
+
+def test_a_blocked_row_alone_has_every_plan_column():
+    from amplify_auth_widgets.fleet.migration import PLAN_COLUMNS
+
+    (record,) = audit_frame([row(STRONG, configured=False)]).to_dict("records")
+    planned = plan_one(record)
+    assert set(planned) == set(PLAN_COLUMNS)
+    assert (planned["way"], planned["secrets"], planned["nag"]) == (None, [], [])
