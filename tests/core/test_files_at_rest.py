@@ -168,12 +168,16 @@ def test_a_fleet_apply_run_again_on_the_same_history_knows_what_it_sent(tmp_path
             elsewhere = make_fleet(emu, other).apply(FIX, targets, mode="create", dry_run=True)
         jobs = emu.backend.store.query("SELECT COUNT(*) AS n FROM jobs")[0]["n"]
     assert first["status"].astype(str).tolist() == ["COMPLETED"]
-    assert second["status"].astype(str).tolist() == [Outcome.ALREADY_APPLIED]
+    # decided by the environment as it is: it has the request already; the history on the
+    # same file names the job that applied it
+    assert second["status"].astype(str).tolist() == [Outcome.UNCHANGED]
+    assert second["applied_by"].tolist() == first["job_id"].tolist()
     assert jobs == 1  # not sent twice
     assert first["request_hash"].tolist() == second["request_hash"].tolist() == [digest]
-    # another history hashes the same request differently, and knows nothing of it
+    # another history hashes the same request differently, and knows nothing of who applied it
     assert elsewhere["request_hash"].tolist() != [digest]
-    assert elsewhere["status"].astype(str).tolist() == [Outcome.DRY_RUN]
+    assert elsewhere["status"].astype(str).tolist() == [Outcome.UNCHANGED]
+    assert elsewhere["applied_by"].isna().all()
 
 
 def test_unkeyed_hashes_of_an_older_file_are_cleared_not_matched(tmp_path):
