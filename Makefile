@@ -44,8 +44,8 @@ test: $(STAMP) chromium gen2-toolchain
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	# the slowest tests are listed, so CI shows where its time goes
-	$(BIN)/python -m pytest -q --durations=30
+	# two workers (pytest-xdist); the slowest tests are listed, so CI shows where its time goes
+	$(BIN)/python -m pytest -q -n 2 --durations=30
 
 # The Amplify Gen 2 toolchain (@aws-amplify/backend, the AWS CDK, tsc, tsx, Prettier) that the
 # Gen 2 export tests check against, from the npm registry as its lock file pins it. To update the
