@@ -79,6 +79,12 @@ def add_fleet_commands(sub: Any) -> None:
     _add_drift(actions).set_defaults(run=run_drift)
 
 
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    """--apps and --environments: which of the fleet an audit (or a plan) reads."""
+    parser.add_argument("--apps", help="app ids or names, comma-separated (default: all)")
+    parser.add_argument("--environments", help="environment names, comma-separated")
+
+
 def _add_audit(actions: Any) -> argparse.ArgumentParser:
     """``fleet audit`` and the options only it has."""
     audit: argparse.ArgumentParser = actions.add_parser(
@@ -87,8 +93,7 @@ def _add_audit(actions: Any) -> argparse.ArgumentParser:
         description="Read the auth of every environment of every app (or of --apps and "
         "--environments) into one table. Secrets are redacted.",
     )
-    audit.add_argument("--apps", help="app ids or names, comma-separated (default: all)")
-    audit.add_argument("--environments", help="environment names, comma-separated")
+    _add_selection(audit)
     audit.add_argument(
         "--save",
         action="store_true",
@@ -112,8 +117,7 @@ def _add_plan(actions: Any) -> argparse.ArgumentParser:
         f"Exit status: {EXIT_OK} when no environment is blocked, {EXIT_PARTIAL} when one or "
         "more are (the plan is printed whole all the same).",
     )
-    plan.add_argument("--apps", help="app ids or names, comma-separated (default: all)")
-    plan.add_argument("--environments", help="environment names, comma-separated")
+    _add_selection(plan)
     return plan
 
 

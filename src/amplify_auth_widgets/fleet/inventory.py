@@ -412,14 +412,16 @@ class Fleet:
 
     def audit_async(self, *args: Any, **kwargs: Any) -> Future[pd.DataFrame]:
         """``audit`` in a background thread: returns a Future at once."""
-        return _in_background(self.audit, *args, **kwargs)
+        return in_background(self.audit, *args, **kwargs)
 
     def apply_async(self, *args: Any, **kwargs: Any) -> Future[pd.DataFrame]:
         """``apply`` in a background thread: returns a Future at once."""
-        return _in_background(self.apply, *args, **kwargs)
+        return in_background(self.apply, *args, **kwargs)
 
 
-def _in_background(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
+def in_background(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
+    """``function(*args, **kwargs)`` in a daemon thread of its own; its Future at once (a
+    cancel before it starts skips it; an exception is handed to whoever waits)."""
     future: Future[Any] = Future()
 
     def run() -> None:

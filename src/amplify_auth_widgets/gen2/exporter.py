@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.deployed import DeployedAuth
 from ..core.model import REDACTED, FieldSpec, join_path, request_spec
-from ..core.secrets import is_secret_name
+from ..core.secrets import is_secret_name, quote
 from ..core.validation import model_findings
 from . import typescript as ts
 from . import ways
@@ -247,24 +247,31 @@ def _create(folder_fd: int, name: str, data: bytes, numbered: bool) -> str:
 # -- reading the input ---------------------------------------------------------------------
 
 
-def _as_request(config: dict[str, Any], operation: str) -> dict[str, Any]:
+def request_of(config: Any, operation: str, caller: str = "export()") -> dict[str, Any]:
+    """The request holding ``config``: a request, a GetBackendAuth response (its Operation and
+    Error left out) or a bare ResourceConfig. ``caller`` names the function in the refusals:
+    what is not a dict, or a dict without the configuration (its keys quoted: any key)."""
     if not isinstance(config, dict):
         raise TypeError(
-            f"export() takes a request, a GetBackendAuth response or a ResourceConfig as a "
+            f"{caller} takes a request, a GetBackendAuth response or a ResourceConfig as a "
             f"dict, not {type(config).__name__}."
         )
     resource = request_spec(operation).member("ResourceConfig")
     assert resource is not None
     if "ResourceConfig" in config:
         # a GetBackendAuth response also says which operation made it, and any error
-        request = {k: v for k, v in config.items() if k not in ("Error", "Operation")}
-    elif set(config) & set(resource.member_names):
-        request = {"ResourceConfig": config}
-    else:
-        raise ValueError(
-            "export() needs ResourceConfig (or a request or GetBackendAuth response holding "
-            f"it); this dict has only {', '.join(sorted(config)) or 'no members'}."
-        )
+        return {k: v for k, v in config.items() if k not in ("Error", "Operation")}
+    if set(config) & set(resource.member_names):
+        return {"ResourceConfig": config}
+    held = f"only {', '.join(sorted(quote(k) for k in config))}" if config else "no members"
+    raise ValueError(
+        f"{caller} needs ResourceConfig (or a request or GetBackendAuth response holding "
+        f"it); this dict has {held}."
+    )
+
+
+def _as_request(config: dict[str, Any], operation: str) -> dict[str, Any]:
+    request = request_of(config, operation)
     found = model_findings(request, operation)
     wrong = [f for f in found if f.code == "model.type"]
     if wrong:

@@ -28,9 +28,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from ..core.model import UPC, request_spec
+from ..core.model import UPC
 from ..core.secrets import quote
 from ..core.validation import model_findings
+from .exporter import request_of
 from .mapping import Mapper
 from .ways import KEEP, WAYS
 
@@ -228,23 +229,7 @@ RULES: tuple[NagRule, ...] = (
 def _request(config: Any) -> dict[str, Any]:
     """The request holding ``config`` (a request, a GetBackendAuth response or a bare
     ResourceConfig, as ``export`` takes them), its types checked against the model."""
-    if not isinstance(config, dict):
-        raise TypeError(
-            "predict() takes a request, a GetBackendAuth response or a ResourceConfig as a "
-            f"dict, not {type(config).__name__}."
-        )
-    resource = request_spec("CreateBackendAuth").member("ResourceConfig")
-    assert resource is not None
-    if "ResourceConfig" in config:
-        request = {k: v for k, v in config.items() if k not in ("Error", "Operation")}
-    elif set(config) & set(resource.member_names):
-        request = {"ResourceConfig": config}
-    else:
-        held = f"only {', '.join(sorted(quote(k) for k in config))}" if config else "no members"
-        raise ValueError(
-            "predict() needs ResourceConfig (or a request or GetBackendAuth response holding "
-            f"it); this dict has {held}."
-        )
+    request = request_of(config, "CreateBackendAuth", "predict()")
     wrong = [f for f in model_findings(request) if f.code in ("model.type", "input.unicode")]
     if wrong:
         raise ValueError(

@@ -37,7 +37,7 @@ import traitlets as t
 from ..client.connection import Connection
 from ..fleet.accounts import LOCATION_COLUMNS
 from ..fleet.checks import CHECKS, FAILED_COLUMN, fix_plan, with_checks
-from ..fleet.inventory import Fleet
+from ..fleet.inventory import Fleet, in_background
 from ..fleet.inventory import apply as apply_everywhere
 from ..fleet.inventory import audit as audit_everywhere
 from ..fleet.migration import (
@@ -423,7 +423,7 @@ class FleetPanel(w.VBox):
         self.busy = True
         self.message.value = "Auditing..."
         if places:  # each picked account and region, into one frame
-            future = _in_background(
+            future = in_background(
                 audit_everywhere,
                 places,
                 concurrency=self.concurrency,
@@ -610,7 +610,7 @@ class FleetPanel(w.VBox):
         self.message.value = "Dry run..." if dry_run else "Applying..."
         places = self.picked_places()
         if places:  # each target through the account and region the audit found it in
-            future = _in_background(
+            future = in_background(
                 apply_everywhere,
                 self.template,
                 self._located(self.targets_frame()),
@@ -691,21 +691,3 @@ def _place_label(connection: Any) -> str:
     who = getattr(connection, "profile", None) or (f"key …{key[-4:]}" if key else "default")
     region = getattr(connection, "region", None) or "default region"
     return f"{who} · {region}"
-
-
-def _in_background(function: Any, *args: Any, **kwargs: Any) -> Any:
-    """``function(*args, **kwargs)`` in a thread of its own; its Future at once."""
-    from concurrent.futures import Future
-
-    future: Future[Any] = Future()
-
-    def run() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        try:
-            future.set_result(function(*args, **kwargs))
-        except BaseException as exc:  # handed to whoever waits on the future
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name="fleet-places", daemon=True).start()
-    return future
