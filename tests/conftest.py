@@ -141,6 +141,30 @@ class FakeClock:
         self.now += seconds
 
 
+def sign_as_emulator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The credentials and region an in-process CLI signs with, as a user's configuration
+    would give them: the emulator's default account."""
+    for name, value in (
+        ("AWS_ACCESS_KEY_ID", "emulator"),
+        ("AWS_SECRET_ACCESS_KEY", "emulator-secret"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+    ):
+        monkeypatch.setenv(name, value)
+
+
+def profiles_of_two_accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, other: str) -> None:
+    """An AWS configuration with the profiles ``home`` (the emulator's default account) and
+    ``other`` (the key ``emulator-<other>``, which an emulator given it maps to ``other``)."""
+    config, credentials = tmp_path / "config", tmp_path / "credentials"
+    config.write_text("[profile home]\n\n[profile other]\n")
+    credentials.write_text(
+        "[home]\naws_access_key_id = emulator\naws_secret_access_key = s\n\n"
+        f"[other]\naws_access_key_id = emulator-{other}\naws_secret_access_key = s\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+
+
 def sign_by(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     """botocore dates SigV4 signatures by ``clock`` (the emulator's) instead of this machine's,
     so a signature's freshness does not depend on how fast the test runs."""

@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from conftest import profiles_of_two_accounts
 
 from amplify_auth_widgets.cli.entry import UsageError, build_parser, main
 from amplify_auth_widgets.cli.services import emulator_from_args
@@ -20,14 +21,7 @@ OTHER = "210987654321"
 @pytest.fixture
 def two_profiles(tmp_path, monkeypatch):
     """A 2x2 demo fleet, and the profiles ``home`` and ``other`` of its two accounts."""
-    config, credentials = tmp_path / "config", tmp_path / "credentials"
-    config.write_text("[profile home]\n\n[profile other]\n")
-    credentials.write_text(
-        "[home]\naws_access_key_id = emulator\naws_secret_access_key = s\n\n"
-        f"[other]\naws_access_key_id = emulator-{OTHER}\naws_secret_access_key = s\n"
-    )
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    profiles_of_two_accounts(tmp_path, monkeypatch, OTHER)
     accounts = {f"emulator-{OTHER}": OTHER}
     with Emulator(job_seconds=0, regions=FLEET_REGIONS, accounts=accounts) as emu:
         emu.seeded = seed_fleet_pairs(emu.backend, 1)

@@ -8,7 +8,7 @@ import subprocess
 
 import pandas as pd
 import pytest
-from conftest import BIN, aws_env
+from conftest import BIN, aws_env, sign_as_emulator
 
 from amplify_auth_widgets.cli.entry import UsageError, build_parser, main
 from amplify_auth_widgets.cli.services import emulator_from_args
@@ -76,12 +76,7 @@ def test_audit_writes_every_format_and_never_a_secret(fleet_emulator, tmp_path, 
 
 def test_apply_from_a_csv_then_again_skips_what_is_done(fleet_emulator, tmp_path, monkeypatch):
     emu, _ = fleet_emulator
-    for name, value in (
-        ("AWS_ACCESS_KEY_ID", "emulator"),
-        ("AWS_SECRET_ACCESS_KEY", "emulator-secret"),
-        ("AWS_DEFAULT_REGION", "us-east-1"),
-    ):
-        monkeypatch.setenv(name, value)
+    sign_as_emulator(monkeypatch)
     template = tmp_path / "template.json"
     template.write_text(
         json.dumps({"ResourceName": "fleetauth", "ResourceConfig": fleet_config(1, "x", None)})

@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from conftest import profiles_of_two_accounts
 
 from amplify_auth_widgets.cli.entry import main
 from amplify_auth_widgets.emulator import Emulator
@@ -112,14 +113,7 @@ def test_a_saved_audit_of_two_accounts_and_two_regions_then_its_drift(tmp_path, 
     from amplify_auth_widgets.emulator.store import scoped
 
     other = "210987654321"
-    config, credentials = tmp_path / "config", tmp_path / "credentials"
-    config.write_text("[profile home]\n\n[profile other]\n")
-    credentials.write_text(
-        "[home]\naws_access_key_id = emulator\naws_secret_access_key = s\n\n"
-        f"[other]\naws_access_key_id = emulator-{other}\naws_secret_access_key = s\n"
-    )
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    profiles_of_two_accounts(tmp_path, monkeypatch, other)
     monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(tmp_path / "history.sqlite3"))
     accounts = {f"emulator-{other}": other}
     everywhere = ("--profile", "home", "--profile", "other")

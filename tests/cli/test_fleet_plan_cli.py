@@ -9,7 +9,7 @@ import subprocess
 
 import pandas as pd
 import pytest
-from conftest import BIN, aws_env
+from conftest import BIN, aws_env, sign_as_emulator
 
 from amplify_auth_widgets.cli.entry import build_parser, main
 from amplify_auth_widgets.emulator import Emulator
@@ -30,12 +30,7 @@ def demo():
 
 @pytest.fixture(autouse=True)
 def credentials(monkeypatch):
-    for name, value in (
-        ("AWS_ACCESS_KEY_ID", "emulator"),
-        ("AWS_SECRET_ACCESS_KEY", "emulator-secret"),
-        ("AWS_DEFAULT_REGION", "us-east-1"),
-    ):
-        monkeypatch.setenv(name, value)
+    sign_as_emulator(monkeypatch)
 
 
 def run(emu, *argv):

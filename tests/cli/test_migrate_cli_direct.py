@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import valid_request
+from conftest import sign_as_emulator, valid_request
 
 from amplify_auth_widgets.cli.entry import main
 from amplify_auth_widgets.client.connection import Connection
@@ -26,12 +26,7 @@ NEXT = "then there: npm ci && npx tsc --noEmit && npx ampx sandbox"
 
 @pytest.fixture(autouse=True)
 def credentials(monkeypatch):
-    for name, value in (
-        ("AWS_ACCESS_KEY_ID", "emulator"),
-        ("AWS_SECRET_ACCESS_KEY", "emulator-secret"),
-        ("AWS_DEFAULT_REGION", "us-east-1"),
-    ):
-        monkeypatch.setenv(name, value)
+    sign_as_emulator(monkeypatch)
 
 
 @pytest.fixture(scope="module")

@@ -7,36 +7,12 @@ from __future__ import annotations
 import copy
 
 import pytest
+from test_deployed import META, POOL_ARN  # the usual shape, read in that module
 
 from amplify_auth_widgets.core.deployed import DeployedUnreadable, read_deployed
 
 ACCOUNT = "210987654321"
 POOL_ID = "eu-west-1_AbC123xyZ"
-POOL_ARN = f"arn:aws:cognito-idp:eu-west-1:{ACCOUNT}:userpool/{POOL_ID}"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/amplify-todo-dev-123456"
-META = {
-    "providers": {
-        "awscloudformation": {
-            "AuthRoleArn": f"{ROLE}-authRole",
-            "UnauthRoleArn": f"{ROLE}-unauthRole",
-            "Region": "eu-west-1",
-            "StackName": "amplify-todo-dev-123456",
-        }
-    },
-    "auth": {
-        "todoauth": {
-            "output": {
-                "UserPoolId": POOL_ID,
-                "UserPoolArn": POOL_ARN,
-                "UserPoolName": "todo-users-dev",
-                "AppClientIDWeb": "a" * 26,
-                "AppClientID": "b" * 26,
-                "IdentityPoolId": "eu-west-1:0b5b5b5b-1111-4222-8333-444444444444",
-                "IdentityPoolName": "todo_identity__dev",
-            }
-        }
-    },
-}
 
 
 PROVIDER_MEMBERS = {"AuthRoleArn", "UnauthRoleArn", "Region", "StackName"}

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 import pandas as pd
 import pytest
-from conftest import BIN, LocalServer, QuietHandler, aws_env, serving
+from conftest import BIN, LocalServer, QuietHandler, aws_env, serving, sign_as_emulator
 
 from amplify_auth_widgets import (
     BackendAuthService,
@@ -46,12 +46,7 @@ GOOD_META = json.dumps({"auth": {"auth1": {"service": "Cognito"}}})
 @pytest.fixture(autouse=True)
 def credentials(monkeypatch):
     """The CLI signs with these, as a user's configuration would give them."""
-    for name, value in (
-        ("AWS_ACCESS_KEY_ID", "emulator"),
-        ("AWS_SECRET_ACCESS_KEY", "emulator-secret"),
-        ("AWS_DEFAULT_REGION", "us-east-1"),
-    ):
-        monkeypatch.setenv(name, value)
+    sign_as_emulator(monkeypatch)
 
 
 class HostileService(LocalServer):

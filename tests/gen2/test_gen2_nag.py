@@ -17,9 +17,9 @@ import re
 import pytest
 from conftest import CORPUS, GONE, planted
 from support import nag, toolchain
+from support.deployed import DEPLOYED
 
 from amplify_auth_widgets import gen2, validate
-from amplify_auth_widgets.core.deployed import DeployedAuth
 from amplify_auth_widgets.core.findings import errors
 from amplify_auth_widgets.core.model import UPC, request_spec
 from amplify_auth_widgets.core.presets import PRESETS
@@ -36,22 +36,6 @@ STRONG = {
 }
 TOTP_ON = {"MFAMode": "ON", "Settings": {"MfaTypes": ["TOTP"]}}
 GUESTS = "ResourceConfig.IdentityPoolConfigs.UnauthenticatedLogin"
-#: What the emulator deploys for an environment, as the ways need it.
-DEPLOYED = DeployedAuth(
-    resource_name="mainauth",
-    region="us-east-1",
-    account_id="123456789012",
-    user_pool_id="us-east-1_AbC123xyZ",
-    user_pool_arn="arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123xyZ",
-    user_pool_name="main-users-staging",
-    web_client_id="abcdefghijklmnopqrstuvwxyz",
-    native_client_id="zyxwvutsrqponmlkjihgfedcba",
-    identity_pool_id="us-east-1:11111111-2222-4333-8444-555555555555",
-    identity_pool_name="main_identity__staging",
-    auth_role_arn="arn:aws:iam::123456789012:role/amplify-main-staging-1-authRole",
-    unauth_role_arn="arn:aws:iam::123456789012:role/amplify-main-staging-1-unauthRole",
-    stack_name="amplify-main-staging-1",
-)
 
 
 def hand_made() -> dict[str, dict]:

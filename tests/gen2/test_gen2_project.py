@@ -18,9 +18,9 @@ from conftest import valid_request
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from support.deployed import deployed_in
 
 from amplify_auth_widgets import gen2
-from amplify_auth_widgets.core.deployed import DeployedAuth
 from amplify_auth_widgets.gen2 import project as gp
 
 HERE = Path(__file__).resolve().parent
@@ -28,21 +28,7 @@ TOOLCHAIN_LOCK = HERE / "package-lock.json"
 HOSTILE = "<img src=x onerror=alert(1)> *em* [a](http://x) `c` ``` \\ &amp; |t| # h\n# H1\r\u202e"
 
 
-DEPLOYED = DeployedAuth(
-    resource_name="mainauth",
-    region="us-east-1",
-    account_id="123456789012",
-    user_pool_id="us-east-1_AbC123xyZ",
-    user_pool_arn="arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123xyZ",
-    user_pool_name="main-users-prod",
-    web_client_id="abcdefghijklmnopqrstuvwxyz",
-    native_client_id="zyxwvutsrqponmlkjihgfedcba",
-    identity_pool_id="us-east-1:11111111-2222-4333-8444-555555555555",
-    identity_pool_name="main_identity__prod",
-    auth_role_arn="arn:aws:iam::123456789012:role/amplify-main-prod-1-authRole",
-    unauth_role_arn="arn:aws:iam::123456789012:role/amplify-main-prod-1-unauthRole",
-    stack_name="amplify-main-prod-1",
-)
+DEPLOYED = deployed_in("prod")
 
 
 def an_export(

@@ -281,20 +281,8 @@ def test_without_oauth_the_native_client_has_none_and_nothing_is_imported():
 def test_a_way_that_keeps_the_pool_keeps_its_native_client_too():
     """With referenceAuth the Gen 1 pool keeps both its clients: nothing is re-created."""
     ways = pytest.importorskip("amplify_auth_widgets.gen2.ways")
-    from amplify_auth_widgets.core.deployed import DeployedAuth
+    from support.deployed import DEPLOYED as deployed
 
-    deployed = DeployedAuth(
-        resource_name="mainauth",
-        region="us-east-1",
-        account_id="123456789012",
-        user_pool_id="us-east-1_AbC123xyZ",
-        user_pool_arn="arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123xyZ",
-        web_client_id="a" * 26,
-        native_client_id="b" * 26,
-        identity_pool_id="us-east-1:00000000-0000-4000-8000-000000000000",
-        auth_role_arn="arn:aws:iam::123456789012:role/a-authRole",
-        unauth_role_arn="arn:aws:iam::123456789012:role/a-unauthRole",
-    )
     export = gen2.export(valid_request(), way=ways.KEEP, deployed=deployed)
     assert "addClient" not in export.text()
     assert DERIVED not in {r["status"] for r in export.rows}
@@ -457,13 +445,7 @@ def _check_native(request: dict, template: dict) -> None:
 def test_the_synthesized_stack_carries_mapping_scopes_and_the_native_client(tmp_path):
     cases = _batch()
     exports = {name: gen2.export(copy.deepcopy(r)) for name, r in cases.items()}
-    folders = toolchain.prepare(tmp_path, exports)
-    done = toolchain.typecheck(tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    done = toolchain.prettier_check(tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    done = toolchain.synthesize(tmp_path, folders)
-    assert done.returncode == 0, done.stdout + done.stderr
+    folders = toolchain.checked(tmp_path, exports)
     for folder in folders:
         template = toolchain.auth_template(folder)
         _check_providers(cases[folder.name], template)

@@ -178,13 +178,7 @@ def check_batch(root: Path, cases: dict[str, tuple[dict, str]]) -> None:
     exports = {
         name: gen2.export(request, operation) for name, (request, operation) in cases.items()
     }
-    folders = toolchain.prepare(root, exports)
-    done = toolchain.typecheck(root)
-    assert done.returncode == 0, done.stdout + done.stderr
-    done = toolchain.prettier_check(root)
-    assert done.returncode == 0, done.stdout + done.stderr
-    done = toolchain.synthesize(root, folders)
-    assert done.returncode == 0, done.stdout + done.stderr
+    folders = toolchain.checked(root, exports)
     for folder in folders:
         request = cases[folder.name][0]
         check_template(request, toolchain.auth_template(folder))

@@ -15,6 +15,7 @@ import shlex
 import pytest
 from conftest import valid_request
 from support import toolchain
+from support.deployed import DEPLOYED
 
 from amplify_auth_widgets import BackendAuthService, gen2
 from amplify_auth_widgets.core.deployed import DeployedAuth
@@ -25,21 +26,6 @@ from amplify_auth_widgets.gen2.typescript import string
 RESOURCE, BACKEND, MIGRATE = gen2.RESOURCE_TS, gen2.BACKEND_TS, ways.MIGRATE_TS
 REFERENCE = ("userPoolId", "identityPoolId", "userPoolClientId", "authRoleArn", "unauthRoleArn")
 
-DEPLOYED = DeployedAuth(
-    resource_name="mainauth",
-    region="us-east-1",
-    account_id="123456789012",
-    user_pool_id="us-east-1_AbC123xyZ",
-    user_pool_arn="arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123xyZ",
-    user_pool_name="main-users-staging",
-    web_client_id="abcdefghijklmnopqrstuvwxyz",
-    native_client_id="zyxwvutsrqponmlkjihgfedcba",
-    identity_pool_id="us-east-1:11111111-2222-4333-8444-555555555555",
-    identity_pool_name="main_identity__staging",
-    auth_role_arn="arn:aws:iam::123456789012:role/amplify-main-staging-1-authRole",
-    unauth_role_arn="arn:aws:iam::123456789012:role/amplify-main-staging-1-unauthRole",
-    stack_name="amplify-main-staging-1",
-)
 #: Every character that ends a string, a comment or a shell word somewhere.
 HOSTILE = "x\"y'z\\w`${globalThis.PWNED = 1}\n// */ $(touch /tmp/pwned); \u2028end"
 USER_POOL_ONLY = dataclasses.replace(
@@ -420,13 +406,7 @@ def test_both_ways_type_check_and_synthesize_with_the_gen2_toolchain(tmp_path, e
         "recreate-hostile": ("recreate", valid_request(), hostile),
     }
     exports = {n: gen2.export(r, way=w, deployed=d) for n, (w, r, d) in cases.items()}
-    folders = toolchain.prepare(tmp_path, exports)
-    done = toolchain.typecheck(tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    done = toolchain.prettier_check(tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    done = toolchain.synthesize(tmp_path, folders)
-    assert done.returncode == 0, done.stdout + done.stderr
+    folders = toolchain.checked(tmp_path, exports)
     for folder in folders:
         way, _, deployed_auth = cases[folder.name]
         (check_keep if way == "keep" else check_recreate)(folder, deployed_auth)

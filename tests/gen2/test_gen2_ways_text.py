@@ -15,7 +15,7 @@ import dataclasses
 import shlex
 
 from conftest import valid_request
-from test_gen2_ways import DEPLOYED
+from support.deployed import DEPLOYED
 
 from amplify_auth_widgets import gen2
 from amplify_auth_widgets.gen2 import ways

@@ -80,6 +80,16 @@ def synthesize(root: Path, folders: list[Path]) -> subprocess.CompletedProcess[s
     return _run(argv, root, 900, NODE_OPTIONS="--preserve-symlinks")
 
 
+def checked(root: Path, exports: dict[str, Any]) -> list[Path]:
+    """Lay ``exports`` out under ``root`` and check them as ``ampx`` would: one ``tsc
+    --noEmit``, Prettier, and one synthesis for all; each must succeed (its output is the
+    failure's message). The project folders, synthesized."""
+    folders = prepare(root, exports)
+    for done in (typecheck(root), prettier_check(root), synthesize(root, folders)):
+        assert done.returncode == 0, done.stdout + done.stderr
+    return folders
+
+
 def auth_template(folder: Path) -> dict[str, Any]:
     """The nested auth stack's template of a synthesized project."""
     found = sorted((folder / "cdk.out").glob("*auth*.nested.template.json"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from conftest import profiles_of_two_accounts
 
 from amplify_auth_widgets import BackendAuthService, JobHistory
 from amplify_auth_widgets.emulator import Emulator
@@ -92,14 +93,7 @@ def test_profiles_and_regions_typed_in_become_the_places(panel_2x2, tmp_path, mo
         ("us-east-1", emu.url),
         ("eu-west-1", emu.url),
     ]
-    config, credentials = tmp_path / "config", tmp_path / "credentials"
-    config.write_text("[profile home]\n\n[profile other]\n")
-    credentials.write_text(
-        "[home]\naws_access_key_id = emulator\naws_secret_access_key = s\n\n"
-        f"[other]\naws_access_key_id = emulator-{OTHER}\naws_secret_access_key = s\n"
-    )
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    profiles_of_two_accounts(tmp_path, monkeypatch, OTHER)
     emu.identities.key_for(OTHER)  # (the emulator maps emulator-<account> to the account)
     panel.place_profiles.value = "home, other"
     places = panel.use_places()
