@@ -9,25 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.notebooks import outputs_of, run_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "fleet-audit.ipynb"
-
-
-def run_notebook(path: Path) -> list[dict]:
-    """Run ``path`` in a fresh kernel; the cells' outputs (a failing cell raises)."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook,
-        timeout=120,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    client.execute()  # raises CellExecutionError, naming the cell, if any cell raises
-    return [output for cell in notebook.cells for output in cell.get("outputs", [])]
 
 
 @pytest.mark.timeout(400)
@@ -37,7 +22,7 @@ def test_the_fleet_notebook_passes_when_run_twice_with_one_history(tmp_path, mon
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
     monkeypatch.setenv("AMPLIFY_AUTH_JOB_SECONDS", "0")
     for run in (1, 2):
-        outputs = run_notebook(NOTEBOOK)
+        outputs = outputs_of(run_notebook(NOTEBOOK))
         assert [o for o in outputs if o.get("output_type") == "error"] == [], run
         text = "".join(
             "".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))

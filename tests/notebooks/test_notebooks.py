@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from support.notebooks import outputs_of, run_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -52,27 +53,12 @@ def test_the_app_notebook_is_the_one_the_package_serves():
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
-    import nbformat
-    from nbclient import NotebookClient
-
     # the kernel's history and Jupyter state go to a scratch folder, never the user's
     monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(tmp_path / "history.sqlite3"))
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
     monkeypatch.setenv("AMPLIFY_AUTH_JOB_SECONDS", "0")
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook,
-        timeout=120,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    client.execute()  # raises CellExecutionError, naming the cell, if any cell raises
-    errors = [
-        output
-        for cell in notebook.cells
-        for output in cell.get("outputs", [])
-        if output.get("output_type") == "error"
-    ]
+    notebook = run_notebook(path)  # raises CellExecutionError, naming the cell, if one raises
+    errors = [output for output in outputs_of(notebook) if output.get("output_type") == "error"]
     assert errors == []
     widgets = [
         cell
