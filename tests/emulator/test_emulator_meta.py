@@ -117,3 +117,25 @@ def test_an_imported_pool_answers_the_ids_it_was_imported_with(emulator, service
     )
     assert (deployed.web_client_id, deployed.native_client_id) == ("w" * 26, "n" * 26)
     assert deployed.user_pool_arn.endswith(f":userpool/{ids['UserPoolId']}")
+
+
+def test_two_demo_emulators_answer_the_same_deployed_ids(tmp_path):
+    """Each page of the app starts its own demo emulator; with a durable history, the audit
+    one saves is compared with another's: the demo's pools and clients must be the same."""
+    from amplify_auth_widgets.emulator import Emulator
+    from amplify_auth_widgets.emulator.demo import seed_fleet
+
+    seen = []
+    for run in range(2):
+        started = 1_800_000_000.0 + 3600 * run  # each emulator started at another time
+        db = str(tmp_path / f"{run}.sqlite3")
+        with Emulator(job_seconds=0, demo=True, db=db, clock=lambda t=started: t) as emu:
+            seed_fleet(emu.backend, 2)
+            service = BackendAuthService(emu.connection())
+            seen.append(
+                [
+                    service.deployed_auth(app, env)
+                    for app, env in (("d1demotodo", "prod"), ("d0000fleet", "dev"))
+                ]
+            )
+    assert None not in seen[0] and seen[0] == seen[1]

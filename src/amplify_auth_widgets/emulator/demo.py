@@ -113,6 +113,13 @@ DEMO_APPS: tuple[tuple[str, str, dict[str, dict[str, Any] | None]], ...] = (
 )
 
 
+#: When the demo's auth resources were deployed, the same in every emulator: their deployed ids
+#: (``meta``) follow from it, so two demo emulators (two pages of the app, a restart on a new
+#: state file) answer the same pools and clients, and a saved audit of one is no drift of the
+#: other. 2026-01-01T00:00:00Z.
+DEPLOYED_AT = 1767225600.0
+
+
 def seed_demo(backend: ServiceBackend) -> list[str]:
     """Create the demo apps that do not exist yet; returns their ids."""
     store, now = backend.store, backend.clock()
@@ -124,7 +131,8 @@ def seed_demo(backend: ServiceBackend) -> list[str]:
         for env, config in environments.items():
             store.put_environment(app_id, env, {}, now)
             if config is not None:
-                store.put_auth(app_id, env, f"{name.replace('-', '')}auth", config, now)
+                resource = f"{name.replace('-', '')}auth"
+                store.put_auth(app_id, env, resource, config, DEPLOYED_AT)
         created.append(app_id)
     return created
 
@@ -207,7 +215,8 @@ def seed_fleet(
         store.put_app(app_id, f"fleet-app-{index:04d}", {"description": "Demo fleet app"}, now)
         for env, weakness in plan.items():
             store.put_environment(app_id, env, {}, now)
-            store.put_auth(app_id, env, "fleetauth", fleet_config(index, env, weakness), now)
+            config = fleet_config(index, env, weakness)
+            store.put_auth(app_id, env, "fleetauth", config, DEPLOYED_AT)
     return seeded
 
 
