@@ -132,7 +132,8 @@ def _mutmut(folder: Path, *args: str, capture: bool = False) -> subprocess.Compl
     command = [str(Path(sys.executable).with_name("mutmut")), *args]
     # mutmut's copy of tests/ turns node_modules/.bin's links into files that no longer find
     # their modules: the Node tests use the project's own toolchain (tests/support/toolchain)
-    env = {**os.environ, "AAW_GEN2_TOOLCHAIN": str(ROOT / "tests" / "gen2")}
+    # the checkout's toolchain, unless the caller names one (a worktree has no node_modules)
+    env = {"AAW_GEN2_TOOLCHAIN": str(ROOT / "tests" / "gen2"), **os.environ}
     return subprocess.run(
         command, cwd=folder, env=env, text=True, capture_output=capture, check=False
     )
