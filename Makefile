@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: app emulator test test-full lint format bench bench-quick mutation sync-corpus clean chromium gen2-toolchain
+.PHONY: app emulator test test-full lint format bench bench-quick mutation sync-corpus clean chromium gen2-toolchain browser-toolchain
 
 APP_STAMP := $(VENV)/.installed-app
 TEMPLATES := $(VENV)/share/jupyter/voila/templates
@@ -40,7 +40,7 @@ chromium:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) chromium gen2-toolchain
+test: $(STAMP) chromium gen2-toolchain browser-toolchain
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -58,9 +58,18 @@ $(GEN2)/node_modules/.installed: $(GEN2)/package-lock.json
 
 gen2-toolchain: $(GEN2)/node_modules/.installed
 
+# What the browser tests take from npm, pinned by tests/browser/package-lock.json: axe-core
+# (injected into the app's pages) and JupyterHub's configurable-http-proxy.
+BROWSER := tests/browser
+$(BROWSER)/node_modules/.installed: $(BROWSER)/package-lock.json
+	cd $(BROWSER) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser-toolchain: $(BROWSER)/node_modules/.installed
+
 # CI checks a representative sample of configurations against the Gen 2 toolchain; this checks
 # many more generated ones.
-test-full: $(STAMP) chromium gen2-toolchain
+test-full: $(STAMP) chromium gen2-toolchain browser-toolchain
 	GEN2_FULL=1 $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
