@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import valid_request
+from support.htmltext import text_of
 
 from amplify_auth_widgets.client.connection import (
     EMULATOR_ACCESS_KEY,
@@ -153,7 +154,11 @@ def test_the_tab_shows_the_script_with_a_copy_button():
     tab.refresh(valid_request(AppId="<b>"), "CreateBackendAuth", None, skeleton="{ }")
     assert tab.script.startswith("# Set first")
     assert tab.command.value.startswith('<button class="aaw-cli-copy"')
-    assert "&lt;b&gt;" in tab.command.value and "<b>" not in tab.command.value.split("<pre>")[1]
+    shown = tab.command.value.split("</button>", 1)[1]
+    assert "&lt;b&gt;" in shown and "<b>" not in shown
+    assert text_of(shown) == tab.script  # what is shown (and copied) is the script itself
+    assert '<pre class="aaw-code aaw-code-wrap">' in shown  # code font, long lines wrap
+    assert "aaw-code-text" in tab.skeleton._dom_classes  # the skeleton in the code font too
     assert tab.skeleton.value == "{ }"
 
 
@@ -165,7 +170,7 @@ def test_the_tab_s_parts_before_any_request():
     assert "aaw-cli-command" in tab.command._dom_classes
     assert (tab.skeleton.layout.width, tab.skeleton.layout.height) == ("100%", "300px")
     headings = [c.value for c in tab.children if c is not tab.command and hasattr(c, "value")]
-    assert headings[0] == "<b>Command</b> (paste it in a shell)"
+    assert headings[0].endswith("</style><b>Command</b> (paste it in a shell)")
     assert headings[1] == (
         "<b>Skeleton</b> (save as <code>auth.json</code>, then "
         "<code>--cli-input-json file://auth.json</code>)"
@@ -176,14 +181,16 @@ def test_the_tab_s_parts_before_any_request():
 def test_the_copy_button_copies_the_command_shown_after_it():
     tab = CliTab()
     tab.refresh(valid_request(), "CreateBackendAuth", Connection.for_emulator("http://h:1"), "")
-    button, shown = tab.command.value.split("<pre>", 1)
-    assert button == (
+    button, shown = tab.command.value.split("</button>", 1)
+    assert button + "</button>" == (
         '<button class="aaw-cli-copy" title="Copy the command" onclick="'
         "navigator.clipboard.writeText(this.nextElementSibling.innerText);"
         "this.textContent='Copied'\">Copy</button>"
     )
     assert " --endpoint-url http://h:1 --region us-east-1" in tab.script  # the tab's connection
-    assert shown.endswith("</pre>") and "--endpoint-url http://h:1" in shown
+    # the next element: the box whose text is the script
+    assert shown.startswith('<div class="aaw-scroll"') and shown.endswith("</pre></div>")
+    assert "--endpoint-url http://h:1" in text_of(shown)
 
 
 def test_the_operation_named_is_the_command_run():

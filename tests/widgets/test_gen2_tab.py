@@ -9,6 +9,7 @@ import zipfile
 
 import ipywidgets as w
 from conftest import valid_request
+from support.htmltext import text_of
 
 from amplify_auth_widgets import AuthConfigEditor
 from amplify_auth_widgets.widgets.gen2_tab import Gen2Tab
@@ -25,8 +26,8 @@ def zipped(tab):
 def test_the_tab_shows_code_table_secrets_and_a_download():
     tab = Gen2Tab(valid_request())
     assert tab.error == ""
-    assert "export const auth = defineAuth({" in tab.code.value
-    assert "npx ampx sandbox secret set GOOGLE_CLIENT_SECRET" in tab.secrets.value
+    assert "export const auth = defineAuth({" in text_of(tab.code.value)
+    assert "npx ampx sandbox secret set GOOGLE_CLIENT_SECRET" in text_of(tab.secrets.value)
     assert "ResourceConfig.UserPoolConfigs.OAuth.DomainPrefix" in tab.table.value
     assert "&lt;redacted&gt;" in tab.table.value
     files = zipped(tab)
@@ -34,7 +35,7 @@ def test_the_tab_shows_code_table_secrets_and_a_download():
     everything = tab.code.value + tab.table.value + tab.secrets.value + "".join(files.values())
     assert SECRET not in everything
     tab.chooser.value = "amplify/backend.ts"
-    assert "defineBackend({ auth })" in tab.code.value
+    assert "defineBackend({ auth })" in text_of(tab.code.value)
 
 
 def test_the_tab_follows_the_editor_and_reports_each_export():
@@ -48,7 +49,7 @@ def test_the_tab_follows_the_editor_and_reports_each_export():
     request["ResourceConfig"]["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 14
     editor.value = request
     tab.chooser.value = "amplify/backend.ts"
-    assert "minimumLength: 14," in tab.code.value
+    assert "minimumLength: 14," in text_of(tab.code.value)
     assert len(seen) == 2
 
 
@@ -72,7 +73,7 @@ def test_in_a_tab_it_exports_only_while_shown():
     assert seen == [] and tab.active is False
     tabs.selected_index = 1
     assert len(seen) == 1 and seen[0].environment == "prod"
-    assert "environment prod" in tab.code.value
+    assert "environment prod" in text_of(tab.code.value)
     tabs.selected_index = 0
     tab.value = valid_request(BackendEnvironmentName="dev")
     assert len(seen) == 1
@@ -84,5 +85,5 @@ def test_the_editor_has_a_gen2_tab_that_exports_when_opened():
     assert titles[-1] == "Gen 2" and editor.tabs.children[-1] is editor.gen2_tab
     assert editor.gen2_tab.export is None  # nothing is exported while it is hidden
     editor.tabs.selected_index = len(titles) - 1
-    assert "export const auth = defineAuth({" in editor.gen2_tab.code.value
+    assert "export const auth = defineAuth({" in text_of(editor.gen2_tab.code.value)
     assert SECRET not in editor.gen2_tab.code.value + editor.gen2_tab.table.value

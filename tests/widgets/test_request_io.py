@@ -225,3 +225,24 @@ def test_the_tabs_are_written_only_when_the_request_changed():
     store.io.refresh()
     assert "g-secret" in store.io.texts.json_text.value
     assert yaml.safe_load(store.io.texts.yaml_text.value) == request()
+
+
+def test_the_text_tabs_are_code_font_text_areas_editable_both_ways():
+    """JSON and YAML (and the CLI tab's skeleton) are text areas in the code font, whose style
+    sheet is in each panel (a panel may be shown alone); typing in one fills the form, and the
+    form's changes are written back to both."""
+    store = Store(request())
+    texts = store.io.texts
+    for area, panel in zip((texts.json_text, texts.yaml_text), texts.panels[:2], strict=True):
+        assert "aaw-code-text" in area._dom_classes
+        sheet = panel.children[0].value
+        assert ".aaw-code-text textarea{font-family:var(--jp-code-font-family" in sheet
+    assert "aaw-code-text" in texts.cli.skeleton._dom_classes
+    store.io.refresh()
+    texts.yaml_text.value = texts.yaml_text.value.replace("dev", "prod")  # typed in the tab
+    assert store.value["BackendEnvironmentName"] == "prod"
+    store.value = {**store.value, "ResourceName": "other"}  # changed in the form
+    store.io.dirty = True
+    store.io.refresh()
+    assert json.loads(texts.json_text.value)["ResourceName"] == "other"
+    assert yaml.safe_load(texts.yaml_text.value)["BackendEnvironmentName"] == "prod"

@@ -4,7 +4,9 @@ It carries ``--endpoint-url`` (and ``--region``) when the editor talks to an end
 own, such as the local emulator, and the emulator's throwaway credentials as ``export`` lines,
 so that it reaches the same service as the editor. Secrets are never written: each becomes a
 shell variable (``"$GOOGLE_CLIENT_SECRET"``) named in a comment line to set first. The command
-is monospace, with a Copy button (CSS classes ``aaw-cli-command`` and ``aaw-cli-copy``).
+is highlighted code in the code font (``codeview``; long lines wrap, as a pasted command may
+be long) after a Copy button (CSS classes ``aaw-cli-command`` and ``aaw-cli-copy``); the
+skeleton is a text area in the code font.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from ..client.connection import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
 from ..core.model import REDACTED
 from ..core.secrets import is_secret_name
 from ..core.skeleton import command_line
-from .html import error_html, escape
+from .codeview import CODE_CSS, TEXT_AREA_CLASS, highlight, scroll_box
+from .html import error_html
 
 #: What cannot be in a shell variable's name: a run of it becomes one ``_``.
 _NOT_IN_A_NAME = re.compile(r"[^A-Z0-9]+")
@@ -148,10 +151,12 @@ class CliTab(w.VBox):
         self.command = w.HTML()
         self.command.add_class("aaw-cli-command")
         self.skeleton = w.Textarea(layout=w.Layout(width="100%", height="300px"))
+        self.skeleton.add_class(TEXT_AREA_CLASS)
         self.script = ""
         super().__init__(
             [
-                w.HTML("<b>Command</b> (paste it in a shell)"),
+                # the code's style sheet, with the heading: there from the start, for both
+                w.HTML(CODE_CSS + "<b>Command</b> (paste it in a shell)"),
                 self.command,
                 w.HTML(
                     "<b>Skeleton</b> (save as <code>auth.json</code>, then "
@@ -174,5 +179,7 @@ class CliTab(w.VBox):
             "navigator.clipboard.writeText(this.nextElementSibling.innerText);"
             "this.textContent='Copied'\">Copy</button>"
         )
-        self.command.value = f"{copy}<pre>{escape(self.script)}</pre>"
+        # the box right after the button: the button copies its text (innerText: no markup)
+        shown = scroll_box(highlight(self.script, "shell", wrap=True), "Command to paste")
+        self.command.value = f"{copy}{shown}"
         self.skeleton.value = skeleton

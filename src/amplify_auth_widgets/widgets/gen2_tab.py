@@ -24,6 +24,7 @@ import traitlets as t
 from .. import gen2
 from ..core.deployed import DeployedAuth
 from ..core.operations import configuration_operations
+from .codeview import code_html, scroll_box
 from .html import download_link, escape
 
 ZIP_NAME = "amplify-gen2-auth.zip"
@@ -33,6 +34,25 @@ WAY_OPTIONS = (
     ("new pool", NEW_POOL),
     ("keep the pool", gen2.WAYS[0]),
     ("recreate the pool", gen2.WAYS[1]),
+)
+#: The mapping table's columns, and their headings.
+MAPPING_COLUMNS = {
+    "member": "Member",
+    "value": "Value",
+    "status": "Status",
+    "file": "File",
+    "target": "Gen 2",
+    "note": "Note",
+}
+#: The mapping table's look: cells wrap (a long path breaks anywhere) so that the table fits
+#: its box at 1400 px; whatever still does not fit scrolls in the box, never cut off.
+MAPPING_CSS = (
+    "<style>.aaw-mapping{border-collapse:collapse;width:100%}"
+    ".aaw-mapping th,.aaw-mapping td{padding:2px 8px;text-align:left;vertical-align:top;"
+    "overflow-wrap:anywhere;border-bottom:1px solid var(--jp-border-color2)}"
+    ".aaw-mapping td.aaw-member{font-family:var(--jp-code-font-family,monospace);"
+    "font-size:var(--jp-code-font-size,13px)}"
+    ".aaw-mapping td.aaw-note{min-width:16em}</style>"
 )
 NO_DEPLOYED = (
     "Keeping the users needs the environment's deployed auth (its pool and client ids), and "
@@ -170,8 +190,7 @@ class Gen2Tab(w.VBox):
         self._show_code()
         self.notes.value = _notes_html(export)
         self.secrets.value = _secrets_html(export)
-        frame = export.frame()
-        self.table.value = frame.to_html(index=False, escape=True, border=0)
+        self.table.value = mapping_html(export.frame())
         self.download.value = download_link(ZIP_NAME, export.zip_bytes(), "application/zip")
         self._on_export(export)
 
@@ -195,7 +214,7 @@ class Gen2Tab(w.VBox):
         if self.export is None:
             return
         text = self.export.files.get(self.file, "")
-        self.code.value = f"<pre style='overflow-x:auto'>{escape(text)}</pre>"
+        self.code.value = code_html(text, _language(self.file), f"Code of {self.file}")
 
 
 def _shape(operation: str) -> str:
@@ -203,6 +222,34 @@ def _shape(operation: str) -> str:
     configuration (an update's is partial), else the whole configuration's (a create's)."""
     shapes = configuration_operations()
     return operation if operation in shapes else shapes[0]
+
+
+def _language(file: str) -> str:
+    """The language to highlight ``file`` as, by its suffix."""
+    suffix = file.rsplit(".", 1)[-1].lower()
+    return {"ts": "typescript", "js": "typescript", "json": "json"}.get(suffix, "text")
+
+
+def mapping_html(frame: Any) -> str:
+    """Where every member went, as a table in its own scroll box: cells wrap, headings are
+    words, the member's API path in the code font; every value escaped."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in MAPPING_COLUMNS.values())
+    rows = []
+    for row in frame.to_dict("records"):
+        cells = "".join(
+            f'<td class="aaw-{column}">{escape(_text(row.get(column)))}</td>'
+            for column in MAPPING_COLUMNS
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    table = (
+        f'<table class="aaw-mapping"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    return MAPPING_CSS + scroll_box(table, "Where every configured member went")
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or value != value else str(value)  # (NaN is not itself)
 
 
 def _notes_html(export: gen2.Gen2Export) -> str:
@@ -216,8 +263,8 @@ def _notes_html(export: gen2.Gen2Export) -> str:
 def _secrets_html(export: gen2.Gen2Export) -> str:
     if not export.secrets:
         return ""
-    commands = "\n".join(escape(c) for c in export.secret_commands)
+    commands = "\n".join(export.secret_commands)
     return (
         "<b>Secrets</b>: the code reads them with <code>secret(NAME)</code>; set each one "
-        f"before deploying:<pre>{commands}</pre>"
+        f"before deploying:{code_html(commands, 'shell', 'Commands that set the secrets')}"
     )

@@ -3,7 +3,8 @@
 The tabs are written only while one of them is shown (``refresh``), so typing in the form costs
 no serialisation. Secrets are redacted unless the editor's "include secrets" is ticked; a
 parse error in an edited tab is shown above it and the form keeps its last good state.
-CSS classes: ``aaw-json``, ``aaw-yaml`` (the text areas), ``aaw-cli-command`` (the command).
+CSS classes: ``aaw-json``, ``aaw-yaml`` (the text areas, in the code font: ``aaw-code-text``),
+``aaw-cli-command`` (the command).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import ipywidgets as w
 
 from ..core.skeleton import to_json, to_yaml
 from .cli_tab import CliTab
+from .codeview import TEXT_AREA_CLASS, TEXT_AREA_CSS
 
 
 class RequestTexts:
@@ -33,12 +35,15 @@ class RequestTexts:
         self.yaml_error = w.HTML()
         self.json_text.add_class("aaw-json")
         self.yaml_text.add_class("aaw-yaml")
+        for text in (self.json_text, self.yaml_text):
+            text.add_class(TEXT_AREA_CLASS)
         self.json_text.observe(lambda c: self._on_text(c, "json"), names="value")
         self.yaml_text.observe(lambda c: self._on_text(c, "yaml"), names="value")
         self.cli = CliTab()
+        # the code font's style sheet, in each panel (a panel may be shown alone)
         self.panels = [
-            w.VBox([self.json_error, self.json_text]),
-            w.VBox([self.yaml_error, self.yaml_text]),
+            w.VBox([w.HTML(TEXT_AREA_CSS), self.json_error, self.json_text]),
+            w.VBox([w.HTML(TEXT_AREA_CSS), self.yaml_error, self.yaml_text]),
             self.cli,
         ]
 
