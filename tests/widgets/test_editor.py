@@ -52,7 +52,9 @@ def test_every_corpus_case_round_trips_exactly(case_file):
 
 
 def test_an_empty_form_sends_nothing_it_was_not_given(editor):
-    assert editor.value == {"ResourceConfig": {"UserPoolConfigs": {}}}
+    # Service has one possible value: it is set, not asked (its field hidden)
+    assert editor.value == {"ResourceConfig": {"Service": "COGNITO", "UserPoolConfigs": {}}}
+    assert editor.field("ResourceConfig.Service").box.layout.display == "none"
     sign_in = editor.field(f"{UPC}.SignInMethod").control
     assert sign_in.value == "" and sign_in.label == "(unset)"
     assert ("Email and phone number", "EMAIL_AND_PHONE_NUMBER") in sign_in.options  # words
@@ -107,7 +109,7 @@ def test_typing_into_widgets_builds_the_request(editor):
     assert mode.findings == []  # not touched yet: not red
     editor.reveal()  # as a send attempt does
     assert [f.code for f in mode.findings] == ["model.required"]
-    assert "MFAMode is required" in mode.messages.value
+    assert "MFA is required in Multi-factor authentication." in mode.messages.value
     mode.control.value = "ON"
     types = editor.field(f"{UPC}.Mfa.Settings.MfaTypes")
     assert [f.code for f in types.findings] == []  # shown on the nearest field: Settings

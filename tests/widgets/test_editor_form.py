@@ -43,7 +43,10 @@ def test_sections_by_task_in_order_and_only_two_built_at_first():
         "Messages",
         "Identity pool",
     ]  # every member placed: no "Other settings"
-    assert [s.built for s in editor.sections] == [True, True] + [False] * 5
+    # and the closed section holding a required choice (What to create), so that its
+    # to-do item can put the focus in it
+    assert [s.built for s in editor.sections] == [True, True] + [False] * 4 + [True]
+    assert editor.sections[-1].fold.selected_index is None
     assert [s.fold.selected_index for s in editor.sections[:3]] == [0, 0, None]
     assert "aaw-section-social" in editor.sections[2].fold._dom_classes
     assert isinstance(editor._fields[f"{UPC}.PasswordPolicy"], Deferred)
@@ -70,10 +73,10 @@ def test_an_unbuilt_section_holds_its_values_and_builds_them_on_opening():
 
 def test_an_untouched_empty_form_is_not_red():
     editor = AuthConfigEditor()
-    assert editor.problems == 8 and editor.has_errors  # still not ready to send
+    assert editor.problems == 7 and editor.has_errors  # still not ready to send
     assert shown_messages(editor) == {} and editor.summary.value == ""
     count = editor.bar.problems.value
-    assert RED not in count and "8 settings to complete before sending" in count
+    assert RED not in count and "7 settings to complete before sending" in count
     assert all("problem" not in s.fold.get_title(0) for s in editor.sections)
 
 
@@ -83,22 +86,23 @@ def test_a_touched_field_shows_its_own_findings_only():
     assert list(shown_messages(editor)) == ["AppId"]
     assert "is not an Amplify app id" in editor.field("AppId").messages.value
     count = editor.bar.problems.value
-    assert "1 problem</b>" in count and RED in count and "7 settings more to complete" in count
+    assert "1 problem</b>" in count and RED in count and "6 settings more to complete" in count
     assert editor.sections[0].fold.get_title(0) == "Target · 1 problem"
 
 
 def test_a_send_attempt_shows_every_problem_and_opens_their_sections(emulator):
     editor = AuthConfigEditor(service=BackendAuthService(emulator.connection()))
-    assert not editor.create_button.disabled  # an untouched form may be tried
-    assert editor.create() is False
-    assert "Not sent: 8 problems to fix" in editor.status
+    assert editor.create_button.disabled  # off, and it says why beside it
+    assert "Complete the 7 settings listed to send." in editor.bar.reason.value
+    assert editor.create() is False  # called from code: it shows every problem
+    assert "Not sent: 7 problems to fix" in editor.status
     shown = shown_messages(editor)
     assert "AppId" in shown and f"{UPC}.SignInMethod" in shown
     assert "ResourceConfig.AuthResources" in shown  # in a section that was closed
     identity = editor.sections[-1]
     assert identity.built and identity.fold.selected_index == 0
     assert identity.fold.get_title(0) == "Identity pool · 1 problem"
-    assert editor.create_button.disabled and "Fix the 8 problems" in editor.create_button.tooltip
+    assert editor.create_button.disabled and "Fix the 7 problems" in editor.create_button.tooltip
     assert editor.service.calls == 0  # nothing was sent
 
 
@@ -282,10 +286,13 @@ def test_target_dropdowns_list_apps_environments_and_suggest_a_resource(emulator
     service = BackendAuthService(emulator.connection())
     editor = AuthConfigEditor(service=service, background=False)
     app = editor.field("AppId").control
-    assert set(app.options) == {todo, shop} and "aaw-target-app" in app._dom_classes
+    # offered by name and ID; the box and the request hold the ID
+    assert set(app.options) == {f"Todo App ({todo})", f"shop ({shop})"}
+    assert "aaw-target-app" in app._dom_classes
     assert editor.value.get("AppId") is None  # listed, not chosen
     assert "2 app(s) on this connection" in editor.targets.hint.value
-    app.value = todo
+    app.value = f"Todo App ({todo})"  # chosen from the list
+    assert app.value == todo and editor.value["AppId"] == todo
     assert editor.targets.hint.value.count("Todo App") == 1
     env = editor.field("BackendEnvironmentName").control
     assert sorted(env.options) == ["dev", "prod"]

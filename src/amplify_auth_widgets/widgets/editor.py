@@ -23,6 +23,7 @@ switches the connection. Presets, files and the JSON/YAML/CLI tabs are ``request
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -38,12 +39,13 @@ from ..core.operations import configuration_operations
 from ..core.validation import validate
 from .actionbar import ActionBar
 from .disclosure import Disclosure, fix_for
-from .fields import Field, render_findings
+from .fields import MISSING, Field, render_findings
 from .form import CONDITIONS, StructureField, build_field
 from .gen2_tab import Gen2Tab
 from .html import escape
 from .labels import label_for
 from .layout import plan
+from .messages import humane_findings, todo_text
 from .requestio import RequestIO
 from .review import update_review
 from .sections import SectionView, plural
@@ -53,6 +55,30 @@ from .targets import TargetPicker
 
 #: The operations the form composes (its modes): the auth requests that hold a ResourceConfig.
 OPERATIONS = configuration_operations()
+
+
+def single_choices(spec: FieldSpec) -> list[tuple[str, str]]:
+    """(path, value) of each member always in a request (required, under required parents)
+    whose model allows one value only (``ResourceConfig.Service``: COGNITO)."""
+    found: list[tuple[str, str]] = []
+    for member in spec.members:
+        if not member.required:
+            continue
+        if len(member.enum) == 1:
+            found.append((member.path, member.enum[0]))
+        found += single_choices(member)
+    return found
+
+
+def focus_target(field: Field) -> w.DOMWidget:
+    """The control of ``field`` that takes the focus: the text of a secret, the tags of a
+    list, else the field's own control."""
+    for name in ("hidden", "tags"):
+        part = getattr(field, name, None)
+        if isinstance(part, w.DOMWidget):
+            return part
+    control: w.DOMWidget = field.control
+    return control
 
 
 class AuthConfigEditor(w.VBox):
@@ -71,8 +97,12 @@ class AuthConfigEditor(w.VBox):
 
     * the whole: ``aaw-editor``; the sticky action bar: ``aaw-actionbar``, in it ``aaw-mode``
       (Create new / Update existing), ``aaw-problems`` (the count: "3 problems", or
-      "8 settings to complete before sending", or "Ready to send"), ``aaw-job-status`` ("Last
-      job: COMPLETED"), ``aaw-status`` (the last message; ``aaw-status-error`` when it is one),
+      "7 settings to complete before sending", or "Ready to send", or "dev already has auth:
+      Load current to update it"), ``aaw-todo`` with an ``aaw-todo-item`` button per error
+      ("Identity pool > What to create: choose one": chosen, it opens the field's section and
+      focuses its control, ``go_to``), ``aaw-send-reason`` (why Create/Update is off),
+      ``aaw-job-status`` ("Last job: COMPLETED"), ``aaw-status`` (the last message;
+      ``aaw-status-error`` when it is one),
       buttons ``aaw-load``, ``aaw-create``, ``aaw-update``, ``aaw-delete``; the confirmation:
       ``aaw-confirm-box`` with ``aaw-confirm``, ``aaw-cancel``; an update's "not done by an
       update" lines: ``aaw-kept``;
@@ -82,7 +112,8 @@ class AuthConfigEditor(w.VBox):
       ``aaw-at-ResourceConfig-UserPoolConfigs-SignInMethod``); their messages ``aaw-findings``
       (the rule code is each message's title); a fix offered: ``aaw-fix``;
     * target: the comboboxes ``aaw-target-app``, ``aaw-target-env``, ``aaw-target-resource``
-      (options: the IDs listed on the connection), ``aaw-target-hint`` (the app's name);
+      (options: the apps listed on the connection as "name (id)", their environments and auth
+      resources), ``aaw-target-hint`` (the app's name);
     * social providers: ``aaw-provider-pick`` (dropdown) and ``aaw-provider-add`` (button),
       each card ``aaw-provider-card`` and ``aaw-provider-<Name>`` (``aaw-provider-Google``)
       with ``aaw-provider-remove``;
@@ -282,8 +313,39 @@ class AuthConfigEditor(w.VBox):
             for s in sections
         ]
         self.form_box.children = [s.fold for s in self.sections]
+        self._fix_single_choices(spec, {})
         self.targets = TargetPicker(self.field, lambda: self.service, background=self._background)
+        self.targets.observe(lambda _: self._on_targets(), names="existing")
         self.targets.refresh()
+
+    def _fix_single_choices(self, spec: FieldSpec, given: dict[str, Any]) -> None:
+        """Fill each required member that has one possible value (Service: COGNITO) and hide
+        its field: there is nothing to ask. A value given that is not that one stays, shown
+        with its finding."""
+        for path, only in single_choices(spec):
+            field = self._fields.get(path)
+            if field is None:
+                continue
+            if field.get() is MISSING:
+                field.set(only)
+            if isinstance(field, Field):
+                field.box.layout.display = "none" if field.get() == only else None
+
+    def _on_targets(self) -> None:
+        """The picker learnt which auth the chosen environment has: the bar says it."""
+        self._show_findings()
+        self._show_buttons()
+
+    def conflict(self) -> str:
+        """Why Create would be refused though the form is complete ("dev already has auth:
+        Load current to update it"), or ""."""
+        existing = self.targets.existing
+        if self.operation != OPERATIONS[0] or not existing:
+            return ""
+        app_id, env, _names = existing
+        if (self.value.get("AppId"), self.value.get("BackendEnvironmentName")) != (app_id, env):
+            return ""
+        return f"{env} already has auth: Load current to update it"
 
     def _index_fields(self) -> None:
         self._fields = {f.path: f for f in self.root.fields()}
@@ -302,7 +364,13 @@ class AuthConfigEditor(w.VBox):
             return
         value = self.value
         self._set_aside[old] = value
+        opened = {s.section.key for s in self.sections if s.fold.selected_index == 0}
         self._build_form()
+        for section in self.sections:  # as they were: the switch does not move the page
+            if section.section.key in opened:
+                section.open()
+            else:
+                section.fold.selected_index = None
         restored = deep_merge(self._set_aside.get(new, {}), value)
         pruned, removed = prune(restored, self._spec_for(new))
         self.value = pruned
@@ -323,6 +391,7 @@ class AuthConfigEditor(w.VBox):
         self._quiet = True
         try:
             self.root.set(proposal["value"])
+            self._fix_single_choices(self._spec_for(self.operation), proposal["value"])
         finally:
             self._quiet = False
         self.disclosure.given(proposal["value"])
@@ -375,26 +444,84 @@ class AuthConfigEditor(w.VBox):
             field = self._fields.get(path)
             if field is not None:
                 field.enable(applies(value), reason)
+        self._build_sections_to_do()
         self._show_findings()
         self.io.dirty = True
         self._refresh_texts()
         self._show_buttons()
 
+    def _build_sections_to_do(self) -> None:
+        """Build (not open) each closed section that holds an error, so that its controls
+        exist in the page before a to-do item asks to focus one: a control made at that very
+        moment has no view yet to take the focus."""
+        for section in self.sections:
+            if not section.built and any(
+                f.is_error and section.contains(f.path) for f in self.findings
+            ):
+                section.build()
+
+    def section_of(self, path: str) -> SectionView | None:
+        """The section that shows the member at ``path``, if one does."""
+        return next((s for s in self.sections if s.contains(path.split("[", 1)[0])), None)
+
     def _show_findings(self) -> None:
         per_field, shown = self.disclosure.place(self.findings, self._fields, self.root)
         for path, field in self._fields.items():
-            field.show(per_field.get(path, []))
+            field.show(humane_findings(per_field.get(path, []), self.operation))
             field.offer(*fix_for(per_field.get(path, [])))
         for section in self.sections:
             section.count(sum(f.is_error and section.contains(f.path) for f in shown))
         errors = [f for f in shown if f.is_error]
         self.shown_problems = len(errors)
-        self.bar.show_count(len(errors), self.problems - len(errors), len(shown) - len(errors))
+        self.bar.show_count(
+            len(errors),
+            self.problems - len(errors),
+            len(shown) - len(errors),
+            blocker=self.conflict(),
+        )
+        self._show_to_do()
         lines = "".join(
-            f"<li><b>{escape(self._label_at(f.path))}</b> {render_findings([f])}</li>"
+            f"<li><b>{escape(self._label_at(f.path))}</b> "
+            f"{render_findings(humane_findings([f], self.operation))}</li>"
             for f in shown
         )
         self.summary.value = f'<div class="aaw-summary"><ul>{lines}</ul></div>' if lines else ""
+
+    def _show_to_do(self) -> None:
+        """The action bar's list of what is left: each error as "Section > Label: what to
+        do", a button that goes to its field (``go_to``)."""
+        items: dict[str, Callable[[], None]] = {}
+        order = {id(s): i for i, s in enumerate(self.sections)}
+        errors = [f for f in self.findings if f.is_error]
+        # in the form's order, section by section (the request's own findings last)
+        errors.sort(key=lambda f: order.get(id(self.section_of(f.path)), len(order)))
+        for finding in errors:
+            if finding.is_error:
+                section = self.section_of(finding.path)
+                title = section.section.title if section is not None else "Request"
+                text = todo_text(finding, title, self.operation)
+                items.setdefault(text, functools.partial(self._go_to_quietly, finding.path))
+        self.bar.show_todo(list(items.items()))
+
+    def _go_to_quietly(self, path: str) -> None:
+        self.go_to(path)
+
+    def go_to(self, path: str) -> Field | None:
+        """Take a person to the field that shows findings at ``path``: show the form, open its
+        section, show its findings (it counts as touched) and give its control the focus."""
+        section = self.section_of(path)
+        if section is None:
+            return None
+        self.tabs.selected_index = 0
+        section.open()
+        field = self.disclosure.field_for(path, self._fields, self.root)
+        if not isinstance(field, Field) or field is self.root:
+            return None
+        self.disclosure.touch(path)
+        self._show_findings()
+        self._show_buttons()
+        focus_target(field).focus()
+        return field
 
     def _label_at(self, path: str) -> str:
         spec = self._spec_for(self.operation).find(path)
@@ -433,9 +560,10 @@ class AuthConfigEditor(w.VBox):
         no_service = self.service is None
         busy = self.submitter.busy
         target_missing = self._target_missing()
-        blocked = no_service or busy or self.shown_problems > 0
+        conflict = self.conflict()
+        blocked = no_service or busy or self.problems > 0 or bool(conflict)
         self.create_button.disabled = blocked
-        self.update_button.disabled = blocked
+        self.update_button.disabled = blocked or self.problems > 0
         self.create_button.layout.display = None if self.operation == OPERATIONS[0] else "none"
         self.update_button.layout.display = None if self.operation == OPERATIONS[1] else "none"
         self.delete_button.disabled = no_service or busy or target_missing
@@ -445,8 +573,13 @@ class AuthConfigEditor(w.VBox):
         if no_service:
             reason = "Not connected to a service: give the editor a BackendAuthService."
         elif self.shown_problems:
-            reason = f"Fix the {plural(self.shown_problems, 'problem')} to send."
+            reason = f"Fix the {plural(self.problems, 'problem')} to send."
+        elif self.problems:
+            reason = f"Complete the {plural(self.problems, 'setting')} listed to send."
+        elif conflict and self.operation == OPERATIONS[0]:
+            reason = f"Create would be refused: {conflict}."
         self.create_button.tooltip = self.update_button.tooltip = reason
+        self.bar.show_reason("" if busy else reason)
 
     def _ready(self, operation: str) -> bool:
         """True when the request can be sent; else show every problem and say so."""
@@ -463,10 +596,11 @@ class AuthConfigEditor(w.VBox):
         return True
 
     def load_current(self) -> bool:
-        """Read the target's configuration (GetBackendAuth) into the form."""
+        """Read the target's configuration (GetBackendAuth) into the form, in Update mode."""
 
         def loaded(config: dict[str, Any], deployed: DeployedAuth | None) -> None:
             self.current = config
+            self.operation = "UpdateBackendAuth"  # what one does with a loaded configuration
             value = {k: v for k, v in self.value.items() if k in TARGET}
             spec = self._spec_for(self.operation).member("ResourceConfig")
             value["ResourceConfig"], _ = prune(config, spec) if spec else (config, [])

@@ -6,6 +6,14 @@ resource the environment already has (from ``GetBackend``), or one made from the
 A suggestion is an option and a placeholder, never a value the user did not choose. Listing
 runs in the background; a listing that fails says so under App ID, in words.
 
+The targets are comboboxes (text with a list), not dropdowns: an ID must stay typeable when
+the connection cannot list apps (no ``amplify:ListApps`` permission, another account's app),
+and a dropdown with an "other..." entry would add a second control, and a second tab stop, to
+each. So that they read as choosers, each shows a dropdown arrow at all times (the action
+bar's ``STYLE``) and says "Choose or type ..." while empty. An app is offered as "name (id)"; the
+field's value is the ID alone. ``existing`` names the auth resources the chosen environment
+already has, which the editor reads to say that Create would be refused there.
+
 CSS classes: ``aaw-target-app``, ``aaw-target-env``, ``aaw-target-resource`` (the comboboxes,
 with ``aaw-at-AppId`` and so on on their fields), ``aaw-target-hint`` (the line under App ID).
 """
@@ -19,9 +27,10 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
+import traitlets as t
 
 from ..client.service import ApiError, collect_pages
-from .fields import TextField, full_width
+from .fields import MISSING, TextField, full_width
 from .html import muted_html, warning_html
 
 TARGET_CLASSES = {
@@ -31,13 +40,51 @@ TARGET_CLASSES = {
 }
 
 
+#: What an empty target combobox says, by path.
+PLACEHOLDERS = {
+    "AppId": "Choose or type an app ID",
+    "BackendEnvironmentName": "Choose or type an environment",
+    "ResourceName": "Choose or type a resource name",
+}
+
+
+def app_option(app_id: str, name: str) -> str:
+    """How an app is offered: "name (id)", or the ID alone when the app has no name."""
+    return f"{name} ({app_id})" if name else app_id
+
+
 class ComboField(TextField):
-    """Text with suggestions: a combobox whose options are hints, not limits."""
+    """Text with suggestions: a combobox whose options are hints, not limits.
+
+    ``choices`` maps an option's text to the value it stands for ("todo (d1abc)" -> "d1abc"):
+    choosing it puts the value in the box, so the request holds the ID."""
 
     def make_control(self) -> w.Widget:
-        control = w.Combobox(ensure_option=False, layout=full_width())
+        self.choices: dict[str, str] = {}
+        control = w.Combobox(
+            ensure_option=False,
+            layout=full_width(),
+            placeholder=PLACEHOLDERS.get(self.spec.path, ""),
+        )
         control.add_class(TARGET_CLASSES.get(self.spec.path, "aaw-combo"))
+        control.add_class("aaw-combo-chooser")
         return control
+
+    def _on_control(self, change: Any) -> None:
+        if self._writing:
+            return
+        meant = self.choices.get(self.control.value)
+        if meant is not None and meant != self.control.value:
+            self._writing = True  # an option's text chosen: the box holds what it means
+            try:
+                self.control.value = meant
+            finally:
+                self._writing = False
+        super()._on_control(change)
+
+    def read(self) -> Any:
+        value = self.choices.get(self.control.value, self.control.value)
+        return value if value != "" else MISSING
 
 
 def list_apps(connection: Any) -> list[tuple[str, str]]:
@@ -89,8 +136,13 @@ def suggest_resource_name(app_name: str) -> str:
     return f"{stem}auth" if stem else "auth"
 
 
-class TargetPicker:
+class TargetPicker(t.HasTraits):
     """Fills the target fields' options from the connection of ``service()``."""
+
+    existing = t.Tuple(
+        help="(app ID, environment, auth resource names) of the chosen environment, as listed "
+        "on the connection; empty until an environment of a listed app is chosen."
+    )
 
     def __init__(
         self,
@@ -99,6 +151,7 @@ class TargetPicker:
         *,
         background: bool = True,
     ) -> None:
+        super().__init__()
         self._field = fields
         self._service = service
         self.background = background
@@ -149,7 +202,9 @@ class TargetPicker:
 
         def work() -> None:
             self.apps = dict(list_apps(connection))
-            self._field("AppId").control.options = list(self.apps)
+            field = self._field("AppId")
+            field.choices = {app_option(i, n): i for i, n in self.apps.items() if n}
+            field.control.options = [app_option(i, n) for i, n in self.apps.items()]
             self._show_app()
             self._environments(connection)
 
@@ -181,11 +236,12 @@ class TargetPicker:
                 names = existing_auth(connection, app_id, env)
             except Exception:  # a new environment, or no access: only the suggestion is lost
                 names = []
+        self.existing = (app_id, env, tuple(names)) if names else ()
         if app_id in self.apps:
             suggestion = suggest_resource_name(self.apps[app_id])
             names += [suggestion] if suggestion not in names else []
         resource.options = names
-        resource.placeholder = f"e.g. {names[0]}" if names else ""
+        resource.placeholder = f"e.g. {names[0]}" if names else PLACEHOLDERS["ResourceName"]
 
     def app_changed(self) -> None:
         connection = self._connection()
