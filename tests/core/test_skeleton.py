@@ -104,9 +104,14 @@ def test_output_skeleton_of_a_listing():
 
 def test_yaml_skeleton_keeps_the_members_order_in_block_style():
     text = generate_skeleton("yaml-input")
-    assert text.startswith("AppId: ''\nBackendEnvironmentName: ''\nResourceConfig:\n")
-    assert "{" not in text and "[" not in text  # one member a line, lists as "- item"
-    assert "        MfaTypes:\n        - SMS\n" in text
+    assert text.startswith(
+        "AppId: ''  # [REQUIRED] The app ID.\n"
+        "BackendEnvironmentName: ''  # [REQUIRED] The name of the backend environment.\n"
+        "ResourceConfig:  # [REQUIRED] The resource configuration for this request object.\n"
+    )
+    values = "".join(line.split("  # ")[0] + "\n" for line in text.splitlines())
+    assert "{" not in values and "[" not in values  # one member a line, lists as "- item"
+    assert "        MfaTypes:  # The supported MFA types.\n        - SMS\n" in text
 
     def keys(value):
         if isinstance(value, dict):
@@ -135,7 +140,8 @@ def test_yaml_input_and_output_skeletons():
     with pytest.raises(InputError) as info:
         generate_skeleton("xml")
     assert str(info.value) == (
-        "--generate-cli-skeleton: 'xml' is not a skeleton kind; use input, yaml-input or output."
+        "--generate-cli-skeleton: 'xml' is not a skeleton kind; use input, yaml-input, output, "
+        "input-minimal or yaml-input-minimal."
     )
 
 

@@ -7,6 +7,12 @@ and lists as JSON or ``file://``; then the AWS CLI's global options. Beyond the 
 with progress on stderr, ``validate FILE...`` checks skeleton files, ``emulator`` runs the
 local service, and ``app`` runs the notebook app.
 
+Help is the AWS CLI's: ``help`` at any level (``amplify-auth help``, ``amplify-auth
+create-backend-auth help``, ``amplify-auth fleet audit help``) as well as ``--help``, and an API
+command's help documents every member of its structure options (``cli.helpdoc``).
+``--generate-cli-skeleton`` writes the AWS CLI's skeletons (``yaml-input`` with v2's comments)
+and two of ours, ``input-minimal`` and ``yaml-input-minimal``: only the required members.
+
 Exit codes follow the AWS CLI v2: 0 success, 252 bad syntax or parameters (and any request with
 error findings, which is never sent), 253 bad configuration, 254 an error from the service,
 255 anything else. No traceback reaches the user unless ``--debug`` asks for it.
@@ -42,6 +48,7 @@ from ..core.operations import commanded_operations, sending_operations
 from ..core.secrets import quote, redact, scrub_text
 from ..core.skeleton import (
     MAX_DIGITS,
+    SKELETON_KINDS,
     InputError,
     cli_name,
     generate_skeleton,
@@ -74,6 +81,7 @@ from .exitcodes import (
 )
 from .fleet import add_fleet_commands
 from .gen2 import add_export_gen2
+from .helpdoc import HelpFormatter, enum_help, help_argv, members_epilog
 from .migrate import add_migrate
 from .output import OUTPUT_FORMATS, paint, render, render_finding
 from .services import add_service_commands
@@ -140,8 +148,11 @@ def _add_input_options(parser: argparse.ArgumentParser, operation: str) -> None:
         "--generate-cli-skeleton",
         nargs="?",
         const="input",
-        choices=("input", "yaml-input", "output"),
-        help="print a skeleton of the request (input, yaml-input) or response and exit",
+        choices=SKELETON_KINDS,
+        help="print a skeleton and exit: of the request as JSON (input, the default) or as "
+        "YAML commented as the AWS CLI v2 does (yaml-input: [REQUIRED], each member's "
+        "documentation, its valid values), of the response (output); input-minimal and "
+        "yaml-input-minimal hold only the required members, the values to fill",
     )
     g.add_argument(
         "--validate-only",
@@ -227,7 +238,9 @@ def _add_member_options(parser: argparse.ArgumentParser, spec: FieldSpec) -> Non
         kind = {"structure": "JSON or file://path", "list": "JSON list or file://path"}.get(
             member.type, member.type
         )
-        help_text = f"{doc} ({kind}{'; required' if member.required else ''})".replace("%", "%%")
+        below = "; its members are below" if member.is_structure or member.is_list else ""
+        required = "; required" if member.required else ""
+        help_text = f"{doc}{enum_help(member)} ({kind}{required}{below})".replace("%", "%%")
         if member.type == "boolean":
             g.add_argument(
                 option,
@@ -246,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="amplify-auth",
         description="Compose, check, send and follow AWS Amplify backend auth requests. "
         "Works against AWS or the built-in local emulator.",
+        epilog="Run 'amplify-auth COMMAND help' (or --help) for a command's options; an API "
+        "command's help documents every member of its structure options.",
     )
     parser.add_argument("--version", action="version", version=f"amplify-auth {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -263,7 +278,13 @@ def _add_api_commands(sub: Any) -> None:
     for operation in commanded_operations():
         doc = doc_text(operation_model(operation).documentation or "") or operation
         first = doc.split(". ")[0].rstrip(".") + "."
-        p = sub.add_parser(cli_name(operation), help=first, description=doc)
+        p = sub.add_parser(
+            cli_name(operation),
+            help=first,
+            description=doc,
+            epilog=members_epilog(request_spec(operation)) or None,
+            formatter_class=HelpFormatter,
+        )
         p.set_defaults(operation=operation, run=run_api_command)
         _add_member_options(p, request_spec(operation))
         _add_global_options(p, operation)
@@ -536,6 +557,7 @@ def main(
     console = Console(stdout, stderr)
     try:
         parser = build_parser()
+        argv = help_argv(parser, argv) or argv  # the AWS CLI's `help` word at any level
         with contextlib.redirect_stdout(stdout):  # --help and --version write to stdout
             args, extra = parser.parse_known_args(argv)
         if extra:

@@ -2,7 +2,10 @@
 
 Everything here follows the AWS CLI's conventions so that files move between the two tools:
 ``--generate-cli-skeleton input`` (JSON), ``yaml-input`` and ``output`` skeletons built from the
-operation's shapes; ``--cli-input-json`` / ``--cli-input-yaml`` read from a string or
+operation's shapes, the YAML one commented as the AWS CLI v2 comments it (``# [REQUIRED]``, the
+member's first sentence, ``Valid values are: ...``), and ``input-minimal`` /
+``yaml-input-minimal``, ours, with only the required members; ``--cli-input-json`` /
+``--cli-input-yaml`` read from a string or
 ``file://path``, with options given explicitly overriding the file; and a request rendered as the
 exact, shell-quoted ``aws amplifybackend ...`` command that sends it.
 
@@ -14,6 +17,7 @@ redacted file is never sent by mistake.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -56,40 +60,140 @@ class InputError(ValueError):
 # -- skeletons -----------------------------------------------------------------------------
 
 
-def _skeleton_value(spec: FieldSpec) -> Any:
+#: The kinds ``--generate-cli-skeleton`` takes: the AWS CLI's three, then our minimal ones.
+SKELETON_KINDS = ("input", "yaml-input", "output", "input-minimal", "yaml-input-minimal")
+
+
+def _skeleton_value(spec: FieldSpec, minimal: bool = False) -> Any:
+    """A placeholder for ``spec`` as the AWS CLI's skeletons have it: every member of a
+    structure (only the required ones if ``minimal``), a list of one item, an enum's first
+    value, the type's placeholder otherwise."""
     if spec.is_structure:
-        return {m.name: _skeleton_value(m) for m in spec.members}
+        members = [m for m in spec.members if m.required or not minimal]
+        return {m.name: _skeleton_value(m, minimal) for m in members}
     if spec.is_list:
         assert spec.item is not None
-        return [_skeleton_value(spec.item)]
+        return [_skeleton_value(spec.item, minimal)]
     if spec.enum:
         return spec.enum[0]
     return _PLACEHOLDER.get(spec.type, "")
 
 
-def input_skeleton(operation: str = "CreateBackendAuth") -> dict[str, Any]:
-    """Every member of the request, with placeholder values, as the AWS CLI generates it."""
-    spec = request_spec(operation)
-    return {m.name: _skeleton_value(m) for m in spec.members}
+def input_skeleton(operation: str = "CreateBackendAuth", minimal: bool = False) -> dict[str, Any]:
+    """Every member of the request, with placeholder values, as the AWS CLI generates it; with
+    ``minimal``, only the required members (and the required members of those)."""
+    value: dict[str, Any] = _skeleton_value(request_spec(operation), minimal)
+    return value
 
 
 def output_skeleton(operation: str = "CreateBackendAuth") -> dict[str, Any]:
+    """Every member of the response, with placeholder values (``--generate-cli-skeleton
+    output``)."""
     spec = response_spec(operation)
     return {m.name: _skeleton_value(m) for m in spec.members}
 
 
 def generate_skeleton(kind: str, operation: str = "CreateBackendAuth") -> str:
-    """The text of ``--generate-cli-skeleton KIND``: ``input``, ``yaml-input`` or ``output``."""
-    if kind == "input":
-        return to_json(input_skeleton(operation))
-    if kind == "yaml-input":
-        return to_yaml(input_skeleton(operation))
+    """The text of ``--generate-cli-skeleton KIND``, one of SKELETON_KINDS. The YAML ones carry
+    the AWS CLI v2's comments (``commented_yaml``)."""
+    spec = request_spec(operation)
+    if kind in ("input", "input-minimal"):
+        return to_json(input_skeleton(operation, minimal=kind.endswith("-minimal")))
+    if kind in ("yaml-input", "yaml-input-minimal"):
+        return commented_yaml(input_skeleton(operation, minimal=kind.endswith("-minimal")), spec)
     if kind == "output":
         return to_json(output_skeleton(operation))
     raise InputError(
-        f"{kind!r} is not a skeleton kind; use input, yaml-input or output.",
+        f"{kind!r} is not a skeleton kind; use {', '.join(SKELETON_KINDS[:-1])} or "
+        f"{SKELETON_KINDS[-1]}.",
         "--generate-cli-skeleton",
     )
+
+
+# -- the AWS CLI v2's comments -------------------------------------------------------------
+
+#: Where the AWS CLI v2 ends a member's overview: at the first run of periods or colons
+#: (awscli/customizations/utils.py, ``get_shape_doc_overview``).
+_SENTENCE_END = re.compile(r"[.:]+")
+
+
+def doc_overview(documentation: str) -> str:
+    """The first sentence of a member's documentation (plain text, as ``FieldSpec`` holds it),
+    cut as the AWS CLI v2 cuts it for its YAML skeleton: before the first period or colon,
+    ended with one period."""
+    first = _SENTENCE_END.split(documentation, maxsplit=1)[0]
+    return " ".join(first.split()) + "." if first.strip() else ""
+
+
+def skeleton_comment(spec: FieldSpec) -> str:
+    """The AWS CLI v2's comment on a member of a YAML skeleton, without its ``# ``:
+    ``[REQUIRED]`` if the structure requires it, its documentation's first sentence, and
+    ``Valid values are: A, B.`` for an enum."""
+    parts = ["[REQUIRED]"] if spec.required else []
+    parts.append(doc_overview(spec.documentation))
+    if spec.enum:
+        parts.append(f"Valid values are: {', '.join(spec.enum)}.")
+    return " ".join(p for p in parts if p)
+
+
+def commented_yaml(data: dict[str, Any], spec: FieldSpec) -> str:
+    """``data`` as ``to_yaml`` writes it, each member of ``spec`` followed by the AWS CLI v2's
+    comment (``key: value  # comment``; a structure's or list's comment on its key's line).
+
+    Keys and values are written by PyYAML line by line, so that without its comments the text
+    is ``to_yaml(data)``'s: ``'ON'`` stays quoted (a YAML 1.1 boolean otherwise, as v2 leaves
+    it), and the file reads back as ``data``."""
+    return "".join(f"{line}\n" for line in _yaml_lines(data, spec, 0))
+
+
+def _yaml_lines(data: Any, spec: FieldSpec | None, indent: int) -> list[str]:
+    """The lines of a structure's members at ``indent``, each commented from its spec."""
+    lines: list[str] = []
+    pad = " " * indent
+    for key, value in data.items():
+        member = spec.member(key) if spec is not None and isinstance(key, str) else None
+        comment = skeleton_comment(member) if member is not None else ""
+        tail = f"  # {comment}" if comment else ""
+        head = f"{pad}{_yaml_scalar(key)}:"
+        if isinstance(value, dict) and value:
+            lines.append(head + tail)
+            lines += _yaml_lines(value, member, indent + 2)
+        elif isinstance(value, list) and value:
+            lines.append(head + tail)
+            item = member.item if member is not None else None
+            lines += _yaml_items(value, item, indent)
+        else:
+            lines.append(f"{head} {_yaml_scalar(value)}{tail}")
+    return lines
+
+
+def _yaml_items(items: list[Any], item: FieldSpec | None, indent: int) -> list[str]:
+    """A block list's lines, ``- `` at its key's indent as PyYAML writes them; an item that is
+    a structure has its first member on the dash's line."""
+    lines: list[str] = []
+    pad = " " * indent
+    for value in items:
+        if isinstance(value, dict) and value:
+            inner = _yaml_lines(value, item, indent + 2)
+            lines += [f"{pad}- {inner[0][indent + 2 :]}", *inner[1:]]
+        elif isinstance(value, list) and value:
+            inner = _yaml_items(value, item.item if item is not None else None, indent + 2)
+            lines += [f"{pad}- {inner[0][indent + 2 :]}", *inner[1:]]
+        else:
+            lines.append(f"{pad}- {_yaml_scalar(value)}")
+    return lines
+
+
+def _yaml_scalar(value: Any) -> str:
+    """One value as PyYAML writes it in a block mapping (``{}``/``[]`` when empty); JSON's
+    double-quoted form, which YAML reads too, should PyYAML need more than one line."""
+    import yaml  # deferred: only YAML input and output need it
+
+    text: str = yaml.safe_dump({"k": value}, allow_unicode=True, width=1 << 30)
+    first, _, rest = text.partition("\n")
+    if rest:
+        return json.dumps(value, ensure_ascii=False)
+    return first[len("k: ") :]
 
 
 def to_json(data: Any) -> str:

@@ -1,0 +1,204 @@
+"""The YAML skeleton's comments are the AWS CLI v2's, from the service model; the minimal one.
+
+The expected comments are computed here the way awscli v2 computes them
+(``awscli/customizations/generatecliskeleton.py``, ``YAMLArgumentGenerator``, and
+``get_shape_doc_overview`` in ``awscli/customizations/utils.py``), straight from botocore's
+shapes: the member's raw HTML documentation with its tags stripped by ``xml.dom.minidom``, cut
+before the first period or colon, ``[REQUIRED]`` first, ``Valid values are: ...`` last.
+"""
+
+import re
+import xml.dom.minidom
+from xml.parsers.expat import ExpatError
+
+import pytest
+
+from amplify_auth_widgets.core.findings import errors
+from amplify_auth_widgets.core.model import FieldSpec, operation_model, request_spec
+from amplify_auth_widgets.core.operations import commanded_operations
+from amplify_auth_widgets.core.skeleton import (
+    commented_yaml,
+    doc_overview,
+    generate_skeleton,
+    input_skeleton,
+    parse_yaml,
+    to_yaml,
+)
+from amplify_auth_widgets.core.validation import validate
+
+OPERATIONS = commanded_operations()
+
+
+def v2_overview(documentation: str) -> str:
+    """awscli v2's ``get_shape_doc_overview``: tags stripped, the first sentence."""
+    try:
+        dom = xml.dom.minidom.parseString(f"<doc>{documentation}</doc>")
+        parts: list[str] = []
+
+        def text(node):
+            for child in node.childNodes:
+                if child.nodeType == child.TEXT_NODE:
+                    parts.append(child.data)
+                else:
+                    text(child)
+
+        text(dom)
+        content = "".join(parts)
+    except ExpatError:
+        content = documentation
+    content = re.split(r"[.:]+", content, maxsplit=1)[0]
+    return (content + "." if content else "").replace("\n", " ").replace("\u2028", " ")
+
+
+def v2_comments(shape, path=""):
+    """Every member's comment as awscli v2 writes it, by dotted path, walking botocore's
+    shapes (not our FieldSpec tree)."""
+    comments = {}
+    for name, member in shape.members.items():
+        where = f"{path}.{name}" if path else name
+        parts = ["[REQUIRED]"] if name in shape.required_members else []
+        parts.append(v2_overview(member.documentation or ""))
+        if getattr(member, "enum", None):
+            parts.append(f"Valid values are: {', '.join(member.enum)}.")
+        comments[where] = " ".join(" ".join(parts).split())  # ours collapses runs of spaces
+        if member.type_name == "structure":
+            comments.update(v2_comments(member, where))
+        elif member.type_name == "list":
+            assert member.member.type_name not in ("structure", "list")  # this model's lists
+    return comments
+
+
+def written_comments(text: str) -> dict[str, str]:
+    """The comment on each key of a block YAML text, by the key's dotted path."""
+    found: dict[str, str] = {}
+    stack: list[tuple[int, str]] = []
+    for line in text.splitlines():
+        body, _, comment = line.partition("  # ")
+        indent = len(body) - len(body.lstrip())
+        if body.lstrip().startswith("- "):
+            continue  # a list's item: no key, no comment
+        key = body.strip().split(":")[0]
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        stack.append((indent, key))
+        found[".".join(k for _, k in stack)] = comment
+    return found
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_every_member_has_the_aws_cli_v2s_comment(operation):
+    expected = v2_comments(operation_model(operation).input_shape)
+    assert written_comments(generate_skeleton("yaml-input", operation)) == expected
+
+
+def test_create_backend_auth_has_56_commented_keys_as_v2():
+    text = generate_skeleton("yaml-input")
+    assert sum("  # " in line for line in text.splitlines()) == 56
+    assert "      MFAMode: 'ON'  # [REQUIRED] Describes whether MFA should be [ON, OFF, or " in text
+    assert "Valid values are: ON, OFF, OPTIONAL.\n" in text
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_without_its_comments_the_skeleton_is_the_plain_yaml_and_reads_back(operation):
+    for minimal in (False, True):
+        data = input_skeleton(operation, minimal=minimal)
+        text = commented_yaml(data, request_spec(operation))
+        assert parse_yaml(text, "skeleton") == data
+        plain = "".join(line.split("  # ")[0] + "\n" for line in text.splitlines())
+        assert plain == to_yaml(data)
+
+
+def test_values_are_written_literally_whatever_they_hold():
+    spec = request_spec("CreateBackendAuth")
+    data = {
+        "AppId": "a  # not a comment",
+        "BackendEnvironmentName": "two\nlines",
+        "ResourceName": "ON",
+        "ResourceConfig": {"UserPoolConfigs": {"RequiredSignUpAttributes": ["yes", "- x"]}},
+    }
+    text = commented_yaml(data, spec)
+    assert parse_yaml(text, "skeleton") == data
+    assert "ResourceName: 'ON'  # [REQUIRED] The name of this resource.\n" in text
+
+
+def test_a_list_of_structures_has_its_first_member_on_the_dash():
+    item = FieldSpec(
+        "L",
+        "L[]",
+        "structure",
+        "Item",
+        members=(
+            FieldSpec("A", "L[].A", "string", "S", required=True, documentation="Doc a: more"),
+            FieldSpec("B", "L[].B", "string", "E", enum=("X", "Y")),
+        ),
+    )
+    root = FieldSpec(
+        "R", "", "structure", "R", members=(FieldSpec("L", "L", "list", "L", item=item),)
+    )
+    data = {"L": [{"A": "a", "B": "X"}, {"A": "b"}], "Other": 1}
+    text = commented_yaml(data, root)
+    assert text == (
+        "L:\n"
+        "- A: a  # [REQUIRED] Doc a.\n"
+        "  B: X  # Valid values are: X, Y.\n"
+        "- A: b  # [REQUIRED] Doc a.\n"
+        "Other: 1\n"
+    )
+    assert parse_yaml(text, "t") == data
+
+
+@pytest.mark.parametrize(
+    ("documentation", "overview"),
+    [  # awscli v2's own unit tests of the overview
+        ("docstring", "docstring."),
+        ("First sentence. Second Sentence", "First sentence."),
+        ("First sentence: * Option 1 * Option 2", "First sentence."),
+        ("one-line two-line", "one-line two-line."),
+        ("", ""),
+    ],
+)
+def test_the_overview_is_cut_as_v2_cuts_it(documentation, overview):
+    assert doc_overview(documentation) == overview
+
+
+def test_the_minimal_skeleton_holds_only_required_members():
+    spec = request_spec("CreateBackendAuth")
+    minimal = input_skeleton(minimal=True)
+    assert minimal == {
+        "AppId": "",
+        "BackendEnvironmentName": "",
+        "ResourceConfig": {
+            "AuthResources": "USER_POOL_ONLY",
+            "Service": "COGNITO",
+            "UserPoolConfigs": {
+                "RequiredSignUpAttributes": ["ADDRESS"],
+                "SignInMethod": "EMAIL",
+                "UserPoolName": "",
+            },
+        },
+        "ResourceName": "",
+    }
+
+    def required_paths(node):
+        for member in node.members:
+            if member.required:
+                yield member.path
+                yield from required_paths(member)
+
+    written = set(written_comments(generate_skeleton("yaml-input-minimal")))
+    assert written == set(required_paths(spec))
+
+
+def test_validated_as_generated_the_minimal_skeleton_asks_only_for_its_empty_values():
+    full = errors(validate(input_skeleton(), "CreateBackendAuth"))
+    assert len(full) == 25  # the issue's count for the full skeleton
+    found = errors(validate(input_skeleton(minimal=True), "CreateBackendAuth"))
+    assert [f.path for f in found] == [
+        "AppId",
+        "BackendEnvironmentName",
+        "ResourceConfig.UserPoolConfigs.UserPoolName",
+    ]
+    update = errors(
+        validate(input_skeleton("UpdateBackendAuth", minimal=True), "UpdateBackendAuth")
+    )
+    assert [f.path for f in update] == ["AppId", "BackendEnvironmentName"]
