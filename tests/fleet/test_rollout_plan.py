@@ -291,6 +291,7 @@ def test_the_results_frame_has_a_row_a_target_with_typed_columns():
         "duration",
         "findings",
         "diff",
+        "changes",
         "applied_by",
     ]
     texts = ("resource_name", "request_hash", "job_id", "error", "applied_by")

@@ -406,7 +406,8 @@ def _apply(
         )
     except ValueError as exc:
         raise UsageError(f"fleet apply: {exc}") from None
-    shown = results if fmt != "table" else results.drop(columns=["findings"])
+    # a table has the diff as lines; its rows (changes) are for JSON and the widget's table
+    shown = results if fmt != "table" else results.drop(columns=["findings", "changes"])
     write_frame(shown, fmt, path, console)
     statuses = results["status"].astype(str)
     repeated = int((statuses == Outcome.DUPLICATE).sum())

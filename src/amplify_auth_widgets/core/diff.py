@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .secrets import contains_secret, is_secret_path, quote
+from .secrets import HIDDEN, contains_secret, is_secret_path, quote
 
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "(absent)"})()
 
@@ -71,3 +71,12 @@ def describe_change(path: str, old: Any, new: Any, include_secrets: bool = False
     if new is ABSENT:
         return f"{path}: removed (was {show(old)})"
     return f"{path}: {show(old)} -> {show(new)}"
+
+
+def shown_values(path: str, old: Any, new: Any) -> tuple[Any, Any]:
+    """``old`` and ``new`` as a table of changes may show them: an absent side as None, and
+    both as ``HIDDEN`` (an absent side still None) for a change ``describe_change`` would
+    not quote: at or under a secret path, or of values holding a secret member."""
+    if is_secret_path(path) or contains_secret(old) or contains_secret(new):
+        old, new = (v if v is ABSENT else HIDDEN for v in (old, new))
+    return (None if old is ABSENT else old), (None if new is ABSENT else new)

@@ -34,7 +34,8 @@ environment ends ``INVALID``, and the other rows go on.
 
 It returns a frame with one row a target: the request hash, job id, final status (a job status
 of ``lifecycle`` or an ``Outcome``), error, duration, findings, in a dry run (which sends
-nothing) the diff the target would get, and the job that earlier applied the same request.
+nothing) the diff the target would get (``diff``, a line a member, and ``changes``, the same as
+(path, before, after) rows for a table), and the job that earlier applied the same request.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..client.service import RETRYABLE_CODES, ApiError, ValidationFailed
-from ..core.diff import ABSENT, config_diff, deep_merge, describe_change, prune
+from ..core.diff import ABSENT, config_diff, deep_merge, describe_change, prune, shown_values
 from ..core.findings import Finding, errors, sort_findings
 from ..core.lifecycle import PENDING, JobStatus, Verdict, is_final
 from ..core.model import FieldSpec, request_spec
@@ -115,6 +116,8 @@ class Target:
     error: str | None = None
     duration: float | None = None
     diff: list[str] = field(default_factory=list)
+    #: The diff as (path, before, after): None for absent, a secret as HIDDEN (a table's rows).
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
     #: Whether the environment's current auth was read (None: not asked).
     looked_up: bool | None = None
     #: Whether the targets frame named the auth resource (else the template's name, if any).
@@ -352,16 +355,26 @@ def build_request(
 
 def target_diff(target: Target) -> list[str]:
     """What the target would get, one readable line a changed member (secrets hidden)."""
+    # A member added or removed whole may hold secrets below it: redact them; a secret leaf
+    # itself is shown as changed, never its value (describe_change).
+    return [describe_change(path, o, n) for path, o, n in _changed(target)]
+
+
+def target_changes(target: Target) -> list[tuple[str, Any, Any]]:
+    """``target_diff`` as (path, before, after) rows: absent as None, secrets as HIDDEN."""
+    return [(path, *shown_values(path, o, n)) for path, o, n in _changed(target)]
+
+
+def _changed(target: Target) -> list[tuple[str, Any, Any]]:
+    """(path, old, new) of each member the target would change, whole values redacted."""
     if target.request is None:
         return []
     new = target.request["ResourceConfig"]
     if target.operation == "UpdateBackendAuth" and target.current is not None:
         new = deep_merge(target.current, new)
     old = target.current if target.current is not None else {}
-    # A member added or removed whole may hold secrets below it: redact them; a secret leaf
-    # itself is shown as changed, never its value (describe_change).
     return [
-        describe_change(path, _hidden(o), _hidden(n))
+        (path, _hidden(o), _hidden(n))
         for path, o, n in config_diff(old, new)
         if o is not ABSENT or n
     ]
@@ -612,6 +625,7 @@ def results_frame(targets: list[Target]) -> pd.DataFrame:
             "duration": pd.to_timedelta([t.duration for t in targets], unit="s"),
             "findings": [[str(f) for f in t.findings] for t in targets],
             "diff": [t.diff for t in targets],
+            "changes": [t.changes for t in targets],
             "applied_by": [t.applied_by for t in targets],
         }
     )
@@ -647,6 +661,7 @@ def apply(
     if dry_run:
         for target in planned:
             target.diff = target_diff(target)
+            target.changes = target_changes(target)
             if not target.settled:
                 target.status = Outcome.DRY_RUN
     else:
