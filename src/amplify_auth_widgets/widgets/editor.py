@@ -491,20 +491,27 @@ class AuthConfigEditor(w.VBox):
         """The action bar's list of what is left: each error as "Section > Label: what to
         do", a button that goes to its field (``go_to``)."""
         items: dict[str, Callable[[], None]] = {}
-        order = {id(s): i for i, s in enumerate(self.sections)}
         errors = [f for f in self.findings if f.is_error]
-        # in the form's order, section by section (the request's own findings last)
-        errors.sort(key=lambda f: order.get(id(self.section_of(f.path)), len(order)))
+        errors.sort(key=self._form_order)
         for finding in errors:
-            if finding.is_error:
-                section = self.section_of(finding.path)
-                title = section.section.title if section is not None else "Request"
-                text = todo_text(finding, title, self.operation)
-                items.setdefault(text, functools.partial(self._go_to_quietly, finding.path))
+            section = self.section_of(finding.path)
+            title = section.section.title if section is not None else "Request"
+            text = todo_text(finding, title, self.operation)
+            items.setdefault(text, functools.partial(self._go_to_quietly, finding.path))
         self.bar.show_todo(list(items.items()))
 
     def _go_to_quietly(self, path: str) -> None:
         self.go_to(path)
+
+    def _form_order(self, finding: Finding) -> tuple[int, int]:
+        """Where a finding's member sits in the form: its section, then its place in it (the
+        request's own findings last)."""
+        path = finding.path.split("[", 1)[0]
+        for i, section in enumerate(self.sections):
+            for j, member in enumerate(section.paths):
+                if path == member or path.startswith(member + "."):
+                    return i, j
+        return len(self.sections), 0
 
     def go_to(self, path: str) -> Field | None:
         """Take a person to the field that shows findings at ``path``: show the form, open its
