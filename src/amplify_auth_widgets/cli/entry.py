@@ -98,7 +98,18 @@ NO_EFFECT = "accepted for compatibility with the AWS CLI; it changes nothing her
 
 
 class _Parser(argparse.ArgumentParser):
-    """A parser whose errors raise ``UsageError`` (exit 252) instead of exiting with 2."""
+    """A parser whose errors raise ``UsageError`` (exit 252) instead of exiting with 2, and
+    whose help ends with the members of ``members``' structure options (``members_epilog``),
+    written only when help is asked for: every command builds every parser."""
+
+    def __init__(self, *args: Any, members: FieldSpec | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+
+    def format_help(self) -> str:
+        if self.members is not None and self.epilog is None:
+            self.epilog = members_epilog(self.members) or None
+        return super().format_help()
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: error: {message} (see '{self.prog} --help')")
@@ -282,8 +293,8 @@ def _add_api_commands(sub: Any) -> None:
             cli_name(operation),
             help=first,
             description=doc,
-            epilog=members_epilog(request_spec(operation)) or None,
             formatter_class=HelpFormatter,
+            members=request_spec(operation),
         )
         p.set_defaults(operation=operation, run=run_api_command)
         _add_member_options(p, request_spec(operation))
