@@ -172,6 +172,7 @@ def test_the_whole_voila_command_with_its_defaults():
         "--Voila.base_url=/",
         "--no-browser",
         "--template=aaw",
+        "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
         "--KernelManager.transport=ipc",
         "--MappingKernelManager.cull_idle_timeout=600",
@@ -198,15 +199,17 @@ def test_voila_s_options_follow_the_arguments(tmp_path):
     command = voila_command(
         Path("nb.ipynb"), "0.0.0.0", 9000, preheat=3, base_url="/app/", trust_dir=tmp_path
     )
-    assert command[-3:] == [
+    assert command[-4:] == [
         "--preheat_kernel=True",
         "--pool_size=3",
         f"--NotebookNotary.data_dir={tmp_path}",
+        "--AppVoila.trust_notebook=True",
     ]
     assert "--Voila.ip=0.0.0.0" in command and "--Voila.base_url=/app/" in command
     cold = voila_command(Path("nb.ipynb"), "127.0.0.1", 9000, preheat=0)
     assert cold[-1] == "--AppVoila.max_kernels_per_user=4"
-    assert not any("preheat" in c or "pool_size" in c or "Notary" in c for c in cold)
+    assert not any(word in c for c in cold for word in ("preheat", "pool_size", "Notary", "trust"))
+    assert "--theme=dark" in voila_command(Path("nb.ipynb"), "127.0.0.1", 9000, theme="dark")
 
 
 def test_a_free_port_is_claimed_and_a_taken_one_refused_with_what_to_do():

@@ -6,6 +6,10 @@ on exit); whatever is still alive after a grace period is killed, kernels includ
 nothing is left serving the port. The port is checked before Voila starts and Voila is told
 not to wander to another one, so the URL printed is the URL served. Kernels are preheated (a
 page load finds its kernel started and the notebook run) and culled once idle.
+
+The page is always the app's own Voila template (``aaw``, under ``share_dir()``, put first on
+``JUPYTER_PATH``), whatever the install: the notebooks name no template, so that a plain
+``voila notebooks/app.ipynb`` renders with Voila's stock one where ``aaw`` is not installed.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from typing import Any
 TOKEN_VARIABLE = "AMPLIFY_AUTH_APP_TOKEN"
 #: Host names that always mean this machine.
 LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
+#: The app's Voila template (under ``share_dir()``).
+TEMPLATE = "aaw"
 
 
 def host_name(host: str) -> str:
@@ -123,9 +129,11 @@ def voila_command(
     allowed_hosts: tuple[str, ...] = (),
     max_kernels: int = 8,
     max_kernels_per_user: int = 4,
+    theme: str = "light",
 ) -> list[str]:
     """Voila's command line, run through ``voila_app`` (the host check, the token read from
-    ``AMPLIFY_AUTH_APP_TOKEN`` in the environment, the kernel bounds)."""
+    ``AMPLIFY_AUTH_APP_TOKEN`` in the environment, the kernel bounds). ``theme`` is the page's
+    theme unless a page asks for another (``?theme=dark``)."""
     names = [*LOCAL_NAMES, *(host_name(h) for h in allowed_hosts)]
     command = [
         sys.executable,
@@ -137,7 +145,8 @@ def voila_command(
         "--Voila.port_retries=0",  # never move to another port than the one announced
         f"--Voila.base_url={base_url}",
         "--no-browser",
-        "--template=aaw",
+        f"--template={TEMPLATE}",
+        f"--theme={theme}",
         "--VoilaConfiguration.show_tracebacks=False",
         # kernels talk to Voila over Unix sockets in its private connection folder, not TCP
         "--KernelManager.transport=ipc",
@@ -153,21 +162,11 @@ def voila_command(
     if preheat > 0:
         command += ["--preheat_kernel=True", f"--pool_size={preheat}"]
     if trust_dir is not None:
-        # the notebook is signed there beforehand (sign_notebook), so Voila finds it trusted
-        # instead of logging "Notebook app.ipynb is not trusted" on every page load
-        command.append(f"--NotebookNotary.data_dir={trust_dir}")
+        # Voila signs the notebook there as it starts (AppVoila.trust_notebook), so that it finds
+        # it trusted instead of logging "Notebook app.ipynb is not trusted" on every page load;
+        # signing it here instead would import nbformat (over a second) before Voila starts
+        command += [f"--NotebookNotary.data_dir={trust_dir}", "--AppVoila.trust_notebook=True"]
     return command
-
-
-def sign_notebook(notebook: Path, trust_dir: Path) -> None:
-    """Sign the (output-free) notebook with a key and database of its own in ``trust_dir``;
-    the user's own notebook-signing key and database are left alone."""
-    import nbformat
-    from nbformat.sign import NotebookNotary
-
-    notary = NotebookNotary(data_dir=str(trust_dir))
-    notary.sign(nbformat.read(notebook, as_version=4))
-    notary.store.close()
 
 
 def voila_environment(extra: dict[str, str]) -> dict[str, str]:

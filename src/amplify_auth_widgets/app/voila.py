@@ -21,6 +21,10 @@ requests to 127.0.0.1 for any page it shows. So the server this module runs (as
 - **A closed page frees its kernel.** Voila's page asks the server to shut its kernel down
   when it unloads, sending the ``_xsrf`` cookie's value; Voila's page sets no such cookie, so the
   request was refused and the kernel lived on until culled. The page's response now sets it.
+
+It also signs the notebook it serves as it starts (``trust_notebook``, in the notary folder of
+the app's own that ``NotebookNotary.data_dir`` names), and takes ``?voila-theme=dark`` for
+Voila's own ``?theme=dark``.
 """
 
 from __future__ import annotations
@@ -35,12 +39,14 @@ from urllib.parse import urlsplit
 from jupyter_server.utils import url_path_join
 from tornado import web
 from tornado.routing import Matcher, Rule
-from traitlets import Int, List, Unicode
+from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from .serve import LOCAL_NAMES, TOKEN_VARIABLE, host_allowed
 
+#: The query parameter taken for Voila's ``theme`` (Voila 0.5.8 reads ``?theme=`` only).
+THEME_ALIAS = "voila-theme"
 #: Who asked for the page being rendered (the kernel manager reads it to count pages per user).
 _page_user: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_user", default=None)
 
@@ -86,6 +92,9 @@ class AppVoilaHandler(TornadoVoilaHandler):
     async def get(self, path: str | None = None) -> None:
         # The cookie the page's unload request must send back (see the module's docstring).
         self.xsrf_token  # noqa: B018 (reading it sets the cookie)
+        arguments = self.request.arguments
+        if THEME_ALIAS in arguments and "theme" not in arguments:
+            arguments["theme"] = arguments[THEME_ALIAS]
         user = self.current_user
         name = getattr(user, "username", None) or str(user)
         token = _page_user.set(name)
@@ -202,6 +211,11 @@ class AppVoila(Voila):
     max_kernels_per_user = Int(
         4, help="Pages open at once per signed-in browser; a page past it gets 429."
     ).tag(config=True)
+    trust_notebook = Bool(
+        False,
+        help="Sign the notebook served as trusted as the server starts, in the notary folder "
+        "NotebookNotary.data_dir names (required: the user's own is never written).",
+    ).tag(config=True)
 
     def init_settings(self) -> dict[str, Any]:
         token = os.environ.pop(TOKEN_VARIABLE, "")
@@ -213,7 +227,22 @@ class AppVoila(Voila):
         settings["allow_remote_access"] = False
         settings["local_hostnames"] = [*self.allowed_hosts]
         KernelBounds(self.kernel_manager, self.max_kernels, self.max_kernels_per_user).install()
+        if self.trust_notebook:
+            self.sign_notebook()
         return settings
+
+    def sign_notebook(self) -> None:
+        """Sign the notebook served with the contents manager's notary (the one that checks
+        it on every page load), before any kernel is preheated with it."""
+        if not self.config.NotebookNotary.get("data_dir") or not self.notebook_path:
+            raise SystemExit(
+                "--AppVoila.trust_notebook needs a notebook and --NotebookNotary.data_dir: a "
+                "folder of the app's own (the user's notebook-signing database is not written)"
+            )
+        import nbformat  # Voila has imported it already
+
+        notebook = nbformat.read(self.notebook_path, as_version=4)
+        self.contents_manager.notary.sign(notebook)
 
     def init_handlers(self) -> list[Any]:
         handlers: list[Any] = super().init_handlers()

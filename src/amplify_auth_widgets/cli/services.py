@@ -389,9 +389,8 @@ def _warn_if_beyond_loopback(args: argparse.Namespace, console: Any) -> None:
 
 def _voila_command(args: argparse.Namespace, port: int, trust_dir: Path) -> list[str]:
     """Voila's command line for the app notebook, signed as trusted in ``trust_dir``."""
-    from ..app.serve import app_notebook, sign_notebook, voila_command  # deferred (see run_app)
+    from ..app.serve import app_notebook, voila_command  # deferred (see run_app)
 
-    sign_notebook(app_notebook(), trust_dir)
     return voila_command(
         app_notebook(),
         args.host,
@@ -403,6 +402,7 @@ def _voila_command(args: argparse.Namespace, port: int, trust_dir: Path) -> list
         allowed_hosts=tuple(args.allow_host),
         max_kernels=args.max_kernels,
         max_kernels_per_user=args.max_kernels_per_user,
+        theme=args.theme,
     )
 
 
@@ -441,6 +441,13 @@ def _add_app_command(sub: Any) -> None:
         "--job-seconds", type=_job_seconds, default="3", help="the embedded emulator's job time"
     )
     a.add_argument("--aws", action="store_true", help="use AWS instead of the emulator")
+    a.add_argument(
+        "--theme",
+        choices=("light", "dark"),
+        default="light",
+        help="the page's theme, JupyterLab's light or dark one (default light); a page may ask "
+        "for the other with ?theme=dark or ?theme=light in its URL",
+    )
     a.add_argument(
         "--allow-host",
         action="append",

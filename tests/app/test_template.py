@@ -1,0 +1,77 @@
+"""The app's page with any install: the notebooks name no Voila template (so that a plain
+``voila notebooks/app.ipynb`` renders with Voila's stock one where the app's is not installed)
+and carry the page's title; ``amplify-auth app`` always serves its own template, ``aaw``, from
+the package, also where an editable install left it out of Jupyter's paths.
+tests/browser/test_browser.py opens the stock template's page in Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import urllib.request
+from pathlib import Path
+
+from support.browser import app_url, free_port, jupyter_env, stop, wait_for_http
+from support.installs import editable_env
+
+from amplify_auth_widgets.app.serve import app_notebook
+
+ROOT = Path(__file__).resolve().parents[2]
+TITLE = "Amplify backend auth"
+#: What Voila's stock lab template asks of a public CDN, and the app's template leaves out.
+CDN = "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free"
+
+
+def test_the_notebooks_name_no_template_and_carry_the_page_title():
+    shipped = json.loads(app_notebook().read_text())
+    repo = json.loads((ROOT / "notebooks" / "app.ipynb").read_text())
+    for notebook in (shipped, repo):
+        assert "template" not in notebook["metadata"].get("voila", {})
+        assert notebook["metadata"]["title"] == TITLE  # the lab templates' <title>
+    assert shipped["cells"] == repo["cells"]
+
+
+def test_the_app_serves_its_own_template_where_an_editable_install_left_it_out(tmp_path):
+    venv = editable_env(tmp_path)
+    found = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import json, jupyter_core.paths as p; print(json.dumps(p.jupyter_path()))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=jupyter_env(tmp_path),
+    )
+    paths = [Path(p) for p in json.loads(found.stdout)]
+    assert not any((p / "voila" / "templates" / "aaw").exists() for p in paths)
+    port = free_port()
+    log = tmp_path / "app.log"
+    command = [
+        str(venv / "bin" / "python"),
+        "-c",
+        "from amplify_auth_widgets.cli.entry import entry_point; entry_point()",
+        "app",
+        "--port",
+        str(port),
+        "--job-seconds",
+        "0",
+    ]
+    with log.open("w") as out:
+        app = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env=jupyter_env(tmp_path)
+        )
+    try:
+        url = app_url(port)
+        wait_for_http(url, app, log)
+        with urllib.request.urlopen(url, timeout=120) as answer:
+            page = answer.read().decode()
+    finally:
+        assert stop(app) == 0
+    assert re.search(r"<title>\s*Amplify backend auth\s*</title>", page)
+    assert CDN not in page  # the app's template, not Voila's stock lab one
+    assert "/voila/templates/aaw/static/" in page
+    text = log.read_text()
+    assert "TemplateNotFound" not in text and "not trusted" not in text, text
