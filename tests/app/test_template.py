@@ -7,8 +7,10 @@ tests/browser/test_browser.py opens the stock template's page in Chromium."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -75,3 +77,34 @@ def test_the_app_serves_its_own_template_where_an_editable_install_left_it_out(t
     assert "/voila/templates/aaw/static/" in page
     text = log.read_text()
     assert "TemplateNotFound" not in text and "not trusted" not in text, text
+
+
+def test_binder_s_configuration_serves_the_app_s_template_to_a_plain_voila(tmp_path):
+    """Binder runs postBuild once: it names the app's template for the server extension and
+    for ``voila`` run with no options (and keeps what the configuration held)."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "jupyter_server_config.json").write_text('{"ServerApp": {"open_browser": false}}')
+    env = {**jupyter_env(tmp_path), "JUPYTER_CONFIG_DIR": str(config)}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    subprocess.run([str(ROOT / "binder" / "postBuild")], env=env, check=True, timeout=60)
+    server = json.loads((config / "jupyter_server_config.json").read_text())
+    assert server["ServerApp"]["open_browser"] is False
+    assert server["ServerApp"]["tornado_settings"]["mathjax_url"].startswith("data:")
+    assert server["VoilaConfiguration"]["template"] == "aaw"
+    port = free_port()
+    log = tmp_path / "voila.log"
+    command = [sys.executable, "-m", "voila", "notebooks/app.ipynb", "--no-browser"]
+    with log.open("w") as out:
+        voila = subprocess.Popen(
+            [*command, f"--port={port}"], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT
+        )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_for_http(url, voila, log)
+        with urllib.request.urlopen(url, timeout=120) as answer:
+            page = answer.read().decode()
+    finally:
+        stop(voila)
+    assert "/voila/templates/aaw/static/" in page and CDN not in page
+    assert re.search(r"<title>\s*Amplify backend auth\s*</title>", page)
