@@ -28,10 +28,26 @@ _BEFORE = pytest.StashKey[frozenset[int]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    import os
+    import tempfile
+
     from support import leaks
 
+    # the app's data folder (durable emulator, history, drafts) is the run's, never the
+    # user's: also for servers started before the per-test isolation (module fixtures)
+    os.environ["AMPLIFY_AUTH_DATA"] = tempfile.mkdtemp(prefix="aaw-test-data-")
     config.stash[_MARK] = leaks.mark_run()
     config.stash[_BEFORE] = frozenset(leaks.children())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the run's data folder (see ``pytest_configure``)."""
+    import os
+    import shutil
+
+    folder = os.environ.get("AMPLIFY_AUTH_DATA", "")
+    if "aaw-test-data-" in folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -190,6 +206,8 @@ def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     # the CLI's job history goes to a file of the test run, never the user's
     monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(home / "history.sqlite3"))
+    # and so does the app's data folder: a fresh one per test
+    monkeypatch.setenv("AMPLIFY_AUTH_DATA", str(home / "aaw-data"))
 
 
 @pytest.fixture

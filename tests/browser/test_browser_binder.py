@@ -84,6 +84,9 @@ def clean_env(venv: Path, scratch: Path) -> dict[str, str]:
         "JUPYTER_DATA_DIR": str(scratch / "data"),
         "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
         "AMPLIFY_AUTH_JOB_SECONDS": "0",
+        # the app's data folder (durable emulator, history, draft) in the scratch folder,
+        # as a Binder user's home is their server's own; never the developer's
+        "AMPLIFY_AUTH_DATA": str(scratch / "aaw-data"),
     }
 
 

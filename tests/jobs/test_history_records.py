@@ -292,6 +292,10 @@ def test_each_table_exports_and_a_wrong_name_is_refused(clock, tmp_path):
 def test_the_file_lives_where_the_user_or_the_environment_says(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv(HISTORY_ENV)
+    monkeypatch.setenv("AMPLIFY_AUTH_DATA", str(tmp_path / "moved"))  # the data folder's own
+    with JobHistory() as moved:
+        assert Path(moved.path) == tmp_path / "moved" / "history.sqlite3"
+    monkeypatch.delenv("AMPLIFY_AUTH_DATA")
     with JobHistory() as default:
         assert Path(default.path) == tmp_path / "data" / "amplify-auth-widgets" / "history.sqlite3"
     with JobHistory.from_environment() as again:

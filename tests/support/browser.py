@@ -228,4 +228,6 @@ def jupyter_env(tmp_path: Path) -> dict[str, str]:
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
         "JUPYTER_DATA_DIR": str(tmp_path / "data"),
         "AMPLIFY_AUTH_APP_TOKEN": APP_TOKEN,
+        # the app's data folder (its durable emulator, history, draft): the server's own
+        "AMPLIFY_AUTH_DATA": str(tmp_path / "aaw-data"),
     }

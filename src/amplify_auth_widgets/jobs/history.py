@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.db import Database, private_folder
 from ..core.lifecycle import TERMINAL, UNKNOWN, JobStatus, Verdict, sql_list
+from ..core.paths import data_folder
 from ..core.secrets import redact, scrub_text
 from .report import export_frame, summary
 
@@ -110,9 +111,8 @@ def _times(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
 
 def default_path() -> Path:
-    from platformdirs import user_data_dir  # deferred: only the default path needs it
-
-    return Path(user_data_dir("amplify-auth-widgets")) / "history.sqlite3"
+    """``history.sqlite3`` in the user's data folder (``$AMPLIFY_AUTH_DATA`` moves it)."""
+    return data_folder() / "history.sqlite3"
 
 
 def request_hash(key: bytes, operation: str, request: dict[str, Any]) -> str:
