@@ -7,8 +7,13 @@ Voila app and Binder need no code:
 
 * ``AMPLIFY_AUTH_TARGET``: ``emulator`` (default) or ``aws``;
 * ``AMPLIFY_AUTH_JOB_SECONDS``: the embedded emulator's job time (default ``3``);
-* ``AMPLIFY_AUTH_HISTORY``: the history file (default: in memory with the emulator, the user's
-  data directory with AWS).
+* ``AMPLIFY_AUTH_DATA``: the data folder (default: the user's, ``platformdirs``), where the
+  app keeps its emulator (one process per folder, shared by every page: ``emulator.shared``),
+  the history and the draft, so that a reload or a restart loses nothing;
+* ``AMPLIFY_AUTH_HISTORY``: the history file (default: ``emulator/history.sqlite3`` in the data
+  folder with the emulator, ``history.sqlite3`` there with AWS);
+* ``AMPLIFY_AUTH_DURABLE``: ``0`` for a page that starts clean: its own emulator in its
+  kernel, its history in memory, no draft kept (a kiosk's demo).
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ import traitlets as t
 
 from ..client.connection import ConfigurationError, Connection
 from ..client.service import BackendAuthService
+from ..jobs.drafts import DraftStore
 from ..jobs.history import JobHistory
 from ..jobs.tracker import JobTracker
+from .drafts import DraftKeeper
 from .editor import AuthConfigEditor
 from .fleet import FleetPanel
 from .html import error_html, escape
@@ -71,7 +78,10 @@ class Later(w.VBox):
 class AuthApp(w.VBox):
     """Editor, monitor and reports on one connection, as one widget.
 
-    With no service it uses ``amplify_auth_widgets.local()``, the notebook's shared emulator.
+    With no service it uses ``amplify_auth_widgets.local()``, the notebook's shared emulator;
+    ``durable=True`` (the app's way, ``from_environment``) uses the data folder's emulator
+    process instead (``emulator.shared``), keeps the history there, and keeps the editor's
+    draft (``drafts``, a ``DraftKeeper``), restored when the app is made again.
     The parts are attributes (``editor``, ``monitor``, ``reports``) and talk through their
     public API only: the monitor follows what the editor submits, and tells the editor when its
     job ends so that the action bar's status moves on. CSS class ``aaw-app``.
@@ -89,17 +99,16 @@ class AuthApp(w.VBox):
         history: JobHistory | None = None,
         job_seconds: str | float = 3,
         autostart: bool = True,
+        durable: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.emulator: Any = None
         if service is None:
-            from ..emulator.local import local
-
-            self.emulator = local(job_seconds)
+            self.emulator = _embedded_emulator(job_seconds, durable)
             service = BackendAuthService(self.emulator.connection())
         if history is None:
-            history = JobHistory(":memory:" if self.emulator else None)
+            history = JobHistory(_history_path(self.emulator, durable))
         self.service = service
         service.on_call = history.record_call
         self.history = history
@@ -115,6 +124,7 @@ class AuthApp(w.VBox):
                 self.service, self.history, self.monitor.tracker, self.editor
             )
         )
+        self.drafts = DraftKeeper(self.editor, DraftStore(history)) if durable else None
         self._build_connection_panel()
         self.tabs = w.Tab(
             children=[self.editor, self.monitor, self._reports, self._fleet], titles=TABS
@@ -123,10 +133,13 @@ class AuthApp(w.VBox):
         self.children = [
             w.HTML(STYLE + "<h2>Amplify backend auth</h2>"),
             self.connection_panel,
+            *([self.drafts.widget] if self.drafts else []),
             self.tabs,
         ]
         self.add_class("aaw-app")
         self._show_where()
+        if self.drafts is not None:
+            self.drafts.restore()
 
     @property
     def widget(self) -> AuthApp:
@@ -135,12 +148,15 @@ class AuthApp(w.VBox):
 
     @classmethod
     def from_environment(cls) -> AuthApp:
+        """The app as the environment describes it (see the module): durable by default."""
         target = os.environ.get("AMPLIFY_AUTH_TARGET", "emulator")
+        durable = os.environ.get("AMPLIFY_AUTH_DURABLE", "1").strip().lower() not in _OFF
         path = os.environ.get("AMPLIFY_AUTH_HISTORY")
         history = JobHistory(path) if path else None
         if target == "aws":
-            return cls(BackendAuthService(Connection()), history=history)
-        return cls(history=history, job_seconds=os.environ.get("AMPLIFY_AUTH_JOB_SECONDS", "3"))
+            return cls(BackendAuthService(Connection()), history=history, durable=durable)
+        seconds = os.environ.get("AMPLIFY_AUTH_JOB_SECONDS", "3")
+        return cls(history=history, job_seconds=seconds, durable=durable)
 
     @property
     def reports(self) -> ReportsView:
@@ -248,6 +264,34 @@ class AuthApp(w.VBox):
         return True
 
     def close(self) -> None:
-        """Stop tracking and close the widgets (the shared emulator stops with the kernel)."""
+        """Stop tracking and close the widgets, saving a draft still pending (the shared
+        emulator stops with the kernel, or with the last kernel using it)."""
+        if self.drafts is not None:
+            self.drafts.flush_pending()
         self.monitor.stop()
         super().close()
+
+
+#: Values of ``AMPLIFY_AUTH_DURABLE`` that turn durability off.
+_OFF = ("0", "false", "no", "off")
+
+
+def _embedded_emulator(job_seconds: str | float, durable: bool) -> Any:
+    """The data folder's emulator process (durable), or the kernel's own (``local()``)."""
+    if durable:
+        from ..emulator.shared import shared  # deferred: only the embedded emulator needs it
+
+        return shared(job_seconds)
+    from ..emulator.local import local  # deferred: the emulator's server stack
+
+    return local(job_seconds)
+
+
+def _history_path(emulator: Any, durable: bool) -> Any:
+    """The history's file: beside a durable emulator, in memory beside a kernel's own, the
+    user's file with AWS (None: ``JobHistory``'s default)."""
+    if emulator is None:
+        return None
+    if durable:
+        return emulator.folder / "history.sqlite3"
+    return ":memory:"
