@@ -115,7 +115,8 @@ def test_create_is_off_and_says_why_while_settings_are_left(emulator):
     assert editor.create_button.disabled
     assert "Complete the 7 settings listed to send." in editor.bar.reason.value
     editor.field("AppId").control.value = "Bad App"
-    assert "Fix the 7 problems to send." in editor.bar.reason.value
+    reason = "Fix the 1 problem and complete the 6 settings to send."
+    assert reason in editor.bar.reason.value and editor.create_button.tooltip == reason
     editor.value = valid_request()
     assert not editor.create_button.disabled and editor.bar.reason.value == ""
     # the look of "off" is the bar's own rule, not the theme's faint opacity alone

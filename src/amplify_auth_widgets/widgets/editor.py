@@ -580,7 +580,9 @@ class AuthConfigEditor(w.VBox):
         if no_service:
             reason = "Not connected to a service: give the editor a BackendAuthService."
         elif self.shown_problems:
-            reason = f"Fix the {plural(self.problems, 'problem')} to send."
+            hidden = self.problems - self.shown_problems
+            more = f" and complete the {plural(hidden, 'setting')}" if hidden else ""
+            reason = f"Fix the {plural(self.shown_problems, 'problem')}{more} to send."
         elif self.problems:
             reason = f"Complete the {plural(self.problems, 'setting')} listed to send."
         elif conflict and self.operation == OPERATIONS[0]:

@@ -1,0 +1,81 @@
+"""Errors that lead to their field, in the app as a person uses it (headless Chromium): the
+action bar names what is left by section and label, and choosing an item, from the keyboard,
+opens its closed section and puts the focus in its control; Create looks off meanwhile and
+says why beside it."""
+
+from __future__ import annotations
+
+import pytest
+from support.browser import (
+    app_command,
+    app_url,
+    bad_console,
+    chromium_page,
+    free_port,
+    jupyter_env,
+    needs_chromium,
+    shot,
+    start,
+    stop,
+    wait_for_http,
+)
+
+from amplify_auth_widgets.widgets.messages import SEPARATOR
+
+expect = pytest.importorskip("playwright.sync_api").expect
+pytestmark = needs_chromium
+
+AUTH_RESOURCES = ".aaw-editor .aaw-at-ResourceConfig-AuthResources"
+#: Whether the focused element is inside the field given (a CSS selector).
+FOCUS_IN = "sel => !!document.activeElement && !!document.activeElement.closest(sel)"
+
+
+@pytest.fixture(scope="module")
+def app_page(tmp_path_factory):
+    """The app as a user runs it, one page open on it; both stopped at the end."""
+    tmp = tmp_path_factory.mktemp("errors-app")
+    port = free_port()
+    log = tmp / "app.log"
+    process = start(app_command(port), log, env=jupyter_env(tmp))
+    try:
+        wait_for_http(app_url(port), process, log)
+        with chromium_page() as page:
+            page.goto(app_url(port))
+            page.wait_for_selector(".aaw-editor", timeout=60_000)
+            yield page
+            assert bad_console(page) == []
+    finally:
+        assert stop(process) == 0, log.read_text()
+
+
+def fill(page, member: str, value: str) -> None:
+    box = page.locator(f".aaw-editor .aaw-at-{member} input").first
+    box.fill(value)
+    box.press("Enter")
+
+
+def test_a_to_do_item_opens_its_closed_section_and_focuses_the_field(app_page):
+    page = app_page
+    fill(page, "AppId", "d4demonew")
+    fill(page, "BackendEnvironmentName", "dev")
+    fill(page, "ResourceName", "newauth")
+    item = page.locator(".aaw-actionbar .aaw-todo-item", has_text="What to create: choose one")
+    text = f"Identity pool {SEPARATOR} What to create: choose one"
+    expect(item).to_have_text(text, timeout=20_000)
+    field = page.locator(f"{AUTH_RESOURCES} select")
+    expect(field).to_be_hidden()  # its section is closed
+    create = page.locator(".aaw-actionbar button.aaw-create")
+    expect(create).to_be_disabled()
+    looks = create.evaluate("b => getComputedStyle(b).borderStyle")
+    assert looks == "dashed"  # looks off, not only is
+    expect(page.locator(".aaw-send-reason")).to_contain_text("settings listed to send")
+    item.focus()
+    page.keyboard.press("Enter")  # from the keyboard
+    expect(field).to_be_visible(timeout=20_000)
+    page.wait_for_function(FOCUS_IN, arg=AUTH_RESOURCES, timeout=20_000)
+    expect(page.locator(f"{AUTH_RESOURCES} .aaw-findings")).to_contain_text(
+        "What to create is required"
+    )
+    shot(page, "todo-item-focused")
+    field.select_option(label="User pool only (sign-in)")
+    expect(item).to_have_count(0, timeout=20_000)
