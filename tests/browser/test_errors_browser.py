@@ -79,3 +79,30 @@ def test_a_to_do_item_opens_its_closed_section_and_focuses_the_field(app_page):
     shot(page, "todo-item-focused")
     field.select_option(label="User pool only (sign-in)")
     expect(item).to_have_count(0, timeout=20_000)
+
+
+def test_targets_are_choosers_and_an_environment_with_auth_leads_to_load_current(app_page):
+    page = app_page
+    apps = page.locator(".aaw-target-app datalist option")
+    expect(apps).to_have_count(4, timeout=20_000)
+    assert "todo-web (d1demotodo)" in apps.evaluate_all("os => os.map(o => o.value)")
+    app = page.locator(".aaw-editor .aaw-at-AppId input").first
+    assert app.get_attribute("list")  # a list to choose from, its arrow shown (the bar's CSS)
+    fill(page, "AppId", "todo-web (d1demotodo)")  # the option's text, as a choice puts it
+    expect(app).to_have_value("d1demotodo", timeout=20_000)  # the box holds the ID
+    fill(page, "BackendEnvironmentName", "dev")  # the demo deployed auth there
+    problems = page.locator(".aaw-actionbar .aaw-problems")
+    expect(problems).to_contain_text("dev already has auth: Load current to update it")
+    expect(problems).not_to_contain_text("Ready to send")
+    expect(page.locator(".aaw-actionbar button.aaw-create")).to_be_disabled()
+    resources = page.locator(".aaw-target-resource datalist option")
+    expect(resources).not_to_have_count(0, timeout=20_000)
+    fill(page, "ResourceName", resources.first.get_attribute("value"))
+    load = page.locator(".aaw-actionbar button.aaw-load")
+    expect(load).to_be_enabled(timeout=20_000)
+    load.click()
+    expect(page.locator(".aaw-status")).to_contain_text("Loaded", timeout=20_000)
+    expect(page.locator(".aaw-actionbar button.aaw-update")).to_be_visible()  # Update mode
+    expect(page.locator(".aaw-actionbar button.aaw-create")).to_be_hidden()
+    expect(problems).not_to_contain_text("already has auth")
+    shot(page, "loaded-into-update")

@@ -141,6 +141,13 @@ def test_service_has_one_value_so_it_is_set_and_not_asked():
     for operation in ("UpdateBackendAuth", "CreateBackendAuth"):
         editor.operation = operation
         assert editor.value["ResourceConfig"]["Service"] == "COGNITO"
+    # an update's sign-in section holds Service alone: nothing to ask, so it is not shown
+    editor.operation = "UpdateBackendAuth"
+    sign_in = editor.sections[1]
+    assert sign_in.section.paths == ("ResourceConfig.Service",)
+    assert sign_in.fold.layout.display == "none"
+    editor.operation = "CreateBackendAuth"
+    assert editor.sections[1].fold.layout.display is None
     editor.value = {"ResourceConfig": {"Service": "FOO"}}  # given: kept, shown, refused
     assert editor.value["ResourceConfig"]["Service"] == "FOO"
     assert editor.field("ResourceConfig.Service").box.layout.display is None

@@ -330,6 +330,10 @@ class AuthConfigEditor(w.VBox):
                 field.set(only)
             if isinstance(field, Field):
                 field.box.layout.display = "none" if field.get() == only else None
+        for section in self.sections:  # a section left with nothing to ask is not shown
+            fields = [self._fields.get(p) for p in section.paths]
+            empty = all(isinstance(f, Field) and f.box.layout.display == "none" for f in fields)
+            section.fold.layout.display = "none" if empty else None
 
     def _on_targets(self) -> None:
         """The picker learnt which auth the chosen environment has: the bar says it."""
