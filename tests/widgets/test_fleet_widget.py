@@ -60,7 +60,7 @@ def test_audit_filter_dry_run_then_apply(panel):
     panel.run_apply(dry_run=True)
     assert dried.wait(60) and not panel.busy
     assert set(panel.results["status"].astype(str)) == {"DRY_RUN"}
-    assert "-&gt;" in panel.outcome.value  # the diffs are shown
+    assert '<span aria-hidden="true">→ </span>' in panel.outcome.value  # the diffs are shown
     assert not panel.apply_button.disabled  # now, and only now
     panel.mode = "upsert"
     assert panel.apply_button.disabled  # another mode needs its own dry run

@@ -6,10 +6,13 @@ the named security check failed, or any, an app name or id) and a heat map of fa
 and findings by environment. **Fix with apply** takes the check chosen in the filter and
 dry-runs its remediation (``fleet.checks.fix_plan``, an update) on the environments failing
 it that are picked; Apply then sends it. The targets the
-filters leave are listed to pick from (all picked at first). **Dry run** shows the diff each
+filters leave are listed to pick from (all picked at first). **Dry run** shows what each
 picked target would get from ``template`` (link it to the editor's ``value`` with
-``use_editor``), and only then **Apply** is enabled: it sends, follows the jobs and shows the
-results. Secrets never appear: the audit is redacted and diffs hide secret values.
+``use_editor``; ``dryrun.py``): a table of settings by label, before and after, or beside an
+INVALID target the reason. Only then is **Apply** enabled, and only for a plan with no
+INVALID target (the plan is applied whole: unpick those, dry-run again); it sends, follows
+the jobs and shows the results. Secrets never appear: the audit is redacted and diffs hide
+secret values.
 
 The **Migration** tab plans the move of every audited environment to Amplify Gen 2
 (``fleet.migration_plan``): after each audit, a table of the way, the verdict and its reasons,
@@ -53,6 +56,7 @@ from ..fleet.report import plot_findings_heatmap
 from ..fleet.rollout import MODES
 from ..fleet.timeline import baseline_time, drift
 from ..jobs.report import figure_png
+from .dryrun import dry_run_html, invalid_targets
 from .html import error_html, escape
 from .style import WIDE, job_colour
 
@@ -209,6 +213,8 @@ class FleetPanel(w.VBox):
         self.concurrency = concurrency
         self._applied = w.CallbackDispatcher()
         self._dry_run_of: tuple[Any, ...] | None = None
+        #: The targets the last dry run found INVALID ("app / environment"): Apply waits.
+        self._invalid: list[str] = []
         #: The last "Fix with apply": its template and targets (with per-target values).
         self._fix: tuple[dict[str, Any], Any] | None = None
         self._cancel = threading.Event()
@@ -319,8 +325,16 @@ class FleetPanel(w.VBox):
         self.apply_button.on_click(lambda _: self.run_apply(dry_run=False))
         self.cancel_button = w.Button(description="Stop sending", icon="stop", disabled=True)
         self.cancel_button.on_click(lambda _: self._cancel.set())
+        self.apply_note = w.HTML()  # why Apply is off after a dry run, beside it
         return w.HBox(
-            [self.mode_picker, self.dry_run_button, self.apply_button, self.cancel_button]
+            [
+                self.mode_picker,
+                self.dry_run_button,
+                self.apply_button,
+                self.cancel_button,
+                self.apply_note,
+            ],
+            layout=w.Layout(flex_flow="row wrap", align_items="center"),
         )
 
     # -- wiring ----------------------------------------------------------------------------
@@ -340,7 +354,7 @@ class FleetPanel(w.VBox):
         if self.busy:
             self._cancel.set()
         self.fleet.set_service(service)
-        self._dry_run_of = None
+        self._dry_run_of, self._invalid = None, []
         self.audit = self.results = None  # (and so the plan)
         self.targets.options = []
         self.picked = []
@@ -398,8 +412,12 @@ class FleetPanel(w.VBox):
     def _enable(self) -> None:
         ready = bool(self.picked and self.template) and not self.busy
         self.dry_run_button.disabled = not ready
-        # Apply only what was just dry-run: the same targets, template and mode
-        self.apply_button.disabled = not ready or self._dry_run_of != self._what()
+        # Apply only what was just dry-run (the same targets, template and mode), and only a
+        # plan with no INVALID target: the plan shown is what is sent, whole (_blocked_note)
+        dry_run = self._dry_run_of is not None and self._dry_run_of == self._what()
+        blocked = dry_run and bool(self._invalid)
+        self.apply_button.disabled = not ready or not dry_run or blocked
+        self.apply_note.value = _blocked_note(self._invalid) if blocked else ""
         self.audit_button.disabled = self.plan_button.disabled = self.busy
         self.cancel_button.disabled = not self.busy
         chosen = CHECKS.get(self.check_filter.value)
@@ -657,17 +675,17 @@ class FleetPanel(w.VBox):
             return
         results = future.result()
         self._dry_run_of = what if dry_run else None
+        self._invalid = invalid_targets(results) if dry_run else []
         counts = results["status"].astype(str).value_counts()
         self.message.value = " &middot; ".join(
             f'<span style="color:{job_colour(s)}">{escape(s)}</span>: {n}'
             for s, n in counts.items()
         )
-        columns: tuple[str, ...]
         columns = ("app_id", "environment", "operation", "status", "error", "job_id")
-        rows = results.to_dict("records")
         if dry_run:
-            columns = ("app_id", "environment", "operation", "status", "diff")
-        self.outcome.value = _table(rows, columns)
+            self.outcome.value = dry_run_html(results)
+        else:
+            self.outcome.value = _table(results.to_dict("records"), columns)
         self.busy = False
         if not dry_run:
             self._applied(results)
@@ -682,6 +700,21 @@ class FleetPanel(w.VBox):
             self.progress.value = done
 
         return progress
+
+
+def _blocked_note(invalid: list[str]) -> str:
+    """Why Apply is off after a dry run with INVALID targets, and what to do.
+
+    The panel applies a plan whole or not at all: the dry run is the review of what Apply
+    sends, and sending only its valid part would change part of the fleet while the rest is
+    easily forgotten. Unpicking the invalid targets (or fixing the template) and dry-running
+    again makes the smaller plan the reviewed one. (``fleet.apply`` itself, for scripts and
+    the CLI, sends the valid targets and reports the others INVALID.)"""
+    shown = ", ".join(invalid[:3]) + (f" and {len(invalid) - 3} more" if len(invalid) > 3 else "")
+    return error_html(
+        f"Apply is off: {len(invalid)} target(s) INVALID ({shown}; the reason is in each row). "
+        "Unpick them in Targets or change the template, then Dry run again."
+    )
 
 
 def _place_label(connection: Any) -> str:
