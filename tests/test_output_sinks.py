@@ -331,7 +331,7 @@ def test_the_reports_tab_draws_names_with_dollars(clock):
     assert frame.loc["(all)", "completed"] == len(MATH) and "<table" in view.table.value
     assert view.plot_error.value == ""
     for image in (view.timeline, view.status_plot):
-        assert bytes(image.value[:4]) == b"\x89PNG" and image.layout.display is None
+        assert bytes(image.png[:4]) == b"\x89PNG" and image.layout.display is None
     assert view.refresh() is not None  # and again: the history does not break it for good
 
 
@@ -369,7 +369,7 @@ def test_the_fleet_tab_audits_environments_named_with_dollars(planted_fleet):
     assert audited.wait(60) and len(panel.audit) == len(MATH)
     for name in MATH:
         assert f"<td>{escape(name)}</td>" in panel.table.value
-    assert bytes(panel.heatmap.value[:4]) == b"\x89PNG" and panel.heatmap.layout.display is None
+    assert bytes(panel.heatmap.png[:4]) == b"\x89PNG" and panel.heatmap.layout.display is None
     assert panel.heatmap_error.value == ""
 
 

@@ -92,8 +92,8 @@ def test_the_reports_tab_draws_summary_and_plots_when_opened(emulator, app, cloc
     )
     html = app.reports.table.value
     assert "Success rate" in html and "100%" in html and "p95 duration" in html
-    assert app.reports.timeline.value[:4] == b"\x89PNG"
-    assert app.reports.status_plot.value[:4] == b"\x89PNG"
+    assert app.reports.timeline.png[:4] == b"\x89PNG"
+    assert app.reports.status_plot.png[:4] == b"\x89PNG"
 
 
 def test_a_bad_aws_profile_is_said_in_words_and_changes_nothing(app):

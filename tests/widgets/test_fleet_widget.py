@@ -43,7 +43,8 @@ def test_audit_filter_dry_run_then_apply(panel):
     assert audited.wait(60) and panel.audit is not None
     assert len(panel.audit) == len(seeded) + 1
     assert "demo-google-secret" not in panel.table.value
-    assert bytes(panel.heatmap.value[:4]) == b"\x89PNG" and panel.heatmap.layout.display is None
+    assert bytes(panel.heatmap.png[:4]) == b"\x89PNG" and panel.heatmap.layout.display is None
+    assert panel.heatmap.alt.startswith("Heat map of failed checks and findings in ")
     # the seeded MFA off: the check chosen in the filter
     weak = {key for key, weakness in seeded.items() if weakness == "mfa-off"}
     assert weak

@@ -97,8 +97,12 @@ def test_exports_and_timeline(emulator, monitor, clock):
     href = monitor.download.value.split("base64,", 1)[1].split('"', 1)[0]
     assert base64.b64decode(href) == parquet
     png = monitor.plot()
-    assert png[:4] == b"\x89PNG" and monitor.timeline.value == png
+    assert png[:4] == b"\x89PNG" and monitor.timeline.png == png
     assert monitor.timeline.layout.display is None
+    # shown with its text alternative: what the chart shows, counted
+    assert monitor.timeline.alt == "Timeline of 1 job in 1 app environment: 1 COMPLETED."
+    assert f'alt="{monitor.timeline.alt}"' in monitor.timeline.value
+    assert base64.b64encode(png).decode() in monitor.timeline.value
 
 
 def test_picks_up_the_editors_jobs(emulator, monitor, clock):

@@ -32,16 +32,21 @@ HEX = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b")
 HOSTILE = '<script>"it\'s" & </b>'
 
 
-def test_the_palette_is_css_hex_colours_and_the_known_ones_keep_their_values():
-    colours = {name: value for name, value in vars(style).items() if name.isupper()}
-    colours.pop("WIDE")
-    assert colours and all(HEX.fullmatch(value) for value in colours.values()), colours
-    assert (style.ERROR, style.WARNING, style.OK, style.MUTED) == (
+def test_the_palette_follows_the_theme_but_for_the_pairs_that_carry_their_own_background():
+    colours = {
+        name: value
+        for name, value in vars(style).items()
+        if name.isupper() and isinstance(value, str) and name != "THEME_CSS"
+    }
+    own = {"BADGE_TEXT", "PLOT_CARD"}  # white on a status colour; dark on a white card
+    assert colours and all("var(--jp-" in v for n, v in colours.items() if n not in own), colours
+    assert HEX.fullmatch(style.BADGE_TEXT) and "background:#fff" in style.PLOT_CARD
+    # the values these widgets had are the fallbacks where a page has no theme
+    assert [HEX.findall(c)[0] for c in (style.ERROR, style.WARNING, style.OK)] == [
         "#b00020",
         "#8a5a00",
         "#1b5e20",
-        "#666",
-    )
+    ]
     assert style.WIDE == {"description_width": "initial"}
 
 
@@ -73,17 +78,21 @@ def test_each_coloured_text_helper_escapes_and_takes_the_palette_s_colour(helper
 
 
 def test_coloured_text_in_another_element():
-    assert coloured("3 problems", style.ERROR, "b") == '<b style="color:#b00020">3 problems</b>'
-    assert muted_html("why", "i") == '<i style="color:#666">why</i>'
+    assert coloured("3 problems", style.ERROR, "b") == (
+        f'<b style="color:{style.ERROR}">3 problems</b>'
+    )
+    assert muted_html("why", "i") == f'<i style="color:{style.MUTED}">why</i>'
 
 
 @pytest.mark.parametrize("status", [*DISPLAY, "SOMETHING_NEW", ""])
 def test_a_job_s_colour_is_the_lifecycle_s(status):
-    assert style.job_colour(status) == display(status).color
+    # lifecycle's colour, readable as text in the page's theme
+    assert style.job_colour(status) == style.on_theme(display(status).color)
+    assert display(status).color in style.job_colour(status)
     bar = ActionBar(StatusLine())
     bar.show_job(status)
     if status:
-        assert f"color:{display(status).color}" in bar.job_status.value
+        assert f"color:{style.job_colour(status)}" in bar.job_status.value
     else:
         assert bar.job_status.value == ""
 

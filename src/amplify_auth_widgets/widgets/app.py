@@ -36,18 +36,23 @@ from .fleet import FleetPanel
 from .html import error_html, escape
 from .monitor import JobMonitor
 from .reports import ReportsView
-from .style import WIDE
+from .style import THEME_CSS, WIDE
 
 #: The tabs, in order.
 TABS = ("Configure", "Jobs", "Reports", "Fleet")
 #: Boxes between the editor's sticky action bar and the page's scroller must not clip
 #: (overflow other than visible makes each its own scroll container, and the bar would stick
 #: to that box instead of the page): the app's boxes and the output area holding the app.
-STYLE = """<style>
+#: And the theme's colours for ipywidgets' own tab and section titles (``style.THEME_CSS``).
+STYLE = (
+    "<style>"
+    + THEME_CSS
+    + """
 .aaw-app, .aaw-app .jupyter-widget-TabPanel-tabContents, .aaw-app .aaw-editor,
 .jp-OutputArea:has(.aaw-app), .jp-OutputArea-child:has(.aaw-app),
 .jp-OutputArea-output:has(.aaw-app) { overflow: visible !important; }
 </style>"""
+)
 
 
 #: The connection panel's widgets, built when it is first opened.

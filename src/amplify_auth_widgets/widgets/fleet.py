@@ -58,6 +58,7 @@ from ..fleet.timeline import baseline_time, drift
 from ..jobs.report import figure_png
 from .dryrun import dry_run_html, invalid_targets
 from .html import error_html, escape
+from .plot import Plot, heatmap_alt
 from .style import WIDE, job_colour
 
 ALL = "(all)"
@@ -254,7 +255,7 @@ class FleetPanel(w.VBox):
         for control in (self.env_filter, self.check_filter, self.app_filter):
             control.observe(lambda _: self._show_audit(), names="value")
         self.table = w.HTML("<i>Press Audit to read every app and environment.</i>")
-        self.heatmap = w.Image(format="png", layout=w.Layout(display="none", max_width="900px"))
+        self.heatmap = Plot("aaw-heatmap")
         self.heatmap_error = w.HTML()
         self.targets = w.SelectMultiple(options=[], rows=8, description="Targets", style=WIDE)
         self.targets.observe(self._picked, names="value")
@@ -502,14 +503,14 @@ class FleetPanel(w.VBox):
 
     def _draw_heatmap(self, frame: Any) -> None:
         """The heat map, or in its place why it could not be drawn: the table stays."""
-        self.heatmap.layout.display = "none"
+        self.heatmap.hide()
         try:
-            self.heatmap.value = figure_png(plot_findings_heatmap(frame))
+            png, alt = figure_png(plot_findings_heatmap(frame)), heatmap_alt(frame)
         except Exception as exc:  # a plot is a view: the audit and its table stand
             self.heatmap_error.value = error_html(f"The heat map could not be drawn: {exc}")
             return
         self.heatmap_error.value = ""
-        self.heatmap.layout.display = None
+        self.heatmap.show(png, alt)
 
     def filtered(self, frame: Any = None) -> Any:
         """The rows of ``frame`` (the audit by default) the filters leave."""

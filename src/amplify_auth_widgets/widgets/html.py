@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from .style import ERROR, MUTED, OK, WARNING
+from .style import ERROR, MUTED, OK, PLOT_CARD, WARNING
 
 
 def escape(text: str) -> str:
@@ -41,6 +41,20 @@ def ok_html(text: str) -> str:
 def muted_html(text: str, tag: str = "span") -> str:
     """``text`` as a side note (a hint, a count, why a part is disabled)."""
     return coloured(text, MUTED, tag)
+
+
+def figure_html(png: bytes, alt: str, css_class: str = "") -> str:
+    """A PNG as a figure: the image with ``alt`` (what it shows, in words: a screen reader's
+    and a broken image's text), on a light card (``style.PLOT_CARD``) so that matplotlib's
+    dark-on-white drawing reads as drawn in a dark theme too."""
+    import base64
+
+    encoded = base64.b64encode(png).decode()
+    classes = escape(" ".join(("aaw-plot", css_class)).strip())
+    return (
+        f'<figure class="{classes}" style="{PLOT_CARD}"><img alt="{escape(alt)}" '
+        f'src="data:image/png;base64,{encoded}" style="display:block;max-width:100%"></figure>'
+    )
 
 
 def download_link(name: str, data: bytes, mime: str) -> str:

@@ -29,7 +29,8 @@ from ..jobs.history import JobHistory
 from ..jobs.report import figure_png, plot_timeline
 from ..jobs.tracker import JobTracker
 from .html import download_link, escape, warning_html
-from .style import STRIPE, WIDE, job_colour
+from .plot import Plot, jobs_alt
+from .style import STRIPE, WIDE, job_badge
 
 ALL = "(all)"
 #: The filters, by the jobs frame's column they narrow, with the label each dropdown shows.
@@ -43,9 +44,9 @@ TABLE_STYLE = (
 
 
 def badge(status: str) -> str:
-    color = job_colour(status)
+    """The status as a badge: lifecycle's colour behind white text (4.5:1 in any theme)."""
     return (
-        f'<span class="aaw-badge" style="background:{color};color:white;padding:1px 6px;'
+        f'<span class="aaw-badge" style="{job_badge(status)};padding:1px 6px;'
         f'border-radius:8px;font-size:90%">{escape(status)}</span>'
     )
 
@@ -142,8 +143,7 @@ class JobMonitor(w.VBox):
         self.download = w.HTML()
         self.table = w.HTML()
         self.problem = w.HTML()
-        self.timeline = w.Image(format="png", layout=w.Layout(max_width="900px"))
-        self.timeline.layout.display = "none"
+        self.timeline = Plot("aaw-timeline")
         wrap = w.Layout(flex_flow="row wrap")
         self.children = [
             w.HBox([self.summary, self.progress]),
@@ -364,10 +364,9 @@ class JobMonitor(w.VBox):
             png = figure_png(plot_timeline(frame, now=now))
         except Exception as exc:  # a plot is a view: the table stands, and the reason is said
             self.problem.value = warning_html(f"The timeline could not be drawn: {exc}")
-            self.timeline.layout.display = "none"
+            self.timeline.hide()
             return b""
-        self.timeline.value = png
-        self.timeline.layout.display = None
+        self.timeline.show(png, jobs_alt(frame))
         return png
 
     def export(self, fmt: str = "csv") -> bytes:

@@ -4,6 +4,7 @@ The summary has, per operation and overall, the jobs by status, the success rate
 and p95 durations (``report.summary``); the plots are the timeline of jobs by app and
 environment and the status changes over time. It reads the history when asked (``refresh()``
 or its button), never on its own: a report is a snapshot, and drawing costs a few hundred ms.
+Each plot says what it shows in words, as its image's text alternative (``plot.Plot``).
 The table is shown first; a plot that cannot be drawn leaves a message in ``plot_error`` (and
 the table) instead of taking the whole report down.
 """
@@ -18,6 +19,7 @@ import traitlets as t
 from ..jobs.history import JobHistory
 from ..jobs.report import figure_png, plot_status_counts, plot_timeline, summary
 from .html import error_html, escape
+from .plot import Plot, events_alt, jobs_alt
 
 _STYLE = (
     "<style>.aaw-summary-table td,.aaw-summary-table th{padding:2px 10px;text-align:right}"
@@ -89,10 +91,8 @@ class ReportsView(w.VBox):
         )
         self.refresh_button.on_click(lambda _: self.refresh())
         self.table = w.HTML("<i>Press Refresh report to read the history.</i>")
-        self.timeline = w.Image(format="png", layout=w.Layout(max_width="900px"))
-        self.status_plot = w.Image(format="png", layout=w.Layout(max_width="900px"))
-        for image in (self.timeline, self.status_plot):
-            image.layout.display = "none"
+        self.timeline = Plot("aaw-timeline")
+        self.status_plot = Plot("aaw-status-plot")
         self.plot_error = w.HTML()
         self.children = [
             self.refresh_button,
@@ -125,12 +125,11 @@ class ReportsView(w.VBox):
             self.plot_error.value = error_html(f"The plots could not be drawn: {exc}")
             self._hide_plots()
         else:
-            self.timeline.value, self.status_plot.value = timeline, status_plot
-            for image in (self.timeline, self.status_plot):
-                image.layout.display = None
+            self.timeline.show(timeline, jobs_alt(jobs))
+            self.status_plot.show(status_plot, events_alt(self.history.events()))
         self.report = frame  # last: whoever observes it finds everything drawn
         return frame
 
     def _hide_plots(self) -> None:
-        for image in (self.timeline, self.status_plot):
-            image.layout.display = "none"
+        for plot in (self.timeline, self.status_plot):
+            plot.hide()
