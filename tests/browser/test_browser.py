@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 from support.browser import (
+    ROOT,
     app_command,
     app_url,
     bad_console,
@@ -31,6 +32,7 @@ from support.browser import (
     stop,
     wait_for_http,
 )
+from support.installs import editable_env
 
 from amplify_auth_widgets.app.serve import descendants
 
@@ -46,6 +48,22 @@ CLOSED_PAGE = re.compile(
     r"^tornado\.websocket\.WebSocketClosedError$",
     re.S | re.M,
 )
+
+
+#: The page's title, from the notebook's metadata (Voila's lab templates show it).
+TITLE = "Amplify backend auth"
+#: Which theme the page shows: the body's JupyterLab flag, and the relative luminance (0 to 1)
+#: of the background the page shows, the theme's --jp-layout-color0.
+THEME = """() => {
+  const css = getComputedStyle(document.body);
+  const [r, g, b] = css.backgroundColor.match(/\\d+/g).slice(0, 3).map(Number).map(c => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return [document.body.dataset.jpThemeLight, 0.2126 * r + 0.7152 * g + 0.0722 * b];
+}"""
+#: What Voila's stock lab template asks of a public CDN (the app's own template does not).
+STOCK_CDN = "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free"
 
 
 APPLE_KEY = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings.SignInWithApple.PrivateKey"
@@ -301,6 +319,46 @@ def test_secrets_stay_out_of_the_page(page):
     assert "<redacted>" in yaml_text and "REPLACE-ME" not in yaml_text
 
 
+def test_the_page_is_titled_and_dark_when_its_url_asks(app_server):
+    """Light by default; ``?voila-theme=dark`` (as Voila's ``?theme=dark``) gives JupyterLab's
+    dark theme, which the widgets' colours follow."""
+    for query, light in (("", "true"), ("&voila-theme=dark", "false")):
+        with chromium_page() as page:
+            page.goto(app_server + query)
+            page.wait_for_selector(".aaw-editor", timeout=120_000)
+            assert page.title() == TITLE
+            flag, luminance = page.evaluate(THEME)
+            assert flag == light
+            assert luminance > 0.9 if light == "true" else luminance < 0.05
+            assert bad_console(page) == []
+
+
+def test_an_editable_install_renders_the_app_with_voila_s_stock_template(tmp_path):
+    """A contributor's ``pip install -e .`` leaves the app's template out of Jupyter's paths:
+    ``voila notebooks/app.ipynb`` renders with Voila's stock lab template instead (its
+    Font Awesome links to a public CDN, blocked here, show which template it is)."""
+    venv = editable_env(tmp_path)
+    port = free_port()
+    log = tmp_path / "voila.log"
+    command = [str(venv / "bin" / "python"), "-m", "voila", "notebooks/app.ipynb"]
+    voila = start(
+        [*command, "--no-browser", f"--port={port}"], log, env=jupyter_env(tmp_path), cwd=ROOT
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_for_http(url, voila, log)
+        with chromium_page(allowed=(STOCK_CDN,)) as page:
+            page.goto(url)
+            page.wait_for_selector(".aaw-editor .aaw-at-AppId input", timeout=150_000)
+            assert page.title() == TITLE
+            assert page.outside and all(u.startswith(STOCK_CDN) for u in page.outside)
+            assert page.locator(".jupyter-widgets-error-widget").count() == 0
+    finally:
+        stop(voila)
+    text = log.read_text()
+    assert "TemplateNotFound" not in text and "Traceback" not in text, text
+
+
 def test_sigterm_stops_everything_and_a_busy_port_is_said(tmp_path):
     env = jupyter_env(tmp_path)
     first = subprocess.Popen(
@@ -351,13 +409,16 @@ def test_the_app_command_needs_no_test_extras():
 @pytest.mark.timeout(300)  # a kernel started for the page, and the culler's wait
 def test_the_kernel_of_a_closed_page_is_culled(tmp_path):
     """A visit leaves no kernel behind: once its page is closed and the kernel has been idle
-    for --cull-idle seconds, Voila's culler shuts it down (the app keeps serving)."""
+    for --cull-idle seconds, Voila's culler shuts it down (the app keeps serving). The app
+    runs with --theme dark: its page is dark."""
     import time
 
     port = free_port()
     log = tmp_path / "app.log"
     app = start(
-        app_command(port, "--preheat", "0", "--cull-idle", "2"), log, env=jupyter_env(tmp_path)
+        app_command(port, "--preheat", "0", "--cull-idle", "2", "--theme", "dark"),
+        log,
+        env=jupyter_env(tmp_path),
     )
     try:
         url = app_url(port)
@@ -367,6 +428,7 @@ def test_the_kernel_of_a_closed_page_is_culled(tmp_path):
             page.goto(url)
             # no kernel is preheated: this page waits for one to start and run the notebook
             page.wait_for_selector(".aaw-editor", timeout=150_000)
+            assert page.evaluate(THEME)[0] == "false"  # --theme dark
             visited = set(kernels_of(app.pid))
             assert visited, "the page ran no kernel"
         # the culler looks every second; allow it generous time on a loaded machine
