@@ -1,0 +1,244 @@
+"""axe-core (the pinned npm package, injected into the page) on every screen of the Voila app:
+the first screen, the form with every section open, each editor tab, Jobs, Reports, each Fleet
+tab, after a fleet audit and after a job completes. WCAG 2.1 A/AA and best practices; any
+critical or serious violation fails, named by rule, element and axe's summary of the fix.
+
+Each run writes what it found, screen by screen, to ``AAW_AXE_STATUS`` (default
+``/tmp/axe_status.md``), so that whoever fixes a violation can read the list without rerunning.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.browser import (
+    ROOT,
+    app_command,
+    app_url,
+    chromium_page,
+    free_port,
+    jupyter_env,
+    leftovers,
+    needs_chromium,
+    start,
+    stop,
+    wait_for_http,
+)
+
+from amplify_auth_widgets.app.serve import descendants
+
+expect = pytest.importorskip("playwright.sync_api").expect
+pytestmark = needs_chromium
+
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+STATUS = Path(os.environ.get("AAW_AXE_STATUS", "/tmp/axe_status.md"))
+#: The rule sets the issue's goal names: WCAG 2.0/2.1 A and AA, and axe's best practices.
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+#: What fails the test.
+BLOCKING = ("critical", "serious")
+#: Who fixes a rule's violations this round (the owners of the files that make the elements).
+OWNERS = {
+    "color-contrast": "B (palette, STYLE sheets); code tokens .aaw-tok-*: C2 (codeview)",
+    "image-alt": "B (report charts, heat map)",
+    "label": "A (names)",
+    "label-title-only": "A (names)",
+    "select-name": "A (names)",
+    "region": "A (landmarks)",
+    "aria-allowed-attr": "A",
+    "button-name": "A",
+}
+#: axe in the page: each violation with its elements (their CSS path) and what would fix them.
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                          resultTypes: ['violations']});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 160),
+                              where: String(document.querySelector(n.target[0])
+                                ?.parentElement?.closest('[class*="aaw-"]')?.className || '')
+                                .split(' ').filter(c => c.startsWith('aaw-')).join(' '),
+                              summary: (n.failureSummary || '').replace(/\\s+/g, ' ')}))
+  }));
+}"""
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """The app as a user runs it (jobs instant); stopped with SIGTERM, leaving nothing."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make browser-toolchain)")
+    tmp = tmp_path_factory.mktemp("axe")
+    port = free_port()
+    log = tmp / "app.log"
+    process = start(app_command(port), log, env=jupyter_env(tmp))
+    url = app_url(port)
+    wait_for_http(url, process, log)
+    children = descendants(process.pid)
+    yield url
+    assert stop(process) == 0, log.read_text()
+    assert leftovers(children) == [], "Voila or a kernel outlived the app"
+
+
+def axe(page: Any) -> list[dict[str, Any]]:
+    """axe's violations on the page as it is now (axe injected once per page)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return list(page.evaluate(RUN_AXE, TAGS))
+
+
+def described(violations: list[dict[str, Any]]) -> list[str]:
+    """One line per element: impact, rule, element, summary."""
+    lines = []
+    for v in violations:
+        for node in v["nodes"]:
+            lines.append(
+                f"- {v['impact']} `{v['id']}` ({v['help']}): `{node['target']}` "
+                f"`{node['html']}` in `{node['where'][:80]}`: {node['summary'][:300]}"
+            )
+    return lines
+
+
+class Screens:
+    """The violations of each screen visited, written to ``STATUS`` after each screen."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.found: dict[str, list[dict[str, Any]]] = {}
+
+    def check(self, name: str) -> None:
+        self.page.wait_for_timeout(300)  # let the widgets' last redraw settle (not the service)
+        self.found[name] = axe(self.page)
+        self.write()
+
+    def blocking(self) -> dict[str, list[str]]:
+        return {
+            name: described([v for v in found if v["impact"] in BLOCKING])
+            for name, found in self.found.items()
+            if any(v["impact"] in BLOCKING for v in found)
+        }
+
+    def write(self) -> None:
+        """A table of the rules broken (who fixes them: ``OWNERS``), then each screen's
+        critical and serious elements in full and its lesser violations counted."""
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+        text = [f"# axe-core on the app's screens, {stamp}", ""]
+        text.append("Rules: " + ", ".join(TAGS) + "; critical and serious fail the test.")
+        text += ["", "| rule | impact | elements | screens | who fixes |", "|---|---|---|---|---|"]
+        rules: dict[str, tuple[str, int, list[str]]] = {}
+        for name, found in self.found.items():
+            for v in found:
+                impact, count, screens = rules.get(v["id"], (v["impact"], 0, []))
+                rules[v["id"]] = (impact, count + len(v["nodes"]), [*screens, name])
+        for rule, (impact, count, screens) in rules.items():
+            owner = OWNERS.get(rule, "?")
+            text.append(f"| {rule} | {impact} | {count} | {len(screens)} | {owner} |")
+        for name, found in self.found.items():
+            blocking = [v for v in found if v["impact"] in BLOCKING]
+            lesser = [
+                f"{v['id']} ({v['impact']}) x{len(v['nodes'])}"
+                for v in found
+                if v["impact"] not in BLOCKING
+            ]
+            count = sum(len(v["nodes"]) for v in blocking)
+            text += ["", f"## {name}: {count} critical/serious element(s)", ""]
+            text += described(blocking) or ["(none)"]
+            if lesser:
+                text += ["", "Not failing: " + ", ".join(lesser)]
+        STATUS.write_text("\n".join(text) + "\n")
+
+
+def tab(page: Any, name: str) -> None:
+    page.get_by_role("tab", name=name, exact=True).first.click()
+    page.wait_for_selector(f".lm-TabBar-tab.lm-mod-current >> text={name}")
+
+
+def open_every_section(page: Any) -> None:
+    """Open each closed section (a disclosure button, or an Accordion's header) and wait until
+    the kernel has built them all."""
+    closed = (
+        ".aaw-disclosure-button[aria-expanded='false'],"
+        " .jupyter-widget-Collapse:not(.jupyter-widget-Collapse-open)"
+        " > .jupyter-widget-Collapse-header"
+    )
+    for section in page.locator(".aaw-section").all():
+        if section.locator(closed).count():
+            section.locator(closed).first.click()
+    page.wait_for_function(
+        "[...document.querySelectorAll('.aaw-section')].every(s => s.querySelector('.aaw-field'))",
+        timeout=30_000,
+    )
+
+
+def fill(page: Any, member: str, value: str) -> None:
+    box = page.locator(f".aaw-editor .aaw-at-{member} input").first
+    box.fill(value)
+    box.press("Enter")
+
+
+def run_a_job(page: Any) -> None:
+    """Create an auth from a preset, as a user does, until the job is COMPLETED."""
+    page.locator(".aaw-editor select").nth(0).select_option(label="Email sign-in (defaults)")
+    page.get_by_role("button", name="Apply preset").click()
+    fill(page, "AppId", "d4demonew")
+    fill(page, "BackendEnvironmentName", "dev")
+    fill(page, "ResourceName", "newauth")
+    page.wait_for_selector(".aaw-problems:has-text('Ready to send')", timeout=20_000)
+    page.locator("button.aaw-create").click()
+    page.wait_for_selector(".aaw-job-status:has-text('COMPLETED')", timeout=30_000)
+
+
+def visit_editor(page: Any, screens: Screens) -> None:
+    screens.check("first screen")
+    open_every_section(page)
+    screens.check("form, every section open")
+    for name in ("JSON", "YAML", "AWS CLI", "Gen 2"):
+        tab(page, name)
+        expect(page.locator(".jupyter-widget-TabPanel-tabContents:visible").last).not_to_be_empty()
+        screens.check(f"editor tab {name}")
+    tab(page, "Form")
+
+
+def visit_fleet(page: Any, screens: Screens) -> None:
+    tab(page, "Fleet")
+    page.wait_for_selector(".aaw-fleet-panel", timeout=30_000)
+    screens.check("Fleet: Audit and apply")
+    tab(page, "Migration")
+    screens.check("Fleet: Migration")
+    tab(page, "Audit and apply")
+    page.locator(".aaw-fleet-panel button", has_text="Audit").first.click()
+    page.wait_for_selector(".aaw-fleet-panel table", timeout=60_000)
+    page.locator(".aaw-fleet-panel img").first.wait_for(state="visible", timeout=30_000)
+    screens.check("Fleet: after an audit")
+    tab(page, "Migration")
+    screens.check("Fleet: Migration after an audit")
+
+
+def test_no_critical_or_serious_violation_on_any_screen(app_server):
+    with chromium_page(width=1400, height=1000) as page:
+        page.goto(app_server)
+        page.wait_for_selector(".aaw-editor", timeout=60_000)
+        screens = Screens(page)
+        visit_editor(page, screens)
+        tab(page, "Jobs")
+        screens.check("Jobs (no job yet)")
+        tab(page, "Reports")
+        screens.check("Reports (no job yet)")
+        visit_fleet(page, screens)
+        tab(page, "Configure")
+        run_a_job(page)
+        screens.check("editor after a job completed")
+        tab(page, "Jobs")
+        page.wait_for_selector(".aaw-monitor .aaw-badge:has-text('COMPLETED')", timeout=30_000)
+        screens.check("Jobs after a job completed")
+        tab(page, "Reports")
+        page.wait_for_selector(".aaw-reports .aaw-summary-table", timeout=30_000)
+        expect(page.locator(".aaw-reports img:visible")).to_have_count(2, timeout=30_000)
+        screens.check("Reports after a job completed")
+    blocking = screens.blocking()
+    assert blocking == {}, "\n".join(
+        f"{name}:\n" + "\n".join(lines) for name, lines in blocking.items()
+    )
