@@ -55,22 +55,27 @@ def fill(page, member: str, value: str) -> None:
 
 
 def test_a_to_do_item_opens_its_closed_section_and_focuses_the_field(app_page):
+    """The first thing done on the page: the closed section is built only now, as the item
+    is chosen, and its new control still takes the focus."""
     page = app_page
-    fill(page, "AppId", "d4demonew")
-    fill(page, "BackendEnvironmentName", "dev")
-    fill(page, "ResourceName", "newauth")
-    item = page.locator(".aaw-actionbar .aaw-todo-item", has_text="What to create: choose one")
-    text = f"Identity pool {SEPARATOR} What to create: choose one"
-    expect(item).to_have_text(text, timeout=20_000)
-    field = page.locator(f"{AUTH_RESOURCES} select")
-    expect(field).to_be_hidden()  # its section is closed
+    expect(page.locator(".aaw-actionbar .aaw-problems")).to_contain_text(
+        "7 settings to complete before sending", timeout=20_000
+    )
     create = page.locator(".aaw-actionbar button.aaw-create")
     expect(create).to_be_disabled()
-    looks = create.evaluate("b => getComputedStyle(b).borderStyle")
-    assert looks == "dashed"  # looks off, not only is
-    expect(page.locator(".aaw-send-reason")).to_contain_text("settings listed to send")
+    assert create.evaluate("b => getComputedStyle(b).borderStyle") == "dashed"  # looks off
+    expect(page.locator(".aaw-send-reason")).to_contain_text(
+        "Complete the 7 settings listed to send."
+    )
+    assert page.locator(f"{AUTH_RESOURCES} select").count() == 0  # closed, not even built
+    more = page.locator(".aaw-actionbar .aaw-todo-more")
+    more.focus()
+    page.keyboard.press("Enter")  # "3 more", from the keyboard
+    item = page.locator(".aaw-actionbar .aaw-todo-item", has_text="What to create: choose one")
+    expect(item).to_have_text(f"Identity pool {SEPARATOR} What to create: choose one")
     item.focus()
-    page.keyboard.press("Enter")  # from the keyboard
+    page.keyboard.press("Enter")
+    field = page.locator(f"{AUTH_RESOURCES} select")
     expect(field).to_be_visible(timeout=20_000)
     page.wait_for_function(FOCUS_IN, arg=AUTH_RESOURCES, timeout=20_000)
     expect(page.locator(f"{AUTH_RESOURCES} .aaw-findings")).to_contain_text(

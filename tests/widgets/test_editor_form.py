@@ -43,10 +43,7 @@ def test_sections_by_task_in_order_and_only_two_built_at_first():
         "Messages",
         "Identity pool",
     ]  # every member placed: no "Other settings"
-    # and the closed section holding a required choice (What to create), so that its
-    # to-do item can put the focus in it
-    assert [s.built for s in editor.sections] == [True, True] + [False] * 4 + [True]
-    assert editor.sections[-1].fold.selected_index is None
+    assert [s.built for s in editor.sections] == [True, True] + [False] * 5
     assert [s.fold.selected_index for s in editor.sections[:3]] == [0, 0, None]
     assert "aaw-section-social" in editor.sections[2].fold._dom_classes
     assert isinstance(editor._fields[f"{UPC}.PasswordPolicy"], Deferred)

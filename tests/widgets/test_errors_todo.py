@@ -4,8 +4,10 @@ in its field; Create and Update off, saying why, while any is left; Service not 
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+import ipywidgets as w
 import pytest
 from conftest import valid_request
 
@@ -152,3 +154,28 @@ def test_service_has_one_value_so_it_is_set_and_not_asked():
     assert editor.value["ResourceConfig"]["Service"] == "FOO"
     assert editor.field("ResourceConfig.Service").box.layout.display is None
     assert any(f.code == "model.enum" for f in editor.findings)
+
+
+def test_the_first_screen_builds_no_closed_section_until_a_person_begins():
+    editor = AuthConfigEditor()
+    identity = editor.sections[-1]
+    assert not identity.built  # the first screen stays light
+    editor.field("AppId").control.value = "d1abc"  # begun: the sections to go to are built
+    assert identity.built and identity.fold.selected_index is None
+
+
+def test_going_to_a_section_built_that_moment_asks_for_the_focus_again(monkeypatch):
+    editor = AuthConfigEditor()
+    assert not editor.sections[-1].built  # nothing touched yet: its controls do not exist
+    twice = threading.Event()
+    focused: list[Any] = []
+
+    def focus(widget: Any) -> None:
+        focused.append(widget)
+        if len(focused) == 2:
+            twice.set()
+
+    monkeypatch.setattr(w.Dropdown, "focus", focus)
+    editor.go_to("ResourceConfig.AuthResources")
+    assert twice.wait(5)  # now, and again once the page has made the control's view
+    assert focused == [editor.field("ResourceConfig.AuthResources").control] * 2

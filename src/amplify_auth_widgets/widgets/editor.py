@@ -24,6 +24,7 @@ switches the connection. Presets, files and the JSON/YAML/CLI tabs are ``request
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -55,6 +56,11 @@ from .targets import TargetPicker
 
 #: The operations the form composes (its modes): the auth requests that hold a ResourceConfig.
 OPERATIONS = configuration_operations()
+
+
+#: How long after opening a section built that moment ``go_to`` asks its control for the focus
+#: again: the page makes the new control's view in well under that.
+REFOCUS_SECONDS = 0.5
 
 
 def single_choices(spec: FieldSpec) -> list[tuple[str, str]]:
@@ -455,9 +461,12 @@ class AuthConfigEditor(w.VBox):
         self._show_buttons()
 
     def _build_sections_to_do(self) -> None:
-        """Build (not open) each closed section that holds an error, so that its controls
-        exist in the page before a to-do item asks to focus one: a control made at that very
-        moment has no view yet to take the focus."""
+        """Build (not open) each closed section that holds an error once a person has begun
+        (the first screen stays as light as it was), so that its controls exist in the page
+        before a to-do item asks to focus one: a control made at that very moment has no view
+        yet to take the focus (``go_to`` asks again, a moment later, for that case)."""
+        if not (self.disclosure.touched or self.disclosure.reveal_all):
+            return
         for section in self.sections:
             if not section.built and any(
                 f.is_error and section.contains(f.path) for f in self.findings
@@ -524,6 +533,7 @@ class AuthConfigEditor(w.VBox):
         if section is None:
             return None
         self.tabs.selected_index = 0
+        fresh = not section.built
         section.open()
         field = self.disclosure.field_for(path, self._fields, self.root)
         if not isinstance(field, Field) or field is self.root:
@@ -531,7 +541,12 @@ class AuthConfigEditor(w.VBox):
         self.disclosure.touch(path)
         self._show_findings()
         self._show_buttons()
-        focus_target(field).focus()
+        target = focus_target(field)
+        target.focus()
+        if fresh and self._background:  # its view may not exist yet: ask again once it does
+            later = threading.Timer(REFOCUS_SECONDS, target.focus)
+            later.daemon = True
+            later.start()
         return field
 
     def _label_at(self, path: str) -> str:
