@@ -409,7 +409,9 @@ class Mapper:
                     f"Gen 2 makes {' and '.join(loosened)} required for sign-in; not so here, "
                     "as in the source"
                 )
-            self.place(path, "userAttributes." + ", ".join(ATTRIBUTES[a] for a in required), note)
+            # every key written, the loosened ones too: with none required, "userAttributes."
+            # named nothing
+            self.place(path, "userAttributes." + ", ".join(attrs), note)
 
     def _messages(self, login: dict[str, Any]) -> None:
         vm = self.pool.get("VerificationMessage") or {}
