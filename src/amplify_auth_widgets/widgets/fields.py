@@ -7,7 +7,9 @@ when nothing is set, so that nothing the user did not choose is sent), ``set(val
 
 A field shows a human label above its control, with one line of help (``labels.py``); the API
 path and the model's documentation are its tooltip, and a finding's rule code is the tooltip of
-its message. Its box has the CSS classes ``aaw-field`` and ``aaw-at-<path with dashes>``.
+its message. The label is also the control's accessible name (``access.name``): a screen reader
+says "App ID", not the tooltip's "AppId: The app ID.". Its box has the CSS classes
+``aaw-field`` and ``aaw-at-<path with dashes>``.
 
 A control cannot always show what it is given: ``"FOO"`` for an enum, ``"8"`` for a number,
 a list with a value outside its enum. Such a value is never dropped or changed: a dropdown or a
@@ -26,6 +28,7 @@ import ipywidgets as w
 from ..core.findings import Finding
 from ..core.model import FieldSpec
 from ..core.secrets import quote
+from .access import name
 from .html import escape, warning_html
 from .labels import enum_label, help_for, label_for, tooltip_for
 from .style import ERROR, MUTED, WARNING
@@ -77,6 +80,7 @@ class Field:
         # controls put it on their parts.
         for part in self.tooltip_parts():
             part.tooltip = self.tooltip()
+            name(part, label_for(spec))  # the label shown above, as the control's name
         self.note = w.HTML()
         self.messages = w.HTML()
         self.label = w.HTML(self._label_html())
@@ -424,13 +428,18 @@ class BoolField(Field):
     def make_control(self) -> w.Widget:
         self.touched = False
         return w.Checkbox(
-            value=False, indent=False, description="(not set)", layout=w.Layout(width="auto")
+            value=False, indent=False, description=self.unset, layout=w.Layout(width="auto")
         )
+
+    @property
+    def unset(self) -> str:
+        """The box's words while it is not set: its label (its accessible name), and so."""
+        return f"{label_for(self.spec)} (not set)"
 
     def _on_control(self, change: Any) -> None:
         if not self._writing:
             self.touched = True
-            self.control.description = ""
+            self.control.description = label_for(self.spec)
         super()._on_control(change)
 
     def read(self) -> Any:
@@ -441,13 +450,13 @@ class BoolField(Field):
             return False
         self.control.value = value
         self.touched = True
-        self.control.description = ""
+        self.control.description = label_for(self.spec)
         return True
 
     def clear(self) -> None:
         self.control.value = False
         self.touched = False
-        self.control.description = "(not set)"
+        self.control.description = self.unset
 
 
 def parse_number(text: str) -> Any:

@@ -18,6 +18,7 @@ import ipywidgets as w
 
 from ..core.findings import Finding
 from ..core.model import FieldSpec
+from .access import name
 from .fields import (
     MISSING,
     BoolField,
@@ -230,12 +231,13 @@ class ProviderCards(StructureField):
         super().__init__(*args, **kwargs)
         self.pick = w.Dropdown(layout=w.Layout(width="auto"))
         self.pick.add_class("aaw-provider-pick")
+        name(self.pick, "Provider to add")
         self.add_button = w.Button(description="Add provider", icon="plus")
         self.add_button.add_class("aaw-provider-add")
         self.add_button.on_click(self._add_picked)
         for card in self.children:
             remove = w.Button(
-                description="Remove",
+                description=f"Remove {label_for(card.spec)}",
                 icon="trash",
                 layout=w.Layout(width="auto", align_self="flex-start"),
             )

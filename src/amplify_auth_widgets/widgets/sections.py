@@ -1,8 +1,10 @@
 """The form's sections as widgets: open ones built at once, the others when first opened.
 
-Each section is a one-panel ``Accordion`` (so several can be open together) with the CSS classes
-``aaw-section`` and ``aaw-section-<key>``; its title carries the number of problems shown in it
-("Password policy · 1 problem"), so a problem in a closed section is not missed.
+Each section is a ``Fold`` (``access.py``): a native button with ``aria-expanded`` over its
+body, so that Tab reaches every section and Enter or Space opens it, and several can be open
+together. Its CSS classes are ``aaw-section`` and ``aaw-section-<key>`` (``aaw-fold-open`` while
+open); its title carries the number of problems shown in it ("Password policy · 1 problem"), so
+a problem in a closed section is not missed.
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import ipywidgets as w
-
+from .access import Fold
 from .form import Deferred, grid
 from .layout import Section
 
@@ -30,10 +31,9 @@ class SectionView:
         self.fields = fields
         self._on_built = on_built
         self.body = grid([])
-        self.fold = w.Accordion(children=[self.body], selected_index=None)
+        self.fold = Fold(self.body, section.title)
         self.fold.add_class("aaw-section")
         self.fold.add_class(f"aaw-section-{section.key}")
-        self.fold.set_title(0, section.title)
         self.built = False
         self.fold.observe(self._on_open, names="selected_index")
         if section.open:
@@ -60,8 +60,21 @@ class SectionView:
         self._on_built(self)
 
     def open(self) -> None:
+        """Build the section and show it (a person's Enter on its header does the same)."""
         self.build()
         self.fold.selected_index = 0
+
+    def close(self) -> None:
+        self.fold.selected_index = None
+
+    @property
+    def expanded(self) -> bool:
+        """Whether the section is open."""
+        return self.fold.expanded
+
+    def focus(self) -> None:
+        """Move the keyboard focus to the section's header (to lead a person to it)."""
+        self.fold.focus()
 
     def count(self, problems: int) -> None:
         title = self.section.title

@@ -1,0 +1,227 @@
+"""Keyboard and screen-reader parts that ipywidgets lacks: a disclosure, a live region.
+
+ipywidgets renders native ``<button>``, ``<input>`` and ``<select>`` elements, which a keyboard
+reaches and a screen reader names (from a control's ``description``), but it cannot set ARIA
+attributes: an ``Accordion``'s title is a plain ``<div>`` no key reaches, and an ``HTML``
+widget replaces its content on each change, which no screen reader announces. So two small
+front ends (anywidget ESM modules, no build step) do what ipywidgets cannot:
+
+* ``Disclosure``: a native ``<button aria-expanded>``; Tab reaches it, Enter and Space toggle it.
+  ``Fold`` puts one above a body, with the ``Accordion`` API the form used before
+  (``selected_index`` 0 or None, ``get_title``/``set_title``).
+* ``LiveRegion``: one persistent ``role="status"`` element (``aria-live="polite"``) whose text
+  changes, so "Ready to send" or "COMPLETED" is read out without moving focus.
+
+Their stylesheet (``CSS``, loaded with the first of them on the page) also gives every control
+of the package a visible focus ring (2 px in the theme's brand colour, offset from the control
+so that it shows on a blue button as on the page), and hides a control's ``description`` label
+visually while keeping it its accessible name (``name``), where the field shows the same words
+above the control.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anywidget
+import ipywidgets as w
+import traitlets as t
+
+from .style import BORDER, FOCUS, FOREGROUND
+
+#: The package's top-level boxes: the focus ring applies inside them only.
+SCOPES = (
+    ".aaw-app",
+    ".aaw-editor",
+    ".aaw-monitor",
+    ".aaw-reports",
+    ".aaw-fleet",
+    ".aaw-fold",
+    ".aaw-live",
+)
+#: A control whose description label is its name only (the field shows the words above it).
+NAMED = "aaw-named"
+
+_SCOPE = ":is(" + ", ".join(SCOPES) + ")"
+#: Raised above ipywidgets' and JupyterLab's own rules for inputs (``outline: none``).
+_FOCUSED = (
+    f"html body {_SCOPE} :is(input, textarea, select, button, [tabindex]):focus-visible, "
+    f"html body {_SCOPE} .lm-TabBar-tab:focus"
+)
+
+CSS = f"""
+{_FOCUSED} {{
+  outline: 2px solid {FOCUS} !important;
+  outline-offset: 2px !important;
+}}
+.{NAMED} > label.widget-label {{
+  position: absolute !important; width: 1px !important; height: 1px !important;
+  min-width: 0 !important; margin: -1px !important; padding: 0 !important;
+  overflow: hidden !important; clip-path: inset(50%) !important; white-space: nowrap !important;
+}}
+.aaw-disclosure-button {{
+  display: flex; align-items: center; gap: 8px; width: 100%; box-sizing: border-box;
+  padding: 6px 8px; margin: 0; text-align: left; cursor: pointer;
+  font: inherit; font-weight: 600; color: {FOREGROUND};
+  background: var(--jp-layout-color2, transparent);
+  border: 1px solid {BORDER}; border-radius: 2px;
+}}
+.aaw-disclosure-button:hover {{ background: var(--jp-layout-color3, transparent); }}
+.aaw-disclosure-caret {{ display: inline-block; width: 1em; transition: transform 0.1s; }}
+.aaw-disclosure-button[aria-expanded="true"] .aaw-disclosure-caret {{ transform: rotate(90deg); }}
+.aaw-fold-body {{ padding: 6px 4px 4px 4px; }}
+"""
+
+_DISCLOSURE_ESM = """
+function render({ model, el }) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "aaw-disclosure-button";
+  const caret = document.createElement("span");
+  caret.className = "aaw-disclosure-caret";
+  caret.setAttribute("aria-hidden", "true");
+  caret.textContent = "\\u25B8";
+  const label = document.createElement("span");
+  button.append(caret, label);
+  const sync = () => {
+    button.setAttribute("aria-expanded", model.get("expanded") ? "true" : "false");
+    label.textContent = model.get("title");
+  };
+  button.addEventListener("click", () => {
+    model.set("expanded", !model.get("expanded"));
+    model.save_changes();
+  });
+  const onMessage = (message) => { if (message && message.do === "focus") button.focus(); };
+  model.on("change:expanded", sync);
+  model.on("change:title", sync);
+  model.on("msg:custom", onMessage);
+  sync();
+  el.appendChild(button);
+  return () => {
+    model.off("change:expanded", sync);
+    model.off("change:title", sync);
+    model.off("msg:custom", onMessage);
+  };
+}
+export default { render };
+"""
+
+_LIVE_ESM = """
+function render({ model, el }) {
+  const region = document.createElement("div");
+  region.setAttribute("role", "status");
+  region.setAttribute("aria-live", "polite");
+  region.className = "aaw-live-text";
+  const sync = () => {
+    region.textContent = model.get("message");
+    region.style.color = model.get("color");
+  };
+  model.on("change:message", sync);
+  model.on("change:color", sync);
+  sync();
+  el.appendChild(region);
+  return () => { model.off("change:message", sync); model.off("change:color", sync); };
+}
+export default { render };
+"""
+
+
+class Disclosure(anywidget.AnyWidget):
+    """A button that shows or hides a part: ``aria-expanded`` says which, Enter/Space toggle.
+
+    CSS class ``aaw-disclosure``; its button is ``.aaw-disclosure-button``.
+    """
+
+    _esm = t.Unicode(_DISCLOSURE_ESM).tag(sync=True)
+    _css = t.Unicode(CSS).tag(sync=True)
+    title = t.Unicode("", help="The button's text: what the part holds.").tag(sync=True)
+    expanded = t.Bool(False, help="Whether the part is shown.").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("aaw-disclosure")
+
+    def focus(self) -> None:
+        """Move the keyboard focus to the button (in every view of it on the page)."""
+        self.send({"do": "focus"})
+
+
+class Fold(w.VBox):
+    """A ``Disclosure`` over a body: one section that opens and closes.
+
+    ``selected_index`` is 0 while open and None while closed (an ``Accordion``'s, so code that
+    opened a one-panel ``Accordion`` opens a fold alike); ``expanded`` is the same as a bool.
+    CSS classes ``aaw-fold``, and ``aaw-fold-open`` while open.
+    """
+
+    selected_index = t.Int(None, allow_none=True, help="0 while open, None while closed.")
+
+    def __init__(self, body: w.Widget, title: str = "", **kwargs: Any) -> None:
+        self.header = Disclosure(title=title)
+        self.body = w.VBox([body])
+        self.body.add_class("aaw-fold-body")
+        super().__init__([self.header, self.body], **kwargs)
+        self.add_class("aaw-fold")
+        self.header.observe(self._on_header, names="expanded")
+        self._show(False)
+
+    @property
+    def expanded(self) -> bool:
+        return self.selected_index == 0
+
+    def _on_header(self, change: Any) -> None:
+        self.selected_index = 0 if change["new"] else None
+
+    @t.observe("selected_index")
+    def _on_selected(self, change: Any) -> None:
+        if change["new"] not in (0, None):
+            raise t.TraitError(
+                f"a fold has one part: selected_index is 0 or None, not {change['new']}"
+            )
+        self._show(change["new"] == 0)
+
+    def _show(self, shown: bool) -> None:
+        self.header.expanded = shown
+        self.body.layout.display = None if shown else "none"
+        (self.add_class if shown else self.remove_class)("aaw-fold-open")
+
+    def set_title(self, index: int, title: str) -> None:
+        """The header's text (``index`` is 0: a fold has one part)."""
+        self.header.title = title
+
+    def get_title(self, index: int) -> str:
+        return str(self.header.title)
+
+    def focus(self) -> None:
+        """Move the keyboard focus to the header's button."""
+        self.header.focus()
+
+
+class LiveRegion(anywidget.AnyWidget):
+    """Text a screen reader reads out when it changes (``role="status"``, polite).
+
+    ``message`` is the text, ``color`` its CSS colour. CSS class ``aaw-live``.
+    """
+
+    _esm = t.Unicode(_LIVE_ESM).tag(sync=True)
+    _css = t.Unicode(CSS).tag(sync=True)
+    message = t.Unicode("", help="The last status message, as plain text.").tag(sync=True)
+    color = t.Unicode("", help="The message's CSS colour.").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("aaw-live")
+
+
+def name(control: w.Widget, label: str) -> None:
+    """Give ``control`` the accessible name ``label``, for a control whose words are shown
+    beside it already: its description (a ``<label for>``), hidden from sight only. A control
+    whose view shows no description (a tags input) takes it as its placeholder."""
+    if isinstance(control, w.TagsInput):
+        control.placeholder = label
+    elif "description" in control.trait_names():
+        if not control.description:
+            control.description = label
+            control.add_class(NAMED)
+    elif "placeholder" in control.trait_names():
+        control.placeholder = label
