@@ -3,7 +3,10 @@
 A ``with Emulator(...)`` block stops the emulator when the cell ends, so a button clicked later
 finds nothing listening. ``local()`` starts one emulator with the demo apps on first use, hands
 the same one to every later call (every widget, every cell), and stops it when the process
-exits. It listens on 127.0.0.1 on a free port.
+exits. It listens on 127.0.0.1 on a free port, with its state in a temporary file: a notebook's
+own sandbox, fresh in every kernel. The app (``AuthApp.from_environment``) uses ``shared()``
+instead (``emulator.shared``): one process per data folder, its state kept across reloads and
+restarts, shared by every page.
 """
 
 from __future__ import annotations
