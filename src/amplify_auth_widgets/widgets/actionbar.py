@@ -20,7 +20,7 @@ from ..core.operations import configuration_operations
 from .html import coloured, escape, muted_html, ok_html, warning_html
 from .sections import plural
 from .status import StatusLine
-from .style import CODE_BACKGROUND, ERROR, PAGE, RULE, job_colour
+from .style import BORDER, CODE_BACKGROUND, ERROR, FOCUS, MUTED, PAGE, RULE, STRIPE, job_colour
 
 #: How the mode toggle names an operation the editor composes, by the operation's verb.
 MODE_LABELS = {"Create": "Create new", "Update": "Update existing"}
@@ -55,11 +55,11 @@ STYLE = f"""<style>
 .aaw-actionbar .aaw-todo {{ flex: 1 1 100%; flex-wrap: wrap; gap: 2px 12px; }}
 .aaw-actionbar .aaw-todo-item, .aaw-actionbar .aaw-todo-more {{ background: none;
   box-shadow: none; border: none; padding: 0 2px; height: auto; text-decoration: underline;
-  color: var(--jp-content-link-color, #0b57d0); white-space: normal; text-align: left; }}
+  color: var(--jp-content-link-color, {FOCUS}); white-space: normal; text-align: left; }}
 /* Create/Update off: it must look off, not only be off */
 .aaw-actionbar .aaw-create:disabled, .aaw-actionbar .aaw-update:disabled {{ opacity: 1;
-  background: var(--jp-layout-color2, #eee); color: var(--jp-ui-font-color2, #555);
-  border: 1px dashed var(--jp-border-color1, #999); box-shadow: none; cursor: not-allowed; }}
+  background: {STRIPE}; color: {MUTED}; border: 1px dashed {BORDER}; box-shadow: none;
+  cursor: not-allowed; }}
 /* the target comboboxes (targets.py): the list's arrow at all times, not only on hover */
 .aaw-editor .aaw-combo-chooser input[list]::-webkit-calendar-picker-indicator {{
   display: block !important; opacity: 1 !important; cursor: pointer; }}
