@@ -9,9 +9,20 @@ Written for the mutation run of ``gen2.mapping`` (docs/mutation.md); no Node too
 
 from __future__ import annotations
 
+import pytest
+
 from amplify_auth_widgets import gen2
+from amplify_auth_widgets.gen2.mapping import (
+    NATIVE_NOTE,
+    RESET_MESSAGE,
+    Mapper,
+    ProviderDetails,
+    Secret,
+    provider_details,
+)
 
 UPC = "ResourceConfig.UserPoolConfigs"
+R, B = "amplify/auth/resource.ts", "amplify/backend.ts"
 
 
 def test_the_required_attributes_row_names_every_key_it_wrote_even_with_none_required():
@@ -31,3 +42,1200 @@ def test_the_required_attributes_row_names_every_key_it_wrote_even_with_none_req
     assert row["note"] == (
         "Gen 2 makes email and phoneNumber required for sign-in; not so here, as in the source"
     )
+
+
+# -- the configurations, one per group of branches ----------------------------------------
+
+USERNAME_SMS = {
+    "BackendEnvironmentName": "",
+    "ResourceConfig": {
+        "AuthResources": "USER_POOL_ONLY",
+        "IdentityPoolConfigs": {"IdentityPoolName": "ip", "UnauthenticatedLogin": True},
+        "UserPoolConfigs": {
+            "UserPoolName": "up",
+            "SignInMethod": "USERNAME",
+            "RequiredSignUpAttributes": ["EMAIL", "ZONE_INFO", "BOGUS"],
+            "VerificationMessage": {
+                "DeliveryMethod": "SMS",
+                "SmsSettings": {"SmsMessage": "Code {####}"},
+                "EmailSettings": {"EmailSubject": "S", "EmailMessage": "B {####}"},
+            },
+            "Mfa": {"MFAMode": "ON", "Settings": {"MfaTypes": ["TOTP"], "SmsMessage": "M {####}"}},
+            "ForgotPassword": {
+                "DeliveryMethod": "SMS",
+                "EmailSettings": {"EmailSubject": "r", "EmailMessage": "r {####}"},
+                "SmsSettings": {"SmsMessage": "r {####}"},
+            },
+            "PasswordPolicy": {"AdditionalConstraints": ["REQUIRE_SYMBOL", "REQUIRE_LOWERCASE"]},
+        },
+    },
+}
+
+PHONE = {
+    "ResourceConfig": {
+        "AuthResources": "IDENTITY_POOL_AND_USER_POOL",
+        "IdentityPoolConfigs": {"UnauthenticatedLogin": False},
+        "UserPoolConfigs": {
+            "SignInMethod": "EMAIL_AND_PHONE_NUMBER",
+            "RequiredSignUpAttributes": [],
+            "VerificationMessage": {
+                "DeliveryMethod": "EMAIL",
+                "SmsSettings": {"SmsMessage": "Code {####}"},
+            },
+            "Mfa": {
+                "MFAMode": "OPTIONAL",
+                "Settings": {"MfaTypes": ["SMS"], "SmsMessage": "M {####}"},
+            },
+            "ForgotPassword": {"DeliveryMethod": "EMAIL"},
+        },
+    }
+}
+
+PHONE_TOTP = {
+    "ResourceConfig": {
+        "UserPoolConfigs": {
+            "SignInMethod": "PHONE_NUMBER",
+            "Mfa": {"MFAMode": "ON", "Settings": {"MfaTypes": ["TOTP"], "SmsMessage": "M {####}"}},
+        }
+    }
+}
+
+SOCIAL = {
+    "BackendEnvironmentName": "prod",
+    "ResourceConfig": {
+        "UserPoolConfigs": {
+            "SignInMethod": "EMAIL",
+            "RequiredSignUpAttributes": ["FAMILY_NAME", "PHONE_NUMBER"],
+            "OAuth": {
+                "OAuthGrantType": "IMPLICIT",
+                "OAuthScopes": ["EMAIL", "AWS_COGNITO_SIGNIN_USER_ADMIN"],
+                "DomainPrefix": "d",
+                "RedirectSignInURIs": ["myapp://"],
+                "SocialProviderSettings": {
+                    "Facebook": {"ClientId": "f", "ClientSecret": "fs"},
+                    "SignInWithApple": {"ClientId": "a", "KeyId": "k", "TeamId": "t"},
+                    "LoginWithAmazon": {"ClientId": "l"},
+                    "Nope": {"ClientId": "x"},
+                },
+            },
+        }
+    },
+}
+
+APPLE_NONE = {
+    "ResourceConfig": {
+        "UserPoolConfigs": {
+            "SignInMethod": "EMAIL",
+            "RequiredSignUpAttributes": [],
+            "OAuth": {
+                "OAuthScopes": ["FOO", "OPENID", "PHONE"],
+                "SocialProviderSettings": {
+                    "SignInWithApple": {"ClientId": "a"},
+                    "Google": {"ClientId": "g"},
+                },
+            },
+        }
+    }
+}
+
+GOOGLE_DEFAULT = {
+    "ResourceConfig": {
+        "UserPoolConfigs": {
+            "SignInMethod": "EMAIL",
+            "OAuth": {
+                "OAuthGrantType": "CODE",
+                "SocialProviderSettings": {
+                    "Google": {"ClientId": "g"},
+                    "Facebook": {"ClientId": "f"},
+                },
+            },
+        }
+    }
+}
+
+
+# -- their rows: member, value, status, file, target, note -------------------------------
+
+USERNAME_SMS_ROWS = [
+    (
+        "BackendEnvironmentName",
+        "",
+        "source",
+        "",
+        "header comment",
+        "names the source",
+    ),
+    (
+        "ResourceConfig.AuthResources",
+        "USER_POOL_ONLY",
+        "mapped",
+        B,
+        "cfnIdentityPool.allowUnauthenticatedIdentities",
+        "Gen 2 always creates an identity pool; with USER_POOL_ONLY it gets no guest access",
+    ),
+    (
+        "ResourceConfig.IdentityPoolConfigs.IdentityPoolName",
+        "ip",
+        "not supported",
+        "",
+        "",
+        "AuthResources is USER_POOL_ONLY, so the service ignores IdentityPoolConfigs",
+    ),
+    (
+        "ResourceConfig.IdentityPoolConfigs.UnauthenticatedLogin",
+        "true",
+        "not supported",
+        "",
+        "",
+        "AuthResources is USER_POOL_ONLY, so the service ignores IdentityPoolConfigs",
+    ),
+    (
+        f"{UPC}.UserPoolName",
+        "up",
+        "mapped",
+        B,
+        "cfnUserPool.userPoolName",
+        (
+            "Gen 1 deployed it with -<env> appended; the export leaves that off: "
+            "Gen 2 deploys a pool per branch and sandbox, and one environment's "
+            "name would mislabel the others (names need not be unique)"
+        ),
+    ),
+    (
+        f"{UPC}.SignInMethod",
+        "USERNAME",
+        "mapped",
+        B,
+        "cfnUserPool.usernameAttributes",
+        (
+            "users sign in with a username: Gen 2 signs in with email or phone, so "
+            "phone is set up and this override makes the username the sign-in"
+        ),
+    ),
+    (
+        f"{UPC}.RequiredSignUpAttributes",
+        "EMAIL, ZONE_INFO, BOGUS",
+        "mapped",
+        R,
+        "userAttributes.email, timezone, phoneNumber",
+        "Gen 2 makes phoneNumber required for sign-in; not so here, as in the source",
+    ),
+    (
+        f"{UPC}.VerificationMessage.DeliveryMethod",
+        "SMS",
+        "mapped",
+        R,
+        "loginWith.phone",
+        "verified automatically",
+    ),
+    (
+        f"{UPC}.VerificationMessage.SmsSettings.SmsMessage",
+        "Code {####}",
+        "mapped",
+        R,
+        "loginWith.phone.verificationMessage",
+        "",
+    ),
+    (
+        f"{UPC}.VerificationMessage.EmailSettings.EmailSubject",
+        "S",
+        "mapped",
+        B,
+        "cfnUserPool.emailVerificationSubject",
+        "",
+    ),
+    (
+        f"{UPC}.VerificationMessage.EmailSettings.EmailMessage",
+        "B {####}",
+        "mapped",
+        B,
+        "cfnUserPool.emailVerificationMessage",
+        "",
+    ),
+    (
+        f"{UPC}.Mfa.MFAMode",
+        "ON",
+        "mapped",
+        B,
+        "cfnUserPool.mfaConfiguration",
+        "Gen 2's multifactor requires SMS MFA with phone sign-in; Cognito does not",
+    ),
+    (
+        f"{UPC}.Mfa.Settings.MfaTypes",
+        "TOTP",
+        "mapped",
+        B,
+        "cfnUserPool.enabledMfas",
+        "Gen 2's multifactor requires SMS MFA with phone sign-in; Cognito does not",
+    ),
+    (
+        f"{UPC}.Mfa.Settings.SmsMessage",
+        "M {####}",
+        "mapped",
+        B,
+        "cfnUserPool.smsAuthenticationMessage",
+        "",
+    ),
+    (
+        f"{UPC}.ForgotPassword.DeliveryMethod",
+        "SMS",
+        "mapped",
+        R,
+        "accountRecovery",
+        "deprecated in the API; Gen 2 calls it account recovery",
+    ),
+    (
+        f"{UPC}.ForgotPassword.EmailSettings.EmailSubject",
+        "r",
+        "not supported",
+        "",
+        "",
+        RESET_MESSAGE,
+    ),
+    (
+        f"{UPC}.ForgotPassword.EmailSettings.EmailMessage",
+        "r {####}",
+        "not supported",
+        "",
+        "",
+        RESET_MESSAGE,
+    ),
+    (
+        f"{UPC}.ForgotPassword.SmsSettings.SmsMessage",
+        "r {####}",
+        "not supported",
+        "",
+        "",
+        RESET_MESSAGE,
+    ),
+    (
+        f"{UPC}.PasswordPolicy.AdditionalConstraints",
+        "REQUIRE_SYMBOL, REQUIRE_LOWERCASE",
+        "mapped",
+        B,
+        "cfnUserPool.policies.passwordPolicy: requireLowercase, requireSymbols",
+        "the others are set to false",
+    ),
+    (
+        f"{UPC}.PasswordPolicy.MinimumLength",
+        "8",
+        "derived",
+        B,
+        "cfnUserPool.policies.passwordPolicy.minimumLength",
+        (
+            "not configured: Cognito's default is written, since a policy without "
+            "a length leaves Gen 2's passwordPolicyMinLength output without a "
+            "value, which CloudFormation refuses"
+        ),
+    ),
+    (
+        "AppClientID (native app client)",
+        "generateSecret: false; no OAuth",
+        "derived",
+        B,
+        'userPool.addClient("NativeAppClient")',
+        NATIVE_NOTE,
+    ),
+]
+
+PHONE_ROWS = [
+    (
+        "ResourceConfig.AuthResources",
+        "IDENTITY_POOL_AND_USER_POOL",
+        "mapped",
+        R,
+        "defineAuth",
+        "identity and user pool",
+    ),
+    (
+        "ResourceConfig.IdentityPoolConfigs.UnauthenticatedLogin",
+        "false",
+        "mapped",
+        B,
+        "cfnIdentityPool.allowUnauthenticatedIdentities",
+        "Gen 2 allows guests by default, so it is always set",
+    ),
+    (
+        f"{UPC}.SignInMethod",
+        "EMAIL_AND_PHONE_NUMBER",
+        "mapped",
+        R,
+        "loginWith.email + loginWith.phone",
+        "",
+    ),
+    (
+        f"{UPC}.RequiredSignUpAttributes",
+        "",
+        "mapped",
+        R,
+        "userAttributes.email, phoneNumber",
+        "Gen 2 makes email and phoneNumber required for sign-in; not so here, as in the source",
+    ),
+    (
+        f"{UPC}.VerificationMessage.DeliveryMethod",
+        "EMAIL",
+        "mapped",
+        R,
+        "loginWith.email",
+        "verified automatically",
+    ),
+    (
+        f"{UPC}.VerificationMessage.SmsSettings.SmsMessage",
+        "Code {####}",
+        "mapped",
+        R,
+        "loginWith.phone.verificationMessage",
+        "",
+    ),
+    (
+        f"{UPC}.Mfa.MFAMode",
+        "OPTIONAL",
+        "mapped",
+        R,
+        "multifactor.mode",
+        "",
+    ),
+    (
+        f"{UPC}.Mfa.Settings.MfaTypes",
+        "SMS",
+        "mapped",
+        R,
+        "multifactor.sms",
+        "",
+    ),
+    (
+        f"{UPC}.Mfa.Settings.SmsMessage",
+        "M {####}",
+        "mapped",
+        R,
+        "multifactor.sms.smsMessage",
+        "",
+    ),
+    (
+        f"{UPC}.ForgotPassword.DeliveryMethod",
+        "EMAIL",
+        "mapped",
+        R,
+        "accountRecovery",
+        "deprecated in the API; Gen 2 calls it account recovery",
+    ),
+    (
+        "AppClientID (native app client)",
+        "generateSecret: false; no OAuth",
+        "derived",
+        B,
+        'userPool.addClient("NativeAppClient")',
+        NATIVE_NOTE,
+    ),
+]
+
+PHONE_TOTP_ROWS = [
+    (
+        f"{UPC}.SignInMethod",
+        "PHONE_NUMBER",
+        "mapped",
+        R,
+        "loginWith.phone",
+        "",
+    ),
+    (
+        f"{UPC}.Mfa.MFAMode",
+        "ON",
+        "mapped",
+        B,
+        "cfnUserPool.mfaConfiguration",
+        "Gen 2's multifactor requires SMS MFA with phone sign-in; Cognito does not",
+    ),
+    (
+        f"{UPC}.Mfa.Settings.MfaTypes",
+        "TOTP",
+        "mapped",
+        B,
+        "cfnUserPool.enabledMfas",
+        "Gen 2's multifactor requires SMS MFA with phone sign-in; Cognito does not",
+    ),
+    (
+        f"{UPC}.Mfa.Settings.SmsMessage",
+        "M {####}",
+        "mapped",
+        B,
+        "cfnUserPool.smsAuthenticationMessage",
+        "",
+    ),
+    (
+        "AppClientID (native app client)",
+        "generateSecret: false; no OAuth",
+        "derived",
+        B,
+        'userPool.addClient("NativeAppClient")',
+        NATIVE_NOTE,
+    ),
+]
+
+SOCIAL_ROWS = [
+    (
+        "BackendEnvironmentName",
+        "prod",
+        "source",
+        "",
+        "header comment",
+        "names the source",
+    ),
+    (
+        f"{UPC}.SignInMethod",
+        "EMAIL",
+        "mapped",
+        R,
+        "loginWith.email",
+        "",
+    ),
+    (
+        f"{UPC}.RequiredSignUpAttributes",
+        "FAMILY_NAME, PHONE_NUMBER",
+        "mapped",
+        R,
+        "userAttributes.familyName, phoneNumber, email",
+        "Gen 2 makes email required for sign-in; not so here, as in the source",
+    ),
+    (
+        f"{UPC}.OAuth.OAuthGrantType",
+        "IMPLICIT",
+        "mapped",
+        B,
+        "cfnUserPoolClient.allowedOAuthFlows",
+        "",
+    ),
+    (
+        f"{UPC}.OAuth.OAuthScopes",
+        "EMAIL, AWS_COGNITO_SIGNIN_USER_ADMIN",
+        "mapped",
+        R,
+        "loginWith.externalProviders.scopes",
+        "Cognito grants phone, email and profile only with openid; the CDK adds it",
+    ),
+    (
+        f"{UPC}.OAuth.DomainPrefix",
+        "d",
+        "mapped",
+        B,
+        "userPoolDomain.domain",
+        (
+            "Gen 1 deployed it with -prod appended; the export leaves that off: a "
+            "prefix is unique in its region, so with the suffix the new domain "
+            "would clash with Gen 1's while that exists; give each further Gen 2 "
+            "branch or sandbox a prefix of its own, and add "
+            "https://<prefix>.auth.<region>.amazoncognito.com/oauth2/idpresponse "
+            "to each social provider's allowed redirect URIs"
+        ),
+    ),
+    (
+        f"{UPC}.OAuth.RedirectSignInURIs",
+        "myapp://",
+        "mapped",
+        R,
+        "loginWith.externalProviders.callbackUrls",
+        "",
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Facebook.ClientId",
+        "f",
+        "secret",
+        R,
+        "loginWith.externalProviders.facebook.clientId",
+        'secret("FACEBOOK_CLIENT_ID")',
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Facebook.ClientSecret",
+        "<redacted>",
+        "secret",
+        R,
+        "loginWith.externalProviders.facebook.clientSecret",
+        'secret("FACEBOOK_CLIENT_SECRET")',
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple.ClientId",
+        "a",
+        "secret",
+        R,
+        "loginWith.externalProviders.signInWithApple.clientId",
+        'secret("SIWA_CLIENT_ID")',
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple.KeyId",
+        "k",
+        "secret",
+        R,
+        "loginWith.externalProviders.signInWithApple.keyId",
+        'secret("SIWA_KEY_ID")',
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple.TeamId",
+        "t",
+        "secret",
+        R,
+        "loginWith.externalProviders.signInWithApple.teamId",
+        'secret("SIWA_TEAM_ID")',
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.LoginWithAmazon.ClientId",
+        "l",
+        "secret",
+        R,
+        "loginWith.externalProviders.loginWithAmazon.clientId",
+        'secret("LOGINWITHAMAZON_CLIENT_ID")',
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Nope.ClientId",
+        "x",
+        "not mapped",
+        "",
+        "",
+        "the service model has no such member",
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Facebook (scopes)",
+        "public_profile",
+        "derived",
+        R,
+        "loginWith.externalProviders.facebook.scopes",
+        (
+            "the provider scopes Gen 1 requested, derived from "
+            "RequiredSignUpAttributes and username; without them the CDK asks for "
+            "public_profile only"
+        ),
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Facebook (attribute mapping)",
+        "family_name=last_name, username=id",
+        "derived",
+        R,
+        "loginWith.externalProviders.facebook.attributeMapping",
+        (
+            "Gen 1's mapping, derived from RequiredSignUpAttributes and username; "
+            "Facebook gives no phone_number: federated sign-up fails while such an "
+            "attribute is required"
+        ),
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple (scopes)",
+        "name",
+        "derived",
+        R,
+        "loginWith.externalProviders.signInWithApple.scopes",
+        (
+            "the provider scopes Gen 1 requested, derived from "
+            "RequiredSignUpAttributes and username; without them the CDK asks for "
+            "name only"
+        ),
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple (attribute mapping)",
+        "family_name=lastName",
+        "derived",
+        R,
+        "loginWith.externalProviders.signInWithApple.attributeMapping",
+        (
+            "Gen 1's mapping, derived from RequiredSignUpAttributes and username; "
+            "SignInWithApple gives no phone_number: federated sign-up fails while "
+            "such an attribute is required"
+        ),
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.LoginWithAmazon (scopes)",
+        "profile:user_id",
+        "derived",
+        R,
+        "loginWith.externalProviders.loginWithAmazon.scopes",
+        (
+            "the provider scopes Gen 1 requested, derived from "
+            "RequiredSignUpAttributes and username; without them the CDK asks for "
+            "profile only"
+        ),
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.LoginWithAmazon (attribute mapping)",
+        "username=user_id",
+        "derived",
+        R,
+        "loginWith.externalProviders.loginWithAmazon.attributeMapping",
+        (
+            "Gen 1's mapping, derived from RequiredSignUpAttributes and username; "
+            "LoginWithAmazon gives no family_name, phone_number: federated sign-up "
+            "fails while such an attribute is required"
+        ),
+    ),
+    (
+        "AppClientID (native app client)",
+        "generateSecret: false; OAuth as the web client's",
+        "derived",
+        B,
+        'userPool.addClient("NativeAppClient")',
+        NATIVE_NOTE,
+    ),
+]
+
+APPLE_NONE_ROWS = [
+    (
+        f"{UPC}.SignInMethod",
+        "EMAIL",
+        "mapped",
+        R,
+        "loginWith.email",
+        "",
+    ),
+    (
+        f"{UPC}.RequiredSignUpAttributes",
+        "",
+        "mapped",
+        R,
+        "userAttributes.email",
+        "Gen 2 makes email required for sign-in; not so here, as in the source",
+    ),
+    (
+        f"{UPC}.OAuth.OAuthScopes",
+        "FOO, OPENID, PHONE",
+        "mapped",
+        R,
+        "loginWith.externalProviders.scopes",
+        "",
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple.ClientId",
+        "a",
+        "secret",
+        R,
+        "loginWith.externalProviders.signInWithApple.clientId",
+        'secret("SIWA_CLIENT_ID")',
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Google.ClientId",
+        "g",
+        "secret",
+        R,
+        "loginWith.externalProviders.google.clientId",
+        'secret("GOOGLE_CLIENT_ID")',
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple (scopes)",
+        "",
+        "derived",
+        "",
+        "",
+        "Gen 1 requested no scope: the CDK's default, name",
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple (attribute mapping)",
+        "",
+        "derived",
+        "",
+        "",
+        "Gen 1's mapping, derived from RequiredSignUpAttributes and username",
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Google (scopes)",
+        "openid profile",
+        "derived",
+        R,
+        "loginWith.externalProviders.google.scopes",
+        (
+            "the provider scopes Gen 1 requested, derived from "
+            "RequiredSignUpAttributes and username; without them the CDK asks for "
+            "profile only"
+        ),
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Google (attribute mapping)",
+        "username=sub",
+        "derived",
+        R,
+        "loginWith.externalProviders.google.attributeMapping",
+        "Gen 1's mapping, derived from RequiredSignUpAttributes and username",
+    ),
+    (
+        "AppClientID (native app client)",
+        "generateSecret: false; OAuth as the web client's",
+        "derived",
+        B,
+        'userPool.addClient("NativeAppClient")',
+        NATIVE_NOTE,
+    ),
+]
+
+GOOGLE_DEFAULT_ROWS = [
+    (
+        f"{UPC}.SignInMethod",
+        "EMAIL",
+        "mapped",
+        R,
+        "loginWith.email",
+        "",
+    ),
+    (
+        f"{UPC}.OAuth.OAuthGrantType",
+        "CODE",
+        "mapped",
+        R,
+        "loginWith.externalProviders",
+        "Gen 2 uses the code grant",
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Google.ClientId",
+        "g",
+        "secret",
+        R,
+        "loginWith.externalProviders.google.clientId",
+        'secret("GOOGLE_CLIENT_ID")',
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Facebook.ClientId",
+        "f",
+        "secret",
+        R,
+        "loginWith.externalProviders.facebook.clientId",
+        'secret("FACEBOOK_CLIENT_ID")',
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Google (scopes)",
+        "openid email profile",
+        "derived",
+        R,
+        "loginWith.externalProviders.google.scopes",
+        (
+            "the provider scopes Gen 1 requested, derived from Gen 1's default "
+            "required attribute (email; none is configured) and username; without "
+            "them the CDK asks for profile only"
+        ),
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Google (attribute mapping)",
+        "email=email, username=sub",
+        "derived",
+        R,
+        "loginWith.externalProviders.google.attributeMapping",
+        (
+            "Gen 1's mapping, derived from Gen 1's default required attribute "
+            "(email; none is configured) and username"
+        ),
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Facebook (scopes)",
+        "email,public_profile",
+        "derived",
+        R,
+        "loginWith.externalProviders.facebook.scopes",
+        (
+            "the provider scopes Gen 1 requested, derived from Gen 1's default "
+            "required attribute (email; none is configured) and username; without "
+            "them the CDK asks for public_profile only"
+        ),
+    ),
+    (
+        f"{UPC}.OAuth.SocialProviderSettings.Facebook (attribute mapping)",
+        "email=email, username=id",
+        "derived",
+        R,
+        "loginWith.externalProviders.facebook.attributeMapping",
+        (
+            "Gen 1's mapping, derived from Gen 1's default required attribute "
+            "(email; none is configured) and username"
+        ),
+    ),
+    (
+        "AppClientID (native app client)",
+        "generateSecret: false; OAuth as the web client's",
+        "derived",
+        B,
+        'userPool.addClient("NativeAppClient")',
+        NATIVE_NOTE,
+    ),
+]
+
+
+# -- their files ---------------------------------------------------------------------------
+
+SOCIAL_RESOURCE = "\n".join(
+    [
+        "// Amplify Gen 2 auth exported from app (not given), environment prod, by",
+        "// amplify-auth-widgets.",
+        "// Set each secret with `npx ampx sandbox secret set NAME` first:",
+        "// FACEBOOK_CLIENT_ID, FACEBOOK_CLIENT_SECRET, SIWA_CLIENT_ID, SIWA_KEY_ID,",
+        "// SIWA_PRIVATE_KEY, SIWA_TEAM_ID, LOGINWITHAMAZON_CLIENT_ID,",
+        "// LOGINWITHAMAZON_CLIENT_SECRET.",
+        'import { defineAuth, secret } from "@aws-amplify/backend";',
+        "",
+        "export const auth = defineAuth({",
+        "  loginWith: {",
+        "    email: true,",
+        "    externalProviders: {",
+        "      facebook: {",
+        '        clientId: secret("FACEBOOK_CLIENT_ID"),',
+        '        clientSecret: secret("FACEBOOK_CLIENT_SECRET"),',
+        '        scopes: ["public_profile"],',
+        "        attributeMapping: {",
+        '          familyName: "last_name",',
+        "          custom: {",
+        '            username: "id",',
+        "          },",
+        "        },",
+        "      },",
+        "      signInWithApple: {",
+        '        clientId: secret("SIWA_CLIENT_ID"),',
+        '        keyId: secret("SIWA_KEY_ID"),',
+        '        privateKey: secret("SIWA_PRIVATE_KEY"),',
+        '        teamId: secret("SIWA_TEAM_ID"),',
+        '        scopes: ["name"],',
+        "        attributeMapping: {",
+        '          familyName: "lastName",',
+        "        },",
+        "      },",
+        "      loginWithAmazon: {",
+        '        clientId: secret("LOGINWITHAMAZON_CLIENT_ID"),',
+        '        clientSecret: secret("LOGINWITHAMAZON_CLIENT_SECRET"),',
+        '        scopes: ["profile:user_id"],',
+        "        attributeMapping: {",
+        "          custom: {",
+        '            username: "user_id",',
+        "          },",
+        "        },",
+        "      },",
+        '      scopes: ["EMAIL", "COGNITO_ADMIN"],',
+        '      callbackUrls: ["myapp://"],',
+        "      logoutUrls: [],",
+        "    },",
+        "  },",
+        "  userAttributes: {",
+        "    familyName: { required: true },",
+        "    phoneNumber: { required: true },",
+        "    email: { required: false },",
+        "  },",
+        "});",
+        "",
+    ]
+)
+
+SOCIAL_BACKEND = "\n".join(
+    [
+        "// Amplify Gen 2 auth exported from app (not given), environment prod, by",
+        "// amplify-auth-widgets.",
+        "// Set each secret with `npx ampx sandbox secret set NAME` first:",
+        "// FACEBOOK_CLIENT_ID, FACEBOOK_CLIENT_SECRET, SIWA_CLIENT_ID, SIWA_KEY_ID,",
+        "// SIWA_PRIVATE_KEY, SIWA_TEAM_ID, LOGINWITHAMAZON_CLIENT_ID,",
+        "// LOGINWITHAMAZON_CLIENT_SECRET.",
+        'import { defineBackend } from "@aws-amplify/backend";',
+        'import type { CfnUserPoolDomain } from "aws-cdk-lib/aws-cognito";',
+        'import { OAuthScope } from "aws-cdk-lib/aws-cognito";',
+        'import { auth } from "./auth/resource";',
+        "",
+        "const backend = defineBackend({ auth });",
+        "",
+        "// What defineAuth has no property for, set on the resources it creates.",
+        "const { cfnUserPoolClient } = backend.auth.resources.cfnResources;",
+        'cfnUserPoolClient.allowedOAuthFlows = ["implicit"];',
+        "const { userPool } = backend.auth.resources;",
+        'const domain = userPool.node.findChild("UserPoolDomain");',
+        '(domain.node.defaultChild as CfnUserPoolDomain).domain = "d";',
+        "",
+        "// Gen 1's native app client (AppClientID), without a secret: see the table.",
+        'backend.auth.resources.userPool.addClient("NativeAppClient", {',
+        "  generateSecret: false,",
+        "  oAuth: {",
+        "    flows: { implicitCodeGrant: true },",
+        "    scopes: [OAuthScope.EMAIL, OAuthScope.COGNITO_ADMIN],",
+        '    callbackUrls: ["myapp://"],',
+        "    logoutUrls: [],",
+        "  },",
+        "});",
+        "",
+    ]
+)
+
+USERNAME_SMS_RESOURCE = "\n".join(
+    [
+        "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
+        "// by amplify-auth-widgets.",
+        'import { defineAuth } from "@aws-amplify/backend";',
+        "",
+        "export const auth = defineAuth({",
+        "  loginWith: {",
+        "    phone: {",
+        "      verificationMessage: (createCode) => `Code ${createCode()}`,",
+        "    },",
+        "  },",
+        "  userAttributes: {",
+        "    email: { required: true },",
+        "    timezone: { required: true },",
+        "    phoneNumber: { required: false },",
+        "  },",
+        '  accountRecovery: "PHONE_ONLY_WITHOUT_MFA",',
+        "});",
+        "",
+    ]
+)
+
+USERNAME_SMS_BACKEND = "\n".join(
+    [
+        "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
+        "// by amplify-auth-widgets.",
+        'import { defineBackend } from "@aws-amplify/backend";',
+        'import { auth } from "./auth/resource";',
+        "",
+        "const backend = defineBackend({ auth });",
+        "",
+        "// What defineAuth has no property for, set on the resources it creates.",
+        "const { cfnUserPool, cfnIdentityPool } = backend.auth.resources.cfnResources;",
+        'cfnUserPool.userPoolName = "up";',
+        "cfnUserPool.usernameAttributes = [];",
+        'cfnUserPool.emailVerificationSubject = "S";',
+        "cfnUserPool.addPropertyOverride(",
+        '  "VerificationMessageTemplate.EmailSubject",',
+        '  "S",',
+        ");",
+        'cfnUserPool.emailVerificationMessage = "B {####}";',
+        "cfnUserPool.addPropertyOverride(",
+        '  "VerificationMessageTemplate.EmailMessage",',
+        '  "B {####}",',
+        ");",
+        'cfnUserPool.mfaConfiguration = "ON";',
+        'cfnUserPool.enabledMfas = ["SOFTWARE_TOKEN_MFA"];',
+        'cfnUserPool.smsAuthenticationMessage = "M {####}";',
+        "cfnUserPool.policies = {",
+        "  passwordPolicy: {",
+        "    minimumLength: 8,",
+        "    requireLowercase: true,",
+        "    requireNumbers: false,",
+        "    requireSymbols: true,",
+        "    requireUppercase: false,",
+        "  },",
+        "};",
+        "cfnIdentityPool.allowUnauthenticatedIdentities = false;",
+        "",
+        "// Gen 1's native app client (AppClientID), without a secret: see the table.",
+        'backend.auth.resources.userPool.addClient("NativeAppClient", {',
+        "  generateSecret: false,",
+        "  disableOAuth: true,",
+        "});",
+        "",
+    ]
+)
+
+PHONE_RESOURCE = "\n".join(
+    [
+        "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
+        "// by amplify-auth-widgets.",
+        'import { defineAuth } from "@aws-amplify/backend";',
+        "",
+        "export const auth = defineAuth({",
+        "  loginWith: {",
+        "    email: true,",
+        "    phone: {",
+        "      verificationMessage: (createCode) => `Code ${createCode()}`,",
+        "    },",
+        "  },",
+        "  userAttributes: {",
+        "    email: { required: false },",
+        "    phoneNumber: { required: false },",
+        "  },",
+        "  multifactor: {",
+        '    mode: "OPTIONAL",',
+        "    sms: {",
+        "      smsMessage: (createCode) => `M ${createCode()}`,",
+        "    },",
+        "  },",
+        '  accountRecovery: "EMAIL_ONLY",',
+        "});",
+        "",
+    ]
+)
+
+APPLE_NONE_RESOURCE = "\n".join(
+    [
+        "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
+        "// by amplify-auth-widgets.",
+        "// Set each secret with `npx ampx sandbox secret set NAME` first:",
+        "// SIWA_CLIENT_ID, SIWA_KEY_ID, SIWA_PRIVATE_KEY, SIWA_TEAM_ID,",
+        "// GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET.",
+        'import { defineAuth, secret } from "@aws-amplify/backend";',
+        "",
+        "export const auth = defineAuth({",
+        "  loginWith: {",
+        "    email: true,",
+        "    externalProviders: {",
+        "      signInWithApple: {",
+        '        clientId: secret("SIWA_CLIENT_ID"),',
+        '        keyId: secret("SIWA_KEY_ID"),',
+        '        privateKey: secret("SIWA_PRIVATE_KEY"),',
+        '        teamId: secret("SIWA_TEAM_ID"),',
+        "      },",
+        "      google: {",
+        '        clientId: secret("GOOGLE_CLIENT_ID"),',
+        '        clientSecret: secret("GOOGLE_CLIENT_SECRET"),',
+        '        scopes: ["openid", "profile"],',
+        "        attributeMapping: {",
+        "          custom: {",
+        '            username: "sub",',
+        "          },",
+        "        },",
+        "      },",
+        '      scopes: ["FOO", "OPENID", "PHONE"],',
+        "      callbackUrls: [],",
+        "      logoutUrls: [],",
+        "    },",
+        "  },",
+        "  userAttributes: {",
+        "    email: { required: false },",
+        "  },",
+        "});",
+        "",
+    ]
+)
+
+APPLE_NONE_BACKEND = "\n".join(
+    [
+        "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
+        "// by amplify-auth-widgets.",
+        "// Set each secret with `npx ampx sandbox secret set NAME` first:",
+        "// SIWA_CLIENT_ID, SIWA_KEY_ID, SIWA_PRIVATE_KEY, SIWA_TEAM_ID,",
+        "// GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET.",
+        'import { defineBackend } from "@aws-amplify/backend";',
+        'import { OAuthScope } from "aws-cdk-lib/aws-cognito";',
+        'import { auth } from "./auth/resource";',
+        "",
+        "const backend = defineBackend({ auth });",
+        "",
+        "// Gen 1's native app client (AppClientID), without a secret: see the table.",
+        'backend.auth.resources.userPool.addClient("NativeAppClient", {',
+        "  generateSecret: false,",
+        "  oAuth: {",
+        "    flows: { authorizationCodeGrant: true },",
+        "    scopes: [OAuthScope.OPENID, OAuthScope.PHONE],",
+        "    callbackUrls: [],",
+        "    logoutUrls: [],",
+        "  },",
+        "});",
+        "",
+    ]
+)
+
+
+def rows(request):
+    keys = ("member", "value", "status", "file", "target", "note")
+    return [tuple(row[k] for k in keys) for row in gen2.export(request).rows]
+
+
+@pytest.mark.parametrize(
+    ("request_", "expected"),
+    [
+        (USERNAME_SMS, USERNAME_SMS_ROWS),
+        (PHONE, PHONE_ROWS),
+        (PHONE_TOTP, PHONE_TOTP_ROWS),
+        (SOCIAL, SOCIAL_ROWS),
+        (APPLE_NONE, APPLE_NONE_ROWS),
+        (GOOGLE_DEFAULT, GOOGLE_DEFAULT_ROWS),
+    ],
+    ids=["username-sms", "email-and-phone", "phone-totp", "social", "apple-none", "default"],
+)
+def test_every_member_goes_where_it_should_and_says_why(request_, expected):
+    assert rows(request_) == expected
+
+
+def test_username_sign_in_with_messages_and_mfa_on_the_pool_writes_this_code():
+    files = gen2.export(USERNAME_SMS).files
+    assert files[R] == USERNAME_SMS_RESOURCE
+    assert files[B] == USERNAME_SMS_BACKEND
+
+
+def test_email_and_phone_sign_in_with_sms_mfa_writes_this_code():
+    assert gen2.export(PHONE).files[R] == PHONE_RESOURCE
+
+
+def test_social_providers_write_this_code():
+    files = gen2.export(SOCIAL).files
+    assert files[R] == SOCIAL_RESOURCE
+    assert files[B] == SOCIAL_BACKEND
+
+
+def test_a_provider_gen1_asked_nothing_of_and_unknown_scopes_write_this_code():
+    files = gen2.export(APPLE_NONE).files
+    assert files[R] == APPLE_NONE_RESOURCE
+    assert files[B] == APPLE_NONE_BACKEND
+
+
+def test_provider_details_follow_gen1s_walkthrough():
+    google = provider_details("Google", ["EMAIL", "GIVEN_NAME", 7, "BOGUS"])
+    assert google == ProviderDetails(
+        "Google",
+        {"email": "email", "given_name": "given_name", "username": "sub"},
+        ("openid", "email", "profile"),
+    )
+    assert google.authorize_scopes == "openid email profile"
+    assert google.gen2_mapping() == {
+        "email": "email",
+        "givenName": "given_name",
+        "custom": {"username": "sub"},
+    }
+    assert google.describe() == "email=email, given_name=given_name, username=sub"
+    facebook = provider_details("Facebook", None)
+    assert (facebook.scopes, facebook.defaulted, facebook.authorize_scopes) == (
+        ("email", "public_profile"),
+        True,
+        "email,public_profile",
+    )
+    # an attribute asked twice is mapped once and named once among those not given
+    apple = provider_details("SignInWithApple", ["PHONE_NUMBER", "PHONE_NUMBER", "ZONE_INFO"])
+    assert apple == ProviderDetails("SignInWithApple", {}, (), False, ("phone_number", "zoneinfo"))
+    assert apple.gen2_mapping() == {} and apple.describe() == ""
+    # Google asks openid first even when nothing else is found for it
+    assert provider_details("Google", ["LOCALE"]).scopes == ("openid", "profile")
+
+
+def test_a_secret_says_its_command():
+    secret = Secret("GOOGLE_CLIENT_ID", f"{UPC}.OAuth.SocialProviderSettings.Google.ClientId", True)
+    assert secret.command == "npx ampx sandbox secret set GOOGLE_CLIENT_ID"
+
+
+def built(pool):
+    mapper = Mapper({"ResourceConfig": {"UserPoolConfigs": pool}})
+    mapper.build()
+    return mapper
+
+
+def test_the_mapper_passes_over_what_is_not_in_the_models_shape():
+    # export() refuses these (model.type); the Mapper on its own reads them as absent
+    mapper = built(
+        {
+            "SignInMethod": "EMAIL",
+            "OAuth": {"SocialProviderSettings": {"Google": "not a dict"}},
+            "PasswordPolicy": "not a dict",
+            "RequiredSignUpAttributes": "EMAIL",
+        }
+    )
+    assert mapper.props["loginWith"]["externalProviders"] == {
+        "callbackUrls": [],
+        "logoutUrls": [],
+    }
+    assert mapper.secrets == [] and "policies" not in [o[1] for o in mapper.overrides]
+    assert list(mapper.props["userAttributes"]) == ["email"]  # loosened, nothing required
+    for oauth in ("not a dict", {}):
+        mapper = built({"SignInMethod": "EMAIL", "OAuth": oauth})
+        assert "externalProviders" not in mapper.props["loginWith"]
+        assert "  disableOAuth: true," in mapper.statements
+    mapper = built({"SignInMethod": "EMAIL", "PasswordPolicy": {}})
+    assert mapper.overrides == [] and mapper.derived[-1]["member"].startswith("AppClientID")
+
+
+def test_provider_scopes_follow_required_attributes_only_when_they_are_a_list():
+    mapper = built(
+        {
+            "SignInMethod": "EMAIL",
+            "RequiredSignUpAttributes": "NAME",  # not a list: Gen 1's default, email
+            "OAuth": {"SocialProviderSettings": {"Facebook": {"ClientId": "f"}}},
+        }
+    )
+    facebook = mapper.props["loginWith"]["externalProviders"]["facebook"]
+    assert facebook["scopes"] == ["email", "public_profile"]
+
+
+def test_an_mfa_mode_the_model_lacks_is_left_to_the_table():
+    mapper = built({"SignInMethod": "EMAIL", "Mfa": {"MFAMode": "SOMETIMES"}})
+    assert "multifactor" not in mapper.props
+    assert f"{UPC}.Mfa.MFAMode" not in mapper.placed
