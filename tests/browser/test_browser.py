@@ -199,8 +199,8 @@ def test_a_mistake_is_counted_in_the_sticky_bar_and_blocks_sending(page):
 def open_every_section(page) -> None:
     """Open each closed section of the form and wait until the kernel has built them all."""
     for section in page.locator(".aaw-section").all():
-        if section.locator(".jupyter-widget-Collapse-open").count() == 0:
-            section.locator(".jupyter-widget-Collapse-header").first.click()
+        if "aaw-fold-open" not in (section.get_attribute("class") or ""):
+            section.locator(".aaw-disclosure-button").first.click()
     page.wait_for_function(
         "[...document.querySelectorAll('.aaw-section')].every(s => s.querySelector('.aaw-field'))",
         timeout=30_000,
@@ -236,8 +236,8 @@ def test_no_text_is_cut_and_the_form_uses_two_columns(app_server, width):
 
 def open_section(page, key: str) -> None:
     section = page.locator(f".aaw-section-{key}")
-    if section.locator(".jupyter-widget-Collapse-open").count() == 0:
-        section.locator(".jupyter-widget-Collapse-header").first.click()
+    if "aaw-fold-open" not in (section.get_attribute("class") or ""):
+        section.locator(".aaw-disclosure-button").first.click()
     section.locator(".aaw-field").first.wait_for(timeout=20_000)
 
 

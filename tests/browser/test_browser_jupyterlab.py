@@ -132,7 +132,7 @@ def test_the_app_in_a_jupyterlab_cell_renders_in_full(lab):
         assert cut_texts(page, ".jp-OutputArea .aaw-app") == []
         for section in ("target", "sign-in"):
             assert columns(page, f".aaw-section-{section} .aaw-field:not(.aaw-wide)") >= 2
-        page.locator(".aaw-section-password .jupyter-widget-Collapse-header").click()  # built now
+        page.locator(".aaw-section-password .aaw-disclosure-button").click()  # built now
         page.wait_for_selector(".aaw-section-password .aaw-field")
         assert cut_texts(page, ".jp-OutputArea .aaw-app") == []
         shot(page, "jupyterlab-cell")

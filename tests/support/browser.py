@@ -136,11 +136,11 @@ def chromium_page(
 
 
 #: What a person reads in a widget page: labels, help lines, buttons, tab and section titles,
-#: tags, checkbox texts.
+#: tags, checkbox texts (not a control's name shown to screen readers only: ``.aaw-named``).
 TEXTS = (
-    "label, .widget-label, .aaw-label, .aaw-help, button, .lm-TabBar-tabLabel,"
-    " .jupyter-widget-Collapse-header, .jupyter-widget-tag, .widget-toggle-button,"
-    " .widget-checkbox"
+    "label:not(.aaw-named > label), .widget-label:not(.aaw-named > .widget-label), .aaw-label,"
+    " .aaw-help, button, .lm-TabBar-tabLabel, .jupyter-widget-Collapse-header,"
+    " .aaw-disclosure-button, .jupyter-widget-tag, .widget-toggle-button, .widget-checkbox"
 )
 #: The texts under ``root`` shown cut (ellipsis or clipped): wider inside than their box;
 #: and each dropdown option that would not fit in its box once chosen.
