@@ -21,6 +21,7 @@ from ..core.model import REDACTED, FieldSpec
 from ..core.presets import PRESETS, preset
 from ..core.secrets import is_secret_name, redact
 from ..core.skeleton import InputError, parse_json, parse_yaml, to_json, to_yaml
+from .access import name
 from .html import download_link, error_html, escape
 from .submit import TARGET
 from .texts import RequestTexts
@@ -84,6 +85,7 @@ class RequestIO:
             value="",
             layout=w.Layout(width="auto"),
         )
+        name(self.preset_picker, "Preset")  # its first option is no name: a screen reader's
         self.preset_button = w.Button(
             description="Apply preset", icon="magic", layout=w.Layout(width="auto")
         )
