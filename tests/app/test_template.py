@@ -11,10 +11,13 @@ import os
 import re
 import subprocess
 import sys
+import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
-from support.browser import app_url, free_port, jupyter_env, stop, wait_for_http
+import pytest
+from support.browser import app_url, cmdline, free_port, jupyter_env, stop, wait_for_http
 from support.installs import editable_env
 
 from amplify_auth_widgets.app.serve import app_notebook
@@ -108,3 +111,34 @@ def test_binder_s_configuration_serves_the_app_s_template_to_a_plain_voila(tmp_p
         stop(voila)
     assert "/voila/templates/aaw/static/" in page and CDN not in page
     assert re.search(r"<title>\s*Amplify backend auth\s*</title>", page)
+
+
+def test_the_app_starts_its_emulator_with_voila_and_leaves_none_behind(tmp_path):
+    """No page yet (no kernel: --preheat 0), and the shared emulator already answers, serving
+    Voila; once the app is stopped it has exited too."""
+    from amplify_auth_widgets.app.serve import descendants, is_running
+    from amplify_auth_widgets.emulator.shared import SERVER_FILE, read_state
+
+    env = {**jupyter_env(tmp_path), "AMPLIFY_AUTH_DATA": str(tmp_path / "aaw-data")}
+    folder = tmp_path / "aaw-data" / "emulator"
+    port = free_port()
+    log = tmp_path / "app.log"
+    command = [str(Path(sys.executable).parent / "amplify-auth"), "app", "--port", str(port)]
+    with log.open("w") as out:
+        app = subprocess.Popen(
+            [*command, "--preheat", "0"], stdout=out, stderr=subprocess.STDOUT, env=env
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while read_state(folder) is None and app.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        state = read_state(folder)
+        assert state is not None, log.read_text()
+        voila = [pid for pid in descendants(app.pid) if "app.voila" in cmdline(pid)]
+        assert state["clients"] == voila and state["pid"] in descendants(app.pid)
+        with pytest.raises(urllib.error.HTTPError) as unsigned:  # it answers, and checks keys
+            urllib.request.urlopen(state["url"].rstrip("/") + "/", timeout=30)
+        assert unsigned.value.code == 403
+    finally:
+        assert stop(app) == 0, log.read_text()
+    assert not is_running(state["pid"]) and not (folder / SERVER_FILE).exists()

@@ -232,9 +232,11 @@ def serve(
     command: list[str],
     env: dict[str, str],
     announce: Callable[[], None],
+    started: Callable[[int], None] | None = None,
 ) -> int:
     """Run Voila until it exits, or until SIGTERM/SIGINT reaches this process; stop it and
-    its kernels either way. Returns Voila's exit code (0 when we stopped it)."""
+    its kernels either way. Returns Voila's exit code (0 when we stopped it). ``started`` is
+    told Voila's pid as soon as it runs (before ``announce``)."""
     stopping = False
 
     def on_signal(signum: int, frame: Any) -> None:
@@ -247,6 +249,8 @@ def serve(
     try:
         # its own session: a Ctrl-C in the terminal reaches us, and we stop Voila in order
         process = subprocess.Popen(command, env=env, start_new_session=True)
+        if started is not None:
+            started(process.pid)
         announce()
         return process.wait()
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -349,14 +350,60 @@ def run_app(args: argparse.Namespace, console: Any) -> int:
         console.out(f"amplify-auth app at {url} (Ctrl-C to stop)")
         console.stdout.flush()
 
+    emulator = EarlyEmulator(args.job_seconds) if not args.aws else None
     with tempfile.TemporaryDirectory(prefix="amplify-auth-app-") as trust:
         command = _voila_command(args, port, Path(trust))
-        code = serve(command, voila_environment(extra), announce)
+        started = emulator.start if emulator is not None else None
+        code = serve(command, voila_environment(extra), announce, started)
+    if emulator is not None:
+        emulator.wait_for_exit()
     if code:
         console.err(f"error: Voila stopped with exit code {code}; its log is above.")
         return EXIT_OTHER
     console.err("app stopped")
     return EXIT_OK
+
+
+class EarlyEmulator:
+    """The app's shared emulator (``emulator.shared``: one process per data folder), started
+    while Voila starts, for Voila's lifetime: the first page's kernel then finds it answering
+    instead of starting it and waiting a second or more for it (on the page's critical path).
+    Pages, reloads and restarts still share it, as when a kernel starts it."""
+
+    def __init__(self, job_seconds: str) -> None:
+        self.job_seconds = job_seconds
+        self.pid: int | None = None
+        self.thread: threading.Thread | None = None
+
+    def start(self, voila_pid: int) -> None:
+        """Start it in the background, with Voila as its client (it exits once Voila and the
+        kernels are gone)."""
+
+        def run() -> None:
+            # deferred: the emulator's client side, which only the embedded emulator needs
+            from ..emulator.shared import shared
+
+            try:
+                self.pid = shared(self.job_seconds, client=voila_pid).pid
+            except Exception:  # the page's kernel starts it then, and says why on the page
+                self.pid = None
+
+        self.thread = threading.Thread(target=run, name="emulator-start", daemon=True)
+        self.thread.start()
+
+    def wait_for_exit(self, seconds: float = 10.0) -> None:
+        """Once Voila has stopped: wait until the emulator started here has exited (seconds
+        after its last client), so that the app leaves nothing running; one that other
+        programs' kernels still use, or one this process did not start, runs on."""
+        from ..app.serve import descendants, is_running  # deferred with the app's launcher
+
+        if self.thread is not None:
+            self.thread.join(seconds)
+        if self.pid is None or self.pid not in descendants(os.getpid()):
+            return
+        deadline = time.monotonic() + seconds
+        while is_running(self.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
 
 
 def _app_token(console: Any) -> str | None:
