@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from conftest import free_port, valid_request
+from support.htmltext import text_of
 
 from amplify_auth_widgets import AuthConfigEditor, BackendAuthService, Connection, request_spec
 from amplify_auth_widgets.widgets.fields import Field
@@ -227,7 +228,8 @@ def test_the_cli_tab_works_as_pasted(emulator, app_env, clock, tmp_path: Path):
     assert "aaw_json_text() {" in script and "g-secret-value" not in script
     assert "read -rs GOOGLE_CLIENT_SECRET" in script
     html = editor.texts.cli.command.value
-    assert 'class="aaw-cli-copy"' in html and "<pre>" in html
+    assert 'class="aaw-cli-copy"' in html and "<pre" in html
+    assert f"--endpoint-url {emulator.url}" in text_of(html)  # as shown, highlighted
     env_vars = {
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "HOME": str(tmp_path),
