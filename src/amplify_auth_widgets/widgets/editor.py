@@ -319,12 +319,12 @@ class AuthConfigEditor(w.VBox):
             for s in sections
         ]
         self.form_box.children = [s.fold for s in self.sections]
-        self._fix_single_choices(spec, {})
+        self._fix_single_choices(spec)
         self.targets = TargetPicker(self.field, lambda: self.service, background=self._background)
         self.targets.observe(lambda _: self._on_targets(), names="existing")
         self.targets.refresh()
 
-    def _fix_single_choices(self, spec: FieldSpec, given: dict[str, Any]) -> None:
+    def _fix_single_choices(self, spec: FieldSpec) -> None:
         """Fill each required member that has one possible value (Service: COGNITO) and hide
         its field: there is nothing to ask. A value given that is not that one stays, shown
         with its finding."""
@@ -401,7 +401,7 @@ class AuthConfigEditor(w.VBox):
         self._quiet = True
         try:
             self.root.set(proposal["value"])
-            self._fix_single_choices(self._spec_for(self.operation), proposal["value"])
+            self._fix_single_choices(self._spec_for(self.operation))
         finally:
             self._quiet = False
         self.disclosure.given(proposal["value"])
@@ -514,6 +514,7 @@ class AuthConfigEditor(w.VBox):
         self.bar.show_todo(list(items.items()))
 
     def _go_to_quietly(self, path: str) -> None:
+        """``go_to`` for a button's callback, which wants nothing back."""
         self.go_to(path)
 
     def _form_order(self, finding: Finding) -> tuple[int, int]:
@@ -589,7 +590,7 @@ class AuthConfigEditor(w.VBox):
         conflict = self.conflict()
         blocked = no_service or busy or self.problems > 0 or bool(conflict)
         self.create_button.disabled = blocked
-        self.update_button.disabled = blocked or self.problems > 0
+        self.update_button.disabled = blocked
         self.create_button.layout.display = None if self.operation == OPERATIONS[0] else "none"
         self.update_button.layout.display = None if self.operation == OPERATIONS[1] else "none"
         self.delete_button.disabled = no_service or busy or target_missing
@@ -604,7 +605,7 @@ class AuthConfigEditor(w.VBox):
             reason = f"Fix the {plural(self.shown_problems, 'problem')}{more} to send."
         elif self.problems:
             reason = f"Complete the {plural(self.problems, 'setting')} listed to send."
-        elif conflict and self.operation == OPERATIONS[0]:
+        elif conflict:  # only ever in Create mode
             reason = f"Create would be refused: {conflict}."
         self.create_button.tooltip = self.update_button.tooltip = reason
         self.bar.show_reason("" if busy else reason)
