@@ -28,7 +28,7 @@ def test_the_tab_shows_code_table_secrets_and_a_download():
     assert tab.error == ""
     assert "export const auth = defineAuth({" in text_of(tab.code.value)
     assert "npx ampx sandbox secret set GOOGLE_CLIENT_SECRET" in text_of(tab.secrets.value)
-    assert "ResourceConfig.UserPoolConfigs.OAuth.DomainPrefix" in tab.table.value
+    assert "ResourceConfig.UserPoolConfigs.OAuth.DomainPrefix" in text_of(tab.table.value)
     assert "&lt;redacted&gt;" in tab.table.value
     files = zipped(tab)
     assert sorted(files) == ["amplify/auth/resource.ts", "amplify/backend.ts"]

@@ -51,8 +51,10 @@ def test_code_colours_and_font_come_from_the_theme_not_fixed_values():
     for css in (CODE_CSS, TEXT_AREA_CSS):
         assert not re.search(r"#[0-9a-fA-F]{3,8}\b|rgb\(|hsl\(", css), "a fixed colour"
         assert "var(--jp-code-font-family" in css
-    for name in ("keyword", "string", "comment", "number", "variable", "punctuation"):
+    for name in ("keyword", "string", "number", "variable", "punctuation"):
         assert f"color:var(--jp-mirror-editor-{name}-color)" in CODE_CSS
+    # comments in the theme's secondary text colour: its code-mirror one reads under 4.5:1
+    assert ".aaw-code .aaw-tok-cpf{color:var(--jp-content-font-color2)}" in CODE_CSS
     assert "color:var(--jp-content-font-color1)" in CODE_CSS
     assert "line-height:var(--jp-code-line-height" in CODE_CSS  # not the page's wide spacing
 
@@ -68,8 +70,13 @@ def test_the_code_and_the_mapping_table_scroll_in_named_focusable_boxes():
         assert box and box.group(1).startswith(name)
     assert ".aaw-scroll{max-width:100%;overflow:auto}" in CODE_CSS
     table = tab.table.value
-    assert ".aaw-mapping{border-collapse:collapse;width:100%}" in table
-    assert "overflow-wrap:anywhere" in table  # a long path or note wraps within the width
+    # fixed column widths filling the box: the table fits whatever the page's width, and a
+    # long path, value or note wraps inside its column (a path at its dots)
+    assert ".aaw-mapping{border-collapse:collapse;width:100%;table-layout:fixed}" in table
+    widths = [int(w) for w in re.findall(r'<col style="width:(\d+)%">', table)]
+    assert len(widths) == 6 and sum(widths) == 100
+    assert "overflow-wrap:anywhere" in table
+    assert "ResourceConfig.<wbr>UserPoolConfigs.<wbr>OAuth.<wbr>DomainPrefix" in table
     headings = re.findall(r'<th scope="col">([^<]+)</th>', table)
     assert headings == ["Member", "Value", "Status", "File", "Gen 2", "Note"]
     assert len(re.findall(r"<tr>", table)) == len(tab.export.frame()) + 1

@@ -33,22 +33,23 @@ TEXT_AREA_CLASS = "aaw-code-text"
 #: Pygments' lexer alias for each language the widgets show.
 LEXERS = {"typescript": "typescript", "json": "json", "yaml": "yaml", "shell": "bash"}
 
-#: Token class (Pygments' short names) -> the JupyterLab code-mirror variable colouring it.
+#: Token class (Pygments' short names) -> the JupyterLab variable colouring it. Three kinds
+#: take another variable than their code-mirror one, whose colour falls under WCAG's 4.5:1 on
+#: the code's background (measured in tests/browser/test_reading.py): comments the secondary
+#: text colour (and italic), operators the punctuation's, types the keywords'.
 _TOKEN_COLOURS = {
-    ("k", "kd", "kr", "kn", "ow"): "keyword",
-    ("kc",): "atom",
-    ("kt",): "variable-3",
-    ("s", "s1", "s2", "sb", "sc", "sd", "sh", "dl"): "string",
-    ("se", "si", "sr", "sx", "ss", "sa"): "string-2",
-    ("m", "mi", "mf", "mh", "mo", "mb", "il"): "number",
-    ("c", "c1", "cm", "cs", "ch", "cp", "cpf"): "comment",
-    ("nb", "bp"): "builtin",
-    ("nf", "nc", "fm"): "def",
-    ("nx", "n", "nv"): "variable",
-    ("na", "nt", "py"): "property",
-    ("o",): "operator",
-    ("p",): "punctuation",
-    ("err",): "error",
+    ("k", "kd", "kr", "kn", "ow", "kt"): "mirror-editor-keyword",
+    ("kc",): "mirror-editor-atom",
+    ("s", "s1", "s2", "sb", "sc", "sd", "sh", "dl"): "mirror-editor-string",
+    ("se", "si", "sr", "sx", "ss", "sa"): "mirror-editor-string-2",
+    ("m", "mi", "mf", "mh", "mo", "mb", "il"): "mirror-editor-number",
+    ("c", "c1", "cm", "cs", "ch", "cp", "cpf"): "content-font",
+    ("nb", "bp"): "mirror-editor-builtin",
+    ("nf", "nc", "fm"): "mirror-editor-def",
+    ("nx", "n", "nv"): "mirror-editor-variable",
+    ("na", "nt", "py"): "mirror-editor-property",
+    ("o", "p"): "mirror-editor-punctuation",
+    ("err",): "mirror-editor-error",
 }
 
 
@@ -56,7 +57,8 @@ def _token_rules() -> str:
     rules = []
     for classes, name in _TOKEN_COLOURS.items():
         selector = ",".join(f".{CODE_CLASS} .{TOKEN_PREFIX}{c}" for c in classes)
-        rules.append(f"{selector}{{color:var(--jp-mirror-editor-{name}-color)}}")
+        variable = "--jp-content-font-color2" if name == "content-font" else f"--jp-{name}-color"
+        rules.append(f"{selector}{{color:var({variable})}}")
     return "".join(rules)
 
 

@@ -44,16 +44,22 @@ MAPPING_COLUMNS = {
     "target": "Gen 2",
     "note": "Note",
 }
-#: The mapping table's look: cells wrap (a long path breaks anywhere) so that the table fits
-#: its box at 1400 px; whatever still does not fit scrolls in the box, never cut off.
+#: The mapping table's look: fixed column widths that add up to the box's width, so that the
+#: table fits at any width (1400 px included); a cell's text wraps at spaces, and a dotted path
+#: at its dots (``<wbr>``), breaking a word only when nothing else fits. Were the widths left
+#: to the browser, breakable words would squeeze short columns to a letter or two.
+MAPPING_WIDTHS = {"member": 24, "value": 16, "status": 7, "file": 14, "target": 18, "note": 21}
 MAPPING_CSS = (
-    "<style>.aaw-mapping{border-collapse:collapse;width:100%}"
+    "<style>.aaw-mapping{border-collapse:collapse;width:100%;table-layout:fixed}"
     ".aaw-mapping th,.aaw-mapping td{padding:2px 8px;text-align:left;vertical-align:top;"
-    "overflow-wrap:anywhere;border-bottom:1px solid var(--jp-border-color2)}"
-    ".aaw-mapping td.aaw-member{font-family:var(--jp-code-font-family,monospace);"
-    "font-size:var(--jp-code-font-size,13px)}"
-    ".aaw-mapping td.aaw-note{min-width:16em}</style>"
+    "line-height:1.4;overflow-wrap:anywhere;border-bottom:1px solid var(--jp-border-color2)}"
+    ".aaw-mapping td.aaw-member,.aaw-mapping td.aaw-target{"
+    "font-family:var(--jp-code-font-family,monospace);font-size:var(--jp-code-font-size,13px)}"
+    "</style>"
 )
+#: The columns whose values are paths, and where a line may break in them: after each dot of
+#: a dotted path, after each slash of a file's.
+PATH_BREAKS = {"member": ".", "target": ".", "file": "/"}
 NO_DEPLOYED = (
     "Keeping the users needs the environment's deployed auth (its pool and client ids), and "
     "none is known: deploy the environment's auth first. Until then the code makes a new, "
@@ -233,19 +239,28 @@ def _language(file: str) -> str:
 def mapping_html(frame: Any) -> str:
     """Where every member went, as a table in its own scroll box: cells wrap, headings are
     words, the member's API path in the code font; every value escaped."""
+    cols = "".join(f'<col style="width:{w}%">' for w in MAPPING_WIDTHS.values())
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in MAPPING_COLUMNS.values())
     rows = []
     for row in frame.to_dict("records"):
         cells = "".join(
-            f'<td class="aaw-{column}">{escape(_text(row.get(column)))}</td>'
+            f'<td class="aaw-{column}">{_cell_html(row.get(column), column)}</td>'
             for column in MAPPING_COLUMNS
         )
         rows.append(f"<tr>{cells}</tr>")
     table = (
-        f'<table class="aaw-mapping"><thead><tr>{head}</tr></thead>'
+        f'<table class="aaw-mapping"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
     return MAPPING_CSS + scroll_box(table, "Where every configured member went")
+
+
+def _cell_html(value: Any, column: str) -> str:
+    """A cell's text, escaped; in a path column, a line may break after each of its path's
+    separators (escaping makes neither a dot nor a slash: a ``<wbr>`` follows the value's own)."""
+    text = escape(_text(value))
+    separator = PATH_BREAKS.get(column)
+    return text.replace(separator, f"{separator}<wbr>") if separator else text
 
 
 def _text(value: Any) -> str:
