@@ -8,18 +8,15 @@ STAMP := $(VENV)/.installed
 .PHONY: app emulator test test-full lint format bench bench-quick mutation sync-corpus clean chromium gen2-toolchain browser-toolchain
 
 APP_STAMP := $(VENV)/.installed-app
-TEMPLATES := $(VENV)/share/jupyter/voila/templates
 
 # What the app needs, and nothing of the test extras; pip's lines show the progress.
-# An editable install leaves out data files, so the app's Voila template is linked where
-# Voila looks (a regular install, as on Binder, puts it there itself).
+# An editable install leaves out data files: `amplify-auth app` serves its Voila template from
+# the package itself, and a plain `voila notebooks/app.ipynb` falls back to Voila's own.
 $(APP_STAMP): pyproject.toml
 	@echo "== installing the app into $(VENV) (about a minute the first time)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade --progress-bar on pip
 	$(BIN)/python -m pip install --progress-bar on -e .
-	mkdir -p $(TEMPLATES)
-	ln -sfn $(CURDIR)/src/amplify_auth_widgets/app/share/voila/templates/aaw $(TEMPLATES)/aaw
 	touch $(APP_STAMP)
 
 $(STAMP): $(APP_STAMP)
