@@ -1,7 +1,8 @@
 """What Binder would do, done here: an environment built from ``binder/`` alone, a Jupyter
 server with Voila's server extension behind a base URL (as Binder's and JupyterHub's proxies
 serve it), and the app opened at ``/voila/render/notebooks/app.ipynb`` in headless Chromium.
-Then ``voila notebooks/app.ipynb`` with no options, in the same environment.
+Then ``voila notebooks/app.ipynb`` with no options, in the same environment (after postBuild,
+which names the app's template in the user's Jupyter configuration, as on Binder).
 
 A fresh install takes minutes, so the environment is cached under ``tests/data/.cache``, keyed
 by a hash of ``binder/`` and ``pyproject.toml`` (what decides the dependencies); the package
@@ -136,7 +137,10 @@ def test_binder_url_opens_the_app_behind_a_base_url(binder_env, tmp_path):
 
 def test_voila_with_no_options_renders_the_app_offline(binder_env, tmp_path):
     port = free_port()
-    # only the port is given (two tests may run at once); template, settings: the notebook's
+    env = clean_env(binder_env, tmp_path)
+    # on Binder, postBuild has named the app's template in the user's Jupyter configuration
+    subprocess.run([str(ROOT / "binder" / "postBuild")], env=env, cwd=ROOT, check=True)
+    # only the port is given (two tests may run at once); the template: postBuild's
     voila = start(
         [
             str(binder_env / "bin" / "voila"),
@@ -146,7 +150,7 @@ def test_voila_with_no_options_renders_the_app_offline(binder_env, tmp_path):
         ],
         tmp_path / "voila.log",
         cwd=ROOT,
-        env=clean_env(binder_env, tmp_path),
+        env=env,
     )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/", voila, tmp_path / "voila.log")
