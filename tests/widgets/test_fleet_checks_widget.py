@@ -82,7 +82,7 @@ def test_fix_with_apply_dry_runs_then_applies_the_checks_remediation(panel):
     assert (
         '<th scope="row">Allow guest access</th><td>true</td>'
         '<td><span aria-hidden="true">→ </span>false</td>'
-        "<td><code>IdentityPoolConfigs.UnauthenticatedLogin</code></td>"
+        "<td><code>IdentityPoolConfigs.<wbr>UnauthenticatedLogin</code></td>"
     ) in panel.outcome.value
     assert not panel.apply_button.disabled  # the dry run shown, Apply may send it
     applied = settle(panel, "results")

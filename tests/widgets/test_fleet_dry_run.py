@@ -114,6 +114,8 @@ def test_an_invalid_target_shows_why_and_apply_waits_until_it_is_unpicked(panel)
     results = dry_run(panel)
     assert str(results["d9shop", "dev"]["status"]) == "INVALID"
     assert str(results["d9shop", "prod"]["status"]) == "DRY_RUN"
+    box = '<div class="aaw-scroll" role="region" aria-label="Dry run" tabindex="0">'
+    assert box + '<table class="aaw-dry-run">' in panel.outcome.value  # scrolls, never cut
     rows = {(r[0], r[1]): r for r in rows_of(panel.outcome.value)}
     dev, prod = rows["d9shop", "dev"], rows["d9shop", "prod"]
     assert dev[3] == "INVALID" and dev[4] == "no auth to update in this environment"

@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from ..core.model import FieldSpec, request_spec
+from .codeview import scroll_box
 from .html import escape
 from .labels import label_for, words
 from .style import job_colour
@@ -38,14 +39,17 @@ _FINDING = re.compile(
     r"^(?P<path>.*?): (?P<severity>error|warning) (?P<code>[\w.-]+): (?P<message>.*)$", re.S
 )
 
+#: The tables' look: cells at the top, text line spacing, a long value wrapped at its words
+#: (break-word, which unlike anywhere leaves short words whole); a table wider than the panel
+#: scrolls in its box (``scroll_box``), never cut off.
 CSS = (
     "<style>.aaw-dry-run{border-collapse:collapse}"
     ".aaw-dry-run>tbody>tr>td,.aaw-dry-run>thead>tr>th{padding:4px 10px;text-align:left;"
-    "vertical-align:top;border-bottom:1px solid var(--jp-border-color2)}"
+    "vertical-align:top;line-height:1.4;border-bottom:1px solid var(--jp-border-color2)}"
     ".aaw-dry-run ul{margin:0;padding-left:1.2em}"
     ".aaw-changes{border-collapse:collapse}"
     ".aaw-changes td,.aaw-changes th{padding:1px 8px;text-align:left;vertical-align:top;"
-    "overflow-wrap:anywhere}"
+    "line-height:1.4;overflow-wrap:break-word;max-width:28em}"
     ".aaw-changes code{font-family:var(--jp-code-font-family,monospace);"
     "font-size:var(--jp-code-font-size,13px)}</style>"
 )
@@ -96,7 +100,7 @@ def changes_html(changes: list[Any], spec: FieldSpec | None) -> str:
             f'<tr><th scope="row">{escape(setting_label(path, spec))}</th>'
             f"<td>{escape(show_value(before))}</td>"
             f'<td><span aria-hidden="true">→ </span>{escape(show_value(after))}</td>'
-            f"<td><code>{escape(path)}</code></td></tr>"
+            f"<td><code>{escape(path).replace('.', '.<wbr>')}</code></td></tr>"
         )
     head = "".join(f'<th scope="col">{h}</th>' for h in ("Setting", "Before", "After", "API path"))
     return (
@@ -152,9 +156,13 @@ def dry_run_html(results: Any, limit: int = ROW_LIMIT) -> str:
         ]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     more = len(records) - limit
-    return (
-        f'{CSS}<table class="aaw-dry-run"><caption>Dry run: what Apply would send, a row per '
+    table = (
+        '<table class="aaw-dry-run"><caption>Dry run: what Apply would send, a row per '
         f"target</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    return (
+        CSS
+        + scroll_box(table, "Dry run")
         + (f"<i>{more} more rows not shown</i>" if more > 0 else "")
     )
 
