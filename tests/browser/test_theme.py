@@ -3,13 +3,17 @@
 4.5:1 against its effective background (the element's and its ancestors' backgrounds,
 composited up to the first opaque one), or 3:1 for large text, as WCAG 2.1 AA asks (1.4.3).
 Disabled controls are exempt, as WCAG exempts inactive components. Offenders are named with
-their text, colours and ratio."""
+their text, colours and ratio. The same holds for the widgets in a JupyterLab cell in
+JupyterLab's Dark theme."""
 
 from __future__ import annotations
 
+import os
+import secrets
 from typing import Any
 
 import pytest
+from conftest import BIN
 from support.browser import (
     app_command,
     app_url,
@@ -19,10 +23,12 @@ from support.browser import (
     jupyter_env,
     leftovers,
     needs_chromium,
+    port_open,
     start,
     stop,
     wait_for_http,
 )
+from test_browser_jupyterlab import KERNEL_READY, notebook
 
 from amplify_auth_widgets.app.serve import descendants
 
@@ -210,3 +216,67 @@ def test_every_text_reads_in_the_theme(app_server, theme):
         + "; ".join(f"{t!r} {fg} on {bg} {r} < {n}" for t, fg, bg, r, n in found)
         for name, found in low.items()
     )
+
+
+@pytest.fixture
+def dark_lab(tmp_path):
+    """``jupyter lab`` in its Dark theme (the user's setting, in a config folder of the test's
+    own) with the app's notebook; stopped with SIGTERM, kernels with it."""
+    work = tmp_path / "work"
+    work.mkdir()
+    notebook(work / "app.ipynb")
+    themes = tmp_path / "config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    themes.mkdir(parents=True)
+    (themes / "themes.jupyterlab-settings").write_text('{"theme": "JupyterLab Dark"}')
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
+    token, port, log = secrets.token_hex(16), free_port(), tmp_path / "lab.log"
+    command = [
+        str(BIN / "jupyter-lab"),
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={work}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",  # it asks PyPI nothing
+        "--LabApp.expose_app_in_browser=True",  # the test waits for the kernel through it
+        *(["--allow-root"] if os.geteuid() == 0 else []),
+    ]
+    process = start(command, log, env=env, cwd=work)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/api/status?token={token}", process, log)
+        yield f"http://127.0.0.1:{port}/lab/tree/app.ipynb?token={token}"
+    finally:
+        children = descendants(process.pid)
+        code = stop(process)
+    assert code == 0, log.read_text()
+    assert leftovers(children) == [], "a kernel outlived JupyterLab"
+    assert not port_open(port)
+
+
+def test_the_widgets_in_a_jupyterlab_dark_cell_read(dark_lab):
+    with chromium_page(width=1400, height=1100) as page:
+        page.goto(dark_lab)
+        page.wait_for_function(
+            "window.jupyterapp && window.jupyterapp.shell.currentWidget"
+            " && window.jupyterapp.shell.currentWidget.sessionContext",
+            timeout=60_000,
+        )
+        assert page.evaluate("document.body.dataset.jpThemeName") == "JupyterLab Dark"
+        assert page.evaluate(KERNEL_READY) == "connected"
+        page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
+        page.keyboard.press("Shift+Enter")  # run the cell, as a person does
+        page.wait_for_selector(".jp-OutputArea .aaw-editor", timeout=60_000)
+        low = {"first screen": page.evaluate(LOW_CONTRAST)}
+        open_every_section(page)
+        low["every section open"] = page.evaluate(LOW_CONTRAST)
+        tab(page, "Jobs")
+        low["Jobs"] = page.evaluate(LOW_CONTRAST)
+    assert {name: found for name, found in low.items() if found} == {}
