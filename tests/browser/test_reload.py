@@ -33,7 +33,7 @@ from support.browser import (
 )
 
 from amplify_auth_widgets.app.serve import descendants, is_running
-from amplify_auth_widgets.emulator.shared import read_state
+from amplify_auth_widgets.client.emulator_process import read_state
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = needs_chromium

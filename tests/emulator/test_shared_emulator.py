@@ -1,5 +1,6 @@
-"""The app's durable emulator (``emulator.shared``): one process per data folder, shared by
-every kernel, its state kept across its restarts, private, and gone once its kernels are.
+"""The app's durable emulator (``emulator.shared``, found by ``client.emulator_process``): one
+process per data folder, shared by every kernel, its state kept across its restarts, private,
+and gone once its kernels are.
 
 Kernels are stood in for by ``holder`` processes (a Python that waits on its stdin): the test
 run's own process must not be a client, or the emulator would live as long as the run."""
@@ -19,15 +20,15 @@ import pytest
 from botocore.exceptions import ClientError
 
 from amplify_auth_widgets.client.connection import Connection
-from amplify_auth_widgets.client.service import ApiError, BackendAuthService
-from amplify_auth_widgets.core.paths import DATA_ENV, data_folder, emulator_folder
-from amplify_auth_widgets.emulator.shared import (
+from amplify_auth_widgets.client.emulator_process import (
     IDLE_SECONDS,
     SERVER_FILE,
     read_state,
     shared,
     write_state,
 )
+from amplify_auth_widgets.client.service import ApiError, BackendAuthService
+from amplify_auth_widgets.core.paths import DATA_ENV, data_folder, emulator_folder
 
 WAIT = IDLE_SECONDS + 15
 
@@ -122,7 +123,7 @@ def test_kernels_of_one_folder_share_one_emulator_signed_by_its_own_key(holders,
 def test_two_kernels_starting_at_once_start_one_emulator(holders, tmp_path):
     folder = tmp_path / "emu"
     code = (
-        "import sys; from amplify_auth_widgets.emulator.shared import shared; "
+        "import sys; from amplify_auth_widgets.client.emulator_process import shared; "
         f"print(shared(0, sys.argv[1], client={holders.start()}).pid)"
     )
     runs = [
@@ -171,9 +172,9 @@ def test_a_stale_or_foreign_record_is_replaced(holders, tmp_path):
 
 
 def test_bad_job_seconds_and_a_failed_start_say_why(tmp_path, holders):
-    with pytest.raises(ValueError, match=r"job_seconds: .*'soon'"):
+    with pytest.raises(RuntimeError, match=r"did not start: error: job_seconds: .*'soon'"):
         shared("soon", tmp_path / "emu", client=holders.start())
-    assert not (tmp_path / "emu").exists()  # refused before anything is made
+    assert read_state(tmp_path / "emu") is None
     (tmp_path / "emu" / "state.sqlite3").mkdir(parents=True)  # no database can be opened
     with pytest.raises(RuntimeError, match=r"did not start: .*Error.*server\.log"):
         shared(0, tmp_path / "emu", client=holders.start())

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from conftest import every_secret
 
-from amplify_auth_widgets.emulator.shared import IDLE_SECONDS, read_state
+from amplify_auth_widgets.client.emulator_process import IDLE_SECONDS, read_state
 
 #: A kernel's life: make the app from the environment, run ``body``, print what it found.
 KERNEL = """

@@ -2,7 +2,8 @@
 
 ``local()`` starts an emulator inside a kernel, with its state in a temporary file: each page
 of the app (a kernel each) had its own, and a reload lost the configurations created and the
-jobs. ``shared()`` instead finds or starts ONE emulator process for the data folder
+jobs. ``shared()`` (``client.emulator_process``, the kernel's side, re-exported here) instead
+finds or starts ONE emulator process for the data folder
 (``core.paths.emulator_folder()``), keeping its state in ``state.sqlite3`` there, so that
 every page, a reload and a restart of the server see the same apps, configurations and jobs
 (and creating auth twice in one environment is refused, as AWS refuses it).
@@ -14,7 +15,7 @@ How kernels meet it, in the folder (0700; every file in it 0600):
 * ``server.json``: where it listens (``url``), its ``pid``, and the access key and secret it
   verifies signatures by (``--strict-auth``, random per start: another local user cannot call
   it, nor can a page by DNS rebinding), and ``clients``, the pids of the kernels using it;
-* ``server.log``: its error output (a failed start is reported with its tail).
+* ``server.log``: its error output (a failed start is reported with its last line).
 
 It exits, removing ``server.json``, once none of its clients has been alive for
 ``IDLE_SECONDS``: a closed page's kernel culled, the server stopped, JupyterHub's culler,
@@ -25,212 +26,30 @@ SQLite file: seeding the demo apps is idempotent (``demo.seed_demo``), jobs keep
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import os
 import secrets
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
-from ..client.connection import Connection
-from ..core.db import FILE_MODE, private_folder
-from ..core.paths import emulator_folder
+from ..client.emulator_process import (
+    IDLE_SECONDS,
+    LOCK_FILE,
+    MODULE,
+    POLL_SECONDS,
+    SERVER_FILE,
+    STATE_DB,
+    SharedEmulator,
+    alive,
+    locked,
+    read_state,
+    shared,
+    write_state,
+)
 
-#: The files in the emulator's folder.
-STATE_DB = "state.sqlite3"
-SERVER_FILE = "server.json"
-LOCK_FILE = "server.lock"
-LOG_FILE = "server.log"
-#: Seconds the emulator waits, once its last client is gone, before it exits (a page reload
-#: starts its new kernel within this, and Voila keeps a preheated kernel anyway).
-IDLE_SECONDS = 3.0
-#: How often the emulator looks at its clients.
-POLL_SECONDS = 0.5
-#: Seconds a kernel waits for a new emulator to answer.
-START_SECONDS = 30.0
-#: What the emulator process's command line holds (to tell it from a reused pid).
-MODULE = "amplify_auth_widgets.emulator.shared"
-
-
-@dataclass(frozen=True)
-class SharedEmulator:
-    """A running shared emulator, as a kernel sees it: where it is and how to sign for it."""
-
-    url: str
-    pid: int
-    folder: Path
-    key: str = field(repr=False)
-    secret: str = field(repr=False)
-
-    @property
-    def db(self) -> Path:
-        """The SQLite file holding its state."""
-        return self.folder / STATE_DB
-
-    def connection(self, **overrides: Any) -> Connection:
-        """Settings that reach it, signed with its own key."""
-        return Connection.for_emulator(
-            self.url, access_key_id=self.key, secret_access_key=self.secret, **overrides
-        )
-
-
-# -- the kernel's side -----------------------------------------------------------------------
-
-
-def shared(
-    job_seconds: float | str = 3, folder: str | Path | None = None, client: int | None = None
-) -> SharedEmulator:
-    """The data folder's emulator, started if none answers, with ``client`` (a pid: this
-    process by default) among the processes it serves until they are gone.
-
-    ``job_seconds`` applies when this call starts it; ``folder`` defaults to
-    ``core.paths.emulator_folder()`` (``$AMPLIFY_AUTH_DATA/emulator``)."""
-    from . import parse_job_seconds  # (the package is loaded already: this module is in it)
-
-    try:
-        parse_job_seconds(job_seconds)
-    except ValueError as exc:
-        raise ValueError(f"job_seconds: {exc}") from None
-    where = Path(folder) if folder is not None else emulator_folder()
-    me = os.getpid() if client is None else client
-    private_folder(where)
-    with _locked(where / LOCK_FILE):
-        state = read_state(where)
-        if state is None or not _answers(state):
-            state = _start(where, job_seconds, me)
-        clients = [pid for pid in state.get("clients", []) if _alive(pid)]
-        if me not in clients:
-            clients.append(me)
-        state["clients"] = clients
-        write_state(where, state)
-    return SharedEmulator(state["url"], state["pid"], where, state["key"], state["secret"])
-
-
-def read_state(folder: Path) -> dict[str, Any] | None:
-    """``server.json``'s content, or None when it is absent or unreadable."""
-    try:
-        state = json.loads((folder / SERVER_FILE).read_text())
-    except (OSError, ValueError):
-        return None
-    needed = {"url": str, "pid": int, "key": str, "secret": str}
-    if not isinstance(state, dict) or not all(
-        isinstance(state.get(k), kind) for k, kind in needed.items()
-    ):
-        return None
-    if not isinstance(state.get("clients"), list):
-        state["clients"] = []
-    state["clients"] = [p for p in state["clients"] if isinstance(p, int)]
-    return state
-
-
-def write_state(folder: Path, state: dict[str, Any]) -> None:
-    """Replace ``server.json`` at once (readers never see half a file), private to its owner."""
-    temporary = folder / f".{SERVER_FILE}.{os.getpid()}"
-    with contextlib.suppress(FileNotFoundError):
-        temporary.unlink()
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    with os.fdopen(descriptor, "w") as stream:
-        json.dump(state, stream)
-    os.replace(temporary, folder / SERVER_FILE)
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive ``flock`` on ``path`` (other processes wait; none where flock is absent)."""
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-    try:
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: one kernel at a time is then the user's care
-            yield
-            return
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
-    finally:
-        os.close(descriptor)
-
-
-def _alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    with contextlib.suppress(OSError, IndexError):
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    return True
-
-
-def _is_emulator(pid: int) -> bool:
-    """Whether ``pid`` is a shared emulator (not another program that got its pid)."""
-    if not _alive(pid):
-        return False
-    with contextlib.suppress(OSError):
-        return MODULE in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    return True  # no /proc: the port's answer decides
-
-
-def _answers(state: dict[str, Any]) -> bool:
-    """Whether the recorded emulator runs and accepts connections on its port."""
-    if not _is_emulator(state["pid"]):
-        return False
-    parts = urlsplit(state["url"])
-    if parts.hostname not in ("127.0.0.1", "localhost") or parts.port is None:
-        return False  # never anything but this machine
-    try:
-        with socket.create_connection((parts.hostname, parts.port), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def _start(folder: Path, job_seconds: float | str, client: int) -> dict[str, Any]:
-    """Start the emulator process and wait (under the lock) until it says where it listens."""
-    with contextlib.suppress(FileNotFoundError):
-        (folder / SERVER_FILE).unlink()
-    log = os.open(folder / LOG_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
-        command = [sys.executable, "-m", MODULE, "--folder", str(folder)]
-        command += ["--job-seconds", str(job_seconds), "--client", str(client)]
-        # a session of its own: a kernel's interrupt (Ctrl-C in a cell) is not its
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
-        )
-    finally:
-        os.close(log)
-    # reap it when it exits while this kernel lives (no zombie left behind)
-    threading.Thread(target=process.wait, name="shared-emulator-reaper", daemon=True).start()
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        state = read_state(folder)
-        if state is not None and state["pid"] == process.pid:
-            return state
-        if process.poll() is not None:
-            break
-        time.sleep(0.02)  # the child's start, not the service: there is nothing to wait on
-    if process.poll() is None:
-        process.kill()
-    lines = (folder / LOG_FILE).read_text(errors="replace").strip().splitlines() or ["no error"]
-    raise RuntimeError(
-        f"the app's emulator did not start: {lines[-1]} (its log: {folder / LOG_FILE})"
-    )
-
-
-# -- the emulator's side ---------------------------------------------------------------------
+__all__ = ["SharedEmulator", "main", "serve", "shared"]
 
 
 def serve(folder: Path, job_seconds: str, client: int) -> None:
@@ -260,21 +79,21 @@ def _watch_clients(folder: Path, stopping: threading.Event) -> None:
         state = read_state(folder)
         if state is None or state["pid"] != os.getpid():
             return  # replaced or removed: another emulator is the folder's now
-        if any(_alive(pid) for pid in state["clients"]):
+        if any(alive(pid) for pid in state["clients"]):
             alone_since = None
             continue
         alone_since = alone_since or time.monotonic()
         if time.monotonic() - alone_since < IDLE_SECONDS:
             continue
-        with _locked(folder / LOCK_FILE):
+        with locked(folder / LOCK_FILE):
             state = read_state(folder)
             if state is not None and state["pid"] == os.getpid():
-                if any(_alive(pid) for pid in state["clients"]):
+                if any(alive(pid) for pid in state["clients"]):
                     alone_since = None
                     continue
                 (folder / SERVER_FILE).unlink()
             return
-    with _locked(folder / LOCK_FILE):
+    with locked(folder / LOCK_FILE):
         state = read_state(folder)
         if state is not None and state["pid"] == os.getpid():
             (folder / SERVER_FILE).unlink()
@@ -287,6 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--job-seconds", default="3", help="how long a job stays IN_PROGRESS")
     parser.add_argument("--client", type=int, required=True, help="the starting kernel's pid")
     args = parser.parse_args(argv)
+    from . import parse_job_seconds  # the server stack, in this process only
+
+    try:
+        parse_job_seconds(args.job_seconds)
+    except ValueError as exc:
+        print(f"error: job_seconds: {exc}", file=sys.stderr)  # the kernel shows this line
+        return 2
     serve(Path(args.folder), args.job_seconds, args.client)
     return 0
 
