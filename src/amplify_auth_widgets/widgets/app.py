@@ -284,7 +284,9 @@ _OFF = ("0", "false", "no", "off")
 def _embedded_emulator(job_seconds: str | float, durable: bool) -> Any:
     """The data folder's emulator process (durable), or the kernel's own (``local()``)."""
     if durable:
-        from ..emulator.shared import shared  # deferred: only the embedded emulator needs it
+        # deferred: only the embedded emulator needs it (and not the server stack: it runs
+        # in a process of its own)
+        from ..client.emulator_process import shared
 
         return shared(job_seconds)
     from ..emulator.local import local  # deferred: the emulator's server stack
