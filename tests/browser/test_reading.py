@@ -7,6 +7,7 @@ code-font text area that still fills the form."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import valid_request
@@ -132,4 +133,43 @@ def test_the_gen2_tab_reads_as_code_and_its_table_fits(app_server, theme):
         assert "mono" in look["font"].lower() and look["text"] >= 4.5, look
         low = {kind: contrast for kind, (contrast, _) in look["tokens"].items() if contrast < 4.5}
         assert low == {}, (theme, "command", low)
+        assert bad_console(page) == []
+
+
+def test_the_fleet_dry_run_says_why_beside_each_invalid_target(app_server):
+    """A template no environment can take: every target INVALID with its reasons by label
+    in its row, and Apply off with the reason beside it."""
+    template = {"ResourceConfig": {"UserPoolConfigs": {"PasswordPolicy": {"MinimumLength": 3}}}}
+    with chromium_page(width=1400, height=1000) as page:
+        page.goto(app_server)
+        page.wait_for_selector(".aaw-editor", timeout=120_000)
+        page.get_by_role("tab", name="JSON").click()
+        area = page.locator(".aaw-json textarea")
+        expect(area).to_be_visible(timeout=20_000)
+        area.fill(json.dumps(template))
+        area.press("Tab")
+        page.get_by_role("tab", name="Fleet").click()
+        panel = page.locator(".aaw-fleet-panel")
+        expect(panel).to_be_visible(timeout=60_000)
+        panel.locator("button", has_text=re.compile(r"^\s*Audit\s*$")).first.click()
+        dry_run = panel.locator("button", has_text="Dry run")
+        expect(dry_run).to_be_enabled(timeout=60_000)
+        dry_run.click()
+        rows = panel.locator("table.aaw-dry-run > tbody > tr")
+        expect(rows.first).to_be_visible(timeout=60_000)
+        for row in rows.all():
+            cells = row.locator(":scope > td")
+            assert cells.nth(3).inner_text() == "INVALID"
+            reason = cells.nth(4).inner_text()
+            assert "What to create: " in reason and "AuthResources:" not in reason, reason
+        apply = panel.locator("button", has_text=re.compile(r"^\s*Apply\s*$"))
+        expect(apply).to_be_disabled()
+        expect(panel).to_contain_text("Apply is off: ")
+        fit = page.evaluate(
+            "() => { const b = document.querySelector('.aaw-fleet-panel .aaw-scroll');"
+            " return [b.getBoundingClientRect().right, document.documentElement.clientWidth]; }"
+        )
+        assert fit[0] <= fit[1], fit
+        rows.first.scroll_into_view_if_needed()
+        shot(page, "fleet-dry-run-invalid")
         assert bad_console(page) == []

@@ -5,6 +5,7 @@ the API path beside them. Through the emulator, over HTTP."""
 
 from __future__ import annotations
 
+import re
 import threading
 from html.parser import HTMLParser
 
@@ -15,7 +16,7 @@ from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, Tra
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import SOCIAL
 from amplify_auth_widgets.fleet.inventory import Fleet
-from amplify_auth_widgets.widgets.dryrun import setting_label, show_value
+from amplify_auth_widgets.widgets.dryrun import reason_html, setting_label, show_value
 from amplify_auth_widgets.widgets.fleet import FleetPanel
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -206,3 +207,29 @@ def test_a_setting_s_label_names_its_section_when_deep():
     assert setting_label("UserPoolConfigs.UnknownMember", config) == "Unknown member"
     deep = "UserPoolConfigs.Mfa.Settings.SmsMessage"
     assert setting_label(deep, config) == "SMS text (MFA methods)"
+
+
+def test_a_reason_names_findings_as_the_changes_do_and_counts_the_rest():
+    from amplify_auth_widgets.core.model import request_spec
+
+    findings = [
+        "ResourceConfig.AuthResources: error model.required: AuthResources is required.",
+        "ResourceConfig.UserPoolConfigs.RequiredSignUpAttributes: error model.required: x.",
+        f"ResourceConfig.{MIN_LENGTH}: error model.range: 3 is not allowed.",
+        "AppId: error model.pattern: <b>bad</b> id.",
+        "(request): error fleet.x: something.",
+        "ResourceConfig.Service: warning model.y: only a warning.",
+    ]
+    html = reason_html({"findings": findings}, request_spec("CreateBackendAuth"))
+    items = [text_of(i) for i in re.findall(r"<li[^>]*>(.*?)</li>", html)]
+    assert items == [
+        "What to create: AuthResources is required.",
+        "Required at sign-up: x.",  # not "(User pool configs)": a section's own member
+        "Minimum length (Password policy): 3 is not allowed.",
+        "and 2 more",  # the errors only: the warning is not a reason
+    ]
+    assert "<b>" not in html
+    everything = reason_html({"findings": findings[3:]}, None)
+    assert "App id: &lt;b&gt;bad&lt;/b&gt; id." in everything
+    assert "The request: something." in everything
+    assert reason_html({"findings": [], "error": "no auth here"}, None) == "no auth here"

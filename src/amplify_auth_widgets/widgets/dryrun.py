@@ -119,8 +119,7 @@ def reason_html(row: dict[str, Any], spec: FieldSpec | None) -> str:
             items.append((text, ""))
             continue
         path = match["path"]
-        label = setting_label(path, spec) if path != "(request)" else "The request"
-        items.append((f"{label}: {match['message']}", path))
+        items.append((f"{_finding_label(path, spec)}: {match['message']}", path))
     if not items:
         error = row.get("error")
         return "" if _missing(error) else escape(str(error))
@@ -130,6 +129,17 @@ def reason_html(row: dict[str, Any], spec: FieldSpec | None) -> str:
     more = len(items) - REASONS_SHOWN
     extra = f"<li>and {more} more</li>" if more > 0 else ""
     return f"<ul>{shown}{extra}</ul>"
+
+
+def _finding_label(path: str, spec: FieldSpec | None) -> str:
+    """A finding's path (the request's: ``ResourceConfig.UserPoolConfigs...``) as a label,
+    named as the changes name it (below ``ResourceConfig``)."""
+    if path == "(request)":
+        return "The request"
+    inner = path.removeprefix("ResourceConfig.")
+    if inner == path or spec is None:
+        return setting_label(path, spec)
+    return setting_label(inner, spec.member("ResourceConfig"))
 
 
 def dry_run_html(results: Any, limit: int = ROW_LIMIT) -> str:
