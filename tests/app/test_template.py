@@ -117,7 +117,7 @@ def test_the_app_starts_its_emulator_with_voila_and_leaves_none_behind(tmp_path)
     """No page yet (no kernel: --preheat 0), and the shared emulator already answers, serving
     Voila; once the app is stopped it has exited too."""
     from amplify_auth_widgets.app.serve import descendants, is_running
-    from amplify_auth_widgets.emulator.shared import SERVER_FILE, read_state
+    from amplify_auth_widgets.client.emulator_process import SERVER_FILE, read_state
 
     env = {**jupyter_env(tmp_path), "AMPLIFY_AUTH_DATA": str(tmp_path / "aaw-data")}
     folder = tmp_path / "aaw-data" / "emulator"

@@ -365,7 +365,7 @@ def run_app(args: argparse.Namespace, console: Any) -> int:
 
 
 class EarlyEmulator:
-    """The app's shared emulator (``emulator.shared``: one process per data folder), started
+    """The app's shared emulator (``client.emulator_process``: one process per data folder), started
     while Voila starts, for Voila's lifetime: the first page's kernel then finds it answering
     instead of starting it and waiting a second or more for it (on the page's critical path).
     Pages, reloads and restarts still share it, as when a kernel starts it."""
@@ -380,8 +380,8 @@ class EarlyEmulator:
         kernels are gone)."""
 
         def run() -> None:
-            # deferred: the emulator's client side, which only the embedded emulator needs
-            from ..emulator.shared import shared
+            # deferred: finding or starting it, which only the embedded emulator needs
+            from ..client.emulator_process import shared
 
             try:
                 self.pid = shared(self.job_seconds, client=voila_pid).pid
