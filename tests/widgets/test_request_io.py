@@ -238,6 +238,15 @@ def test_the_text_tabs_are_code_font_text_areas_editable_both_ways():
         sheet = panel.children[0].value
         assert ".aaw-code-text textarea{font-family:var(--jp-code-font-family" in sheet
     assert "aaw-code-text" in texts.cli.skeleton._dom_classes
+    # each named for a screen reader (its label hidden from sight: the tab says the same)
+    named = (texts.json_text, texts.yaml_text, texts.cli.skeleton, store.io.preset_picker)
+    assert [c.description for c in named] == [
+        "The request as JSON (edit it to change the form)",
+        "The request as YAML (edit it to change the form)",
+        "Skeleton, to save as a cli-input JSON file",
+        "Preset",
+    ]
+    assert all("aaw-named" in c._dom_classes for c in named)
     store.io.refresh()
     texts.yaml_text.value = texts.yaml_text.value.replace("dev", "prod")  # typed in the tab
     assert store.value["BackendEnvironmentName"] == "prod"

@@ -22,6 +22,7 @@ from ..client.connection import EMULATOR_ACCESS_KEY, EMULATOR_SECRET_KEY
 from ..core.model import REDACTED
 from ..core.secrets import is_secret_name
 from ..core.skeleton import command_line
+from .access import name as give_name
 from .codeview import CODE_CSS, TEXT_AREA_CLASS, highlight, scroll_box
 from .html import error_html
 
@@ -152,6 +153,7 @@ class CliTab(w.VBox):
         self.command.add_class("aaw-cli-command")
         self.skeleton = w.Textarea(layout=w.Layout(width="100%", height="300px"))
         self.skeleton.add_class(TEXT_AREA_CLASS)
+        give_name(self.skeleton, "Skeleton, to save as a cli-input JSON file")
         self.script = ""
         super().__init__(
             [

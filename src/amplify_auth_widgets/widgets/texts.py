@@ -15,6 +15,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..core.skeleton import to_json, to_yaml
+from .access import name
 from .cli_tab import CliTab
 from .codeview import TEXT_AREA_CLASS, TEXT_AREA_CSS
 
@@ -37,6 +38,9 @@ class RequestTexts:
         self.yaml_text.add_class("aaw-yaml")
         for text in (self.json_text, self.yaml_text):
             text.add_class(TEXT_AREA_CLASS)
+        # named for a screen reader (the tab's title is the only words beside them)
+        name(self.json_text, "The request as JSON (edit it to change the form)")
+        name(self.yaml_text, "The request as YAML (edit it to change the form)")
         self.json_text.observe(lambda c: self._on_text(c, "json"), names="value")
         self.yaml_text.observe(lambda c: self._on_text(c, "yaml"), names="value")
         self.cli = CliTab()
