@@ -83,8 +83,12 @@ class JobMonitor(w.VBox):
         history: JobHistory | None = None,
         clock: Callable[[], float] = time.time,
         autostart: bool = True,
+        draw: bool = True,
         **kwargs: Any,
     ) -> None:
+        # draw=False: the table is drawn at the first refresh() (a tracked job's change, or the
+        # owner's call when it is shown): the history's frames import pandas, which the app's
+        # first screen, where the monitor is a tab not shown, need not wait for
         if tracker is None:
             if service is None:
                 raise ValueError("give the monitor a JobTracker, or a BackendAuthService")
@@ -100,7 +104,8 @@ class JobMonitor(w.VBox):
         tracker.on_change(self._on_change)
         if autostart:
             self.start()
-        self.refresh()
+        if draw:
+            self.refresh()
 
     @property
     def widget(self) -> JobMonitor:
