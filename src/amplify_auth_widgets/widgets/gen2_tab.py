@@ -57,6 +57,12 @@ MAPPING_CSS = (
     "font-family:var(--jp-code-font-family,monospace);font-size:var(--jp-code-font-size,13px)}"
     "</style>"
 )
+#: The tab's sentences (why a way is off, the notes, the secrets) at text line spacing: an
+#: HTML widget's line is as tall as a button (28 px), too loose for a paragraph.
+TEXT_CSS = (
+    "<style>:is(.aaw-gen2-way-reason,.aaw-gen2-notes,.aaw-gen2-secrets,.aaw-gen2-message)"
+    " .widget-html-content{line-height:1.4}</style>"
+)
 #: The columns whose values are paths, and where a line may break in them: after each dot of
 #: a dotted path, after each slash of a file's.
 PATH_BREAKS = {"member": ".", "target": ".", "file": "/"}
@@ -74,8 +80,9 @@ class Gen2Tab(w.VBox):
     >>> tab.on_export(lambda export: print(export.files["amplify/auth/resource.ts"]))
     ... # doctest: +SKIP
 
-    CSS classes: ``aaw-gen2`` (the whole), ``aaw-gen2-code``, ``aaw-gen2-table``,
-    ``aaw-gen2-secrets``, ``aaw-gen2-download``, ``aaw-gen2-notes``, ``aaw-gen2-way-reason``.
+    CSS classes: ``aaw-gen2`` (the whole), ``aaw-gen2-code`` (highlighted, ``codeview``),
+    ``aaw-gen2-table`` (the mapping, ``aaw-mapping``), ``aaw-gen2-secrets``,
+    ``aaw-gen2-download``, ``aaw-gen2-notes``, ``aaw-gen2-way-reason``, ``aaw-gen2-message``.
     """
 
     value = t.Dict(help="The request (or GetBackendAuth response) to export; assign a new dict.")
@@ -119,6 +126,7 @@ class Gen2Tab(w.VBox):
         self.way_reason.add_class("aaw-gen2-way-reason")
         self.notes.add_class("aaw-gen2-notes")
         self.message = w.HTML()
+        self.message.add_class("aaw-gen2-message")
         self.code = w.HTML()
         self.secrets = w.HTML()
         self.table = w.HTML()
@@ -134,7 +142,7 @@ class Gen2Tab(w.VBox):
             self.code,
             self.notes,
             self.secrets,
-            w.HTML("<b>Where every configured member went</b>"),
+            w.HTML(f"{TEXT_CSS}<b>Where every configured member went</b>"),
             self.table,
         ]
         self.add_class("aaw-gen2")
