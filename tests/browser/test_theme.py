@@ -199,6 +199,9 @@ def screens(page: Any, target: tuple[str, str]) -> dict[str, list[Any]]:
     page.locator(".aaw-fleet-panel button", has_text="Audit").first.click()
     page.locator(".aaw-fleet-panel img").first.wait_for(state="visible", timeout=60_000)
     check("Fleet after an audit")
+    tab(page, "Migration")
+    page.locator(".aaw-fleet-migration table").first.wait_for(timeout=60_000)
+    check("Fleet: migration plan")
     return low
 
 

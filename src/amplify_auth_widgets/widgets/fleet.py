@@ -59,7 +59,7 @@ from ..jobs.report import figure_png
 from .dryrun import dry_run_html, invalid_targets
 from .html import error_html, escape
 from .plot import Plot, heatmap_alt
-from .style import WIDE, job_colour
+from .style import WIDE, job_colour, on_theme
 
 ALL = "(all)"
 #: The check filter's choice of environments failing any check.
@@ -156,7 +156,7 @@ def plan_table(plan: Any, limit: int = 200) -> str:
                 items = "".join(f"<li>{escape(str(v))}</li>" for v in value)
                 cells.append(f"<td><ul>{items}</ul></td>" if items else "<td></td>")
             elif column == "verdict":
-                colour = VERDICT_COLORS.get(str(value), "inherit")
+                colour = on_theme(VERDICT_COLORS.get(str(value), "currentColor"))
                 cells.append(f'<td style="color:{colour}"><b>{escape(_cell(value))}</b></td>')
             else:
                 cells.append(f"<td>{escape(_cell(value))}</td>")
@@ -564,7 +564,7 @@ class FleetPanel(w.VBox):
             return
         counts = plan_counts(plan)
         self.plan_counts.value = " &middot; ".join(
-            f'<span style="color:{VERDICT_COLORS[v]}">{escape(v)}</span>: <b>{int(n)}</b>'
+            f'<span style="color:{on_theme(VERDICT_COLORS[v])}">{escape(v)}</span>: <b>{int(n)}</b>'
             for v, n in counts.items()
         )
         try:
