@@ -35,7 +35,7 @@ SCOPES = (
     ".aaw-editor",
     ".aaw-monitor",
     ".aaw-reports",
-    ".aaw-fleet",
+    ".aaw-fleet-panel",
     ".aaw-fold",
     ".aaw-live",
 )

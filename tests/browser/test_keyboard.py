@@ -1,0 +1,201 @@
+"""The app with the keyboard only (``page.keyboard``, no click): from page load, a preset, the
+target typed in, a section opened and closed, Create sent and followed to COMPLETED, then an
+Update loaded, edited, reviewed and confirmed. Every stop the focus passes shows a visible
+focus ring (an outline of 2 px or more), and the status changes land in a live region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from support.browser import (
+    app_command,
+    app_url,
+    bad_console,
+    chromium_page,
+    free_port,
+    jupyter_env,
+    needs_chromium,
+    shot,
+    start,
+    stop,
+    wait_for_http,
+)
+
+expect = pytest.importorskip("playwright.sync_api").expect
+pytestmark = needs_chromium
+
+#: The focused element as a person meets it: its name (a control's label, a button's text, a
+#: tags input's placeholder), what it is, and its focus ring.
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const css = getComputedStyle(e);
+  const label = e.labels && e.labels.length ? e.labels[0].innerText.trim() : '';
+  const shown = e.cloneNode(true);  // its text, without what screen readers skip (a caret)
+  shown.querySelectorAll('[aria-hidden=true]').forEach((hidden) => hidden.remove());
+  const text = e.tagName === 'SELECT' ? (e.options[0] || {}).text || '' : shown.textContent;
+  return {tag: e.tagName, name: (label || text.trim() || e.placeholder || '').replace(/\\s+/g, ' '),
+          role: e.getAttribute('role'), expanded: e.getAttribute('aria-expanded'),
+          outline: css.outlineStyle, width: parseFloat(css.outlineWidth) || 0};
+}"""
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("app")
+    port = free_port()
+    log = tmp / "app.log"
+    process = start(app_command(port), log, env=jupyter_env(tmp))
+    try:
+        wait_for_http(app_url(port), process, log)
+        yield app_url(port)
+    finally:
+        assert stop(process) == 0, log.read_text()
+
+
+@pytest.fixture
+def page(app_server):
+    with chromium_page(width=1400) as page:
+        page.goto(app_server)
+        page.wait_for_selector(".aaw-editor .aaw-disclosure-button", timeout=60_000)
+        yield page
+        assert bad_console(page) == []
+
+
+class Keyboard:
+    """Tab and Shift+Tab to a named stop, keeping every stop passed."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.stops: list[dict[str, Any]] = []
+
+    def to(self, name: str, *, back: bool = False, limit: int = 200) -> dict[str, Any]:
+        for _ in range(limit):
+            self.page.keyboard.press("Shift+Tab" if back else "Tab")
+            focused = self.page.evaluate(FOCUSED)
+            if focused is None:
+                continue
+            self.stops.append(focused)
+            if focused["name"] == name:
+                return focused
+        raise AssertionError(
+            f"{name!r} not reached with the keyboard; last stops: {self.stops[-8:]}"
+        )
+
+    def count_to(self, name: str) -> int:
+        """How many Tab stops from the top of the page to ``name``."""
+        # a click on the page's heading moves the point the next Tab starts from to the top
+        self.page.get_by_role("heading", name="Amplify backend auth").click()
+        before = len(self.stops)
+        self.to(name)
+        return len(self.stops) - before
+
+    def unseen(self) -> list[dict[str, Any]]:
+        """The stops whose focus ring is missing or thinner than 2 px."""
+        return [s for s in self.stops if s["outline"] == "none" or s["width"] < 2]
+
+
+def test_create_then_update_with_the_keyboard_only(page):
+    keys = Keyboard(page)
+    first = keys.to("Configure")
+    assert first["role"] == "tab"  # the app's tab bar is reached first
+    # a preset: ArrowDown on the picker chooses the first, Enter on Apply applies it
+    keys.to("Preset")
+    page.keyboard.press("ArrowDown")
+    keys.to("Apply preset")
+    page.keyboard.press("Enter")
+    # the target, typed in
+    for label, value in (
+        ("App ID", "d2demoshop"),
+        ("Environment", "prod"),
+        ("Auth resource name", "shopauth"),
+    ):
+        keys.to(label)
+        page.keyboard.type(value)
+    expect(page.locator(".aaw-problems")).to_contain_text("Ready to send", timeout=20_000)
+    # a closed section: reached with Tab, Enter opens it, Space closes it, the state is said
+    header = keys.to("Password policy")
+    assert header["tag"] == "BUTTON" and header["expanded"] == "false"
+    fields = page.locator(".aaw-section-password .aaw-field")
+    page.keyboard.press("Enter")
+    expect(fields.first).to_be_visible(timeout=20_000)
+    assert page.evaluate(FOCUSED)["expanded"] == "true"
+    page.keyboard.press(" ")
+    expect(fields.first).to_be_hidden()
+    assert page.evaluate(FOCUSED)["expanded"] == "false"
+    page.keyboard.press("Enter")
+    expect(fields.first).to_be_visible()
+    keys.to("Minimum length")  # the section's controls are stops now
+    # Create: back up to the action bar, Enter sends; the live region says how it ends
+    create = keys.to("Create", back=True)
+    assert create["tag"] == "BUTTON"
+    page.keyboard.press("Enter")
+    live = page.locator(".aaw-status [role=status][aria-live=polite]")
+    expect(live).to_contain_text("COMPLETED", timeout=30_000)
+    shot(page, "keyboard-created")
+    # Update: the mode by keyboard, the deployed configuration loaded, an edit, the review
+    keys.to("Update existing", back=True)
+    page.keyboard.press("Enter")
+    expect(page.locator("button.aaw-update")).to_be_visible(timeout=20_000)
+    keys.to("Load current")
+    page.keyboard.press("Enter")
+    expect(live).to_contain_text("Loaded", timeout=20_000)
+    if page.locator(".aaw-section-password.aaw-fold-open").count() == 0:
+        keys.to("Password policy")
+        page.keyboard.press("Enter")
+    keys.to("Minimum length")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("12")
+    keys.to("Update", back=True)
+    page.keyboard.press("Enter")
+    review = page.locator(".aaw-confirm-box")
+    expect(review).to_be_visible(timeout=20_000)
+    assert "12" in review.inner_text()
+    shot(page, "keyboard-review")
+    keys.to("Confirm")
+    page.keyboard.press("Enter")
+    expect(review).to_be_hidden(timeout=20_000)
+    expect(live).to_contain_text("UpdateBackendAuth", timeout=30_000)
+    expect(page.locator(".aaw-job-status")).to_contain_text("COMPLETED", timeout=30_000)
+    assert len(keys.stops) > 20
+    assert keys.unseen() == [], "stops with no visible focus ring"
+
+
+def test_every_tab_bar_is_operated_with_the_keyboard(page):
+    keys = Keyboard(page)
+    keys.to("Configure")
+    page.keyboard.press("ArrowRight")  # Lumino's tab bar: arrows move, Enter selects
+    page.keyboard.press("Enter")
+    expect(page.locator(".aaw-monitor")).to_be_visible(timeout=20_000)
+    assert page.evaluate(FOCUSED)["name"] == "Jobs"
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    expect(page.locator(".aaw-fleet-panel")).to_be_visible(timeout=60_000)
+    page.keyboard.press("Home")
+    page.keyboard.press("Enter")
+    expect(page.locator(".aaw-editor")).to_be_visible()
+    keys.to("Form")  # the editor's own tabs
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    expect(page.locator(".aaw-editor .lm-TabBar-tab.lm-mod-current")).to_have_text("Gen 2")
+    assert keys.unseen() == []
+
+
+def test_the_create_button_is_a_few_stops_from_the_top(page):
+    """Counted for the issue: Tab stops from the top of the page to Create, once it can send."""
+    page.locator(".aaw-mode button", has_text="Create new").click()  # a kept draft may update
+    page.locator(".aaw-editor select").first.select_option(label="Email sign-in (defaults)")
+    page.get_by_role("button", name="Apply preset").click()
+    for member, value in (("AppId", "d4demonew"), ("BackendEnvironmentName", "dev")):
+        page.locator(f".aaw-editor .aaw-at-{member} input").first.fill(value)
+    page.locator(".aaw-editor .aaw-at-ResourceName input").first.fill("newauth")
+    expect(page.locator(".aaw-problems")).to_contain_text("Ready to send", timeout=20_000)
+    keys = Keyboard(page)
+    count = keys.count_to("Create")
+    print(
+        f"Tab stops from the top of the page to Create: {count}: {[s['name'] for s in keys.stops]}"
+    )
+    assert keys.stops[0]["name"] == "Connection" and keys.stops[0]["expanded"] == "false"
+    assert count <= 8
