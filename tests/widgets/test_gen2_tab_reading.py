@@ -53,8 +53,9 @@ def test_code_colours_and_font_come_from_the_theme_not_fixed_values():
         assert "var(--jp-code-font-family" in css
     for name in ("keyword", "string", "number", "variable", "punctuation"):
         assert f"color:var(--jp-mirror-editor-{name}-color)" in CODE_CSS
-    # comments in the theme's secondary text colour: its code-mirror one reads under 4.5:1
-    assert ".aaw-code .aaw-tok-cpf{color:var(--jp-content-font-color2)}" in CODE_CSS
+    # comments in the theme's text colour, set apart by italics: the code-mirror comment colour
+    # and the secondary text colour both read under 4.5:1 on the code background
+    assert ".aaw-code .aaw-tok-cpf{color:var(--jp-content-font-color1)}" in CODE_CSS
     assert "color:var(--jp-content-font-color1)" in CODE_CSS
     assert "line-height:var(--jp-code-line-height" in CODE_CSS  # not the page's wide spacing
 

@@ -35,8 +35,9 @@ LEXERS = {"typescript": "typescript", "json": "json", "yaml": "yaml", "shell": "
 
 #: Token class (Pygments' short names) -> the JupyterLab variable colouring it. Three kinds
 #: take another variable than their code-mirror one, whose colour falls under WCAG's 4.5:1 on
-#: the code's background (measured in tests/browser/test_reading.py): comments the secondary
-#: text colour (and italic), operators the punctuation's, types the keywords'.
+#: the code's background (measured in tests/browser/test_reading.py): comments the text colour
+#: (set apart by italics; the secondary text colour is 4.47:1 on Light's code background),
+#: operators the punctuation's, types the keywords'.
 _TOKEN_COLOURS = {
     ("k", "kd", "kr", "kn", "ow", "kt"): "mirror-editor-keyword",
     ("kc",): "mirror-editor-atom",
@@ -57,7 +58,7 @@ def _token_rules() -> str:
     rules = []
     for classes, name in _TOKEN_COLOURS.items():
         selector = ",".join(f".{CODE_CLASS} .{TOKEN_PREFIX}{c}" for c in classes)
-        variable = "--jp-content-font-color2" if name == "content-font" else f"--jp-{name}-color"
+        variable = "--jp-content-font-color1" if name == "content-font" else f"--jp-{name}-color"
         rules.append(f"{selector}{{color:var({variable})}}")
     return "".join(rules)
 
