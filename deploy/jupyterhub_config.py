@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -48,12 +49,13 @@ CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:se
 
 
 def setting(name: str, default: str) -> str:
+    """The environment's ``name``, stripped, or ``default`` when unset or blank."""
     return os.environ.get(name, "").strip() or default
 
 
 def port(name: str, default: int) -> int:
     value = setting(name, str(default))
-    if not value.isdigit() or not 0 < int(value) < 65536:
+    if not re.fullmatch(r"[0-9]{1,5}", value) or not 0 < int(value) < 65536:
         raise SystemExit(f"{name}={value!r} is not a port: give a number from 1 to 65535.")
     return int(value)
 
@@ -65,7 +67,7 @@ if len(password) < 8:
         "shared password, e.g. AAW_HUB_PASSWORD='a-long-shared-password'."
     )
 timeout_text = setting("AAW_HUB_CULL_TIMEOUT", "3600")
-if not timeout_text.isdigit():
+if not re.fullmatch(r"[0-9]{1,9}", timeout_text):
     raise SystemExit(
         f"AAW_HUB_CULL_TIMEOUT={timeout_text!r} is not a number of seconds: give e.g. 3600, "
         "or 0 never to stop an idle server."
@@ -92,6 +94,12 @@ c.JupyterHub.authenticator_class = "shared-password"  # JupyterHub's dummy one, 
 c.SharedPasswordAuthenticator.user_password = password
 c.Authenticator.username_pattern = USERNAME
 allowed = {name.strip().lower() for name in os.environ.get("AAW_HUB_USERS", "").split(",")} - {""}
+refused = sorted(name for name in allowed if not re.fullmatch(USERNAME, name))
+if refused:
+    raise SystemExit(
+        f"AAW_HUB_USERS names {', '.join(map(repr, refused))}: a user name names a folder, so "
+        "it is lower-case letters, digits, '-' and '_' (32 at most, a letter or digit first)."
+    )
 c.Authenticator.allowed_users = allowed
 c.Authenticator.allow_all = not allowed
 
