@@ -83,8 +83,8 @@ def test_the_app_serves_its_own_template_where_an_editable_install_left_it_out(t
 
 
 def test_binder_s_configuration_serves_the_app_s_template_to_a_plain_voila(tmp_path):
-    """Binder runs postBuild once: it names the app's template for the server extension and
-    for ``voila`` run with no options (and keeps what the configuration held)."""
+    """Binder runs postBuild once: it names the app's template in voila.json, which the server
+    extension and ``voila`` run with no options read (and keeps what the configuration held)."""
     config = tmp_path / "config"
     config.mkdir()
     (config / "jupyter_server_config.json").write_text('{"ServerApp": {"open_browser": false}}')
@@ -94,7 +94,8 @@ def test_binder_s_configuration_serves_the_app_s_template_to_a_plain_voila(tmp_p
     server = json.loads((config / "jupyter_server_config.json").read_text())
     assert server["ServerApp"]["open_browser"] is False
     assert server["ServerApp"]["tornado_settings"]["mathjax_url"].startswith("data:")
-    assert server["VoilaConfiguration"]["template"] == "aaw"
+    voila_json = json.loads((config / "voila.json").read_text())
+    assert voila_json == {"VoilaConfiguration": {"template": "aaw"}}
     port = free_port()
     log = tmp_path / "voila.log"
     command = [sys.executable, "-m", "voila", "notebooks/app.ipynb", "--no-browser"]
