@@ -230,6 +230,19 @@ class Culling(threading.Thread):
             self.gone.set()
 
 
+def keep_working(page: Any, hub: Hub, user: str, culling: Culling) -> None:
+    """``user`` keeps working (each tab change is a message to their kernel) while the culler
+    stops the idle server ``culling`` watches, and until their own is older than the timeout:
+    a culler that ignored activity would have stopped it by then."""
+    deadline = time.monotonic() + CULL_SECONDS + 60
+    tabs = itertools.cycle(("Configure", "Jobs"))
+    while not culling.gone.is_set() or hub.age(user) < CULL_SECONDS + 3:
+        if time.monotonic() > deadline:
+            pytest.fail(f"{culling.user}'s server was not culled: {hub.server(culling.user)}")
+        page.get_by_role("tab", name=next(tabs)).click()
+        page.wait_for_timeout(500)  # the poll's pace, not a wait for the service
+
+
 @needs_chromium
 @needs_proxy
 @pytest.mark.timeout(300)
@@ -247,38 +260,32 @@ def test_two_users_each_get_their_own_app_and_an_idle_server_is_culled(hub):
         assert (hub.homes / "alice" / "amplify-auth.ipynb").exists()
         alice_job = create_auth(page, "alicesauth")
         shot(page, "hub-alice-jobs")
-        assert bad_console(page) == [], (page.console, page.outside)
+        assert bad_console(page) == [], (page.console[-12:], page.outside)
     alice = processes_in(hub, hub.homes / "alice")  # her page is closed: her server idles
     assert alice, "alice's server does not run in her home"
     culling = Culling(hub, "alice")
     culling.start()
 
-    with chromium_page(width=1300, height=1100) as page:
-        log_in(page, hub, "bob")
-        # a fresh draft, not alice's; the same environment is free in his own emulator
-        resource = page.locator(".aaw-editor .aaw-at-ResourceName input").first
-        assert resource.input_value() == ""
-        bob_job = create_auth(page, "bobsauth")
-        jobs = page.inner_text(".aaw-monitor .aaw-jobs")
-        assert bob_job[:8] in jobs and alice_job[:8] not in jobs
-        assert alice_job not in page.content() and "alicesauth" not in page.content()
-        assert off_machine(hub) == []
-        shot(page, "hub-bob-jobs")
+    try:
+        with chromium_page(width=1300, height=1100) as page:
+            log_in(page, hub, "bob")
+            # a fresh draft, not alice's; the same environment is free in his own emulator
+            resource = page.locator(".aaw-editor .aaw-at-ResourceName input").first
+            assert resource.input_value() == ""
+            bob_job = create_auth(page, "bobsauth")
+            jobs = page.inner_text(".aaw-monitor .aaw-jobs")
+            assert bob_job[:8] in jobs and alice_job[:8] not in jobs
+            assert alice_job not in page.content() and "alicesauth" not in page.content()
+            assert off_machine(hub) == []
+            shot(page, "hub-bob-jobs")
 
-        # bob keeps working (each tab change is a message to his kernel) while the culler
-        # stops alice's server, idle CULL_SECONDS, and until his own is older than that
-        deadline = time.monotonic() + CULL_SECONDS + 60
-        tabs = itertools.cycle(("Configure", "Jobs"))
-        while not culling.gone.is_set() or hub.age("bob") < CULL_SECONDS + 3:
-            if time.monotonic() > deadline:
-                culling.finish.set()
-                pytest.fail(f"alice's server was not culled: {hub.server('alice')}")
-            page.get_by_role("tab", name=next(tabs)).click()
-            page.wait_for_timeout(500)  # the poll's pace, not a wait for the service
-        assert culling.error is None, culling.error
-        assert culling.idle >= CULL_SECONDS - 2, f"culled after {culling.idle:.0f} s idle"
-        assert hub.server("bob") is not None, "bob's server, in use, was culled too"
-        assert bad_console(page) == []
+            keep_working(page, hub, "bob", culling)
+            assert culling.error is None, culling.error
+            assert culling.idle >= CULL_SECONDS - 2, f"culled after {culling.idle:.0f} s idle"
+            assert hub.server("bob") is not None, "bob's server, in use, was culled too"
+            assert bad_console(page) == [], page.console[-12:]
+    finally:
+        culling.finish.set()  # its polls end with the test, passed or not
 
     assert still_running(alice, seconds=20) == {}, "alice's culled server still runs"
 
