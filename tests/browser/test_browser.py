@@ -219,9 +219,7 @@ def test_no_text_is_cut_and_the_form_uses_two_columns(app_server, width):
         for section in ("target", "sign-in", "password"):
             assert columns(page, f".aaw-section-{section} .aaw-field:not(.aaw-wide)") >= 2, section
         # choices in words; the API's values are for the JSON/YAML/CLI tabs
-        tags = [
-            t.strip() for t in page.locator(".aaw-editor .jupyter-widget-tag").all_inner_texts()
-        ]
+        tags = [t.strip() for t in page.locator(".aaw-editor .aaw-tag > span").all_inner_texts()]
         assert "OpenID" in tags and not [t for t in tags if re.fullmatch(r"[A-Z_]+", t)], tags
         shot(page, f"layout-{width}")
         for tab in ("JSON", "YAML", "AWS CLI", "Gen 2", "Jobs", "Reports", "Fleet"):

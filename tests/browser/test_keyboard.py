@@ -1,7 +1,8 @@
-"""The app with the keyboard only (``page.keyboard``, no click): from page load, a preset, the
-target typed in, a section opened and closed, Create sent and followed to COMPLETED, then an
-Update loaded, edited, reviewed and confirmed. Every stop the focus passes shows a visible
-focus ring (an outline of 2 px or more), and the status changes land in a live region."""
+"""The app with the keyboard only (``page.keyboard``, no click): from page load, a preset, a
+tag removed and added again, the target typed in, a section opened and closed, Create sent and
+followed to COMPLETED, then an Update loaded, edited, reviewed and confirmed. Every stop the
+focus passes shows a visible focus ring (an outline of 2 px or more), and the status changes
+land in a live region."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ FOCUSED = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
   const css = getComputedStyle(e);
-  const label = e.labels && e.labels.length ? e.labels[0].innerText.trim() : '';
+  const label = e.labels && e.labels.length ? e.labels[0].innerText.trim()
+    : e.getAttribute('aria-label') || '';
   const shown = e.cloneNode(true);  // its text, without what screen readers skip (a caret)
   shown.querySelectorAll('[aria-hidden=true]').forEach((hidden) => hidden.remove());
   const text = e.tagName === 'SELECT' ? (e.options[0] || {}).text || '' : shown.textContent;
@@ -105,6 +107,16 @@ def test_create_then_update_with_the_keyboard_only(page):
     page.keyboard.press("ArrowDown")
     keys.to("Apply preset")
     page.keyboard.press("Enter")
+    # a tag the preset set: its remove button is a stop; typed again, Enter adds it back
+    tags = page.locator(".aaw-at-ResourceConfig-UserPoolConfigs-RequiredSignUpAttributes .aaw-tag")
+    expect(tags).to_have_text(["Email\u00d7"])  # the tag, and its remove button
+    keys.to("Remove Email")
+    page.keyboard.press("Enter")
+    expect(tags).to_have_count(0)
+    assert page.evaluate(FOCUSED)["name"] == "Required at sign-up"  # the focus stays near
+    page.keyboard.type("email")
+    page.keyboard.press("Enter")
+    expect(tags).to_have_text(["Email\u00d7"])  # the tag, and its remove button
     # the target, typed in
     for label, value in (
         ("App ID", "d2demoshop"),

@@ -140,7 +140,8 @@ def chromium_page(
 TEXTS = (
     "label:not(.aaw-named > label), .widget-label:not(.aaw-named > .widget-label), .aaw-label,"
     " .aaw-help, button, .lm-TabBar-tabLabel, .jupyter-widget-Collapse-header,"
-    " .aaw-disclosure-button, .jupyter-widget-tag, .widget-toggle-button, .widget-checkbox"
+    " .aaw-disclosure-button, .jupyter-widget-tag, .aaw-tag, .widget-toggle-button,"
+    " .widget-checkbox"
 )
 #: The texts under ``root`` shown cut (ellipsis or clipped): wider inside than their box;
 #: and each dropdown option that would not fit in its box once chosen.

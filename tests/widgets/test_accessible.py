@@ -12,7 +12,14 @@ import pytest
 import traitlets as t
 
 from amplify_auth_widgets import AuthConfigEditor
-from amplify_auth_widgets.widgets.access import NAMED, Disclosure, Fold, LiveRegion, name
+from amplify_auth_widgets.widgets.access import (
+    NAMED,
+    Disclosure,
+    Fold,
+    LiveRegion,
+    TagPicker,
+    name,
+)
 from amplify_auth_widgets.widgets.fields import BoolField, Field
 from amplify_auth_widgets.widgets.form import ProviderCards, StructureField
 from amplify_auth_widgets.widgets.labels import label_for, tooltip_for
@@ -31,10 +38,10 @@ def every_field(editor: AuthConfigEditor) -> list[Field]:
 
 
 def shown_name(control: w.Widget) -> str:
-    """The name a screen reader gives ``control``: its description (a ``<label for>``), or for
-    a tags input, whose view shows no description, its placeholder."""
-    if isinstance(control, w.TagsInput):
-        return str(control.placeholder)
+    """The name a screen reader gives ``control``: its description (a ``<label for>``), or a
+    tag picker's label."""
+    if isinstance(control, TagPicker):
+        return str(control.label)
     return str(control.description)
 
 
@@ -66,7 +73,10 @@ def test_a_named_control_hides_only_the_words_shown_above_it():
     labelled = w.Text(description="Profile")
     name(labelled, "App ID")  # a control that says its own words keeps them, shown
     assert labelled.description == "Profile" and NAMED not in labelled._dom_classes
-    tags = w.TagsInput()
+    picker = TagPicker()
+    name(picker, "Required at sign-up")
+    assert picker.label == "Required at sign-up"
+    tags = w.TagsInput()  # ipywidgets' own shows no description: its placeholder names it
     name(tags, "Required at sign-up")
     assert tags.placeholder == "Required at sign-up"
 

@@ -70,6 +70,21 @@ CSS = f"""
 .aaw-disclosure-caret {{ display: inline-block; width: 1em; transition: transform 0.1s; }}
 .aaw-disclosure-button[aria-expanded="true"] .aaw-disclosure-caret {{ transform: rotate(90deg); }}
 .aaw-fold-body {{ padding: 6px 4px 4px 4px; }}
+.aaw-tags {{ display: flex; flex-wrap: wrap; align-items: center; gap: 4px; width: 100%; }}
+.aaw-tags-list {{ display: contents; list-style: none; }}
+.aaw-tag {{
+  display: inline-flex; align-items: center; gap: 2px; padding: 0 2px 0 8px; border-radius: 3px;
+  border: 1px solid {BORDER}; color: {FOREGROUND}; background: var(--jp-layout-color2);
+}}
+.aaw-tag-remove {{
+  font: inherit; line-height: 1; padding: 2px 6px; border: 0; background: transparent;
+  color: {FOREGROUND}; cursor: pointer;
+}}
+.aaw-tags-input {{
+  flex: 1 1 120px; min-width: 120px; box-sizing: border-box; height: 28px; padding: 0 6px;
+  font: inherit; color: {FOREGROUND}; background: var(--jp-input-background, transparent);
+  border: 1px solid {BORDER};
+}}
 """
 
 _DISCLOSURE_ESM = """
@@ -124,6 +139,116 @@ function render({ model, el }) {
 }
 export default { render };
 """
+
+
+_TAGS_ESM = """
+function render({ model, el }) {
+  const box = document.createElement("div");
+  box.className = "aaw-tags";
+  box.setAttribute("role", "group");
+  const list = document.createElement("ul");
+  list.className = "aaw-tags-list";
+  const input = document.createElement("input");
+  input.type = "text";
+  input.className = "aaw-tags-input";
+  const options = document.createElement("datalist");
+  options.id = "aaw-tags-" + Math.random().toString(36).slice(2);
+  input.setAttribute("list", options.id);
+  const save = (value) => { model.set("value", value); model.save_changes(); };
+  const add = () => {
+    const typed = input.value.trim();
+    const allowed = model.get("allowed_tags");
+    const tag = allowed.length
+      ? allowed.find((a) => a.toLowerCase() === typed.toLowerCase()) : typed;
+    if (!tag) { input.setAttribute("aria-invalid", typed ? "true" : "false"); return; }
+    input.setAttribute("aria-invalid", "false");
+    input.value = "";
+    const value = model.get("value");
+    if (model.get("allow_duplicates") || !value.includes(tag)) save([...value, tag]);
+  };
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); add(); }
+    else if (event.key === "Backspace" && !input.value && model.get("value").length) {
+      save(model.get("value").slice(0, -1));
+    }
+  });
+  input.addEventListener("input", (event) => {  // a choice from the list's suggestions
+    if (event.inputType === "insertReplacementText" || event.inputType === undefined) add();
+  });
+  const draw = () => {
+    const value = model.get("value");
+    const disabled = model.get("disabled");
+    list.replaceChildren(...value.map((tag, index) => {
+      const item = document.createElement("li");
+      item.className = "aaw-tag";
+      const text = document.createElement("span");
+      text.textContent = tag;
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "aaw-tag-remove";
+      remove.textContent = "\u00d7";
+      remove.setAttribute("aria-label", "Remove " + tag);
+      remove.disabled = disabled;
+      remove.addEventListener("click", () => {
+        const kept = [...model.get("value")];
+        kept.splice(index, 1);
+        save(kept);
+        input.focus();
+      });
+      item.append(text, remove);
+      return item;
+    }));
+    const free = model.get("allowed_tags").filter(
+      (tag) => model.get("allow_duplicates") || !value.includes(tag));
+    options.replaceChildren(...free.map((tag) => {
+      const option = document.createElement("option");
+      option.value = tag;
+      return option;
+    }));
+    input.disabled = disabled;
+    input.placeholder = model.get("placeholder");
+    input.setAttribute("aria-label", model.get("label"));
+    box.setAttribute("aria-label", model.get("label"));
+  };
+  const names = ["value", "allowed_tags", "allow_duplicates", "disabled", "label", "placeholder"];
+  for (const name of names) model.on("change:" + name, draw);
+  draw();
+  box.append(list, input, options);
+  el.appendChild(box);
+  return () => { for (const name of names) model.off("change:" + name, draw); };
+}
+export default { render };
+"""
+
+
+class TagPicker(anywidget.AnyWidget):
+    """Tags chosen from a list, every tag's remove button a Tab stop ("Remove Email").
+
+    The traits are ``TagsInput``'s (``value``, ``allowed_tags``, ``allow_duplicates``,
+    ``placeholder``, ``disabled``), so code written for it works alike; ``label`` names the
+    group and its input for screen readers. Enter adds what is typed (one of ``allowed_tags``,
+    whatever its case), Backspace in the empty input removes the last tag. CSS classes
+    ``aaw-tags``, ``aaw-tag`` and ``aaw-tag-remove``.
+    """
+
+    _esm = t.Unicode(_TAGS_ESM).tag(sync=True)
+    _css = t.Unicode(CSS).tag(sync=True)
+    value = t.List(t.Unicode(), help="The tags, in order.").tag(sync=True)
+    allowed_tags = t.List(t.Unicode(), help="The tags one may add (any, when empty).").tag(
+        sync=True
+    )
+    allow_duplicates = t.Bool(False, help="Whether a tag may be added twice.").tag(sync=True)
+    placeholder = t.Unicode("", help="The input's hint while it is empty.").tag(sync=True)
+    label = t.Unicode("", help="The name screen readers give the tags and their input.").tag(
+        sync=True
+    )
+    disabled = t.Bool(False, help="Whether the tags can be changed.").tag(sync=True)
+    #: ipywidgets' view reads it to place a tooltip (and fails without it); never shown.
+    description = t.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("aaw-tag-picker")
 
 
 class Disclosure(anywidget.AnyWidget):
@@ -215,9 +340,12 @@ class LiveRegion(anywidget.AnyWidget):
 
 def name(control: w.Widget, label: str) -> None:
     """Give ``control`` the accessible name ``label``, for a control whose words are shown
-    beside it already: its description (a ``<label for>``), hidden from sight only. A control
-    whose view shows no description (a tags input) takes it as its placeholder."""
-    if isinstance(control, w.TagsInput):
+    beside it already: its description (a ``<label for>``), hidden from sight only. A
+    ``TagPicker`` takes it as its ``label``; another control whose view shows no description
+    (ipywidgets' tags input) as its placeholder."""
+    if isinstance(control, TagPicker):
+        control.label = label
+    elif isinstance(control, w.TagsInput):
         control.placeholder = label
     elif "description" in control.trait_names():
         if not control.description:

@@ -28,7 +28,7 @@ import ipywidgets as w
 from ..core.findings import Finding
 from ..core.model import FieldSpec
 from ..core.secrets import quote
-from .access import name
+from .access import TagPicker, name
 from .html import escape, warning_html
 from .labels import enum_label, help_for, label_for, tooltip_for
 from .style import ERROR, MUTED, WARNING
@@ -315,6 +315,8 @@ class EnumField(Field):
 class EnumListField(Field):
     """A tags input limited to the enum, in the order given, and a "None of these" box.
 
+    The tags input is a ``TagPicker``: each tag's remove button is a Tab stop ("Remove Email").
+
     The tags are the values in words ("Phone number", from ``labels.enum_label``); the API
     values (``PHONE_NUMBER``) are what ``get`` gives, and the tooltip pairs the two. No tags
     and the box clear: the member is left out of the request. "None of these" ticked: an empty
@@ -334,10 +336,11 @@ class EnumListField(Field):
             layout=w.Layout(width="auto"),
         )
         self.present.tooltip = "Send an empty list, rather than leaving this setting out."
-        self.tags = w.TagsInput(
+        self.tags = TagPicker(
             value=[],
             allowed_tags=self.allowed,
             allow_duplicates=False,
+            placeholder="Type or choose, then Enter",
             layout=w.Layout(flex="1 1 auto", width="auto", min_width="120px"),
         )
         return w.HBox([self.tags, self.present], layout=full_width())
