@@ -43,7 +43,8 @@ GRID_COLUMNS = "repeat(auto-fill, minmax(min(100%, 280px), 1fr))"
 CONDITIONS: dict[str, tuple[Callable[[dict[str, Any]], bool], str]] = {
     "ResourceConfig.IdentityPoolConfigs": (
         lambda request: (
-            (request.get("ResourceConfig") or {}).get("AuthResources") != "USER_POOL_ONLY"
+            (c if isinstance(c := request.get("ResourceConfig"), dict) else {}).get("AuthResources")
+            != "USER_POOL_ONLY"
         ),
         "Not used: What to create is User pool only (USER_POOL_ONLY). Choose User pool and "
         "identity pool to configure one.",
