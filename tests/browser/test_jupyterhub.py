@@ -2,7 +2,8 @@
 ``deploy/jupyterhub_config.py``, its configurable-http-proxy (from npm), all on 127.0.0.1.
 Two people log in through the hub's login page in Chromium, each lands on the app in a server
 of their own and runs a job; neither sees the other's jobs or draft; a server left idle is
-stopped by the idle culler while one in use is not; and nothing outlives the hub."""
+stopped by the idle culler while one in use is not, and its user, back, finds her jobs; and
+nothing outlives the hub."""
 
 from __future__ import annotations
 
@@ -288,6 +289,13 @@ def test_two_users_each_get_their_own_app_and_an_idle_server_is_culled(hub):
         culling.finish.set()  # its polls end with the test, passed or not
 
     assert still_running(alice, seconds=20) == {}, "alice's culled server still runs"
+
+    with chromium_page(width=1300, height=1100) as page:  # alice comes back to her work
+        log_in(page, hub, "alice")
+        page.get_by_role("tab", name="Jobs").click()
+        page.wait_for_selector(f".aaw-monitor .aaw-jobs code[title='{alice_job}']")
+        assert bob_job[:8] not in page.inner_text(".aaw-monitor .aaw-jobs")
+        assert bad_console(page) == [], page.console[-12:]
 
 
 def load_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> Any:
