@@ -30,6 +30,7 @@ from ..client.service import BackendAuthService
 from ..jobs.drafts import DraftStore
 from ..jobs.history import JobHistory
 from ..jobs.tracker import JobTracker
+from .access import Fold
 from .drafts import DraftKeeper
 from .editor import AuthConfigEditor
 from .fleet import FleetPanel
@@ -192,8 +193,7 @@ class AuthApp(w.VBox):
     def _build_connection_panel(self) -> None:
         self.where = w.HTML()
         self._settings = Later(self._build_connection_settings)
-        fold = w.Accordion(children=[self._settings], selected_index=None)
-        fold.set_title(0, "Connection")
+        fold = Fold(self._settings, "Connection")  # a button: Tab reaches it, Enter opens it
         fold.observe(lambda change: self._settings.build(), names="selected_index")
         self.connection_panel = w.VBox([self.where, fold])
 
