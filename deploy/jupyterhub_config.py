@@ -155,10 +155,10 @@ c.Spawner.environment = {
     "JUPYTER_PATH": str(share_dir()),
     "JUPYTERHUB_ACTIVITY_INTERVAL": str(interval),
 }
+# Kernels keep Jupyter's TCP transport on 127.0.0.1 (messages signed with each kernel's key):
+# Unix sockets in the user's runtime folder would break under a deep AAW_HUB_DIR, as a
+# socket's path may not pass 107 bytes.
 c.Spawner.args = [
-    # kernels keep Jupyter's TCP transport on 127.0.0.1 (messages signed with each kernel's
-    # key): Unix sockets in the user's runtime folder would break on a deep AAW_HUB_DIR, as
-    # a socket's path may not pass 107 bytes
     # JupyterLab, if opened, asks nothing of the internet: no news, updates or PyPI searches
     "--LabApp.news_url=None",
     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
