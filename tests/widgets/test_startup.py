@@ -44,3 +44,19 @@ def test_pandas_is_imported_by_drawing_which_a_monitor_does_at_once_by_default()
         "assert 'pandas' in sys.modules and 'No jobs yet' in monitor.table.value\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+
+
+def test_the_app_s_first_screen_imports_no_pandas_and_its_jobs_tab_draws_when_shown(emulator):
+    script = (
+        "import sys\n"
+        "from amplify_auth_widgets import AuthApp, BackendAuthService, JobHistory\n"
+        "from amplify_auth_widgets.client.connection import Connection\n"
+        "from amplify_auth_widgets.widgets.app import TABS\n"
+        f"service = BackendAuthService(Connection.for_emulator({emulator.url!r}))\n"
+        "app = AuthApp(service, history=JobHistory(':memory:'), autostart=False)\n"
+        "assert 'pandas' not in sys.modules, 'the first screen imported pandas'\n"
+        "assert app.monitor.table.value == ''\n"
+        "app.tabs.selected_index = TABS.index('Jobs')\n"
+        "assert 'No jobs yet' in app.monitor.table.value, app.monitor.table.value\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)

@@ -119,7 +119,9 @@ class AuthApp(w.VBox):
         service.on_call = history.record_call
         self.history = history
         self.editor = AuthConfigEditor(service=service)
-        self.monitor = JobMonitor(JobTracker(service, history), autostart=autostart)
+        # its table is drawn when its tab is first shown (or a job changes): drawing imports
+        # pandas, over half of the first screen's time in the kernel
+        self.monitor = JobMonitor(JobTracker(service, history), autostart=autostart, draw=False)
         self.monitor.watch(self.editor)
         self.monitor.on_job_done(self.editor.show_job)
         # the Reports and Fleet tabs and the connection settings are built when first shown
@@ -183,7 +185,9 @@ class AuthApp(w.VBox):
             later.build()
 
     def _on_tab(self, change: Any) -> None:
-        if change["new"] == TABS.index("Reports"):
+        if change["new"] == TABS.index("Jobs"):
+            self.monitor.refresh()
+        elif change["new"] == TABS.index("Reports"):
             self.reports.refresh()
         elif change["new"] == TABS.index("Fleet"):
             self._fleet.build()
