@@ -142,3 +142,20 @@ def test_the_status_line_is_a_live_region_that_keeps_its_kind_classes():
     assert "aaw-status-ok" in status._dom_classes and "aaw-status-info" not in status._dom_classes
     assert status.color and status.color != colour_of_info
     assert {"message", "color"} <= set(status.keys)  # synced: the front end shows and reads it
+
+
+def test_the_tag_picker_speaks_tags_input_s_traits():
+    """The form's code and tests set ``value``, ``allowed_tags``, ``allow_duplicates``,
+    ``placeholder`` as on ipywidgets' TagsInput: each is there and synced, and ``disabled``."""
+    picker = TagPicker(value=["Email"], allowed_tags=["Email", "Phone number"])
+    tags = w.TagsInput()
+    for trait in ("value", "allowed_tags", "allow_duplicates", "placeholder"):
+        assert trait in tags.trait_names() and trait in picker.keys, trait
+    assert {"disabled", "label", "description"} <= set(picker.keys)  # the view reads them
+    editor = AuthConfigEditor()
+    field = editor.field("ResourceConfig.UserPoolConfigs.RequiredSignUpAttributes")
+    assert isinstance(field.tags, TagPicker) and field.tags.label == "Required at sign-up"
+    field.tags.value = ["Phone number"]  # as a person adds a tag
+    assert field.get() == ["PHONE_NUMBER"]
+    field.enable(False)
+    assert field.tags.disabled
