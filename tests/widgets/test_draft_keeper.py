@@ -3,11 +3,13 @@ names the secrets to type again, and forgotten on "Start over"."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from conftest import every_secret
 
 from amplify_auth_widgets.jobs.drafts import DraftStore
 from amplify_auth_widgets.jobs.history import JobHistory
-from amplify_auth_widgets.widgets.drafts import DraftKeeper
+from amplify_auth_widgets.widgets.drafts import BROKEN_NOTE, DraftKeeper
 from amplify_auth_widgets.widgets.editor import AuthConfigEditor
 
 
@@ -48,13 +50,39 @@ def test_start_over_empties_the_form_and_forgets_the_draft(tmp_path):
     assert keeper(tmp_path / "h.sqlite3").restore() is None
 
 
-def test_a_hostile_member_name_in_the_draft_lands_as_text_in_the_note(tmp_path):
+def test_a_hostile_member_name_is_not_kept_nor_its_secret(tmp_path):
     hostile = "<img src=x onerror=alert(1)>"
-    social = {hostile: {"ClientId": "c", "ClientSecret": "kept-out"}}
+    social = {hostile: {"ClientId": "c", "ClientSecret": "kept-out"}, "Google": {"ClientId": "g"}}
     request = {"ResourceConfig": {"UserPoolConfigs": {"OAuth": {"SocialProviderSettings": social}}}}
     first = keeper(tmp_path / "h.sqlite3")
     first.store.save(request, "CreateBackendAuth")
+    stored = (tmp_path / "h.sqlite3").read_bytes()
+    assert b"kept-out" not in stored and b"onerror" not in stored
     second = keeper(tmp_path / "h.sqlite3")
     assert second.restore() is not None
-    assert hostile not in second.note.value and "&lt;img src=x" in second.note.value
-    assert "kept-out" not in second.note.value
+    assert "onerror" not in second.note.value
+    providers = second.editor.value["ResourceConfig"]["UserPoolConfigs"]["OAuth"]
+    assert providers["SocialProviderSettings"] == {"Google": {"ClientId": "g"}}
+
+
+def test_a_draft_that_cannot_be_read_back_is_set_aside_with_a_note(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    path.touch(mode=0o600)
+    with sqlite3.connect(path) as db:  # a drafts table of another shape: every read fails
+        db.execute("CREATE TABLE drafts (name TEXT PRIMARY KEY, request TEXT)")
+        db.execute("""INSERT INTO drafts VALUES ('last', '{"AppId": "a"}')""")
+    made = keeper(path)
+    assert made.restore() is None
+    assert BROKEN_NOTE in made.note.value and made.widget.layout.display is None
+    assert made.editor.value.get("AppId") in (None, "")
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM drafts").fetchone() == (0,)
+
+
+def test_a_list_for_resource_config_typed_in_the_json_tab_is_no_error(tmp_path):
+    made = keeper(tmp_path / "h.sqlite3")
+    made.editor.load_text('{"ResourceConfig": [1, {"x": null}]}', "json")
+    made.flush()
+    again = keeper(tmp_path / "h.sqlite3")
+    again.restore()  # nothing of it is a request: no draft, and no exception
+    assert BROKEN_NOTE not in again.note.value

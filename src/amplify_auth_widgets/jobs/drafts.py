@@ -2,20 +2,26 @@
 
 One table beside the history's own, ``drafts``: a row a name (the app keeps one, ``"last"``:
 what was on the form when the page went away), with the time it was saved, the operation the
-form composed and the request as JSON. Secrets are never stored: the request is saved through
-``core.secrets.redact``, and a loaded draft has those members removed and named in
+form composed and the request as JSON. Secrets are never stored, whatever their spelling: a
+draft keeps only what the service model knows (``keep_known``: members of the operation's
+request by their model names, in the shapes the model gives them), every member whose name,
+normalised (lower case, without ``_``, ``-`` and spaces), is a secret's (``clientSecret``,
+``client-secret``, ``"ClientSecret "``, ``aws_secret_access_key``...) is stored as
+``<redacted>``, and so is a structure holding a secret given in another shape (a provider's
+settings as a JSON string or a list). A loaded draft has those members removed and named in
 ``Draft.reenter``, so the form says which fields to type again instead of holding
-``<redacted>``. A draft read back is checked for its shape: a file edited by hand gives no
-draft, never a broken form.
+``<redacted>``. A draft read back is checked: a row edited by hand (a time that is no time,
+JSON too deep to read, a shape that is no request) gives no draft, never an exception.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.model import REDACTED
+from ..core.model import REDACTED, FieldSpec, request_spec
 from ..core.operations import configuration_operations
 from ..core.secrets import redact
 from .history import JobHistory
@@ -30,6 +36,25 @@ CREATE TABLE IF NOT EXISTS drafts (
 """
 #: The app's one draft: the form as it was last.
 LAST = "last"
+#: Member names, normalised (``normalised``), whose values are secrets wherever they appear:
+#: the model's secret members and the AWS credentials' names.
+SECRET_WORDS = frozenset(
+    {
+        "clientsecret",
+        "privatekey",
+        "secretaccesskey",
+        "awssecretaccesskey",
+        "secretkey",
+        "sessiontoken",
+        "awssessiontoken",
+    }
+)
+#: The latest time a draft may carry (epoch seconds, year 9999): beyond it none is shown.
+MAX_TIME = 253_402_300_799.0
+#: What ``keep_known`` leaves out.
+_DROP = object()
+#: Scalar values a draft keeps where the model wants a scalar.
+_SCALARS = (str, int, float, bool, type(None))
 
 
 @dataclass(frozen=True)
@@ -69,6 +94,51 @@ def without_secrets(request: Any, path: str = "") -> tuple[Any, list[str]]:
     return request, []
 
 
+def normalised(name: str) -> str:
+    """``name`` in lower case without ``_``, ``-`` and white space (``Client_Secret `` ->
+    ``clientsecret``), to tell a secret's name however it is spelled."""
+    return "".join(ch for ch in name.lower() if ch not in "_-" and not ch.isspace())
+
+
+def _holds_secret(spec: FieldSpec) -> bool:
+    return any(s.sensitive or normalised(s.name) in SECRET_WORDS for s in spec.walk())
+
+
+def keep_known(value: Any, spec: FieldSpec) -> Any:
+    """``value`` (at ``spec``) with only what the model knows there: unknown members and
+    values of another shape than the model's are left out (``_DROP`` for ``value`` itself),
+    and a secret, or a structure holding one in another shape, becomes ``REDACTED``."""
+    if value == REDACTED:
+        return REDACTED
+    if spec.is_structure:
+        if not isinstance(value, dict):
+            return REDACTED if _holds_secret(spec) and value not in (None, "") else _DROP
+        kept: dict[str, Any] = {}
+        for name, inner in value.items():
+            member = spec.member(name) if isinstance(name, str) else None
+            if isinstance(name, str) and normalised(name) in SECRET_WORDS:
+                if inner not in (None, ""):
+                    kept[name] = REDACTED
+            elif member is not None and (item := keep_known(inner, member)) is not _DROP:
+                kept[name] = item
+        return kept
+    if spec.is_list:
+        if not isinstance(value, list) or spec.item is None:
+            return REDACTED if _holds_secret(spec) and value not in (None, "") else _DROP
+        items = [keep_known(item, spec.item) for item in value]
+        return [item for item in items if item is not _DROP]
+    if normalised(spec.name) in SECRET_WORDS or spec.sensitive:
+        return REDACTED if value not in (None, "") else value
+    return value if isinstance(value, _SCALARS) else _DROP
+
+
+def draft_of(request: Any, operation: str) -> dict[str, Any]:
+    """What a draft of ``request`` may keep (``keep_known`` on the operation's request, then
+    ``core.secrets.redact``): nothing that can be a secret."""
+    kept = keep_known(request, request_spec(operation))
+    return redact(kept, operation) if isinstance(kept, dict) else {}
+
+
 class DraftStore:
     """The drafts of ``history``'s file (the table made on first use)."""
 
@@ -79,8 +149,9 @@ class DraftStore:
             self.database.connection.executescript(DRAFTS_SCHEMA)
 
     def save(self, request: dict[str, Any], operation: str, name: str = LAST) -> None:
-        """Keep ``request`` (secrets redacted) as the draft ``name``, replacing the last."""
-        text = json.dumps(redact(request, operation), sort_keys=True, default=str)
+        """Keep what ``request`` may keep (``draft_of``: no secret, nothing the model does not
+        know) as the draft ``name``, replacing the last."""
+        text = json.dumps(draft_of(request, operation), sort_keys=True, default=str)
         with self.database.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO drafts (name, time, operation, request) "
@@ -90,20 +161,28 @@ class DraftStore:
 
     def load(self, name: str = LAST) -> Draft | None:
         """The draft ``name``, its secrets removed (and named); None if there is none, or if
-        what is stored is not a request of an operation the form composes."""
+        what is stored is not a request of an operation the form composes, saved at a time."""
         rows = self.database.query(
             "SELECT time, operation, request FROM drafts WHERE name = ?", (name,)
         )
         if not rows:
             return None
         saved, operation, text = rows[0]
+        if (
+            not isinstance(saved, int | float)
+            or not math.isfinite(saved)
+            or not 0 <= saved <= MAX_TIME
+            or not isinstance(text, str)
+            or operation not in configuration_operations()
+        ):
+            return None
         try:
             request = json.loads(text)
-        except ValueError:
-            return None
-        if operation not in configuration_operations() or not isinstance(request, dict):
-            return None
-        kept, removed = without_secrets(redact(request, operation))
+            if not isinstance(request, dict):
+                return None
+            kept, removed = without_secrets(draft_of(request, operation))
+        except (ValueError, TypeError, RecursionError, MemoryError):
+            return None  # a row edited by hand: JSON too deep, or no request at all
         return Draft(operation, kept, float(saved), tuple(removed))
 
     def clear(self, name: str = LAST) -> None:

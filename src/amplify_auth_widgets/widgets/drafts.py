@@ -10,6 +10,7 @@ any secret field to type again (secrets are never kept), with a "Start over" but
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from typing import Any
@@ -24,6 +25,8 @@ from .labels import label_for
 
 #: Seconds after the last change before the draft is saved.
 DEBOUNCE_SECONDS = 0.4
+#: The note shown when the saved draft could not be put back on the form.
+BROKEN_NOTE = "Your last draft could not be read back, so it was set aside: the form starts empty."
 #: The part of a path that names a social provider's settings (its name follows).
 PROVIDERS = "SocialProviderSettings."
 
@@ -61,7 +64,17 @@ class DraftKeeper:
         editor.observe(self._changed, names=["value", "operation"])
 
     def restore(self) -> Draft | None:
-        """Fill the editor from the saved draft (if any) and say so; returns the draft."""
+        """Fill the editor from the saved draft (if any) and say so; returns the draft.
+
+        A draft that cannot be put back (whatever goes wrong: the app must be built on every
+        load) is forgotten, the form emptied, and the note says so."""
+        try:
+            return self._put_back()
+        except Exception:  # any failure at all: the page must open, and the draft goes
+            self._forget_broken()
+            return None
+
+    def _put_back(self) -> Draft | None:
         draft = self.store.load(self.name)
         if draft is None or not draft.request:
             return None
@@ -79,6 +92,20 @@ class DraftKeeper:
         self.note.value = f'<span role="status">{text}</span>'
         self.widget.layout.display = None
         return draft
+
+    def _forget_broken(self) -> None:
+        """Forget a draft that could not be put back, empty the form and say so."""
+        self.cancel()
+        self._restoring = True
+        try:
+            with contextlib.suppress(Exception):
+                self.editor.value = {}
+        finally:
+            self._restoring = False
+        with contextlib.suppress(Exception):
+            self.store.clear(self.name)
+        self.note.value = f'<span role="status">{BROKEN_NOTE}</span>'
+        self.widget.layout.display = None
 
     def start_over(self) -> None:
         """Empty the form and forget the draft."""
