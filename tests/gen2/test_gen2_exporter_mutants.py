@@ -555,3 +555,36 @@ def test_a_folder_that_turns_out_to_be_a_file_while_writing_is_refused(tmp_path)
         f"{tmp_path / 'a' / 'x.ts'} is not a folder (or is a link): Not a directory."
     )
     assert (tmp_path / "a" / "x.ts").read_text() == "1\n"
+
+
+def test_a_member_set_to_none_is_passed_over_and_the_next_ones_are_listed():
+    # the model refuses None for its own members; one it does not know may hold it
+    request = {
+        "ResourceConfig": {
+            "Bogus": None,
+            "UserPoolConfigs": {"Bogus": None, "SignInMethod": "EMAIL", "UserPoolName": "p"},
+            "Service": "COGNITO",
+        }
+    }
+    members = [row["member"] for row in gen2.export(request).rows]
+    assert members == [
+        f"{UPC}.SignInMethod",
+        f"{UPC}.UserPoolName",
+        "ResourceConfig.Service",
+        "AppClientID (native app client)",
+    ]
+
+
+def test_an_empty_table_still_has_its_columns():
+    frame = Gen2Export(files={}, rows=[], secrets=[]).frame()
+    assert list(frame.columns) == list(COLUMNS) and frame.empty
+
+
+def test_write_files_refuses_a_file_that_differs_unless_forced(tmp_path):
+    export = gen2.export(small())
+    (tmp_path / "amplify").mkdir()
+    (tmp_path / BACKEND).write_text("// mine\n")
+    with pytest.raises(gen2.WriteRefused, match="already exists with other content"):
+        export.write_files(tmp_path)
+    assert (tmp_path / BACKEND).read_text() == "// mine\n"
+    assert not (tmp_path / RESOURCE).exists()
