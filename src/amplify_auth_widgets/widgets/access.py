@@ -11,6 +11,9 @@ front ends (anywidget ESM modules, no build step) do what ipywidgets cannot:
   (``selected_index`` 0 or None, ``get_title``/``set_title``).
 * ``LiveRegion``: one persistent ``role="status"`` element (``aria-live="polite"``) whose text
   changes, so "Ready to send" or "COMPLETED" is read out without moving focus.
+* ``Toggle``: a native button that shows one word ("Show") and is named in full for screen
+  readers ("Show Google client secret"), where ipywidgets' ``ToggleButton`` can only be named
+  by the word it shows.
 
 Their stylesheet (``CSS``, loaded with the first of them on the page) also gives every control
 of the package a visible focus ring (2 px in the theme's brand colour, offset from the control
@@ -219,6 +222,55 @@ function render({ model, el }) {
 }
 export default { render };
 """
+
+
+_TOGGLE_ESM = """
+function render({ model, el }) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "jupyter-button widget-toggle-button aaw-toggle";
+  const sync = () => {
+    button.textContent = model.get("description");
+    button.setAttribute("aria-label", model.get("label") || model.get("description"));
+    button.classList.toggle("mod-active", model.get("value"));
+    button.disabled = model.get("disabled");
+  };
+  button.addEventListener("click", () => {
+    model.set("value", !model.get("value"));
+    model.save_changes();
+  });
+  const names = ["value", "description", "label", "disabled"];
+  for (const name of names) model.on("change:" + name, sync);
+  sync();
+  el.appendChild(button);
+  return () => { for (const name of names) model.off("change:" + name, sync); };
+}
+export default { render };
+"""
+
+
+class Toggle(anywidget.AnyWidget):
+    """A button that turns a state on and off (``value``), named in full for screen readers.
+
+    It shows ``description`` ("Show") and is named ``label`` ("Show Google client secret"),
+    which starts with the words shown (WCAG's label in name); its owner changes both with the
+    state ("Hide ..."), so the name says what a press does. ``ToggleButton``'s traits
+    (``value``, ``description``, ``disabled``), so code written for it works alike. CSS classes
+    ``aaw-toggle`` (and ipywidgets' ``jupyter-button``, ``mod-active`` while on).
+    """
+
+    _esm = t.Unicode(_TOGGLE_ESM).tag(sync=True)
+    _css = t.Unicode(CSS).tag(sync=True)
+    value = t.Bool(False, help="Whether the state is on.").tag(sync=True)
+    description = t.Unicode("", help="The words the button shows.").tag(sync=True)
+    label = t.Unicode("", help="The button's name for screen readers (else description).").tag(
+        sync=True
+    )
+    disabled = t.Bool(False, help="Whether the button can be pressed.").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.add_class("aaw-toggle-widget")
 
 
 class TagPicker(anywidget.AnyWidget):

@@ -52,6 +52,7 @@ STYLE = (
 .aaw-app, .aaw-app .jupyter-widget-TabPanel-tabContents, .aaw-app .aaw-editor,
 .jp-OutputArea:has(.aaw-app), .jp-OutputArea-child:has(.aaw-app),
 .jp-OutputArea-output:has(.aaw-app) { overflow: visible !important; }
+.aaw-app h1.aaw-title { font-size: 1.5em; margin: 0.83em 0; }
 </style>"""
 )
 
@@ -139,7 +140,8 @@ class AuthApp(w.VBox):
         )
         self.tabs.observe(self._on_tab, names="selected_index")
         self.children = [
-            w.HTML(STYLE + "<h2>Amplify backend auth</h2>"),
+            # the page's one h1 (a heading of the size an h2 had: the app is a part of a page)
+            w.HTML(STYLE + '<h1 class="aaw-title">Amplify backend auth</h1>'),
             self.connection_panel,
             *([self.drafts.widget] if self.drafts else []),
             self.tabs,

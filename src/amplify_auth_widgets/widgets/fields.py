@@ -28,7 +28,7 @@ import ipywidgets as w
 from ..core.findings import Finding
 from ..core.model import FieldSpec
 from ..core.secrets import quote
-from .access import TagPicker, name
+from .access import TagPicker, Toggle, name
 from .html import escape, warning_html
 from .labels import enum_label, help_for, label_for, tooltip_for
 from .style import ERROR, MUTED, WARNING
@@ -56,6 +56,17 @@ def render_findings(findings: list[Finding]) -> str:
 def css_name(path: str) -> str:
     """A CSS class for an API path: ``aaw-at-ResourceConfig-Service``."""
     return "aaw-at-" + (path.replace(".", "-").replace("[]", "") or "request")
+
+
+def owned_label(spec: FieldSpec) -> str:
+    """The field's label after its structure's, in running text: "Google client secret"
+    (four providers each have a "Client secret"; a name must say whose)."""
+    label = label_for(spec)
+    parent = spec.path.replace("[]", "").rpartition(".")[0]
+    if not parent:
+        return label
+    owner = label_for(FieldSpec(parent.rpartition(".")[2], parent, "structure", ""))
+    return f"{owner} {label[:1].lower()}{label[1:]}"
 
 
 def full_width(**more: str) -> w.Layout:
@@ -226,14 +237,17 @@ class TextField(Field):
 
 
 class SecretField(TextField):
-    """A password input with a reveal toggle; the value itself is never rendered in a note."""
+    """A password input with a reveal toggle; the value itself is never rendered in a note.
+
+    The toggle shows "Show" (or "Hide" while the value is shown) and is named by its field for
+    screen readers: "Show Google client secret", "Hide Google client secret".
+    """
 
     def make_control(self) -> w.Widget:
         self.hidden = w.Password(layout=w.Layout(flex="1 1 auto", width="auto"))
         self.shown = w.Text(layout=w.Layout(flex="1 1 auto", width="auto"))
-        self.reveal = w.ToggleButton(
-            value=False, description="Show", icon="eye", layout=w.Layout(width="auto")
-        )
+        self.reveal = Toggle(layout=w.Layout(width="auto", flex="0 0 auto"))
+        self._name_reveal(False)
         self.shown.layout.display = "none"
         self.reveal.observe(self._on_reveal, names="value")
         self.hidden.observe(self._sync, names="value")
@@ -254,6 +268,14 @@ class SecretField(TextField):
     def _on_reveal(self, change: Any) -> None:
         self.hidden.layout.display = "none" if change["new"] else None
         self.shown.layout.display = None if change["new"] else "none"
+        self._name_reveal(change["new"])
+
+    def _name_reveal(self, revealed: bool) -> None:
+        """The toggle says what a press does, and of which field ("Hide Google client
+        secret"): a screen reader hears its state in its name."""
+        verb = "Hide" if revealed else "Show"
+        self.reveal.description = verb
+        self.reveal.label = f"{verb} {owned_label(self.spec)}"
 
     @property
     def text(self) -> w.Password:

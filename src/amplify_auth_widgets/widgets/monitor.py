@@ -10,6 +10,11 @@ Parquet; the timeline plot is drawn on demand.
 Its state is in traits: ``jobs`` (the rows shown) and ``filters`` (what narrows them), so a
 user can ``observe`` or ``link`` them; ``on_job_done(callback)`` is called with the job, in the
 service's spelling, whenever one ends.
+
+A polite live region (``announcement``) tells screen readers what they would otherwise have to
+find in the table: a job that ends (once per job, not at every poll) and a refresh that fails.
+The editor's status line says the same of its own jobs, but it is hidden while the Jobs tab
+shows.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from ..core.lifecycle import JobStatus, shown
 from ..jobs.history import JobHistory
 from ..jobs.report import figure_png, plot_timeline
 from ..jobs.tracker import JobTracker
+from .access import LiveRegion
 from .html import download_link, escape, warning_html
 from .plot import Plot, jobs_alt
 from .style import STRIPE, WIDE, job_badge
@@ -100,6 +106,9 @@ class JobMonitor(w.VBox):
         self._lock = threading.RLock()
         self._job_done = w.CallbackDispatcher()
         self._moving_dropdowns = False
+        #: The jobs announced as ended, and the last problem announced: each is said once.
+        self._announced: set[str] = set()
+        self._problem_said: str | None = None
         self._build()
         tracker.on_change(self._on_change)
         if autostart:
@@ -126,6 +135,7 @@ class JobMonitor(w.VBox):
     def _on_change(self, job: Any, old: str | None, new: str) -> None:
         self.refresh()
         if job.done:
+            self._announce_end(job, new)
             self._job_done(
                 {
                     "AppId": job.app_id,
@@ -137,9 +147,28 @@ class JobMonitor(w.VBox):
                 }
             )
 
+    def announce(self, message: str) -> None:
+        """Say ``message`` in the live region (a screen reader reads it without moving focus);
+        said again when it repeats the last one (cleared first: only a change is read)."""
+        with self._lock:
+            if self.announcement.message == message:
+                self.announcement.message = ""
+            self.announcement.message = message
+
+    def _announce_end(self, job: Any, status: str) -> None:
+        """Say that ``job`` ended, with how, once: "CreateBackendAuth for d2abc, dev:
+        COMPLETED" (and the service's error, if any)."""
+        with self._lock:
+            if job.job_id in self._announced:
+                return
+            self._announced.add(job.job_id)
+        what = f"{job.operation or 'Job'} for {job.app_id}, {job.env}: {status}"
+        self.announce(f"{what}. {job.error}" if job.error else what)
+
     def _build(self) -> None:
         """The monitor's widgets: summary and progress, filters, buttons, the table, the plot."""
         self.summary = w.HTML()
+        self.announcement = LiveRegion()
         self.progress = w.IntProgress(
             value=0, min=0, max=1, bar_style="info", layout=w.Layout(width="200px")
         )
@@ -152,6 +181,7 @@ class JobMonitor(w.VBox):
         wrap = w.Layout(flex_flow="row wrap")
         self.children = [
             w.HBox([self.summary, self.progress]),
+            self.announcement,
             w.HBox(filters, layout=wrap),
             w.HBox([*buttons, self.download], layout=wrap),
             self.problem,
@@ -298,8 +328,9 @@ class JobMonitor(w.VBox):
         if poll:
             try:
                 self.tracker.poll_due()
-            except Exception as exc:  # shown in words
+            except Exception as exc:  # shown in words, and said
                 self.problem.value = warning_html(f"Refresh failed: {exc}")
+                self.announce(f"Refresh failed: {exc}")
         with self._lock:
             every = self.history.jobs()
             for column in FILTERS:
@@ -326,6 +357,9 @@ class JobMonitor(w.VBox):
             self.jobs = _rows(frame)
             problems = self.tracker.problems
             self.problem.value = warning_html(problems[-1]) if problems else ""
+            if problems and problems[-1] is not self._problem_said:
+                self._problem_said = problems[-1]
+                self.announce(problems[-1])
 
     def _table(self, frame: Any) -> str:
         if frame.empty:
