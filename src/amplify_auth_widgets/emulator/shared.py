@@ -17,6 +17,11 @@ How kernels meet it, in the folder (0700; every file in it 0600):
   it, nor can a page by DNS rebinding), and ``clients``, the pids of the kernels using it;
 * ``server.log``: its error output (a failed start is reported with its last line).
 
+Before a kernel sends a found emulator anything, the emulator proves that it holds the secret
+of ``server.json`` (``client.emulator_process`` says why): ``ProofOfKey`` answers
+``GET /.aaw/proof?nonce=N`` with ``proof(secret, N)``, unsigned, and hands every other request
+to the emulator unchanged.
+
 It exits, removing ``server.json``, once none of its clients has been alive for
 ``IDLE_SECONDS``: a closed page's kernel culled, the server stopped, JupyterHub's culler,
 a test's end. Nothing outlives its users, and the next kernel starts a new one on the same
@@ -33,23 +38,51 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
 
 from ..client.emulator_process import (
     IDLE_SECONDS,
     LOCK_FILE,
     MODULE,
+    NONCE,
     POLL_SECONDS,
+    PROOF_PATH,
     SERVER_FILE,
     STATE_DB,
     SharedEmulator,
     alive,
     locked,
+    proof,
     read_state,
     shared,
     write_state,
 )
 
-__all__ = ["SharedEmulator", "main", "serve", "shared"]
+__all__ = ["ProofOfKey", "SharedEmulator", "main", "serve", "shared"]
+
+
+class ProofOfKey:
+    """ASGI: ``GET PROOF_PATH?nonce=N`` answered with ``proof(secret, N)`` (400 for a nonce
+    that is not hex of 32 to 128 digits); every other request goes to ``app``."""
+
+    def __init__(self, app: Any, secret: str) -> None:
+        self.app = app
+        self._secret = secret
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("type") != "http" or scope.get("path") != PROOF_PATH:
+            await self.app(scope, receive, send)
+            return
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        nonce = (query.get("nonce") or [""])[0]
+        if scope.get("method") == "GET" and NONCE.fullmatch(nonce):
+            status, body = 200, proof(self._secret, nonce).encode()
+        else:
+            status, body = 400, b"a nonce of 32 to 128 hex digits, by GET"
+        headers = [(b"content-type", b"text/plain"), (b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 def serve(folder: Path, job_seconds: str, client: int) -> None:
@@ -59,7 +92,9 @@ def serve(folder: Path, job_seconds: str, client: int) -> None:
     key, secret = f"AKAAW{secrets.token_hex(8).upper()}", secrets.token_urlsafe(30)
     emulator = Emulator(
         db=str(folder / STATE_DB), demo=True, job_seconds=job_seconds, strict_auth=(key, secret)
-    ).start()
+    )
+    emulator.app = ProofOfKey(emulator.app, secret)  # type: ignore[assignment]
+    emulator.start()
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
