@@ -59,6 +59,29 @@ def test_a_job_that_ends_is_announced_once_not_at_every_poll(emulator, monitor, 
     assert monitor.announcement in monitor.children  # shown in the Jobs tab itself
 
 
+def test_jobs_that_end_together_are_said_together_counted(emulator, monitor, clock):
+    request = valid_request()
+    submit(emulator, monitor, request)
+    submit(emulator, monitor, request)
+    bad = valid_request()
+    bad["ResourceConfig"]["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 3
+    submit(emulator, monitor, bad)
+    finish(monitor, clock)  # one round of polls: a burst, as a fleet's rollout ends
+    assert monitor.announcement.message == "3 jobs ended: 2 COMPLETED, 1 FAILED"
+
+
+def test_jobs_that_end_apart_are_each_said(emulator, monitor, clock, monkeypatch):
+    monkeypatch.setattr("amplify_auth_widgets.widgets.monitor.TOGETHER", -1.0)  # never together
+    said: list[str] = []
+    monitor.announcement.observe(lambda change: said.append(change["new"]), names="message")
+    first = submit(emulator, monitor, valid_request())
+    second = submit(emulator, monitor, valid_request())
+    finish(monitor, clock)
+    assert sorted(said) == sorted(
+        f"CreateBackendAuth for {app_id}, dev: COMPLETED" for app_id in (first, second)
+    )
+
+
 def test_a_failed_job_is_announced_with_the_services_error(emulator, monitor, clock):
     request = valid_request()
     request["ResourceConfig"]["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 3

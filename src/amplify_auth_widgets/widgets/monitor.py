@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +40,8 @@ from .plot import Plot, jobs_alt
 from .style import STRIPE, WIDE, job_badge
 
 ALL = "(all)"
+#: Jobs that end within this many seconds of each other are announced together.
+TOGETHER = 2.0
 #: The filters, by the jobs frame's column they narrow, with the label each dropdown shows.
 FILTERS = {"app_id": "App", "environment": "Environment", "status": "Status"}
 #: The jobs frame's columns a row of ``JobMonitor.jobs`` carries (times as ISO 8601 text).
@@ -109,6 +112,9 @@ class JobMonitor(w.VBox):
         #: The jobs announced as ended, and the last problem announced: each is said once.
         self._announced: set[str] = set()
         self._problem_said: str | None = None
+        #: The statuses of the jobs ended together (``TOGETHER``), and when the first did.
+        self._burst: list[str] = []
+        self._burst_start = -float("inf")
         self._build()
         tracker.on_change(self._on_change)
         if autostart:
@@ -157,11 +163,22 @@ class JobMonitor(w.VBox):
 
     def _announce_end(self, job: Any, status: str) -> None:
         """Say that ``job`` ended, with how, once: "CreateBackendAuth for d2abc, dev:
-        COMPLETED" (and the service's error, if any)."""
+        COMPLETED" (and the service's error, if any). Jobs that end within ``TOGETHER``
+        seconds of each other (a fleet's rollout) are said together, counted by status: a
+        polite region would read only the last of a burst, or all of it, job by job."""
         with self._lock:
             if job.job_id in self._announced:
                 return
             self._announced.add(job.job_id)
+            now = time.monotonic()
+            if now - self._burst_start > TOGETHER:
+                self._burst_start, self._burst = now, []
+            self._burst.append(status)
+            if len(self._burst) > 1:
+                counts = Counter(self._burst)
+                each = ", ".join(f"{counts[s]} {s}" for s in sorted(counts))
+                self.announce(f"{len(self._burst)} jobs ended: {each}")
+                return
         what = f"{job.operation or 'Job'} for {job.app_id}, {job.env}: {status}"
         self.announce(f"{what}. {job.error}" if job.error else what)
 
