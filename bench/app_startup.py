@@ -11,7 +11,10 @@ the same machine:
   ``Text`` boxes as the app's first screen holds widgets (``widgets.app.view_size``) to the
   first box being editable;
 * **app warm** and **bare warm**: a second page on the server still running, once its pool
-  holds a preheated kernel again.
+  holds a preheated kernel again;
+* the **CPU seconds** the server's processes (Voila, its kernels, the app's emulator) used until
+  the first page was interactive: the work, which a busy machine stretches in time but does not
+  change.
 
 Cold means a new server process (and so new kernels) for every run: nothing is reused from an
 earlier run but the operating system's file cache, which only root can drop, and dropping it
@@ -105,6 +108,22 @@ def wait_for_port(port: int, process: subprocess.Popen[Any], seconds: float = 12
         time.sleep(0.01)
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user and system) that ``pid`` and its descendants have used, the reaped
+    ones included: the server side's work, which a busy machine stretches in time but not in
+    amount (Linux /proc)."""
+    from amplify_auth_widgets.app.serve import descendants
+
+    total = 0
+    for each in (pid, *descendants(pid)):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def interactive(browser: Any, url: str, selector: str) -> float:
     """Seconds from navigating a new page to ``url`` until it is interactive."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -134,8 +153,9 @@ def timed_server(
     selector: str,
     warm_loads: int,
     refill: float,
-) -> tuple[float, list[float]]:
-    """Cold start to interactive, then ``warm_loads`` second pages, for one new server."""
+) -> tuple[float, float, list[float]]:
+    """Cold start to interactive (and the server side's CPU seconds until then), then
+    ``warm_loads`` second pages, for one new server."""
     port = free_port()
     started = time.perf_counter()
     server = start(port)
@@ -143,13 +163,14 @@ def timed_server(
         wait_for_port(port, server)
         url = f"http://127.0.0.1:{port}/?token={TOKEN}"
         cold = time.perf_counter() - started + interactive(browser, url, selector)
+        cpu = tree_cpu(server.pid)
         warm = []
         for _ in range(warm_loads):
             time.sleep(refill)  # the pool starts and runs a kernel for the next page
             warm.append(interactive(browser, url, selector))
     finally:
         stop(server)
-    return cold, warm
+    return cold, cpu, warm
 
 
 def main() -> None:
@@ -166,7 +187,9 @@ def main() -> None:
     from amplify_auth_widgets.app.serve import voila_command, voila_environment
 
     widgets = count_app_widgets()
-    times: dict[str, list[float]] = {"app": [], "bare": [], "app_warm": [], "bare_warm": []}
+    times: dict[str, list[float]] = {
+        name: [] for name in ("app", "bare", "app_warm", "bare_warm", "app_cpu", "bare_cpu")
+    }
     with tempfile.TemporaryDirectory() as scratch, sync_playwright() as p:
         folder = Path(scratch)
         env = {
@@ -196,8 +219,9 @@ def main() -> None:
             for run in range(runs):
                 # each goes first in turn: the first start after another is the luckier one
                 for name, start, selector in servers[:: 1 if run % 2 == 0 else -1]:
-                    cold, warm = timed_server(browser, start, selector, loads, refill)
+                    cold, cpu, warm = timed_server(browser, start, selector, loads, refill)
                     times[name].append(cold)
+                    times[f"{name}_cpu"].append(cpu)
                     times[f"{name}_warm"].extend(warm)
         finally:
             browser.close()
@@ -208,7 +232,10 @@ def report(widgets: int, times: dict[str, list[float]]) -> None:
     """The medians and minimums (the least disturbed run, on a busy machine), and the ratios."""
     print(f"widgets on the app's first screen (and in the bare notebook): {widgets}")
     print(f"{'seconds to interactive':30}{'app':>8}{'bare':>8}{'ratio':>8}")
-    rows = [("cold", "cold: new server, first page", "")]
+    rows = [
+        ("cold", "cold: new server, first page", ""),
+        ("cpu", "cold: server CPU s", "_cpu"),
+    ]
     if times["app_warm"] and times["bare_warm"]:
         rows.append(("warm", "warm: a second page", "_warm"))
     for _, label, key in rows:
