@@ -240,7 +240,39 @@ def quote(value: Any, path: str = "", operation: str | None = None) -> str:
         return _size(value)
     # Built per call (a dozen attributes), not at import: nothing here runs at import.
     text = _BoundedRepr().repr(value)
-    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 3] + "..."
+    return text if len(text) <= QUOTE_LIMIT else _cut(text)
+
+
+def _cut(text: str) -> str:
+    """``text`` (a repr) cut to QUOTE_LIMIT characters with ``...``, a quoted string open at
+    the cut closed again (one character fewer), so that a reader of the message
+    (``widgets.messages.translate``) still sees where the quoted value ends and the message's
+    own words begin."""
+    kept = text[: QUOTE_LIMIT - 3]
+    if not _open_quote(kept)[0]:
+        return kept + "..."
+    kept = kept[:-1]
+    opened, escaping = _open_quote(kept)
+    if escaping:  # an escape cut in two: its backslash would escape the closing quote
+        kept = kept[:-1]
+    return kept + "..." + opened
+
+
+def _open_quote(text: str) -> tuple[str, bool]:
+    """The quote character of the string literal ``text`` (a repr's start) leaves open ("" if
+    none), and whether it ends in the middle of an escape (a backslash)."""
+    opened = ""
+    escaping = False
+    for ch in text:
+        if escaping:
+            escaping = False
+        elif opened and ch == "\\":
+            escaping = True
+        elif opened and ch == opened:
+            opened = ""
+        elif not opened and ch in "'\"":
+            opened = ch
+    return opened, escaping
 
 
 # -- scrubbing text written by others -----------------------------------------------------

@@ -186,14 +186,16 @@ def _yaml_items(items: list[Any], item: FieldSpec | None, indent: int) -> list[s
 
 def _yaml_scalar(value: Any) -> str:
     """One value as PyYAML writes it in a block mapping (``{}``/``[]`` when empty); JSON's
-    double-quoted form, which YAML reads too, should PyYAML need more than one line."""
+    double-quoted form, which YAML reads too, should PyYAML need more than one line. Lines as
+    ``str.splitlines`` counts them: YAML also breaks lines at U+0085, U+2028 and U+2029, so the
+    JSON form then escapes every character that is not ASCII."""
     import yaml  # deferred: only YAML input and output need it
 
     text: str = yaml.safe_dump({"k": value}, allow_unicode=True, width=1 << 30)
-    first, _, rest = text.partition("\n")
-    if rest:
-        return json.dumps(value, ensure_ascii=False)
-    return first[len("k: ") :]
+    lines = text.splitlines()
+    if len(lines) != 1:
+        return json.dumps(value, ensure_ascii=True)
+    return lines[0][len("k: ") :]
 
 
 def to_json(data: Any) -> str:

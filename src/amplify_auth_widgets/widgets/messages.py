@@ -82,7 +82,10 @@ def humane(finding: Finding, operation: str) -> str:
     elif finding.code == "model.enum" and (match := ENUM_MESSAGE.match(message)):
         spec = spec_at(finding.path, operation)
         label = labels.get(match["name"], match["name"])
-        choices = [enum_label(v) for v in spec.enum] if spec is not None else [match["choices"]]
+        if spec is not None and spec.is_list and spec.item is not None:
+            spec = spec.item  # a list's item is named by its list: the choices are the item's
+        choices = [enum_label(v) for v in spec.enum] if spec is not None else []
+        choices = choices or [match["choices"]]
         return f"{match['value']} is not one of the choices for {label}: {', '.join(choices)}."
     return translate(message, labels)
 
