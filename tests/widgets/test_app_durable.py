@@ -112,3 +112,24 @@ def test_durability_can_be_turned_off_for_a_page_that_starts_clean(tmp_path):
     found = kernel('found["drafts"] = app.drafts is None', env)
     assert found["history"] == ":memory:" and found["drafts"] is True
     assert not (tmp_path / "data").exists()
+
+
+BROKEN = """
+from amplify_auth_widgets.widgets.drafts import BROKEN_NOTE
+with app.drafts.store.database.transaction() as db:
+    db.execute(
+        "INSERT OR REPLACE INTO drafts VALUES ('last', 'x', 'CreateBackendAuth', '{}')"
+    )
+again = AuthApp.from_environment()  # the next page: built all the same
+found["note"] = again.drafts.note.value
+found["broken"] = BROKEN_NOTE in found["note"]
+found["kept"] = again.drafts.store.database.query("SELECT count(*) FROM drafts")[0][0]
+again.close()
+"""
+
+
+def test_a_draft_that_cannot_be_read_does_not_stop_the_next_page(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "AMPLIFY_AUTH_HISTORY"}
+    env.update({"AMPLIFY_AUTH_DATA": str(tmp_path / "data"), "AMPLIFY_AUTH_JOB_SECONDS": "0"})
+    found = kernel(BROKEN, env)
+    assert found["broken"] and found["kept"] == 0  # said so, and forgotten

@@ -86,3 +86,12 @@ def test_a_list_for_resource_config_typed_in_the_json_tab_is_no_error(tmp_path):
     again = keeper(tmp_path / "h.sqlite3")
     again.restore()  # nothing of it is a request: no draft, and no exception
     assert BROKEN_NOTE not in again.note.value
+
+
+def test_a_row_that_is_no_draft_is_forgotten_and_the_note_says_so(tmp_path):
+    made = keeper(tmp_path / "h.sqlite3")
+    with made.store.database.transaction() as db:
+        db.execute("INSERT INTO drafts VALUES ('last', 'x', 'CreateBackendAuth', '{}')")
+    assert made.restore() is None
+    assert BROKEN_NOTE in made.note.value and made.store.load() is None
+    assert made.store.database.query("SELECT count(*) FROM drafts") == [(0,)]

@@ -139,6 +139,30 @@ def draft_of(request: Any, operation: str) -> dict[str, Any]:
     return redact(kept, operation) if isinstance(kept, dict) else {}
 
 
+class UnreadableDraft(ValueError):
+    """A stored draft that is no draft (a row edited by hand, or written by another version)."""
+
+
+def _draft_of_row(saved: Any, operation: Any, text: Any) -> Draft:
+    """The draft a row holds, or ``UnreadableDraft``: never another exception."""
+    if (
+        not isinstance(saved, int | float)
+        or not math.isfinite(saved)
+        or not 0 <= saved <= MAX_TIME
+        or not isinstance(text, str)
+        or operation not in configuration_operations()
+    ):
+        raise UnreadableDraft("its time, operation or request is not one a draft holds")
+    try:
+        request = json.loads(text)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise UnreadableDraft(f"its request cannot be read ({type(exc).__name__})") from None
+    if not isinstance(request, dict):
+        raise UnreadableDraft("its request is not a JSON object")
+    kept, removed = without_secrets(draft_of(request, operation))
+    return Draft(operation, kept, float(saved), tuple(removed))
+
+
 class DraftStore:
     """The drafts of ``history``'s file (the table made on first use)."""
 
@@ -159,31 +183,21 @@ class DraftStore:
                 (name, self.history.clock(), operation, text),
             )
 
-    def load(self, name: str = LAST) -> Draft | None:
+    def load(self, name: str = LAST, strict: bool = False) -> Draft | None:
         """The draft ``name``, its secrets removed (and named); None if there is none, or if
-        what is stored is not a request of an operation the form composes, saved at a time."""
+        what is stored is not a request of an operation the form composes, saved at a time
+        (``strict``: ``UnreadableDraft`` then, for the caller to say so)."""
         rows = self.database.query(
             "SELECT time, operation, request FROM drafts WHERE name = ?", (name,)
         )
         if not rows:
             return None
-        saved, operation, text = rows[0]
-        if (
-            not isinstance(saved, int | float)
-            or not math.isfinite(saved)
-            or not 0 <= saved <= MAX_TIME
-            or not isinstance(text, str)
-            or operation not in configuration_operations()
-        ):
-            return None
         try:
-            request = json.loads(text)
-            if not isinstance(request, dict):
-                return None
-            kept, removed = without_secrets(draft_of(request, operation))
-        except (ValueError, TypeError, RecursionError, MemoryError):
-            return None  # a row edited by hand: JSON too deep, or no request at all
-        return Draft(operation, kept, float(saved), tuple(removed))
+            return _draft_of_row(*rows[0])
+        except UnreadableDraft:
+            if strict:
+                raise
+            return None
 
     def clear(self, name: str = LAST) -> None:
         """Forget the draft ``name`` (a form started over)."""

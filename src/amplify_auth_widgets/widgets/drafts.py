@@ -75,7 +75,7 @@ class DraftKeeper:
             return None
 
     def _put_back(self) -> Draft | None:
-        draft = self.store.load(self.name)
+        draft = self.store.load(self.name, strict=True)
         if draft is None or not draft.request:
             return None
         self._restoring = True
