@@ -4,13 +4,12 @@ region; and a secret's reveal toggle is named by its field and says what a press
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from support.browser import (
     BIN,
-    ROOT,
     app_url,
+    axe,
+    axe_lines,
     bad_console,
     chromium_page,
     free_port,
@@ -24,26 +23,11 @@ from support.browser import (
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = needs_chromium
 
-AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-#: axe-core's critical and serious violations under a selector: rule and element.
-BLOCKING = """async (selector) => {
-  const result = await axe.run(document.querySelector(selector),
-                               {resultTypes: ['violations']});
-  return result.violations.filter(v => ['critical', 'serious'].includes(v.impact))
-    .flatMap(v => v.nodes.map(n => `${v.id}: ${n.html.slice(0, 120)}`));
-}"""
 #: The focused element's focus ring: its outline's width in px (0 without one).
 RING = """() => {
   const css = getComputedStyle(document.activeElement);
   return css.outlineStyle === 'none' ? 0 : parseFloat(css.outlineWidth) || 0;
 }"""
-
-
-def blocking(page: Any, selector: str) -> list[str]:
-    """What axe-core finds critical or serious under ``selector``."""
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    return list(page.evaluate(BLOCKING, selector))
 
 
 @pytest.fixture(scope="module")
@@ -102,13 +86,13 @@ def test_a_secrets_reveal_toggle_is_named_by_its_field(page):
     page.keyboard.press("Tab")  # the next stop after the secret is its toggle, ringed
     expect(show).to_be_focused()
     assert page.evaluate(RING) >= 2
-    assert blocking(page, ".aaw-provider-card") == []
+    assert axe_lines(axe(page, ".aaw-provider-card")) == []
     page.keyboard.press("Enter")
     hide = page.get_by_role("button", name="Hide Facebook client secret", exact=True)
     expect(hide).to_have_text("Hide", timeout=20_000)
     expect(hide).to_be_focused()  # the same button, renamed: the focus stays where it was
     expect(page.get_by_role("textbox", name="Client secret")).to_have_value("not-for-eyes")
     assert page.get_by_role("textbox", name="Client secret").get_attribute("type") == "text"
-    assert blocking(page, ".aaw-provider-card") == []
+    assert axe_lines(axe(page, ".aaw-provider-card")) == []
     hide.click()
     expect(show).to_be_visible(timeout=20_000)

@@ -19,9 +19,12 @@ from typing import Any
 
 import pytest
 from support.browser import (
-    ROOT,
+    AXE,
+    AXE_TAGS,
     app_command,
     app_url,
+    axe,
+    axe_lines,
     chromium_page,
     free_port,
     jupyter_env,
@@ -37,27 +40,11 @@ from amplify_auth_widgets.app.serve import descendants
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = needs_chromium
 
-AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 STATUS = Path(
     os.environ.get("AAW_AXE_STATUS", Path(__file__).parents[1] / "artifacts" / "axe_status.md")
 )
-#: The rule sets the issue's goal names: WCAG 2.0/2.1 A and AA, and axe's best practices.
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 #: What fails the test.
 BLOCKING = ("critical", "serious", "moderate", "minor")
-#: axe in the page: each violation with its elements (their CSS path) and what would fix them.
-RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                          resultTypes: ['violations']});
-  return result.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 160),
-                              where: String(document.querySelector(n.target[0])
-                                ?.parentElement?.closest('[class*="aaw-"]')?.className || '')
-                                .split(' ').filter(c => c.startsWith('aaw-')).join(' '),
-                              summary: (n.failureSummary || '').replace(/\\s+/g, ' ')}))
-  }));
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -77,25 +64,6 @@ def app_server(tmp_path_factory):
     assert leftovers(children) == [], "Voila or a kernel outlived the app"
 
 
-def axe(page: Any) -> list[dict[str, Any]]:
-    """axe's violations on the page as it is now (axe injected once per page)."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    return list(page.evaluate(RUN_AXE, TAGS))
-
-
-def described(violations: list[dict[str, Any]]) -> list[str]:
-    """One line per element: impact, rule, element, summary."""
-    lines = []
-    for v in violations:
-        for node in v["nodes"]:
-            lines.append(
-                f"- {v['impact']} `{v['id']}` ({v['help']}): `{node['target']}` "
-                f"`{node['html']}` in `{node['where'][:80]}`: {node['summary'][:300]}"
-            )
-    return lines
-
-
 class Screens:
     """The violations of each screen visited, written to ``STATUS`` after each screen."""
 
@@ -110,7 +78,7 @@ class Screens:
 
     def blocking(self) -> dict[str, list[str]]:
         return {
-            name: described([v for v in found if v["impact"] in BLOCKING])
+            name: axe_lines([v for v in found if v["impact"] in BLOCKING])
             for name, found in self.found.items()
             if any(v["impact"] in BLOCKING for v in found)
         }
@@ -119,7 +87,7 @@ class Screens:
         """A table of the rules broken, then each screen's violating elements in full."""
         stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
         text = [f"# axe-core on the app's screens, {stamp}", ""]
-        text.append("Rules: " + ", ".join(TAGS) + "; a violation of any impact fails the test.")
+        text.append("Rules: " + ", ".join(AXE_TAGS) + "; a violation of any impact fails the test.")
         text += ["", "| rule | impact | elements | screens |", "|---|---|---|---|"]
         rules: dict[str, tuple[str, int, list[str]]] = {}
         for name, found in self.found.items():
@@ -132,7 +100,7 @@ class Screens:
             blocking = [v for v in found if v["impact"] in BLOCKING]
             count = sum(len(v["nodes"]) for v in blocking)
             text += ["", f"## {name}: {count} violating element(s)", ""]
-            text += described(blocking) or ["(none)"]
+            text += axe_lines(blocking) or ["(none)"]
         STATUS.parent.mkdir(parents=True, exist_ok=True)
         STATUS.write_text("\n".join(text) + "\n")
 

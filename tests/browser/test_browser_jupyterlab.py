@@ -11,6 +11,8 @@ import secrets
 import pytest
 from conftest import BIN
 from support.browser import (
+    axe,
+    axe_lines,
     bad_console,
     chromium_page,
     columns,
@@ -137,3 +139,10 @@ def test_the_app_in_a_jupyterlab_cell_renders_in_full(lab):
         assert cut_texts(page, ".jp-OutputArea .aaw-app") == []
         shot(page, "jupyterlab-cell")
         assert bad_console(page) == []
+        # the widgets in a cell, every section open, hold to WCAG 2.1 AA (JupyterLab's own page
+        # around them is not ours to check)
+        closed = page.locator(".aaw-app .aaw-disclosure-button[aria-expanded='false']")
+        for _ in range(closed.count()):  # each opened leaves the list: open its first
+            closed.first.click()
+        page.wait_for_selector(".aaw-section-mfa .aaw-field")
+        assert axe_lines(axe(page, ".jp-OutputArea .aaw-app")) == []

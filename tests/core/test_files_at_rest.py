@@ -47,6 +47,7 @@ def usual_umask() -> Iterator[None]:
 def test_the_default_history_is_private_in_folders_made_private(tmp_path, monkeypatch):
     data = tmp_path / "data"  # XDG_DATA_HOME does not exist yet: we make it and below it
     monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    monkeypatch.delenv("AMPLIFY_AUTH_DATA", raising=False)  # the tests' own data folder
     before = mode(tmp_path)
     with JobHistory() as history:
         history.record_call("GetBackendJob", {"AppId": "d1", "JobId": "j1"}, {}, None)

@@ -232,3 +232,44 @@ def jupyter_env(tmp_path: Path) -> dict[str, str]:
         # the app's data folder (its durable emulator, history, draft): the server's own
         "AMPLIFY_AUTH_DATA": str(tmp_path / "aaw-data"),
     }
+
+
+#: axe-core, pinned by tests/browser/package-lock.json (make browser-toolchain).
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+#: The rule sets WCAG 2.1 AA asks for, and axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+#: axe in the page, under a selector (the whole document by default): each violation with its
+#: elements (their CSS path, the nearest aaw- classes) and what would fix them.
+RUN_AXE = """async ([tags, selector]) => {
+  const context = selector ? document.querySelector(selector) : document;
+  const result = await axe.run(context, {runOnly: {type: 'tag', values: tags},
+                                         resultTypes: ['violations']});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 160),
+                              where: String(document.querySelector(n.target[0])
+                                ?.parentElement?.closest('[class*="aaw-"]')?.className || '')
+                                .split(' ').filter(c => c.startsWith('aaw-')).join(' '),
+                              summary: (n.failureSummary || '').replace(/\\s+/g, ' ')}))
+  }));
+}"""
+
+
+def axe(page: Any, selector: str | None = None) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.1 AA and best-practice violations on the page as it is now, or under
+    ``selector`` (injected once per page)."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make browser-toolchain)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return list(page.evaluate(RUN_AXE, [AXE_TAGS, selector]))
+
+
+def axe_lines(violations: list[dict[str, Any]]) -> list[str]:
+    """One line per violating element: impact, rule, element, where, summary."""
+    return [
+        f"- {v['impact']} `{v['id']}` ({v['help']}): `{node['target']}` "
+        f"`{node['html']}` in `{node['where'][:80]}`: {node['summary'][:300]}"
+        for v in violations
+        for node in v["nodes"]
+    ]
