@@ -83,12 +83,18 @@ def test_members_of_the_wrong_type_or_not_text_are_all_named():
         f"{UPC}.SignInMethod: SignInMethod must be a string, not a number (5).; "
         f"{UPC}.UserPoolName: UserPoolName must be a string, not a list (['x'])."
     )
-    surrogate = {"UserPoolConfigs": {"UserPoolName": "a\udc80", "SignInMethod": "EMAIL"}}
+    surrogates = {
+        "UserPoolConfigs": {"UserPoolName": "a\udc80", "SignInMethod": "EMAIL"},
+        "Service": "\udcff",
+    }
     with pytest.raises(ValueError) as refused:
-        gen2.export(surrogate)
-    assert str(refused.value).startswith(
+        gen2.export(surrogates)
+    advice = "which is not Unicode text and cannot be sent or written; use the character it"
+    assert str(refused.value) == (
         "export() needs Unicode text in every string: "
-        f"{UPC}.UserPoolName: UserPoolName holds a lone surrogate (\\udc80)"
+        f"{UPC}.UserPoolName: UserPoolName holds a lone surrogate (\\udc80), {advice} stands "
+        "for, or its pair.; ResourceConfig.Service: Service holds a lone surrogate (\\udcff), "
+        f"{advice} stands for, or its pair."
     )
 
 
