@@ -1239,3 +1239,228 @@ def test_an_mfa_mode_the_model_lacks_is_left_to_the_table():
     mapper = built({"SignInMethod": "EMAIL", "Mfa": {"MFAMode": "SOMETIMES"}})
     assert "multifactor" not in mapper.props
     assert f"{UPC}.Mfa.MFAMode" not in mapper.placed
+
+
+# -- the names, the identity pool, username sign-in by email, and no sign-in method --------
+
+APP = {
+    "AppId": "app1",
+    "BackendEnvironmentName": "dev",
+    "ResourceName": "res",
+    "ResourceConfig": {
+        "Service": "COGNITO",
+        "AuthResources": "IDENTITY_POOL_AND_USER_POOL",
+        "IdentityPoolConfigs": {"IdentityPoolName": "idp", "UnauthenticatedLogin": True},
+        "UserPoolConfigs": {
+            "SignInMethod": "USERNAME",
+            "VerificationMessage": {"DeliveryMethod": "EMAIL"},
+        },
+    },
+}
+
+APP_ROWS = [
+    (
+        "AppId",
+        "app1",
+        "source",
+        "",
+        "header comment",
+        "names the source",
+    ),
+    (
+        "BackendEnvironmentName",
+        "dev",
+        "source",
+        "",
+        "header comment",
+        "names the source",
+    ),
+    (
+        "ResourceName",
+        "res",
+        "source",
+        "",
+        "header comment",
+        "names the source",
+    ),
+    (
+        "ResourceConfig.Service",
+        "COGNITO",
+        "mapped",
+        R,
+        "defineAuth",
+        "Gen 2 auth is Amazon Cognito",
+    ),
+    (
+        "ResourceConfig.AuthResources",
+        "IDENTITY_POOL_AND_USER_POOL",
+        "mapped",
+        R,
+        "defineAuth",
+        "identity and user pool",
+    ),
+    (
+        "ResourceConfig.IdentityPoolConfigs.IdentityPoolName",
+        "idp",
+        "mapped",
+        B,
+        "cfnIdentityPool.identityPoolName",
+        (
+            "Gen 1 deployed it with __dev appended; the export leaves that off: "
+            "Gen 2 deploys a pool per branch and sandbox, and one environment's "
+            "name would mislabel the others (names need not be unique)"
+        ),
+    ),
+    (
+        "ResourceConfig.IdentityPoolConfigs.UnauthenticatedLogin",
+        "true",
+        "mapped",
+        B,
+        "cfnIdentityPool.allowUnauthenticatedIdentities",
+        "Gen 2 allows guests by default, so it is always set",
+    ),
+    (
+        f"{UPC}.SignInMethod",
+        "USERNAME",
+        "mapped",
+        B,
+        "cfnUserPool.usernameAttributes",
+        (
+            "users sign in with a username: Gen 2 signs in with email or phone, so "
+            "email is set up and this override makes the username the sign-in"
+        ),
+    ),
+    (
+        f"{UPC}.VerificationMessage.DeliveryMethod",
+        "EMAIL",
+        "mapped",
+        R,
+        "loginWith.email",
+        "verified automatically",
+    ),
+    (
+        "AppClientID (native app client)",
+        "generateSecret: false; no OAuth",
+        "derived",
+        B,
+        'userPool.addClient("NativeAppClient")',
+        NATIVE_NOTE,
+    ),
+]
+
+APP_RESOURCE = "\n".join(
+    [
+        "// Amplify Gen 2 auth exported from app app1, environment dev, Gen 1 auth",
+        "// resource res, by amplify-auth-widgets.",
+        'import { defineAuth } from "@aws-amplify/backend";',
+        "",
+        "export const auth = defineAuth({",
+        "  loginWith: {",
+        "    email: true,",
+        "  },",
+        "});",
+        "",
+    ]
+)
+
+NO_SIGN_IN = {
+    "ResourceConfig": {
+        "UserPoolConfigs": {"UserPoolName": "p", "RequiredSignUpAttributes": ["PHONE_NUMBER"]}
+    }
+}
+
+NO_SIGN_IN_ROWS = [
+    (
+        f"{UPC}.UserPoolName",
+        "p",
+        "mapped",
+        B,
+        "cfnUserPool.userPoolName",
+        (
+            "Gen 1 deployed it with -<env> appended; the export leaves that off: "
+            "Gen 2 deploys a pool per branch and sandbox, and one environment's "
+            "name would mislabel the others (names need not be unique)"
+        ),
+    ),
+    (
+        f"{UPC}.RequiredSignUpAttributes",
+        "PHONE_NUMBER",
+        "mapped",
+        R,
+        "userAttributes.phoneNumber, email",
+        "Gen 2 makes email required for sign-in; not so here, as in the source",
+    ),
+    (
+        "AppClientID (native app client)",
+        "generateSecret: false; no OAuth",
+        "derived",
+        B,
+        'userPool.addClient("NativeAppClient")',
+        NATIVE_NOTE,
+    ),
+]
+
+NO_SIGN_IN_RESOURCE = "\n".join(
+    [
+        "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
+        "// by amplify-auth-widgets.",
+        "// SignInMethod is not configured; Gen 2 needs one, so email sign-in is",
+        "// assumed.",
+        'import { defineAuth } from "@aws-amplify/backend";',
+        "",
+        "export const auth = defineAuth({",
+        "  loginWith: {",
+        "    email: true,",
+        "  },",
+        "  userAttributes: {",
+        "    phoneNumber: { required: true },",
+        "    email: { required: false },",
+        "  },",
+        "});",
+        "",
+    ]
+)
+
+APP_BACKEND = "\n".join(
+    [
+        "// Amplify Gen 2 auth exported from app app1, environment dev, Gen 1 auth",
+        "// resource res, by amplify-auth-widgets.",
+        'import { defineBackend } from "@aws-amplify/backend";',
+        'import { auth } from "./auth/resource";',
+        "",
+        "const backend = defineBackend({ auth });",
+        "",
+        "// What defineAuth has no property for, set on the resources it creates.",
+        "const { cfnUserPool, cfnIdentityPool } = backend.auth.resources.cfnResources;",
+        "cfnUserPool.usernameAttributes = [];",
+        'cfnIdentityPool.identityPoolName = "idp";',
+        "cfnIdentityPool.allowUnauthenticatedIdentities = true;",
+        "",
+        "// Gen 1's native app client (AppClientID), without a secret: see the table.",
+        'backend.auth.resources.userPool.addClient("NativeAppClient", {',
+        "  generateSecret: false,",
+        "  disableOAuth: true,",
+        "});",
+        "",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("request_", "rows_", "resource"),
+    [(APP, APP_ROWS, APP_RESOURCE), (NO_SIGN_IN, NO_SIGN_IN_ROWS, NO_SIGN_IN_RESOURCE)],
+    ids=["names-and-identity-pool", "no-sign-in-method"],
+)
+def test_names_the_identity_pool_and_the_sign_in_method_go_where_they_should(
+    request_, rows_, resource
+):
+    export = gen2.export(request_)
+    assert rows(request_) == rows_
+    assert export.files[R] == resource
+
+
+def test_the_identity_pools_name_and_guests_are_set_on_it():
+    assert gen2.export(APP).files[B] == APP_BACKEND
+    assert gen2.export(NO_SIGN_IN).notes == [
+        "SignInMethod is not configured; Gen 2 needs one, so email sign-in is assumed."
+    ]
