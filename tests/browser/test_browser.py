@@ -122,8 +122,14 @@ def test_target_dropdowns_list_the_demo_apps(page):
     options = page.locator(".aaw-target-app datalist option")
     expect(options).to_have_count(4, timeout=20_000)
     values = sorted(options.evaluate_all("os => os.map(o => o.value)"))
-    assert values == ["d1demotodo", "d2demoshop", "d3demoadmin", "d4demonew"]
-    fill(page, "AppId", "d1demotodo")
+    assert values == [  # each app by its name and id; choosing one puts the id in the box
+        "legacy-admin (d3demoadmin)",
+        "new-project (d4demonew)",
+        "shop-mobile (d2demoshop)",
+        "todo-web (d1demotodo)",
+    ]
+    fill(page, "AppId", "todo-web (d1demotodo)")
+    expect(page.locator(".aaw-editor .aaw-at-AppId input").first).to_have_value("d1demotodo")
     envs = page.locator(".aaw-target-env datalist option")
     expect(envs).to_have_count(2, timeout=20_000)
     assert sorted(envs.evaluate_all("os => os.map(o => o.value)")) == ["dev", "prod"]

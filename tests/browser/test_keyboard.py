@@ -204,6 +204,8 @@ def test_the_create_button_is_a_few_stops_from_the_top(page):
         page.locator(f".aaw-editor .aaw-at-{member} input").first.fill(value)
     page.locator(".aaw-editor .aaw-at-ResourceName input").first.fill("newauth")
     expect(page.locator(".aaw-problems")).to_contain_text("Ready to send", timeout=20_000)
+    # the kernel enables Create once it has taken the last value: until then Tab passes it by
+    expect(page.locator("button.aaw-create")).to_be_enabled(timeout=20_000)
     keys = Keyboard(page)
     count = keys.count_to("Create")
     print(

@@ -234,6 +234,7 @@ def test_history_survives_a_restart(tmp_path, clock):
 
 def test_default_location_is_the_user_data_directory(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.delenv("AMPLIFY_AUTH_DATA", raising=False)  # the tests' own data folder
     history = JobHistory()
     assert history.path.startswith(str(tmp_path)) and history.path.endswith("history.sqlite3")
 
