@@ -1464,3 +1464,66 @@ def test_the_identity_pools_name_and_guests_are_set_on_it():
     assert gen2.export(NO_SIGN_IN).notes == [
         "SignInMethod is not configured; Gen 2 needs one, so email sign-in is assumed."
     ]
+
+
+# -- email sign-in verified by SMS: the verification set by overrides -----------------------
+
+EMAIL_BY_SMS = {
+    "ResourceConfig": {
+        "UserPoolConfigs": {
+            "SignInMethod": "EMAIL",
+            "RequiredSignUpAttributes": ["EMAIL"],
+            "VerificationMessage": {
+                "DeliveryMethod": "SMS",
+                "SmsSettings": {"SmsMessage": "Code {####}"},
+            },
+        }
+    }
+}
+
+EMAIL_BY_SMS_ROWS = [
+    (
+        f"{UPC}.SignInMethod",
+        "EMAIL",
+        "mapped",
+        R,
+        "loginWith.email",
+        "",
+    ),
+    (
+        f"{UPC}.RequiredSignUpAttributes",
+        "EMAIL",
+        "mapped",
+        R,
+        "userAttributes.email",
+        "",
+    ),
+    (
+        f"{UPC}.VerificationMessage.DeliveryMethod",
+        "SMS",
+        "mapped",
+        B,
+        "cfnUserPool.autoVerifiedAttributes",
+        "phone is not a sign-in attribute, so it is verified by an override",
+    ),
+    (
+        f"{UPC}.VerificationMessage.SmsSettings.SmsMessage",
+        "Code {####}",
+        "mapped",
+        B,
+        "cfnUserPool.smsVerificationMessage",
+        "",
+    ),
+    (
+        "AppClientID (native app client)",
+        "generateSecret: false; no OAuth",
+        "derived",
+        B,
+        'userPool.addClient("NativeAppClient")',
+        NATIVE_NOTE,
+    ),
+]
+
+
+def test_email_sign_in_verified_by_sms_is_set_by_overrides_and_says_so():
+    assert rows(EMAIL_BY_SMS) == EMAIL_BY_SMS_ROWS
