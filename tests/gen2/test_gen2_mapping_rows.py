@@ -1527,3 +1527,51 @@ EMAIL_BY_SMS_ROWS = [
 
 def test_email_sign_in_verified_by_sms_is_set_by_overrides_and_says_so():
     assert rows(EMAIL_BY_SMS) == EMAIL_BY_SMS_ROWS
+
+
+def test_the_full_configurations_email_message_and_providers_go_into_define_auth():
+    from conftest import valid_request
+
+    export = gen2.export(valid_request())
+    resource = export.files[R]
+    assert resource[resource.index("export const") :] == "\n".join(
+        [
+            "export const auth = defineAuth({",
+            "  loginWith: {",
+            "    email: {",
+            '      verificationEmailStyle: "CODE",',
+            '      verificationEmailSubject: "Your code",',
+            "      verificationEmailBody: (createCode) =>",
+            "        `Your verification code is ${createCode()}`,",
+            "    },",
+            "    externalProviders: {",
+            "      google: {",
+            '        clientId: secret("GOOGLE_CLIENT_ID"),',
+            '        clientSecret: secret("GOOGLE_CLIENT_SECRET"),',
+            '        scopes: ["openid", "email", "profile"],',
+            "        attributeMapping: {",
+            '          email: "email",',
+            '          fullname: "name",',
+            "          custom: {",
+            '            username: "sub",',
+            "          },",
+            "        },",
+            "      },",
+            '      scopes: ["OPENID", "EMAIL", "PROFILE"],',
+            '      callbackUrls: ["https://app.example.com/", "http://localhost:3000/"],',
+            '      logoutUrls: ["https://app.example.com/signout/"],',
+            "    },",
+            "  },",
+            "  userAttributes: {",
+            "    email: { required: true },",
+            "    fullname: { required: true },",
+            "  },",
+            '  multifactor: { mode: "OPTIONAL", totp: true },',
+            "});",
+            "",
+        ]
+    )
+    targets = {r["member"]: r["target"] for r in export.rows}
+    email = f"{UPC}.VerificationMessage.EmailSettings"
+    assert targets[f"{email}.EmailSubject"] == "loginWith.email.verificationEmailSubject"
+    assert targets[f"{email}.EmailMessage"] == "loginWith.email.verificationEmailBody"
