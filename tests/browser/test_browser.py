@@ -43,9 +43,12 @@ pytestmark = needs_chromium
 BAD_LOG = re.compile(r"not trusted|Traceback|Unsatisfied version|No satisfying version|ERROR")
 #: What tornado logs when a test closes its page while Voila still writes to the page's
 #: websocket: a write to a closed connection, not a fault of the app (its lines only).
+#: And what a kernel logs when its page leaves while it still works (the page's unload request
+#: shuts it down, interrupting it first): the kernel freed, as it should be.
 CLOSED_PAGE = re.compile(
     r"Task exception was never retrieved\n(?:(?!\[(?:App)?Voila\]).)*?"
-    r"^tornado\.websocket\.WebSocketClosedError$",
+    r"^tornado\.websocket\.WebSocketClosedError$"
+    r"|^\[IPKernelApp\] ERROR \| KeyboardInterrupt caught in kernel\.$",
     re.S | re.M,
 )
 

@@ -132,7 +132,18 @@ def chromium_page(
             unexpected = [url for url in outside if not url.startswith(allowed)]
             assert unexpected == [], f"the page asked hosts off this machine: {unexpected}"
         finally:
+            leave(browser)
             browser.close()
+
+
+def leave(browser: Any) -> None:
+    """Leave each open page as a person does, so that a Voila page's unload request shuts its
+    kernel down (closing the browser alone sends none: the kernel would live on until culled,
+    and a module's pages would reach the app's kernel limit)."""
+    for context in browser.contexts:
+        for page in context.pages:
+            with contextlib.suppress(Exception):  # a page already gone has nothing to free
+                page.goto("about:blank", timeout=10_000)
 
 
 #: What a person reads in a widget page: labels, help lines, buttons, tab and section titles,
