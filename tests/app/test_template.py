@@ -20,7 +20,7 @@ import pytest
 from support.browser import app_url, cmdline, free_port, jupyter_env, stop, wait_for_http
 from support.installs import editable_env
 
-from amplify_auth_widgets.app.serve import app_notebook
+from amplify_auth_widgets.app.serve import app_notebook, share_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 TITLE = "Amplify backend auth"
@@ -90,6 +90,9 @@ def test_binder_s_configuration_serves_the_app_s_template_to_a_plain_voila(tmp_p
     (config / "jupyter_server_config.json").write_text('{"ServerApp": {"open_browser": false}}')
     env = {**jupyter_env(tmp_path), "JUPYTER_CONFIG_DIR": str(config)}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    # Binder's regular install puts the template in its prefix's share/jupyter; the tests' own
+    # install is editable, which leaves it out: the package's share folder stands in for it
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(share_dir()), env.get("JUPYTER_PATH")]))
     subprocess.run([str(ROOT / "binder" / "postBuild")], env=env, check=True, timeout=60)
     server = json.loads((config / "jupyter_server_config.json").read_text())
     assert server["ServerApp"]["open_browser"] is False
