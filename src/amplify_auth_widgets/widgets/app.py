@@ -27,6 +27,7 @@ import traitlets as t
 
 from ..client.connection import ConfigurationError, Connection
 from ..client.service import BackendAuthService
+from ..core.demo import DEMO_APPS
 from ..jobs.drafts import DraftStore
 from ..jobs.history import JobHistory
 from ..jobs.tracker import JobTracker
@@ -231,8 +232,6 @@ class AuthApp(w.VBox):
         self.endpoint_url = self.service.connection.describe().get("endpoint_url") or ""
         self.target = "emulator" if self.emulator is not None else "aws"
         if self.emulator is not None:
-            from ..emulator.demo import DEMO_APPS  # the emulator is loaded: it runs
-
             apps = ", ".join(f"<code>{escape(app_id)}</code>" for app_id, _, _ in DEMO_APPS)
             self.where.value = (
                 f"Connected to the <b>embedded emulator</b> at "
