@@ -193,23 +193,3 @@ def test_every_tab_bar_is_operated_with_the_keyboard(page):
     page.keyboard.press("Enter")
     expect(page.locator(".aaw-editor .lm-TabBar-tab.lm-mod-current")).to_have_text("Gen 2")
     assert keys.unseen() == []
-
-
-def test_the_create_button_is_a_few_stops_from_the_top(page):
-    """Counted for the issue: Tab stops from the top of the page to Create, once it can send."""
-    page.locator(".aaw-mode button", has_text="Create new").click()  # a kept draft may update
-    page.locator(".aaw-editor select").first.select_option(label="Email sign-in (defaults)")
-    page.get_by_role("button", name="Apply preset").click()
-    for member, value in (("AppId", "d4demonew"), ("BackendEnvironmentName", "dev")):
-        page.locator(f".aaw-editor .aaw-at-{member} input").first.fill(value)
-    page.locator(".aaw-editor .aaw-at-ResourceName input").first.fill("newauth")
-    expect(page.locator(".aaw-problems")).to_contain_text("Ready to send", timeout=20_000)
-    # the kernel enables Create once it has taken the last value: until then Tab passes it by
-    expect(page.locator("button.aaw-create")).to_be_enabled(timeout=20_000)
-    keys = Keyboard(page)
-    count = keys.count_to("Create")
-    print(
-        f"Tab stops from the top of the page to Create: {count}: {[s['name'] for s in keys.stops]}"
-    )
-    assert keys.stops[0]["name"] == "Connection" and keys.stops[0]["expanded"] == "false"
-    assert count <= 8
