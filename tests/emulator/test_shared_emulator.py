@@ -240,6 +240,10 @@ def lookalike(holders: Holders) -> int:
         stdin=subprocess.PIPE,
     )
     holders.processes.append(process)
+    deadline = time.monotonic() + 10
+    while MODULE.encode() not in Path(f"/proc/{process.pid}/cmdline").read_bytes():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)  # until the fork (whose command line is the test's) has become it
     return process.pid
 
 
@@ -375,6 +379,15 @@ def test_another_users_folder_or_state_is_refused(tmp_path):
     assert read_state(folder) is None
 
 
+def _became_python_of_nobody(pid: int) -> bool:
+    """Whether ``pid`` is past the fork (whose command line is still the test's, with uid 0)
+    and past setpriv (whose own arguments name the module): the python itself, as uid 65534."""
+    arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    status = Path(f"/proc/{pid}/status").read_text()
+    uid = next(line.split()[1] for line in status.splitlines() if line.startswith("Uid:"))
+    return arguments[0] == sys.executable.encode() and uid == "65534"
+
+
 @ROOT_ONLY
 def test_a_process_of_another_user_is_no_emulator_of_ours(holders):
     mine = lookalike(holders)
@@ -394,8 +407,8 @@ def test_a_process_of_another_user_is_no_emulator_of_ours(holders):
     )
     holders.processes.append(theirs)
     deadline = time.monotonic() + 10
-    while b"setpriv" in Path(f"/proc/{theirs.pid}/cmdline").read_bytes():
+    while not _became_python_of_nobody(theirs.pid):
         assert time.monotonic() < deadline
-        time.sleep(0.01)  # setpriv turning into the python: nothing to be told by
+        time.sleep(0.01)  # the fork, then setpriv, then the python: wait for the last
     assert is_emulator(mine) and not is_emulator(theirs.pid)
     assert not is_emulator(10**30) and not is_emulator(-1)
