@@ -19,6 +19,7 @@ from tornado.httputil import HTTPHeaders, HTTPServerRequest
 
 from amplify_auth_widgets.app.serve import (
     LOCAL_NAMES,
+    POOL_REFILL_SECONDS,
     PortBusy,
     app_notebook,
     claim_port,
@@ -185,6 +186,7 @@ def test_the_whole_voila_command_with_its_defaults():
         "--AppVoila.max_kernels_per_user=4",
         "--preheat_kernel=True",
         "--pool_size=1",
+        f"--VoilaKernelManager.fill_delay={POOL_REFILL_SECONDS}",
     ]
 
 
@@ -199,16 +201,18 @@ def test_voila_s_options_follow_the_arguments(tmp_path):
     command = voila_command(
         Path("nb.ipynb"), "0.0.0.0", 9000, preheat=3, base_url="/app/", trust_dir=tmp_path
     )
-    assert command[-4:] == [
+    assert command[-5:] == [
         "--preheat_kernel=True",
         "--pool_size=3",
+        f"--VoilaKernelManager.fill_delay={POOL_REFILL_SECONDS}",
         f"--NotebookNotary.data_dir={tmp_path}",
         "--AppVoila.trust_notebook=True",
     ]
     assert "--Voila.ip=0.0.0.0" in command and "--Voila.base_url=/app/" in command
     cold = voila_command(Path("nb.ipynb"), "127.0.0.1", 9000, preheat=0)
     assert cold[-1] == "--AppVoila.max_kernels_per_user=4"
-    assert not any(word in c for c in cold for word in ("preheat", "pool_size", "Notary", "trust"))
+    words = ("preheat", "pool_size", "fill_delay", "Notary", "trust")
+    assert not any(word in c for c in cold for word in words)
     assert "--theme=dark" in voila_command(Path("nb.ipynb"), "127.0.0.1", 9000, theme="dark")
 
 
@@ -324,3 +328,20 @@ def test_a_sigterm_while_serving_stops_voila_and_returns_0():
 def test_a_command_that_cannot_start_is_its_own_error():
     with pytest.raises(FileNotFoundError):
         serve(["/nonexistent/voila"], dict(os.environ), lambda: None)
+
+
+def test_the_pool_waits_for_the_first_page_before_starting_its_next_kernel():
+    """Voila's own kernel manager (the class its factory makes when preheating) reads the
+    option the command gives: a name Voila does not know would be dropped without a word."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from traitlets.config.loader import KVArgParseConfigLoader
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    command = voila_command(Path("app.ipynb"), "127.0.0.1", 0)
+    options = [c for c in command if c.startswith("--VoilaKernelManager.")]
+    config = KVArgParseConfigLoader(options).load_config()
+    manager_class = voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1)
+    # traitlets gives a class the options of the sections named for it and its bases
+    trait = manager_class.class_traits(config=True)["fill_delay"]
+    given = config[manager_class.__name__].fill_delay  # a string the trait parses
+    assert trait.from_string(given) == POOL_REFILL_SECONDS > trait.default_value
