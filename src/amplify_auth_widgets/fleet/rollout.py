@@ -193,7 +193,8 @@ def _target_of(
     config = json.loads(json.dumps(base))  # a deep copy per target
     for column, spec in overrides.items():
         value = row[column]
-        if not isinstance(value, list | dict) and pd.isna(value):
+        # (a list cell of a frame read from Parquet is a numpy array: not a missing value)
+        if not pd.api.types.is_list_like(value) and pd.isna(value):
             continue
         _set_path(config, spec.path.removeprefix("ResourceConfig.").split("."), value, spec)
     resource = row.get("resource_name")
@@ -250,8 +251,8 @@ def _set_path(config: dict[str, Any], steps: list[str], value: Any, spec: FieldS
 def _coerce(value: Any, spec: FieldSpec) -> Any:
     """A cell (often a string from CSV) as the field's type; what does not convert is kept as
     it is, for the validator to name."""
-    if hasattr(value, "item"):  # numpy scalars
-        value = value.item()
+    if hasattr(value, "tolist"):  # numpy scalars and arrays: Python's own values
+        value = value.tolist()
     if not isinstance(value, str):
         if spec.type in ("integer", "long") and isinstance(value, float) and value.is_integer():
             return int(value)
