@@ -18,20 +18,13 @@ import zipfile
 import pytest
 from conftest import valid_request
 from support.deployed import DEPLOYED
+from support.gen2_lines import DEFINE_AUTH, DEFINE_BACKEND, NATIVE, NATIVE_OAUTH, POOL_OVERRIDES
 
 from amplify_auth_widgets import gen2
 from amplify_auth_widgets.gen2.exporter import COLUMNS, Gen2Export, Written, request_of
 
 UPC = "ResourceConfig.UserPoolConfigs"
 RESOURCE, BACKEND = "amplify/auth/resource.ts", "amplify/backend.ts"
-NATIVE = [
-    "",
-    "// Gen 1's native app client (AppClientID), without a secret: see the table.",
-    'backend.auth.resources.userPool.addClient("NativeAppClient", {',
-    "  generateSecret: false,",
-    "  disableOAuth: true,",
-    "});",
-]
 
 
 # -- what the export is given ---------------------------------------------------------------
@@ -115,10 +108,7 @@ def test_a_configuration_without_names_says_not_given_and_imports_no_secret():
         RESOURCE: "\n".join(
             [
                 *header,
-                'import { defineAuth } from "@aws-amplify/backend";',
-                "",
-                "export const auth = defineAuth({",
-                "  loginWith: {",
+                *DEFINE_AUTH,
                 "    email: true,",
                 "  },",
                 "});",
@@ -128,10 +118,7 @@ def test_a_configuration_without_names_says_not_given_and_imports_no_secret():
         BACKEND: "\n".join(
             [
                 *header,
-                'import { defineBackend } from "@aws-amplify/backend";',
-                'import { auth } from "./auth/resource";',
-                "",
-                "const backend = defineBackend({ auth });",
+                *DEFINE_BACKEND,
                 *NATIVE,
                 "",
             ]
@@ -153,13 +140,8 @@ def test_overrides_are_grouped_by_resource_and_a_dotted_property_is_a_property_o
         [
             "// Amplify Gen 2 auth exported from app app1, environment dev, by",
             "// amplify-auth-widgets.",
-            'import { defineBackend } from "@aws-amplify/backend";',
-            'import { auth } from "./auth/resource";',
-            "",
-            "const backend = defineBackend({ auth });",
-            "",
-            "// What defineAuth has no property for, set on the resources it creates.",
-            "const { cfnUserPool, cfnIdentityPool } = backend.auth.resources.cfnResources;",
+            *DEFINE_BACKEND,
+            *POOL_OVERRIDES,
             'cfnUserPool.autoVerifiedAttributes = ["email", "phone_number"];',
             'cfnUserPool.smsVerificationMessage = "Code {####}";',
             "cfnUserPool.addPropertyOverride(",
@@ -205,9 +187,7 @@ def test_the_full_configurations_backend_sets_each_override_in_order():
             'import { auth } from "./auth/resource";',
             "",
             "const backend = defineBackend({ auth });",
-            "",
-            "// What defineAuth has no property for, set on the resources it creates.",
-            "const { cfnUserPool, cfnIdentityPool } = backend.auth.resources.cfnResources;",
+            *POOL_OVERRIDES,
             'cfnUserPool.userPoolName = "main-users";',
             "cfnUserPool.policies = {",
             "  passwordPolicy: {",
@@ -223,11 +203,7 @@ def test_the_full_configurations_backend_sets_each_override_in_order():
             "const { userPool } = backend.auth.resources;",
             'const domain = userPool.node.findChild("UserPoolDomain");',
             '(domain.node.defaultChild as CfnUserPoolDomain).domain = "main-app-login";',
-            "",
-            "// Gen 1's native app client (AppClientID), without a secret: see the table.",
-            'backend.auth.resources.userPool.addClient("NativeAppClient", {',
-            "  generateSecret: false,",
-            "  oAuth: {",
+            *NATIVE_OAUTH,
             "    flows: { authorizationCodeGrant: true },",
             "    scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],",
             '    callbackUrls: ["https://app.example.com/", "http://localhost:3000/"],',

@@ -10,6 +10,7 @@ Written for the mutation run of ``gen2.mapping`` (docs/mutation.md); no Node too
 from __future__ import annotations
 
 import pytest
+from support.gen2_lines import DEFINE_AUTH, DEFINE_BACKEND, NATIVE, NATIVE_OAUTH, POOL_OVERRIDES
 
 from amplify_auth_widgets import gen2
 from amplify_auth_widgets.gen2.mapping import (
@@ -23,6 +24,63 @@ from amplify_auth_widgets.gen2.mapping import (
 
 UPC = "ResourceConfig.UserPoolConfigs"
 R, B = "amplify/auth/resource.ts", "amplify/backend.ts"
+PROVIDERS = f"{UPC}.OAuth.SocialProviderSettings"
+#: The notes of more than one table.
+MFA_NOTE = "Gen 2's multifactor requires SMS MFA with phone sign-in; Cognito does not"
+EMAIL_REQUIRED = "Gen 2 makes email required for sign-in; not so here, as in the source"
+USER_POOL_ONLY = "AuthResources is USER_POOL_ONLY, so the service ignores IdentityPoolConfigs"
+POOL_NAME_NOTE = (
+    "Gen 1 deployed it with -<env> appended; the export leaves that off: "
+    "Gen 2 deploys a pool per branch and sandbox, and one environment's "
+    "name would mislabel the others (names need not be unique)"
+)
+Row = tuple[str, str, str, str, str, str]
+
+
+# -- a row of the table, by its status: (member, value, status, file, target, note) ---------
+
+
+def mapped(member: str, value: str, file: str, target: str, note: str = "") -> Row:
+    """A member written to ``target`` in ``file``."""
+    return (member, value, "mapped", file, target, note)
+
+
+def secret(member: str, value: str, target: str, note: str) -> Row:
+    """A value written as a secret in resource.ts (the note: the ``secret(...)`` call)."""
+    return (member, value, "secret", R, target, note)
+
+
+def derived(member: str, value: str, file: str = "", target: str = "", note: str = "") -> Row:
+    """What the export writes that no member names alone (a client, a provider's scopes)."""
+    return (member, value, "derived", file, target, note)
+
+
+def source(member: str, value: str) -> Row:
+    """A name of the source, which the files' header comment gives."""
+    return (member, value, "source", "", "header comment", "names the source")
+
+
+def unsupported(member: str, value: str, note: str) -> Row:
+    """A member the export writes nowhere ("not supported"), the note saying why."""
+    return (member, value, "not supported", "", "", note)
+
+
+#: Rows of more than one table.
+NATIVE_CLIENT = derived(
+    "AppClientID (native app client)",
+    "generateSecret: false; no OAuth",
+    B,
+    'userPool.addClient("NativeAppClient")',
+    NATIVE_NOTE,
+)
+NATIVE_WEB_CLIENT = derived(
+    "AppClientID (native app client)",
+    "generateSecret: false; OAuth as the web client's",
+    B,
+    'userPool.addClient("NativeAppClient")',
+    NATIVE_NOTE,
+)
+EMAIL_SIGN_IN = mapped(f"{UPC}.SignInMethod", "EMAIL", R, "loginWith.email")
 
 
 def test_the_required_attributes_row_names_every_key_it_wrote_even_with_none_required():
@@ -157,54 +215,20 @@ GOOGLE_DEFAULT = {
 # -- their rows: member, value, status, file, target, note -------------------------------
 
 USERNAME_SMS_ROWS = [
-    (
-        "BackendEnvironmentName",
-        "",
-        "source",
-        "",
-        "header comment",
-        "names the source",
-    ),
-    (
+    source("BackendEnvironmentName", ""),
+    mapped(
         "ResourceConfig.AuthResources",
         "USER_POOL_ONLY",
-        "mapped",
         B,
         "cfnIdentityPool.allowUnauthenticatedIdentities",
         "Gen 2 always creates an identity pool; with USER_POOL_ONLY it gets no guest access",
     ),
-    (
-        "ResourceConfig.IdentityPoolConfigs.IdentityPoolName",
-        "ip",
-        "not supported",
-        "",
-        "",
-        "AuthResources is USER_POOL_ONLY, so the service ignores IdentityPoolConfigs",
-    ),
-    (
-        "ResourceConfig.IdentityPoolConfigs.UnauthenticatedLogin",
-        "true",
-        "not supported",
-        "",
-        "",
-        "AuthResources is USER_POOL_ONLY, so the service ignores IdentityPoolConfigs",
-    ),
-    (
-        f"{UPC}.UserPoolName",
-        "up",
-        "mapped",
-        B,
-        "cfnUserPool.userPoolName",
-        (
-            "Gen 1 deployed it with -<env> appended; the export leaves that off: "
-            "Gen 2 deploys a pool per branch and sandbox, and one environment's "
-            "name would mislabel the others (names need not be unique)"
-        ),
-    ),
-    (
+    unsupported("ResourceConfig.IdentityPoolConfigs.IdentityPoolName", "ip", USER_POOL_ONLY),
+    unsupported("ResourceConfig.IdentityPoolConfigs.UnauthenticatedLogin", "true", USER_POOL_ONLY),
+    mapped(f"{UPC}.UserPoolName", "up", B, "cfnUserPool.userPoolName", POOL_NAME_NOTE),
+    mapped(
         f"{UPC}.SignInMethod",
         "USERNAME",
-        "mapped",
         B,
         "cfnUserPool.usernameAttributes",
         (
@@ -212,114 +236,61 @@ USERNAME_SMS_ROWS = [
             "phone is set up and this override makes the username the sign-in"
         ),
     ),
-    (
+    mapped(
         f"{UPC}.RequiredSignUpAttributes",
         "EMAIL, ZONE_INFO, BOGUS",
-        "mapped",
         R,
         "userAttributes.email, timezone, phoneNumber",
         "Gen 2 makes phoneNumber required for sign-in; not so here, as in the source",
     ),
-    (
+    mapped(
         f"{UPC}.VerificationMessage.DeliveryMethod",
         "SMS",
-        "mapped",
         R,
         "loginWith.phone",
         "verified automatically",
     ),
-    (
+    mapped(
         f"{UPC}.VerificationMessage.SmsSettings.SmsMessage",
         "Code {####}",
-        "mapped",
         R,
         "loginWith.phone.verificationMessage",
-        "",
     ),
-    (
+    mapped(
         f"{UPC}.VerificationMessage.EmailSettings.EmailSubject",
         "S",
-        "mapped",
         B,
         "cfnUserPool.emailVerificationSubject",
-        "",
     ),
-    (
+    mapped(
         f"{UPC}.VerificationMessage.EmailSettings.EmailMessage",
         "B {####}",
-        "mapped",
         B,
         "cfnUserPool.emailVerificationMessage",
-        "",
     ),
-    (
-        f"{UPC}.Mfa.MFAMode",
-        "ON",
-        "mapped",
-        B,
-        "cfnUserPool.mfaConfiguration",
-        "Gen 2's multifactor requires SMS MFA with phone sign-in; Cognito does not",
-    ),
-    (
-        f"{UPC}.Mfa.Settings.MfaTypes",
-        "TOTP",
-        "mapped",
-        B,
-        "cfnUserPool.enabledMfas",
-        "Gen 2's multifactor requires SMS MFA with phone sign-in; Cognito does not",
-    ),
-    (
-        f"{UPC}.Mfa.Settings.SmsMessage",
-        "M {####}",
-        "mapped",
-        B,
-        "cfnUserPool.smsAuthenticationMessage",
-        "",
-    ),
-    (
+    mapped(f"{UPC}.Mfa.MFAMode", "ON", B, "cfnUserPool.mfaConfiguration", MFA_NOTE),
+    mapped(f"{UPC}.Mfa.Settings.MfaTypes", "TOTP", B, "cfnUserPool.enabledMfas", MFA_NOTE),
+    mapped(f"{UPC}.Mfa.Settings.SmsMessage", "M {####}", B, "cfnUserPool.smsAuthenticationMessage"),
+    mapped(
         f"{UPC}.ForgotPassword.DeliveryMethod",
         "SMS",
-        "mapped",
         R,
         "accountRecovery",
         "deprecated in the API; Gen 2 calls it account recovery",
     ),
-    (
-        f"{UPC}.ForgotPassword.EmailSettings.EmailSubject",
-        "r",
-        "not supported",
-        "",
-        "",
-        RESET_MESSAGE,
-    ),
-    (
-        f"{UPC}.ForgotPassword.EmailSettings.EmailMessage",
-        "r {####}",
-        "not supported",
-        "",
-        "",
-        RESET_MESSAGE,
-    ),
-    (
-        f"{UPC}.ForgotPassword.SmsSettings.SmsMessage",
-        "r {####}",
-        "not supported",
-        "",
-        "",
-        RESET_MESSAGE,
-    ),
-    (
+    unsupported(f"{UPC}.ForgotPassword.EmailSettings.EmailSubject", "r", RESET_MESSAGE),
+    unsupported(f"{UPC}.ForgotPassword.EmailSettings.EmailMessage", "r {####}", RESET_MESSAGE),
+    unsupported(f"{UPC}.ForgotPassword.SmsSettings.SmsMessage", "r {####}", RESET_MESSAGE),
+    mapped(
         f"{UPC}.PasswordPolicy.AdditionalConstraints",
         "REQUIRE_SYMBOL, REQUIRE_LOWERCASE",
-        "mapped",
         B,
         "cfnUserPool.policies.passwordPolicy: requireLowercase, requireSymbols",
         "the others are set to false",
     ),
-    (
+    derived(
         f"{UPC}.PasswordPolicy.MinimumLength",
         "8",
-        "derived",
         B,
         "cfnUserPool.policies.passwordPolicy.minimumLength",
         (
@@ -328,195 +299,87 @@ USERNAME_SMS_ROWS = [
             "value, which CloudFormation refuses"
         ),
     ),
-    (
-        "AppClientID (native app client)",
-        "generateSecret: false; no OAuth",
-        "derived",
-        B,
-        'userPool.addClient("NativeAppClient")',
-        NATIVE_NOTE,
-    ),
+    NATIVE_CLIENT,
 ]
 
 PHONE_ROWS = [
-    (
+    mapped(
         "ResourceConfig.AuthResources",
         "IDENTITY_POOL_AND_USER_POOL",
-        "mapped",
         R,
         "defineAuth",
         "identity and user pool",
     ),
-    (
+    mapped(
         "ResourceConfig.IdentityPoolConfigs.UnauthenticatedLogin",
         "false",
-        "mapped",
         B,
         "cfnIdentityPool.allowUnauthenticatedIdentities",
         "Gen 2 allows guests by default, so it is always set",
     ),
-    (
-        f"{UPC}.SignInMethod",
-        "EMAIL_AND_PHONE_NUMBER",
-        "mapped",
-        R,
-        "loginWith.email + loginWith.phone",
-        "",
-    ),
-    (
+    mapped(f"{UPC}.SignInMethod", "EMAIL_AND_PHONE_NUMBER", R, "loginWith.email + loginWith.phone"),
+    mapped(
         f"{UPC}.RequiredSignUpAttributes",
         "",
-        "mapped",
         R,
         "userAttributes.email, phoneNumber",
         "Gen 2 makes email and phoneNumber required for sign-in; not so here, as in the source",
     ),
-    (
+    mapped(
         f"{UPC}.VerificationMessage.DeliveryMethod",
         "EMAIL",
-        "mapped",
         R,
         "loginWith.email",
         "verified automatically",
     ),
-    (
+    mapped(
         f"{UPC}.VerificationMessage.SmsSettings.SmsMessage",
         "Code {####}",
-        "mapped",
         R,
         "loginWith.phone.verificationMessage",
-        "",
     ),
-    (
-        f"{UPC}.Mfa.MFAMode",
-        "OPTIONAL",
-        "mapped",
-        R,
-        "multifactor.mode",
-        "",
-    ),
-    (
-        f"{UPC}.Mfa.Settings.MfaTypes",
-        "SMS",
-        "mapped",
-        R,
-        "multifactor.sms",
-        "",
-    ),
-    (
-        f"{UPC}.Mfa.Settings.SmsMessage",
-        "M {####}",
-        "mapped",
-        R,
-        "multifactor.sms.smsMessage",
-        "",
-    ),
-    (
+    mapped(f"{UPC}.Mfa.MFAMode", "OPTIONAL", R, "multifactor.mode"),
+    mapped(f"{UPC}.Mfa.Settings.MfaTypes", "SMS", R, "multifactor.sms"),
+    mapped(f"{UPC}.Mfa.Settings.SmsMessage", "M {####}", R, "multifactor.sms.smsMessage"),
+    mapped(
         f"{UPC}.ForgotPassword.DeliveryMethod",
         "EMAIL",
-        "mapped",
         R,
         "accountRecovery",
         "deprecated in the API; Gen 2 calls it account recovery",
     ),
-    (
-        "AppClientID (native app client)",
-        "generateSecret: false; no OAuth",
-        "derived",
-        B,
-        'userPool.addClient("NativeAppClient")',
-        NATIVE_NOTE,
-    ),
+    NATIVE_CLIENT,
 ]
 
 PHONE_TOTP_ROWS = [
-    (
-        f"{UPC}.SignInMethod",
-        "PHONE_NUMBER",
-        "mapped",
-        R,
-        "loginWith.phone",
-        "",
-    ),
-    (
-        f"{UPC}.Mfa.MFAMode",
-        "ON",
-        "mapped",
-        B,
-        "cfnUserPool.mfaConfiguration",
-        "Gen 2's multifactor requires SMS MFA with phone sign-in; Cognito does not",
-    ),
-    (
-        f"{UPC}.Mfa.Settings.MfaTypes",
-        "TOTP",
-        "mapped",
-        B,
-        "cfnUserPool.enabledMfas",
-        "Gen 2's multifactor requires SMS MFA with phone sign-in; Cognito does not",
-    ),
-    (
-        f"{UPC}.Mfa.Settings.SmsMessage",
-        "M {####}",
-        "mapped",
-        B,
-        "cfnUserPool.smsAuthenticationMessage",
-        "",
-    ),
-    (
-        "AppClientID (native app client)",
-        "generateSecret: false; no OAuth",
-        "derived",
-        B,
-        'userPool.addClient("NativeAppClient")',
-        NATIVE_NOTE,
-    ),
+    mapped(f"{UPC}.SignInMethod", "PHONE_NUMBER", R, "loginWith.phone"),
+    mapped(f"{UPC}.Mfa.MFAMode", "ON", B, "cfnUserPool.mfaConfiguration", MFA_NOTE),
+    mapped(f"{UPC}.Mfa.Settings.MfaTypes", "TOTP", B, "cfnUserPool.enabledMfas", MFA_NOTE),
+    mapped(f"{UPC}.Mfa.Settings.SmsMessage", "M {####}", B, "cfnUserPool.smsAuthenticationMessage"),
+    NATIVE_CLIENT,
 ]
 
 SOCIAL_ROWS = [
-    (
-        "BackendEnvironmentName",
-        "prod",
-        "source",
-        "",
-        "header comment",
-        "names the source",
-    ),
-    (
-        f"{UPC}.SignInMethod",
-        "EMAIL",
-        "mapped",
-        R,
-        "loginWith.email",
-        "",
-    ),
-    (
+    source("BackendEnvironmentName", "prod"),
+    EMAIL_SIGN_IN,
+    mapped(
         f"{UPC}.RequiredSignUpAttributes",
         "FAMILY_NAME, PHONE_NUMBER",
-        "mapped",
         R,
         "userAttributes.familyName, phoneNumber, email",
-        "Gen 2 makes email required for sign-in; not so here, as in the source",
+        EMAIL_REQUIRED,
     ),
-    (
-        f"{UPC}.OAuth.OAuthGrantType",
-        "IMPLICIT",
-        "mapped",
-        B,
-        "cfnUserPoolClient.allowedOAuthFlows",
-        "",
-    ),
-    (
+    mapped(f"{UPC}.OAuth.OAuthGrantType", "IMPLICIT", B, "cfnUserPoolClient.allowedOAuthFlows"),
+    mapped(
         f"{UPC}.OAuth.OAuthScopes",
         "EMAIL, AWS_COGNITO_SIGNIN_USER_ADMIN",
-        "mapped",
         R,
         "loginWith.externalProviders.scopes",
         "Cognito grants phone, email and profile only with openid; the CDK adds it",
     ),
-    (
+    mapped(
         f"{UPC}.OAuth.DomainPrefix",
         "d",
-        "mapped",
         B,
         "userPoolDomain.domain",
         (
@@ -528,74 +391,56 @@ SOCIAL_ROWS = [
             "to each social provider's allowed redirect URIs"
         ),
     ),
-    (
-        f"{UPC}.OAuth.RedirectSignInURIs",
-        "myapp://",
-        "mapped",
-        R,
-        "loginWith.externalProviders.callbackUrls",
-        "",
+    mapped(
+        f"{UPC}.OAuth.RedirectSignInURIs", "myapp://", R, "loginWith.externalProviders.callbackUrls"
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Facebook.ClientId",
+    secret(
+        f"{PROVIDERS}.Facebook.ClientId",
         "f",
-        "secret",
-        R,
         "loginWith.externalProviders.facebook.clientId",
         'secret("FACEBOOK_CLIENT_ID")',
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Facebook.ClientSecret",
+    secret(
+        f"{PROVIDERS}.Facebook.ClientSecret",
         "<redacted>",
-        "secret",
-        R,
         "loginWith.externalProviders.facebook.clientSecret",
         'secret("FACEBOOK_CLIENT_SECRET")',
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple.ClientId",
+    secret(
+        f"{PROVIDERS}.SignInWithApple.ClientId",
         "a",
-        "secret",
-        R,
         "loginWith.externalProviders.signInWithApple.clientId",
         'secret("SIWA_CLIENT_ID")',
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple.KeyId",
+    secret(
+        f"{PROVIDERS}.SignInWithApple.KeyId",
         "k",
-        "secret",
-        R,
         "loginWith.externalProviders.signInWithApple.keyId",
         'secret("SIWA_KEY_ID")',
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple.TeamId",
+    secret(
+        f"{PROVIDERS}.SignInWithApple.TeamId",
         "t",
-        "secret",
-        R,
         "loginWith.externalProviders.signInWithApple.teamId",
         'secret("SIWA_TEAM_ID")',
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.LoginWithAmazon.ClientId",
+    secret(
+        f"{PROVIDERS}.LoginWithAmazon.ClientId",
         "l",
-        "secret",
-        R,
         "loginWith.externalProviders.loginWithAmazon.clientId",
         'secret("LOGINWITHAMAZON_CLIENT_ID")',
     ),
     (
-        f"{UPC}.OAuth.SocialProviderSettings.Nope.ClientId",
+        f"{PROVIDERS}.Nope.ClientId",
         "x",
         "not mapped",
         "",
         "",
         "the service model has no such member",
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Facebook (scopes)",
+    derived(
+        f"{PROVIDERS}.Facebook (scopes)",
         "public_profile",
-        "derived",
         R,
         "loginWith.externalProviders.facebook.scopes",
         (
@@ -604,10 +449,9 @@ SOCIAL_ROWS = [
             "public_profile only"
         ),
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Facebook (attribute mapping)",
+    derived(
+        f"{PROVIDERS}.Facebook (attribute mapping)",
         "family_name=last_name, username=id",
-        "derived",
         R,
         "loginWith.externalProviders.facebook.attributeMapping",
         (
@@ -616,10 +460,9 @@ SOCIAL_ROWS = [
             "attribute is required"
         ),
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple (scopes)",
+    derived(
+        f"{PROVIDERS}.SignInWithApple (scopes)",
         "name",
-        "derived",
         R,
         "loginWith.externalProviders.signInWithApple.scopes",
         (
@@ -628,10 +471,9 @@ SOCIAL_ROWS = [
             "name only"
         ),
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple (attribute mapping)",
+    derived(
+        f"{PROVIDERS}.SignInWithApple (attribute mapping)",
         "family_name=lastName",
-        "derived",
         R,
         "loginWith.externalProviders.signInWithApple.attributeMapping",
         (
@@ -640,10 +482,9 @@ SOCIAL_ROWS = [
             "such an attribute is required"
         ),
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.LoginWithAmazon (scopes)",
+    derived(
+        f"{PROVIDERS}.LoginWithAmazon (scopes)",
         "profile:user_id",
-        "derived",
         R,
         "loginWith.externalProviders.loginWithAmazon.scopes",
         (
@@ -652,10 +493,9 @@ SOCIAL_ROWS = [
             "profile only"
         ),
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.LoginWithAmazon (attribute mapping)",
+    derived(
+        f"{PROVIDERS}.LoginWithAmazon (attribute mapping)",
         "username=user_id",
-        "derived",
         R,
         "loginWith.externalProviders.loginWithAmazon.attributeMapping",
         (
@@ -664,77 +504,40 @@ SOCIAL_ROWS = [
             "fails while such an attribute is required"
         ),
     ),
-    (
-        "AppClientID (native app client)",
-        "generateSecret: false; OAuth as the web client's",
-        "derived",
-        B,
-        'userPool.addClient("NativeAppClient")',
-        NATIVE_NOTE,
-    ),
+    NATIVE_WEB_CLIENT,
 ]
 
 APPLE_NONE_ROWS = [
-    (
-        f"{UPC}.SignInMethod",
-        "EMAIL",
-        "mapped",
-        R,
-        "loginWith.email",
-        "",
+    EMAIL_SIGN_IN,
+    mapped(f"{UPC}.RequiredSignUpAttributes", "", R, "userAttributes.email", EMAIL_REQUIRED),
+    mapped(
+        f"{UPC}.OAuth.OAuthScopes", "FOO, OPENID, PHONE", R, "loginWith.externalProviders.scopes"
     ),
-    (
-        f"{UPC}.RequiredSignUpAttributes",
-        "",
-        "mapped",
-        R,
-        "userAttributes.email",
-        "Gen 2 makes email required for sign-in; not so here, as in the source",
-    ),
-    (
-        f"{UPC}.OAuth.OAuthScopes",
-        "FOO, OPENID, PHONE",
-        "mapped",
-        R,
-        "loginWith.externalProviders.scopes",
-        "",
-    ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple.ClientId",
+    secret(
+        f"{PROVIDERS}.SignInWithApple.ClientId",
         "a",
-        "secret",
-        R,
         "loginWith.externalProviders.signInWithApple.clientId",
         'secret("SIWA_CLIENT_ID")',
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Google.ClientId",
+    secret(
+        f"{PROVIDERS}.Google.ClientId",
         "g",
-        "secret",
-        R,
         "loginWith.externalProviders.google.clientId",
         'secret("GOOGLE_CLIENT_ID")',
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple (scopes)",
+    derived(
+        f"{PROVIDERS}.SignInWithApple (scopes)",
         "",
-        "derived",
-        "",
-        "",
-        "Gen 1 requested no scope: the CDK's default, name",
+        note="Gen 1 requested no scope: the CDK's default, name",
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.SignInWithApple (attribute mapping)",
+    derived(
+        f"{PROVIDERS}.SignInWithApple (attribute mapping)",
         "",
-        "derived",
-        "",
-        "",
-        "Gen 1's mapping, derived from RequiredSignUpAttributes and username",
+        note="Gen 1's mapping, derived from RequiredSignUpAttributes and username",
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Google (scopes)",
+    derived(
+        f"{PROVIDERS}.Google (scopes)",
         "openid profile",
-        "derived",
         R,
         "loginWith.externalProviders.google.scopes",
         (
@@ -743,61 +546,40 @@ APPLE_NONE_ROWS = [
             "profile only"
         ),
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Google (attribute mapping)",
+    derived(
+        f"{PROVIDERS}.Google (attribute mapping)",
         "username=sub",
-        "derived",
         R,
         "loginWith.externalProviders.google.attributeMapping",
         "Gen 1's mapping, derived from RequiredSignUpAttributes and username",
     ),
-    (
-        "AppClientID (native app client)",
-        "generateSecret: false; OAuth as the web client's",
-        "derived",
-        B,
-        'userPool.addClient("NativeAppClient")',
-        NATIVE_NOTE,
-    ),
+    NATIVE_WEB_CLIENT,
 ]
 
 GOOGLE_DEFAULT_ROWS = [
-    (
-        f"{UPC}.SignInMethod",
-        "EMAIL",
-        "mapped",
-        R,
-        "loginWith.email",
-        "",
-    ),
-    (
+    EMAIL_SIGN_IN,
+    mapped(
         f"{UPC}.OAuth.OAuthGrantType",
         "CODE",
-        "mapped",
         R,
         "loginWith.externalProviders",
         "Gen 2 uses the code grant",
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Google.ClientId",
+    secret(
+        f"{PROVIDERS}.Google.ClientId",
         "g",
-        "secret",
-        R,
         "loginWith.externalProviders.google.clientId",
         'secret("GOOGLE_CLIENT_ID")',
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Facebook.ClientId",
+    secret(
+        f"{PROVIDERS}.Facebook.ClientId",
         "f",
-        "secret",
-        R,
         "loginWith.externalProviders.facebook.clientId",
         'secret("FACEBOOK_CLIENT_ID")',
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Google (scopes)",
+    derived(
+        f"{PROVIDERS}.Google (scopes)",
         "openid email profile",
-        "derived",
         R,
         "loginWith.externalProviders.google.scopes",
         (
@@ -806,10 +588,9 @@ GOOGLE_DEFAULT_ROWS = [
             "them the CDK asks for profile only"
         ),
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Google (attribute mapping)",
+    derived(
+        f"{PROVIDERS}.Google (attribute mapping)",
         "email=email, username=sub",
-        "derived",
         R,
         "loginWith.externalProviders.google.attributeMapping",
         (
@@ -817,10 +598,9 @@ GOOGLE_DEFAULT_ROWS = [
             "(email; none is configured) and username"
         ),
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Facebook (scopes)",
+    derived(
+        f"{PROVIDERS}.Facebook (scopes)",
         "email,public_profile",
-        "derived",
         R,
         "loginWith.externalProviders.facebook.scopes",
         (
@@ -829,10 +609,9 @@ GOOGLE_DEFAULT_ROWS = [
             "them the CDK asks for public_profile only"
         ),
     ),
-    (
-        f"{UPC}.OAuth.SocialProviderSettings.Facebook (attribute mapping)",
+    derived(
+        f"{PROVIDERS}.Facebook (attribute mapping)",
         "email=email, username=id",
-        "derived",
         R,
         "loginWith.externalProviders.facebook.attributeMapping",
         (
@@ -840,14 +619,7 @@ GOOGLE_DEFAULT_ROWS = [
             "(email; none is configured) and username"
         ),
     ),
-    (
-        "AppClientID (native app client)",
-        "generateSecret: false; OAuth as the web client's",
-        "derived",
-        B,
-        'userPool.addClient("NativeAppClient")',
-        NATIVE_NOTE,
-    ),
+    NATIVE_WEB_CLIENT,
 ]
 
 
@@ -934,11 +706,7 @@ SOCIAL_BACKEND = "\n".join(
         "const { userPool } = backend.auth.resources;",
         'const domain = userPool.node.findChild("UserPoolDomain");',
         '(domain.node.defaultChild as CfnUserPoolDomain).domain = "d";',
-        "",
-        "// Gen 1's native app client (AppClientID), without a secret: see the table.",
-        'backend.auth.resources.userPool.addClient("NativeAppClient", {',
-        "  generateSecret: false,",
-        "  oAuth: {",
+        *NATIVE_OAUTH,
         "    flows: { implicitCodeGrant: true },",
         "    scopes: [OAuthScope.EMAIL, OAuthScope.COGNITO_ADMIN],",
         '    callbackUrls: ["myapp://"],',
@@ -953,10 +721,7 @@ USERNAME_SMS_RESOURCE = "\n".join(
     [
         "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
         "// by amplify-auth-widgets.",
-        'import { defineAuth } from "@aws-amplify/backend";',
-        "",
-        "export const auth = defineAuth({",
-        "  loginWith: {",
+        *DEFINE_AUTH,
         "    phone: {",
         "      verificationMessage: (createCode) => `Code ${createCode()}`,",
         "    },",
@@ -976,13 +741,8 @@ USERNAME_SMS_BACKEND = "\n".join(
     [
         "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
         "// by amplify-auth-widgets.",
-        'import { defineBackend } from "@aws-amplify/backend";',
-        'import { auth } from "./auth/resource";',
-        "",
-        "const backend = defineBackend({ auth });",
-        "",
-        "// What defineAuth has no property for, set on the resources it creates.",
-        "const { cfnUserPool, cfnIdentityPool } = backend.auth.resources.cfnResources;",
+        *DEFINE_BACKEND,
+        *POOL_OVERRIDES,
         'cfnUserPool.userPoolName = "up";',
         "cfnUserPool.usernameAttributes = [];",
         'cfnUserPool.emailVerificationSubject = "S";',
@@ -1008,12 +768,7 @@ USERNAME_SMS_BACKEND = "\n".join(
         "  },",
         "};",
         "cfnIdentityPool.allowUnauthenticatedIdentities = false;",
-        "",
-        "// Gen 1's native app client (AppClientID), without a secret: see the table.",
-        'backend.auth.resources.userPool.addClient("NativeAppClient", {',
-        "  generateSecret: false,",
-        "  disableOAuth: true,",
-        "});",
+        *NATIVE,
         "",
     ]
 )
@@ -1022,10 +777,7 @@ PHONE_RESOURCE = "\n".join(
     [
         "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
         "// by amplify-auth-widgets.",
-        'import { defineAuth } from "@aws-amplify/backend";',
-        "",
-        "export const auth = defineAuth({",
-        "  loginWith: {",
+        *DEFINE_AUTH,
         "    email: true,",
         "    phone: {",
         "      verificationMessage: (createCode) => `Code ${createCode()}`,",
@@ -1101,11 +853,7 @@ APPLE_NONE_BACKEND = "\n".join(
         'import { auth } from "./auth/resource";',
         "",
         "const backend = defineBackend({ auth });",
-        "",
-        "// Gen 1's native app client (AppClientID), without a secret: see the table.",
-        'backend.auth.resources.userPool.addClient("NativeAppClient", {',
-        "  generateSecret: false,",
-        "  oAuth: {",
+        *NATIVE_OAUTH,
         "    flows: { authorizationCodeGrant: true },",
         "    scopes: [OAuthScope.OPENID, OAuthScope.PHONE],",
         "    callbackUrls: [],",
@@ -1259,50 +1007,20 @@ APP = {
 }
 
 APP_ROWS = [
-    (
-        "AppId",
-        "app1",
-        "source",
-        "",
-        "header comment",
-        "names the source",
-    ),
-    (
-        "BackendEnvironmentName",
-        "dev",
-        "source",
-        "",
-        "header comment",
-        "names the source",
-    ),
-    (
-        "ResourceName",
-        "res",
-        "source",
-        "",
-        "header comment",
-        "names the source",
-    ),
-    (
-        "ResourceConfig.Service",
-        "COGNITO",
-        "mapped",
-        R,
-        "defineAuth",
-        "Gen 2 auth is Amazon Cognito",
-    ),
-    (
+    source("AppId", "app1"),
+    source("BackendEnvironmentName", "dev"),
+    source("ResourceName", "res"),
+    mapped("ResourceConfig.Service", "COGNITO", R, "defineAuth", "Gen 2 auth is Amazon Cognito"),
+    mapped(
         "ResourceConfig.AuthResources",
         "IDENTITY_POOL_AND_USER_POOL",
-        "mapped",
         R,
         "defineAuth",
         "identity and user pool",
     ),
-    (
+    mapped(
         "ResourceConfig.IdentityPoolConfigs.IdentityPoolName",
         "idp",
-        "mapped",
         B,
         "cfnIdentityPool.identityPoolName",
         (
@@ -1311,18 +1029,16 @@ APP_ROWS = [
             "name would mislabel the others (names need not be unique)"
         ),
     ),
-    (
+    mapped(
         "ResourceConfig.IdentityPoolConfigs.UnauthenticatedLogin",
         "true",
-        "mapped",
         B,
         "cfnIdentityPool.allowUnauthenticatedIdentities",
         "Gen 2 allows guests by default, so it is always set",
     ),
-    (
+    mapped(
         f"{UPC}.SignInMethod",
         "USERNAME",
-        "mapped",
         B,
         "cfnUserPool.usernameAttributes",
         (
@@ -1330,32 +1046,21 @@ APP_ROWS = [
             "email is set up and this override makes the username the sign-in"
         ),
     ),
-    (
+    mapped(
         f"{UPC}.VerificationMessage.DeliveryMethod",
         "EMAIL",
-        "mapped",
         R,
         "loginWith.email",
         "verified automatically",
     ),
-    (
-        "AppClientID (native app client)",
-        "generateSecret: false; no OAuth",
-        "derived",
-        B,
-        'userPool.addClient("NativeAppClient")',
-        NATIVE_NOTE,
-    ),
+    NATIVE_CLIENT,
 ]
 
 APP_RESOURCE = "\n".join(
     [
         "// Amplify Gen 2 auth exported from app app1, environment dev, Gen 1 auth",
         "// resource res, by amplify-auth-widgets.",
-        'import { defineAuth } from "@aws-amplify/backend";',
-        "",
-        "export const auth = defineAuth({",
-        "  loginWith: {",
+        *DEFINE_AUTH,
         "    email: true,",
         "  },",
         "});",
@@ -1370,34 +1075,15 @@ NO_SIGN_IN = {
 }
 
 NO_SIGN_IN_ROWS = [
-    (
-        f"{UPC}.UserPoolName",
-        "p",
-        "mapped",
-        B,
-        "cfnUserPool.userPoolName",
-        (
-            "Gen 1 deployed it with -<env> appended; the export leaves that off: "
-            "Gen 2 deploys a pool per branch and sandbox, and one environment's "
-            "name would mislabel the others (names need not be unique)"
-        ),
-    ),
-    (
+    mapped(f"{UPC}.UserPoolName", "p", B, "cfnUserPool.userPoolName", POOL_NAME_NOTE),
+    mapped(
         f"{UPC}.RequiredSignUpAttributes",
         "PHONE_NUMBER",
-        "mapped",
         R,
         "userAttributes.phoneNumber, email",
-        "Gen 2 makes email required for sign-in; not so here, as in the source",
+        EMAIL_REQUIRED,
     ),
-    (
-        "AppClientID (native app client)",
-        "generateSecret: false; no OAuth",
-        "derived",
-        B,
-        'userPool.addClient("NativeAppClient")',
-        NATIVE_NOTE,
-    ),
+    NATIVE_CLIENT,
 ]
 
 NO_SIGN_IN_RESOURCE = "\n".join(
@@ -1406,10 +1092,7 @@ NO_SIGN_IN_RESOURCE = "\n".join(
         "// by amplify-auth-widgets.",
         "// SignInMethod is not configured; Gen 2 needs one, so email sign-in is",
         "// assumed.",
-        'import { defineAuth } from "@aws-amplify/backend";',
-        "",
-        "export const auth = defineAuth({",
-        "  loginWith: {",
+        *DEFINE_AUTH,
         "    email: true,",
         "  },",
         "  userAttributes: {",
@@ -1425,22 +1108,12 @@ APP_BACKEND = "\n".join(
     [
         "// Amplify Gen 2 auth exported from app app1, environment dev, Gen 1 auth",
         "// resource res, by amplify-auth-widgets.",
-        'import { defineBackend } from "@aws-amplify/backend";',
-        'import { auth } from "./auth/resource";',
-        "",
-        "const backend = defineBackend({ auth });",
-        "",
-        "// What defineAuth has no property for, set on the resources it creates.",
-        "const { cfnUserPool, cfnIdentityPool } = backend.auth.resources.cfnResources;",
+        *DEFINE_BACKEND,
+        *POOL_OVERRIDES,
         "cfnUserPool.usernameAttributes = [];",
         'cfnIdentityPool.identityPoolName = "idp";',
         "cfnIdentityPool.allowUnauthenticatedIdentities = true;",
-        "",
-        "// Gen 1's native app client (AppClientID), without a secret: see the table.",
-        'backend.auth.resources.userPool.addClient("NativeAppClient", {',
-        "  generateSecret: false,",
-        "  disableOAuth: true,",
-        "});",
+        *NATIVE,
         "",
     ]
 )
@@ -1482,46 +1155,22 @@ EMAIL_BY_SMS = {
 }
 
 EMAIL_BY_SMS_ROWS = [
-    (
-        f"{UPC}.SignInMethod",
-        "EMAIL",
-        "mapped",
-        R,
-        "loginWith.email",
-        "",
-    ),
-    (
-        f"{UPC}.RequiredSignUpAttributes",
-        "EMAIL",
-        "mapped",
-        R,
-        "userAttributes.email",
-        "",
-    ),
-    (
+    EMAIL_SIGN_IN,
+    mapped(f"{UPC}.RequiredSignUpAttributes", "EMAIL", R, "userAttributes.email"),
+    mapped(
         f"{UPC}.VerificationMessage.DeliveryMethod",
         "SMS",
-        "mapped",
         B,
         "cfnUserPool.autoVerifiedAttributes",
         "phone is not a sign-in attribute, so it is verified by an override",
     ),
-    (
+    mapped(
         f"{UPC}.VerificationMessage.SmsSettings.SmsMessage",
         "Code {####}",
-        "mapped",
         B,
         "cfnUserPool.smsVerificationMessage",
-        "",
     ),
-    (
-        "AppClientID (native app client)",
-        "generateSecret: false; no OAuth",
-        "derived",
-        B,
-        'userPool.addClient("NativeAppClient")',
-        NATIVE_NOTE,
-    ),
+    NATIVE_CLIENT,
 ]
 
 
