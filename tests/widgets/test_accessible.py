@@ -7,6 +7,8 @@ test_keyboard.py and test_accessible_names.py."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import ipywidgets as w
 import pytest
 import traitlets as t
@@ -22,7 +24,7 @@ from amplify_auth_widgets.widgets.access import (
 )
 from amplify_auth_widgets.widgets.fields import BoolField, Field
 from amplify_auth_widgets.widgets.form import ProviderCards, StructureField
-from amplify_auth_widgets.widgets.labels import label_for, tooltip_for
+from amplify_auth_widgets.widgets.labels import distinct_label, in_sentence, label_for, tooltip_for
 from amplify_auth_widgets.widgets.status import StatusLine
 
 
@@ -57,13 +59,29 @@ def test_every_control_is_named_by_its_label_not_its_api_name_or_tooltip(operati
             if isinstance(field, BoolField):
                 assert named == f"{label} (not set)", field.path
             elif isinstance(field, StructureField) and not field.spec.required:
-                assert named == f"Include {label.lower()}", field.path  # its switch
+                assert named == f"Include {in_sentence(distinct_label(field.spec))}", field.path
             else:
-                assert named == label, field.path
+                assert named == distinct_label(field.spec), field.path
+                assert named.startswith(label), field.path
             assert tooltip_for(field.spec) not in named, field.path
     names = {f.path: shown_name(f.tooltip_parts()[0]) for f in fields if f.tooltip_parts()}
     assert names["AppId"] == "App ID"
     assert names["BackendEnvironmentName"] == "Environment"
+    # heard in a screen reader's list of fields, away from the card or section that shows whose
+    # it is, no two controls have one name
+    shared = [n for n, count in Counter(names.values()).items() if count > 1]
+    assert shared == []
+    providers = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings"
+    assert names[f"{providers}.Google.ClientSecret"] == "Client secret (Google)"
+    assert names[f"{providers}.SignInWithApple.ClientId"] == "Client ID (Sign in with Apple)"
+    pool = "ResourceConfig.UserPoolConfigs"
+    assert names[f"{pool}.VerificationMessage.DeliveryMethod"] == "Send by (Verification message)"
+    assert names[f"{pool}.ForgotPassword.EmailSettings.EmailSubject"] == (
+        "Subject (Email, Forgot password message)"
+    )
+    assert names[f"{pool}.Mfa.Settings.SmsMessage"] == "SMS text (MFA methods)"
+    assert names[f"{pool}.VerificationMessage.SmsSettings"] == "Include SMS (Verification message)"
+    assert names[f"{pool}.PasswordPolicy"] == "Include password policy"
 
 
 def test_a_named_control_hides_only_the_words_shown_above_it():

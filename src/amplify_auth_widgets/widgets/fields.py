@@ -30,7 +30,7 @@ from ..core.model import FieldSpec
 from ..core.secrets import quote
 from .access import TagPicker, Toggle, name
 from .html import escape, warning_html
-from .labels import enum_label, help_for, label_for, tooltip_for
+from .labels import distinct_label, enum_label, help_for, label_for, tooltip_for
 from .style import ERROR, MUTED, WARNING
 
 MISSING: Any = type(
@@ -91,7 +91,7 @@ class Field:
         # controls put it on their parts.
         for part in self.tooltip_parts():
             part.tooltip = self.tooltip()
-            name(part, label_for(spec))  # the label shown above, as the control's name
+            name(part, distinct_label(spec))  # the label shown above (and whose, if shared)
         self.note = w.HTML()
         self.messages = w.HTML()
         self.label = w.HTML(self._label_html())

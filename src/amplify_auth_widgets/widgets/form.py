@@ -32,7 +32,7 @@ from .fields import (
     TextField,
 )
 from .html import muted_html
-from .labels import label_for
+from .labels import distinct_label, in_sentence, label_for
 from .style import BORDER, NEST
 from .targets import TARGET_CLASSES, ComboField
 
@@ -153,7 +153,7 @@ class StructureField(Field):
         switch = w.Checkbox(
             value=not optional,
             indent=False,
-            description=f"Include {label_for(self.spec).lower()}" if optional else "",
+            description=f"Include {in_sentence(distinct_label(self.spec))}" if optional else "",
             layout=w.Layout(width="auto"),
         )
         switch.layout.display = None if optional else "none"

@@ -10,9 +10,12 @@ first sentence of its documentation, so the table never has to list every member
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
+from collections.abc import Iterator
 
-from ..core.model import FieldSpec
+from ..core.model import FieldSpec, request_spec
 
 #: label, and help (None: the first sentence of the model's documentation).
 LABELS: dict[str, tuple[str, str | None]] = {
@@ -142,3 +145,61 @@ def help_for(spec: FieldSpec) -> str:
 def tooltip_for(spec: FieldSpec) -> str:
     """The API name and the model's whole documentation."""
     return f"{spec.path}: {spec.documentation}" if spec.documentation else spec.path
+
+
+#: The operations whose forms the editor builds: a control's name must be its own in each.
+FORM_OPERATIONS = ("CreateBackendAuth", "UpdateBackendAuth")
+
+
+def _leaves(
+    spec: FieldSpec, owners: tuple[FieldSpec, ...] = ()
+) -> Iterator[tuple[FieldSpec, tuple[FieldSpec, ...]]]:
+    """Each member, with the structures it is in, the nearest first."""
+    for member in spec.members:
+        yield member, owners
+        if member.is_structure:
+            yield from _leaves(member, (member, *owners))
+
+
+def _owned(label: str, owners: tuple[FieldSpec, ...]) -> str:
+    if not owners:
+        return label
+    # "Forgot password message (deprecated)" says so on its own section; not in every name
+    names = [label_for(o).removesuffix(" (deprecated)") for o in owners]
+    return f"{label} ({', '.join(names)})"
+
+
+@functools.cache
+def _distinct_labels() -> dict[str, str]:
+    """Each member's path and its label, with as many of its structures' labels as tell it from
+    every other member of the form: "Client ID (Google)", "Message (Email, Verification
+    message)"."""
+    found = {
+        leaf.path: (leaf, owners)
+        for op in FORM_OPERATIONS
+        for leaf, owners in _leaves(request_spec(op))
+    }
+    depth = dict.fromkeys(found, 0)
+    while True:
+        names = {p: _owned(label_for(leaf), o[: depth[p]]) for p, (leaf, o) in found.items()}
+        shared = Counter(names.values())
+        deeper = [p for p, n in names.items() if shared[n] > 1 and depth[p] < len(found[p][1])]
+        if not deeper:
+            return names
+        for path in deeper:
+            depth[path] += 1
+
+
+def distinct_label(spec: FieldSpec) -> str:
+    """The label a screen reader gives ``spec``'s control: its label, and where another
+    control of the form has the same one (four providers each have a "Client ID"), whose it is,
+    as the Update review says it ("Client ID (Google)"). Seen, the section and the card say
+    whose; heard out of them (a screen reader's list of fields), the name must."""
+    return _distinct_labels().get(spec.path, label_for(spec))
+
+
+def in_sentence(label: str) -> str:
+    """``label`` inside a sentence: its first letter in lower case, unless its first word is
+    an acronym ("Include email", "Include SMS")."""
+    first = label.split(" ", 1)[0]
+    return label if len(first) > 1 and first.isupper() else label[:1].lower() + label[1:]
