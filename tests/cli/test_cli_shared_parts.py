@@ -154,3 +154,11 @@ def test_the_history_is_the_user_s_file_or_else_memory_with_a_warning(tmp_path, 
     assert history.requests().empty  # one in memory: this run still works
     assert err.getvalue().startswith("warning: job history not available (")
     assert err.getvalue().endswith("); this run is not recorded\n")
+    # a link planted where the history goes: refused, said, and this run still works
+    (tmp_path / "link.sqlite3").symlink_to(tmp_path / "planted.sqlite3")
+    monkeypatch.setenv(HISTORY_ENV, str(tmp_path / "link.sqlite3"))
+    err = io.StringIO()
+    history = open_history(Console(io.StringIO(), err))
+    assert history.requests().empty and not (tmp_path / "planted.sqlite3").exists()
+    assert "link.sqlite3 is a symbolic link" in err.getvalue()
+    assert "AMPLIFY_AUTH_HISTORY" in err.getvalue()

@@ -198,3 +198,24 @@ def test_unkeyed_hashes_of_an_older_file_are_cleared_not_matched(tmp_path):
         assert history.requests()["request_hash"].isna().all()
         assert history.request_hash("CreateBackendAuth", request) != unkeyed
     assert unkeyed.encode() not in path.read_bytes()  # not left in the file's free space
+
+
+@pytest.mark.parametrize("planted", ["", "-wal"])
+def test_a_link_planted_where_a_database_goes_is_refused_and_its_target_untouched(
+    tmp_path, planted
+):
+    """A symbolic link where the history (or its write-ahead log) is looked for: nothing is
+    written through it, the file it names keeps its mode and content, and the message names
+    the link and what to do. The command line then runs on a history in memory, saying so."""
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("the user's own file")
+    target.chmod(0o644)
+    history = tmp_path / "history.sqlite3"
+    (tmp_path / f"history.sqlite3{planted}").symlink_to(target)
+    with pytest.raises(OSError, match="is a symbolic link") as raised:
+        JobHistory(history)
+    assert f"history.sqlite3{planted}" in str(raised.value)
+    assert target.read_text() == "the user's own file"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    if not planted:
+        assert "AMPLIFY_AUTH_HISTORY" in str(raised.value)

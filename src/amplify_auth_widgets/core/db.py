@@ -13,6 +13,7 @@ Folders made for a database (``private_folder``) are 0700; folders that exist ar
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import stat
@@ -28,6 +29,8 @@ FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 #: The files SQLite keeps beside a database, by the suffix they add to its name.
 SIDE_FILES = ("-wal", "-shm", "-journal")
+#: ``os.open``'s flag to refuse a symbolic link as the last part of a path (0 where absent).
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def private_folder(folder: str | Path) -> None:
@@ -47,18 +50,41 @@ def private_folder(folder: str | Path) -> None:
             os.chmod(path, FOLDER_MODE)  # a umask may have taken the owner's bits too
 
 
+def _open_own(path: str) -> None:
+    """Create ``path`` 0600 if it does not exist, refusing a symbolic link in its place: the
+    file holds secrets, and a link planted where it is looked for (in a folder others can
+    write to) would have them written, and the file it names tightened, wherever it points."""
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_CREAT | NOFOLLOW, FILE_MODE))
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise OSError(
+            errno.ELOOP,
+            f"{path} is a symbolic link, not a database file: it holds secrets and is opened "
+            "only at its own path. Remove the link, or name the file it points to "
+            "(AMPLIFY_AUTH_HISTORY for the job history)",
+        ) from None
+
+
 def _private_file(path: str) -> None:
     """Create ``path`` 0600 if it does not exist; tighten it and its side files if they are
-    open to others (they may predate this, or be copies)."""
-    os.close(os.open(path, os.O_RDONLY | os.O_CREAT, FILE_MODE))
+    open to others (they may predate this, or be copies). A link is never followed."""
+    _open_own(path)
     if os.name != "posix":
         return  # (modes there are a read-only flag; the user's folder's ACLs apply)
     tightened: list[str] = []
     for name in (path, *(path + suffix for suffix in SIDE_FILES)):
         try:
-            mode = stat.S_IMODE(os.stat(name).st_mode)
+            status = os.stat(name, follow_symlinks=False)
         except FileNotFoundError:
             continue
+        if stat.S_ISLNK(status.st_mode):
+            raise OSError(
+                errno.ELOOP,
+                f"{name} is a symbolic link beside a database that holds secrets: remove it",
+            )
+        mode = stat.S_IMODE(status.st_mode)
         if not mode & 0o077:
             continue
         try:
