@@ -658,3 +658,26 @@ def test_drift_writes_each_value_as_text_and_each_format_to_a_file(tmp_path):
         "REQUIRE_DIGIT"
     ]
     assert rows["UserPoolConfigs.ForgotPassword.DeliveryMethod"]["before"] is None
+
+
+def test_apply_s_progress_counts_targets_on_stderr(emu, template, tmp_path, capsys):
+    deployed(emu, "d7progress")
+    targets = tmp_path / "targets.csv"
+    targets.write_text("app_id,environment\nd7progress,prod\nd7progress,dev\n")
+    argv = ["--template", template, "--targets", str(targets), "--endpoint-url", emu.url]
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["fleet", "apply", *argv, "--mode", "update"], out, err) == 254
+    shown = capsys.readouterr().err.splitlines()
+    assert shown and all(line.startswith("fleet apply: ") for line in shown)
+    assert shown[-1].startswith("fleet apply: 2/2 (100%) [")
+    assert re.search(r"(target/s|s/target)\]$", shown[-1]), shown
+
+
+def test_a_plan_keeps_no_audit_in_the_history(emu, tmp_path):
+    from amplify_auth_widgets.fleet.timeline import saved_audits
+    from amplify_auth_widgets.jobs.history import JobHistory
+
+    code, _, _ = fleet(emu, "plan", "--apps", NAMELESS, "--output", "json")
+    assert code == 0
+    with JobHistory(tmp_path / "history.sqlite3") as history:
+        assert saved_audits(history).empty
