@@ -10,18 +10,7 @@ import re
 import unicodedata
 
 import pytest
-from support.browser import (
-    app_command,
-    app_url,
-    bad_console,
-    chromium_page,
-    free_port,
-    jupyter_env,
-    needs_chromium,
-    start,
-    stop,
-    wait_for_http,
-)
+from support.browser import app_fixture, needs_chromium, page_fixture
 
 from amplify_auth_widgets.core.model import request_spec
 from amplify_auth_widgets.widgets.labels import help_for
@@ -73,26 +62,8 @@ def bad_names(snapshot: str) -> list[str]:
     return bad
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("app")
-    port = free_port()
-    log = tmp / "app.log"
-    process = start(app_command(port), log, env=jupyter_env(tmp))
-    try:
-        wait_for_http(app_url(port), process, log)
-        yield app_url(port)
-    finally:
-        assert stop(process) == 0, log.read_text()
-
-
-@pytest.fixture
-def page(app_server):
-    with chromium_page(width=1400) as page:
-        page.goto(app_server)
-        page.wait_for_selector(".aaw-editor .aaw-disclosure-button", timeout=60_000)
-        yield page
-        assert bad_console(page) == []
+app_server = app_fixture()
+page = page_fixture(ready=".aaw-editor .aaw-disclosure-button", width=1400)
 
 
 def test_the_first_screen_names_every_control_by_its_label(page):
@@ -145,8 +116,8 @@ def test_every_section_open_names_every_control_by_its_label(page):
         ("textbox", "Minimum length"),
         ("combobox", "Provider to add"),
         ("button", "Remove Facebook"),
-        ("textbox", "Client ID"),
-        ("textbox", "Client secret"),
+        ("textbox", "Client ID (Facebook)"),
+        ("textbox", "Client secret (Facebook)"),
         ("combobox", "What to create"),
     ):
         assert control in named, "; ".join(f"{r} {n}" for r, n in sorted(named))

@@ -6,18 +6,12 @@ from __future__ import annotations
 
 import pytest
 from support.browser import (
-    BIN,
-    app_url,
+    app_fixture,
     axe,
     axe_lines,
-    bad_console,
-    chromium_page,
-    free_port,
-    jupyter_env,
     needs_chromium,
-    start,
-    stop,
-    wait_for_http,
+    page_fixture,
+    ready_to_create,
 )
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -30,39 +24,14 @@ RING = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    """The app as a user runs it, its jobs taking 2 s: long enough to be on the Jobs tab when
-    one ends (the test waits for the page, never sleeps)."""
-    tmp = tmp_path_factory.mktemp("app")
-    port = free_port()
-    log = tmp / "app.log"
-    command = [str(BIN / "amplify-auth"), "app", "--port", str(port), "--job-seconds", "2"]
-    process = start(command, log, env=jupyter_env(tmp))
-    try:
-        wait_for_http(app_url(port), process, log)
-        yield app_url(port)
-    finally:
-        assert stop(process) == 0, log.read_text()
-
-
-@pytest.fixture
-def page(app_server):
-    with chromium_page(width=1400) as page:
-        page.goto(app_server)
-        page.wait_for_selector(".aaw-editor .aaw-disclosure-button", timeout=60_000)
-        yield page
-        assert bad_console(page) == []
+#: The app as a user runs it, its jobs taking 2 s: long enough to be on the Jobs tab when one
+#: ends (the test waits for the page, never sleeps).
+app_server = app_fixture(job_seconds=2)
+page = page_fixture(ready=".aaw-editor .aaw-disclosure-button", width=1400)
 
 
 def test_a_job_that_ends_while_the_jobs_tab_shows_is_announced(page):
-    page.locator(".aaw-mode button", has_text="Create new").click()
-    page.locator(".aaw-editor select").first.select_option(label="Email sign-in (defaults)")
-    page.get_by_role("button", name="Apply preset").click()
-    for member, value in (("AppId", "d4demonew"), ("BackendEnvironmentName", "dev")):
-        page.locator(f".aaw-editor .aaw-at-{member} input").first.fill(value)
-    page.locator(".aaw-editor .aaw-at-ResourceName input").first.fill("saidauth")
-    expect(page.locator(".aaw-problems")).to_contain_text("Ready to send", timeout=20_000)
+    ready_to_create(page, "saidauth")
     page.locator("button.aaw-create").click()
     page.get_by_role("tab", name="Jobs").click()
     monitor = page.locator(".aaw-monitor")

@@ -15,18 +15,20 @@ import pytest
 from support.browser import (
     ROOT,
     app_command,
-    app_url,
     bad_console,
     chromium_page,
     cmdline,
     columns,
     cut_texts,
+    fill,
     free_port,
     jupyter_env,
     kernels_of,
     leftovers,
     needs_chromium,
+    page_fixture,
     port_open,
+    served_app,
     shot,
     start,
     stop,
@@ -75,35 +77,15 @@ APPLE_KEY = "ResourceConfig.UserPoolConfigs.OAuth.SocialProviderSettings.SignInW
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory):
     """The app as a user runs it; stopped with SIGTERM, and nothing of it may outlive that."""
-    tmp = tmp_path_factory.mktemp("app")
-    port = free_port()
-    log = tmp / "app.log"
-    process = start(app_command(port), log, env=jupyter_env(tmp))
-    url = app_url(port)
-    wait_for_http(url, process, log)
-    children = descendants(process.pid)
-    yield url
-    assert stop(process) == 0, log.read_text()
-    assert leftovers(children) == [], "Voila or a kernel outlived the app"
-    assert not port_open(port), "something still serves the app's port"
-    text = log.read_text()
+    with served_app(tmp_path_factory.mktemp("app"), watch=True) as app:
+        yield app.url
+    assert not port_open(app.port), "something still serves the app's port"
+    text = app.log.read_text()
     assert "Kernel started" in text  # the log is Voila's (its stderr goes there)
     assert BAD_LOG.findall(CLOSED_PAGE.sub("", text)) == [], text
 
 
-@pytest.fixture
-def page(app_server):
-    with chromium_page() as page:
-        page.goto(app_server)
-        page.wait_for_selector(".aaw-editor", timeout=60_000)
-        yield page
-        assert bad_console(page) == []
-
-
-def fill(page, member: str, value: str) -> None:
-    box = page.locator(f".aaw-editor .aaw-at-{member} input").first
-    box.fill(value)
-    box.press("Enter")
+page = page_fixture()
 
 
 def apply_preset(page, label: str) -> None:
@@ -420,19 +402,11 @@ def test_the_kernel_of_a_closed_page_is_culled(tmp_path):
     runs with --theme dark: its page is dark."""
     import time
 
-    port = free_port()
-    log = tmp_path / "app.log"
-    app = start(
-        app_command(port, "--preheat", "0", "--cull-idle", "2", "--theme", "dark"),
-        log,
-        env=jupyter_env(tmp_path),
-    )
-    try:
-        url = app_url(port)
-        wait_for_http(url, app, log)
+    with served_app(tmp_path, "--preheat", "0", "--cull-idle", "2", "--theme", "dark") as served:
+        app, port, log = served.process, served.port, served.log
         # (that first GET was a page load too: it rendered the notebook in a kernel of its own)
         with chromium_page() as page:
-            page.goto(url)
+            page.goto(served.url)
             # no kernel is preheated: this page waits for one to start and run the notebook
             page.wait_for_selector(".aaw-editor", timeout=150_000)
             assert page.evaluate(THEME)[0] == "false"  # --theme dark
@@ -444,5 +418,3 @@ def test_the_kernel_of_a_closed_page_is_culled(tmp_path):
             time.sleep(0.25)
         assert [cmdline(k) for k in kernels_of(app.pid)] == [], log.read_text()
         assert app.poll() is None and port_open(port)  # the app itself serves on
-    finally:
-        assert stop(app) == 0

@@ -6,19 +6,7 @@ says why beside it."""
 from __future__ import annotations
 
 import pytest
-from support.browser import (
-    app_command,
-    app_url,
-    bad_console,
-    chromium_page,
-    free_port,
-    jupyter_env,
-    needs_chromium,
-    shot,
-    start,
-    stop,
-    wait_for_http,
-)
+from support.browser import fill, needs_chromium, page_on, served_app, shot
 
 from amplify_auth_widgets.widgets.messages import SEPARATOR
 
@@ -33,25 +21,8 @@ FOCUS_IN = "sel => !!document.activeElement && !!document.activeElement.closest(
 @pytest.fixture(scope="module")
 def app_page(tmp_path_factory):
     """The app as a user runs it, one page open on it; both stopped at the end."""
-    tmp = tmp_path_factory.mktemp("errors-app")
-    port = free_port()
-    log = tmp / "app.log"
-    process = start(app_command(port), log, env=jupyter_env(tmp))
-    try:
-        wait_for_http(app_url(port), process, log)
-        with chromium_page() as page:
-            page.goto(app_url(port))
-            page.wait_for_selector(".aaw-editor", timeout=60_000)
-            yield page
-            assert bad_console(page) == []
-    finally:
-        assert stop(process) == 0, log.read_text()
-
-
-def fill(page, member: str, value: str) -> None:
-    box = page.locator(f".aaw-editor .aaw-at-{member} input").first
-    box.fill(value)
-    box.press("Enter")
+    with served_app(tmp_path_factory.mktemp("errors-app")) as app, page_on(app.url) as page:
+        yield page
 
 
 def test_a_to_do_item_opens_its_closed_section_and_focuses_the_field(app_page):

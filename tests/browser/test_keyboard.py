@@ -9,19 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support.browser import (
-    app_command,
-    app_url,
-    bad_console,
-    chromium_page,
-    free_port,
-    jupyter_env,
-    needs_chromium,
-    shot,
-    start,
-    stop,
-    wait_for_http,
-)
+from support.browser import app_fixture, needs_chromium, page_fixture, shot
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = needs_chromium
@@ -43,26 +31,8 @@ FOCUSED = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("app")
-    port = free_port()
-    log = tmp / "app.log"
-    process = start(app_command(port), log, env=jupyter_env(tmp))
-    try:
-        wait_for_http(app_url(port), process, log)
-        yield app_url(port)
-    finally:
-        assert stop(process) == 0, log.read_text()
-
-
-@pytest.fixture
-def page(app_server):
-    with chromium_page(width=1400) as page:
-        page.goto(app_server)
-        page.wait_for_selector(".aaw-editor .aaw-disclosure-button", timeout=60_000)
-        yield page
-        assert bad_console(page) == []
+app_server = app_fixture()
+page = page_fixture(ready=".aaw-editor .aaw-disclosure-button", width=1400)
 
 
 class Keyboard:

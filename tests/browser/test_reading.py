@@ -11,19 +11,7 @@ import re
 
 import pytest
 from conftest import valid_request
-from support.browser import (
-    app_command,
-    app_url,
-    bad_console,
-    chromium_page,
-    free_port,
-    jupyter_env,
-    needs_chromium,
-    shot,
-    start,
-    stop,
-    wait_for_http,
-)
+from support.browser import app_fixture, bad_console, chromium_page, needs_chromium, shot
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = needs_chromium
@@ -83,18 +71,7 @@ TABLE_FIT = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    """The app as a user runs it; stopped at the end."""
-    tmp = tmp_path_factory.mktemp("reading-app")
-    port = free_port()
-    log = tmp / "app.log"
-    process = start(app_command(port), log, env=jupyter_env(tmp))
-    try:
-        wait_for_http(app_url(port), process, log)
-        yield app_url(port)
-    finally:
-        assert stop(process) == 0, log.read_text()
+app_server = app_fixture("reading-app")  # the app as a user runs it; stopped at the end
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

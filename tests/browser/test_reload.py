@@ -18,21 +18,15 @@ from pathlib import Path
 
 import pytest
 from support.browser import (
-    app_command,
-    app_url,
+    AppServer,
     bad_console,
     chromium_page,
-    free_port,
     jupyter_env,
-    leftovers,
     needs_chromium,
     shot,
-    start,
-    stop,
-    wait_for_http,
 )
 
-from amplify_auth_widgets.app.serve import descendants, is_running
+from amplify_auth_widgets.app.serve import is_running
 from amplify_auth_widgets.client.emulator_process import read_state
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -52,22 +46,18 @@ def data(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("kept") / "aaw-data"
 
 
-class App:
-    """``amplify-auth app`` on ``data``, started and stopped as a user does."""
+class App(AppServer):
+    """``amplify-auth app`` on ``data``, started and stopped as a user does: nothing it runs
+    when it is stopped (Voila, a kernel, the emulator) may outlive it."""
 
     def __init__(self, tmp: Path, data: Path) -> None:
-        self.tmp, self.port = tmp, free_port()
         env = {**jupyter_env(tmp), "AMPLIFY_AUTH_DATA": str(data)}
         env.pop("AMPLIFY_AUTH_HISTORY", None)  # the app's own default: in the data folder
-        self.log = tmp / f"app-{self.port}.log"
-        self.process = start(app_command(self.port), self.log, env=env)
-        self.url = app_url(self.port)
-        wait_for_http(self.url, self.process, self.log)
+        super().__init__(tmp, env=env)
 
     def stop(self) -> None:
-        children = descendants(self.process.pid)
-        assert stop(self.process) == 0, self.log.read_text()
-        assert leftovers(children) == [], "Voila, a kernel or the emulator outlived the app"
+        self.watch()
+        super().stop()
 
 
 @pytest.fixture

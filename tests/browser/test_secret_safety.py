@@ -26,21 +26,9 @@ from typing import Any
 import pandas as pd
 import pytest
 from conftest import aws_env, every_secret, get_at
-from support.browser import (
-    app_command,
-    app_url,
-    chromium_page,
-    free_port,
-    jupyter_env,
-    leftovers,
-    needs_chromium,
-    start,
-    stop,
-    wait_for_http,
-)
+from support.browser import AppServer, chromium_page, needs_chromium
 
 from amplify_auth_widgets import ApiError, BackendAuthService, JobHistory, ValidationFailed
-from amplify_auth_widgets.app.serve import descendants
 from amplify_auth_widgets.cli.entry import main
 from amplify_auth_widgets.cli.output import OUTPUT_FORMATS
 from amplify_auth_widgets.core.model import response_spec, service_model
@@ -326,22 +314,16 @@ def paste_json(page: Any, request: dict[str, Any]) -> None:
 def app_page(tmp_path):
     """The app as a user runs it (`amplify-auth app`, its emulator's jobs instant) and a page
     on it; the app is stopped with SIGTERM and nothing it started may outlive it."""
-    port, log = free_port(), tmp_path / "app.log"
-    app = start(app_command(port), log, env=jupyter_env(tmp_path))
-    children: list[int] = []
+    app = AppServer(tmp_path)
     try:
-        url = app_url(port)
-        wait_for_http(url, app, log)
         with chromium_page() as page:
-            page.goto(url)
+            page.goto(app.url)
             page.wait_for_selector(".aaw-editor", timeout=60_000)
-            children = descendants(app.pid)  # Voila, and the kernel of this page
+            app.watch()  # Voila, and the kernel of this page
             yield page
     finally:
-        children += [pid for pid in descendants(app.pid) if pid not in children]
-        code = stop(app)
-    assert code == 0, log.read_text()
-    assert leftovers(children) == [], "Voila or a kernel outlived the app"
+        app.watch()  # and what else it runs by now
+        app.stop()
 
 
 @needs_chromium

@@ -4,8 +4,10 @@ nothing of any host but this one, and servers started and stopped as their users
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -209,15 +211,146 @@ def shot(page: Any, name: str) -> Path:
 APP_TOKEN = "test-token-0123456789abcdef"
 
 
-def app_command(port: int, *extra: str) -> list[str]:
-    """`amplify-auth app` as a user runs it, its emulator's jobs instant (its token is
-    ``APP_TOKEN``, given in ``jupyter_env``)."""
-    return [str(BIN / "amplify-auth"), "app", "--port", str(port), "--job-seconds", "0", *extra]
+def app_command(port: int, *extra: str, job_seconds: float = 0) -> list[str]:
+    """`amplify-auth app` as a user runs it, its emulator's jobs instant unless ``job_seconds``
+    says otherwise (its token is ``APP_TOKEN``, given in ``jupyter_env``)."""
+    seconds = str(job_seconds)
+    return [str(BIN / "amplify-auth"), "app", "--port", str(port), "--job-seconds", seconds, *extra]
 
 
 def app_url(port: int, base: str = "/", host: str = "127.0.0.1") -> str:
     """The URL the app prints: its page, with the token."""
     return f"http://{host}:{port}{base}?token={APP_TOKEN}"
+
+
+class AppServer:
+    """`amplify-auth app` as a user runs it on a free port of 127.0.0.1, in the Jupyter folders
+    of ``tmp`` (``jupyter_env``, or ``env`` when given); started and waited for here, its log in
+    ``tmp``. ``stop`` stops it with SIGTERM, as a service manager does: it must exit 0, and none
+    of the processes ``watch`` saw it run may outlive it (none are watched unless asked)."""
+
+    def __init__(
+        self, tmp: Path, *extra: str, job_seconds: float = 0, env: dict[str, str] | None = None
+    ) -> None:
+        self.port = free_port()
+        self.url = app_url(self.port)
+        self.log = tmp / f"app-{self.port}.log"  # one per server: a test may start two
+        command = app_command(self.port, *extra, job_seconds=job_seconds)
+        self.process = start(command, self.log, env=jupyter_env(tmp) if env is None else env)
+        self.watched: list[int] | None = None
+        wait_for_http(self.url, self.process, self.log)  # (it stops the app if it fails)
+
+    def watch(self) -> None:
+        """Remember the processes the app runs now (Voila, its kernels, its emulator), so that
+        ``stop`` fails if one of them outlives it."""
+        seen = self.watched or []
+        self.watched = seen + [pid for pid in descendants(self.process.pid) if pid not in seen]
+
+    def stop(self) -> None:
+        assert stop(self.process) == 0, self.log.read_text()
+        if self.watched is not None:
+            alive = leftovers(self.watched)
+            assert alive == [], f"Voila, a kernel or the emulator outlived the app: {alive}"
+
+
+@contextlib.contextmanager
+def served_app(tmp: Path, *extra: str, watch: bool = False, **options: Any) -> Iterator[AppServer]:
+    """An ``AppServer`` for the ``with`` block (``options``: its ``job_seconds``, ``env``),
+    stopped at its end; with ``watch``, nothing it runs once it answers may outlive it."""
+    app = AppServer(tmp, *extra, **options)
+    if watch:
+        app.watch()
+    try:
+        yield app
+    finally:
+        app.stop()
+
+
+@contextlib.contextmanager
+def page_on(
+    url: str, ready: str = ".aaw-editor", width: int = 1300, height: int = 1800
+) -> Iterator[Any]:
+    """A ``chromium_page`` (``width`` by ``height``) on the app at ``url``, once ``ready``
+    shows (within a minute); at the end of the block its console must hold nothing that means
+    a broken page (``bad_console``), and it is left, as ``chromium_page`` leaves its pages,
+    before its browser closes."""
+    with chromium_page(width=width, height=height) as page:
+        page.goto(url)
+        page.wait_for_selector(ready, timeout=60_000)
+        yield page
+        assert bad_console(page) == []
+
+
+def app_fixture(folder: str = "app", *extra: str, watch: bool = False, **options: Any) -> Any:
+    """A module's own app server, as the module fixture ``app_server = app_fixture(...)``
+    giving its URL: ``served_app`` (``extra``, ``watch``, ``options`` as there) in a folder
+    ``folder`` of the session's tmp, started before the module's first test that asks for
+    it and stopped after its last."""
+
+    @pytest.fixture(scope="module")
+    def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+        with served_app(tmp_path_factory.mktemp(folder), *extra, watch=watch, **options) as app:
+            yield app.url
+
+    return app_server
+
+
+def page_fixture(ready: str = ".aaw-editor", width: int = 1300) -> Any:
+    """A test's own page on the module's ``app_server``, as the fixture
+    ``page = page_fixture(...)`` (``page_on``: its console checked once the test is done)."""
+
+    @pytest.fixture
+    def page(app_server: str) -> Iterator[Any]:
+        with page_on(app_server, ready, width) as page:
+            yield page
+
+    return page
+
+
+def ready_to_create(page: Any, resource: str) -> None:
+    """Create new (a kept draft may have put the form in Update) from the email preset, in the
+    demo's environment without auth (d4demonew, dev), as ``resource``, typed in without Enter;
+    until the form says it is ready to send."""
+    from playwright.sync_api import expect
+
+    page.locator(".aaw-mode button", has_text="Create new").click()
+    page.locator(".aaw-editor select").first.select_option(label="Email sign-in (defaults)")
+    page.get_by_role("button", name="Apply preset").click()
+    for member, value in (("AppId", "d4demonew"), ("BackendEnvironmentName", "dev")):
+        page.locator(f".aaw-editor .aaw-at-{member} input").first.fill(value)
+    page.locator(".aaw-editor .aaw-at-ResourceName input").first.fill(resource)
+    expect(page.locator(".aaw-problems")).to_contain_text("Ready to send", timeout=20_000)
+
+
+def tab(page: Any, name: str) -> None:
+    """Choose the tab ``name`` (the first, where tab bars nest) and wait until it shows."""
+    page.get_by_role("tab", name=name, exact=True).first.click()
+    page.wait_for_selector(f".lm-TabBar-tab.lm-mod-current >> text={name}")
+
+
+def open_every_section(page: Any) -> None:
+    """Open each closed section of the form (a disclosure button, or an Accordion's header)
+    and wait until the kernel has built them all."""
+    closed = (
+        ".aaw-disclosure-button[aria-expanded='false'],"
+        " .jupyter-widget-Collapse:not(.jupyter-widget-Collapse-open)"
+        " > .jupyter-widget-Collapse-header"
+    )
+    for section in page.locator(".aaw-section").all():
+        if section.locator(closed).count():
+            section.locator(closed).first.click()
+    page.wait_for_function(
+        "[...document.querySelectorAll('.aaw-section')].every(s => s.querySelector('.aaw-field'))",
+        timeout=30_000,
+    )
+
+
+def fill(page: Any, member: str, value: str) -> None:
+    """Type ``value`` into the editor's box for ``member`` and press Enter, as a person
+    commits a value."""
+    box = page.locator(f".aaw-editor .aaw-at-{member} input").first
+    box.fill(value)
+    box.press("Enter")
 
 
 def cmdline(pid: int) -> str:
@@ -243,6 +376,108 @@ def jupyter_env(tmp_path: Path) -> dict[str, str]:
         # the app's data folder (its durable emulator, history, draft): the server's own
         "AMPLIFY_AUTH_DATA": str(tmp_path / "aaw-data"),
     }
+
+
+#: The notebook of the JupyterLab tests: one cell, the app on the notebook's own embedded
+#: emulator.
+CELL = "import amplify_auth_widgets as aaw\naaw.AuthApp(job_seconds=0)"
+#: Resolves once the notebook's kernel is ready to run cells.
+KERNEL_READY = """async () => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  await panel.sessionContext.ready;
+  const kernel = panel.sessionContext.session.kernel;
+  await kernel.info;  // its kernel_info reply: connected and answering
+  return kernel.connectionStatus;
+}"""
+
+
+def notebook(path: Path) -> None:
+    """Write the notebook (``CELL``) to ``path``."""
+    path.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "execution_count": None,
+                        "metadata": {},
+                        "outputs": [],
+                        "source": CELL,
+                    }
+                ],
+                "metadata": {
+                    "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)"},
+                    "language_info": {"name": "python"},
+                },
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+
+
+@contextlib.contextmanager
+def jupyter_lab(tmp: Path) -> Iterator[str]:
+    """``jupyter lab`` on 127.0.0.1 with a token, serving ``tmp/work`` with the notebook
+    ``app.ipynb`` written there, its Jupyter folders in ``tmp`` (a test's own settings go in
+    ``tmp/config``); gives the notebook's URL. Stopped with SIGTERM at the end: it must exit
+    0, its kernels with it, and free its port."""
+    work = tmp / "work"
+    work.mkdir()
+    notebook(work / "app.ipynb")
+    for name in ("config", "data", "runtime"):
+        (tmp / name).mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+        "JUPYTER_DATA_DIR": str(tmp / "data"),
+        "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+    }
+    token, port, log = secrets.token_hex(16), free_port(), tmp / "lab.log"
+    command = [
+        str(BIN / "jupyter-lab"),
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={work}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",  # it asks PyPI nothing
+        "--LabApp.expose_app_in_browser=True",  # the test waits for the kernel through it
+        *(["--allow-root"] if os.geteuid() == 0 else []),  # as in a container
+    ]
+    process = start(command, log, env=env, cwd=work)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/api/status?token={token}", process, log)
+        yield f"http://127.0.0.1:{port}/lab/tree/app.ipynb?token={token}"
+    finally:
+        children = descendants(process.pid)  # its kernels: SIGTERM must stop them too
+        code = stop(process)
+    assert code == 0, log.read_text()
+    assert leftovers(children) == [], "a kernel outlived JupyterLab"
+    assert not port_open(port)
+
+
+def open_notebook(page: Any, url: str) -> None:
+    """Open the notebook at ``url`` (``jupyter_lab``'s) and wait until JupyterLab shows its
+    panel with a session."""
+    page.goto(url)
+    page.wait_for_function(
+        "window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.sessionContext",
+        timeout=60_000,
+    )
+
+
+def run_the_cell(page: Any) -> None:
+    """Once the notebook's kernel answers, run its cell as a person does (click, Shift+Enter)
+    and wait for the app's editor in the cell's output."""
+    assert page.evaluate(KERNEL_READY) == "connected"
+    page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_selector(".jp-OutputArea .aaw-editor", timeout=60_000)
 
 
 #: axe-core, pinned by tests/browser/package-lock.json (make browser-toolchain).
