@@ -21,21 +21,15 @@ import pytest
 from support.browser import (
     AXE,
     AXE_TAGS,
-    app_command,
-    app_url,
     axe,
     axe_lines,
     chromium_page,
-    free_port,
-    jupyter_env,
-    leftovers,
+    fill,
     needs_chromium,
-    start,
-    stop,
-    wait_for_http,
+    open_every_section,
+    served_app,
+    tab,
 )
-
-from amplify_auth_widgets.app.serve import descendants
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = needs_chromium
@@ -52,16 +46,8 @@ def app_server(tmp_path_factory):
     """The app as a user runs it (jobs instant); stopped with SIGTERM, leaving nothing."""
     if not AXE.exists():
         pytest.skip("axe-core is not installed (make browser-toolchain)")
-    tmp = tmp_path_factory.mktemp("axe")
-    port = free_port()
-    log = tmp / "app.log"
-    process = start(app_command(port), log, env=jupyter_env(tmp))
-    url = app_url(port)
-    wait_for_http(url, process, log)
-    children = descendants(process.pid)
-    yield url
-    assert stop(process) == 0, log.read_text()
-    assert leftovers(children) == [], "Voila or a kernel outlived the app"
+    with served_app(tmp_path_factory.mktemp("axe"), watch=True) as app:
+        yield app.url
 
 
 class Screens:
@@ -103,34 +89,6 @@ class Screens:
             text += axe_lines(blocking) or ["(none)"]
         STATUS.parent.mkdir(parents=True, exist_ok=True)
         STATUS.write_text("\n".join(text) + "\n")
-
-
-def tab(page: Any, name: str) -> None:
-    page.get_by_role("tab", name=name, exact=True).first.click()
-    page.wait_for_selector(f".lm-TabBar-tab.lm-mod-current >> text={name}")
-
-
-def open_every_section(page: Any) -> None:
-    """Open each closed section (a disclosure button, or an Accordion's header) and wait until
-    the kernel has built them all."""
-    closed = (
-        ".aaw-disclosure-button[aria-expanded='false'],"
-        " .jupyter-widget-Collapse:not(.jupyter-widget-Collapse-open)"
-        " > .jupyter-widget-Collapse-header"
-    )
-    for section in page.locator(".aaw-section").all():
-        if section.locator(closed).count():
-            section.locator(closed).first.click()
-    page.wait_for_function(
-        "[...document.querySelectorAll('.aaw-section')].every(s => s.querySelector('.aaw-field'))",
-        timeout=30_000,
-    )
-
-
-def fill(page: Any, member: str, value: str) -> None:
-    box = page.locator(f".aaw-editor .aaw-at-{member} input").first
-    box.fill(value)
-    box.press("Enter")
 
 
 def run_a_job(page: Any) -> None:

@@ -8,29 +8,21 @@ JupyterLab's Dark theme."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from typing import Any
 
 import pytest
-from conftest import BIN
 from support.browser import (
-    app_command,
-    app_url,
+    app_fixture,
     bad_console,
     chromium_page,
-    free_port,
-    jupyter_env,
-    leftovers,
+    fill,
+    jupyter_lab,
     needs_chromium,
-    port_open,
-    start,
-    stop,
-    wait_for_http,
+    open_every_section,
+    open_notebook,
+    run_the_cell,
+    tab,
 )
-from test_browser_jupyterlab import KERNEL_READY, notebook
-
-from amplify_auth_widgets.app.serve import descendants
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = needs_chromium
@@ -118,45 +110,8 @@ LOW_CONTRAST = r"""() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    """The app as a user runs it (jobs instant); stopped with SIGTERM, leaving nothing."""
-    tmp = tmp_path_factory.mktemp("theme")
-    port = free_port()
-    log = tmp / "app.log"
-    process = start(app_command(port), log, env=jupyter_env(tmp))
-    url = app_url(port)
-    wait_for_http(url, process, log)
-    children = descendants(process.pid)
-    yield url
-    assert stop(process) == 0, log.read_text()
-    assert leftovers(children) == [], "Voila or a kernel outlived the app"
-
-
-def tab(page: Any, name: str) -> None:
-    page.get_by_role("tab", name=name, exact=True).first.click()
-    page.wait_for_selector(f".lm-TabBar-tab.lm-mod-current >> text={name}")
-
-
-def open_every_section(page: Any) -> None:
-    closed = (
-        ".aaw-disclosure-button[aria-expanded='false'],"
-        " .jupyter-widget-Collapse:not(.jupyter-widget-Collapse-open)"
-        " > .jupyter-widget-Collapse-header"
-    )
-    for section in page.locator(".aaw-section").all():
-        if section.locator(closed).count():
-            section.locator(closed).first.click()
-    page.wait_for_function(
-        "[...document.querySelectorAll('.aaw-section')].every(s => s.querySelector('.aaw-field'))",
-        timeout=30_000,
-    )
-
-
-def fill(page: Any, member: str, value: str) -> None:
-    box = page.locator(f".aaw-editor .aaw-at-{member} input").first
-    box.fill(value)
-    box.press("Enter")
+#: The app as a user runs it (jobs instant); stopped with SIGTERM, leaving nothing.
+app_server = app_fixture("theme", watch=True)
 
 
 #: Where each theme's run creates its auth (the demo's environments with none; one app server
@@ -225,58 +180,18 @@ def test_every_text_reads_in_the_theme(app_server, theme):
 def dark_lab(tmp_path):
     """``jupyter lab`` in its Dark theme (the user's setting, in a config folder of the test's
     own) with the app's notebook; stopped with SIGTERM, kernels with it."""
-    work = tmp_path / "work"
-    work.mkdir()
-    notebook(work / "app.ipynb")
     themes = tmp_path / "config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
     themes.mkdir(parents=True)
     (themes / "themes.jupyterlab-settings").write_text('{"theme": "JupyterLab Dark"}')
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-        "JUPYTER_DATA_DIR": str(tmp_path / "data"),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-    }
-    token, port, log = secrets.token_hex(16), free_port(), tmp_path / "lab.log"
-    command = [
-        str(BIN / "jupyter-lab"),
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={work}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",  # it asks PyPI nothing
-        "--LabApp.expose_app_in_browser=True",  # the test waits for the kernel through it
-        *(["--allow-root"] if os.geteuid() == 0 else []),
-    ]
-    process = start(command, log, env=env, cwd=work)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/api/status?token={token}", process, log)
-        yield f"http://127.0.0.1:{port}/lab/tree/app.ipynb?token={token}"
-    finally:
-        children = descendants(process.pid)
-        code = stop(process)
-    assert code == 0, log.read_text()
-    assert leftovers(children) == [], "a kernel outlived JupyterLab"
-    assert not port_open(port)
+    with jupyter_lab(tmp_path) as url:
+        yield url
 
 
 def test_the_widgets_in_a_jupyterlab_dark_cell_read(dark_lab):
     with chromium_page(width=1400, height=1100) as page:
-        page.goto(dark_lab)
-        page.wait_for_function(
-            "window.jupyterapp && window.jupyterapp.shell.currentWidget"
-            " && window.jupyterapp.shell.currentWidget.sessionContext",
-            timeout=60_000,
-        )
+        open_notebook(page, dark_lab)
         assert page.evaluate("document.body.dataset.jpThemeName") == "JupyterLab Dark"
-        assert page.evaluate(KERNEL_READY) == "connected"
-        page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
-        page.keyboard.press("Shift+Enter")  # run the cell, as a person does
-        page.wait_for_selector(".jp-OutputArea .aaw-editor", timeout=60_000)
+        run_the_cell(page)
         low = {"first screen": page.evaluate(LOW_CONTRAST)}
         open_every_section(page)
         low["every section open"] = page.evaluate(LOW_CONTRAST)
