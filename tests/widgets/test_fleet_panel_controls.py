@@ -436,3 +436,23 @@ def table_rows(html):
     parser = _Rows()
     parser.feed(html)
     return parser.rows
+
+
+def test_an_app_that_could_not_be_listed_is_shown_but_is_no_target(panel):
+    """Its row says why it was not read; it names no environment, so there is nothing to
+    dry-run or apply there (picked, it was "app / <NA>", INVALID in every dry run, and Apply
+    stayed off until it was unpicked)."""
+    frame = audited(panel)
+    unlisted = audit_frame(
+        [{"app_id": "d9broken", "app_name": "Broken-App", "error": "AccessDenied: no"}]
+    )
+    shown(panel, pd.concat([frame, unlisted], ignore_index=True))
+    assert "d9broken" in panel.table.value and "AccessDenied: no" in panel.table.value
+    assert len(panel.targets.options) == len(panel.picked) == DEMO_ENVIRONMENTS
+    assert "d9broken" not in {a for a, _ in panel.picked}
+    panel.template = {"ResourceConfig": {"Service": "COGNITO"}}
+    assert not panel.dry_run_button.disabled
+    panel.app_filter.value = "broken"
+    assert [r[0] for r in table_rows(panel.table.value)[1:]] == ["d9broken"]
+    assert panel.targets.options == () and panel.picked == []
+    assert panel.dry_run_button.disabled

@@ -541,7 +541,11 @@ class FleetPanel(w.VBox):
         if frame is None:
             return
         self.table.value = _table(_checked(frame)[list(SHOWN)].to_dict("records"), SHOWN)
-        options = [f"{a} / {e}" for a, e in zip(frame["app_id"], frame["environment"], strict=True)]
+        # an app whose listing failed shows (with why) but names no environment to send to
+        located = frame[frame["environment"].notna()]
+        options = [
+            f"{a} / {e}" for a, e in zip(located["app_id"], located["environment"], strict=True)
+        ]
         self.targets.options = options
         self.targets.value = tuple(options)
         self._enable()
