@@ -98,6 +98,11 @@ def test_the_gen2_tab_reads_as_code_and_its_table_fits(app_server, theme):
         assert tokens["aaw-tok-k"][1] and tokens["aaw-tok-s2"][1], look  # highlighted
         assert {"aaw-tok-c1", "aaw-tok-p", "aaw-tok-nx"} <= set(tokens), look
         expect(page.locator(".aaw-gen2-table .aaw-scroll table")).to_be_attached(timeout=30_000)
+        # the table of the whole request typed in, not one drawn before the form had it all
+        page.wait_for_function(
+            "document.querySelectorAll('.aaw-gen2-table td.aaw-status').length > 10",
+            timeout=30_000,
+        )
         fit = page.evaluate(TABLE_FIT)
         assert fit["right"] <= fit["page"] and fit["overflow"] <= 1, fit
         assert fit["statuses"] > 10 and fit["squeezed"] == [], fit
