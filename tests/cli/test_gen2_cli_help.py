@@ -72,3 +72,15 @@ def test_one_request_file_at_most_and_a_known_operation():
     code = main(["export-gen2", "--operation", "DeleteBackendAuth"], out, err)
     assert code == 252
     assert "argument --operation: invalid choice: 'DeleteBackendAuth'" in err.getvalue()
+
+
+def test_a_request_that_is_not_an_object_names_the_option_it_came_by():
+    for option, text, says in (
+        ("--cli-input-json", "[1", "--cli-input-json line 1, column 3: malformed JSON: "),
+        ("--cli-input-json", "[1]", "--cli-input-json: the input must be an object of request "),
+        ("--cli-input-yaml", "[1", "--cli-input-yaml line 2, column 1: malformed YAML: "),
+        ("--cli-input-yaml", "[1]", "--cli-input-yaml: the input must be an object of request "),
+    ):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["export-gen2", option, text], out, err) == 252
+        assert err.getvalue().startswith(f"error: {says}"), (option, text, err.getvalue())
