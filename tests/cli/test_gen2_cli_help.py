@@ -38,7 +38,11 @@ def test_the_help_says_what_each_option_does():
         "--out DIR write the files under DIR (a project root) --force with --out, replace files "
         "that differ from the export (each kept as NAME.bak) --table print the mapping table "
         "instead of the files --color {on,off,auto} --debug log the configuration, secrets "
-        "redacted connection (as the AWS CLI): --endpoint-url ENDPOINT_URL"
+        "redacted connection (as the AWS CLI): --endpoint-url ENDPOINT_URL the service URL, "
+        "e.g. the local emulator's --no-verify-ssl do not verify TLS certificates --ca-bundle "
+        "CA_BUNDLE the CA bundle to verify TLS certificates with --profile PROFILE a profile "
+        "from your AWS config --region REGION the AWS region --cli-read-timeout SECONDS "
+        "--cli-connect-timeout SECONDS --no-sign-request send unsigned requests"
     ) in text
     assert (
         "export-gen2 Export a backend auth configuration as Amplify Gen 2 code (defineAuth)."
