@@ -1224,3 +1224,115 @@ def test_the_full_configurations_email_message_and_providers_go_into_define_auth
     email = f"{UPC}.VerificationMessage.EmailSettings"
     assert targets[f"{email}.EmailSubject"] == "loginWith.email.verificationEmailSubject"
     assert targets[f"{email}.EmailMessage"] == "loginWith.email.verificationEmailBody"
+
+
+# -- MFA off, TOTP with an SMS message, SMS MFA without one --------------------------------
+
+MFA_OFF = {
+    "ResourceConfig": {
+        "UserPoolConfigs": {
+            "SignInMethod": "EMAIL",
+            "Mfa": {
+                "MFAMode": "OFF",
+                "Settings": {"MfaTypes": ["SMS", "TOTP"], "SmsMessage": "M {####}"},
+            },
+        }
+    }
+}
+MFA_OFF_NOTE = "MFA is OFF, so Cognito uses no MFA types"
+MFA_OFF_ROWS = [
+    EMAIL_SIGN_IN,
+    mapped(f"{UPC}.Mfa.MFAMode", "OFF", R, "multifactor.mode"),
+    unsupported(f"{UPC}.Mfa.Settings.MfaTypes", "SMS, TOTP", MFA_OFF_NOTE),
+    unsupported(f"{UPC}.Mfa.Settings.SmsMessage", "M {####}", MFA_OFF_NOTE),
+    NATIVE_CLIENT,
+]
+
+#: TOTP only, with email sign-in: Gen 2's multifactor has no SMS message without SMS MFA, so
+#: the message Cognito keeps is set on the pool.
+TOTP_WITH_SMS_MESSAGE = {
+    "ResourceConfig": {
+        "UserPoolConfigs": {
+            "SignInMethod": "EMAIL",
+            "Mfa": {"MFAMode": "ON", "Settings": {"MfaTypes": ["TOTP"], "SmsMessage": "M {####}"}},
+        }
+    }
+}
+TOTP_WITH_SMS_MESSAGE_ROWS = [
+    EMAIL_SIGN_IN,
+    mapped(f"{UPC}.Mfa.MFAMode", "ON", R, "multifactor.mode", "ON is REQUIRED in Gen 2"),
+    mapped(f"{UPC}.Mfa.Settings.MfaTypes", "TOTP", R, "multifactor.totp"),
+    mapped(f"{UPC}.Mfa.Settings.SmsMessage", "M {####}", B, "cfnUserPool.smsAuthenticationMessage"),
+    NATIVE_CLIENT,
+]
+
+#: SMS MFA without a message of its own: Cognito's default message, ``sms: true``.
+SMS_WITHOUT_MESSAGE = {
+    "ResourceConfig": {
+        "UserPoolConfigs": {
+            "SignInMethod": "PHONE_NUMBER",
+            "Mfa": {"MFAMode": "OPTIONAL", "Settings": {"MfaTypes": ["SMS", "TOTP"]}},
+        }
+    }
+}
+SMS_WITHOUT_MESSAGE_ROWS = [
+    mapped(f"{UPC}.SignInMethod", "PHONE_NUMBER", R, "loginWith.phone"),
+    mapped(f"{UPC}.Mfa.MFAMode", "OPTIONAL", R, "multifactor.mode"),
+    mapped(f"{UPC}.Mfa.Settings.MfaTypes", "SMS, TOTP", R, "multifactor.sms, multifactor.totp"),
+    NATIVE_CLIENT,
+]
+
+
+def define_auth(sign_in: str, multifactor: str) -> str:
+    """resource.ts of a configuration that names nothing but its sign-in and MFA."""
+    return "\n".join(
+        [
+            "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
+            "// by amplify-auth-widgets.",
+            *DEFINE_AUTH,
+            f"    {sign_in}: true,",
+            "  },",
+            f"  multifactor: {multifactor},",
+            "});",
+            "",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("request_", "rows_", "resource"),
+    [
+        (MFA_OFF, MFA_OFF_ROWS, define_auth("email", '{ mode: "OFF" }')),
+        (
+            TOTP_WITH_SMS_MESSAGE,
+            TOTP_WITH_SMS_MESSAGE_ROWS,
+            define_auth("email", '{ mode: "REQUIRED", totp: true }'),
+        ),
+        (
+            SMS_WITHOUT_MESSAGE,
+            SMS_WITHOUT_MESSAGE_ROWS,
+            define_auth("phone", '{ mode: "OPTIONAL", totp: true, sms: true }'),
+        ),
+    ],
+    ids=["mfa-off", "totp-with-an-sms-message", "sms-without-a-message"],
+)
+def test_mfa_off_totp_with_an_sms_message_and_sms_without_one_go_where_they_should(
+    request_, rows_, resource
+):
+    assert rows(request_) == rows_
+    assert gen2.export(request_).files[R] == resource
+
+
+def test_the_sms_message_of_totp_only_mfa_is_set_on_the_pool():
+    assert gen2.export(TOTP_WITH_SMS_MESSAGE).files[B] == "\n".join(
+        [
+            "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
+            "// by amplify-auth-widgets.",
+            *DEFINE_BACKEND,
+            *POOL_OVERRIDES[:2],
+            "const { cfnUserPool } = backend.auth.resources.cfnResources;",
+            'cfnUserPool.smsAuthenticationMessage = "M {####}";',
+            *NATIVE,
+            "",
+        ]
+    )
