@@ -1,0 +1,87 @@
+"""The dispatcher's ends of a target, against the emulator: a job the history holds pending
+that a restarted service does not know, where the environment already has what the request
+makes it (settled UNCHANGED, nothing sent), and a target's duration read from the apply's own
+clock, from its send to its job's end. A mutation run of fleet/rollout.py found these
+unchecked."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pandas as pd
+
+from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
+from amplify_auth_widgets.emulator import Emulator
+from amplify_auth_widgets.emulator.demo import fleet_config
+from amplify_auth_widgets.fleet.inventory import Fleet
+from amplify_auth_widgets.fleet.rollout import Outcome
+
+CONFIG = fleet_config(0, "fixed", None)
+TEMPLATE = {"ResourceName": "fleetauth", "ResourceConfig": CONFIG}
+STORED = json.loads(json.dumps(CONFIG))
+STORED["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 8
+APP = "d1dispatch"
+TARGETS = pd.DataFrame({"app_id": [APP], "environment": ["dev"], "resource_name": ["fleetauth"]})
+
+
+def emulator(db: str, seed: int, stored: dict, offset: list[float]) -> Emulator:
+    """An emulator (its clock ``offset`` from the real one, jobs of 600 s) whose app APP's
+    dev has ``stored`` as its auth."""
+    made = Emulator(job_seconds=600, seed=seed, db=db, clock=lambda: time.time() + offset[0])
+    store, now = made.backend.store, made.clock()
+    store.put_app(APP, APP, {}, now)
+    store.put_environment(APP, "dev", {}, now)
+    store.put_auth(APP, "dev", "fleetauth", stored, now)
+    return made
+
+
+def fleet(made: Emulator, history: JobHistory) -> Fleet:
+    service = BackendAuthService(
+        made.connection(), on_call=history.record_call, sleep=lambda s: None
+    )
+    policy = TrackerPolicy(min_interval=0.02, max_interval=0.1, min_samples=10**6)
+    return Fleet(service, history, JobTracker(service, history, policy=policy))
+
+
+def test_a_forgotten_pending_job_where_the_environment_has_the_request_is_unchanged(tmp_path):
+    path, offset = str(tmp_path / "history.sqlite3"), [0.0]
+    cancel = threading.Event()
+    with emulator(str(tmp_path / "before.sqlite3"), 7, STORED, offset) as before:
+        # a run interrupted while its job was pending: the history holds it pending
+        before.app.response_hooks.append(
+            lambda service, answered, *rest: answered == "GetBackendJob" and cancel.set()
+        )
+        (row,) = (
+            fleet(before, JobHistory(path))
+            .apply(TEMPLATE, TARGETS, mode="update", cancel=cancel)
+            .to_dict("records")
+        )
+    assert row["status"] == Outcome.CANCELLED and pd.notna(row["job_id"])
+    # the service restarted, knowing no job, its environment already as the request makes it
+    with emulator(str(tmp_path / "after.sqlite3"), 8, CONFIG, offset) as after:
+        history = JobHistory(path)
+        (again,) = fleet(after, history).apply(TEMPLATE, TARGETS, mode="update").to_dict("records")
+        jobs = after.backend.store.query("SELECT job_id FROM jobs")
+    assert again["status"] == Outcome.UNCHANGED
+    assert pd.isna(again["job_id"]) and pd.isna(again["error"])  # the forgotten job is no one's
+    assert jobs == []  # nothing sent
+
+
+def test_a_target_s_duration_is_the_apply_s_clock_from_its_send_to_its_job_s_end(tmp_path):
+    offset, now = [0.0], [100.0]
+
+    def ended(service, answered, *rest) -> None:
+        if answered == "GetBackendJob":  # the job ends 7.5 s of the apply's clock after
+            offset[0], now[0] = 1000.0, 107.5
+
+    with emulator(str(tmp_path / "state.sqlite3"), 7, STORED, offset) as made:
+        made.app.response_hooks.append(ended)
+        (row,) = (
+            fleet(made, JobHistory(":memory:"))
+            .apply(TEMPLATE, TARGETS, mode="update", clock=lambda: now[0])
+            .to_dict("records")
+        )
+    assert row["status"] == "COMPLETED"
+    assert row["duration"] == pd.Timedelta(seconds=7.5)
