@@ -1,10 +1,17 @@
-"""`amplify-auth export-gen2 --help` in this process (``entry.main``): the description, each
-group and each option's words, the defaults, and the two request files that cannot go
-together. A mutation run of cli/gen2.py found none of its help checked."""
+"""`amplify-auth export-gen2` in this process (``entry.main``): its --help (the description,
+each group and each option's words, the defaults, the two request files that cannot go
+together), a request refused naming the option it came by, --debug's log of a YAML date, the
+table's rows, and --operation's shape in the export itself. A mutation run of cli/gen2.py found
+none of it checked."""
 
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
+
+import yaml
+from conftest import valid_request
 
 from amplify_auth_widgets.cli.entry import build_parser, main
 
@@ -88,3 +95,56 @@ def test_a_request_that_is_not_an_object_names_the_option_it_came_by():
         out, err = io.StringIO(), io.StringIO()
         assert main(["export-gen2", option, text], out, err) == 252
         assert err.getvalue().startswith(f"error: {says}"), (option, text, err.getvalue())
+
+
+def export(tmp_path: Path, request: dict, *argv: str) -> tuple[int, str, str]:
+    path = tmp_path / "auth.yaml"
+    path.write_text(yaml.safe_dump(request))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["export-gen2", "--cli-input-yaml", f"file://{path}", *argv], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_debug_logs_a_yaml_date_as_text_before_the_export_refuses_it(tmp_path):
+    request = valid_request()
+    settings = {"EmailSubject": "x", "EmailMessage": "code {####}"}
+    users = request["ResourceConfig"]["UserPoolConfigs"]
+    users["VerificationMessage"] = {"DeliveryMethod": "EMAIL", "EmailSettings": settings}
+    text = yaml.safe_dump(request).replace("EmailSubject: x", "EmailSubject: 2026-03-01")
+    (tmp_path / "dated.yaml").write_text(text)  # YAML reads an unquoted date as a date
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--cli-input-yaml", f"file://{tmp_path / 'dated.yaml'}", "--no-validate", "--debug"]
+    assert main(["export-gen2", *argv], out, err) == 252
+    debug, refusal = err.getvalue().splitlines()
+    logged = json.loads(debug.removeprefix("debug: configuration "))
+    assert (
+        logged["ResourceConfig"]["UserPoolConfigs"]["VerificationMessage"]["EmailSettings"][
+            "EmailSubject"
+        ]
+        == "2026-03-01"
+    )
+    assert refusal.startswith("error: export() needs each member in the type the service model")
+
+
+def test_the_table_s_rows_start_with_the_member_not_a_row_number(tmp_path):
+    code, out, _ = export(tmp_path, valid_request(), "--table")
+    rows = out.splitlines()
+    assert code == 0 and rows[0].split()[0] == "member"
+    assert [row.split()[0] for row in rows[1:4]] == [
+        "AppId",
+        "BackendEnvironmentName",
+        "ResourceConfig.AuthResources",
+    ]
+
+
+def test_an_update_s_request_is_exported_as_an_update(tmp_path):
+    """--operation names the shape the export walks and type-checks: a member an update does
+    not have is not checked against the create's type (its validation is skipped here)."""
+    request = valid_request()
+    request["ResourceConfig"]["UserPoolConfigs"]["UserPoolName"] = 5
+    code, _, err = export(tmp_path, request, "--no-validate", "--table")
+    assert code == 252 and "UserPoolName must be a string, not a number (5)" in err
+    argv = ("--no-validate", "--table", "--operation", "UpdateBackendAuth")
+    code, out, err = export(tmp_path, request, *argv)
+    assert code == 0 and "must be a string" not in err
+    assert "ResourceConfig.UserPoolConfigs.UserPoolName" in out
