@@ -681,3 +681,21 @@ def test_a_plan_keeps_no_audit_in_the_history(emu, tmp_path):
     assert code == 0
     with JobHistory(tmp_path / "history.sqlite3") as history:
         assert saved_audits(history).empty
+
+
+def test_apply_records_each_job_in_the_history_and_is_quiet_when_told(
+    emu, template, tmp_path, capsys
+):
+    from amplify_auth_widgets.jobs.history import JobHistory
+
+    deployed(emu, "d7history")
+    targets = tmp_path / "targets.csv"
+    targets.write_text(f"app_id,environment,{MIN_LENGTH}\nd7history,prod,17\n")
+    code, out, _ = apply_targets(emu, template, targets, "--mode", "update", "--output", "json")
+    (row,) = json.loads(out)
+    assert code == 0 and row["status"] == "COMPLETED"
+    assert capsys.readouterr().err == ""  # --no-progress: no bar
+    with JobHistory(tmp_path / "history.sqlite3") as history:
+        jobs = history.jobs()
+        assert jobs["job_id"].tolist() == [row["job_id"]]
+        assert history.status_of(row["job_id"]) == "COMPLETED"
