@@ -297,14 +297,17 @@ def test_the_dry_run_is_a_table_of_targets_with_their_status_reason_and_changes(
                 "status": "DRY_RUN",
                 "findings": [],
                 "error": None,
-                "changes": [(MIN_LENGTH, 8.0, 14)],
+                "changes": [
+                    (MIN_LENGTH, 8.0, 14),
+                    ("IdentityPoolConfigs.UnauthenticatedLogin", True, False),
+                ],
             },
             {
                 "app_id": "d1",
                 "environment": "dev",
                 "operation": "UpdateBackendAuth",
                 "status": "INVALID",
-                "findings": [FINDINGS[2]],
+                "findings": [FINDINGS[2], FINDINGS[3]],
                 "error": None,
                 "changes": [(MIN_LENGTH, 8.0, 3)],  # not sent: not shown
             },
@@ -315,7 +318,10 @@ def test_the_dry_run_is_a_table_of_targets_with_their_status_reason_and_changes(
                 "status": "DRY_RUN",
                 "findings": [],
                 "error": None,
-                "changes": [("UserPoolConfigs.PasswordPolicy.MinimumLength", 6, 7)],
+                "changes": [
+                    ("UserPoolConfigs.PasswordPolicy.MinimumLength", 6, 7),
+                    ("IdentityPoolConfigs.UnauthenticatedLogin", True, False),
+                ],
             },
             {
                 "app_id": float("nan"),
@@ -338,14 +344,15 @@ def test_the_dry_run_is_a_table_of_targets_with_their_status_reason_and_changes(
             "UpdateBackendAuth",
             "DRY_RUN",
             "",
-            f"Setting Before After API path Minimum length (Password policy) 8 → 14 {MIN_LENGTH}",
+            f"Setting Before After API path Minimum length (Password policy) 8 → 14 {MIN_LENGTH} "
+            "Allow guest access true → false IdentityPoolConfigs.UnauthenticatedLogin",
         ],
         [
             "d1",
             "dev",
             "UpdateBackendAuth",
             "INVALID",
-            "Minimum length (Password policy): 3 is not allowed.",
+            "Minimum length (Password policy): 3 is not allowed.App ID: <b>bad</b> id.",
             "",
         ],
         # an operation the model lacks: its paths in words
@@ -355,7 +362,9 @@ def test_the_dry_run_is_a_table_of_targets_with_their_status_reason_and_changes(
             "NoSuchOperation",
             "DRY_RUN",
             "",
-            f"Setting Before After API path Minimum length (Password policy) 6 → 7 {MIN_LENGTH}",
+            f"Setting Before After API path Minimum length (Password policy) 6 → 7 {MIN_LENGTH} "
+            "Unauthenticated login true → false "
+            "IdentityPoolConfigs.UnauthenticatedLogin",
         ],
         ["", "", "", "", "no auth to update in this environment", "no change"],
     ]
@@ -366,6 +375,7 @@ def test_the_dry_run_is_a_table_of_targets_with_their_status_reason_and_changes(
     # a caption, a scope on each heading, all in a box that scrolls, named for a reader
     assert "<caption>Dry run: what Apply would send, a row per target</caption>" in html
     assert html.count('<th scope="col">') == 6 + 4 * 2
+    # (labels from the operation's model: "Allow guest access", "App ID"; none: in words)
     box = f'<div class="{SCROLL_CLASS}" role="region" aria-label="Dry run" tabindex="0">'
     assert box + '<table class="aaw-dry-run">' in html and html.endswith("</table></div>")
     visible = "Dry run: what Apply would send, a row per target" + "".join(
