@@ -1,6 +1,8 @@
 """An apply's plan at the edges the first tests of ``test_rollout_plan.py`` left open, found
-by a mutation run of fleet/rollout.py: which row a duplicate is compared with, and a frame
-with one of an audit frame's columns (not an audit frame)."""
+by a mutation run of fleet/rollout.py: which row a duplicate is compared with, a frame with
+one of an audit frame's columns (not an audit frame), and shared validation: validated once
+whatever the order of the members, and a request JSON cannot write validated as its own
+operation."""
 
 from __future__ import annotations
 
@@ -43,3 +45,41 @@ def test_a_frame_with_one_audit_column_is_told_that_column_is_unknown(column):
     with pytest.raises(ValueError) as caught:
         parse_targets(TEMPLATE, frame)
     assert str(caught.value).startswith(f"targets column {column!r} is neither app_id, ")
+
+
+def test_what_requests_share_is_validated_once_whatever_the_order_of_their_members(
+    monkeypatch,
+):
+    # the validator watched, not replaced: what SharedValidation exists for is that two
+    # hundred targets of one template cost one full validation, not two hundred
+    from amplify_auth_widgets.core import validation
+    from amplify_auth_widgets.fleet import rollout
+
+    whole: list[dict] = []
+
+    def watched(request, operation="CreateBackendAuth"):
+        if "ResourceConfig" in request:
+            whole.append(request)
+        return validation.validate(request, operation)
+
+    monkeypatch.setattr(rollout, "validate", watched)
+    shared = rollout.SharedValidation()
+    reordered = dict(reversed(list(CONFIG.items())))  # the same members, another order
+    for n, config in enumerate([CONFIG, reordered, CONFIG]):
+        request = {"AppId": f"d{n}abc", "BackendEnvironmentName": "dev", "ResourceConfig": config}
+        assert shared(request, "UpdateBackendAuth") == validation.validate(
+            request, "UpdateBackendAuth"
+        )
+    assert len(whole) == 1
+
+
+def test_a_request_json_cannot_write_is_validated_whole_as_its_own_operation():
+    from amplify_auth_widgets.core.validation import validate
+    from amplify_auth_widgets.fleet.rollout import SharedValidation
+
+    config = {**CONFIG, "Extra": {1, 2}}  # (a set: not JSON)
+    odd = {"AppId": "d1abc", "BackendEnvironmentName": "dev", "ResourceConfig": config}
+    for operation in ("CreateBackendAuth", "UpdateBackendAuth"):
+        assert SharedValidation()(odd, operation) == validate(odd, operation)
+    # (the operations' findings differ: an update cannot take the pool's name, say)
+    assert validate(odd, "CreateBackendAuth") != validate(odd, "UpdateBackendAuth")
