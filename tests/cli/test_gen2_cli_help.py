@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from conftest import valid_request
 
+from amplify_auth_widgets import gen2
 from amplify_auth_widgets.cli.entry import build_parser, main
 
 
@@ -130,6 +131,9 @@ def test_the_table_s_rows_start_with_the_member_not_a_row_number(tmp_path):
     code, out, _ = export(tmp_path, valid_request(), "--table")
     rows = out.splitlines()
     assert code == 0 and rows[0].split()[0] == "member"
+    # the export's frame as pandas writes it without an index: two spaces between columns
+    as_read = yaml.safe_load((tmp_path / "auth.yaml").read_text())  # (its keys sorted)
+    assert out == gen2.export(as_read).frame().to_string(index=False) + "\n"
     assert [row.split()[0] for row in rows[1:4]] == [
         "AppId",
         "BackendEnvironmentName",
