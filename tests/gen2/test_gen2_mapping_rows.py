@@ -81,6 +81,15 @@ NATIVE_WEB_CLIENT = derived(
     NATIVE_NOTE,
 )
 EMAIL_SIGN_IN = mapped(f"{UPC}.SignInMethod", "EMAIL", R, "loginWith.email")
+#: A provider the model does not know ("Nope"): the table says so, the code passes it over.
+UNKNOWN_PROVIDER = (
+    f"{PROVIDERS}.Nope.ClientId",
+    "x",
+    "not mapped",
+    "",
+    "",
+    "the service model has no such member",
+)
 
 
 def test_the_required_attributes_row_names_every_key_it_wrote_even_with_none_required():
@@ -430,14 +439,7 @@ SOCIAL_ROWS = [
         "loginWith.externalProviders.loginWithAmazon.clientId",
         'secret("LOGINWITHAMAZON_CLIENT_ID")',
     ),
-    (
-        f"{PROVIDERS}.Nope.ClientId",
-        "x",
-        "not mapped",
-        "",
-        "",
-        "the service model has no such member",
-    ),
+    UNKNOWN_PROVIDER,
     derived(
         f"{PROVIDERS}.Facebook (scopes)",
         "public_profile",
@@ -1336,3 +1338,175 @@ def test_the_sms_message_of_totp_only_mfa_is_set_on_the_pool():
             "",
         ]
     )
+
+
+# -- a password length, sign-out URIs, a provider after one the export passes over ----------
+
+SIGN_OUT = {
+    "ResourceConfig": {
+        "UserPoolConfigs": {
+            "SignInMethod": "EMAIL",
+            "PasswordPolicy": {"MinimumLength": 12},
+            "OAuth": {
+                "OAuthScopes": ["PROFILE"],
+                "RedirectSignOutURIs": ["myapp://out/"],
+                "SocialProviderSettings": {
+                    "Nope": {"ClientId": "x"},
+                    "LoginWithAmazon": {"ClientId": "l"},
+                },
+            },
+        }
+    }
+}
+AMAZON = f"{PROVIDERS}.LoginWithAmazon"
+AMAZON_TARGET = "loginWith.externalProviders.loginWithAmazon"
+SIGN_OUT_ROWS = [
+    EMAIL_SIGN_IN,
+    mapped(
+        f"{UPC}.PasswordPolicy.MinimumLength",
+        "12",
+        B,
+        "cfnUserPool.policies.passwordPolicy.minimumLength",
+    ),
+    mapped(
+        f"{UPC}.OAuth.OAuthScopes",
+        "PROFILE",
+        R,
+        "loginWith.externalProviders.scopes",
+        "Cognito grants phone, email and profile only with openid; the CDK adds it",
+    ),
+    mapped(
+        f"{UPC}.OAuth.RedirectSignOutURIs",
+        "myapp://out/",
+        R,
+        "loginWith.externalProviders.logoutUrls",
+    ),
+    UNKNOWN_PROVIDER,
+    secret(
+        f"{AMAZON}.ClientId",
+        "l",
+        f"{AMAZON_TARGET}.clientId",
+        'secret("LOGINWITHAMAZON_CLIENT_ID")',
+    ),
+    derived(
+        f"{AMAZON} (scopes)",
+        "profile profile:user_id",
+        R,
+        f"{AMAZON_TARGET}.scopes",
+        (
+            "the provider scopes Gen 1 requested, derived from Gen 1's default required "
+            "attribute (email; none is configured) and username; without them the CDK asks "
+            "for profile only"
+        ),
+    ),
+    derived(
+        f"{AMAZON} (attribute mapping)",
+        "email=email, username=user_id",
+        R,
+        f"{AMAZON_TARGET}.attributeMapping",
+        (
+            "Gen 1's mapping, derived from Gen 1's default required attribute (email; none is "
+            "configured) and username"
+        ),
+    ),
+    NATIVE_WEB_CLIENT,
+]
+SIGN_OUT_HEADER = [
+    "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
+    "// by amplify-auth-widgets.",
+    "// Set each secret with `npx ampx sandbox secret set NAME` first:",
+    "// LOGINWITHAMAZON_CLIENT_ID, LOGINWITHAMAZON_CLIENT_SECRET.",
+]
+
+
+def test_a_password_length_and_sign_out_uris_go_where_they_should():
+    assert rows(SIGN_OUT) == SIGN_OUT_ROWS
+
+
+def test_a_provider_after_one_the_export_passes_over_is_written_with_its_secrets():
+    export = gen2.export(SIGN_OUT)
+    assert export.files[R] == "\n".join(
+        [
+            *SIGN_OUT_HEADER,
+            'import { defineAuth, secret } from "@aws-amplify/backend";',
+            *DEFINE_AUTH[1:],
+            "    email: true,",
+            "    externalProviders: {",
+            "      loginWithAmazon: {",
+            '        clientId: secret("LOGINWITHAMAZON_CLIENT_ID"),',
+            '        clientSecret: secret("LOGINWITHAMAZON_CLIENT_SECRET"),',
+            '        scopes: ["profile", "profile:user_id"],',
+            "        attributeMapping: {",
+            '          email: "email",',
+            "          custom: {",
+            '            username: "user_id",',
+            "          },",
+            "        },",
+            "      },",
+            '      scopes: ["PROFILE"],',
+            "      callbackUrls: [],",
+            '      logoutUrls: ["myapp://out/"],',
+            "    },",
+            "  },",
+            "});",
+            "",
+        ]
+    )
+    # both secrets are read; the one Gen 1's configuration left unset says so
+    assert export.secrets == [
+        Secret("LOGINWITHAMAZON_CLIENT_ID", f"{AMAZON}.ClientId", True),
+        Secret("LOGINWITHAMAZON_CLIENT_SECRET", f"{AMAZON}.ClientSecret", False),
+    ]
+
+
+def test_the_password_length_and_sign_out_uris_are_the_native_clients_too():
+    assert gen2.export(SIGN_OUT).files[B] == "\n".join(
+        [
+            *SIGN_OUT_HEADER,
+            'import { defineBackend } from "@aws-amplify/backend";',
+            'import { OAuthScope } from "aws-cdk-lib/aws-cognito";',
+            *DEFINE_BACKEND[1:],
+            *POOL_OVERRIDES[:2],
+            "const { cfnUserPool } = backend.auth.resources.cfnResources;",
+            "cfnUserPool.policies = {",
+            "  passwordPolicy: {",
+            "    minimumLength: 12,",
+            "    requireLowercase: false,",
+            "    requireNumbers: false,",
+            "    requireSymbols: false,",
+            "    requireUppercase: false,",
+            "  },",
+            "};",
+            *NATIVE_OAUTH,
+            "    flows: { authorizationCodeGrant: true },",
+            "    scopes: [OAuthScope.PROFILE],",
+            "    callbackUrls: [],",
+            '    logoutUrls: ["myapp://out/"],',
+            "  },",
+            "});",
+            "",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("scopes", "note"),
+    [
+        (["PHONE"], True),
+        (["EMAIL"], True),
+        (["PROFILE"], True),
+        (["AWS_COGNITO_SIGNIN_USER_ADMIN"], False),
+        (["OPENID", "PHONE"], False),
+    ],
+)
+def test_the_scopes_say_when_cognito_needs_openid_for_them(scopes, note):
+    mapper = built({"SignInMethod": "EMAIL", "OAuth": {"OAuthScopes": scopes}})
+    expected = "Cognito grants phone, email and profile only with openid; the CDK adds it"
+    assert mapper.placed[f"{UPC}.OAuth.OAuthScopes"].note == (expected if note else "")
+
+
+def test_a_grant_type_the_model_lacks_leaves_the_native_client_the_code_grant():
+    # export() writes such a value as "not mapped"; the native client keeps Gen 1's default
+    mapper = built({"SignInMethod": "EMAIL", "OAuth": {"OAuthGrantType": "TOKEN"}})
+    assert "    flows: { authorizationCodeGrant: true }," in mapper.statements
+    assert f"{UPC}.OAuth.OAuthGrantType" not in mapper.placed
