@@ -285,7 +285,7 @@ def test_a_lock_file_planted_as_a_link_is_replaced_not_followed(tmp_path):
 # --- whose process the record names -------------------------------------------------------
 
 
-def test_alive_tells_a_running_process_from_an_exited_one_and_a_zombie():
+def test_alive_tells_a_running_pid_from_an_exited_one_and_a_zombie():
     assert alive(os.getpid())
     assert not alive(dead_pid())
     zombie = subprocess.Popen([sys.executable, "-c", ""])
@@ -299,7 +299,7 @@ def test_alive_tells_a_running_process_from_an_exited_one_and_a_zombie():
         zombie.wait(30)
 
 
-def test_only_our_process_running_the_module_is_an_emulator(holders):
+def test_only_ours_running_the_module_is_an_emulator(holders):
     assert is_emulator(holders.start("-m", MODULE))
     assert not is_emulator(holders.start())  # a kernel: another program got the pid
     assert not is_emulator(holders.start(MODULE))  # the name, but not the module it runs
@@ -453,6 +453,21 @@ def test_the_data_folder_is_closed_only_when_the_emulator_is_the_apps(
     os.chmod(tmp_path / "data", 0o755)
     assert shared(0, client=holders.start()).pid == running.pid  # the default: the same
     assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+
+
+def test_a_look_alike_on_a_port_that_proves_nothing_is_passed_over_and_asked_only_that(
+    holders, tmp_path
+):
+    stranger = Prover("another secret")  # answers, but not with the recorded secret's proof
+    try:
+        folder = tmp_path / "emu"
+        folder.mkdir(mode=0o700)
+        write_state(folder, record(url=stranger.url, pid=holders.start("-m", MODULE)))
+        emulator = shared(0, folder, client=holders.start())
+    finally:
+        stranger.stop()
+    assert emulator.url != stranger.url and is_emulator(emulator.pid)
+    assert [urlsplit(p).path for p in stranger.asked] == [PROOF_PATH]
 
 
 # --- starting one -------------------------------------------------------------------------
