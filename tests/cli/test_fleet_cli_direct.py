@@ -603,6 +603,7 @@ def test_drift_writes_each_value_as_text_and_each_format_to_a_file(tmp_path):
         users["PasswordPolicy"]["AdditionalConstraints"] = ["REQUIRE_DIGIT"]
         users["VerificationMessage"]["EmailSettings"]["EmailSubject"] = "Ihr Code für Todo"
         users["ForgotPassword"] = {"DeliveryMethod": "EMAIL"}
+        users["OAuth"] = {"RedirectSignInURIs": ["https://bücher.example/"]}
         emu.backend.store.put_auth("d7drift", "prod", "fleetauth", config, emu.clock())
         code, _, err = fleet(emu, "audit", "--save", "--output", "csv", str(tmp_path / "b"))
         assert code == 0, err
@@ -624,6 +625,7 @@ def test_drift_writes_each_value_as_text_and_each_format_to_a_file(tmp_path):
     ]
     changed = {line.split()[5]: line for line in lines[1:]}
     assert set(changed) == {
+        "UserPoolConfigs.OAuth.RedirectSignInURIs",
         "UserPoolConfigs.ForgotPassword.DeliveryMethod",
         "UserPoolConfigs.PasswordPolicy.AdditionalConstraints",
         MIN_LENGTH,
@@ -637,6 +639,10 @@ def test_drift_writes_each_value_as_text_and_each_format_to_a_file(tmp_path):
     assert re.search(
         r"DeliveryMethod\s+EMAIL " + when, changed["UserPoolConfigs.ForgotPassword.DeliveryMethod"]
     )
+    uris = changed["UserPoolConfigs.OAuth.RedirectSignInURIs"]
+    assert re.search(
+        r'RedirectSignInURIs\s+\["https://bücher.example/"\] ' + when, uris
+    )  # not \\u00fc
     subject = changed["UserPoolConfigs.VerificationMessage.EmailSettings.EmailSu..."]
     assert "Your Todo code Ihr Code für Todo" in " ".join(subject.split())
     constraints = changed["UserPoolConfigs.PasswordPolicy.AdditionalConstraints"]
@@ -699,3 +705,22 @@ def test_apply_records_each_job_in_the_history_and_is_quiet_when_told(
         jobs = history.jobs()
         assert jobs["job_id"].tolist() == [row["job_id"]]
         assert history.status_of(row["job_id"]) == "COMPLETED"
+
+
+def test_apply_writes_its_rows_to_the_file_given(emu, template, tmp_path):
+    targets = tmp_path / "targets.csv"
+    targets.write_text("app_id,environment\nd7nowhere,dev\n")
+    path = tmp_path / "results.csv"
+    code, out, _ = apply_targets(emu, template, targets, "--output", "csv", str(path))
+    assert (code, out) == (254, "")
+    assert pd.read_csv(path)["status"].tolist() == ["NOT_SENT"]
+
+
+def test_drift_without_a_history_file_says_so_and_that_nothing_changed(tmp_path, monkeypatch):
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(tmp_path / "a-file" / "history.sqlite3"))
+    code, out, err = run("fleet", "drift")
+    assert (code, out) == (0, "")
+    warning, said = err.splitlines()
+    assert warning.startswith("warning: job history not available (")
+    assert said == "fleet drift: no change between the saved audits compared"
