@@ -6,11 +6,19 @@ operation."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
 from amplify_auth_widgets.emulator.demo import fleet_config
-from amplify_auth_widgets.fleet.rollout import Outcome, parse_targets
+from amplify_auth_widgets.fleet.rollout import (
+    Outcome,
+    Target,
+    build_request,
+    is_unchanged,
+    parse_targets,
+)
 
 CONFIG = fleet_config(0, "fixed", None)
 TEMPLATE = {"ResourceName": "fleetauth", "ResourceConfig": CONFIG}
@@ -83,3 +91,16 @@ def test_a_request_json_cannot_write_is_validated_whole_as_its_own_operation():
         assert SharedValidation()(odd, operation) == validate(odd, operation)
     # (the operations' findings differ: an update cannot take the pool's name, say)
     assert validate(odd, "CreateBackendAuth") != validate(odd, "UpdateBackendAuth")
+
+
+def test_an_environment_with_the_configuration_under_another_resource_name_is_changed():
+    def looked_up(current_name: str) -> Target:
+        target = Target("d1abc", "dev", "fleetauth", json.loads(json.dumps(CONFIG)))
+        target.looked_up, target.current = True, json.loads(json.dumps(CONFIG))
+        target.current_name = current_name
+        build_request(target, "create", lambda operation, request: "hash")
+        return target
+
+    assert is_unchanged(looked_up("fleetauth"))  # what it has, under that name: nothing to send
+    # the same settings under another auth resource: the one named is still to be made
+    assert not is_unchanged(looked_up("envauth"))
