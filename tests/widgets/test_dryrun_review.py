@@ -253,6 +253,19 @@ def test_a_reason_outside_the_configuration_and_without_a_model_is_in_words():
     ]
 
 
+def test_four_errors_name_three_and_count_one_and_the_items_are_all_that_shows():
+    four = [*FINDINGS[:3], FINDINGS[4]]
+    html = reason_html({"findings": four}, request_spec("CreateBackendAuth"))
+    assert items(html)[-1] == ("", "and 1 more")
+    assert text_of(html) == "".join(text for _, text in items(html))
+
+
+def test_an_error_that_is_not_a_finding_is_shown_whole_and_the_next_still_named():
+    odd = "Throttled: error from the service: slow down"
+    html = reason_html({"findings": [odd, FINDINGS[3]]}, None)
+    assert items(html) == [("", odd), ("AppId", "App id: <b>bad</b> id.")]
+
+
 def test_an_error_that_is_not_a_finding_is_shown_whole():
     odd = "Throttled: error from the service: slow down"
     html = reason_html({"findings": [odd, 7, None]}, None)
@@ -420,10 +433,24 @@ def test_a_long_dry_run_shows_200_rows_and_counts_the_rest():
     assert html.endswith("</div><i>3 more rows not shown</i>")
     assert text_of(html).endswith("no change3 more rows not shown")
     assert "more rows" not in dry_run_html(frame.head(200))
+    assert dry_run_html(frame.head(201)).endswith("</div><i>1 more rows not shown</i>")
     assert len(parsed(dry_run_html(frame.head(200))).rows) == 1 + 200
     cut = dry_run_html(frame, limit=2)
     assert [r[1] for r in parsed(cut).rows[1:]] == ["e0", "e1"]
     assert cut.endswith("<i>201 more rows not shown</i>")
+
+
+def test_each_status_is_in_its_own_colour():
+    frame = results_frame(
+        [
+            {"app_id": "d1", "environment": "prod", "status": "FAILED", "error": "refused"},
+            {"app_id": "d1", "environment": "dev", "status": "DRY_RUN", "changes": []},
+        ]
+    )
+    html = dry_run_html(frame)
+    assert job_colour("FAILED") != job_colour("DRY_RUN")
+    assert f'<b style="color:{job_colour("FAILED")}">FAILED</b>' in html
+    assert f'<b style="color:{job_colour("DRY_RUN")}">DRY_RUN</b>' in html
 
 
 def test_invalid_targets_are_named_app_slash_environment():
