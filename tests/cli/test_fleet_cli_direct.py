@@ -604,6 +604,7 @@ def test_drift_writes_each_value_as_text_and_each_format_to_a_file(tmp_path):
         users["VerificationMessage"]["EmailSettings"]["EmailSubject"] = "Ihr Code für Todo"
         users["ForgotPassword"] = {"DeliveryMethod": "EMAIL"}
         users["OAuth"] = {"RedirectSignInURIs": ["https://bücher.example/"]}
+        users["VerificationMessage"]["EmailSettings"]["EmailMessage"] = "{####}\x1b[2J"
         emu.backend.store.put_auth("d7drift", "prod", "fleetauth", config, emu.clock())
         code, _, err = fleet(emu, "audit", "--save", "--output", "csv", str(tmp_path / "b"))
         assert code == 0, err
@@ -630,7 +631,10 @@ def test_drift_writes_each_value_as_text_and_each_format_to_a_file(tmp_path):
         "UserPoolConfigs.PasswordPolicy.AdditionalConstraints",
         MIN_LENGTH,
         "UserPoolConfigs.VerificationMessage.EmailSettings.EmailSu...",  # (60 columns at most)
+        "UserPoolConfigs.VerificationMessage.EmailSettings.EmailMe...",
     }
+    # text from the service cannot clear the terminal: its control characters are written out
+    assert "\x1b" not in path.read_text() and "{####}\\x1b[2J" in path.read_text()
     when = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"
     assert re.search(
         r" prod\s+" + re.escape(MIN_LENGTH) + r"\s+12\s+15 +" + when, changed[MIN_LENGTH]
