@@ -1180,6 +1180,27 @@ def test_email_sign_in_verified_by_sms_is_set_by_overrides_and_says_so():
     assert rows(EMAIL_BY_SMS) == EMAIL_BY_SMS_ROWS
 
 
+def test_email_sign_in_verified_by_sms_keeps_email_verified_and_sets_the_sms_template():
+    # both attributes verified (email still signs in); the message in both of Cognito's places
+    assert gen2.export(EMAIL_BY_SMS).files[B] == "\n".join(
+        [
+            "// Amplify Gen 2 auth exported from app (not given), environment (not given),",
+            "// by amplify-auth-widgets.",
+            *DEFINE_BACKEND,
+            *POOL_OVERRIDES[:2],
+            "const { cfnUserPool } = backend.auth.resources.cfnResources;",
+            'cfnUserPool.autoVerifiedAttributes = ["email", "phone_number"];',
+            'cfnUserPool.smsVerificationMessage = "Code {####}";',
+            "cfnUserPool.addPropertyOverride(",
+            '  "VerificationMessageTemplate.SmsMessage",',
+            '  "Code {####}",',
+            ");",
+            *NATIVE,
+            "",
+        ]
+    )
+
+
 def test_the_full_configurations_email_message_and_providers_go_into_define_auth():
     from conftest import valid_request
 
