@@ -503,11 +503,15 @@ def test_a_failed_start_says_why_with_its_log_and_a_state_file_no_database_can_b
     folder = tmp_path / "emu"
     folder.mkdir(mode=0o700)
     write_state(folder, record(pid=dead_pid(), url="http://127.0.0.1:9"))  # of one gone
+    precious = tmp_path / "precious"
+    precious.write_text("important\n")
+    (folder / LOG_FILE).symlink_to(precious)  # a log that is a link: made anew, not followed
     message = r"^the app's emulator did not start: error: job_seconds: .*'soon'.* \(its log: "
     with pytest.raises(RuntimeError, match=message) as failed:
         shared("soon", folder, client=holders.start())
     assert str(failed.value).endswith(f"(its log: {folder / LOG_FILE})")
     assert read_state(folder) is None  # the record of the one gone is not left announced
+    assert precious.read_text() == "important\n" and not (folder / LOG_FILE).is_symlink()
     (folder / STATE_DB).unlink()
     (folder / STATE_DB).mkdir()
     with pytest.raises(RuntimeError) as failed:
