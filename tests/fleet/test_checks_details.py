@@ -17,6 +17,7 @@ from amplify_auth_widgets.fleet.checks import (
     Remediation,
     catalogue_markdown,
     check_columns,
+    evaluate,
     failed_counts,
     fix_plan,
     with_checks,
@@ -24,6 +25,7 @@ from amplify_auth_widgets.fleet.checks import (
 
 UPC = "UserPoolConfigs"
 MFA = f"{UPC}.Mfa.MFAMode"
+LENGTH = f"{UPC}.PasswordPolicy.MinimumLength"
 TYPES = f"{UPC}.Mfa.Settings.MfaTypes"
 SCOPES = f"{UPC}.OAuth.OAuthScopes"
 
@@ -131,3 +133,32 @@ def test_the_check_columns_are_boolean_even_with_no_verdict_at_all(audit):
     stacked = pd.concat([frame, other], ignore_index=True)
     assert all(str(stacked[c].dtype) == "boolean" for c in check_columns())
     assert stacked[stacked["check.mfa-off"].fillna(False)]["environment"].tolist() == ["qa"]
+
+
+def test_a_row_taken_from_a_frame_as_a_series_gets_the_same_verdicts():
+    """``frame.iloc[i]`` gives numpy scalars (NaN for a length not set): read as Python's, a
+    missing length is Cognito's 8 and fails the 14 check, as in the audit's own rows."""
+    frame = pd.DataFrame({"configured": [True, True], LENGTH: [float("nan"), 16.0]})
+    assert frame[LENGTH].dtype == "float64"
+    assert [evaluate(frame.iloc[i])["password-min-length-14"] for i in (0, 1)] == [True, False]
+    assert [evaluate(r)["password-min-length-14"] for r in frame.to_dict("records")] == [
+        True,
+        False,
+    ]
+
+
+def test_a_frame_without_the_configured_column_is_taken_as_configured():
+    """Hand-made rows need not say they have auth: only ``configured`` False means none."""
+    verdicts = evaluate({MFA: "OFF"})
+    assert verdicts["mfa-off"] is True and verdicts["password-min-length-14"] is True
+    frame = with_checks(pd.DataFrame({"environment": ["dev"], MFA: ["OFF"]}))
+    assert "mfa-off" in frame.loc[0, FAILED_COLUMN]
+
+
+@pytest.mark.parametrize("length", ["13", True, None])
+def test_only_a_number_is_below_a_minimum(length):
+    """A length that is not a number (text from a hand-made frame, a flag) is not below 14,
+    and does not stop the audit with a TypeError; a missing one is the default."""
+    below = Condition(LENGTH, "below", 14)
+    assert below.holds({LENGTH: length}) is False
+    assert Condition(LENGTH, "below", 14, default=8).holds({LENGTH: None}) is True
