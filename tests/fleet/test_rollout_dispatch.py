@@ -1,8 +1,8 @@
 """The dispatcher's ends of a target, against the emulator: a job the history holds pending
 that a restarted service does not know, where the environment already has what the request
-makes it (settled UNCHANGED, nothing sent), and a target's duration read from the apply's own
-clock, from its send to its job's end. A mutation run of fleet/rollout.py found these
-unchecked."""
+makes it (settled UNCHANGED, nothing sent), a target's duration read from the apply's own
+clock, from its send to its job's end, and a cancel while a throttled send backs off. A
+mutation run of fleet/rollout.py found these unchecked."""
 
 from __future__ import annotations
 
@@ -85,3 +85,24 @@ def test_a_target_s_duration_is_the_apply_s_clock_from_its_send_to_its_job_s_end
         )
     assert row["status"] == "COMPLETED"
     assert row["duration"] == pd.Timedelta(seconds=7.5)
+
+
+def test_a_cancel_while_a_throttled_send_backs_off_ends_the_target_cancelled(tmp_path):
+    offset, cancel = [0.0], threading.Event()
+
+    def throttle_from_now(service, answered, *rest) -> None:
+        if answered == "GetBackendAuth":  # (the look-up gets through; every send is throttled)
+            made.faults.throttle_rate = 1.0
+
+    with emulator(str(tmp_path / "state.sqlite3"), 7, STORED, offset) as made:
+        made.app.response_hooks.append(throttle_from_now)
+        # Ctrl-C while the apply waits to send again
+        (row,) = (
+            fleet(made, JobHistory(":memory:"))
+            .apply(TEMPLATE, TARGETS, mode="update", cancel=cancel, sleep=lambda s: cancel.set())
+            .to_dict("records")
+        )
+        jobs = made.backend.store.query("SELECT job_id FROM jobs")
+    assert row["status"] == Outcome.CANCELLED and pd.isna(row["job_id"])
+    assert row["error"].startswith("TooManyRequestsException: ")  # why it was not sent yet
+    assert jobs == []

@@ -104,3 +104,16 @@ def test_an_environment_with_the_configuration_under_another_resource_name_is_ch
     assert is_unchanged(looked_up("fleetauth"))  # what it has, under that name: nothing to send
     # the same settings under another auth resource: the one named is still to be made
     assert not is_unchanged(looked_up("envauth"))
+
+
+def test_a_configuration_not_read_or_no_auth_at_all_is_never_unchanged():
+    target = Target("d1abc", "dev", "fleetauth", json.loads(json.dumps(CONFIG)))
+    target.current, target.current_name = json.loads(json.dumps(CONFIG)), "fleetauth"
+    build_request(target, "create", lambda operation, request: "hash")
+    for read in (None, False):  # given, not read from the environment: not proof of state
+        target.looked_up = read
+        assert not is_unchanged(target)
+    # read, and the environment has no auth: even a request of nothing makes one
+    empty = Target("d1abc", "dev", None, {}, looked_up=True)
+    build_request(empty, "create", lambda operation, request: "hash")
+    assert empty.request is not None and not is_unchanged(empty)
