@@ -1,8 +1,9 @@
 """The dispatcher's ends of a target, against the emulator: a job the history holds pending
 that a restarted service does not know, where the environment already has what the request
 makes it (settled UNCHANGED, nothing sent), a target's duration read from the apply's own
-clock, from its send to its job's end, and a cancel while a throttled send backs off. A
-mutation run of fleet/rollout.py found these unchecked."""
+clock, from its send to its job's end, and a send throttled every round (its back-offs, its
+end, a cancel while it backs off). A mutation run of fleet/rollout.py found these unchecked:
+the look-up before it was throttled too in the tests of endless throttling."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, Tra
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import fleet_config
 from amplify_auth_widgets.fleet.inventory import Fleet
-from amplify_auth_widgets.fleet.rollout import Outcome
+from amplify_auth_widgets.fleet.rollout import SEND_ROUNDS, Outcome
 
 CONFIG = fleet_config(0, "fixed", None)
 TEMPLATE = {"ResourceName": "fleetauth", "ResourceConfig": CONFIG}
@@ -105,4 +106,29 @@ def test_a_cancel_while_a_throttled_send_backs_off_ends_the_target_cancelled(tmp
         jobs = made.backend.store.query("SELECT job_id FROM jobs")
     assert row["status"] == Outcome.CANCELLED and pd.isna(row["job_id"])
     assert row["error"].startswith("TooManyRequestsException: ")  # why it was not sent yet
+    assert jobs == []
+
+
+def test_a_send_throttled_every_round_backs_off_each_round_then_gives_up(tmp_path):
+    offset, slept = [0.0], []
+
+    def throttle_from_now(service, answered, *rest) -> None:
+        if answered == "GetBackendAuth":  # (the look-up gets through; every send is throttled)
+            made.faults.throttle_rate = 1.0
+
+    with emulator(str(tmp_path / "state.sqlite3"), 7, STORED, offset) as made:
+        made.app.response_hooks.append(throttle_from_now)
+        (row,) = (
+            fleet(made, JobHistory(":memory:"))
+            .apply(TEMPLATE, TARGETS, mode="update", sleep=slept.append)
+            .to_dict("records")
+        )
+        jobs = made.backend.store.query("SELECT job_id FROM jobs")
+    assert row["status"] == Outcome.NOT_SENT and pd.isna(row["job_id"])
+    assert row["error"].startswith("TooManyRequestsException: Rate exceeded")
+    # a round a back-off, the service's from its fourth step on: 0.25 s doubling, 8 s cap
+    assert len(slept) == SEND_ROUNDS
+    for attempt, pause in enumerate(slept):
+        ceiling = min(8.0, 0.25 * 2 ** (attempt + 3))
+        assert ceiling / 2 <= pause <= ceiling
     assert jobs == []
