@@ -469,6 +469,12 @@ def test_the_plan_table_then_each_environment_s_reasons_then_the_counts(emu, tmp
     code, out, _ = fleet(emu, "plan", *PLANNED)
     assert code == 1
     table, reasons = out.split("\n\n", 1)
+    assert table.splitlines()[:2] == [  # right-aligned, two spaces apart, no index
+        "   app_id    app_name environment      way              verdict"
+        "                                secrets",
+        " d7noname                    prod     keep                ready"
+        "                                       ",
+    ]
     assert [line.split() for line in table.splitlines()] == [
         ["app_id", "app_name", "environment", "way", "verdict", "secrets"],
         [NAMELESS, "prod", "keep", "ready"],  # empty cells, not NaN or None
@@ -728,3 +734,19 @@ def test_drift_without_a_history_file_says_so_and_that_nothing_changed(tmp_path,
     warning, said = err.splitlines()
     assert warning.startswith("warning: job history not available (")
     assert said == "fleet drift: no change between the saved audits compared"
+
+
+def test_a_name_longer_than_sixty_characters_is_cut_in_the_table_not_in_the_reasons(emu):
+    name = "long-name-" * 6 + "x"  # 61 characters
+    store, now = emu.backend.store, emu.clock()
+    store.put_app("d7long", name, {}, now)
+    store.put_environment("d7long", "test", {}, now)
+    code, out, _ = fleet(emu, "plan", "--apps", "d7long")
+    table, reasons = out.split("\n\n", 1)
+    assert code == 1 and table.splitlines()[1].split() == [
+        "d7long",
+        name[:57] + "...",
+        "test",
+        "blocked",
+    ]
+    assert reasons.startswith(f"{name} / test: blocked\n")
