@@ -480,9 +480,16 @@ def test_a_started_emulator_is_its_own_session_logs_to_its_file_and_is_reaped(ho
     os.chmod(folder / LOG_FILE, 0o600)
     write_state(folder, record(pid=dead_pid(), url="http://127.0.0.1:9"))
     kernel = holders.start()
-    fds = len(os.listdir("/proc/self/fd"))
-    emulator = shared(0, folder, client=kernel)
-    assert len(os.listdir("/proc/self/fd")) == fds  # the log's descriptor is the child's only
+    kept_stdin, (reading, writing) = os.dup(0), os.pipe()
+    os.dup2(reading, 0)  # a kernel's stdin is the server's: the emulator must not take it
+    try:
+        fds = len(os.listdir("/proc/self/fd"))
+        emulator = shared(0, folder, client=kernel)
+        assert len(os.listdir("/proc/self/fd")) == fds  # the log's descriptor is the child's
+    finally:
+        os.dup2(kept_stdin, 0)
+        for descriptor in (kept_stdin, reading, writing):
+            os.close(descriptor)
     assert read_state(folder)["pid"] == emulator.pid and is_emulator(emulator.pid)
     assert read_state(folder)["clients"] == [kernel]
     assert stat.S_IMODE((folder / STATE_DB).stat().st_mode) == 0o600
