@@ -1,7 +1,8 @@
 """The dispatcher's ends of a target, against the emulator: a job the history holds pending
 that a restarted service does not know, where the environment already has what the request
 makes it (settled UNCHANGED, nothing sent), a target's duration read from the apply's own
-clock, from its send to its job's end, and a send throttled every round (its back-offs, its
+clock, from its send to its job's end, the sends in flight bounded by ``concurrency`` (its
+threads gone when the apply returns), and a send throttled every round (its back-offs, its
 end, a cancel while it backs off). A mutation run of fleet/rollout.py found these unchecked:
 the look-up before it was throttled too in the tests of endless throttling."""
 
@@ -132,3 +133,28 @@ def test_a_send_throttled_every_round_backs_off_each_round_then_gives_up(tmp_pat
         ceiling = min(8.0, 0.25 * 2 ** (attempt + 3))
         assert ceiling / 2 <= pause <= ceiling
     assert jobs == []
+
+
+def test_at_most_concurrency_sends_are_in_flight_whatever_the_number_of_apps(tmp_path):
+    apps = [f"d{n}dispatch" for n in range(1, 7)]
+    seen: list[int] = []
+
+    def count_senders(service, answered, *rest) -> None:
+        if answered == "UpdateBackendAuth":
+            seen.append(sum(t.name.startswith("fleet-send") for t in threading.enumerate()))
+
+    with Emulator(job_seconds=0, seed=7, db=str(tmp_path / "state.sqlite3")) as made:
+        store, now = made.backend.store, made.clock()
+        for app_id in apps:
+            store.put_app(app_id, app_id, {}, now)
+            store.put_environment(app_id, "dev", {}, now)
+            store.put_auth(app_id, "dev", "fleetauth", STORED, now)
+        made.app.response_hooks.append(count_senders)
+        targets = pd.DataFrame({"app_id": apps, "environment": "dev"})
+        results = fleet(made, JobHistory(":memory:")).apply(
+            TEMPLATE, targets, mode="update", concurrency=2
+        )
+    assert results["status"].astype(str).tolist() == ["COMPLETED"] * len(apps)
+    # every app's target ready at once, sent by two threads: never more
+    assert len(seen) == len(apps) and max(seen) == 2
+    assert not any(t.name.startswith("fleet-send") for t in threading.enumerate())
