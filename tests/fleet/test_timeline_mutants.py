@@ -1,0 +1,54 @@
+"""Drift between saved audits, on frames saved directly (no emulator): what the mutation run
+of ``fleet.timeline`` found no test of (docs/mutation.md). The baseline of an environment
+read by a filtered audit, looked for past audits of other environments, and the order of
+changes seen at one time when an environment's account and region are unknown."""
+
+from __future__ import annotations
+
+import pandas as pd
+from conftest import FakeClock
+
+from amplify_auth_widgets import JobHistory
+from amplify_auth_widgets.fleet import timeline
+from amplify_auth_widgets.fleet.timeline import drift
+
+EAST = ("111111111111", "us-east-1")
+
+
+def frame_of(*rows: tuple[object, ...]) -> pd.DataFrame:
+    """An audit's frame: one row per environment, its location, names and ``configured``."""
+    columns = ["account_id", "region", "app_id", "app_name", "environment", "configured"]
+    return pd.DataFrame([dict(zip(columns, r, strict=True)) for r in rows])
+
+
+def changed(found: pd.DataFrame) -> list[tuple[object, ...]]:
+    return [(r["app_id"], r["field"], r["before"], r["after"]) for r in found.to_dict("records")]
+
+
+def test_an_environment_is_compared_with_its_last_read_past_audits_of_others_only():
+    """An audit of one app, then one of another: the second app's environment is compared
+    with the whole audit before both, the first app's audit in between passed over."""
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    timeline.save_audit(
+        history, frame_of((*EAST, "a1", "one", "dev", True), (*EAST, "a2", "two", "dev", True))
+    )
+    clock.advance(10)
+    timeline.save_audit(history, frame_of((*EAST, "a2", "two", "dev", True)), apps=["a2"])
+    clock.advance(10)
+    timeline.save_audit(history, frame_of((*EAST, "a1", "one", "dev", False)), apps=["a1"])
+    assert changed(drift(since=clock() - 5, history=history)) == [("a1", "configured", True, False)]
+
+
+def test_changes_seen_at_one_time_list_an_environment_of_unknown_location_first():
+    """An app deployed nowhere yet has no account or region: its changes come before those
+    of the environments whose account is known, as the empty text it sorts as."""
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    nowhere = (None, None, "a1", "one", "dev")
+    timeline.save_audit(history, frame_of((*nowhere, True), (*EAST, "a2", "two", "dev", True)))
+    clock.advance(10)
+    timeline.save_audit(history, frame_of((*EAST, "a2", "two", "dev", False), (*nowhere, False)))
+    found = drift(history=history)
+    assert changed(found) == [("a1", "configured", True, False), ("a2", "configured", True, False)]
+    assert found["account_id"].isna().tolist() == [True, False]
