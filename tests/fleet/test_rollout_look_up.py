@@ -1,0 +1,85 @@
+"""What an apply reads of each environment before it sends, against the emulator, at the
+edges a mutation run of fleet/rollout.py found unchecked: a create whose target names no
+resource keeps the template's name whatever the environment has, an upsert where there is no
+auth creates the template's, and a look-up refused for both the app id and the environment
+says both."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
+from amplify_auth_widgets.emulator import Emulator
+from amplify_auth_widgets.emulator.demo import fleet_config
+from amplify_auth_widgets.fleet.inventory import Fleet
+from amplify_auth_widgets.fleet.rollout import Outcome
+
+CONFIG = fleet_config(0, "fixed", None)
+TEMPLATE = {"ResourceName": "fleetauth", "ResourceConfig": CONFIG}
+STORED = json.loads(json.dumps(CONFIG))
+STORED["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 8
+APP = "d1lookup"
+
+
+@pytest.fixture
+def made(tmp_path) -> Iterator[Emulator]:
+    """An emulator (jobs end at once) whose app APP's dev has auth named envauth and whose
+    bare has none."""
+    with Emulator(job_seconds=0, seed=7, db=str(tmp_path / "state.sqlite3")) as emulator:
+        store, now = emulator.backend.store, emulator.clock()
+        store.put_app(APP, APP, {}, now)
+        for env in ("dev", "bare"):
+            store.put_environment(APP, env, {}, now)
+        store.put_auth(APP, "dev", "envauth", STORED, now)
+        yield emulator
+
+
+def fleet(emulator: Emulator, history: JobHistory) -> Fleet:
+    service = BackendAuthService(
+        emulator.connection(), on_call=history.record_call, sleep=lambda s: None
+    )
+    policy = TrackerPolicy(min_interval=0.02, max_interval=0.1)
+    return Fleet(service, history, JobTracker(service, history, policy=policy))
+
+
+def sent_names(history: JobHistory, operation: str) -> list[str]:
+    calls = history.requests()
+    calls = calls[calls["operation"].astype(str) == operation]
+    return [json.loads(request).get("ResourceName") for request in calls["request"]]
+
+
+def test_a_create_naming_no_resource_sends_the_template_s_name_not_the_environment_s(made):
+    history = JobHistory(":memory:")
+    targets = pd.DataFrame({"app_id": [APP], "environment": ["dev"]})
+    (row,) = fleet(made, history).apply(TEMPLATE, targets, mode="create").to_dict("records")
+    assert row["operation"] == "CreateBackendAuth" and row["resource_name"] == "fleetauth"
+    assert sent_names(history, "CreateBackendAuth") == ["fleetauth"]
+
+
+def test_an_upsert_where_there_is_no_auth_creates_the_template_s(made):
+    history = JobHistory(":memory:")
+    targets = pd.DataFrame({"app_id": [APP], "environment": ["bare"]})
+    (row,) = fleet(made, history).apply(TEMPLATE, targets, mode="upsert").to_dict("records")
+    assert (row["status"], row["operation"]) == ("COMPLETED", "CreateBackendAuth")
+    assert row["resource_name"] == "fleetauth"
+    assert sent_names(history, "CreateBackendAuth") == ["fleetauth"]
+
+
+def test_a_look_up_refused_for_the_app_id_and_the_environment_names_both(made):
+    targets = pd.DataFrame({"app_id": ["NOT an app id"], "environment": ["x" * 300]})
+    (row,) = (
+        fleet(made, JobHistory(":memory:"))
+        .apply(TEMPLATE, targets, mode="upsert")
+        .to_dict("records")
+    )
+    assert row["status"] == Outcome.INVALID
+    # each error whole, one after the other
+    assert row["error"].startswith("AppId: error amplify.app-id: AppId 'NOT an app id' ")
+    assert "(as in the Amplify console's App ARN).; BackendEnvironmentName: error " in row["error"]
+    assert row["error"].endswith(
+        "BackendEnvironmentName is 300 characters; give 1 to 255 characters."
+    )
