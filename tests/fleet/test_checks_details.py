@@ -5,6 +5,9 @@ removes several items (the catalogue is data: the next check may)."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -20,6 +23,7 @@ from amplify_auth_widgets.fleet.checks import (
     evaluate,
     failed_counts,
     fix_plan,
+    plain,
     with_checks,
 )
 
@@ -136,15 +140,16 @@ def test_the_check_columns_are_boolean_even_with_no_verdict_at_all(audit):
 
 
 def test_a_row_taken_from_a_frame_as_a_series_gets_the_same_verdicts():
-    """``frame.iloc[i]`` gives numpy scalars (NaN for a length not set): read as Python's, a
-    missing length is Cognito's 8 and fails the 14 check, as in the audit's own rows."""
-    frame = pd.DataFrame({"configured": [True, True], LENGTH: [float("nan"), 16.0]})
-    assert frame[LENGTH].dtype == "float64"
-    assert [evaluate(frame.iloc[i])["password-min-length-14"] for i in (0, 1)] == [True, False]
-    assert [evaluate(r)["password-min-length-14"] for r in frame.to_dict("records")] == [
-        True,
-        False,
-    ]
+    """``frame.iloc[i]`` gives numpy scalars (NaN for a length not set, numpy's booleans): read
+    as Python's, a missing length is Cognito's 8 and fails the 14 check, and an environment
+    without auth has no verdict, as in the audit's own rows."""
+    frame = pd.DataFrame({"configured": [True, True, False], LENGTH: [math.nan, 16.0, 8.0]})
+    assert frame[LENGTH].dtype == "float64" and frame["configured"].dtype == "bool"
+    # the third has no auth (numpy's False): no verdict, however short its length
+    expected = [True, False, None]
+    assert [evaluate(frame.iloc[i])["password-min-length-14"] for i in (0, 1, 2)] == expected
+    rows = frame.to_dict("records")
+    assert [evaluate(r)["password-min-length-14"] for r in rows] == expected
 
 
 def test_a_frame_without_the_configured_column_is_taken_as_configured():
@@ -162,3 +167,45 @@ def test_only_a_number_is_below_a_minimum(length):
     below = Condition(LENGTH, "below", 14)
     assert below.holds({LENGTH: length}) is False
     assert Condition(LENGTH, "below", 14, default=8).holds({LENGTH: None}) is True
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        (pd.NA, None),
+        (pd.NaT, None),
+        (math.nan, None),
+        (np.float64("nan"), None),
+        (None, None),
+        (np.int64(3), 3),
+        (np.float64(13.5), 13.5),
+        (np.bool_(False), False),
+        (np.array(["TOTP", "SMS"]), ["TOTP", "SMS"]),  # a list read back from Parquet
+        (["TOTP"], ["TOTP"]),
+        ("OFF", "OFF"),
+        ({"a": 1}, {"a": 1}),
+    ],
+    ids=repr,
+)
+def test_plain_reads_a_frame_s_cell_as_python_s_value(cell, value):
+    """Whatever a frame gives for a cell (pandas' missing values, numpy's scalars and arrays),
+    ``plain`` gives Python's: None for every kind of missing, the same type as Python's."""
+    got = plain(cell)
+    assert got == value and type(got) is type(value)
+
+
+def test_a_missing_value_in_the_audit_s_own_dtypes_is_the_default():
+    """A configured environment whose length is <NA> (nullable Float64) has Cognito's 8, which
+    fails the 14 check; <NA> guest access (nullable boolean) is not guest access."""
+    frame = pd.DataFrame(
+        {
+            "environment": ["dev"],
+            "configured": [True],
+            "AuthResources": ["IDENTITY_POOL_AND_USER_POOL"],
+            LENGTH: pd.array([None], dtype="Float64"),
+            "IdentityPoolConfigs.UnauthenticatedLogin": pd.array([None], dtype="boolean"),
+        }
+    )
+    (row,) = with_checks(frame).to_dict("records")
+    assert row["check.password-min-length-14"] is True
+    assert row["check.identity-pool-unauthenticated"] is False
