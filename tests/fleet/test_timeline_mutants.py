@@ -52,3 +52,20 @@ def test_changes_seen_at_one_time_list_an_environment_of_unknown_location_first(
     found = drift(history=history)
     assert changed(found) == [("a1", "configured", True, False), ("a2", "configured", True, False)]
     assert found["account_id"].isna().tolist() == [True, False]
+
+
+def test_an_environment_back_with_changes_says_it_is_back_before_what_changed():
+    """An environment gone from one whole audit and back in the next, changed: its
+    ``(environment)`` row comes first, then its fields against its last good read."""
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    other = (*EAST, "a2", "two", "dev", True)
+    timeline.save_audit(history, frame_of((*EAST, "a1", "one", "dev", True), other))
+    clock.advance(10)
+    timeline.save_audit(history, frame_of(other))
+    clock.advance(10)
+    timeline.save_audit(history, frame_of((*EAST, "a1", "one", "dev", False), other))
+    assert changed(drift(since=clock() - 5, history=history)) == [
+        ("a1", "(environment)", "absent", "present"),
+        ("a1", "configured", True, False),
+    ]
