@@ -456,3 +456,45 @@ def test_an_app_that_could_not_be_listed_is_shown_but_is_no_target(panel):
     assert [r[0] for r in table_rows(panel.table.value)[1:]] == ["d9broken"]
     assert panel.targets.options == () and panel.picked == []
     assert panel.dry_run_button.disabled
+
+
+def test_a_new_connection_clears_what_the_old_one_showed(panel, emu):
+    audited(panel)
+    panel.env_filter.value = "prod"
+    panel.heatmap_error.value = "<i>old</i>"
+    panel.outcome.value = "<i>old results</i>"
+    service = BackendAuthService(emu.connection())
+    panel.set_service(service)
+    assert panel.fleet.service is service and panel.fleet.tracker.service is service
+    assert panel.audit is None and panel.results is None and panel.plan is None
+    assert panel.env_filter.options == (ALL,) and panel.env_filter.value == ALL
+    assert panel.targets.options == () and panel.picked == []
+    assert text_of(panel.table.value) == "Connection changed: press Audit to read its apps."
+    assert panel.heatmap.layout.display == "none"  # the old fleet's map is not shown
+    assert panel.heatmap_error.value == panel.message.value == panel.outcome.value == ""
+    assert panel.fix_button.disabled and not panel.audit_button.disabled
+
+
+def test_the_audit_table_shows_200_rows_and_counts_the_rest(panel):
+    rows = [{"app_id": f"d{i:03}", "app_name": "a", "environment": "dev"} for i in range(201)]
+    shown(panel, audit_frame(rows))
+    table = panel.table.value
+    assert len(table_rows(table)) == 1 + 200 and text_of(table).endswith("1 more rows not shown")
+    assert len(panel.targets.options) == 201  # every one can still be picked
+    shown(panel, audit_frame(rows[:200]))
+    assert len(table_rows(panel.table.value)) == 1 + 200
+    assert "more rows" not in panel.table.value
+
+
+def test_the_app_s_fleet_tab_audits_through_the_app_s_service(emulator, clock):
+    from amplify_auth_widgets import AuthApp
+
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    history = JobHistory(":memory:", clock)
+    app = AuthApp(service, history=history, autostart=False)
+    try:
+        fleet = app.fleet.fleet
+        assert fleet.service is service and fleet.history is history
+        assert fleet.tracker is app.monitor.tracker
+    finally:
+        app.close()

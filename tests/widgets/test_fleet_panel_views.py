@@ -295,3 +295,11 @@ def test_a_place_is_named_by_its_profile_or_its_key_s_last_four_characters(conne
 def test_a_place_without_a_region_says_so():
     assert _place_label(SimpleNamespace(profile="home", region=None)) == "home · default region"
     assert _place_label(SimpleNamespace(profile="home")) == "home · default region"
+
+
+def test_the_changes_show_200_rows_and_count_the_rest():
+    changes = changes_frame([("d1", "a", "prod", f"f{i}", i, i + 1) for i in range(201)])
+    shown = drift_html(changes, WHEN)
+    assert len(markup(shown).rows) == 1 + 200
+    assert text_of(shown).endswith("1 more rows not shown")
+    assert "more rows" not in drift_html(changes.head(200), WHEN)
