@@ -18,6 +18,7 @@ from amplify_auth_widgets.fleet.rollout import (
     build_request,
     is_unchanged,
     parse_targets,
+    results_frame,
 )
 
 CONFIG = fleet_config(0, "fixed", None)
@@ -117,3 +118,16 @@ def test_a_configuration_not_read_or_no_auth_at_all_is_never_unchanged():
     empty = Target("d1abc", "dev", None, {}, looked_up=True)
     build_request(empty, "create", lambda operation, request: "hash")
     assert empty.request is not None and not is_unchanged(empty)
+
+
+def test_the_results_frame_names_each_target_and_leaves_an_empty_name_missing():
+    named = Target("d1abc", "dev", "auth", {})
+    unnamed = Target("", "", None, {})
+    unnamed.status = Outcome.INVALID
+    rows = results_frame([named, unnamed]).to_dict("records")
+    assert (rows[0]["app_id"], rows[0]["environment"], rows[0]["resource_name"]) == (
+        "d1abc",
+        "dev",
+        "auth",
+    )
+    assert all(pd.isna(rows[1][c]) for c in ("app_id", "environment", "resource_name"))
