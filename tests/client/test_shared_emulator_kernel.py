@@ -553,3 +553,32 @@ def test_a_start_that_dies_saying_nothing_says_so(holders, tmp_path, monkeypatch
     assert str(failed.value) == (
         f"the app's emulator did not start: no error (its log: {folder / LOG_FILE})"
     )
+
+
+def emulators_of(folder: Path) -> list[int]:
+    """The pids of the processes started as ``folder``'s emulator (by their command lines)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if MODULE.encode() in arguments and str(folder).encode() in arguments:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_start_that_hangs_is_given_up_and_its_process_ended(holders, tmp_path, monkeypatch):
+    kernel = holders.start()  # before the Python that hangs at its start is the one run
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("import time\ntime.sleep(60)\n")  # never listens
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setattr(ep, "START_SECONDS", 2.0)  # the setting, shortened for the test
+    folder = tmp_path / "emu"
+    with pytest.raises(RuntimeError, match=r"^the app's emulator did not start: no error"):
+        shared(0, folder, client=kernel)
+    deadline = time.monotonic() + 10
+    while emulators_of(folder):
+        assert time.monotonic() < deadline, "the hung start was left running"
+        time.sleep(0.05)  # waiting for a killed process to be reaped: nothing to be told by
