@@ -7,6 +7,7 @@ operation."""
 from __future__ import annotations
 
 import json
+import warnings
 
 import pandas as pd
 import pytest
@@ -120,11 +121,15 @@ def test_a_configuration_not_read_or_no_auth_at_all_is_never_unchanged():
     assert empty.request is not None and not is_unchanged(empty)
 
 
-def test_the_results_frame_names_each_target_and_leaves_an_empty_name_missing():
+def test_the_results_frame_names_each_target_leaves_an_empty_name_missing_and_warns_not():
     named = Target("d1abc", "dev", "auth", {})
     unnamed = Target("", "", None, {})
     unnamed.status = Outcome.INVALID
-    rows = results_frame([named, unnamed]).to_dict("records")
+    named.duration = 2.5
+    with warnings.catch_warnings():  # (a notebook shows a warning under every apply)
+        warnings.simplefilter("error")
+        rows = results_frame([named, unnamed]).to_dict("records")
+    assert rows[0]["duration"] == pd.Timedelta(seconds=2.5) and pd.isna(rows[1]["duration"])
     assert (rows[0]["app_id"], rows[0]["environment"], rows[0]["resource_name"]) == (
         "d1abc",
         "dev",
