@@ -498,3 +498,22 @@ def test_the_app_s_fleet_tab_audits_through_the_app_s_service(emulator, clock):
         assert fleet.tracker is app.monitor.tracker
     finally:
         app.close()
+
+
+def test_profiles_and_regions_are_split_at_commas(panel):
+    panel.place_profiles.value = "home,other"
+    panel.place_regions.value = "us-east-1,eu-west-1"
+    places = panel.use_places()
+    assert [(c.profile, c.region) for c in places] == [
+        ("home", "us-east-1"),
+        ("home", "eu-west-1"),
+        ("other", "us-east-1"),
+        ("other", "eu-west-1"),
+    ]
+    assert [label for label, _ in panel.places.options] == [
+        "home · us-east-1",
+        "home · eu-west-1",
+        "other · us-east-1",
+        "other · eu-west-1",
+    ]
+    assert panel.picked_places() == places  # all picked at first
