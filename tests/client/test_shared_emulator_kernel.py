@@ -299,6 +299,17 @@ def test_alive_tells_a_running_pid_from_an_exited_one_and_a_zombie():
         zombie.wait(30)
 
 
+def test_a_live_pid_whose_name_reads_like_a_zombies_is_alive(holders):
+    named = "open('/proc/self/comm', 'w').write('x) Z (y'); " + CODE  # a program may
+    process = subprocess.Popen([sys.executable, "-c", named], stdin=subprocess.PIPE)
+    holders.processes.append(process)
+    deadline = time.monotonic() + 10
+    while ") Z (" not in Path(f"/proc/{process.pid}/stat").read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)  # until it has named itself
+    assert alive(process.pid)
+
+
 def test_only_ours_running_the_module_is_an_emulator(holders):
     assert is_emulator(holders.start("-m", MODULE))
     assert not is_emulator(holders.start())  # a kernel: another program got the pid
