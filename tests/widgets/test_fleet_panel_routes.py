@@ -93,12 +93,18 @@ def test_an_apply_is_recorded_in_the_panel_s_history_with_its_mode(emu, road):
     assert len(panel.picked) == 2
     panel.template = changed()
     panel.mode = "update"
+    told, dropped = [], []
+    panel.on_applied(told.append)
+    panel.on_applied(dropped.append)
+    panel.on_applied(dropped.append, remove=True)  # no longer told
     finish(panel, "results", lambda: panel.run_apply(dry_run=True))
     assert set(panel.results["status"]) == {"DRY_RUN"}
     assert set(panel.results["operation"]) == {"UpdateBackendAuth"}
     assert panel.fleet.history.jobs().empty  # a dry run sends nothing
+    assert told == []  # (nor is anyone told of it)
     finish(panel, "results", lambda: panel.run_apply(dry_run=False))
     assert set(panel.results["status"]) == {"COMPLETED"}, panel.message.value
+    assert len(told) == 1 and told[0] is panel.results and dropped == []
     jobs = panel.fleet.history.jobs()
     assert sorted(zip(jobs["app_id"], jobs["environment"], strict=True)) == sorted(panel.picked)
     assert (panel.progress.value, panel.progress.max) == (2, 2)
