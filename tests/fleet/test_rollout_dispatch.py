@@ -80,13 +80,18 @@ def test_a_target_s_duration_is_the_apply_s_clock_from_its_send_to_its_job_s_end
 
     with emulator(str(tmp_path / "state.sqlite3"), 7, STORED, offset) as made:
         made.app.response_hooks.append(ended)
+        history = JobHistory(":memory:")
         (row,) = (
-            fleet(made, JobHistory(":memory:"))
+            fleet(made, history)
             .apply(TEMPLATE, TARGETS, mode="update", clock=lambda: now[0])
             .to_dict("records")
         )
     assert row["status"] == "COMPLETED"
     assert row["duration"] == pd.Timedelta(seconds=7.5)
+    # the job on record as what it is: that app's, that environment's, an update
+    (job,) = history.jobs().to_dict("records")
+    assert (job["job_id"], job["app_id"], job["environment"]) == (row["job_id"], APP, "dev")
+    assert (job["operation"], job["status"]) == ("UpdateBackendAuth", "COMPLETED")
 
 
 def test_a_cancel_while_a_throttled_send_backs_off_ends_the_target_cancelled(tmp_path):
