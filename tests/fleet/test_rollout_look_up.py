@@ -1,8 +1,8 @@
 """What an apply reads of each environment before it sends, against the emulator, at the
 edges a mutation run of fleet/rollout.py found unchecked: a create whose target names no
 resource keeps the template's name whatever the environment has, an upsert where there is no
-auth creates the template's, and a look-up refused for both the app id and the environment
-says both."""
+auth creates the template's, an upsert whose app is not there sends nothing, and a look-up
+refused for both the app id and the environment says both."""
 
 from __future__ import annotations
 
@@ -83,3 +83,13 @@ def test_a_look_up_refused_for_the_app_id_and_the_environment_names_both(made):
     assert row["error"].endswith(
         "BackendEnvironmentName is 300 characters; give 1 to 255 characters."
     )
+
+
+def test_an_upsert_whose_app_is_not_there_ends_at_its_look_up_and_sends_nothing(made):
+    history = JobHistory(":memory:")
+    targets = pd.DataFrame({"app_id": ["d9nothere"], "environment": ["dev"]})
+    (row,) = fleet(made, history).apply(TEMPLATE, targets, mode="upsert").to_dict("records")
+    assert row["status"] == Outcome.NOT_SENT and row["error"].startswith("NotFoundException: ")
+    assert pd.isna(row["operation"])  # neither a create nor an update was chosen
+    calls = history.requests()["operation"].astype(str).tolist()
+    assert not {"CreateBackendAuth", "UpdateBackendAuth"} & set(calls)
