@@ -1,7 +1,8 @@
 """Drift between saved audits, on frames saved directly (no emulator): what the mutation run
 of ``fleet.timeline`` found no test of (docs/mutation.md). The baseline of an environment
 read by a filtered audit, looked for past audits of other environments, and the order of
-changes seen at one time when an environment's account and region are unknown."""
+changes seen at one time when an environment's account and region are unknown; an
+environment back with changes; a secret set or removed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pandas as pd
 from conftest import FakeClock
 
 from amplify_auth_widgets import JobHistory
+from amplify_auth_widgets.core.model import REDACTED
 from amplify_auth_widgets.fleet import timeline
 from amplify_auth_widgets.fleet.timeline import drift
 
@@ -68,4 +70,23 @@ def test_an_environment_back_with_changes_says_it_is_back_before_what_changed():
     assert changed(drift(since=clock() - 5, history=history)) == [
         ("a1", "(environment)", "absent", "present"),
         ("a1", "configured", True, False),
+    ]
+
+
+def test_a_secret_set_or_removed_is_a_change_without_its_value():
+    """A secret where there was none is a change to ``changed``; one removed, from the
+    redacted mark to nothing: neither shows a value."""
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    row = (*EAST, "a1", "one", "dev", True)
+    field = "UserPoolConfigs.OAuth.SocialProviderSettings.Google.ClientSecret"
+    digests = {("a1", "dev"): {field: "digest-of-the-secret"}}
+    timeline.save_audit(history, frame_of(row))
+    clock.advance(10)
+    timeline.save_audit(history, frame_of(row), digests)
+    clock.advance(10)
+    timeline.save_audit(history, frame_of(row))
+    assert changed(drift(since=1, history=history)) == [
+        ("a1", field, None, "changed"),
+        ("a1", field, REDACTED, None),
     ]
