@@ -50,6 +50,7 @@ from amplify_auth_widgets.client.emulator_process import (
     sound_state,
     write_state,
 )
+from amplify_auth_widgets.client.private_files import UnsafeFolder
 from amplify_auth_widgets.core.paths import DATA_ENV
 
 WAIT = IDLE_SECONDS + 15
@@ -464,6 +465,17 @@ def test_the_data_folder_is_closed_only_when_the_emulator_is_the_apps(
     os.chmod(tmp_path / "data", 0o755)
     assert shared(0, client=holders.start()).pid == running.pid  # the default: the same
     assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+
+
+def test_data_in_an_open_folder_that_is_a_link_is_refused_not_removed(holders, tmp_path):
+    folder = tmp_path / "emu"
+    folder.mkdir()
+    os.chmod(folder, 0o777)  # open: what others may have put there is not trusted
+    (tmp_path / "elsewhere.sqlite3").write_bytes(b"")
+    (folder / STATE_DB).symlink_to(tmp_path / "elsewhere.sqlite3")
+    with pytest.raises(UnsafeFolder, match=r"state\.sqlite3 was put there by another user"):
+        shared(0, folder, client=holders.start())
+    assert (folder / STATE_DB).is_symlink()  # data, maybe: the user decides, not the kernel
 
 
 def test_a_look_alike_on_a_port_that_proves_nothing_is_passed_over_and_asked_only_that(
