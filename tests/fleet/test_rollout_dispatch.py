@@ -1,10 +1,11 @@
 """The dispatcher's ends of a target, against the emulator: a job the history holds pending
 that a restarted service does not know, where the environment already has what the request
 makes it (settled UNCHANGED, nothing sent), a target's duration read from the apply's own
-clock, from its send to its job's end, the sends in flight bounded by ``concurrency`` (its
-threads gone when the apply returns), and a send throttled every round (its back-offs, its
-end, a cancel while it backs off). A mutation run of fleet/rollout.py found these unchecked:
-the look-up before it was throttled too in the tests of endless throttling."""
+clock, from its send to its job's end, the look-ups and sends in flight bounded by
+``concurrency`` (the sending threads gone when the apply returns), and a send throttled
+every round (its back-offs, its end, a cancel while it backs off). A mutation run of
+fleet/rollout.py found these unchecked: the look-up before it was throttled too in the tests
+of endless throttling."""
 
 from __future__ import annotations
 
@@ -143,10 +144,14 @@ def test_a_send_throttled_every_round_backs_off_each_round_then_gives_up(tmp_pat
 def test_at_most_concurrency_sends_are_in_flight_whatever_the_number_of_apps(tmp_path):
     apps = [f"d{n}dispatch" for n in range(1, 7)]
     seen: list[int] = []
+    looking: list[int] = []  # the look-ups' threads (a pool of their own, named as by default)
 
     def count_senders(service, answered, *rest) -> None:
         if answered == "UpdateBackendAuth":
             seen.append(sum(t.name.startswith("fleet-send") for t in threading.enumerate()))
+        elif answered == "GetBackendAuth":
+            names = [t.name for t in threading.enumerate()]
+            looking.append(sum(n.startswith("ThreadPoolExecutor-") for n in names))
 
     with Emulator(job_seconds=0, seed=7, db=str(tmp_path / "state.sqlite3")) as made:
         store, now = made.backend.store, made.clock()
@@ -162,4 +167,5 @@ def test_at_most_concurrency_sends_are_in_flight_whatever_the_number_of_apps(tmp
     assert results["status"].astype(str).tolist() == ["COMPLETED"] * len(apps)
     # every app's target ready at once, sent by two threads: never more
     assert len(seen) == len(apps) and max(seen) == 2
+    assert len(looking) == len(apps) and max(looking) == 2  # the look-ups before, as bounded
     assert not any(t.name.startswith("fleet-send") for t in threading.enumerate())
