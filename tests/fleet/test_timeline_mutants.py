@@ -2,11 +2,12 @@
 of ``fleet.timeline`` found no test of (docs/mutation.md). The baseline of an environment
 read by a filtered audit, looked for past audits of other environments, and the order of
 changes seen at one time when an environment's account and region are unknown; an
-environment back with changes; a secret set or removed."""
+environment back with changes; a secret set or removed; a location known by half."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from conftest import FakeClock
 
 from amplify_auth_widgets import JobHistory
@@ -90,3 +91,22 @@ def test_a_secret_set_or_removed_is_a_change_without_its_value():
         ("a1", field, None, "changed"),
         ("a1", field, REDACTED, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("known", "where"),
+    [
+        (("111111111111", None), "111111111111/?"),  # (a region that could not be read)
+        ((None, "us-east-1"), "?/us-east-1"),  # (an account that could not be read)
+    ],
+)
+def test_an_environment_without_a_location_takes_its_apps_even_half_known(known, where):
+    """An environment with no account or region (its auth not deployed) is placed where
+    another environment of its app is, when only one of the two is known too: the audit
+    read one place, not also an unknown one."""
+    history = JobHistory(":memory:", clock=FakeClock())
+    timeline.save_audit(
+        history,
+        frame_of((*known, "a1", "one", "dev", True), (None, None, "a1", "one", "prod", False)),
+    )
+    assert timeline.saved_audits(history)["where"].tolist() == [[where]]
