@@ -209,3 +209,10 @@ def test_a_missing_value_in_the_audit_s_own_dtypes_is_the_default():
     (row,) = with_checks(frame).to_dict("records")
     assert row["check.password-min-length-14"] is True
     assert row["check.identity-pool-unauthenticated"] is False
+
+
+def test_failed_counts_works_the_verdicts_out_for_an_audit_without_them():
+    audit = pd.DataFrame({"environment": ["dev", "prod"], "configured": True, MFA: ["OFF", "ON"]})
+    counts = failed_counts(audit)
+    assert counts["mfa-off"].to_dict() == {"dev": 1, "prod": 0}
+    assert counts["mfa-optional"].sum() == 0
