@@ -1,8 +1,8 @@
 """What an apply reads of each environment before it sends, against the emulator, at the
 edges a mutation run of fleet/rollout.py found unchecked: a create whose target names no
 resource keeps the template's name whatever the environment has, an upsert where there is no
-auth creates the template's, an upsert whose app is not there sends nothing, and a look-up
-refused for both the app id and the environment says both."""
+auth creates the template's, an upsert whose app is not there sends nothing, a look-up
+refused for both the app id and the environment says both, and a dry run's changes as rows."""
 
 from __future__ import annotations
 
@@ -93,3 +93,20 @@ def test_an_upsert_whose_app_is_not_there_ends_at_its_look_up_and_sends_nothing(
     assert pd.isna(row["operation"])  # neither a create nor an update was chosen
     calls = history.requests()["operation"].astype(str).tolist()
     assert not {"CreateBackendAuth", "UpdateBackendAuth"} & set(calls)
+
+
+def test_a_dry_run_gives_each_target_its_changes_as_rows_and_its_lines(made):
+    targets = pd.DataFrame({"app_id": [APP, APP], "environment": ["dev", "bare"]})
+    dev, bare = (
+        fleet(made, JobHistory(":memory:"))
+        .apply(TEMPLATE, targets, mode="upsert", dry_run=True)
+        .to_dict("records")
+    )
+    assert (dev["status"], dev["operation"]) == (Outcome.DRY_RUN, "UpdateBackendAuth")
+    path = "UserPoolConfigs.PasswordPolicy.MinimumLength"
+    # (the service gives the double back as 8.0)
+    assert dev["changes"] == [(path, 8.0, 12)] and dev["diff"] == [f"{path}: 8.0 -> 12"]
+    # where there is no auth: every member the create adds, absent before
+    assert bare["operation"] == "CreateBackendAuth" and bare["changes"]
+    assert all(before is None for _, before, _ in bare["changes"])
+    assert len(bare["changes"]) == len(bare["diff"])
