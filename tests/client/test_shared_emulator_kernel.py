@@ -207,6 +207,13 @@ def test_a_record_that_is_a_folder_or_absent_is_none(tmp_path):
     assert read_state(tmp_path) is None
 
 
+def test_a_record_that_is_a_link_to_a_sound_record_of_ours_is_not_read(tmp_path):
+    put(tmp_path / "real", json.dumps(record()).encode())
+    assert read_state(tmp_path / "real") is not None
+    (tmp_path / SERVER_FILE).symlink_to(tmp_path / "real" / SERVER_FILE)
+    assert read_state(tmp_path) is None
+
+
 def test_a_record_planted_as_a_fifo_is_not_read_even_with_a_writer_at_the_other_end(tmp_path):
     os.mkfifo(tmp_path / SERVER_FILE, 0o600)
 
