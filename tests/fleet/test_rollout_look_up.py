@@ -2,7 +2,8 @@
 edges a mutation run of fleet/rollout.py found unchecked: a create whose target names no
 resource keeps the template's name whatever the environment has, an upsert where there is no
 auth creates the template's, an upsert whose app is not there sends nothing, a look-up
-refused for both the app id and the environment says both, and a dry run's changes as rows."""
+refused for both the app id and the environment says both, and a dry run: its changes as
+rows, and the targets whose environment it cannot read or that have no auth to update."""
 
 from __future__ import annotations
 
@@ -110,3 +111,22 @@ def test_a_dry_run_gives_each_target_its_changes_as_rows_and_its_lines(made):
     assert bare["operation"] == "CreateBackendAuth" and bare["changes"]
     assert all(before is None for _, before, _ in bare["changes"])
     assert len(bare["changes"]) == len(bare["diff"])
+
+
+def test_a_dry_run_reads_every_environment_and_says_what_it_cannot_show(made):
+    # a dry run needs what each environment has: a create whose app is not there and a named
+    # update where there is no auth end so, not with a diff from nothing
+    targets = pd.DataFrame(
+        {"app_id": ["d9nothere", APP], "environment": ["dev", "bare"], "resource_name": "fleetauth"}
+    )
+    gone, bare = fleet(made, JobHistory(":memory:")).apply(
+        TEMPLATE, targets.iloc[:1], mode="create", dry_run=True
+    ).to_dict("records") + fleet(made, JobHistory(":memory:")).apply(
+        TEMPLATE, targets.iloc[1:], mode="update", dry_run=True
+    ).to_dict("records")
+    assert gone["status"] == Outcome.NOT_SENT and gone["error"].startswith("NotFoundException")
+    assert gone["diff"] == [] and gone["changes"] == []
+    assert (bare["status"], bare["error"]) == (
+        Outcome.INVALID,
+        "no auth to update in this environment",
+    )
