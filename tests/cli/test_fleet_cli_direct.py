@@ -750,3 +750,29 @@ def test_a_name_longer_than_sixty_characters_is_cut_in_the_table_not_in_the_reas
         "blocked",
     ]
     assert reasons.startswith(f"{name} / test: blocked\n")
+
+
+def unreadable(tmp_path) -> str:
+    """A path whose opening is refused (permission denied): a file of mode 000, or for root,
+    whom file modes do not stop, a write-only sysctl (its mode holds for root too)."""
+    path = tmp_path / "locked.csv"
+    path.write_text("app_id,environment\n")
+    path.chmod(0)
+    for candidate in (str(path), "/proc/sys/vm/drop_caches"):
+        try:
+            open(candidate, "rb").close()
+        except PermissionError:
+            return candidate
+        except OSError:
+            continue
+    pytest.skip("no path here refuses reading")
+
+
+def test_a_targets_file_that_cannot_be_read_says_what_to_do(emu, template, tmp_path):
+    path = unreadable(tmp_path)
+    code, out, err = apply_targets(emu, template, path)
+    assert (code, out) == (252, "")
+    assert err == (
+        f"--targets: {path!r} cannot be read (permission denied): make it readable, or give a "
+        "copy you can read\n"
+    )
