@@ -2,7 +2,8 @@
 of ``fleet.timeline`` found no test of (docs/mutation.md). The baseline of an environment
 read by a filtered audit, looked for past audits of other environments, and the order of
 changes seen at one time when an environment's account and region are unknown; an
-environment back with changes; a secret set or removed; a location known by half."""
+environment back with changes; a secret set or removed; a location known by half, taken
+or kept."""
 
 from __future__ import annotations
 
@@ -110,3 +111,21 @@ def test_an_environment_without_a_location_takes_its_apps_even_half_known(known,
         frame_of((*known, "a1", "one", "dev", True), (None, None, "a1", "one", "prod", False)),
     )
     assert timeline.saved_audits(history)["where"].tolist() == [[where]]
+
+
+@pytest.mark.parametrize(
+    ("half", "where"),
+    [
+        (("222222222222", None), ["111111111111/us-east-1", "222222222222/?"]),
+        ((None, "eu-west-1"), ["?/eu-west-1", "111111111111/us-east-1"]),
+    ],
+)
+def test_an_environment_half_located_keeps_what_is_known_of_it(half, where):
+    """Only an environment with neither account nor region takes its app's location: one
+    with either keeps it, not moved to where another environment of the app is."""
+    history = JobHistory(":memory:", clock=FakeClock())
+    timeline.save_audit(
+        history,
+        frame_of((*EAST, "a1", "one", "dev", True), (*half, "a1", "one", "prod", False)),
+    )
+    assert timeline.saved_audits(history)["where"].tolist() == [where]
