@@ -3,7 +3,8 @@ that a restarted service does not know, where the environment already has what t
 makes it (settled UNCHANGED, nothing sent), a target's duration read from the apply's own
 clock, from its send to its job's end, the look-ups and sends in flight bounded by
 ``concurrency`` (the sending threads gone when the apply returns), and a send throttled
-every round (its back-offs, its end, a cancel while it backs off). A mutation run of
+every round (its back-offs, its end, a cancel while it backs off), and a run again naming the
+job that applied a target listed after a settled one. A mutation run of
 fleet/rollout.py found these unchecked: the look-up before it was throttled too in the tests
 of endless throttling."""
 
@@ -169,3 +170,22 @@ def test_at_most_concurrency_sends_are_in_flight_whatever_the_number_of_apps(tmp
     assert len(seen) == len(apps) and max(seen) == 2
     assert len(looking) == len(apps) and max(looking) == 2  # the look-ups before, as bounded
     assert not any(t.name.startswith("fleet-send") for t in threading.enumerate())
+
+
+def test_a_run_again_names_the_job_that_applied_each_target_after_a_settled_one(tmp_path):
+    offset = [0.0]
+
+    def ended(service, answered, *rest) -> None:
+        if answered == "GetBackendJob":
+            offset[0] += 1000.0
+
+    with emulator(str(tmp_path / "state.sqlite3"), 7, STORED, offset) as made:
+        made.app.response_hooks.append(ended)
+        history = JobHistory(":memory:")
+        (first,) = fleet(made, history).apply(TEMPLATE, TARGETS, mode="update").to_dict("records")
+        # the same target again, after a row that is settled before anything is read
+        again = pd.concat([TARGETS.assign(app_id=""), TARGETS], ignore_index=True)
+        invalid, row = fleet(made, history).apply(TEMPLATE, again, mode="update").to_dict("records")
+    assert first["status"] == "COMPLETED"
+    assert invalid["status"] == Outcome.INVALID and pd.isna(invalid["applied_by"])
+    assert row["status"] == Outcome.UNCHANGED and row["applied_by"] == first["job_id"]
