@@ -318,6 +318,19 @@ def test_a_live_pid_whose_name_reads_like_a_zombies_is_alive(holders):
     assert alive(process.pid)
 
 
+def test_a_pid_whose_name_is_not_utf8_is_judged_not_an_error(holders):
+    named = "open('/proc/self/comm', 'wb').write(bytes([255, 254]) + b'-emu'); " + CODE
+    process = subprocess.Popen(
+        [sys.executable, "-c", named, "-m", MODULE], stdin=subprocess.PIPE
+    )  # another user's program may take a recorded client's pid and name itself so
+    holders.processes.append(process)
+    deadline = time.monotonic() + 10
+    while b"\xff\xfe-emu" not in Path(f"/proc/{process.pid}/stat").read_bytes():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)  # until it has named itself
+    assert alive(process.pid) and is_emulator(process.pid)
+
+
 def test_only_ours_running_the_module_is_an_emulator(holders):
     assert is_emulator(holders.start("-m", MODULE))
     assert not is_emulator(holders.start())  # a kernel: another program got the pid

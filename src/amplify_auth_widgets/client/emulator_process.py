@@ -230,7 +230,8 @@ def locked(path: Path) -> Iterator[None]:
 
 
 def alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie does not)."""
+    """Whether ``pid`` runs (a zombie does not). Its ``stat`` is read with undecodable bytes
+    replaced: a program names itself as it likes, in any bytes."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -238,7 +239,8 @@ def alive(pid: int) -> bool:
     except PermissionError:
         return True
     with contextlib.suppress(OSError, IndexError):
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        stat_line = Path(f"/proc/{pid}/stat").read_text(errors="replace")
+        return stat_line.rsplit(")", 1)[1].split()[0] != "Z"
     return True
 
 
