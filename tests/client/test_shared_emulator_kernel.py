@@ -10,6 +10,7 @@ that an emulator started here lives only as long as the test's own holders."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import http.server
@@ -419,6 +420,40 @@ def test_the_right_answer_with_another_status_proves_nothing(status):
         assert not proves_key(prover.url, "s3cret")
     finally:
         prover.stop()
+
+
+class Endless:
+    """A server on the loopback that answers the proof's question with a body without end."""
+
+    def __init__(self) -> None:
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.0"  # the body ends when the connection does
+
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    while True:
+                        self.wfile.write(b" " * 65536)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_an_answer_without_end_is_read_no_further_than_a_proof_needs():
+    endless = Endless()
+    try:
+        assert not proves_key(endless.url, "s3cret")  # returns: the kernel is not held
+    finally:
+        endless.stop()
 
 
 def test_nothing_listening_or_no_answer_in_time_proves_nothing():
