@@ -353,6 +353,11 @@ def test_an_apply_shows_each_target_s_job_and_counts_by_status(panel):
     assert panel.message.value == (
         f'<span style="color:{job_colour("DRY_RUN")}">DRY_RUN</span>: {len(targets)}'
     )
+    assert not panel.apply_button.disabled  # what was dry-run may be sent
+    panel.mode = "upsert"
+    assert panel.apply_button.disabled  # not what was dry-run: a dry run first
+    panel.mode = "update"
+    assert not panel.apply_button.disabled
     applied = []
     panel.on_applied(applied.append)
     done = wait_for(panel, "results")
