@@ -646,7 +646,7 @@ def emulators_of(folder: Path) -> list[int]:
     return found
 
 
-def test_a_start_that_hangs_is_given_up_and_its_process_ended(holders, tmp_path, monkeypatch):
+def test_a_start_that_hangs_is_given_up_and_the_child_ended(holders, tmp_path, monkeypatch):
     kernel = holders.start()  # before the Python that hangs at its start is the one run
     site = tmp_path / "site"
     site.mkdir()
