@@ -2,8 +2,8 @@
 of ``fleet.timeline`` found no test of (docs/mutation.md). The baseline of an environment
 read by a filtered audit, looked for past audits of other environments, and the order of
 changes seen at one time when an environment's account and region are unknown; an
-environment back with changes; a secret set or removed; a location known by half, taken
-or kept."""
+environment back with changes; a secret set or removed, its column never saved; a location
+known by half, taken or kept; an audit of some environments, filtered."""
 
 from __future__ import annotations
 
@@ -129,3 +129,30 @@ def test_an_environment_half_located_keeps_what_is_known_of_it(half, where):
         frame_of((*EAST, "a1", "one", "dev", True), (*half, "a1", "one", "prod", False)),
     )
     assert timeline.saved_audits(history)["where"].tolist() == [where]
+
+
+def test_a_secrets_column_is_never_saved_or_compared_only_its_digest():
+    """The audit's column of a secret (redacted, or None when not set) is left out of what is
+    saved: a secret set is one change, to "changed", from its digest alone."""
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    field = "UserPoolConfigs.OAuth.SocialProviderSettings.Google.ClientSecret"
+    row = (*EAST, "a1", "one", "dev", True)
+    timeline.save_audit(history, frame_of(row).assign(**{field: None}))
+    clock.advance(10)
+    digests = {("a1", "dev"): {field: "digest-of-the-secret"}}
+    timeline.save_audit(history, frame_of(row).assign(**{field: REDACTED}), digests)
+    assert changed(drift(history=history)) == [("a1", field, None, "changed")]
+
+
+def test_an_audit_of_some_environments_says_nothing_of_the_others():
+    """An audit read with ``environments`` (and no ``apps``) is filtered too: the
+    environments it did not read are not gone."""
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    dev = (*EAST, "a1", "one", "dev", True)
+    timeline.save_audit(history, frame_of(dev, (*EAST, "a1", "one", "prod", True)))
+    clock.advance(10)
+    timeline.save_audit(history, frame_of(dev), environments=["dev"])
+    assert timeline.saved_audits(history)["filtered"].tolist() == [False, True]
+    assert drift(history=history).empty
