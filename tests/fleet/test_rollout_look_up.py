@@ -3,7 +3,8 @@ edges a mutation run of fleet/rollout.py found unchecked: a create whose target 
 resource keeps the template's name whatever the environment has, an upsert where there is no
 auth creates the template's, an upsert whose app is not there sends nothing, a look-up
 refused for both the app id and the environment says both, and a dry run: its changes as
-rows, and the targets whose environment it cannot read or that have no auth to update."""
+rows, and the targets whose environment it cannot read or that have no auth to update; and
+what an apply's requests share validated once."""
 
 from __future__ import annotations
 
@@ -29,11 +30,11 @@ APP = "d1lookup"
 @pytest.fixture
 def made(tmp_path) -> Iterator[Emulator]:
     """An emulator (jobs end at once) whose app APP's dev has auth named envauth and whose
-    bare has none."""
+    bare and spare have none."""
     with Emulator(job_seconds=0, seed=7, db=str(tmp_path / "state.sqlite3")) as emulator:
         store, now = emulator.backend.store, emulator.clock()
         store.put_app(APP, APP, {}, now)
-        for env in ("dev", "bare"):
+        for env in ("dev", "bare", "spare"):
             store.put_environment(APP, env, {}, now)
         store.put_auth(APP, "dev", "envauth", STORED, now)
         yield emulator
@@ -130,3 +131,24 @@ def test_a_dry_run_reads_every_environment_and_says_what_it_cannot_show(made):
         Outcome.INVALID,
         "no auth to update in this environment",
     )
+
+
+def test_an_apply_validates_what_its_requests_share_once(made, monkeypatch):
+    # the validator watched, not replaced: two targets of one template, one full validation
+    from amplify_auth_widgets.core import validation
+    from amplify_auth_widgets.fleet import rollout
+
+    whole: list[dict] = []
+
+    def watched(request, operation="CreateBackendAuth"):
+        if "ResourceConfig" in request:
+            whole.append(request)
+        return validation.validate(request, operation)
+
+    monkeypatch.setattr(rollout, "validate", watched)
+    targets = pd.DataFrame({"app_id": [APP, APP], "environment": ["bare", "spare"]})
+    results = fleet(made, JobHistory(":memory:")).apply(
+        TEMPLATE, targets, mode="create", dry_run=True
+    )
+    assert results["status"].astype(str).tolist() == [Outcome.DRY_RUN] * 2
+    assert len(whole) == 1
