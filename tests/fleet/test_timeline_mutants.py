@@ -3,7 +3,8 @@ of ``fleet.timeline`` found no test of (docs/mutation.md). The baseline of an en
 read by a filtered audit, looked for past audits of other environments, and the order of
 changes seen at one time when an environment's account and region are unknown; an
 environment back with changes; a secret set or removed, its column never saved; a location
-known by half, taken or kept; an audit of some environments, filtered."""
+known by half, taken or kept; an audit of some environments, filtered; an app unlisted
+in audit after audit, known three audits back."""
 
 from __future__ import annotations
 
@@ -156,3 +157,24 @@ def test_an_audit_of_some_environments_says_nothing_of_the_others():
     timeline.save_audit(history, frame_of(dev), environments=["dev"])
     assert timeline.saved_audits(history)["filtered"].tolist() == [False, True]
     assert drift(history=history).empty
+
+
+@pytest.mark.parametrize(("failed", "came_back"), [(1, False), (3, False), (4, True)])
+def test_an_app_unlisted_in_every_audit_keeps_its_environments_three_audits_back(failed, came_back):
+    """An app whose environments could not be listed keeps those the whole audit before knew,
+    back through three such audits (``_KNOWN_DEPTH``), even when it is all the audit read;
+    after four, its environment listed again is new."""
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    dev = (*EAST, "a1", "one", "dev", True)
+    unlisted = frame_of((*EAST, "a1", "one", None, False)).assign(
+        error="ListBackendEnvironments: AccessDeniedException: no"
+    )
+    timeline.save_audit(history, frame_of(dev))
+    for _ in range(failed):
+        clock.advance(10)
+        timeline.save_audit(history, unlisted)
+    clock.advance(10)
+    timeline.save_audit(history, frame_of(dev))
+    expected = [("a1", "(environment)", "absent", "present")] if came_back else []
+    assert changed(drift(since=clock() - 5, history=history)) == expected
