@@ -128,6 +128,7 @@ def test_each_control_says_what_it_does_and_only_audit_can_be_pressed_at_first(p
     assert panel.check_filter.value == ALL
     assert panel.verdict_filter.options == (ALL, *VERDICTS) and panel.verdict_filter.value == ALL
     assert panel.mode_picker.options == tuple(MODES) and panel.mode_picker.value == panel.mode
+    assert panel.mode == "create"  # as fleet.apply and the CLI: never over a configuration
     assert (panel.places.rows, panel.targets.rows) == (4, 8)
     assert text_of(panel.table.value) == "Press Audit to read every app and environment."
     assert text_of(panel.plan_table.value) == "Audit to plan each environment's move to Gen 2."
@@ -522,3 +523,12 @@ def test_profiles_and_regions_are_split_at_commas(panel):
         "other · eu-west-1",
     ]
     assert panel.picked_places() == places  # all picked at first
+
+
+def test_a_mode_given_to_the_panel_is_the_one_it_shows_and_applies_with(emu):
+    """The mode passed to the constructor survives the link to its picker (the picker's first
+    option used to be copied over it), and a choice in the picker is the panel's."""
+    panel = FleetPanel(Fleet(BackendAuthService(emu.connection())), mode="upsert")
+    assert panel.mode == panel.mode_picker.value == "upsert"
+    panel.mode_picker.value = "update"
+    assert panel.mode == "update"

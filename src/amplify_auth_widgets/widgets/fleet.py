@@ -197,7 +197,12 @@ class FleetPanel(w.VBox):
         help="The targets picked, as (app_id, environment) pairs.",
     )
     template = t.Dict(help="The request (or ResourceConfig) to apply: link the editor's value.")
-    mode = t.Enum(MODES, "upsert", help="How targets are changed.")
+    mode = t.Enum(
+        MODES,
+        "create",
+        help="How targets are changed: create (the default, as fleet.apply's and the CLI's: "
+        "never over a configuration), update, or upsert.",
+    )
     busy = t.Bool(False, help="True while an audit or an apply runs in the background.")
     changes = t.Instance(
         object,
@@ -317,7 +322,8 @@ class FleetPanel(w.VBox):
         """The mode, then Dry run, Apply (enabled once a dry run shows what it would do) and
         Stop sending."""
         self.mode_picker = w.Dropdown(options=list(MODES), description="Mode", style=WIDE)
-        t.link((self.mode_picker, "value"), (self, "mode"))
+        # the panel's mode first (its default, or one given to the constructor), then both ways
+        t.link((self, "mode"), (self.mode_picker, "value"))
         self.dry_run_button = w.Button(description="Dry run", icon="eye", disabled=True)
         self.dry_run_button.on_click(lambda _: self.run_apply(dry_run=True))
         self.apply_button = w.Button(
