@@ -776,3 +776,17 @@ def test_a_targets_file_that_cannot_be_read_says_what_to_do(emu, template, tmp_p
         f"--targets: {path!r} cannot be read (permission denied): make it readable, or give a "
         "copy you can read\n"
     )
+
+
+def test_a_quoted_cell_keeps_its_line_break_as_written(emu, template, tmp_path):
+    deployed(emu, "d7crlf")
+    targets = tmp_path / "targets.csv"  # as a spreadsheet saves it: CRLF, one inside quotes
+    member = "UserPoolConfigs.VerificationMessage.EmailSettings.EmailMessage"
+    targets.write_bytes(
+        f'app_id,environment,{member}\r\nd7crlf,prod,"Line one\r\nline two {{####}}"\r\n'.encode()
+    )
+    argv = ("--mode", "update", "--dry-run", "--output", "json")
+    code, out, _ = apply_targets(emu, template, targets, *argv)
+    (row,) = json.loads(out)
+    assert code == 0 and row["status"] == "DRY_RUN"
+    assert [member, "Line one\r\nline two {####}"] == row["changes"][0][::2]
