@@ -790,3 +790,12 @@ def test_a_quoted_cell_keeps_its_line_break_as_written(emu, template, tmp_path):
     (row,) = json.loads(out)
     assert code == 0 and row["status"] == "DRY_RUN"
     assert [member, "Line one\r\nline two {####}"] == row["changes"][0][::2]
+
+
+def test_a_targets_file_with_lines_ended_by_cr_alone_is_read(emu, template, tmp_path):
+    deployed(emu, "d7cr")
+    targets = tmp_path / "targets.csv"  # (old Mac spreadsheets' "CSV (Macintosh)")
+    targets.write_bytes(b"app_id,environment\rd7cr,prod\r")
+    code, out, err = apply_targets(emu, template, targets, "--mode", "update", "--dry-run")
+    assert code == 0, err
+    assert out.splitlines()[1].split()[:2] == ["d7cr", "prod"]
