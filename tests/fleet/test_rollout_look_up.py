@@ -152,3 +152,17 @@ def test_an_apply_validates_what_its_requests_share_once(made, monkeypatch):
     )
     assert results["status"].astype(str).tolist() == [Outcome.DRY_RUN] * 2
     assert len(whole) == 1
+
+
+def test_a_dry_run_of_a_create_judges_the_name_the_create_sends(made):
+    """Where the environment's auth has another name and already the template's settings, a
+    create would send the template's name and be refused: its dry run must not call it
+    UNCHANGED by the environment's name, which the create does not send."""
+    made.backend.store.put_auth(APP, "spare", "otherauth", CONFIG, made.clock())
+    targets = pd.DataFrame({"app_id": [APP], "environment": ["spare"]})
+    apply = fleet(made, JobHistory(":memory:")).apply
+    (dry,) = apply(TEMPLATE, targets, mode="create", dry_run=True).to_dict("records")
+    (real,) = apply(TEMPLATE, targets, mode="create").to_dict("records")
+    assert dry["resource_name"] == real["resource_name"] == "fleetauth"
+    assert dry["status"] == Outcome.DRY_RUN and dry["operation"] == "CreateBackendAuth"
+    assert real["status"] != Outcome.UNCHANGED, real

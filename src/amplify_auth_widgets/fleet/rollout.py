@@ -740,8 +740,10 @@ def _look_up(
         return
     target.status = target.error = None
     target.looked_up, target.current_name = True, name
-    if name is not None and required:
-        target.resource_name = name  # an update names the resource the environment has
+    if name is not None and _needs_look_up(target, mode):
+        # an update naming none (and an upsert) names the resource the environment has; not a
+        # create, nor a dry run of one: it would be judged against a name it will not send
+        target.resource_name = name
 
 
 def _read(fleet: Fleet, target: Target, whole: bool) -> tuple[str | None, Any]:
