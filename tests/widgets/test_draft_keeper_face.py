@@ -32,3 +32,21 @@ def test_the_request_or_the_operation_alone_schedules_a_save_and_nothing_else_do
     made.flush_pending()
     draft = made.store.load()
     assert draft is not None and draft.operation == "UpdateBackendAuth"
+
+
+def test_a_change_saves_itself_a_moment_later_and_putting_back_or_aside_saves_nothing(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    made = DraftKeeper(AuthConfigEditor(background=False), DraftStore(JobHistory(path)))
+    made.editor.value = {"AppId": "d4demonew"}
+    timer = made._timer
+    assert timer is not None and timer.daemon  # a pending save never holds the kernel's exit
+    timer.join(30)  # the debounce's own timer: no flush called
+    draft = made.store.load()
+    assert draft is not None and draft.request["AppId"] == "d4demonew"
+    again = DraftKeeper(AuthConfigEditor(background=False), DraftStore(JobHistory(path)))
+    assert again.restore() is not None
+    assert again._timer is None  # the draft put back is no change of the user's to save
+    with again.store.database.transaction() as db:
+        db.execute("UPDATE drafts SET time = 'no time'")
+    broken = DraftKeeper(AuthConfigEditor(background=False), DraftStore(JobHistory(path)))
+    assert broken.restore() is None and broken._timer is None
