@@ -391,6 +391,7 @@ def test_the_audit_table_has_the_narrow_columns_and_the_files_every_column(emu, 
     assert (code, out) == (0, "")
     text = table.read_text()
     assert text.endswith("]  <NA>\n") and text.splitlines()[0].split() == NARROW
+    assert text.startswith("    app_id app_name environment  configured ")  # no index
     assert len(text.splitlines()) == 3
 
 
