@@ -47,3 +47,32 @@ def test_the_tests_named_for_a_module_are_its_own():
     assert "tests/test_output_sinks.py" in mutation.MODULES["widgets.cli_tab"][1]
     # but not this test of the map: it imports tools/, which mutmut's copy does not hold
     assert not any("tests/test_mutation_map.py" in t for _, t in mutation.MODULES.values())
+
+
+def test_a_forked_run_takes_the_mutants_not_run_yet_or_those_named():
+    codes = {
+        "amplify_auth_widgets.fleet.rollout.xǁDispatcherǁsend__mutmut_1": None,
+        "amplify_auth_widgets.fleet.rollout.xǁDispatcherǁsend__mutmut_2": 1,
+        "amplify_auth_widgets.fleet.rollout.x__look_up__mutmut_1": 0,
+        "amplify_auth_widgets.fleet.rollout.x__look_up__mutmut_2": None,
+    }
+    assert mutation.select(codes, []) == [
+        "amplify_auth_widgets.fleet.rollout.xǁDispatcherǁsend__mutmut_1",
+        "amplify_auth_widgets.fleet.rollout.x__look_up__mutmut_2",
+    ]
+    # named or globbed: run again whatever their last result
+    assert mutation.select(codes, ["*xǁDispatcherǁ*"]) == [
+        "amplify_auth_widgets.fleet.rollout.xǁDispatcherǁsend__mutmut_1",
+        "amplify_auth_widgets.fleet.rollout.xǁDispatcherǁsend__mutmut_2",
+    ]
+    assert mutation.select(codes, ["amplify_auth_widgets.fleet.rollout.x__look_up__mutmut_1"]) == [
+        "amplify_auth_widgets.fleet.rollout.x__look_up__mutmut_1"
+    ]
+
+
+def test_a_forked_run_uses_the_files_given_or_else_the_modules_own():
+    own = mutation._pytest_args("fleet.progress", [])
+    assert own[: own.index("-k")] == mutation.MODULES["fleet.progress"][1]
+    given = mutation._pytest_args("widgets.labels", ["tests/widgets/test_accessible.py"])
+    assert given[: given.index("-k")] == ["tests/widgets/test_accessible.py"]
+    assert "-x" in given and f"--timeout={mutation.TIMEOUT_SECONDS}" in given

@@ -4,6 +4,7 @@
     python tools/mutation.py rules 'amplify_auth_widgets.core.rules.x_rule_oauth*'   # some, again
     python tools/mutation.py --all            # each module in turn, then the table
     python tools/mutation.py --summary        # the table of docs/mutation.md, from the last runs
+    python tools/mutation.py --forked fleet.timeline   # mutmut plants, one forked pytest a mutant
 
 Why a module at a time: mutmut runs, for each mutant, every selected test that called the
 mutated function. Run against the whole suite, a surviving mutant of a function every request
@@ -22,6 +23,7 @@ named mutants after adding tests costs only those mutants.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import hashlib
 import json
 import os
@@ -29,6 +31,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,14 +119,24 @@ def _pyproject(module: str) -> str:
     )
 
 
+_NOT_COPIED = shutil.ignore_patterns(".cache", "__pycache__", "node_modules")
+
+
 def workdir(module: str) -> Path:
     """build/mutation/<module>/, with links to the project's sources and a narrowed config."""
     folder = WORK / module
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("src", "tests", "docs"):
+    for name in ("src", "docs"):
         link = folder / name
         if not link.is_symlink():
             link.symlink_to(ROOT / name)
+    # mutmut copies tests/ whole into each module's mutants/: a copy without the npm
+    # toolchains and the test caches (1.7 GB) that the Node tests find through
+    # AAW_GEN2_TOOLCHAIN, and the browser and Binder tests, left out, alone need
+    tests = folder / "tests"
+    if tests.is_symlink():
+        tests.unlink()
+    shutil.copytree(ROOT / "tests", tests, dirs_exist_ok=True, ignore=_NOT_COPIED)
     (folder / "pyproject.toml").write_text(_pyproject(module))
     return folder
 
@@ -174,7 +187,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summary", action="store_true", help="print the score table and stop")
     parser.add_argument("--all", action="store_true", help="run every module, one after another")
     parser.add_argument("--max-children", default=str(os.cpu_count() or 2))
+    parser.add_argument(
+        "--forked",
+        action="store_true",
+        help="plant with mutmut, then run each mutant in a process forked from one that has "
+        "imported the tests once (see run_forked)",
+    )
+    parser.add_argument(
+        "--tests",
+        default="",
+        help="with --forked: these test files (comma-separated) instead of the module's, to "
+        "run a module whose layer has no test file named for it against the ones that matter",
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    tests = [t for t in args.tests.split(",") if t]
+    if args.worker:
+        return _worker(args.module, args.mutants, tests)
+    if args.forked and args.module:
+        return run_forked(args.module, args.mutants, tests)
     if args.all:
         for module in MODULES:
             if code := run(module, [], args.max_children):
@@ -204,7 +235,7 @@ def run(module: str, mutants: list[str], max_children: str) -> int:
             ROOT / "tests",
             folder / "mutants" / "tests",
             dirs_exist_ok=True,
-            ignore=shutil.ignore_patterns(".cache", "__pycache__"),
+            ignore=_NOT_COPIED,
         )
     # Named mutants are rerun whatever their last result; with no names mutmut runs the
     # module's mutants (only_mutate) that have no result yet, so a stopped run resumes.
@@ -213,6 +244,169 @@ def run(module: str, mutants: list[str], max_children: str) -> int:
         stamp.write_text(digest)
     print(summary_row(module))
     return code
+
+
+# --forked: mutmut only plants the mutants; one worker process imports pytest, the package and
+# the module's tests once (with no mutant switched on), then forks a child for each mutant that
+# switches it on and runs the tests (-x). mutmut's own runner pays for its stats run and a
+# process start a mutant, which on two loaded cores was 10 s to minutes a mutant; a fork costs
+# milliseconds, and each child starts from the same clean state. Two blind spots, both of the
+# shared import: code run at import (tables built by calling the module's functions) is built
+# before any mutant is on, and so is what a test module computes at import. Every mutant that
+# survives in a child is therefore run again in a fresh pytest process, and that verdict is the
+# one recorded, in mutmut's own files (`mutmut results` and --summary read it).
+TIMEOUT_SECONDS = 60  # pytest-timeout's limit for one test under a mutant; past it, killed
+_STUCK_SECONDS = 600  # a child past this is killed and its mutant counted a timeout
+_TIMEOUT_EXIT = 36  # mutmut's exit code for "timeout"
+
+
+def _pytest_args(module: str, tests: list[str]) -> list[str]:
+    return [
+        *(tests or MODULES[module][1]),
+        "-k",
+        _DESELECT,
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        # each session's end forces two full garbage collections for these: seconds a mutant
+        "-p",
+        "no:unraisableexception",
+        "-p",
+        "no:threadexception",
+        f"--timeout={TIMEOUT_SECONDS}",
+        "--assert=plain",
+        "--tb=no",
+    ]
+
+
+def _meta_path(folder: Path, module: str) -> Path:
+    path, _ = MODULES[module]
+    return folder / "mutants" / "src" / PACKAGE / f"{path}.meta"
+
+
+def select(exit_codes: dict[str, int | None], patterns: list[str]) -> list[str]:
+    """The mutants to run: those matching a pattern (a name or a glob), whatever their last
+    result; with no pattern, those with no result yet."""
+    if patterns:
+        return [n for n in exit_codes if any(fnmatch.fnmatchcase(n, p) for p in patterns)]
+    return [name for name, code in exit_codes.items() if code is None]
+
+
+def _plant(folder: Path) -> None:
+    """mutmut's first step alone: copy the sources and tests, plant the mutants and write
+    each file's meta (every mutant "not checked")."""
+    script = (
+        "import os\n"
+        "import mutmut.__main__ as m\n"
+        "m.set_mutant_under_test('mutant_generation')\n"
+        "os.makedirs('mutants', exist_ok=True)\n"
+        "m.copy_src_dir(); m.copy_also_copy_files(); m.setup_source_paths()\n"
+        "m.store_lines_covered_by_tests(); m.create_mutants(1)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=folder, check=True)
+
+
+def run_forked(module: str, patterns: list[str], tests: list[str]) -> int:
+    """Plant ``module``'s mutants if need be, then run the selected ones in a worker."""
+    folder = workdir(module)
+    meta = _meta_path(folder, module)
+    if not meta.exists():
+        shutil.rmtree(folder / "mutants", ignore_errors=True)
+        _plant(folder)
+    else:  # tests added or changed since the mutants were planted must reach the copy
+        shutil.copytree(
+            ROOT / "tests",
+            folder / "mutants" / "tests",
+            dirs_exist_ok=True,
+            ignore=_NOT_COPIED,
+        )
+    env = {
+        "AAW_GEN2_TOOLCHAIN": str(ROOT / "tests" / "gen2"),
+        **os.environ,
+        "PYTHONPATH": "src",
+        "MUTANT_UNDER_TEST": "",
+    }
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", module, *patterns]
+    command += ["--tests", ",".join(tests)]
+    code = subprocess.run(command, cwd=folder / "mutants", env=env, check=False).returncode
+    print(summary_row(module))
+    return code
+
+
+def _run_child(name: str, args: list[str]) -> tuple[int, float]:
+    """Fork; the child switches ``name`` on and runs the tests. Its exit code and seconds."""
+    import pytest
+
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # the child: its output goes nowhere, its exit code is pytest's
+        try:
+            os.environ["MUTANT_UNDER_TEST"] = name
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            code = int(pytest.main(args))
+        except BaseException:  # a crash under a mutant is a kill
+            code = 1
+        os._exit(code)
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            code = os.waitstatus_to_exitcode(status)
+            return (code if code >= 0 else _TIMEOUT_EXIT), time.monotonic() - started
+        if time.monotonic() - started > _STUCK_SECONDS:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            return _TIMEOUT_EXIT, time.monotonic() - started
+        time.sleep(0.02)
+
+
+def _fresh(name: str, args: list[str]) -> int:
+    """``name`` run in a fresh pytest process: the verdict that counts for a survivor."""
+    env = {**os.environ, "MUTANT_UNDER_TEST": name}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    ).returncode
+
+
+def _worker(module: str, patterns: list[str], tests: list[str]) -> int:
+    """In ``mutants/``: import the tests once, then fork a child for each selected mutant."""
+    import pytest
+
+    sys.path[:0] = ["src", "."]
+    meta_path = Path("src") / PACKAGE / f"{MODULES[module][0]}.meta"
+    meta = json.loads(meta_path.read_text())
+    names = select(meta["exit_code_by_key"], patterns)
+    args = _pytest_args(module, tests)
+    # with no mutant on, the tests must pass, or every mutant would count killed
+    if (clean := _fresh("", args)) != 0:
+        print(f"the tests of {module} fail with no mutant (exit {clean}): nothing run")
+        return 1
+    with open(os.devnull, "w") as devnull:  # import the tests and the package once
+        stdout, stderr = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = devnull
+        try:
+            pytest.main([*args, "--collect-only"])
+        finally:
+            sys.stdout, sys.stderr = stdout, stderr
+    print(f"{module}: {len(names)} mutants", flush=True)
+    for number, name in enumerate(names, 1):
+        code, seconds = _run_child(name, args)
+        if code == 0:
+            code = _fresh(name, args)  # confirm a survivor outside the shared import
+        meta["exit_code_by_key"][name] = code
+        meta["durations_by_key"][name] = seconds
+        meta_path.write_text(json.dumps(meta, indent=4))
+        verdict = {0: "SURVIVED", 1: "killed", 5: "no tests", _TIMEOUT_EXIT: "timeout"}
+        print(f"{number}/{len(names)} {verdict.get(code, code)} {name} {seconds:.1f}s", flush=True)
+    return 0
 
 
 def _sources_digest() -> str:
