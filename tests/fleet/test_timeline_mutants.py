@@ -16,6 +16,7 @@ from amplify_auth_widgets import JobHistory
 from amplify_auth_widgets.core.model import REDACTED
 from amplify_auth_widgets.fleet import timeline
 from amplify_auth_widgets.fleet.timeline import drift
+from amplify_auth_widgets.jobs.audits import AuditStore
 
 EAST = ("111111111111", "us-east-1")
 
@@ -178,3 +179,24 @@ def test_an_app_unlisted_in_every_audit_keeps_its_environments_three_audits_back
     timeline.save_audit(history, frame_of(dev))
     expected = [("a1", "(environment)", "absent", "present")] if came_back else []
     assert changed(drift(since=clock() - 5, history=history)) == expected
+
+
+def test_an_audit_read_back_from_parquet_saves_as_the_audit_itself(tmp_path):
+    """A frame written to Parquet and read back holds its list cells as numpy arrays of numpy
+    values: it is saved as the same rows, its lists as lists, and compares with the original
+    unchanged."""
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    frame = frame_of((*EAST, "a1", "one", "dev", True), (*EAST, "a2", "two", "dev", True))
+    frame["constraints"] = [["REQUIRE_DIGIT", "REQUIRE_SYMBOL"], []]
+    frame["lengths"] = [[8, 12], [6]]
+    frame.to_parquet(tmp_path / "audit.parquet")
+    read_back = pd.read_parquet(tmp_path / "audit.parquet")
+    assert type(read_back["lengths"][0]).__name__ == "ndarray"  # what the case is about
+    first = timeline.save_audit(history, frame)
+    clock.advance(10)
+    second = timeline.save_audit(history, read_back)
+    store = AuditStore(history)
+    assert store.rows(second) == store.rows(first)
+    assert store.rows(second)[0]["fields"]["lengths"] == [8, 12]
+    assert drift(history=history).empty
