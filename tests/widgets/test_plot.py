@@ -71,3 +71,14 @@ def test_a_long_list_is_cut_and_counted():
         }
     )
     assert jobs_alt(jobs).endswith("and 2 more.")
+
+
+def test_the_heat_map_counts_environments_past_the_list_in_words():
+    names = [f"env{i}" for i in range(LISTED + 2)]
+    audit = pd.DataFrame({"environment": names, "finding_codes": [["AAW101"]] * len(names)})
+    two_more = heatmap_alt(audit.assign(**_checks_passing(audit)))
+    assert two_more.endswith("; and 2 more environments.")
+    one_more = audit.iloc[: LISTED + 1]
+    assert heatmap_alt(one_more.assign(**_checks_passing(one_more))).endswith(
+        "; and 1 more environment."
+    )

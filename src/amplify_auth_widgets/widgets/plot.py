@@ -88,7 +88,7 @@ def heatmap_alt(audit: Any) -> str:
         failing = {str(name): int(n) for name, n in row.items() if n}
         parts.append(f"{environment}: {listed(failing) if failing else 'none'}")
     shown = "; ".join(parts[:LISTED]) + (
-        f"; and {len(parts) - LISTED} more environments" if len(parts) > LISTED else ""
+        f"; and {plural(len(parts) - LISTED, 'more environment')}" if len(parts) > LISTED else ""
     )
     return (
         f"Heat map of failed checks and findings in {plural(len(counts), 'environment')}, "
