@@ -336,6 +336,24 @@ def test_db_refuses_a_file_it_cannot_read():
     assert db_refusal("/proc/self/mem") == "cannot read '/proc/self/mem': Input/output error"
 
 
+def test_db_given_with_a_tilde_is_the_file_in_the_home_folder(tmp_path, monkeypatch):
+    # `--db=~/state.sqlite3` reaches the program as typed: the shell expands no tilde there.
+    # The file checked was the home folder's, the file opened ./~/state.sqlite3 (no such folder)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    monkeypatch.chdir(tmp_path)
+    args = build_parser().parse_args(["emulator", "--db=~/state.sqlite3", "--port", "0"])
+    assert args.db == str(tmp_path / "home" / "state.sqlite3")
+    emu = emulator_of("--db=~/state.sqlite3")
+    try:
+        assert emu.db == args.db
+    finally:
+        emu.stop()
+    assert (tmp_path / "home" / "state.sqlite3").exists() and not (tmp_path / "~").exists()
+    (tmp_path / "home" / "notes").write_text("not a database")
+    assert "is not an SQLite database" in db_refusal("~/notes")
+
+
 # -- the emulator the options make ------------------------------------------------------------
 
 

@@ -41,7 +41,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 def database_file(text: str) -> str:
     """``--db``: an SQLite file, or a new file's name in an existing folder. Anything else is
-    refused before it is opened, so that a file that is not a database is never touched."""
+    refused before it is opened, so that a file that is not a database is never touched. The
+    path checked is the one returned (``~`` expanded: the shell leaves ``--db=~/...`` as is)."""
     path = Path(text).expanduser()
     if path.is_dir():
         raise argparse.ArgumentTypeError(
@@ -60,7 +61,7 @@ def database_file(text: str) -> str:
             )
     elif not path.parent.is_dir():
         raise argparse.ArgumentTypeError(f"the folder {quote(str(path.parent))} does not exist")
-    return text
+    return str(path)
 
 
 def _rate(text: str) -> float:
