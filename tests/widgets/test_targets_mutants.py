@@ -199,6 +199,13 @@ def test_choosing_an_app_names_it_lists_its_environments_and_suggests_a_resource
     assert chooser.existing == ()
 
 
+def test_an_app_listed_without_a_name_is_not_said_to_be_unlisted():
+    chooser, fields, _ = picker()
+    fields["AppId"].control.value = "d2bare"  # offered by its ID alone, and chosen
+    assert chooser.hint.value == muted_html("2 app(s) on this connection.")
+    assert fields["ResourceName"].control.options == ("auth",)
+
+
 def test_an_id_typed_that_is_not_listed_is_said_so_and_lists_nothing():
     chooser, fields, amplify = picker()
     fields["AppId"].control.value = "d1shop"

@@ -215,7 +215,7 @@ class TargetPicker(t.HasTraits):
         name = self.apps.get(app_id)
         if name:
             self.hint.value = muted_html(name)
-        elif app_id and self.apps:
+        elif app_id and self.apps and app_id not in self.apps:
             self.hint.value = muted_html("Not one of the apps listed on this connection.")
         else:
             self.hint.value = muted_html(f"{len(self.apps)} app(s) on this connection.")
