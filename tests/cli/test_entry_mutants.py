@@ -6,10 +6,16 @@ that runs the mutant (only by the installed command in a subprocess)."""
 from __future__ import annotations
 
 import io
+import json
+import re
 
 import pytest
+from conftest import aws_env, valid_request
 
+from amplify_auth_widgets.cli.common import status_exit_code
 from amplify_auth_widgets.cli.entry import build_parser, main
+from amplify_auth_widgets.core.lifecycle import Verdict
+from amplify_auth_widgets.emulator import Emulator
 
 INPUT = (
     "input: --cli-input-json JSON the request as JSON, or file://path; options given "
@@ -159,3 +165,136 @@ def test_an_api_commands_defaults():
     bare = build_parser().parse_args(["get-backend-job", "--generate-cli-skeleton"])
     assert bare.generate_cli_skeleton == "input"
     assert not hasattr(bare, "wait")
+
+
+# -- sending, in this process, against the emulator ----------------------------------------
+
+SLOW = "slow-app"
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    """Jobs end at once, except those of apps whose name says slow (a minute)."""
+    slow: set[str] = set()
+    with Emulator(job_seconds=lambda operation, app_id: 60 if app_id in slow else 0) as emu:
+        emu.slow = slow
+        yield emu
+
+
+@pytest.fixture
+def cli(emulator, monkeypatch):
+    for name, value in aws_env(emulator.url).items():
+        monkeypatch.setenv(name, value)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(list(argv), stdout=out, stderr=err)
+        return code, out.getvalue(), err.getvalue()
+
+    return run
+
+
+def request_file(tmp_path, app_id: str) -> str:
+    path = tmp_path / f"{app_id}.json"
+    path.write_text(json.dumps(valid_request(AppId=app_id, BackendEnvironmentName="dev")))
+    return f"file://{path}"
+
+
+def test_wait_follows_the_job_to_its_end(emulator, cli, tmp_path):
+    app_id = emulator.create_app("waited")
+    code, out, err = cli(
+        "create-backend-auth", "--cli-input-json", request_file(tmp_path, app_id), "--wait"
+    )
+    assert code == 0, err
+    response = json.loads(out)
+    job = response["JobId"]
+    assert response["Status"] == "COMPLETED" and "TimedOut" not in response
+    lines = err.splitlines()
+    assert lines[0] == f"job {job}: IN_PROGRESS"  # the status the request answered
+    assert re.fullmatch(rf"job {job}: COMPLETED after \d+s", lines[-1]), lines
+
+
+def test_wait_gives_up_after_its_timeout_and_says_the_job_goes_on(emulator, cli, tmp_path):
+    app_id = emulator.create_app("slow")
+    emulator.slow.add(app_id)
+    given = ("--cli-input-json", request_file(tmp_path, app_id), "--wait", "--wait-timeout", "0.5")
+    code, out, err = cli("create-backend-auth", *given, "--color", "off")
+    response = json.loads(out)
+    job = response["JobId"]
+    assert response["TimedOut"] is True and response["Status"] != "COMPLETED"
+    assert (
+        f"job {job}: not finished after 0.5s; stopped waiting (a local verdict: the job goes "
+        "on). Follow it with get-backend-job."
+    ) in err.splitlines()
+    assert code == status_exit_code([str(Verdict.TIMED_OUT)]) == 255
+
+
+def test_a_failed_job_says_why_and_exits_with_the_services_code(emulator, cli, tmp_path):
+    app_id = emulator.create_app("failing")
+    request = valid_request(AppId=app_id, BackendEnvironmentName="dev")
+    request["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["DomainPrefix"] = "Bad_Prefix"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(request))
+    given = ("--cli-input-json", f"file://{path}", "--wait", "--no-validate", "--color", "on")
+    code, out, err = cli("create-backend-auth", *given)
+    job = json.loads(out)["JobId"]
+    assert code == 254 and json.loads(out)["Status"] == "FAILED"
+    failed = [line for line in err.splitlines() if f"job {job} FAILED: " in line]
+    assert (
+        len(failed) == 1
+        and failed[0].startswith("\033[")
+        and "DomainPrefix 'Bad_Prefix'" in failed[0]
+    )
+
+
+def test_debug_logs_the_connection_request_and_response_secrets_redacted(emulator, cli, tmp_path):
+    app_id = emulator.create_app("debugged")
+    code, out, err = cli(
+        "create-backend-auth", "--cli-input-json", request_file(tmp_path, app_id), "--debug"
+    )
+    assert code == 0, err
+    lines = err.splitlines()
+    assert lines[0].startswith("debug: connection {") and emulator.url in lines[0]
+    request = json.loads(lines[1].removeprefix("debug: CreateBackendAuth request "))
+    assert request["AppId"] == app_id
+    assert "g-secret-value" not in err and "<redacted>" in lines[1]
+    response = json.loads(lines[2].removeprefix("debug: CreateBackendAuth response "))
+    assert response == json.loads(out)
+
+
+def test_list_backend_jobs_reads_every_page_unless_told_not_to(emulator, cli, tmp_path):
+    app_id = emulator.create_app("listed")
+    where = ("--app-id", app_id, "--backend-environment-name", "dev")
+    create = ("create-backend-auth", "--cli-input-json", request_file(tmp_path, app_id))
+    delete = ("delete-backend-auth", *where, "--resource-name", "mainauth")
+    for argv in (create, delete, create):
+        code, _, err = cli(*argv)
+        assert code == 0, err
+    listing = ("list-backend-jobs", *where, "--max-results", "1")
+    code, out, err = cli(*listing)
+    assert code == 0, err
+    assert sorted(job["Operation"] for job in json.loads(out)["Jobs"]) == [
+        "CreateBackendAuth",
+        "CreateBackendAuth",
+        "DeleteBackendAuth",
+    ]
+    code, out, _ = cli(*listing, "--no-paginate")
+    assert len(json.loads(out)["Jobs"]) == 1
+    code, out, _ = cli("list-backend-jobs", *where, "--operation", "DeleteBackendAuth")
+    assert [job["Operation"] for job in json.loads(out)["Jobs"]] == ["DeleteBackendAuth"]
+
+
+def test_a_service_error_exits_254_with_its_request_id(cli):
+    code, out, err = cli(
+        "get-backend-job",
+        "--app-id",
+        "dnope",
+        "--backend-environment-name",
+        "dev",
+        "--job-id",
+        "j1",
+    )
+    assert (code, out) == (254, "")
+    lines = err.splitlines()
+    assert lines[0].startswith("error: ") and "NotFoundException (HTTP 404)" in lines[0]
+    assert lines[1].startswith("request id: ") and len(lines) == 2
