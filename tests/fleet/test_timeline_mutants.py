@@ -200,3 +200,35 @@ def test_an_audit_read_back_from_parquet_saves_as_the_audit_itself(tmp_path):
     assert store.rows(second) == store.rows(first)
     assert store.rows(second)[0]["fields"]["lengths"] == [8, 12]
     assert drift(history=history).empty
+
+
+def test_a_missing_time_and_missing_members_of_a_list_are_saved_as_nothing():
+    """A time column's missing value (``NaT``) is absent from the saved row, and a missing
+    member of a list (``pd.NA``, as a nullable column's values gathered into a list) is
+    None: the audit saves, and its lists keep their length."""
+    history = JobHistory(":memory:")
+    frame = frame_of((*EAST, "a1", "one", "dev", True), (*EAST, "a2", "two", "dev", True))
+    frame["modified"] = pd.to_datetime([None, None])
+    frame["lengths"] = [[pd.NA, 8], [12]]
+    audit_id = timeline.save_audit(history, frame)
+    saved = [row["fields"] for row in AuditStore(history).rows(audit_id)]
+    assert saved == [
+        {"app_name": "one", "configured": True, "lengths": [None, 8]},
+        {"app_name": "two", "configured": True, "lengths": [12]},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("read", "listed"),
+    [
+        (("222222222222", "eu-west-1"), ["111111111111/us-east-1", "222222222222/eu-west-1"]),
+        ((None, "eu-west-1"), ["?/eu-west-1", "111111111111/us-east-1"]),  # (account unknown)
+        (("222222222222", None), ["111111111111/us-east-1", "222222222222/?"]),
+    ],
+)
+def test_an_account_and_region_read_with_no_app_is_where_the_audit_read(read, listed):
+    """An account and region the audit read and found no app in are listed where it read,
+    as they are (an unknown account or region as ``?``), beside those of its rows."""
+    history = JobHistory(":memory:", clock=FakeClock())
+    timeline.save_audit(history, frame_of((*EAST, "a1", "one", "dev", True)), where=[read])
+    assert timeline.saved_audits(history)["where"].tolist() == [listed]
