@@ -8,6 +8,9 @@ in audit after audit, known three audits back."""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
 import pandas as pd
 import pytest
 from conftest import FakeClock
@@ -232,3 +235,33 @@ def test_an_account_and_region_read_with_no_app_is_where_the_audit_read(read, li
     history = JobHistory(":memory:", clock=FakeClock())
     timeline.save_audit(history, frame_of((*EAST, "a1", "one", "dev", True)), where=[read])
     assert timeline.saved_audits(history)["where"].tolist() == [listed]
+
+
+NOW = 1_800_000_000.0  # 2027-01-15 08:00 UTC
+
+
+def test_a_timedelta_is_a_span_ago():
+    assert timeline.parse_since(dt.timedelta(hours=2), NOW) == NOW - 7200
+    assert timeline.parse_since(dt.timedelta(0), NOW) == NOW
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles", "Asia/Kolkata"])
+def test_a_datetime_is_its_own_instant_and_a_naive_one_utc_in_any_zone(monkeypatch, zone):
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        paris = dt.timezone(dt.timedelta(hours=1))
+        assert timeline.parse_since(dt.datetime(2027, 1, 15, 9, tzinfo=paris), 0) == NOW
+        assert timeline.parse_since(dt.datetime(2027, 1, 15, 8), 0) == NOW
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_time_that_cannot_be_read_is_refused_with_the_whole_message():
+    with pytest.raises(ValueError) as caught:
+        timeline.parse_since("last week", NOW)
+    assert str(caught.value) == (
+        "since: 'last week' is not a time: give an ISO 8601 time (2026-03-01 or "
+        "2026-03-01T08:00Z), epoch seconds, a datetime, or a span ago (7d, 12h, 30m, 45s, 2w)"
+    )
