@@ -200,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         "run a module whose layer has no test file named for it against the ones that matter",
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    # intermixed: mutant names may follow --tests (`--forked m --tests a.py,b.py 'glob*'`)
+    args = parser.parse_intermixed_args(argv)
     tests = [t for t in args.tests.split(",") if t]
     if args.worker:
         return _worker(args.module, args.mutants, tests)
