@@ -265,3 +265,22 @@ def test_a_time_that_cannot_be_read_is_refused_with_the_whole_message():
         "since: 'last week' is not a time: give an ISO 8601 time (2026-03-01 or "
         "2026-03-01T08:00Z), epoch seconds, a datetime, or a span ago (7d, 12h, 30m, 45s, 2w)"
     )
+
+
+def test_saved_audits_lists_each_audit_by_its_id_and_none_before_the_first():
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    columns = ["id", "time", "environments", "where", "filtered"]
+    empty = timeline.saved_audits(history)
+    assert empty.empty and list(empty.columns) == columns
+    first = timeline.save_audit(history, frame_of((*EAST, "a1", "one", "dev", True)))
+    clock.advance(60)
+    second = timeline.save_audit(history, frame_of(), where=[EAST])
+    audits = timeline.saved_audits(history)
+    assert list(audits.columns) == columns
+    assert audits["id"].tolist() == [first, second] and first != second
+    assert audits["environments"].tolist() == [1, 0]
+    assert audits["time"].tolist() == [
+        pd.Timestamp(1_800_000_000, unit="s", tz="UTC"),
+        pd.Timestamp(1_800_000_060, unit="s", tz="UTC"),
+    ]
