@@ -3,6 +3,7 @@ every module of a mutated layer has tests, the ones named for it when there are.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -76,3 +77,15 @@ def test_a_forked_run_uses_the_files_given_or_else_the_modules_own():
     given = mutation._pytest_args("widgets.labels", ["tests/widgets/test_accessible.py"])
     assert given[: given.index("-k")] == ["tests/widgets/test_accessible.py"]
     assert "-x" in given and f"--timeout={mutation.TIMEOUT_SECONDS}" in given
+
+
+def test_two_runs_of_one_module_keep_each_others_verdicts(tmp_path):
+    meta = tmp_path / "rollout.py.meta"
+    names = {"a": None, "b": None}
+    meta.write_text(json.dumps({"exit_code_by_key": names, "durations_by_key": {}}))
+    mutation._record(meta, "a", 1, 0.5)  # one run's verdict
+    mutation._record(meta, "b", 0, 2.0)  # another's, written after: "a" is kept
+    assert json.loads(meta.read_text()) == {
+        "exit_code_by_key": {"a": 1, "b": 0},
+        "durations_by_key": {"a": 0.5, "b": 2.0},
+    }

@@ -377,6 +377,21 @@ def _fresh(name: str, args: list[str]) -> int:
     ).returncode
 
 
+def _record(meta_path: Path, name: str, code: int, seconds: float) -> None:
+    """Write ``name``'s verdict into the module's meta file, read afresh under a lock: two
+    runs of one module (different mutants) at once must not write over each other's."""
+    import fcntl
+
+    with open(meta_path.with_name(meta_path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        meta = json.loads(meta_path.read_text())
+        meta["exit_code_by_key"][name] = code
+        meta["durations_by_key"][name] = seconds
+        temporary = meta_path.with_name(meta_path.name + ".new")
+        temporary.write_text(json.dumps(meta, indent=4))
+        temporary.replace(meta_path)
+
+
 def _worker(module: str, patterns: list[str], tests: list[str]) -> int:
     """In ``mutants/``: import the tests once, then fork a child for each selected mutant."""
     import pytest
@@ -402,9 +417,7 @@ def _worker(module: str, patterns: list[str], tests: list[str]) -> int:
         code, seconds = _run_child(name, args)
         if code == 0:
             code = _fresh(name, args)  # confirm a survivor outside the shared import
-        meta["exit_code_by_key"][name] = code
-        meta["durations_by_key"][name] = seconds
-        meta_path.write_text(json.dumps(meta, indent=4))
+        _record(meta_path, name, code, seconds)
         verdict = {0: "SURVIVED", 1: "killed", 5: "no tests", _TIMEOUT_EXIT: "timeout"}
         print(f"{number}/{len(names)} {verdict.get(code, code)} {name} {seconds:.1f}s", flush=True)
     return 0
