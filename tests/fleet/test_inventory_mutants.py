@@ -16,6 +16,7 @@ import pytest
 from conftest import valid_request
 
 from amplify_auth_widgets import Connection, JobHistory, JobTracker
+from amplify_auth_widgets.client.connection import ConfigurationError
 from amplify_auth_widgets.client.service import ApiError, PaginationError
 from amplify_auth_widgets.fleet import inventory
 from amplify_auth_widgets.fleet.accounts import Location
@@ -635,3 +636,186 @@ def test_a_background_audit_cancelled_before_it_starts_is_never_run(monkeypatch)
     fleet, _ = fleet_of_three()
     monkeypatch.undo()
     assert len(fleet.audit_async(concurrency=2).result(timeout=30)) == 4
+
+
+# -- several connections -------------------------------------------------------------------
+
+
+class Places:
+    """``Fleet.connect`` replaced: each connection's region names the place it reaches (account
+    ``1111...`` in eu-west-1, ``2222...`` in eu-west-3) and the apps there; a region named
+    ``down`` fails its listing, ``unset`` its configuration."""
+
+    ACCOUNTS = {"eu-west-1": "111111111111", "eu-west-3": "222222222222"}
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.fleets: list[Fleet] = []
+        places = self
+
+        def connect(cls: type[Fleet], connection: Any = None, history: Any = None) -> Fleet:
+            region = connection.region
+            if region == "down":
+                apps: Any = ApiError("ListApps", "AccessDenied", "not here")
+            elif region == "unset":
+                apps = ConfigurationError("no credentials for profile unset")
+            else:
+                apps = [{"appId": f"d{region[-1]}", "name": f"app-{region}"}]
+            service = FakeService([], {f"d{region[-1]}": envs("dev", "prod")})
+            if isinstance(apps, Exception):
+                problem = apps
+
+                def fail(*args: Any, **kwargs: Any) -> Any:
+                    raise problem
+
+                service.call = fail  # type: ignore[method-assign]
+            else:
+                service.apps = apps
+            fleet = cls(service, history)  # type: ignore[arg-type]
+            fleet._location = Location(places.ACCOUNTS.get(region), region)
+            places.fleets.append(fleet)
+            return fleet
+
+        monkeypatch.setattr(Fleet, "connect", classmethod(connect))
+        self.labels: list[tuple[str, str]] = []
+
+        class Bar:
+            def __init__(self, label: str, *, unit: str) -> None:
+                places.labels.append((label, unit))
+
+            def __call__(self, done: int, total: int) -> None:
+                pass
+
+        monkeypatch.setattr(inventory, "ProgressBar", Bar)
+
+
+def test_an_audit_of_several_places_says_where_each_row_is_and_a_failed_one_is_its_row(
+    monkeypatch,
+):
+    places = Places(monkeypatch)
+    where = [Connection(region=r) for r in ("eu-west-1", "down", "unset", "eu-west-3")]
+    frame = inventory.audit(where)
+    assert places.labels == [
+        ("audit 111111111111/eu-west-1", "env"),
+        ("audit ?/down", "env"),
+        ("audit ?/unset", "env"),
+        ("audit 222222222222/eu-west-3", "env"),
+    ]
+    assert frame.index.tolist() == list(range(6))
+    rows = frame[["account_id", "region", "app_id", "environment", "configured"]]
+    assert rows.astype(object).where(rows.notna(), None).values.tolist() == [
+        ["111111111111", "eu-west-1", "d1", "dev", True],
+        ["111111111111", "eu-west-1", "d1", "prod", True],
+        [None, "down", None, None, False],
+        [None, "unset", None, None, False],
+        ["222222222222", "eu-west-3", "d3", "dev", True],
+        ["222222222222", "eu-west-3", "d3", "prod", True],
+    ]
+    assert frame.loc[2, "error"] == "ListApps: AccessDenied: not here"
+    assert frame.loc[3, "error"] == "no credentials for profile unset"
+    assert frame["error"].isna().tolist() == [True, True, False, False, True, True]
+
+
+def test_an_audit_of_one_place_raises_its_failure_and_draws_one_bar(monkeypatch):
+    places = Places(monkeypatch)
+    with pytest.raises(ApiError, match="AccessDenied"):
+        inventory.audit(Connection(region="down"))
+    with pytest.raises(ConfigurationError, match="no credentials"):
+        inventory.audit([Connection(region="unset")])
+    frame = inventory.audit(Connection(region="eu-west-1"), apps=["d1"], environments=["dev"])
+    assert places.labels[-1] == ("audit", "env") and len(frame) == 1
+    seen: list[tuple[int, int]] = []
+    inventory.audit(Connection(region="eu-west-1"), progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(0, 2), (1, 2), (2, 2)] and len(places.labels) == 3
+    inventory.audit(Connection(region="eu-west-1"), progress=False)
+    assert len(places.labels) == 3
+
+
+def test_a_saved_audit_goes_to_the_users_history_file_unless_given_one(monkeypatch, tmp_path):
+    places = Places(monkeypatch)
+    monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(tmp_path / "history.sqlite3"))
+    where = [Connection(region="eu-west-1"), Connection(region="eu-west-3")]
+    inventory.audit(where, apps=iter(["d1", "d3"]), save=True, progress=False)
+    saved = saved_audits(JobHistory(tmp_path / "history.sqlite3"))
+    assert len(saved) == 2 and saved["where"].tolist() == [
+        ["111111111111/eu-west-1"],
+        ["222222222222/eu-west-3"],
+    ]
+    assert saved["environments"].tolist() == [2, 2]  # the filter read once a connection
+    assert places.fleets[0].history is places.fleets[1].history
+    inventory.audit(where[0], progress=False)  # not saved: no history file opened
+    assert places.fleets[-1].history.path == ":memory:"
+    mine = JobHistory(":memory:")
+    inventory.audit(where[0], history=mine, save=True, progress=False)
+    assert len(saved_audits(mine)) == 1
+    assert len(saved_audits(JobHistory(tmp_path / "history.sqlite3"))) == 2
+
+
+def test_an_apply_to_several_places_sends_each_target_through_its_own_and_keeps_their_order(
+    monkeypatch,
+):
+    places = Places(monkeypatch)
+    sent: list[tuple[str | None, list[str], dict[str, Any]]] = []
+
+    def apply_to(template: Any, part: pd.DataFrame, *, fleet: Fleet, **options: Any) -> Any:
+        from amplify_auth_widgets.fleet.rollout import Outcome, Target, results_frame
+
+        sent.append((fleet.location().region, part["app_id"].tolist(), options))
+        done = []
+        for row in part.to_dict("records"):
+            target = Target(row["app_id"], row["environment"], "mainauth", {})
+            target.operation, target.status = "UpdateBackendAuth", Outcome.DRY_RUN
+            done.append(target)
+        return results_frame(done)
+
+    monkeypatch.setattr(inventory, "apply_to", apply_to)
+    where = [Connection(region="eu-west-1"), Connection(region="eu-west-3")]
+    targets = pd.DataFrame(
+        {
+            "app_id": ["d3", "d1", "d9", "d1"],
+            "environment": ["dev", "dev", "dev", "prod"],
+            "account_id": ["222222222222", "111111111111", "333333333333", None],
+            "region": ["eu-west-3", "eu-west-1", "eu-west-2", "eu-west-1"],
+        },
+        index=[10, 20, 30, 40],
+    )
+    cancel = threading.Event()
+    result = inventory.apply({}, targets, "upsert", 3, True, connection=where, cancel=cancel)
+    assert places.labels == [
+        ("apply 222222222222/eu-west-3", "target"),
+        ("apply 111111111111/eu-west-1", "target"),
+    ]
+    assert [(r, apps) for r, apps, _ in sent] == [
+        ("eu-west-3", ["d3"]),
+        ("eu-west-1", ["d1", "d1"]),
+    ]
+    options = sent[0][2]
+    assert options["mode"] == "upsert" and options["concurrency"] == 3
+    assert options["dry_run"] is True and options["cancel"] is cancel
+    assert result.index.tolist() == [0, 1, 2, 3]
+    assert result["app_id"].tolist() == ["d3", "d1", "d9", "d1"]
+    assert result["status"].tolist() == ["DRY_RUN", "DRY_RUN", "INVALID", "DRY_RUN"]
+    assert result["region"].tolist() == ["eu-west-3", "eu-west-1", "eu-west-2", "eu-west-1"]
+    assert result["account_id"].tolist()[:3] == ["222222222222", "111111111111", "333333333333"]
+    assert result.loc[3, "account_id"] == "111111111111"  # where it was sent
+    assert str(result["region"].dtype) == "string" and str(result["status"].dtype) == "category"
+    assert str(result["operation"].dtype) == "category"
+    assert "333333333333" in result.loc[2, "error"] and result.loc[2, "environment"] == "dev"
+    # one place: no label of where, and no cancel given when none was
+    sent.clear()
+    one = inventory.apply({}, targets.iloc[[1]], connection=where[0], progress=False)
+    assert one["status"].tolist() == ["DRY_RUN"] and "cancel" not in sent[0][2]
+    assert sent[0][2]["mode"] == "create" and sent[0][2]["concurrency"] == 8
+    assert sent[0][2]["dry_run"] is False and sent[0][2]["progress"] is None
+    inventory.apply({}, targets.iloc[[1]], connection=where[0])
+    assert places.labels[-1] == ("apply", "target")
+
+
+def test_an_apply_with_nothing_to_do_is_an_empty_frame_of_the_results_columns(monkeypatch):
+    Places(monkeypatch)
+    from amplify_auth_widgets.fleet.rollout import results_frame
+
+    empty = pd.DataFrame({"app_id": [], "environment": []})
+    result = inventory.apply({}, empty, connection=Connection(region="eu-west-1"))
+    assert result.empty
+    assert list(result.columns) == [*results_frame([]).columns, "account_id", "region"]
+    assert str(result["region"].dtype) == "string"
