@@ -6,11 +6,12 @@ in milliseconds, so that a mutation run of the module gets its verdicts fast."""
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import pytest
 
-from amplify_auth_widgets.client.service import ApiError
+from amplify_auth_widgets.client.service import ApiError, PaginationError
 from amplify_auth_widgets.core.model import request_spec
 from amplify_auth_widgets.widgets.fields import MISSING
 from amplify_auth_widgets.widgets.html import muted_html, warning_html
@@ -76,7 +77,11 @@ def auth_meta(*names: str) -> str:
 
 APPS = [{"appId": "d1shop", "name": "Shop Front!"}, {"appId": "d2bare"}]
 ENVS = {"d1shop": [{"environmentName": "dev"}, {"environmentName": "prod"}]}
-META = {("d1shop", "dev"): auth_meta("shopauth01"), ("d1shop", "prod"): "{}"}
+META = {
+    ("d1shop", "dev"): auth_meta("shopauth01"),
+    ("d1shop", "prod"): "{}",
+    ("d0other", "dev"): auth_meta("otherauth"),  # an app the listing does not show
+}
 
 
 def picker(
@@ -112,6 +117,41 @@ def test_apps_are_listed_from_every_page_and_malformed_ones_are_left_out():
 
     connection = Connection(Paged(), Backend({}))  # type: ignore[arg-type]
     assert list_apps(connection) == [("d1", "one"), ("d2", "")]
+
+
+class Repeating:
+    """A service that gives the same page token again: the listing would never end."""
+
+    def list_apps(self, **request: Any) -> dict[str, Any]:
+        return {"apps": [], "nextToken": "again"}
+
+    def list_backend_environments(self, **request: Any) -> dict[str, Any]:
+        return {"backendEnvironments": [], "nextToken": "again"}
+
+
+def test_a_listing_that_would_never_end_stops_with_an_error_naming_the_listing():
+    connection = Connection(Repeating(), Backend({}))  # type: ignore[arg-type]
+    with pytest.raises(PaginationError) as apps:
+        list_apps(connection)
+    assert str(apps.value).startswith("ListApps failed: RepeatedPageToken: ")
+    with pytest.raises(PaginationError) as envs:
+        list_environments(connection, "d1")
+    assert str(envs.value).startswith("ListBackendEnvironments failed: RepeatedPageToken: ")
+
+
+def test_environments_are_listed_from_every_page():
+    pages = {
+        None: {"backendEnvironments": [{"environmentName": "dev"}], "nextToken": "p2"},
+        "p2": {"backendEnvironments": [{"environmentName": "prod"}]},
+    }
+
+    class Paged:
+        def list_backend_environments(self, **request: Any) -> dict[str, Any]:
+            assert request["appId"] == "d1"
+            return pages[request.get("nextToken")]
+
+    connection = Connection(Paged(), Backend({}))  # type: ignore[arg-type]
+    assert list_environments(connection, "d1") == ["dev", "prod"]
 
 
 def test_environments_are_listed_for_the_app_asked_and_malformed_ones_left_out():
@@ -155,6 +195,7 @@ def test_a_combobox_says_what_to_do_while_empty_and_holds_the_id_an_option_stand
     assert {"aaw-target-app", "aaw-combo-chooser"} <= set(app.control._dom_classes)
     assert "aaw-target-env" in env.control._dom_classes
     assert app.control.ensure_option is False  # an ID can be typed
+    assert app.control.layout.width == "100%"  # as wide as its field
     assert app.get() is MISSING
     app.choices = {"Shop (d1shop)": "d1shop"}
     app.control.value = "Shop (d1shop)"
@@ -164,6 +205,14 @@ def test_a_combobox_says_what_to_do_while_empty_and_holds_the_id_an_option_stand
     assert app.get() == "d7typed"
     app.control.value = ""
     assert app.get() is MISSING
+
+
+def test_an_option_s_text_given_as_the_value_is_read_as_the_id_it_stands_for():
+    spec = request_spec("CreateBackendAuth")
+    app = ComboField(spec.member("AppId"), lambda _: None)
+    app.choices = {"Shop (d1shop)": "d1shop"}
+    app.set("Shop (d1shop)")  # a request (a draft, a file) holding what the list showed
+    assert app.get() == "d1shop"
 
 
 def test_a_combobox_of_another_member_gets_the_generic_class_and_no_placeholder():
@@ -216,6 +265,9 @@ def test_an_id_typed_that_is_not_listed_is_said_so_and_lists_nothing():
     assert fields["ResourceName"].control.options == ()
     assert fields["ResourceName"].control.placeholder == PLACEHOLDERS["ResourceName"]
     assert amplify.env_requests == [{"appId": "d1shop"}]  # the unknown app is not asked
+    fields["BackendEnvironmentName"].control.value = "dev"  # typed too
+    assert chooser.existing == ()  # only a listed app's environment is looked at
+    assert fields["ResourceName"].control.options == ()
 
 
 def test_an_environment_with_auth_offers_its_resources_first_and_reports_them():
@@ -261,6 +313,7 @@ def test_a_listing_that_fails_says_so_in_words_under_app_id():
     assert fields["AppId"].control.options == ()
     fields["AppId"].control.value = "d1typed"  # typing still works
     assert fields["AppId"].get() == "d1typed"
+    assert "Could not list the apps" in chooser.hint.value  # still said after typing
 
 
 def test_a_failure_that_is_no_api_error_is_said_in_words_too():
@@ -302,6 +355,47 @@ def test_with_no_app_listed_a_choice_asks_the_service_nothing():
     assert amplify.env_requests == []
     assert chooser.hint.value == muted_html("0 app(s) on this connection.")
     assert chooser.existing == ()
+
+
+def test_by_default_listing_runs_in_the_background_and_the_kernel_does_not_wait():
+    spec = request_spec("CreateBackendAuth")
+    fields = {p: ComboField(spec.member(p), lambda _: None) for p in TARGET}
+    amplify = Amplify(APPS, ENVS, None)
+    gate = threading.Event()
+    listing = amplify.list_apps
+
+    def slow(**request: Any) -> dict[str, Any]:
+        gate.wait(10)
+        return listing(**request)
+
+    amplify.list_apps = slow  # type: ignore[method-assign]
+    service = Service(Connection(amplify, Backend(META)))
+    chooser = TargetPicker(fields.__getitem__, lambda: service)
+    before = set(threading.enumerate())
+    chooser.refresh()  # returns while the service has not answered
+    assert fields["AppId"].control.options == ()
+    started = set(threading.enumerate()) - before
+    # a listing that hangs keeps no kernel or script from exiting
+    assert started and all(thread.daemon for thread in started)
+    chooser.join(timeout=0.05)  # a wait that is given up, not a hang
+    assert fields["AppId"].control.options == ()
+    gate.set()
+    chooser.join()
+    assert fields["AppId"].control.options == ("Shop Front! (d1shop)", "d2bare")
+
+
+def test_a_target_chosen_before_the_connection_is_listed_once_connected():
+    spec = request_spec("CreateBackendAuth")
+    fields = {p: ComboField(spec.member(p), lambda _: None) for p in TARGET}
+    fields["AppId"].control.value = "d1shop"  # typed, or a draft put back
+    fields["BackendEnvironmentName"].control.value = "dev"
+    service = Service(Connection(Amplify(APPS, ENVS, None), Backend(META)))
+    chooser = TargetPicker(fields.__getitem__, lambda: service, background=False)
+    chooser.refresh()
+    assert chooser.hint.value == muted_html("Shop Front!")
+    assert fields["BackendEnvironmentName"].control.options == ("dev", "prod")
+    assert fields["ResourceName"].control.options == ("shopauth01", "shopfrontauth")
+    assert chooser.existing == ("d1shop", "dev", ("shopauth01",))
 
 
 def test_listing_in_the_background_is_done_once_joined():
