@@ -273,6 +273,7 @@ def test_saved_audits_lists_each_audit_by_its_id_and_none_before_the_first():
     columns = ["id", "time", "environments", "where", "filtered"]
     empty = timeline.saved_audits(history)
     assert empty.empty and list(empty.columns) == columns
+    assert empty[~empty["filtered"]].empty  # the whole audits picked out: none
     first = timeline.save_audit(history, frame_of((*EAST, "a1", "one", "dev", True)))
     clock.advance(60)
     second = timeline.save_audit(history, frame_of(), where=[EAST])
@@ -280,7 +281,12 @@ def test_saved_audits_lists_each_audit_by_its_id_and_none_before_the_first():
     assert list(audits.columns) == columns
     assert audits["id"].tolist() == [first, second] and first != second
     assert audits["environments"].tolist() == [1, 0]
+    clock.advance(60)
+    timeline.save_audit(history, frame_of(), apps=["a1"])
+    audits = timeline.saved_audits(history)
+    assert audits[~audits["filtered"]]["id"].tolist() == [first, second]  # the whole ones
     assert audits["time"].tolist() == [
         pd.Timestamp(1_800_000_000, unit="s", tz="UTC"),
         pd.Timestamp(1_800_000_060, unit="s", tz="UTC"),
+        pd.Timestamp(1_800_000_120, unit="s", tz="UTC"),
     ]
