@@ -6,6 +6,7 @@ saved copy."""
 from __future__ import annotations
 
 import copy
+import json
 import threading
 import time
 from concurrent.futures import CancelledError
@@ -819,3 +820,65 @@ def test_an_apply_with_nothing_to_do_is_an_empty_frame_of_the_results_columns(mo
     assert result.empty
     assert list(result.columns) == [*results_frame([]).columns, "account_id", "region"]
     assert str(result["region"].dtype) == "string"
+
+
+def test_a_secret_changed_between_two_saved_audits_is_drift_and_its_value_never_saved():
+    from amplify_auth_widgets.fleet.timeline import drift
+
+    fleet, service = fleet_of_three()
+    clock = iter(range(1_800_000_000, 1_800_000_100, 10))
+    fleet.history.clock = lambda: float(next(clock))
+    fleet.audit(save=True)
+    rotated = copy.deepcopy(CONFIG)
+    google = rotated["UserPoolConfigs"]["OAuth"]["SocialProviderSettings"]["Google"]
+    google["ClientSecret"] = "rotated-google-secret"
+    service.configs[("d1", "prod")] = rotated
+    fleet.audit(save=True)
+    changes = drift(history=fleet.history)
+    secret = "UserPoolConfigs.OAuth.SocialProviderSettings.Google.ClientSecret"
+    assert changes[["app_id", "environment", "field"]].values.tolist() == [["d1", "prod", secret]]
+    assert "rotated-google-secret" not in changes.to_csv()
+
+
+def test_an_audit_reads_eight_environments_at_a_time_or_as_many_as_asked():
+    apps = [{"appId": "d1", "name": "one"}]
+    names = [f"e{n}" for n in range(24)]
+    in_flight, peak = [0], [0]
+    turn = threading.Condition()
+
+    class Slow(FakeService):
+        def call(self, operation: str, request: Any, *, client: Any = None) -> dict[str, Any]:
+            if operation != "GetBackend":
+                return super().call(operation, request, client=client)
+            with turn:
+                in_flight[0] += 1
+                peak[0] = max(peak[0], in_flight[0])
+                turn.notify_all()
+                turn.wait_for(lambda: in_flight[0] >= limit, timeout=5)
+            time.sleep(0.02)
+            with turn:
+                in_flight[0] -= 1
+            return super().call(operation, request, client=client)
+
+    fleet = Fleet(Slow(apps, {"d1": envs(*names)}))  # type: ignore[arg-type]
+    limit = 8
+    assert len(fleet.audit()) == 24 and peak[0] == 8
+    limit, peak[0] = 3, 0
+    assert len(fleet.audit(concurrency=3)) == 24 and peak[0] == 3
+
+
+def test_the_deployed_ids_are_read_into_their_columns_in_process():
+    deployed = {
+        "providers": {
+            "awscloudformation": {
+                "Region": "eu-west-3",
+                "AuthRoleArn": "arn:aws:iam::123456789012:role/a-authRole",
+            }
+        },
+        "auth": {"mainauth": {"output": {"UserPoolId": "eu-west-3_AbC123xyZ"}}},
+    }
+    fleet = Fleet(FakeService([], {}, {("d1", "dev"): json.dumps(deployed)}))  # type: ignore[arg-type]
+    row = fleet.audit_one({"appId": "d1", "name": "one"}, "dev")
+    assert row["user_pool_id"] == "eu-west-3_AbC123xyZ" and row["region"] == "eu-west-3"
+    assert row["resource_name"] == "mainauth" and row["configured"] is True
+    assert set(DEPLOYED_COLUMNS) <= set(row)
