@@ -298,3 +298,13 @@ def test_a_service_error_exits_254_with_its_request_id(cli):
     lines = err.splitlines()
     assert lines[0].startswith("error: ") and "NotFoundException (HTTP 404)" in lines[0]
     assert lines[1].startswith("request id: ") and len(lines) == 2
+
+
+def test_an_unknown_option_given_with_its_value_after_an_equals_sign_gets_a_suggestion():
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["create-backend-auth", "--app-idd=d1a2b3c4d5e6f7"], out, err)
+    assert code == 252 and err.getvalue().splitlines() == [
+        "amplify-auth create-backend-auth: error: unrecognized arguments: --app-idd=d1a2b3c4d5e6f7",
+        "  --app-idd=d1a2b3c4d5e6f7: did you mean --app-id?",
+        "See 'amplify-auth create-backend-auth --help'.",
+    ]
