@@ -13,7 +13,7 @@ import pytest
 from conftest import aws_env, valid_request
 
 from amplify_auth_widgets.cli.common import status_exit_code
-from amplify_auth_widgets.cli.entry import build_parser, main
+from amplify_auth_widgets.cli.entry import build_parser, entry_point, main
 from amplify_auth_widgets.core.lifecycle import Verdict
 from amplify_auth_widgets.emulator import Emulator
 
@@ -308,3 +308,18 @@ def test_an_unknown_option_given_with_its_value_after_an_equals_sign_gets_a_sugg
         "  --app-idd=d1a2b3c4d5e6f7: did you mean --app-id?",
         "See 'amplify-auth create-backend-auth --help'.",
     ]
+
+
+def test_the_console_script_exits_with_the_commands_code_and_writes_to_the_terminal(
+    monkeypatch, capsys, tmp_path
+):
+    missing = str(tmp_path / "missing.json")
+    monkeypatch.setattr("sys.argv", ["amplify-auth", "validate", missing])
+    with pytest.raises(SystemExit) as exited:
+        entry_point()
+    assert exited.value.code == 252
+    out, err = capsys.readouterr()
+    assert (
+        out.startswith("(file): error input.file: ") and missing in out
+    )  # not a terminal: no colour
+    assert err == ""  # a file that cannot be read has no summary line
