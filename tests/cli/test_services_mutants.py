@@ -24,7 +24,7 @@ from urllib.parse import unquote
 import pytest
 
 from amplify_auth_widgets.app import serve as app_serve
-from amplify_auth_widgets.cli.entry import build_parser, main
+from amplify_auth_widgets.cli.entry import UsageError, build_parser, main
 from amplify_auth_widgets.client import emulator_process
 from amplify_auth_widgets.client.connection import Connection
 
@@ -43,10 +43,11 @@ def said(*argv: str) -> str:
 
 
 def refused(*argv: str) -> str:
-    """The one line a refused option gets (exit 252, nothing on stdout)."""
-    code, out, err = run(*argv)
-    assert (code, out) == (252, ""), err
-    return " ".join(err.split())
+    """The line a refused option gets (main prints it and exits 252). Read from the parser,
+    so that a value wrongly accepted fails here instead of running the command."""
+    with pytest.raises(UsageError) as refusal:
+        build_parser().parse_args(list(argv))
+    return " ".join(str(refusal.value).split())
 
 
 # -- help and defaults ------------------------------------------------------------------------
@@ -183,6 +184,12 @@ def test_a_port_is_1_to_65535_or_0_for_any_free_one(command):
             f"amplify-auth {command}: error: argument --port: '{text}' is not a port: choose 1 "
             f"to 65535, or 0 for any free port (see 'amplify-auth {command} --help')"
         )
+
+
+def test_a_refused_option_exits_252_with_its_line_and_runs_nothing():
+    code, out, err = run("emulator", "--port", "65536")
+    assert (code, out) == (252, "")
+    assert err == refused("emulator", "--port", "65536") + "\n"
 
 
 def test_a_rate_is_a_fraction_from_0_to_1():
@@ -587,12 +594,16 @@ def test_the_app_announces_its_url_with_a_new_token_and_runs_voila_on_that_port(
     assert port > 0 and option(call["command"], "Voila.ip") == ["127.0.0.1"]
     token = call["env"]["AMPLIFY_AUTH_APP_TOKEN"]
     assert out == f"amplify-auth app at http://127.0.0.1:{port}/?token={token} (Ctrl-C to stop)\n"
-    assert len(token) >= 40 and token.replace("-", "").replace("_", "").isalnum()
+    # at least 32 random bytes, URL-safe
+    assert len(token) >= 43 and token.replace("-", "").replace("_", "").isalnum()
     assert run("app", "--port", "0")[1] != out  # a new token at each start
     assert call["env"]["AMPLIFY_AUTH_JOB_SECONDS"] == "3"
     assert "AMPLIFY_AUTH_TARGET" not in call["env"]
     assert call["env"]["PYTHONUNBUFFERED"] == "1" and call["env"]["PATH"] == os.environ["PATH"]
-    assert call["trust_was_dir"] and not voila.trust.exists()  # a trust folder for Voila's life
+    # a trust folder for Voila's life, named for the app in the temporary folder
+    assert call["trust_was_dir"] and not voila.trust.exists()
+    assert voila.trust.name.startswith("amplify-auth-app-")
+    assert voila.trust.parent == Path(tempfile.gettempdir())
 
 
 def test_the_app_serves_voila_with_the_options_given(voila, no_emulator, monkeypatch):
@@ -719,9 +730,11 @@ def test_the_app_waits_for_the_emulator_it_started_to_exit(voila, monkeypatch):
         return SimpleNamespace(pid=child.pid)
 
     monkeypatch.setattr(emulator_process, "shared", shared)
+    started = time.monotonic()
     assert run("app", "--port", "0")[0] == 0
     (child,) = children
     assert child.poll() is not None  # it had exited when the app returned
+    assert time.monotonic() - started < 8  # and the app returned once it had (not 10 s on)
 
 
 def test_the_app_leaves_an_emulator_it_did_not_start_running(voila, monkeypatch):
