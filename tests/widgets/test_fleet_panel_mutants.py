@@ -202,3 +202,30 @@ def _rows(html):
 
     body = html.split("<tbody>", 1)[1]
     return [re.findall(r"<td>(.*?)</td>", row) for row in body.split("</tr>")[:-1]]
+
+
+def test_an_app_without_a_name_is_found_by_its_id_and_nothing_else():
+    panel, fleet = held_panel()
+    panel.run_audit()
+    nameless = {"app_id": "d9broken", "app_name": None, "environment": "dev"}
+    fleet.audits[-1].set_result(audit_frame([*ROWS, nameless]))
+    panel.app_filter.value = "d9"
+    assert panel.picked == [("d9broken", "dev")]
+    for text in ("x", "nan", "none", "<na>"):  # a missing name is no text to match
+        panel.app_filter.value = text
+        assert panel.picked == [] and panel.targets.options == (), text
+
+
+def test_the_panel_audits_and_applies_as_many_at_a_time_as_the_fleet_does_by_default():
+    import inspect
+
+    from amplify_auth_widgets.fleet.inventory import apply, audit
+
+    panel, fleet = held_panel()
+    for function in (Fleet.audit, audit, apply):
+        assert inspect.signature(function).parameters["concurrency"].default == panel.concurrency
+    panel.run_audit()
+    fleet.audits[-1].set_result(audit_frame(ROWS))
+    panel.template = TEMPLATE
+    panel.run_apply(dry_run=True)
+    assert fleet.applies[-1][1]["concurrency"] == 8
