@@ -290,3 +290,35 @@ def test_saved_audits_lists_each_audit_by_its_id_and_none_before_the_first():
         pd.Timestamp(1_800_000_060, unit="s", tz="UTC"),
         pd.Timestamp(1_800_000_120, unit="s", tz="UTC"),
     ]
+
+
+def three_audits() -> tuple[JobHistory, FakeClock]:
+    """One environment audited at 0, 10 and 20 seconds (the clock's start), ``configured``
+    going 1, 2, 3."""
+    clock = FakeClock()
+    history = JobHistory(":memory:", clock=clock)
+    for value in (1, 2, 3):
+        timeline.save_audit(history, frame_of((*EAST, "a1", "one", "dev", value)))
+        clock.advance(10)
+    clock.advance(-10)  # now: the last audit's time
+    return history, clock
+
+
+def test_since_and_until_at_an_audits_own_time_keep_it_before_and_within():
+    """An audit saved at ``since`` is before the window (its change is not reported, it is
+    what the next is compared with); one saved at ``until`` is within it."""
+    history, clock = three_audits()
+    start = clock() - 20
+    assert changed(drift(since=start + 10, history=history)) == [("a1", "configured", 2, 3)]
+    assert changed(drift(since=start, until=start + 10, history=history)) == [
+        ("a1", "configured", 1, 2)
+    ]
+
+
+def test_spans_ago_are_counted_from_the_historys_clock():
+    history, _ = three_audits()
+    assert changed(drift(since="15s", history=history)) == [
+        ("a1", "configured", 1, 2),
+        ("a1", "configured", 2, 3),
+    ]
+    assert changed(drift(since="15s", until="5s", history=history)) == [("a1", "configured", 1, 2)]
