@@ -484,6 +484,7 @@ def test_an_audit_row_holds_the_configuration_its_findings_and_its_gen2_code():
     weak = copy.deepcopy(CONFIG)
     weak["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 5  # an error
     weak["UserPoolConfigs"]["OAuth"]["OAuthGrantType"] = "IMPLICIT"  # a warning
+    weak["UserPoolConfigs"]["OAuth"]["RedirectSignInURIs"] = ["http://app.example.com/"]  # error
     wrong = copy.deepcopy(CONFIG)
     wrong["UserPoolConfigs"]["Mfa"] = "OFF"  # a structure's place holds text
     service = FakeService([], {}, configs={("d1", "weak"): weak, ("d1", "wrong"): wrong})
@@ -493,8 +494,12 @@ def test_an_audit_row_holds_the_configuration_its_findings_and_its_gen2_code():
     assert row["app_id"] == "d1" and row["app_name"] == "one" and row["environment"] == "weak"
     assert row["resource_name"] == "mainauth" and row["configured"] is True
     assert row["UserPoolConfigs.PasswordPolicy.MinimumLength"] == 5
-    assert row["errors"] == 1 and row["warnings"] == 1
-    assert row["finding_codes"] == ["cognito.implicit-grant", "cognito.password-length"]
+    assert row["errors"] == 2 and row["warnings"] == 1
+    assert row["finding_codes"] == [
+        "cognito.implicit-grant",
+        "cognito.password-length",
+        "cognito.redirect-uri",
+    ]
     assert "defineAuth" in row["gen2"]
     assert "error" not in row
     secret = "UserPoolConfigs.OAuth.SocialProviderSettings.Google.ClientSecret"
@@ -568,6 +573,24 @@ def test_a_saved_audit_keeps_its_filters_and_secrets_as_digests():
     whole = fleet.audit(save=True)
     saved = saved_audits(fleet.history)
     assert len(saved) == 2 and not bool(saved.loc[1, "filtered"]) and len(whole) == 4
+
+
+@pytest.mark.parametrize(
+    "scope", [{"apps": ["one"]}, {"environments": ["prod"]}, {"apps": ["d1", "d2"]}]
+)
+def test_an_audit_filtered_by_apps_or_environments_alone_is_saved_as_filtered(scope):
+    """Drift must not take the environments a filtered audit did not read for gone."""
+    fleet, _ = fleet_of_three()
+    fleet.audit(save=True, **scope)
+    assert bool(saved_audits(fleet.history).loc[0, "filtered"])
+
+
+def test_a_saved_audit_says_where_it_read_also_when_nothing_was_there():
+    fleet = Fleet(FakeService([], {}))  # type: ignore[arg-type]
+    fleet._location = Location("111122223333", "eu-west-3")
+    assert fleet.audit(save=True).empty
+    saved = saved_audits(fleet.history)
+    assert saved["where"].tolist() == [["111122223333/eu-west-3"]]
 
 
 def test_an_audit_takes_its_place_from_the_connection_where_the_rows_have_none(monkeypatch):
@@ -760,6 +783,7 @@ def test_an_apply_to_several_places_sends_each_target_through_its_own_and_keeps_
     def apply_to(template: Any, part: pd.DataFrame, *, fleet: Fleet, **options: Any) -> Any:
         from amplify_auth_widgets.fleet.rollout import Outcome, Target, results_frame
 
+        assert template is wanted
         sent.append((fleet.location().region, part["app_id"].tolist(), options))
         done = []
         for row in part.to_dict("records"):
@@ -779,8 +803,8 @@ def test_an_apply_to_several_places_sends_each_target_through_its_own_and_keeps_
         },
         index=[10, 20, 30, 40],
     )
-    cancel = threading.Event()
-    result = inventory.apply({}, targets, "upsert", 3, True, connection=where, cancel=cancel)
+    cancel, wanted = threading.Event(), {"UserPoolConfigs": {"Mfa": {"MFAMode": "ON"}}}
+    result = inventory.apply(wanted, targets, "upsert", 3, True, connection=where, cancel=cancel)
     assert places.labels == [
         ("apply 222222222222/eu-west-3", "target"),
         ("apply 111111111111/eu-west-1", "target"),
@@ -803,11 +827,11 @@ def test_an_apply_to_several_places_sends_each_target_through_its_own_and_keeps_
     assert "333333333333" in result.loc[2, "error"] and result.loc[2, "environment"] == "dev"
     # one place: no label of where, and no cancel given when none was
     sent.clear()
-    one = inventory.apply({}, targets.iloc[[1]], connection=where[0], progress=False)
+    one = inventory.apply(wanted, targets.iloc[[1]], connection=where[0], progress=False)
     assert one["status"].tolist() == ["DRY_RUN"] and "cancel" not in sent[0][2]
     assert sent[0][2]["mode"] == "create" and sent[0][2]["concurrency"] == 8
     assert sent[0][2]["dry_run"] is False and sent[0][2]["progress"] is None
-    inventory.apply({}, targets.iloc[[1]], connection=where[0])
+    inventory.apply(wanted, targets.iloc[[1]], connection=where[0])
     assert places.labels[-1] == ("apply", "target")
 
 
