@@ -662,6 +662,22 @@ def test_a_background_audit_cancelled_before_it_starts_is_never_run(monkeypatch)
     assert len(fleet.audit_async(concurrency=2).result(timeout=30)) == 4
 
 
+def test_an_audit_or_apply_in_the_background_takes_the_same_arguments(monkeypatch):
+    fleet, _ = fleet_of_three()
+    frame = fleet.audit_async(["one"], environments=["prod"]).result(timeout=30)
+    assert frame[["app_id", "environment"]].values.tolist() == [["d1", "prod"]]
+    asked: list[tuple[Any, Any, dict[str, Any]]] = []
+
+    def apply_to(template: Any, targets: Any, **options: Any) -> str:
+        asked.append((template, targets, options))
+        return "results"
+
+    monkeypatch.setattr(inventory, "apply_to", apply_to)
+    template, targets = {"Service": "COGNITO"}, pd.DataFrame({"app_id": ["d1"]})
+    assert fleet.apply_async(template, targets, dry_run=True).result(timeout=30) == "results"
+    assert asked == [(template, targets, {"fleet": fleet, "dry_run": True})]
+
+
 # -- several connections -------------------------------------------------------------------
 
 
