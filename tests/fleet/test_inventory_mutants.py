@@ -346,6 +346,8 @@ def test_targets_are_chosen_by_id_or_name_visited_once_and_sorted():
         {"appId": "d2", "name": "alpha"},
         {"appId": "d1", "name": "alpha"},
         {"appId": "d2", "name": "alpha"},  # listed twice
+        {"appId": "d6", "name": 5},  # a name that is not text is none
+        {"appId": "d7", "name": "Beta"},
         {"appId": "d4", "name": None},
         {"name": "nameless"},
     ]
@@ -354,11 +356,16 @@ def test_targets_are_chosen_by_id_or_name_visited_once_and_sorted():
         "d2": envs("test"),
         "d3": envs("dev"),
         "d4": envs("x"),
+        "d6": envs("y"),
+        "d7": envs("z"),
     }
     fleet = Fleet(FakeService(apps, listed))  # type: ignore[arg-type]
     pairs, failed = fleet.targets()
+    assert [a["name"] for a, _ in pairs[:2]] == [None, None]
     assert [(a["appId"], e) for a, e in pairs] == [
         ("d4", "x"),  # no name sorts first
+        ("d6", "y"),
+        ("d7", "z"),  # (names as they sort: capitals first)
         ("d1", "dev"),
         ("d1", "prod"),
         ("d2", "test"),
