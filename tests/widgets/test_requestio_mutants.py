@@ -1,0 +1,85 @@
+"""The request's controls (widgets/requestio.py) as a person meets them: the preset picker, the
+upload, the download and "include secrets" with their words, what they accept and how they
+are laid out; a file name part that starts with X; a list typed where the form holds a
+section. The cases the module's mutation run found unchecked; milliseconds a test."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from amplify_auth_widgets.client.connection import Connection
+from amplify_auth_widgets.core.model import REDACTED, request_spec
+from amplify_auth_widgets.core.presets import PRESETS
+from amplify_auth_widgets.widgets.requestio import RequestIO, file_name_part, restore_secrets
+
+
+class Store:
+    """The editor, as far as RequestIO sees it."""
+
+    def __init__(self, value: dict[str, Any]) -> None:
+        self.value = value
+        self.io = RequestIO(
+            lambda: self.value,
+            self.set,
+            lambda: "CreateBackendAuth",
+            request_spec,
+            lambda: Connection.for_emulator("http://127.0.0.1:9"),
+        )
+
+    def set(self, value: dict[str, Any]) -> None:
+        self.value = value
+
+
+def test_the_preset_picker_asks_for_a_choice_and_offers_every_preset():
+    io = Store({}).io
+    picker = io.preset_picker
+    assert picker.options == (("(choose a preset)", ""), *((n, n) for n in PRESETS))
+    assert picker.label == "(choose a preset)" and picker.value == ""
+    assert picker.layout.width == "auto"  # as wide as the longest preset's name
+    assert (io.preset_button.description, io.preset_button.icon) == ("Apply preset", "magic")
+
+
+def test_the_upload_takes_one_skeleton_file_of_json_or_yaml():
+    upload = Store({}).io.upload
+    assert upload.accept == ".json,.yaml,.yml"
+    assert upload.multiple is False
+    assert upload.description == "Upload skeleton"
+
+
+def test_the_download_is_prepared_by_a_button_and_leaves_secrets_out_unless_ticked():
+    store = Store({"AppId": "d1", "ResourceConfig": {"ClientSecret": "s3cret"}})
+    io = store.io
+    button = io.download_button
+    assert (button.description, button.icon) == ("Prepare download", "download")
+    ticked = io.include_secrets
+    assert (ticked.value, ticked.description, ticked.indent) == (False, "include secrets", False)
+    assert io.download_link.value == ""
+    button.click()
+    assert 'download="CreateBackendAuth-d1.json"' in io.download_link.value
+
+
+def test_the_controls_size_to_their_words_and_wrap_in_their_rows():
+    io = Store({}).io
+    for control in (io.preset_picker, io.preset_button, io.upload, io.download_button):
+        assert control.layout.width == "auto"
+    presets, download, message = io.rows
+    assert presets.children == (io.preset_picker, io.preset_button, io.upload)
+    assert download.children == (io.download_button, io.include_secrets, io.download_link)
+    assert presets.layout.flex_flow == download.layout.flex_flow == "row wrap"
+    assert message is io.message
+    assert io.dirty  # the text tabs are written at their first showing
+
+
+def test_a_file_name_part_keeps_a_leading_x():
+    assert file_name_part("XYZ-app") == "XYZ-app"
+    assert file_name_part("xx.-y") == "xx.-y"
+
+
+def test_a_list_typed_where_the_form_holds_a_section_is_loaded_as_typed():
+    old = {"UserPoolConfigs": {"ClientSecret": "s"}}
+    assert restore_secrets([{"ClientSecret": REDACTED}], old) == [{"ClientSecret": REDACTED}]
+    store = Store({"AppId": "d1", "ResourceConfig": old})
+    text = json.dumps({"AppId": "d1", "ResourceConfig": [{"ClientSecret": REDACTED}]})
+    assert store.io.load_text(text) is True
+    assert store.value["ResourceConfig"] == [{"ClientSecret": REDACTED}]
