@@ -165,17 +165,17 @@ def test_it_stays_while_a_client_lives_and_leaves_once_it_is_gone(folder):
 
 def test_a_client_that_joins_while_it_is_alone_keeps_it(folder, monkeypatch):
     record(folder, os.getpid(), [a_dead_pid()])
-    monkeypatch.setattr(module, "IDLE_SECONDS", 1.0)
+    monkeypatch.setattr(module, "IDLE_SECONDS", 2.0)
     stopping = threading.Event()
     thread = threading.Thread(target=module._watch_clients, args=(folder, stopping), daemon=True)
     thread.start()
-    threading.Event().wait(0.4)  # alone for a while, not yet the idle time
+    threading.Event().wait(0.3)  # alone for a while, not yet the idle time
     record(folder, os.getpid(), [os.getpid()])  # a kernel joins (this process)
-    thread.join(1.5)
+    thread.join(2.5)
     assert thread.is_alive() and read_state(folder) is not None
     # its client gone again: the idle time counts afresh, not from the first time alone
     record(folder, os.getpid(), [a_dead_pid()])
-    thread.join(0.6)
+    thread.join(1.0)
     assert thread.is_alive()
     thread.join(10)
     assert not thread.is_alive() and not (folder / SERVER_FILE).exists()
