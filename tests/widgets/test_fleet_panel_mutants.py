@@ -42,7 +42,7 @@ class HeldFleet:
         return self.audits[-1]
 
     def apply_async(self, template, targets, **options):
-        self.applies.append((Future(), {"targets": targets, **options}))
+        self.applies.append((Future(), {"template": template, "targets": targets, **options}))
         return self.applies[-1][0]
 
 
@@ -82,7 +82,11 @@ def test_the_line_says_what_runs_and_the_bar_hides_once_it_is_done():
     assert panel.message.value == "Dry run..." and panel.busy
     assert panel.progress.layout.visibility == "visible"
     done, options = fleet.applies[-1]
-    assert options["dry_run"] is True
+    assert options["dry_run"] is True and options["mode"] == "create"
+    assert options["template"] == TEMPLATE
+    sent = options["targets"]
+    assert sorted(zip(sent["app_id"], sent["environment"], strict=True)) == sorted(panel.picked)
+    assert len(sent) == 2
     done.set_result(results({("d1todo", "dev"): "DRY_RUN", ("d1todo", "prod"): "DRY_RUN"}))
     assert not panel.busy and panel.progress.layout.visibility == "hidden"
     assert not panel.apply_button.disabled
