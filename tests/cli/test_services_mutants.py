@@ -245,6 +245,8 @@ def test_the_base_url_has_one_slash_at_each_end():
         ("hub", "/hub/"),
         ("/user/ann/", "/user/ann/"),
         ("//user/ann//", "/user/ann/"),
+        ("/X/", "/X/"),  # only slashes are trimmed, whatever the letters
+        ("XX", "/XX/"),
     ):
         assert build_parser().parse_args(["app", "--base-url", text]).base_url == value
 
@@ -252,7 +254,10 @@ def test_the_base_url_has_one_slash_at_each_end():
 def test_strict_auth_is_a_key_and_a_secret():
     args = build_parser().parse_args(["emulator", "--strict-auth", "AKID:s3cret:with:colons"])
     assert args.strict_auth == "AKID:s3cret:with:colons"
-    for text in ("AKID", "AKID:", ":s3cret", ":"):
+    # the key ends at the first colon, as the emulator reads it: a secret may hold colons,
+    # and what the emulator would refuse is refused here, as a usage error
+    assert build_parser().parse_args(["emulator", "--strict-auth", "AKID:s3cret:"]).strict_auth
+    for text in ("AKID", "AKID:", ":s3cret", ":", ":AKID:s3cret"):
         assert "argument --strict-auth: give the key as KEY:SECRET (see" in refused(
             "emulator", "--strict-auth", text
         )
@@ -263,7 +268,13 @@ def test_an_account_is_a_key_and_twelve_digits():
         ["emulator", "--account", "AKIDA=111111111111", "--account", "AKIDB=222222222222"]
     )
     assert args.account == [("AKIDA", "111111111111"), ("AKIDB", "222222222222")]
-    for text in ("AKID=11111111111", "AKID=1111111111111", "=111111111111", "AKID111111111111"):
+    for text in (
+        "AKID=11111111111",
+        "AKID=1111111111111",
+        "=111111111111",
+        "AKID111111111111",
+        "AK=ID=111111111111",  # the account is all that follows the first '='
+    ):
         assert (
             "argument --account: give an access key id and a 12-digit account as KEY=ACCOUNT, "
             f"not '{text}' (see" in refused("emulator", "--account", text)
@@ -419,9 +430,9 @@ def test_a_seed_makes_the_same_ids_and_demo_seeds_apps():
 
 
 def test_strict_auth_refuses_any_other_key():
-    with emulator_of("--strict-auth", "AKIDSTRICT:the-secret").start() as emu:
+    with emulator_of("--strict-auth", "AKIDSTRICT:the:secret").start() as emu:
         ok = Connection.for_emulator(
-            emu.url, access_key_id="AKIDSTRICT", secret_access_key="the-secret"
+            emu.url, access_key_id="AKIDSTRICT", secret_access_key="the:secret"
         )
         assert ok.client("amplify").list_apps()["apps"] == []
         other = Connection.for_emulator(emu.url, access_key_id="AKIDSTRICT")
