@@ -914,7 +914,7 @@ def test_an_audit_reads_eight_environments_at_a_time_or_as_many_as_asked():
     assert len(fleet.audit(concurrency=3)) == 24 and peak[0] == 3
 
 
-def test_the_deployed_ids_are_read_into_their_columns_in_process():
+def test_the_deployed_ids_are_read_into_their_columns():
     deployed = {
         "providers": {
             "awscloudformation": {
