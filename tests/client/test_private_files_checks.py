@@ -231,3 +231,62 @@ def test_another_users_file_not_to_be_made_again_is_removed_and_not_found(tmp_pa
     with pytest.raises(FileNotFoundError):
         open_private(path, os.O_RDONLY, replace=True)
     assert not path.exists()
+
+
+@as_root
+def test_an_entry_gone_before_it_is_removed_is_passed_over(tmp_path, monkeypatch):
+    """Another user's entry that its owner removes between the scan and the removal (a race):
+    the folder is still closed and the rest of it cleaned."""
+    folder = tmp_path / "emu"
+    folder.mkdir()
+    os.chmod(folder, 0o755)
+    for name in ("a", "b"):
+        (folder / name).touch()
+        others(folder / name)
+    unlink = os.unlink
+
+    def removed_first(path, *args, **kwargs):
+        unlink(path, *args, **kwargs)  # its owner was quicker
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+
+    monkeypatch.setattr(os, "unlink", removed_first)
+    private_folder(folder)
+    assert mode(folder) == 0o700 and list(folder.iterdir()) == []
+
+
+def test_a_link_planted_again_as_soon_as_it_is_removed_is_refused(tmp_path, monkeypatch):
+    """A lock or log made anew once, not fought for: a link that is back at the second open
+    is refused (another process is planting it)."""
+    link = tmp_path / "emulator.log"
+    link.symlink_to(tmp_path / "target")
+    unlink = os.unlink
+
+    def planted_again(path, *args, **kwargs):
+        unlink(path, *args, **kwargs)
+        Path(path).symlink_to(tmp_path / "target")
+
+    monkeypatch.setattr(os, "unlink", planted_again)
+    assert refused(open_private, link, os.O_WRONLY | os.O_CREAT, replace=True) == refusal(
+        link, "is a symbolic link"
+    )
+    assert not (tmp_path / "target").exists()
+
+
+@as_root
+def test_another_users_file_planted_again_as_soon_as_it_is_removed_is_refused(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "emulator.lock"
+    path.touch()
+    others(path)
+    unlink = os.unlink
+
+    def planted_again(where, *args, **kwargs):
+        unlink(where, *args, **kwargs)
+        Path(where).touch()
+        others(Path(where))
+
+    monkeypatch.setattr(os, "unlink", planted_again)
+    assert refused(open_private, path, os.O_WRONLY | os.O_CREAT, replace=True) == refusal(
+        path, f"belongs to another user (uid {OTHER_UID})"
+    )
