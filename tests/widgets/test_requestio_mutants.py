@@ -83,3 +83,11 @@ def test_a_list_typed_where_the_form_holds_a_section_is_loaded_as_typed():
     text = json.dumps({"AppId": "d1", "ResourceConfig": [{"ClientSecret": REDACTED}]})
     assert store.io.load_text(text) is True
     assert store.value["ResourceConfig"] == [{"ClientSecret": REDACTED}]
+
+
+def test_only_a_file_chosen_loads_the_form_not_another_change_to_the_upload():
+    store = Store({"AppId": "d1"})
+    upload = store.io.upload
+    upload.disabled = True  # a host may lock it, or retitle it
+    upload.description = "Open a skeleton"
+    assert store.value == {"AppId": "d1"} and store.io.message.value == ""
