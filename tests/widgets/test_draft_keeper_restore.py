@@ -134,3 +134,20 @@ def test_the_page_opens_when_the_broken_draft_cannot_be_forgotten(tmp_path, monk
     monkeypatch.setattr(made.store, "clear", clear)
     assert made.restore() is None
     assert BROKEN_NOTE in made.note.value and made.widget.layout.display is None
+
+
+def test_the_note_names_every_secret_to_type_again_after_saying_the_draft_is_back(tmp_path):
+    first = keeper(tmp_path / "h.sqlite3", FakeClock(SAVED_AT))
+    social = {
+        "Facebook": {"ClientId": "f", "ClientSecret": "facebook-secret"},
+        "Google": {"ClientId": "g", "ClientSecret": "google-secret"},
+    }
+    oauth = {"OAuth": {"SocialProviderSettings": social}}
+    first.editor.value = {"AppId": "d4demonew", "ResourceConfig": {"UserPoolConfigs": oauth}}
+    first.flush()
+    again = keeper(tmp_path / "h.sqlite3")
+    assert again.restore() is not None
+    assert again.note.value == (
+        '<span role="status">Your draft of 2027-01-15 08:00 UTC is back. Secrets are never '
+        "kept: type again Facebook client secret, Google client secret.</span>"
+    )
