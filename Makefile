@@ -48,8 +48,9 @@ test: test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	# two workers (pytest-xdist); the slowest tests are listed, so CI shows where its time goes
-	$(BIN)/python -m pytest -q -n 2 --durations=30
+	# three workers (pytest-xdist) on CI's two cores: most tests wait on a child (a whole run
+	# used 1.3 cores on average); the slowest tests are listed, so CI shows where its time goes
+	$(BIN)/python -m pytest -q -n 3 --durations=30
 
 # The Amplify Gen 2 toolchain (@aws-amplify/backend, the AWS CDK, tsc, tsx, Prettier) that the
 # Gen 2 export tests check against, from the npm registry as its lock file pins it. To update the
