@@ -485,6 +485,11 @@ def test_a_deployed_meta_that_is_not_what_gen1_writes_fails_the_row_but_not_curr
     assert fleet.current_auth("d1", "dev")[0] == "mainauth"
     with pytest.raises(MalformedAnswer, match="the answer's"):
         fleet.auth_of("d1", "dev")
+    row = fleet.audit_one({"appId": "d1", "name": "one"}, "dev")
+    assert row["error"].startswith(
+        "GetBackend: MalformedAnswer: the answer's AmplifyMetaConfig.auth.mainauth.output"
+    )
+    assert "UserPoolId" in row["error"] and row["configured"] is False
 
 
 def test_an_audit_row_holds_the_configuration_its_findings_and_its_gen2_code():
