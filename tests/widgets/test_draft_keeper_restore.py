@@ -151,3 +151,17 @@ def test_the_note_names_every_secret_to_type_again_after_saying_the_draft_is_bac
         '<span role="status">Your draft of 2027-01-15 08:00 UTC is back. Secrets are never '
         "kept: type again Facebook client secret, Google client secret.</span>"
     )
+
+
+def test_a_change_after_start_over_is_saved_again(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    made = keeper(path)
+    made.editor.value = {"AppId": "d4demonew"}
+    made.flush()
+    made.clear_button.click()
+    assert made._timer is None and made.store.load() is None
+    made.editor.value = {"AppId": "d1demotodo"}  # the user starts again
+    assert made._timer is not None
+    made.flush_pending()
+    draft = keeper(path).store.load()
+    assert draft is not None and draft.request["AppId"] == "d1demotodo"
