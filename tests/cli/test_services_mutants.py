@@ -783,3 +783,25 @@ def test_the_emulator_s_start_runs_in_a_background_thread(monkeypatch):
     release.set()
     early.wait_for_exit()
     assert seen["thread"] is early.thread and early.pid is None
+
+
+def test_the_wait_gives_up_on_a_start_that_hangs(monkeypatch):
+    """A start of the shared emulator that never returns does not keep the app from exiting
+    once its wait is over."""
+    from amplify_auth_widgets.cli.services import EarlyEmulator
+
+    release = threading.Event()
+
+    def shared(job_seconds, folder=None, client=None):
+        release.wait(30)
+        return SimpleNamespace(pid=None)
+
+    monkeypatch.setattr(emulator_process, "shared", shared)
+    early = EarlyEmulator("3")
+    early.start(4242)
+    try:
+        started = time.monotonic()
+        early.wait_for_exit(0.5)
+        assert time.monotonic() - started < 10 and early.thread.is_alive()
+    finally:
+        release.set()
