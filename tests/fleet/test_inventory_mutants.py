@@ -775,11 +775,22 @@ def test_an_audit_of_one_place_raises_its_failure_and_draws_one_bar(monkeypatch)
         inventory.audit([Connection(region="unset")])
     frame = inventory.audit(Connection(region="eu-west-1"), apps=["d1"], environments=["dev"])
     assert places.labels[-1] == ("audit", "env") and len(frame) == 1
+    assert inventory.audit(Connection(region="eu-west-1"), apps=["d2"], progress=False).empty
+    asked: list[int] = []
+    audit = Fleet.audit
+
+    def counted(self: Fleet, apps: Any, environments: Any, concurrency: int, *rest: Any, **kw: Any):
+        asked.append(concurrency)
+        return audit(self, apps, environments, concurrency, *rest, **kw)
+
+    monkeypatch.setattr(Fleet, "audit", counted)
+    inventory.audit(Connection(region="eu-west-1"), progress=False)
+    inventory.audit(Connection(region="eu-west-1"), concurrency=2, progress=False)
+    assert asked == [8, 2]  # eight environments at a time, as a Fleet's audit reads them
+    places.labels.clear()
     seen: list[tuple[int, int]] = []
     inventory.audit(Connection(region="eu-west-1"), progress=lambda d, t: seen.append((d, t)))
-    assert seen == [(0, 2), (1, 2), (2, 2)] and len(places.labels) == 3
-    inventory.audit(Connection(region="eu-west-1"), progress=False)
-    assert len(places.labels) == 3
+    assert seen == [(0, 2), (1, 2), (2, 2)] and places.labels == []
 
 
 def test_a_saved_audit_goes_to_the_users_history_file_unless_given_one(monkeypatch, tmp_path):
