@@ -113,6 +113,8 @@ def test_the_page_opens_when_the_form_cannot_be_emptied_after_a_broken_draft(tmp
     """Whatever fails while a broken draft is set aside, the page opens with the note: here
     a part of the page that watches the form fails on the change."""
     made = keeper(tmp_path / "h.sqlite3")
+    made.editor.value = {"AppId": "d1demotodo"}  # filled before the draft is read
+    made.cancel()
     broken_draft(made)
 
     def failing(change):
