@@ -823,6 +823,7 @@ def test_an_apply_to_several_places_sends_each_target_through_its_own_and_keeps_
         from amplify_auth_widgets.fleet.rollout import Outcome, Target, results_frame
 
         assert template is wanted
+        assert list(part.columns) == ["app_id", "environment"]  # the targets' own, no more
         sent.append((fleet.location().region, part["app_id"].tolist(), options))
         done = []
         for row in part.to_dict("records"):
@@ -872,6 +873,9 @@ def test_an_apply_to_several_places_sends_each_target_through_its_own_and_keeps_
     assert sent[0][2]["dry_run"] is False and sent[0][2]["progress"] is None
     inventory.apply(wanted, targets.iloc[[1]], connection=where[0])
     assert places.labels[-1] == ("apply", "target")
+    kept = JobHistory(":memory:")  # (a durable one lets an interrupted apply resume)
+    inventory.apply(wanted, targets.iloc[[1]], connection=where[0], history=kept)
+    assert places.fleets[-1].history is kept
 
 
 def test_an_apply_with_nothing_to_do_is_an_empty_frame_of_the_results_columns(monkeypatch):
