@@ -323,3 +323,38 @@ def test_the_console_script_exits_with_the_commands_code_and_writes_to_the_termi
         out.startswith("(file): error input.file: ") and missing in out
     )  # not a terminal: no colour
     assert err == ""  # a file that cannot be read has no summary line
+
+
+def checked(*options: str) -> tuple[int, str, str]:
+    """create-backend-auth --validate-only with the target given and ``options``."""
+    argv = ["create-backend-auth", "--app-id", "d1abcdefgh", "--backend-environment-name", "dev"]
+    out, err = io.StringIO(), io.StringIO()
+    code = main([*argv, "--resource-name", "r", *options, "--validate-only"], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_structure_options_file_that_cannot_be_read_is_named_by_its_option(tmp_path):
+    missing = tmp_path / "missing.json"
+    assert checked("--resource-config", f"file://{missing}") == (
+        252,
+        "",
+        f"error: --resource-config: no such file: {missing}\n",
+    )
+
+
+def test_json_of_the_wrong_type_is_a_finding_and_leading_blank_lines_are_json_still(tmp_path):
+    code, out, _ = checked("--resource-config", "[1]")
+    assert code == 252 and "ResourceConfig must be an object, not a list ([1])" in out
+    code, out, _ = checked("--resource-config", '"text"')
+    assert code == 252 and "ResourceConfig must be an object, not a string ('text')" in out
+    path = tmp_path / "config.json"
+    path.write_text('\n  {"AuthResources": "USER_POOL_ONLY"}\n')
+    code, out, _ = checked("--resource-config", f"file://{path}")
+    assert code == 252 and "Service is required in ResourceConfig" in out  # read as JSON
+
+
+def test_a_whole_number_of_up_to_a_hundred_digits_is_read_and_checked_for_its_range():
+    argv = ["list-backend-jobs", "--app-id", "d1abcdefgh", "--backend-environment-name", "dev"]
+    out, err = io.StringIO(), io.StringIO()
+    code = main([*argv, "--max-results", "9" * 100, "--validate-only"], out, err)
+    assert code == 252 and "MaxResults takes from 1 to 25; it has 1e+100." in out.getvalue()
