@@ -400,9 +400,11 @@ def test_the_options_reach_the_emulator(tmp_path):
         "0.3",
         "--log-level",
         "error",
+        "--port",
+        "4711",  # not started here: nothing listens
     )
     try:
-        assert (emu.host, emu.port, emu.db, emu.log_level) == ("::1", 0, str(db), "error")
+        assert (emu.host, emu.port, emu.db, emu.log_level) == ("::1", 4711, str(db), "error")
         assert (emu.faults.latency_ms, emu.faults.throttle_rate, emu.faults.timeout_rate) == (
             7.0,
             0.1,
