@@ -212,12 +212,17 @@ def test_an_app_without_a_name_is_found_by_its_id_and_nothing_else():
     panel, fleet = held_panel()
     panel.run_audit()
     nameless = {"app_id": "d9broken", "app_name": None, "environment": "dev"}
-    fleet.audits[-1].set_result(audit_frame([*ROWS, nameless]))
+    # a listing's item without an id: its row says so, and names no app to find
+    idless = {"app_id": None, "app_name": "Odd", "error": "ListApps: MalformedAnswer: no appId"}
+    fleet.audits[-1].set_result(audit_frame([*ROWS, nameless, idless]))
     panel.app_filter.value = "d9"
     assert panel.picked == [("d9broken", "dev")]
-    for text in ("x", "nan", "none", "<na>"):  # a missing name is no text to match
+    panel.app_filter.value = "odd"
+    assert "no appId" in panel.table.value and panel.picked == []
+    for text in ("x", "nan", "none", "<na>"):  # a missing name or id is no text to match
         panel.app_filter.value = text
         assert panel.picked == [] and panel.targets.options == (), text
+        assert "<tbody></tbody>" in panel.table.value, text
 
 
 def test_the_panel_audits_and_applies_as_many_at_a_time_as_the_fleet_does_by_default():
