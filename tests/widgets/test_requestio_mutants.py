@@ -91,3 +91,21 @@ def test_only_a_file_chosen_loads_the_form_not_another_change_to_the_upload():
     upload.disabled = True  # a host may lock it, or retitle it
     upload.description = "Open a skeleton"
     assert store.value == {"AppId": "d1"} and store.io.message.value == ""
+
+
+def test_the_yaml_export_is_yaml_not_json():
+    store = Store({"AppId": "d1", "ResourceConfig": {"ClientSecret": "s3cret"}})
+    text = store.io.export("yaml")
+    assert text == "AppId: d1\nResourceConfig:\n  ClientSecret: " + REDACTED + "\n"
+    assert json.loads(store.io.export()) == {
+        "AppId": "d1",
+        "ResourceConfig": {"ClientSecret": REDACTED},
+    }
+
+
+def test_the_cli_tab_sends_the_operation_to_the_connection_s_endpoint():
+    store = Store({"AppId": "d1", "BackendEnvironmentName": "dev", "ResourceName": "auth"})
+    store.io.refresh()
+    script = store.io.texts.cli.script
+    assert "aws amplifybackend create-backend-auth --app-id d1" in script
+    assert "--endpoint-url http://127.0.0.1:9" in script
