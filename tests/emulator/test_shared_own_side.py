@@ -32,9 +32,11 @@ class App:
 
     def __init__(self) -> None:
         self.scopes: list[dict] = []
+        self.received: list[dict] = []
 
     async def __call__(self, scope, receive, send) -> None:
         self.scopes.append(scope)
+        self.received.append(await receive())  # the request's body, through the proof
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
@@ -43,7 +45,7 @@ def call(scope: dict) -> tuple[App, list[dict]]:
     app, sent = App(), []
 
     async def receive():
-        return {"type": "http.request", "body": b""}
+        return {"type": "http.request", "body": b"the request's body"}
 
     async def send(message):
         sent.append(message)
@@ -113,6 +115,7 @@ def test_a_request_without_a_query_is_refused_not_an_error():
 def test_every_other_request_reaches_the_emulator_untouched(scope):
     app, sent = call(scope)
     assert app.scopes == [scope] and answer(sent)[0] == 204
+    assert app.received == [{"type": "http.request", "body": b"the request's body"}]
 
 
 @pytest.fixture
