@@ -446,6 +446,13 @@ def test_an_environment_without_auth_is_none_and_only_its_first_resource_is_read
     fleet = Fleet(service)  # type: ignore[arg-type]
     for env in ("none", "empty", "noauth", "gone"):
         assert fleet.auth_of("d1", env) == (None, None, None), env
+    assert fleet.audit_one({"appId": "d1", "name": "one"}, "none") == {
+        "app_id": "d1",
+        "app_name": "one",
+        "environment": "none",
+        "configured": False,
+        "gen2": None,
+    }
     assert fleet.auth_of("d1", "blank") == ("mainauth", {}, None)
     name, config = fleet.current_auth("d1", "two")
     assert name == "first" and config == CONFIG
