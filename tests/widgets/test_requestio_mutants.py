@@ -109,3 +109,10 @@ def test_the_cli_tab_sends_the_operation_to_the_connection_s_endpoint():
     script = store.io.texts.cli.script
     assert "aws amplifybackend create-backend-auth --app-id d1" in script
     assert "--endpoint-url http://127.0.0.1:9" in script
+
+
+def test_text_loaded_without_a_format_is_read_as_the_json_tab_s():
+    store = Store({"AppId": "d1"})
+    assert store.io.load_text("{oops") is False
+    assert "JSON tab" in store.io.texts.json_error.value
+    assert store.io.texts.yaml_error.value == ""
