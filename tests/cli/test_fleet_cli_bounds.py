@@ -154,3 +154,14 @@ def test_a_parquet_audit_holds_the_frame_s_columns_and_its_missing_values_missin
     for value, listed in zip(scopes, expected["UserPoolConfigs.OAuth.OAuthScopes"], strict=True):
         if isinstance(listed, list):
             assert json.loads(value) == listed
+
+
+def test_the_audit_s_table_cuts_a_cell_at_sixty_characters(emu):
+    long_name = "n" * 70
+    store, now = emu.backend.store, emu.clock()
+    store.put_app("d9longname", long_name, {}, now)
+    store.put_environment("d9longname", "prod", {}, now)
+    code, out, _ = fleet(emu, "audit", "--apps", "d9longname")
+    assert code == 0
+    (row,) = [line for line in out.splitlines() if line.startswith("d9longname")]
+    assert "n" * 57 + "..." in row and "n" * 58 not in row
