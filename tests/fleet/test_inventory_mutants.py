@@ -880,9 +880,10 @@ def test_an_apply_to_several_places_sends_each_target_through_its_own_and_keeps_
     assert sent[0][2]["dry_run"] is False and sent[0][2]["progress"] is None
     inventory.apply(wanted, targets.iloc[[1]], connection=where[0])
     assert places.labels[-1] == ("apply", "target")
-    nowhere = pd.DataFrame({"app_id": [None], "environment": ["dev"], "region": ["mars-1"]})
+    nowhere = pd.DataFrame({"app_id": [None], "environment": [None], "region": ["mars-1"]})
     refused = inventory.apply(wanted, nowhere, connection=where)
-    assert pd.isna(refused.loc[0, "app_id"]) and refused.loc[0, "status"] == "INVALID"
+    assert refused[["app_id", "environment"]].isna().all(axis=None)  # none made up
+    assert refused.loc[0, "status"] == "INVALID"
     kept = JobHistory(":memory:")  # (a durable one lets an interrupted apply resume)
     inventory.apply(wanted, targets.iloc[[1]], connection=where[0], history=kept)
     assert places.fleets[-1].history is kept
