@@ -256,3 +256,29 @@ def test_the_folder_and_the_clients_pid_are_required(argv, capsys):
         main(argv)
     assert raised.value.code == 2
     assert "amplify_auth_widgets.emulator.shared" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("replaced", [True, False])
+def test_a_record_replaced_or_removed_just_before_it_leaves_is_left_alone(
+    folder, monkeypatch, replaced
+):
+    """Its last look at the record is under the lock: a record another emulator wrote
+    meanwhile is that one's, kept; one already removed is nothing to remove."""
+    record(folder, os.getpid(), [a_dead_pid()])
+    other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=-1)
+    real_locked = module.locked
+
+    def locked(path):
+        if replaced:
+            record(folder, other.pid, [a_dead_pid()])  # (its clients gone too)
+        else:
+            (folder / SERVER_FILE).unlink(missing_ok=True)
+        return real_locked(path)
+
+    monkeypatch.setattr(module, "locked", locked)
+    try:
+        module._watch_clients(folder, threading.Event())  # returns, and raises nothing
+        found = read_state(folder)
+        assert (found["pid"] if found else None) == (other.pid if replaced else None)
+    finally:
+        other.communicate(b"")
