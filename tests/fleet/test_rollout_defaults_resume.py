@@ -48,7 +48,7 @@ def fleet(made: Emulator, history: JobHistory) -> Fleet:
 
 def test_without_a_concurrency_at_most_eight_sends_are_in_flight(tmp_path):
     apps = [f"d{n}bound" for n in range(1, 11)]
-    in_flight, most = [0], [0]
+    in_flight, most, reached = [0], [0], [False]
     changed = threading.Condition()
 
     with Emulator(job_seconds=0, seed=7, db=str(tmp_path / "state.sqlite3")) as made:
@@ -61,12 +61,16 @@ def test_without_a_concurrency_at_most_eight_sends_are_in_flight(tmp_path):
         call = applying.service.call
 
         def held(operation, request, **options):
-            """Each send held until nine are in flight at once, or a second has passed."""
+            """Each send held until eight are in flight at once (however long the workers take
+            to get there on a loaded machine), then a second more for a ninth."""
             if operation not in SENDS:
                 return call(operation, request, **options)
             with changed:
                 in_flight[0] += 1
                 most[0] = max(most[0], in_flight[0])
+                changed.notify_all()
+                changed.wait_for(lambda: in_flight[0] >= 8 or reached[0], timeout=60)
+                reached[0] = True
                 changed.notify_all()
                 changed.wait_for(lambda: in_flight[0] >= 9, timeout=1.0)
                 in_flight[0] -= 1
