@@ -10,11 +10,19 @@ from conftest import FakeClock
 
 from amplify_auth_widgets.jobs.drafts import DraftStore
 from amplify_auth_widgets.jobs.history import JobHistory
+from amplify_auth_widgets.widgets import drafts
 from amplify_auth_widgets.widgets.drafts import BROKEN_NOTE, DraftKeeper
 from amplify_auth_widgets.widgets.editor import AuthConfigEditor
 
 #: 2027-01-15 08:00:00 UTC
 SAVED_AT = 1_800_000_000.0
+
+
+@pytest.fixture(autouse=True)
+def save_only_when_told(monkeypatch):
+    """A change's save stays pending until the test flushes it: with the real 0.4 s, a test
+    thread held up that long on a loaded machine found the save already done."""
+    monkeypatch.setattr(drafts, "DEBOUNCE_SECONDS", 600)
 
 
 def keeper(path, clock=None) -> DraftKeeper:
