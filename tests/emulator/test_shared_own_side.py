@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+from types import SimpleNamespace
 
 import pytest
 
@@ -167,20 +168,31 @@ def test_it_stays_while_a_client_lives_and_leaves_once_it_is_gone(folder):
 
 
 def test_a_client_that_joins_while_it_is_alone_keeps_it(folder, monkeypatch):
-    record(folder, os.getpid(), [a_dead_pid()])
+    """On the watch's own clock (a test clock; its polls real, every 0.02 s): a client that
+    joins after the idle time began keeps it past that time, and once the client is gone the
+    idle time counts afresh, not from the first time alone."""
+    now = [100.0]
+    monkeypatch.setattr(module, "time", SimpleNamespace(monotonic=lambda: now[0]))
     monkeypatch.setattr(module, "IDLE_SECONDS", 2.0)
+    record(folder, os.getpid(), [a_dead_pid()])
     stopping = threading.Event()
     thread = threading.Thread(target=module._watch_clients, args=(folder, stopping), daemon=True)
     thread.start()
-    threading.Event().wait(0.3)  # alone for a while, not yet the idle time
+    polls = 0.3  # real seconds: many polls of the watch
+    thread.join(polls)  # alone since 100, not yet the idle time
     record(folder, os.getpid(), [os.getpid()])  # a kernel joins (this process)
-    thread.join(2.5)
+    thread.join(polls)
+    now[0] = 105.0  # past the idle time counted from the first time alone
+    thread.join(polls)
     assert thread.is_alive() and read_state(folder) is not None
-    # its client gone again: the idle time counts afresh, not from the first time alone
-    record(folder, os.getpid(), [a_dead_pid()])
-    thread.join(1.0)
+    record(folder, os.getpid(), [a_dead_pid()])  # its client gone again: alone since 105
+    thread.join(polls)
     assert thread.is_alive()
-    thread.join(10)
+    for later in (107.5, 110.0, 115.0):  # the idle time since 105 (or since a late poll)
+        now[0] = later
+        thread.join(3)
+        if not thread.is_alive():
+            break
     assert not thread.is_alive() and not (folder / SERVER_FILE).exists()
 
 
