@@ -478,6 +478,9 @@ class StopsWhenAnnounced(io.StringIO):
             url = text.split()[-1]
             self.apps = Connection.for_emulator(url).client("amplify").list_apps()["apps"]
             self.handler_then = signal.getsignal(self.signum)
+            if self.handler_then in (signal.SIG_DFL, signal.default_int_handler, None):
+                # sent with no handler of the emulator's, it would stop the test run itself
+                raise AssertionError(f"the emulator serves with no handler of {self.signum!r}")
             os.kill(os.getpid(), self.signum)
 
 
