@@ -10,6 +10,7 @@ import json
 import threading
 import time
 from concurrent.futures import CancelledError
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -669,7 +670,8 @@ def test_a_background_audit_cancelled_before_it_starts_is_never_run(monkeypatch)
             started.append(self)
 
     started: list[Later] = []
-    monkeypatch.setattr(inventory.threading, "Thread", Later)
+    # the module's own view of threading, not the standard library's for every thread
+    monkeypatch.setattr(inventory, "threading", SimpleNamespace(Thread=Later))
     future = in_background(lambda: ran.append(1))
     assert future.cancel()
     started[0].target()
