@@ -5,6 +5,7 @@ that runs the mutant (only by the installed command in a subprocess)."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -192,6 +193,15 @@ def cli(emulator, monkeypatch):
         return code, out.getvalue(), err.getvalue()
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def quick_polls(monkeypatch):
+    """--wait polls the job every 0.02 s here, not the real 2 s: no test waits for it."""
+    from amplify_auth_widgets.jobs import tracker
+
+    policy = functools.partial(tracker.TrackerPolicy, min_interval=0.02, max_interval=0.1)
+    monkeypatch.setattr(tracker, "TrackerPolicy", policy)
 
 
 def request_file(tmp_path, app_id: str) -> str:
