@@ -294,3 +294,19 @@ def test_a_record_replaced_or_removed_just_before_it_leaves_is_left_alone(
         assert (found["pid"] if found else None) == (other.pid if replaced else None)
     finally:
         other.communicate(b"")
+
+
+def test_its_help_says_what_it_is_and_what_each_option_means(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["--help"])
+    assert raised.value.code == 0
+    out = capsys.readouterr().out
+    assert "The app's durable emulator." in out.splitlines()  # its own line
+    shown = " ".join(out.split())
+    assert shown.startswith("usage: amplify_auth_widgets.emulator.shared [-h] --folder FOLDER")
+    for text in (
+        "--folder FOLDER the emulator's folder",
+        "--job-seconds JOB_SECONDS how long a job stays IN_PROGRESS",
+        "--client CLIENT the starting kernel's pid",
+    ):
+        assert text in shown
