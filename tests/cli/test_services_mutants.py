@@ -810,3 +810,13 @@ def test_the_wait_gives_up_on_a_start_that_hangs(monkeypatch):
         assert time.monotonic() - started < 10 and early.thread.is_alive()
     finally:
         release.set()
+
+
+def test_whole_number_options_refuse_other_text():
+    for command, option in (("emulator", "--seed"), ("app", "--preheat"), ("app", "--cull-idle")):
+        assert f"argument {option}: invalid int value: 'soon' (see" in refused(
+            command, option, "soon"
+        )
+    args = build_parser().parse_args(["app", "--preheat", "0", "--cull-idle", "30"])
+    assert (args.preheat, args.cull_idle) == (0, 30)
+    assert build_parser().parse_args(["emulator", "--seed", "7"]).seed == 7
