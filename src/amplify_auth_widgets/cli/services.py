@@ -7,7 +7,6 @@ import math
 import os
 import secrets
 import signal
-import socket
 import sqlite3
 import tempfile
 import threading
@@ -316,13 +315,6 @@ def run_emulator(args: argparse.Namespace, console: Any) -> int:
     _serve_until_stopped(emulator, announce)
     console.err("emulator stopped")
     return EXIT_OK
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port free on ``host`` now."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 def run_app(args: argparse.Namespace, console: Any) -> int:
