@@ -165,3 +165,14 @@ def test_the_audit_s_table_cuts_a_cell_at_sixty_characters(emu):
     assert code == 0
     (row,) = [line for line in out.splitlines() if line.startswith("d9longname")]
     assert "n" * 57 + "..." in row and "n" * 58 not in row
+
+
+def test_an_audit_written_as_csv_to_a_file_ends_with_its_last_row(emu, tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "audit.csv"
+    code, out, _ = fleet(emu, "audit", "--output", "csv", str(path))
+    text = path.read_text()
+    assert (code, out) == (0, "")
+    assert text.endswith("\n") and not text.endswith("\n\n")  # no empty row after the last
+    assert len(pd.read_csv(path)) == len(APPS)
