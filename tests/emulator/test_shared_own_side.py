@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -310,3 +311,13 @@ def test_its_help_says_what_it_is_and_what_each_option_means(capsys):
         "--client CLIENT the starting kernel's pid",
     ):
         assert text in shown
+
+
+def test_it_serves_its_folder_for_its_client_with_jobs_of_3_seconds_by_default(
+    tmp_path, monkeypatch
+):
+    served: list[tuple] = []
+    monkeypatch.setattr(module, "serve", lambda *args: served.append(args))
+    assert main(["--folder", str(tmp_path / "emu"), "--client", "4242"]) == 0
+    assert main(["--folder", "f", "--client", "7", "--job-seconds", "2-10"]) == 0
+    assert served == [(tmp_path / "emu", "3", 4242), (Path("f"), "2-10", 7)]
