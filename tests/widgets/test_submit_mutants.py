@@ -158,7 +158,7 @@ def test_each_kind_of_failure_is_said_in_words():
 
 def test_a_new_submitter_is_idle_and_sends_nothing_until_connected():
     sub, status = submitter(None)
-    assert sub.service is None and not sub.busy and not sub.last_response  # no answer yet
+    assert sub.service is None and not sub.busy and sub.last_response is None  # no answer yet
     assert sub.send("CreateBackendAuth") is False
     assert sub.load_current(lambda *_: None) is False
     assert status.message == "" and not sub.busy
@@ -232,7 +232,7 @@ def test_a_failed_request_is_said_in_words_and_the_submitter_is_free_again():
         ("Sending CreateBackendAuth…", "info"),
         ("CreateBackendAuth failed: exists (BadRequestException, HTTP 400)", "error"),
     ]
-    assert status.kind == "error" and not sub.busy and not sub.last_response
+    assert status.kind == "error" and not sub.busy and sub.last_response is None
 
 
 def test_a_request_under_way_refuses_a_second_one_and_join_waits_for_it():

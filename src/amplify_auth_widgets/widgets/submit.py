@@ -98,7 +98,9 @@ class Submitter(t.HasTraits):
     )
     busy = t.Bool(False, help="True while a request is under way; another is refused meanwhile.")
     last_response = t.Dict(
-        None, allow_none=True, help="The service's answer to the last accepted request."
+        default_value=None,
+        allow_none=True,
+        help="The service's answer to the last accepted request; None before the first.",
     )
 
     def __init__(
