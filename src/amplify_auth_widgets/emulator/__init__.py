@@ -26,6 +26,7 @@ the services), ``server`` (the ASGI app, routing to each service), ``demo`` (see
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import random
 import re
@@ -73,7 +74,7 @@ def parse_job_seconds(value: float | str | tuple[float, float]) -> tuple[float, 
         low, high = float(first), float(second)
     else:
         low = high = float(value)
-    if low < 0 or high < low:
+    if not (0 <= low <= high < math.inf):  # NaN compares false: refused too, as by the CLI
         raise ValueError(f"job seconds must be a number >= 0 or a range LOW-HIGH, not {value!r}")
     return low, high
 

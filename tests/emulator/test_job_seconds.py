@@ -1,0 +1,24 @@
+"""The emulator's job time as the Python API takes it (``Emulator(job_seconds=...)``,
+``aaw.local``, the shared emulator's command line): what the CLI refuses, it refuses too."""
+
+from __future__ import annotations
+
+import pytest
+
+from amplify_auth_widgets.emulator import parse_job_seconds
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [(3, (3.0, 3.0)), ("2.5", (2.5, 2.5)), ("2-10", (2.0, 10.0)), ((0, 1), (0.0, 1.0))],
+)
+def test_a_number_or_a_range_of_0_or_more_is_read(value, seconds):
+    assert parse_job_seconds(value) == seconds
+
+
+@pytest.mark.parametrize(
+    "value", ["nan", "inf", "2-inf", "1-nan", float("nan"), (0, float("inf")), "-3", "10-2"]
+)
+def test_a_time_that_is_no_number_of_seconds_is_refused(value):
+    with pytest.raises(ValueError, match="job seconds must be a number >= 0 or a range LOW-HIGH"):
+        parse_job_seconds(value)
