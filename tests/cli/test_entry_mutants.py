@@ -368,3 +368,91 @@ def test_a_whole_number_of_up_to_a_hundred_digits_is_read_and_checked_for_its_ra
     out, err = io.StringIO(), io.StringIO()
     code = main([*argv, "--max-results", "9" * 100, "--validate-only"], out, err)
     assert code == 252 and "MaxResults takes from 1 to 25; it has 1e+100." in out.getvalue()
+
+
+# -- options refused before anything is read or sent --------------------------------------
+
+
+def validated(*options: str) -> tuple[int, str, str]:
+    """create-backend-auth --validate-only of a valid request with ``options``."""
+    request = json.dumps(valid_request())
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["create-backend-auth", "--cli-input-json", request, *options, "--validate-only"]
+    code = main(argv, out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:0",
+        "http://127.0.0.1:99999",
+        "ftp://127.0.0.1:4600",
+        "http://",
+        "http://127.0.0.1:4600/a b",
+        "http://[::1",
+    ],
+)
+def test_an_endpoint_url_must_be_http_or_https_with_a_host_and_a_port(url):
+    assert validated("--endpoint-url", url) == (
+        252,
+        "",
+        f"--endpoint-url: '{url}' is not an http:// or https:// URL with a host, such as "
+        "http://127.0.0.1:4600; nothing was sent.\n",
+    )
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:4600", "https://localhost"])
+def test_a_good_endpoint_url_is_taken(url):
+    assert validated("--endpoint-url", url) == (
+        0,
+        "",
+        "0 error(s), 0 warning(s); nothing was sent.\n",
+    )
+
+
+def test_a_ca_bundle_must_be_a_file_and_a_query_must_compile(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "certs").mkdir()
+    assert validated("--ca-bundle", "certs") == (
+        252,
+        "",
+        "--ca-bundle: 'certs' is not a file; nothing was sent.\n",
+    )
+    (tmp_path / "ca.pem").write_text("not read before sending\n")
+    assert validated("--ca-bundle", "ca.pem")[0] == 0
+    assert validated("--query", "[[") == (
+        252,
+        "",
+        "--query: '[[' is not a JMESPath expression (Invalid jmespath expression: Incomplete "
+        "expression, at column 3); nothing was sent.\n",
+    )
+    assert validated("--query", "Status")[0] == 0
+
+
+def test_a_request_with_errors_is_refused_with_its_findings_and_the_way_past(tmp_path):
+    request = valid_request()
+    request["ResourceConfig"]["UserPoolConfigs"]["SignInMethod"] = "FOO"
+    argv = ["create-backend-auth", "--cli-input-json", json.dumps(request), "--color", "off"]
+    out, err = io.StringIO(), io.StringIO()
+    # port 1 is closed: had the request been sent, the error would be a connection error
+    code = main([*argv, "--endpoint-url", "http://127.0.0.1:1", "--region", "us-east-1"], out, err)
+    assert (code, out.getvalue()) == (252, "")
+    assert err.getvalue().splitlines() == [
+        "ResourceConfig.UserPoolConfigs.SignInMethod: error model.enum: 'FOO' is not a valid "
+        "SignInMethod; choose one of EMAIL, EMAIL_AND_PHONE_NUMBER, PHONE_NUMBER, USERNAME.",
+        "CreateBackendAuth was not sent: fix the errors above (or pass --no-validate).",
+    ]
+
+
+def test_a_request_with_warnings_is_sent_and_its_warnings_go_to_stderr(emulator, cli):
+    app_id = emulator.create_app("warned")
+    request = valid_request(AppId=app_id, BackendEnvironmentName="dev")
+    request["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["OAuthGrantType"] = "IMPLICIT"
+    code, out, err = cli("create-backend-auth", "--cli-input-json", json.dumps(request))
+    assert code == 0 and json.loads(out)["Status"] == "IN_PROGRESS"
+    assert err.splitlines() == [
+        "ResourceConfig.UserPoolConfigs.OAuth.OAuthGrantType: warning cognito.implicit-grant: "
+        "The IMPLICIT grant returns tokens in the redirect URL; the CODE grant (with PKCE) is "
+        "recommended."
+    ]
