@@ -9,6 +9,7 @@ import functools
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import aws_env, valid_request
@@ -456,3 +457,55 @@ def test_a_request_with_warnings_is_sent_and_its_warnings_go_to_stderr(emulator,
         "The IMPLICIT grant returns tokens in the redirect URL; the CODE grant (with PKCE) is "
         "recommended."
     ]
+
+
+# -- validate ------------------------------------------------------------------------------
+
+
+def validate_files(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["validate", *argv], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_validate_fails_if_any_file_fails_whatever_follows_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("good.json").write_text(json.dumps(valid_request()))
+    request = valid_request()
+    request["ResourceConfig"]["UserPoolConfigs"]["SignInMethod"] = "FOO"
+    Path("bad.json").write_text(json.dumps(request))
+    code, out, err = validate_files("missing.json", "good.json", "--color", "off")
+    assert code == 252
+    assert out.splitlines() == [
+        "# missing.json",
+        "(file): error input.file: missing.json: no such file: missing.json",
+        "# good.json",
+    ]
+    assert err == "good.json: 0 error(s), 0 warning(s)\n"
+    code, out, err = validate_files("bad.json", "good.json", "--color", "on")
+    assert code == 252 and "\033[31merror\033[0m model.enum" in out
+    assert err.splitlines() == [
+        "\033[31mbad.json: 1 error(s), 0 warning(s)\033[0m",  # red
+        "\033[32mgood.json: 0 error(s), 0 warning(s)\033[0m",  # green
+    ]
+
+
+def test_validate_checks_the_files_against_the_operation_given(tmp_path):
+    path = tmp_path / "create.json"
+    path.write_text(json.dumps(valid_request()))
+    code, out, _ = validate_files(str(path), "--operation", "UpdateBackendAuth")
+    assert code == 252
+    assert "UserPoolConfigs has no member 'SignInMethod'" in out  # not an update's member
+
+
+def test_get_backend_job_answers_at_once_and_does_not_follow_the_job(emulator, cli, tmp_path):
+    app_id = emulator.create_app("slow")
+    emulator.slow.add(app_id)
+    code, out, err = cli("create-backend-auth", "--cli-input-json", request_file(tmp_path, app_id))
+    assert code == 0 and err == ""  # not followed either: no --wait
+    job = json.loads(out)
+    assert job["Status"] == "IN_PROGRESS"
+    where = ("--app-id", app_id, "--backend-environment-name", "dev", "--job-id", job["JobId"])
+    code, out, err = cli("get-backend-job", *where)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["Status"] == "IN_PROGRESS"  # the job runs a minute
