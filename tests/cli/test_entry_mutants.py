@@ -509,3 +509,25 @@ def test_get_backend_job_answers_at_once_and_does_not_follow_the_job(emulator, c
     code, out, err = cli("get-backend-job", *where)
     assert (code, err) == (0, "")
     assert json.loads(out)["Status"] == "IN_PROGRESS"  # the job runs a minute
+
+
+def test_wait_on_a_job_the_service_forgets_says_so_in_red(emulator, tmp_path, monkeypatch):
+    for name, value in aws_env(emulator.url).items():
+        monkeypatch.setenv(name, value)
+    app_id = emulator.create_app("slow")
+    emulator.slow.add(app_id)
+
+    class Stderr(io.StringIO):
+        def write(self, text: str) -> int:
+            if text.startswith("job "):  # the job has started: its app goes, and the job
+                emulator.store.delete_app(app_id)
+            return super().write(text)
+
+    out, err = io.StringIO(), Stderr()
+    argv = ["create-backend-auth", "--cli-input-json", request_file(tmp_path, app_id)]
+    code = main([*argv, "--wait", "--color", "on"], out, err)
+    job = json.loads(out.getvalue())["JobId"]
+    assert code == status_exit_code([str(Verdict.NOT_FOUND)]) == 254
+    assert err.getvalue().splitlines()[-1] == (
+        f"\033[31mjob {job}: the service does not know it\033[0m"
+    )
