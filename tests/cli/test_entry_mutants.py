@@ -531,3 +531,29 @@ def test_wait_on_a_job_the_service_forgets_says_so_in_red(emulator, tmp_path, mo
     assert err.getvalue().splitlines()[-1] == (
         f"\033[31mjob {job}: the service does not know it\033[0m"
     )
+
+
+def test_wait_records_the_call_and_the_job_in_the_history_and_only_wait_does(
+    emulator, cli, tmp_path, monkeypatch
+):
+    from amplify_auth_widgets.jobs.history import JobHistory
+
+    path = tmp_path / "history.sqlite"
+    monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(path))
+    app_id = emulator.create_app("recorded")
+    code, out, err = cli(
+        "create-backend-auth", "--cli-input-json", request_file(tmp_path, app_id), "--wait"
+    )
+    assert code == 0, err
+    job = json.loads(out)["JobId"]
+    history = JobHistory(path)
+    try:
+        assert history.status_of(job) == "COMPLETED"
+        calls = list(history.requests()["operation"])  # the request, then the polls
+        assert calls[0] == "CreateBackendAuth" and set(calls[1:]) == {"GetBackendJob"}
+    finally:
+        history.close()
+    path.unlink()
+    where = ("--app-id", app_id, "--backend-environment-name", "dev", "--job-id", job)
+    assert cli("get-backend-job", *where)[0] == 0
+    assert not path.exists()  # nothing followed, nothing recorded
