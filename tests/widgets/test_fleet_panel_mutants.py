@@ -238,3 +238,17 @@ def test_the_panel_audits_and_applies_as_many_at_a_time_as_the_fleet_does_by_def
     panel.template = TEMPLATE
     panel.run_apply(dry_run=True)
     assert fleet.applies[-1][1]["concurrency"] == 8
+
+
+def test_an_audit_read_back_without_its_checks_shows_them_worked_out():
+    from amplify_auth_widgets.fleet.checks import FAILED_COLUMN, check_columns
+
+    dev = {**ROWS[0], "configured": True, "UserPoolConfigs.Mfa.MFAMode": "OFF"}
+    older = audit_frame([dev, ROWS[1]]).drop(columns=[*check_columns(), FAILED_COLUMN])
+    panel, _fleet = held_panel()
+    future = panel.run_audit()
+    future.set_result(older)
+    assert text_of(panel.message.value).startswith("2 environments · 1 fail a check")
+    assert "mfa-off" in panel.table.value  # the dev environment's failed checks, shown
+    panel.check_filter.value = "mfa-off"
+    assert panel.table.value.count("<tr>") == 2  # the head and the dev environment only
