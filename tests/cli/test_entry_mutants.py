@@ -557,3 +557,24 @@ def test_wait_records_the_call_and_the_job_in_the_history_and_only_wait_does(
     where = ("--app-id", app_id, "--backend-environment-name", "dev", "--job-id", job)
     assert cli("get-backend-job", *where)[0] == 0
     assert not path.exists()  # nothing followed, nothing recorded
+
+
+def test_a_cli_input_that_is_not_an_object_is_refused_by_its_options_name():
+    for option, text in (("--cli-input-json", "[1]"), ("--cli-input-yaml", "- 1")):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["create-backend-auth", option, text, "--validate-only"], out, err) == 252
+        assert (out.getvalue(), err.getvalue()) == (
+            "",
+            f"error: {option}: the input must be an object of request members, not a list\n",
+        )
+
+
+def test_cli_input_yaml_is_read_as_yaml():
+    text = "AppId: d1abcdefgh\nBackendEnvironmentName: dev\nResourceName: auth\n"
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["create-backend-auth", "--cli-input-yaml", text, "--validate-only", "--color", "off"]
+    assert main(argv, out, err) == 252
+    assert out.getvalue() == (  # the members it gives are read: only the structure is missing
+        "ResourceConfig: error model.required: ResourceConfig is required; add it. "
+        "(--resource-config)\n"
+    )
