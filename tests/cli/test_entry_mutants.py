@@ -578,3 +578,13 @@ def test_cli_input_yaml_is_read_as_yaml():
         "ResourceConfig: error model.required: ResourceConfig is required; add it. "
         "(--resource-config)\n"
     )
+
+
+def test_an_api_command_run_without_main_checks_its_options_itself():
+    from amplify_auth_widgets.cli.common import Console, UsageError
+    from amplify_auth_widgets.cli.entry import run_api_command
+
+    argv = ["create-backend-auth", "--cli-input-json", json.dumps(valid_request())]
+    args = build_parser().parse_args([*argv, "--query", "[[", "--validate-only"])
+    with pytest.raises(UsageError, match=r"^--query: '\[\[' is not a JMESPath expression"):
+        run_api_command(args, Console(io.StringIO(), io.StringIO()))
