@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import pandas as pd
+from support.rollout import emulator_with_auth, quick_fleet
 
-from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
+from amplify_auth_widgets import JobHistory
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import fleet_config
-from amplify_auth_widgets.fleet.inventory import Fleet
 from amplify_auth_widgets.fleet.rollout import Outcome
 
 CONFIG = fleet_config(0, "fixed", None)
@@ -28,22 +27,10 @@ SENDS = ("CreateBackendAuth", "UpdateBackendAuth")
 
 
 def emulator(db: str, stored: dict, offset: list[float]) -> Emulator:
-    """An emulator (its clock ``offset`` from the real one, jobs of 600 s) whose app APP's
-    dev has ``stored`` as its auth."""
-    made = Emulator(job_seconds=600, seed=7, db=db, clock=lambda: time.time() + offset[0])
-    store, now = made.backend.store, made.clock()
-    store.put_app(APP, APP, {}, now)
-    store.put_environment(APP, "dev", {}, now)
-    store.put_auth(APP, "dev", "fleetauth", stored, now)
-    return made
+    return emulator_with_auth(db, APP, stored, offset)
 
 
-def fleet(made: Emulator, history: JobHistory) -> Fleet:
-    service = BackendAuthService(
-        made.connection(), on_call=history.record_call, sleep=lambda s: None
-    )
-    policy = TrackerPolicy(min_interval=0.02, max_interval=0.1, min_samples=10**6)
-    return Fleet(service, history, JobTracker(service, history, policy=policy))
+fleet = quick_fleet
 
 
 def test_without_a_concurrency_at_most_eight_sends_are_in_flight(tmp_path):
