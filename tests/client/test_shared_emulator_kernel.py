@@ -361,7 +361,20 @@ def test_the_proof_is_the_hmac_of_the_context_and_nonce_keyed_by_the_secret():
     assert PROOF_CONTEXT == b"amplify-auth-widgets shared emulator proof of key\n"
 
 
-class Prover:
+class Loopback:
+    """A threaded HTTP server on the loopback for the test, with its URL."""
+
+    def serve(self, handler: type[http.server.BaseHTTPRequestHandler]) -> None:
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Prover(Loopback):
     """A server on the loopback that answers the proof's question as told: ``status``, and the
     proof of ``secret`` for the nonce asked (``suffix`` after it), or nothing at all (``hang``)."""
 
@@ -386,14 +399,11 @@ class Prover:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.serve(Handler)
 
     def stop(self) -> None:
         self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
+        super().stop()
 
 
 def test_the_key_is_proved_by_the_answer_to_a_fresh_nonce_and_nothing_else_is_sent():
@@ -422,7 +432,7 @@ def test_the_right_answer_with_another_status_proves_nothing(status):
         prover.stop()
 
 
-class Endless:
+class Endless(Loopback):
     """A server on the loopback that answers the proof's question with a body without end."""
 
     def __init__(self) -> None:
@@ -439,13 +449,7 @@ class Endless:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler)
 
 
 def test_an_answer_without_end_is_read_no_further_than_a_proof_needs():
