@@ -5,12 +5,17 @@ section. The cases the module's mutation run found unchecked; milliseconds a tes
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import json
 from typing import Any
+
+import pytest
 
 from amplify_auth_widgets.client.connection import Connection
 from amplify_auth_widgets.core.model import REDACTED, request_spec
 from amplify_auth_widgets.core.presets import PRESETS
+from amplify_auth_widgets.widgets.html import error_html
 from amplify_auth_widgets.widgets.requestio import RequestIO, file_name_part, restore_secrets
 
 
@@ -116,3 +121,77 @@ def test_text_loaded_without_a_format_is_read_as_the_json_tab_s():
     assert store.io.load_text("{oops") is False
     assert "JSON tab" in store.io.texts.json_error.value
     assert store.io.texts.yaml_error.value == ""
+
+
+#: A skeleton as Python's ``json.dump`` writes it by default: the emoji as two ASCII escapes (a
+#: surrogate pair), which JSON reads as one character and YAML refuses outright.
+SUBJECT = "Reset your password \U0001f511"
+ESCAPED = json.dumps(
+    {
+        "AppId": "d1",
+        "ResourceConfig": {
+            "UserPoolConfigs": {"ForgotPassword": {"EmailSettings": {"EmailSubject": SUBJECT}}}
+        },
+    }
+)
+
+
+def subject(store: Store) -> str:
+    config = store.value["ResourceConfig"]["UserPoolConfigs"]
+    return config["ForgotPassword"]["EmailSettings"]["EmailSubject"]
+
+
+def upload(store: Store, name: str, content: bytes) -> None:
+    store.io.upload.value = (
+        {
+            "name": name,
+            "type": "",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        },
+    )
+
+
+def test_json_typed_in_the_json_tab_is_read_as_json_escapes_and_all():
+    assert "\\ud83d\\udd11" in ESCAPED
+    store = Store({})
+    assert store.io.load_text(ESCAPED) is True
+    assert subject(store) == SUBJECT
+    assert store.io.texts.json_error.value == ""
+
+
+@pytest.mark.parametrize("file_name", ["request.json", "Request.JSON"])
+def test_an_uploaded_json_file_is_read_as_json_whatever_the_case_of_its_extension(file_name):
+    store = Store({})
+    upload(store, file_name, ESCAPED.encode())
+    assert store.io.message.value == f"Loaded {file_name}."
+    assert subject(store) == SUBJECT
+
+
+def test_a_broken_json_file_is_reported_as_malformed_json_by_the_json_tab():
+    store = Store({"AppId": "d1"})
+    upload(store, "broken.json", b'{"AppId": "d2",}')
+    said = store.io.message.value
+    assert "broken.json" in said and "malformed JSON" in said
+    assert store.io.texts.json_error.value == said
+    assert store.io.texts.yaml_error.value == ""
+    assert store.value == {"AppId": "d1"}
+
+
+def test_text_that_is_not_an_object_is_refused_in_these_words():
+    store = Store({"AppId": "d1"})
+    assert store.io.load_text("[1, 2]") is False
+    assert store.io.texts.json_error.value == error_html(
+        "JSON tab: the request must be an object of request members."
+        " The form keeps its last good state."
+    )
+
+
+def test_the_download_is_offered_as_a_json_file():
+    store = Store({"AppId": "d1"})
+    store.io.prepare_download()
+    href = store.io.download_link.value.split('href="', 1)[1]
+    mime, encoded = href.split(";base64,", 1)
+    assert mime.lower() == "data:application/json"  # media types are case-insensitive
+    assert json.loads(base64.b64decode(encoded.split('"', 1)[0])) == {"AppId": "d1"}
