@@ -193,3 +193,15 @@ def test_the_last_job_is_named_in_its_status_s_colour(bar):
     assert "<b>&lt;x&gt;</b>" in bar.job_status.value
     bar.show_job("")
     assert bar.job_status.value == ""
+
+
+def test_to_do_items_and_n_more_size_to_their_words_and_a_long_item_wraps_in_the_bar(bar):
+    long = "Identity pool > What to create: choose one " * 4
+    bar.show_todo([(long, lambda: None)] + [(f"item {i}", lambda: None) for i in range(5)])
+    *items, more = bar.todo.children
+    assert more is bar.more and more.layout.width == "auto"  # "2 more", "Show fewer"
+    for item in items:
+        # as wide as its words, and never wider than the bar: the style sheet lets it wrap
+        assert (item.layout.width, item.layout.max_width) == ("auto", "100%")
+    assert ".aaw-todo-item, .aaw-actionbar .aaw-todo-more" in STYLE
+    assert "white-space: normal" in STYLE
