@@ -177,9 +177,12 @@ def test_as_a_jupyterhub_service_the_app_is_served_under_the_hub_s_prefix(monkey
 
 @pytest.mark.parametrize("command", ["emulator", "app"])
 def test_a_port_is_1_to_65535_or_0_for_any_free_one(command):
-    for text, value in (("0", 0), ("1", 1), ("65535", 65535), ("0008866", 8866)):
+    # a port is read as written, leading zeros and all, up to nine characters; text of ten
+    # or more is never read as a number (the guard's edge: "000008866" is read, one more
+    # zero is refused like any text that is not a port)
+    for text, value in (("0", 0), ("1", 1), ("65535", 65535), ("000008866", 8866)):
         assert build_parser().parse_args([command, "--port", text]).port == value
-    for text in ("65536", "-1", "http", "", "1e3", "000000000001", "99999999999999999999"):
+    for text in ("65536", "-1", "http", "", "1e3", "0000008866", "99999999999999999999"):
         assert refused(command, "--port", text) == (
             f"amplify-auth {command}: error: argument --port: '{text}' is not a port: choose 1 "
             f"to 65535, or 0 for any free port (see 'amplify-auth {command} --help')"
@@ -610,8 +613,9 @@ def test_the_app_announces_its_url_with_a_new_token_and_runs_voila_on_that_port(
     assert port > 0 and option(call["command"], "Voila.ip") == ["127.0.0.1"]
     token = call["env"]["AMPLIFY_AUTH_APP_TOKEN"]
     assert out == f"amplify-auth app at http://127.0.0.1:{port}/?token={token} (Ctrl-C to stop)\n"
-    # at least 32 random bytes, URL-safe
-    assert len(token) >= 43 and token.replace("-", "").replace("_", "").isalnum()
+    # 32 random bytes (256 bits), URL-safe base64 without padding: 43 characters. The size
+    # is the token's strength, a security parameter: changing it must be a decision
+    assert len(token) == 43 and token.replace("-", "").replace("_", "").isalnum()
     assert run("app", "--port", "0")[1] != out  # a new token at each start
     assert call["env"]["AMPLIFY_AUTH_JOB_SECONDS"] == "3"
     assert "AMPLIFY_AUTH_TARGET" not in call["env"]
@@ -820,3 +824,44 @@ def test_whole_number_options_refuse_other_text():
     args = build_parser().parse_args(["app", "--preheat", "0", "--cull-idle", "30"])
     assert (args.preheat, args.cull_idle) == (0, 30)
     assert build_parser().parse_args(["emulator", "--seed", "7"]).seed == 7
+
+
+class Clock:
+    """``services.time`` stood in for: ``sleep`` moves ``monotonic`` on, nothing waits."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.mark.parametrize("exits_at", [0.35, None])
+def test_the_app_waits_at_most_ten_seconds_for_its_emulator_and_leaves_once_it_has_exited(
+    monkeypatch, exits_at
+):
+    """Once Voila has stopped, the app waits for the emulator it started: long enough to see
+    it exit (it lingers ``IDLE_SECONDS`` after its last client), never more than ten seconds
+    (Ctrl-C on the app returns by then, whatever the emulator does), and looking often, so
+    that the app leaves within a tenth of a second of the emulator's exit."""
+    from amplify_auth_widgets.cli import services
+
+    clock = Clock()
+    monkeypatch.setattr(services, "time", clock)
+    monkeypatch.setattr(app_serve, "descendants", lambda pid: [4321])  # ours
+    monkeypatch.setattr(
+        app_serve, "is_running", lambda pid: exits_at is None or clock.now < exits_at
+    )
+    early = services.EarlyEmulator("3")
+    early.pid = 4321
+    early.wait_for_exit()
+    assert emulator_process.IDLE_SECONDS < 10
+    if exits_at is None:  # an emulator that does not exit: the app gives up ten seconds on
+        assert 10.0 <= clock.now < 10.2
+    else:  # one that exits: the app is gone within a tenth of a second
+        assert exits_at <= clock.now <= exits_at + 0.1 + 1e-9
