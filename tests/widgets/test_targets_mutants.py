@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -407,3 +408,33 @@ def test_listing_in_the_background_is_done_once_joined():
     fields["BackendEnvironmentName"].control.value = "dev"
     chooser.join()
     assert chooser.existing == ("d1shop", "dev", ("shopauth01",))
+
+
+def test_a_script_s_join_waits_thirty_seconds_for_a_listing_that_hangs(monkeypatch):
+    """``join()`` with no timeout, a script's wait for the listing, is bounded: 30 seconds, the
+    bound the editor's and the submitter's ``join`` give, then the script goes on (the
+    listing's thread is a daemon). A thread that never ends is stood in for, and records the
+    wait it is given, so that nothing waits here."""
+    from amplify_auth_widgets.widgets import targets
+
+    waits: list[float | None] = []
+
+    class Hung:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:  # (the name is no matter)
+            pass
+
+        def start(self) -> None:  # the listing never answers
+            pass
+
+        def join(self, timeout: float | None = None) -> None:
+            waits.append(timeout)
+
+    spec = request_spec("CreateBackendAuth")
+    fields = {p: ComboField(spec.member(p), lambda _: None) for p in TARGET}
+    service = Service(Connection(Amplify(APPS, ENVS, None), Backend(META)))
+    chooser = TargetPicker(fields.__getitem__, lambda: service)
+    monkeypatch.setattr(targets, "threading", SimpleNamespace(Thread=Hung))
+    chooser.refresh()
+    chooser.join()
+    assert waits == [30]
+    assert fields["AppId"].control.options == ()  # nothing listed: the script went on
