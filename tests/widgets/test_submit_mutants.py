@@ -296,3 +296,88 @@ def test_a_load_that_fails_loads_nothing_and_says_why():
 def test_the_target_is_read_as_text_with_what_is_missing_empty():
     sub, _ = submitter(Service(), {"AppId": "d1app", "BackendEnvironmentName": 5})
     assert sub.target() == ("d1app", "5", "")
+
+
+class Held(Service):
+    """A service that answers only when released (2 s at most), noting the thread it ran in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.released = threading.Event()
+        self.ran_in: list[threading.Thread] = []
+
+    def _answer(self, operation: str) -> dict[str, Any]:
+        self.ran_in.append(threading.current_thread())
+        self.released.wait(2)
+        return super()._answer(operation)
+
+
+def test_by_default_a_request_runs_in_a_thread_of_its_own_that_never_holds_python_up():
+    service = Held()
+    status = StatusLine()
+    sub = Submitter(service, lambda: dict(REQUEST), status)  # as the module's docstring makes it
+    assert sub.send("CreateBackendAuth") is True
+    assert sub.busy  # the caller (the kernel) already has its answer; the request is under way
+    service.released.set()
+    sub.join()
+    assert not sub.busy and status.message == "create: job j-1 IN_PROGRESS"
+    (thread,) = service.ran_in
+    assert thread is not threading.current_thread()
+    assert thread.daemon  # a script that ends while the service hangs is not kept waiting
+
+
+def test_join_with_nothing_sent_returns_at_once():
+    sub, _ = submitter(Service(), background=True)
+    sub.join()
+    not_connected = Submitter(None, lambda: dict(REQUEST), StatusLine())
+    assert not_connected.send("CreateBackendAuth") is False
+    not_connected.join()
+
+
+def test_join_gives_up_after_its_timeout_on_a_request_that_hangs():
+    service = Held()
+    sub, _ = submitter(service, background=True)
+    sub.send("CreateBackendAuth")
+    sub.join(0.05)
+    assert sub.busy  # still waiting for the service: join returned without it
+    service.released.set()
+    sub.join()
+    assert not sub.busy
+
+
+class Display:
+    """A status display of a host's own, which is told the kind of each message."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, str]] = []
+
+    def show(self, message: str, kind: str) -> None:
+        self.shown.append((message, kind))
+
+
+def test_every_message_comes_with_its_kind():
+    display = Display()
+    sub = Submitter(Service(), lambda: dict(REQUEST), display, background=False)
+    sub.send("CreateBackendAuth")
+    assert display.shown == [
+        ("Sending CreateBackendAuth…", "info"),
+        ("create: job j-1 IN_PROGRESS", "ok"),  # the operation as the fake answers,
+    ]
+
+
+def test_an_unexpected_failure_of_a_send_is_named_with_the_send():
+    sub, status = submitter(Service(fail=RuntimeError("socket closed")))
+    assert sub.send("UpdateBackendAuth") is True
+    assert status.message == "Sending UpdateBackendAuth failed: RuntimeError: socket closed"
+    assert status.kind == "error" and not sub.busy
+
+
+def test_load_current_says_it_is_loading_and_names_an_unexpected_failure_as_the_load_s():
+    service = Service()
+    display = Display()
+    sub = Submitter(service, lambda: dict(REQUEST), display, background=False)
+    sub.load_current(lambda *_: None)
+    assert display.shown[0] == ("Loading…", "info")
+    service.fail = RuntimeError("socket closed")
+    sub.load_current(lambda *_: None)
+    assert display.shown[-1] == ("Loading failed: RuntimeError: socket closed", "error")
