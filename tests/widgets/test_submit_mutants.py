@@ -7,6 +7,7 @@ each test runs in milliseconds, so that a mutation run of the module gets its ve
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -381,3 +382,30 @@ def test_load_current_says_it_is_loading_and_names_an_unexpected_failure_as_the_
     service.fail = RuntimeError("socket closed")
     sub.load_current(lambda *_: None)
     assert display.shown[-1] == ("Loading failed: RuntimeError: socket closed", "error")
+
+
+def test_a_script_s_join_waits_thirty_seconds_for_a_request_that_hangs(monkeypatch):
+    """``join()`` with no timeout, a script's wait for its request, is bounded: 30 seconds, as
+    the target picker's and the editor's, then the script goes on (the request's thread is a
+    daemon). A thread that never ends is stood in for, and records the wait it is given, so
+    that nothing waits here."""
+    from amplify_auth_widgets.widgets import submit
+
+    waits: list[float | None] = []
+
+    class Hung:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def start(self) -> None:  # the service never answers
+            pass
+
+        def join(self, timeout: float | None = None) -> None:
+            waits.append(timeout)
+
+    sub, _ = submitter(Service(), background=True)
+    monkeypatch.setattr(submit, "threading", SimpleNamespace(Thread=Hung))
+    assert sub.send("CreateBackendAuth") is True
+    sub.join()
+    assert waits == [30]
+    assert sub.busy  # still under way: the script went on without it
