@@ -239,3 +239,17 @@ def test_the_timeline_legend_stays_off_the_bars(emulator, monitor, clock):
     legend = axes.get_legend().get_window_extent()
     plot_area = axes.get_window_extent()
     assert not legend.overlaps(plot_area), (legend, plot_area)
+
+
+def test_a_refresh_that_fails_stays_in_words_over_an_older_problem(monitor):
+    monitor.tracker.problems.append("ListBackendJobs d1/dev: slow down (TooManyRequests)")
+    monitor.refresh()
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("the service went away")
+
+    monitor.tracker.poll_due = broken
+    monitor.refresh(poll=True)
+    assert monitor.announcement.message == "Refresh failed: the service went away"
+    assert "Refresh failed: the service went away" in monitor.problem.value
+    assert "TooManyRequests" not in monitor.problem.value

@@ -342,12 +342,13 @@ class JobMonitor(w.VBox):
 
     def refresh(self, poll: bool = False) -> None:
         """Redraw from the history (and, with ``poll``, ask about due jobs first)."""
+        refresh_failed = ""
         if poll:
             try:
                 self.tracker.poll_due()
             except Exception as exc:  # shown in words, and said
-                self.problem.value = warning_html(f"Refresh failed: {exc}")
-                self.announce(f"Refresh failed: {exc}")
+                refresh_failed = f"Refresh failed: {exc}"
+                self.announce(refresh_failed)
         with self._lock:
             every = self.history.jobs()
             for column in FILTERS:
@@ -373,7 +374,8 @@ class JobMonitor(w.VBox):
             self.table.value = self._table(frame)
             self.jobs = _rows(frame)
             problems = self.tracker.problems
-            self.problem.value = warning_html(problems[-1]) if problems else ""
+            shown_problem = refresh_failed or (problems[-1] if problems else "")
+            self.problem.value = warning_html(shown_problem) if shown_problem else ""
             if problems and problems[-1] is not self._problem_said:
                 self._problem_said = problems[-1]
                 self.announce(problems[-1])
