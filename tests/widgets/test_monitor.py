@@ -253,3 +253,20 @@ def test_a_refresh_that_fails_stays_in_words_over_an_older_problem(monitor):
     assert monitor.announcement.message == "Refresh failed: the service went away"
     assert "Refresh failed: the service went away" in monitor.problem.value
     assert "TooManyRequests" not in monitor.problem.value
+
+
+def test_a_filter_waiting_for_its_first_job_holds_when_other_jobs_arrive(emulator, monitor, clock):
+    first, _ = submit(emulator, monitor, "a")
+    seen = []
+    monitor.observe(lambda change: seen.append(change["new"]), "filters")
+    monitor.filters = {"app_id": "d-not-yet"}  # a value with no job yet: offered
+    second, _ = submit(emulator, monitor, "b")  # a new app: the App dropdown grows
+    assert monitor.filters == {"app_id": "d-not-yet"} and monitor.app_filter.value == "d-not-yet"
+    assert set(monitor.app_filter.options) == {"(all)", first, second, "d-not-yet"}
+    assert monitor.jobs == []
+    assert seen == [{"app_id": "d-not-yet"}]  # the filter never dropped on the way
+    # a status the dropdown did not offer yet leaves a chosen status as it was
+    monitor.filters = {"status": "IN_PROGRESS"}
+    finish(monitor, clock)
+    assert monitor.filters == {"status": "IN_PROGRESS"} and monitor.jobs == []
+    assert seen[-1] == {"status": "IN_PROGRESS"}

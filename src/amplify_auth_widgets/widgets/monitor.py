@@ -336,9 +336,15 @@ class JobMonitor(w.VBox):
         control = self._filter_controls[column]
         options = [ALL, *sorted({str(v) for v in values} | {self.filters.get(column, ALL)} - {ALL})]
         if list(control.options) != options:
-            current = control.value
-            control.options = options
-            control.value = current if current in options else ALL
+            # the dropdown follows the jobs here, not the reverse: new options first select
+            # their first, which must not reach the filters (nor drop the one chosen)
+            current, moving = control.value, self._moving_dropdowns
+            self._moving_dropdowns = True
+            try:
+                control.options = options
+                control.value = current if current in options else ALL
+            finally:
+                self._moving_dropdowns = moving
 
     def refresh(self, poll: bool = False) -> None:
         """Redraw from the history (and, with ``poll``, ask about due jobs first)."""
