@@ -205,6 +205,23 @@ def test_the_heat_map_drawn_after_an_audit_carries_its_class():
     assert 'class="aaw-plot aaw-heatmap"' in panel.heatmap.value
 
 
+def _dry_run(targets: list[tuple[str, str]]) -> pd.DataFrame:
+    """A dry run's results: each target would be updated, nothing refused."""
+    return pd.DataFrame(
+        [
+            {
+                "app_id": app_id,
+                "environment": environment,
+                "operation": "UpdateBackendAuth",
+                "status": "DRY_RUN",
+                "error": None,
+                "job_id": None,
+            }
+            for app_id, environment in targets
+        ]
+    )
+
+
 def test_the_filters_redraw_the_table_as_they_change():
     panel, fleet = held_panel()
     _audited(panel, fleet)
@@ -235,20 +252,7 @@ def test_picking_targets_readies_dry_run_and_a_dry_run_then_apply_and_stop():
     assert not panel.cancel_button.disabled
     panel.cancel_button.click()
     assert panel._cancel.is_set()
-    fleet.applies[0][0].set_result(
-        pd.DataFrame(
-            [
-                {
-                    "app_id": "d1todo",
-                    "environment": "dev",
-                    "operation": "UpdateBackendAuth",
-                    "status": "DRY_RUN",
-                    "error": None,
-                    "job_id": None,
-                }
-            ]
-        )
-    )
+    fleet.applies[0][0].set_result(_dry_run(panel.picked))
     assert not panel.apply_button.disabled
     panel.apply_button.click()
     assert len(fleet.applies) == 2 and fleet.applies[1][1]["dry_run"] is False
@@ -272,3 +276,22 @@ def test_the_verdict_filter_redraws_the_plan():
     assert "prod" not in text_of(panel.plan_table.value)
     panel.verdict_filter.value = "blocked"
     assert "prod" in text_of(panel.plan_table.value)
+
+
+def test_a_template_given_after_the_targets_readies_dry_run():
+    panel, fleet = held_panel()
+    _audited(panel, fleet)
+    assert panel.picked and panel.dry_run_button.disabled  # no template yet
+    panel.template = TEMPLATE
+    assert not panel.dry_run_button.disabled
+
+
+def test_another_mode_after_a_dry_run_turns_apply_off_until_dry_run_again():
+    panel, fleet = held_panel()
+    _audited(panel, fleet)
+    panel.template = TEMPLATE
+    panel.dry_run_button.click()
+    fleet.applies[0][0].set_result(_dry_run(panel.picked))
+    assert not panel.apply_button.disabled
+    panel.mode = next(m for m in MODES if m != panel.mode)
+    assert panel.apply_button.disabled
