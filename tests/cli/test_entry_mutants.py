@@ -588,3 +588,98 @@ def test_an_api_command_run_without_main_checks_its_options_itself():
     args = build_parser().parse_args([*argv, "--query", "[[", "--validate-only"])
     with pytest.raises(UsageError, match=r"^--query: '\[\[' is not a JMESPath expression"):
         run_api_command(args, Console(io.StringIO(), io.StringIO()))
+
+
+def test_a_listing_without_an_app_id_is_refused_naming_it_even_with_no_validate(cli):
+    """list-backend-jobs reads the app and environment from its options; one left out is
+    checked as empty, not sent and not reported as a null or a value the user never gave."""
+    code, out, err = cli(
+        "list-backend-jobs", "--backend-environment-name", "dev", "--no-validate", "--color", "off"
+    )
+    assert (code, out) == (252, "")
+    assert err.splitlines() == [
+        "AppId: error amplify.app-id: AppId '' is not an Amplify app id: it is 'd' followed by "
+        "lowercase letters and digits, 20 characters at most (as in the Amplify console's App "
+        "ARN)."
+    ]
+    code, out, err = cli("list-backend-jobs", "--app-id", "d1todo", "--no-validate")
+    assert (code, out) == (252, "")
+    assert err.startswith("BackendEnvironmentName: error cognito.env-name: ")
+    assert "BackendEnvironmentName is empty" in err
+
+
+def _with_an_error_and_a_warning() -> str:
+    from conftest import load_case
+
+    request = load_case("implicit-warning")["request"]
+    request["AppId"] = "MyApp"  # not an Amplify app id: an error
+    return json.dumps(request)
+
+
+def test_validate_only_counts_the_errors_and_the_warnings_apart():
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["create-backend-auth", "--cli-input-json", _with_an_error_and_a_warning()]
+    assert main([*argv, "--validate-only", "--color", "off"], out, err) == 252
+    assert err.getvalue().splitlines()[-1] == "1 error(s), 1 warning(s); nothing was sent."
+    codes = [line.split()[2].rstrip(":") for line in out.getvalue().splitlines()]
+    assert codes == ["amplify.app-id", "cognito.implicit-grant"]
+
+
+def test_a_sent_requests_warnings_are_coloured_as_asked(emulator, cli):
+    request = json.loads(_with_an_error_and_a_warning())
+    request.update(AppId=emulator.create_app("warned"), BackendEnvironmentName="dev")
+    given = ["create-backend-auth", "--cli-input-json", json.dumps(request)]
+    code, _, err = cli(*given, "--color", "on")
+    assert code == 0, err
+    warning = [line for line in err.splitlines() if "cognito.implicit-grant" in line]
+    assert len(warning) == 1 and "\033[" in warning[0]
+    request["AppId"] = emulator.create_app("plain")
+    code, _, err = cli(
+        "create-backend-auth", "--cli-input-json", json.dumps(request), "--color", "off"
+    )
+    assert code == 0, err
+    assert "cognito.implicit-grant" in err and "\033[" not in err
+
+
+def test_wait_with_a_history_that_cannot_open_warns_and_still_follows_the_job(
+    emulator, cli, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(tmp_path))  # a folder, not a database
+    app_id = emulator.create_app("unrecorded")
+    code, out, err = cli(
+        "create-backend-auth", "--cli-input-json", request_file(tmp_path, app_id), "--wait"
+    )
+    assert code == 0, err
+    assert json.loads(out)["Status"] == "COMPLETED"
+    first = err.splitlines()[0]
+    assert first.startswith("warning: job history not available (")
+    assert first.endswith("); this run is not recorded")
+
+
+def test_wait_that_gives_up_puts_its_verdict_in_the_history(emulator, cli, tmp_path, monkeypatch):
+    """The tracker keeps its local verdict (TIMED_OUT) in the user's history, as the app's does:
+    the job is then known as timed out there, not as still running."""
+    from amplify_auth_widgets.jobs.history import JobHistory
+
+    path = tmp_path / "history.sqlite"
+    monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(path))
+    app_id = emulator.create_app("gave-up")
+    emulator.slow.add(app_id)
+    given = ("--cli-input-json", request_file(tmp_path, app_id), "--wait", "--wait-timeout", "0.3")
+    code, out, _ = cli("create-backend-auth", *given)
+    assert code == 255
+    job = json.loads(out)["JobId"]
+    history = JobHistory(path)
+    try:
+        row = history.jobs().set_index("job_id").loc[job]
+        assert row["local_verdict"] == str(Verdict.TIMED_OUT) and bool(row["timed_out"])
+    finally:
+        history.close()
+
+
+def test_output_table_is_titled_with_the_operation(emulator, cli, tmp_path):
+    app_id = emulator.create_app("titled")
+    given = ("--cli-input-json", request_file(tmp_path, app_id), "--output", "table")
+    code, out, err = cli("create-backend-auth", *given)
+    assert code == 0, err
+    assert "CreateBackendAuth" in out.splitlines()[1]
