@@ -295,3 +295,13 @@ def test_another_mode_after_a_dry_run_turns_apply_off_until_dry_run_again():
     assert not panel.apply_button.disabled
     panel.mode = next(m for m in MODES if m != panel.mode)
     assert panel.apply_button.disabled
+
+
+def test_fix_with_apply_fixes_the_check_chosen_in_failing():
+    panel, _ = held_panel()
+    fixed: list[str] = []
+    panel.fix_check = fixed.append  # type: ignore[method-assign]
+    panel.check_filter.value = next(iter(CHECKS))
+    panel.fix_button.disabled = False
+    panel.fix_button.click()
+    assert fixed == [next(iter(CHECKS))]
