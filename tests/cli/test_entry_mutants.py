@@ -685,3 +685,18 @@ def test_output_table_is_titled_with_the_operation(emulator, cli, tmp_path):
     code, out, err = cli("create-backend-auth", *given)
     assert code == 0, err
     assert "CreateBackendAuth" in out.splitlines()[1]
+
+
+def test_debug_redacts_a_provider_given_whole_as_text_with_no_validate(emulator, cli):
+    """A social provider given as a string instead of an object may hold its secret anywhere in
+    it: --debug's request line replaces it whole, also when --no-validate lets it be sent."""
+    request = valid_request(AppId=emulator.create_app("careless"), BackendEnvironmentName="dev")
+    oauth = request["ResourceConfig"]["UserPoolConfigs"]["OAuth"]
+    oauth["SocialProviderSettings"]["Facebook"] = "id=abc secret=s3cr3t-in-a-string"
+    given = ("--cli-input-json", json.dumps(request), "--no-validate", "--debug")
+    _, _, err = cli("create-backend-auth", *given)
+    line = next(x for x in err.splitlines() if x.startswith("debug: CreateBackendAuth request "))
+    sent = json.loads(line.removeprefix("debug: CreateBackendAuth request "))
+    facebook = sent["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["SocialProviderSettings"]
+    assert facebook["Facebook"] == "<redacted>"
+    assert "s3cr3t-in-a-string" not in err
