@@ -381,3 +381,45 @@ def test_the_identity_pool_applies_unless_only_a_user_pool_is_made():
         "Not used: What to create is User pool only (USER_POOL_ONLY). Choose User pool and "
         "identity pool to configure one."
     )
+
+
+def test_a_greyed_out_section_says_why_once_not_in_each_section_inside_it():
+    mfa = built(f"{UPC}.Mfa")
+    settings = mfa.children[1]
+    assert settings.spec.name == "Settings" and isinstance(settings, StructureField)
+    mfa.enable(False, "Not used here.")
+    assert text_of(mfa.reason.value) == "Not used here."
+    assert settings.control.disabled and settings.body.layout.opacity == "0.5"
+    assert text_of(settings.reason.value) == ""
+    held = Deferred(settings.spec, lambda: built(settings.spec.path))
+    outer = Deferred(mfa.spec, lambda: mfa)
+    held.enable(False)  # as a greyed-out section greys a member not built yet
+    assert held.build().control.disabled and text_of(held.build().reason.value) == ""
+    outer.build()
+    outer.enable(True)
+    outer.enable(False, "Only with a user pool.")  # once built, the reason is passed on
+    assert text_of(mfa.reason.value) == "Only with a user pool."
+
+
+def test_a_member_put_off_is_built_by_the_rules_given_and_tells_the_form_of_edits():
+    rules = [(lambda s: s.is_structure, StructureField), (lambda s: True, TextField)]
+    changes: list[Field] = []
+    policy = built(
+        f"{UPC}.PasswordPolicy", changes, rules=rules, defer=lambda s: s.name == "MinimumLength"
+    )
+    held = policy.children[1]
+    assert isinstance(held, Deferred) and list(policy.body.children) == [policy.children[0].box]
+    length = held.build()
+    assert type(length) is TextField  # the rules given, not the form's number field
+    length.control.value = "12"
+    assert changes == [length]
+
+
+def test_greying_the_providers_out_and_back_keeps_the_one_picked():
+    cards = built(SOCIAL)
+    cards.pick.value = "SignInWithApple"
+    cards.enable(False, "Not now.")
+    cards.enable(True)
+    assert cards.pick.value == "SignInWithApple"
+    cards.add_button.click()
+    assert cards.shown == ["SignInWithApple"]
