@@ -17,7 +17,7 @@ from support.htmltext import text_of
 from amplify_auth_widgets import JobHistory, JobMonitor, JobTracker
 from amplify_auth_widgets.widgets import monitor as monitor_module
 from amplify_auth_widgets.widgets.monitor import ALL, badge, elapsed_text
-from amplify_auth_widgets.widgets.style import WIDE, job_badge
+from amplify_auth_widgets.widgets.style import STRIPE, WIDE, job_badge
 
 START = 1_800_000_000.0
 
@@ -465,7 +465,123 @@ def test_set_service_asks_the_new_one_and_redraws():
 def test_a_monitor_made_from_a_service_tracks_with_the_clock_given():
     clock = Clock()
     history = JobHistory(":memory:", clock)
-    monitor = JobMonitor(service=object(), history=history, clock=clock, autostart=False)  # type: ignore[arg-type]
+    service = object()
+    monitor = JobMonitor(service=service, history=history, clock=clock, autostart=False)  # type: ignore[arg-type]
+    assert monitor.tracker.service is service  # the jobs are asked of it
     assert monitor.tracker.history is history and monitor.history is history
     assert monitor.clock is clock and monitor.tracker.clock is clock
     assert not monitor.tracker.running
+
+
+def test_a_monitor_with_neither_a_tracker_nor_a_service_says_what_it_needs():
+    with pytest.raises(ValueError) as raised:
+        JobMonitor()
+    assert str(raised.value) == "give the monitor a JobTracker, or a BackendAuthService"
+
+
+def test_the_table_stripes_its_rows_and_aligns_its_cells_left():
+    monitor = quiet()
+    record(monitor, "job-1", "COMPLETED", finished=START + 5)
+    monitor.refresh()
+    style = monitor.table.value.split("</style>", 1)[0]
+    assert ".aaw-jobs td,.aaw-jobs th{padding:2px 12px;text-align:left}" in style
+    assert f".aaw-jobs tbody tr:nth-child(odd){{background:{STRIPE}}}" in style
+
+
+def test_a_job_ended_reaches_the_callbacks_with_empty_text_for_what_is_unknown(monotonic):
+    monitor = quiet()
+    done: list[dict[str, Any]] = []
+    monitor.on_job_done(done.append)
+    _end(monitor, "j1", "FAILED", app="d2", env="prod", error="boom")
+    _end(monitor, "j2", "COMPLETED", operation="UpdateBackendAuth")
+    assert done == [
+        {
+            "AppId": "d2",
+            "BackendEnvironmentName": "prod",
+            "JobId": "j1",
+            "Operation": "",
+            "Status": "FAILED",
+            "Error": "boom",
+        },
+        {
+            "AppId": "d1",
+            "BackendEnvironmentName": "dev",
+            "JobId": "j2",
+            "Operation": "UpdateBackendAuth",
+            "Status": "COMPLETED",
+            "Error": "",
+        },
+    ]
+
+
+def test_a_response_that_names_only_its_job_is_tracked_with_the_request_sent():
+    monitor = quiet()
+    monitor.track(
+        {"JobId": "j1", "Status": "IN_PROGRESS"},
+        "UpdateBackendAuth",
+        {"AppId": "d9", "BackendEnvironmentName": "qa"},
+    )
+    (row,) = monitor.jobs  # drawn at once
+    assert (row["job_id"], row["app_id"], row["environment"], row["operation"]) == (
+        "j1",
+        "d9",
+        "qa",
+        "UpdateBackendAuth",
+    )
+
+
+def test_watching_an_editor_tracks_what_it_submits():
+    class Editor:
+        def on_submit(self, callback: Any) -> None:
+            self.submitted = callback
+
+    editor = Editor()
+    monitor = quiet()
+    monitor.watch(editor)
+    editor.submitted(
+        {"JobId": "j1", "Status": "IN_PROGRESS"},
+        "DeleteBackendAuth",
+        {"AppId": "d9", "BackendEnvironmentName": "qa"},
+    )
+    assert [(r["app_id"], r["operation"]) for r in monitor.jobs] == [("d9", "DeleteBackendAuth")]
+
+
+def test_resume_tracks_each_unfinished_job_and_counts_them():
+    monitor = quiet()
+    record(monitor, "left-1", "IN_PROGRESS")
+    record(monitor, "left-2", "IN_PROGRESS", app="d2")
+    record(monitor, "done", "COMPLETED", finished=START + 5)
+    assert monitor.resume() == 2
+    assert sorted(monitor.tracker.jobs) == ["left-1", "left-2"]
+    assert "2 pending" in text_of(monitor.summary.value)  # redrawn
+    assert monitor.resume_button.disabled
+
+
+def test_a_pending_jobs_bar_runs_to_the_monitors_clock(monkeypatch):
+    clock = Clock()
+    monitor = quiet(clock)
+    record(monitor, "left", "IN_PROGRESS")
+    clock.now = START + 90
+    drawn: list[Any] = []
+    plot_timeline = monitor_module.plot_timeline
+
+    def spy(frame: Any, now: Any = None) -> Any:
+        drawn.append(now)
+        return plot_timeline(frame, now=now)
+
+    monkeypatch.setattr(monitor_module, "plot_timeline", spy)
+    assert monitor.plot()[:4] == b"\x89PNG"
+    assert drawn == [pd.Timestamp("2027-01-15 08:01:30", tz="UTC")]
+    assert str(drawn[0].tz) == "UTC"
+
+
+def test_the_exports_hold_the_jobs_columns_and_no_index():
+    import pyarrow.parquet as pq
+
+    monitor = quiet()
+    record(monitor, "job-1", "COMPLETED", app="d1", finished=START + 5)
+    record(monitor, "job-2", "COMPLETED", app="d2", finished=START + 5)
+    monitor.filters = {"app_id": "d2"}  # the one row left is not the first
+    columns = list(monitor.history.jobs().columns)
+    assert list(pd.read_csv(io.BytesIO(monitor.export("csv"))).columns) == columns
+    assert pq.read_table(io.BytesIO(monitor.export("parquet"))).column_names == columns
