@@ -61,3 +61,35 @@ def test_an_app_s_slow_send_does_not_hold_up_another_app_s_next_target(tmp_path)
     assert results["status"].astype(str).tolist() == ["COMPLETED"] * 5
     # OTHER's prod was sent while SLOW's was still on its way, not after it
     assert held == [True]
+
+
+@pytest.mark.timeout(60)
+def test_a_target_s_end_is_counted_while_another_s_send_is_still_on_its_way(tmp_path):
+    counted = threading.Event()
+    held: list[bool] = []
+
+    with Emulator(job_seconds=0, seed=7, db=str(tmp_path / "state.sqlite3")) as made:
+        store, now = made.backend.store, made.clock()
+        for app_id in (SLOW, OTHER):
+            store.put_app(app_id, app_id, {}, now)
+            store.put_environment(app_id, "dev", {}, now)
+            store.put_auth(app_id, "dev", "fleetauth", STORED, now)
+        fleet = quick_fleet(made, JobHistory(":memory:"))
+        call = fleet.service.call
+
+        def slow(operation, request, **options):
+            """SLOW's send takes until the progress has counted a target (10 s at most)."""
+            if operation == "UpdateBackendAuth" and request.get("AppId") == SLOW:
+                held.append(counted.wait(10))
+            return call(operation, request, **options)
+
+        def progress(done: int, total: int) -> None:
+            if done:
+                counted.set()
+
+        fleet.service.call = slow  # type: ignore[method-assign]
+        targets = pd.DataFrame({"app_id": [SLOW, OTHER], "environment": "dev"})
+        results = fleet.apply(TEMPLATE, targets, mode="update", progress=progress)
+    assert results["status"].astype(str).tolist() == ["COMPLETED"] * 2
+    # OTHER's job ended and was counted while SLOW's send was on its way, not after it
+    assert held == [True]
