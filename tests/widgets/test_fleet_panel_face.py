@@ -305,3 +305,22 @@ def test_fix_with_apply_fixes_the_check_chosen_in_failing():
     panel.fix_button.disabled = False
     panel.fix_button.click()
     assert fixed == [next(iter(CHECKS))]
+
+
+def test_the_apply_row_wraps_on_a_narrow_page_with_the_note_beside_apply():
+    """Reflow (WCAG 1.4.10): the row of Mode, Dry run, Apply and Stop sending wraps rather than
+    running off a narrow page, its parts centred on one line; why Apply is off comes last."""
+    panel, _ = held_panel()
+    row = next(
+        child
+        for child in panel.tabs.children[0].children
+        if isinstance(child, w.HBox) and panel.apply_button in child.children
+    )
+    assert row.children == (
+        panel.mode_picker,
+        panel.dry_run_button,
+        panel.apply_button,
+        panel.cancel_button,
+        panel.apply_note,
+    )
+    assert (row.layout.flex_flow, row.layout.align_items) == ("row wrap", "center")
