@@ -490,6 +490,11 @@ def test_validate_fails_if_any_file_fails_whatever_follows_it(tmp_path, monkeypa
         "\033[31mbad.json: 1 error(s), 0 warning(s)\033[0m",  # red
         "\033[32mgood.json: 0 error(s), 0 warning(s)\033[0m",  # green
     ]
+    code, out, _ = validate_files("missing.json", "--color", "on")
+    assert code == 252
+    assert (
+        out == "(file): \033[31merror\033[0m input.file: missing.json: no such file: missing.json\n"
+    )
 
 
 def test_validate_checks_the_files_against_the_operation_given(tmp_path):
