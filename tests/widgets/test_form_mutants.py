@@ -30,6 +30,7 @@ from amplify_auth_widgets.widgets.fields import (
 from amplify_auth_widgets.widgets.form import (
     CONDITIONS,
     GRID_COLUMNS,
+    WIDGET_RULES,
     Deferred,
     ProviderCards,
     StructureField,
@@ -423,3 +424,17 @@ def test_greying_the_providers_out_and_back_keeps_the_one_picked():
     assert cards.pick.value == "SignInWithApple"
     cards.add_button.click()
     assert cards.shown == ["SignInWithApple"]
+
+
+def test_an_edit_of_a_member_shown_as_json_tells_the_form():
+    changes: list[Field] = []
+    tags = build_field(spec("Tags", "map"), changes.append)
+    tags.control.value = '{"team": "auth"}'
+    assert changes == [tags] and tags.get() == {"team": "auth"}
+
+
+def test_the_provider_cards_can_be_made_with_their_arguments_named():
+    changes: list[Field] = []
+    cards = ProviderCards(ROOT.find(SOCIAL), on_change=changes.append, rules=WIDGET_RULES)
+    cards.add("Google")
+    assert cards.shown == ["Google"] and changes
