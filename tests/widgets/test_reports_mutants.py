@@ -5,6 +5,7 @@ fails leaving the table, and the report handed out last."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ipywidgets as w
@@ -73,6 +74,8 @@ def test_the_summary_table_in_human_headings_rates_and_seconds():
     table = html[html.index("<table") :]
     assert table.startswith('<table class="aaw-summary-table"><thead><tr><th>Operation</th>')
     assert "</tr></thead><tbody><tr><td>Create" in table and table.endswith("</tbody></table>")
+    outside_cells = re.sub(r"<t([dh])>.*?</t\1>", "", table)
+    assert re.sub(r"<[^>]+>", "", outside_cells) == ""  # no words between the rows
     # numbers right-aligned beside each other, the operation's name on the left
     assert html.startswith(
         "<style>.aaw-summary-table td,.aaw-summary-table th{padding:2px 10px;text-align:right}"
