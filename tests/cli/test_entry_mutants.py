@@ -705,3 +705,22 @@ def test_debug_redacts_a_provider_given_whole_as_text_with_no_validate(emulator,
     facebook = sent["ResourceConfig"]["UserPoolConfigs"]["OAuth"]["SocialProviderSettings"]
     assert facebook["Facebook"] == "<redacted>"
     assert "s3cr3t-in-a-string" not in err
+
+
+def test_debug_prints_an_unexpected_errors_traceback_whole_then_the_one_line(monkeypatch):
+    from amplify_auth_widgets.cli import entry
+
+    def fail(args, console):  # an error no handler expects
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(entry, "run_api_command", fail)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["get-backend-auth", "--app-id", "d1demotodo", "--backend-environment-name", "dev"]
+    assert main([*argv, "--resource-name", "demo", "--debug"], out, err) == 255
+    lines = err.getvalue().splitlines()
+    assert lines[0] == "Traceback (most recent call last):"
+    assert lines[-2:] == [
+        "RuntimeError: boom",
+        "error: RuntimeError: boom (run with --debug for details)",
+    ]
+    assert all(line.startswith(("  ", "Traceback", "RuntimeError", "error:")) for line in lines)
