@@ -146,6 +146,7 @@ def test_drawn_at_the_first_refresh_when_asked_not_to_draw():
     assert monitor.table.value == "" and monitor.summary.value == "" and monitor.jobs == []
     progress = monitor.progress  # before its first draw, the bar says nothing is done yet
     assert (progress.value, progress.min, progress.max) == (0, 0, 1)
+    assert monitor.resume_button.description == "Resume unfinished"
     monitor.refresh()
     assert "job-1" in text_of(monitor.table.value) and len(monitor.jobs) == 1
 
