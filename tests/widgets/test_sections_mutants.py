@@ -104,3 +104,13 @@ def test_the_title_counts_the_problems_in_the_section_and_drops_the_count_at_non
     assert section.fold.get_title(0) == "Password policy · 3 problems"
     section.count(0)
     assert section.fold.get_title(0) == "Password policy"
+
+
+def test_only_opening_builds_a_section_not_another_change_to_its_fold():
+    section, built = view()
+    section.fold.tabbable = False  # out of the Tab order: still closed, still not built
+    section.fold.tooltip = "Password policy"
+    section.fold.add_class("aaw-elsewhere")
+    assert not section.built and built == [] and section.body.children == ()
+    section.fold.selected_index = 0
+    assert section.built and built == [section]
