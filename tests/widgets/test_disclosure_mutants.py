@@ -128,3 +128,15 @@ def test_a_finding_shown_on_a_switch_shows_once_something_under_the_switch_is_to
     assert switch_only.place([finding("Auth.Mfa.Sms")], fields, ROOT)[1] == [
         finding("Auth.Mfa.Sms")
     ]
+
+
+def test_a_finding_with_no_field_of_its_own_shows_on_the_form_once_its_member_is_given():
+    # a member the form has no field for (one the model does not know, kept as it was given):
+    # its finding shows on the form as a whole, once the value holding it was given
+    fields = {"Auth": plain("Auth")}
+    disclosure = Disclosure()
+    disclosure.given({"Extra": [{"Name": "x"}], "Unknown": "y"})
+    found = [finding("Extra[0].Name"), finding("Unknown"), finding("Missing")]
+    per_field, shown = disclosure.place(found, fields, ROOT)
+    assert shown == [finding("Extra[0].Name"), finding("Unknown")]
+    assert per_field == {"": shown}
