@@ -136,7 +136,8 @@ def test_a_finding_with_no_field_of_its_own_shows_on_the_form_once_its_member_is
     fields = {"Auth": plain("Auth")}
     disclosure = Disclosure()
     disclosure.given({"Extra": [{"Name": "x"}], "Unknown": "y"})
-    found = [finding("Extra[0].Name"), finding("Unknown"), finding("Missing")]
+    nested = finding("Extra[0].Items[1].Name")  # a list in a list: still the member Extra's
+    found = [finding("Extra[0].Name"), nested, finding("Unknown"), finding("Missing")]
     per_field, shown = disclosure.place(found, fields, ROOT)
-    assert shown == [finding("Extra[0].Name"), finding("Unknown")]
+    assert shown == [finding("Extra[0].Name"), nested, finding("Unknown")]
     assert per_field == {"": shown}
