@@ -93,6 +93,7 @@ def test_a_finding_shows_on_the_nearest_field_there_is_else_on_the_form():
     field_for = Disclosure.field_for
     assert field_for("Auth.Policy.Min.Deep", fields, ROOT) is fields["Auth.Policy"]
     assert field_for("Auth.Policy[0].Min", fields, ROOT) is fields["Auth.Policy"]
+    assert field_for("Auth.Policy[0].Rules[1].Min", fields, ROOT) is fields["Auth.Policy"]
     assert field_for("Auth.Unknown", fields, ROOT) is fields["Auth"]
     assert field_for("Elsewhere.Member", fields, ROOT) is ROOT
     assert field_for("", fields, ROOT) is ROOT
