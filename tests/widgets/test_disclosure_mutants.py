@@ -95,6 +95,7 @@ def test_a_finding_shows_on_the_nearest_field_there_is_else_on_the_form():
     assert field_for("Auth.Policy[0].Min", fields, ROOT) is fields["Auth.Policy"]
     assert field_for("Auth.Policy[0].Rules[1].Min", fields, ROOT) is fields["Auth.Policy"]
     assert field_for("Auth.Unknown", fields, ROOT) is fields["Auth"]
+    assert field_for("Auth.Policy.Unknown", fields, ROOT) is fields["Auth.Policy"]  # one up
     assert field_for("Elsewhere.Member", fields, ROOT) is ROOT
     assert field_for("", fields, ROOT) is ROOT
 
@@ -113,6 +114,10 @@ def test_a_member_of_a_switched_off_structure_shows_on_its_switch():
     assert Disclosure.field_for("Auth.Mfa.Settings", fields, ROOT) is off
     assert Disclosure.field_for("Auth.Mfa", fields, ROOT) is off
     assert Disclosure.field_for("Auth.OAuth.Domain", fields, ROOT) is fields["Auth.OAuth.Domain"]
+    top = Switch("Mfa", False)  # a structure at the top of the request, switched off
+    under_top = {"Mfa": top, "Mfa.Settings": Switch("Mfa.Settings", True)}
+    under_top["Mfa.Settings.Sms"] = plain("Mfa.Settings.Sms")
+    assert Disclosure.field_for("Mfa.Settings.Sms", under_top, ROOT) is top
 
 
 def test_a_finding_shown_on_a_switch_shows_once_something_under_the_switch_is_touched():
