@@ -582,9 +582,9 @@ def test_the_exports_hold_the_jobs_columns_and_no_index():
     import pyarrow.parquet as pq
 
     monitor = quiet()
-    record(monitor, "job-1", "COMPLETED", app="d1", finished=START + 5)
-    record(monitor, "job-2", "COMPLETED", app="d2", finished=START + 5)
-    monitor.filters = {"app_id": "d2"}  # the one row left is not the first
+    for number, app in enumerate(("d2", "d2", "d1", "d2")):
+        record(monitor, f"job-{number}", "COMPLETED", app=app, created=START + number)
+    monitor.filters = {"app_id": "d2"}  # rows 0, 1 and 3 are left: an index of no step
     columns = list(monitor.history.jobs().columns)
     assert list(pd.read_csv(io.BytesIO(monitor.export("csv"))).columns) == columns
     assert pq.read_table(io.BytesIO(monitor.export("parquet"))).column_names == columns
