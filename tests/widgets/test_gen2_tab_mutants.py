@@ -6,6 +6,7 @@ notes and the secrets' words, and the download's name. The deployed auth is the 
 from __future__ import annotations
 
 import base64
+import html
 import math
 import re
 from typing import Any
@@ -264,3 +265,29 @@ class _Bare:
     notes: tuple[str, ...] = ()
     secrets: dict[str, str] = {}
     secret_commands: tuple[str, ...] = ()
+
+
+def test_the_mapping_table_s_head_and_widths_hold_nothing_between_their_parts():
+    table = mapping_html(pd.DataFrame(columns=list(module.MAPPING_COLUMNS)))
+    cols = "".join(f'<col style="width:{w}%">' for w in module.MAPPING_WIDTHS.values())
+    head = "".join(f'<th scope="col">{h}</th>' for h in module.MAPPING_COLUMNS.values())
+    assert f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody></tbody>" in table
+
+
+def test_several_notes_are_one_item_each():
+    tab = Gen2Tab(valid_request(), deployed=DEPLOYED, way="recreate")
+    notes = tab.export.notes
+    assert len(notes) > 1
+    items = re.findall(r"<li>(.*?)</li>", tab.notes.value)
+    assert [html.unescape(i) for i in items] == list(notes)
+    assert tab.notes.value == "<b>Notes</b><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def test_a_tab_first_made_active_says_what_it_has_to_export():
+    empty = Gen2Tab(active=False)
+    empty.active = True  # shown for the first time, nothing composed yet
+    assert empty.error == "Nothing to export yet: compose a configuration first."
+    given = Gen2Tab(valid_request(), active=False)
+    assert given.export is None
+    given.active = True
+    assert given.export is not None and given.code.value
