@@ -8,7 +8,6 @@ from __future__ import annotations
 import fcntl
 import io
 import os
-import select
 import struct
 import sys
 import termios
@@ -16,6 +15,7 @@ import time
 import types
 
 import pytest
+from test_progress import read_all
 
 from amplify_auth_widgets.fleet import ProgressBar
 from amplify_auth_widgets.fleet import progress as progress_module
@@ -26,21 +26,6 @@ def lines_of(stream: io.StringIO) -> list[str]:
     text = stream.getvalue()
     assert "\r" not in text
     return text.splitlines()
-
-
-def read_all(fd: int) -> str:
-    """What a terminal's other end was sent (the pty is read until it has nothing more)."""
-    chunks = []
-    while select.select([fd], [], [], 0.2)[0]:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # the other end is closed and drained
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(fd)
-    return b"".join(chunks).decode("utf-8", "replace")
 
 
 def drawn(text: str) -> list[str]:

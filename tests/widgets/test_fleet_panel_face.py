@@ -12,6 +12,7 @@ import ipywidgets as w
 import pandas as pd
 import pytest
 from support.htmltext import text_of
+from support.widgetface import as_shown
 from test_fleet_panel_mutants import ROWS, TEMPLATE, held_panel
 
 from amplify_auth_widgets.fleet.checks import CHECKS
@@ -106,15 +107,6 @@ LABELLED = [
 ]
 
 
-def _as_shown(widget: w.Widget, keys: Any) -> dict[str, Any]:
-    shown: dict[str, Any] = {"kind": type(widget).__name__}
-    for key in keys:
-        if key != "kind":
-            value = getattr(widget, key)
-            shown[key] = tuple(value) if isinstance(value, (list, tuple)) else value
-    return shown
-
-
 def _reached(panel: Any) -> list[w.Widget]:
     """Every widget under the panel, in the order the page lays them out (a keyboard's)."""
     seen: list[w.Widget] = []
@@ -130,7 +122,7 @@ def _reached(panel: Any) -> list[w.Widget]:
 
 def test_every_control_first_shows_its_label_hint_icon_and_state():
     panel, _ = held_panel()
-    shown = {name: _as_shown(getattr(panel, name), face) for name, face in FACE.items()}
+    shown = {name: as_shown(getattr(panel, name), face) for name, face in FACE.items()}
     assert shown == FACE
     for name in LABELLED:
         assert getattr(panel, name).style.description_width == WIDE["description_width"], name

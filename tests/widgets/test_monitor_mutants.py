@@ -9,10 +9,10 @@ import io
 import types
 from typing import Any
 
-import ipywidgets as w
 import pandas as pd
 import pytest
 from support.htmltext import text_of
+from support.widgetface import as_shown
 
 from amplify_auth_widgets import JobHistory, JobMonitor, JobTracker
 from amplify_auth_widgets.widgets import monitor as monitor_module
@@ -98,18 +98,9 @@ BUTTONS = [
 ]
 
 
-def _as_shown(widget: w.Widget, keys: Any) -> dict[str, Any]:
-    shown: dict[str, Any] = {"kind": type(widget).__name__}
-    for key in keys:
-        if key != "kind":
-            value = getattr(widget, key)
-            shown[key] = tuple(value) if isinstance(value, (list, tuple)) else value
-    return shown
-
-
 def test_every_control_first_shows_its_label_icon_and_state():
     monitor = quiet()
-    shown = {name: _as_shown(getattr(monitor, name), face) for name, face in FACE.items()}
+    shown = {name: as_shown(getattr(monitor, name), face) for name, face in FACE.items()}
     assert shown == FACE
     for name in FILTERS:  # labels in full ("Environment", not "environm…")
         assert getattr(monitor, name).style.description_width == WIDE["description_width"]

@@ -6,11 +6,11 @@ section. The cases the module's mutation run found unchecked; milliseconds a tes
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 from typing import Any
 
 import pytest
+from test_request_io import upload
 
 from amplify_auth_widgets.client.connection import Connection
 from amplify_auth_widgets.core.model import REDACTED, request_spec
@@ -139,18 +139,6 @@ ESCAPED = json.dumps(
 def subject(store: Store) -> str:
     config = store.value["ResourceConfig"]["UserPoolConfigs"]
     return config["ForgotPassword"]["EmailSettings"]["EmailSubject"]
-
-
-def upload(store: Store, name: str, content: bytes) -> None:
-    store.io.upload.value = (
-        {
-            "name": name,
-            "type": "",
-            "size": len(content),
-            "content": memoryview(content),
-            "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-        },
-    )
 
 
 def test_json_typed_in_the_json_tab_is_read_as_json_escapes_and_all():
