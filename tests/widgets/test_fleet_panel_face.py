@@ -316,3 +316,13 @@ def test_the_apply_row_wraps_on_a_narrow_page_with_the_note_beside_apply():
         panel.apply_note,
     )
     assert (row.layout.flex_flow, row.layout.align_items) == ("row wrap", "center")
+
+
+def test_audit_with_accounts_offered_and_none_picked_says_to_pick_one():
+    panel, fleet = held_panel()
+    panel.place_profiles.value = "dev"
+    panel.places_button.click()  # the accounts are offered, all picked
+    panel.places.value = ()
+    panel.audit_button.click()
+    assert fleet.audits == [] and not panel.busy
+    assert text_of(panel.message.value) == "Pick an account and region to audit (Accounts)."
