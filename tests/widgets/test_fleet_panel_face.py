@@ -278,14 +278,25 @@ def test_a_template_given_after_the_targets_readies_dry_run():
     assert not panel.dry_run_button.disabled
 
 
-def test_another_mode_after_a_dry_run_turns_apply_off_until_dry_run_again():
+OTHER_TEMPLATE = {"ResourceConfig": {"Service": "COGNITO", "AuthResources": "USER_POOL_ONLY"}}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda panel: setattr(panel, "mode", next(m for m in MODES if m != panel.mode)),
+        lambda panel: setattr(panel, "template", OTHER_TEMPLATE),
+    ],
+    ids=["another mode", "another template"],
+)
+def test_a_change_after_a_dry_run_turns_apply_off_until_dry_run_again(change):
     panel, fleet = held_panel()
     _audited(panel, fleet)
     panel.template = TEMPLATE
     panel.dry_run_button.click()
     fleet.applies[0][0].set_result(_dry_run(panel.picked))
     assert not panel.apply_button.disabled
-    panel.mode = next(m for m in MODES if m != panel.mode)
+    change(panel)
     assert panel.apply_button.disabled
 
 
@@ -326,14 +337,3 @@ def test_audit_with_accounts_offered_and_none_picked_says_to_pick_one():
     panel.audit_button.click()
     assert fleet.audits == [] and not panel.busy
     assert text_of(panel.message.value) == "Pick an account and region to audit (Accounts)."
-
-
-def test_another_template_after_a_dry_run_turns_apply_off_until_dry_run_again():
-    panel, fleet = held_panel()
-    _audited(panel, fleet)
-    panel.template = TEMPLATE
-    panel.dry_run_button.click()
-    fleet.applies[0][0].set_result(_dry_run(panel.picked))
-    assert not panel.apply_button.disabled
-    panel.template = {"ResourceConfig": {"Service": "COGNITO", "AuthResources": "USER_POOL_ONLY"}}
-    assert panel.apply_button.disabled
