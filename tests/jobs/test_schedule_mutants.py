@@ -1,0 +1,82 @@
+"""The polling schedule, at its edges: when the next poll comes around the first poll and the
+end of the dense part, what one or two past durations give, what the defaults are, and that
+the same history always gives the same plan."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from amplify_auth_widgets.jobs.schedule import Schedule, fit, plan
+
+SCHEDULE = Schedule(first=100.0, dense_until=120.0, interval=1.5, expected_calls=0, median_delay=0)
+
+
+def spread_out(n: int = 40, spread: float = 1.5, median: float = 180.0) -> list[float]:
+    """Durations of jobs that vary a lot (some minutes, some hours)."""
+    rng = random.Random(7)
+    return [median * math.exp(rng.gauss(0, spread)) for _ in range(n)]
+
+
+def test_before_the_first_poll_the_wait_is_until_the_first_poll():
+    assert SCHEDULE.next_after(40.0, 0, 60.0) == pytest.approx(60.0)
+    assert SCHEDULE.next_after(99.0, 0, 60.0) == pytest.approx(1.0)
+
+
+def test_a_poll_at_most_50_ms_early_is_the_first_poll():
+    """Service times are whole milliseconds: a poll 50 ms before the first is taken for it,
+    and the next comes an interval later, not 50 ms later."""
+    schedule = Schedule(
+        first=100.05, dense_until=120.0, interval=1.5, expected_calls=0, median_delay=0
+    )
+    assert schedule.next_after(100.0, 0, 60.0) == 1.5
+    assert schedule.next_after(100.03, 0, 60.0) == 1.5
+    assert schedule.next_after(99.9, 0, 60.0) == pytest.approx(0.15)
+
+
+def test_the_last_dense_poll_is_followed_by_one_more_interval():
+    assert SCHEDULE.next_after(120.0, 0, 60.0) == 1.5
+    # past it, the interval doubles at once, even before any poll was overdue
+    assert SCHEDULE.next_after(120.5, 0, 60.0) == 3.0
+    assert SCHEDULE.next_after(120.5, 2, 60.0) == 6.0
+    assert SCHEDULE.next_after(120.5, 5, 20.0) == 20.0
+
+
+def test_one_past_duration_puts_the_only_poll_there():
+    schedule = plan([30.0])
+    assert schedule.first == pytest.approx(30.0) == schedule.dense_until
+    assert schedule.expected_calls == 1.0 and schedule.median_delay == 0.0
+
+
+def test_jobs_that_always_took_the_same_time_are_asked_about_once():
+    schedule = plan([30.0] * 5)
+    assert schedule.first == pytest.approx(30.0) == schedule.dense_until
+    assert schedule.expected_calls == 1.0 and schedule.median_delay == 0.0
+
+
+def test_two_different_durations_spread_the_polls_around_both():
+    schedule = plan([20.0, 45.0])
+    assert schedule.first < 20.0 and schedule.dense_until > 45.0
+    assert schedule.median_delay <= 0.9
+
+
+def test_the_fit_of_durations():
+    mu, sigma = fit([10.0, 1000.0])
+    assert math.exp(mu) == pytest.approx(100.0)
+    assert sigma == pytest.approx(math.log(100.0) / math.sqrt(2))  # the sample sd
+    assert fit([30.0]) == (pytest.approx(math.log(30.0)), 0.0)
+    # durations under a millisecond count as one
+    assert fit([0.0, 1e-6]) == (pytest.approx(math.log(1e-3)), 0.0)
+
+
+def test_the_defaults_are_the_naive_two_second_poller_and_a_one_minute_cap():
+    past = spread_out()
+    assert plan(past) == plan(past, naive_interval=2.0, call_budget=None, max_interval=60.0)
+    assert plan(past).median_delay <= 0.9
+
+
+def test_the_same_durations_always_give_the_same_plan():
+    past = spread_out(n=8, spread=0.4)
+    assert plan(past) == plan(list(past))
