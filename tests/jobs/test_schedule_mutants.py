@@ -80,3 +80,36 @@ def test_the_defaults_are_the_naive_two_second_poller_and_a_one_minute_cap():
 def test_the_same_durations_always_give_the_same_plan():
     past = spread_out(n=8, spread=0.4)
     assert plan(past) == plan(list(past))
+
+
+@pytest.mark.parametrize(
+    ("horizon", "max_interval"),
+    [
+        (2.0, 60.0),  # the doubling tail reaches the horizon exactly: it stops there
+        (100.0, 4.0),  # the doubled interval reaches the cap exactly: polls every 4 s from there
+        (6.0, 4.0),
+        (5.0, 4.0),  # and a job ending past the last poll is seen by that poll, not a later one
+    ],
+)
+def test_scoring_matches_polling_one_by_one_at_exact_boundaries(horizon, max_interval):
+    """Times that meet exactly (a poll at the horizon, a step equal to the cap) are counted as
+    the poller polls: the backoff stops at the horizon, and a step at the cap is no longer
+    doubled."""
+    import bisect
+    import statistics
+
+    import numpy as np
+    from test_schedule import _poll_times
+
+    from amplify_auth_widgets.jobs.schedule import _score_all
+
+    ends = [0.5 * k for k in range(1, 41)]
+    times = _poll_times(0.0, 0.0, 1.0, horizon, max_interval)
+    seen = [min(bisect.bisect_left(times, end), len(times) - 1) for end in ends]
+    calls, delays = _score_all(
+        np.array([0.0]), np.array([0.0]), np.array([1.0]), np.array(ends), horizon, max_interval
+    )
+    assert calls[0] == pytest.approx(statistics.fmean(i + 1 for i in seen))
+    assert delays[0] == pytest.approx(
+        statistics.median(times[i] - e for i, e in zip(seen, ends, strict=True))
+    )
