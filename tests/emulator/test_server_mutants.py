@@ -505,3 +505,64 @@ def test_the_lifespan_is_acknowledged_and_other_scopes_ignored(served):
     assert incoming == []
     asyncio.run(served.app({"type": "websocket"}, receive, send))
     assert len(sent) == 2
+
+
+# -- who signs, for which service and region ----------------------------------------------------
+
+
+def test_an_unknown_path_is_checked_against_the_signed_service_when_it_is_ours(monkeypatch):
+    from conftest import FakeClock, sign_by
+    from test_emulator_hardening import KEY, SECRET, send
+
+    clock = FakeClock()
+    sign_by(clock, monkeypatch)
+    with Emulator(strict_auth=f"{KEY}:{SECRET}", clock=clock) as emu:
+        for service in ("amplify", "amplifybackend"):
+            status, headers, _ = send(
+                emu, "GET", "/nothing", "127.0.0.1", service=service, key=KEY, secret=SECRET
+            )
+            assert status == 404 and headers["x-amzn-errortype"] == "UnknownOperationException"
+        status, headers, body = send(
+            emu, "GET", "/nothing", "127.0.0.1", service="s3", key=KEY, secret=SECRET
+        )
+        assert status == 403 and headers["x-amzn-errortype"] == "InvalidSignatureException"
+        assert body["message"].startswith(
+            "Credential should be scoped to correct service: 'amplifybackend'."
+        )
+        status, _, body = send(
+            emu, "POST", "/backend/%FF/details", "127.0.0.1", b"{}", "amplifybackend", key=KEY
+        )
+        assert status == 403 and "signature does not match" in body["message"]
+
+
+def test_a_region_not_served_is_refused_before_the_request_is_read(served):
+    from test_emulator_hardening import send
+
+    status, headers, body = send(
+        served, "POST", "/backend/d1/details", "127.0.0.1", b"[", "amplifybackend", "eu-west-1"
+    )
+    assert status == 403 and headers["x-amzn-errortype"] == "InvalidSignatureException"
+    assert body["message"].startswith(
+        "Credential should be scoped to a valid region, not 'eu-west-1'."
+    )
+    status, _, body = send(served, "GET", "/apps", "127.0.0.1", region="eu-west-1")
+    assert status == 403 and "scoped to a valid region" in body["message"]
+
+
+def test_temporary_credentials_are_served_in_their_role_s_account_with_their_token(served):
+    import boto3
+
+    sts = served.connection().client("sts")
+    role = "arn:aws:iam::210987654321:role/auditor"
+    credentials = sts.assume_role(RoleArn=role, RoleSessionName="s1")["Credentials"]
+    session = boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name="us-east-1",
+    )
+    served.create_app("home-app", ())
+    assumed = session.client("amplify", endpoint_url=served.url)
+    assert assumed.list_apps()["apps"] == []  # the role's account holds none
+    identity = session.client("sts", endpoint_url=served.url).get_caller_identity()
+    assert identity["Account"] == "210987654321"
