@@ -345,3 +345,20 @@ def test_a_durable_app_keeps_the_draft_a_closed_page_left_and_the_next_shows_it(
         assert "is back" in second.drafts.note.value
     finally:
         second.close()
+
+
+def test_the_monitor_follows_what_the_editor_sends_and_tells_it_when_the_job_ends(
+    app, emulator, clock
+):
+    tracker = app.monitor.tracker
+    tracker.clock = clock
+    app_id = emulator.create_app("followed", ("dev",))
+    app.editor.value = valid_request(AppId=app_id, BackendEnvironmentName="dev")
+    assert app.editor.create()
+    app.editor.join()
+    assert [row["app_id"] for row in app.monitor.jobs] == [app_id]
+    assert app.editor.job_status == "IN_PROGRESS"
+    while tracker.pending:
+        clock.now = max(clock.now, tracker.next_due())
+        tracker.poll_due()
+    assert app.editor.job_status == "COMPLETED"
