@@ -113,3 +113,41 @@ def test_scoring_matches_polling_one_by_one_at_exact_boundaries(horizon, max_int
     assert delays[0] == pytest.approx(
         statistics.median(times[i] - e for i, e in zip(seen, ends, strict=True))
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "interval", "ends"),
+    [
+        # the poll "at 0.9" is at 0.8999999999999999 (0.3 * 3): a job ending at 0.9 is seen by
+        # the next poll, at 1.2, and so is one ending at 1.8
+        (0.0, 3.0, 0.3, [0.9, 1.8, 0.45, 2.0]),
+        # the last dense poll is at 0.30000000000000004 (0.1 * 3): a job ending there is seen
+        # by it, not by a poll after it that the dense part does not make
+        (0.0, 0.1 * 3, 0.1, [0.1 * 3, 0.25, 0.1 * 3]),
+    ],
+)
+def test_scoring_matches_polling_one_by_one_when_rounding_bites(first, last, interval, ends):
+    import bisect
+    import statistics
+
+    import numpy as np
+    from test_schedule import _poll_times
+
+    from amplify_auth_widgets.jobs.schedule import _score_all
+
+    horizon, max_interval = 10.0, 60.0
+    times = _poll_times(first, last, interval, horizon, max_interval)
+    seen = [min(bisect.bisect_left(times, end), len(times) - 1) for end in ends]
+    calls, delays = _score_all(
+        np.array([first]),
+        np.array([last]),
+        np.array([interval]),
+        np.array(ends),
+        horizon,
+        max_interval,
+    )
+    assert calls[0] == pytest.approx(statistics.fmean(i + 1 for i in seen))
+    assert delays[0] == pytest.approx(
+        statistics.median(times[i] - e for i, e in zip(seen, ends, strict=True))
+    )
+    assert delays[0] >= 0  # a job is never seen before it ends
