@@ -124,6 +124,10 @@ def test_scoring_matches_polling_one_by_one_at_exact_boundaries(horizon, max_int
         # the last dense poll is at 0.30000000000000004 (0.1 * 3): a job ending there is seen
         # by it, not by a poll after it that the dense part does not make
         (0.0, 0.1 * 3, 0.1, [0.1 * 3, 0.25, 0.1 * 3]),
+        # in the doubling tail (polls at 0, 0.6, 1.7999999999999998, 4.2): a job ending at
+        # 1.8 is seen at 4.2
+        (0.0, 0.0, 0.3, [1.8, 1.8, 0.5]),
+        (0.0, 0.0, 0.1, [0.2 + 1e-16, 1.4 + 2e-16, 3.0 + 4e-16]),
     ],
 )
 def test_scoring_matches_polling_one_by_one_when_rounding_bites(first, last, interval, ends):
