@@ -566,3 +566,13 @@ def route_spec(operation: str) -> FieldSpec:
 def test_an_operation_s_documentation_is_the_model_s():
     assert "app" in protocol.operation_doc("GetApp", "amplify").lower()
     assert protocol.operation_doc("GetApp", "amplify").startswith("<p>")
+
+
+def test_a_long_map_key_is_named_clipped():
+    key = "aws:" + "k" * 60
+    [problem] = protocol.shape_findings({"tags": {key: "v"}}, "CreateApp", "amplify")
+    assert problem.startswith(f"tags (key {key[:40]!r}): {key[:40]!r} does not match the pattern")
+
+
+def test_a_handler_answering_nothing_answers_an_empty_object():
+    assert protocol.serialize_response(route("DeleteApp"), None) == {}  # type: ignore[arg-type]
