@@ -126,6 +126,7 @@ def test_a_field_shows_its_label_help_and_star_above_its_control():
     )
     assert field.label.tooltip == f"Profile.Nickname: {DOC}"
     assert field.note.value == "" and field.messages.value == ""
+    assert field.findings == [] and field.fix_button is None  # nothing to show yet
     assert field.fields() == [field]
 
 
@@ -292,6 +293,13 @@ def test_a_fix_is_offered_as_a_button_that_applies_it_as_an_edit():
     assert button.description == "Shout" and button.layout.display is None
     button.click()
     assert field.get() == "ANN"
+
+
+def test_applying_a_fix_never_offered_changes_nothing():
+    field, told = made(TextField)
+    field.set("ann")
+    field.apply_fix()
+    assert field.get() == "ann" and told == []
 
 
 def test_hiding_a_fix_never_offered_makes_no_button():
