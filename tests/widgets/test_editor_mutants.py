@@ -18,6 +18,7 @@ from support.widgetface import as_shown
 from test_errors_todo import focus_requests, items
 
 from amplify_auth_widgets import AuthConfigEditor, BackendAuthService
+from amplify_auth_widgets.core.deployed import DeployedAuth
 from amplify_auth_widgets.core.model import request_spec
 from amplify_auth_widgets.core.presets import PRESETS
 from amplify_auth_widgets.widgets import editor as editor_module
@@ -552,3 +553,30 @@ def test_an_update_not_loaded_first_says_so(emulator):
     editor.operation = "UpdateBackendAuth"
     assert editor.update() is True
     assert "the current configuration is not loaded" in editor.confirm_text.value
+
+
+def test_the_identity_pool_is_greyed_saying_why_while_it_does_not_apply():
+    editor = AuthConfigEditor(value=valid_request())
+    pools = editor.field("ResourceConfig.IdentityPoolConfigs")
+    assert not pools.control.disabled and pools.reason.value == ""
+    editor.field("ResourceConfig.AuthResources").control.value = "USER_POOL_ONLY"
+    assert pools.control.disabled
+    assert "Not used: What to create is User pool only" in text_of(pools.reason.value)
+    editor.field("ResourceConfig.AuthResources").control.value = "IDENTITY_POOL_AND_USER_POOL"
+    assert not pools.control.disabled and pools.reason.value == ""
+
+
+def test_ids_handed_to_the_gen2_tab_stay_until_the_target_changes():
+    editor = AuthConfigEditor()
+    ids = DeployedAuth(
+        resource_name="mainauth",
+        region="us-east-1",
+        account_id=None,
+        user_pool_id="us-east-1_abc",
+        user_pool_arn="arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc",
+    )
+    editor.gen2_tab.deployed = ids
+    editor.field(f"{UPC}.UserPoolName").control.value = "renamed"  # no target named yet
+    assert editor.gen2_tab.deployed is ids
+    editor.field("AppId").control.value = "d1abc"  # a target named: not these ids'
+    assert editor.gen2_tab.deployed is None
