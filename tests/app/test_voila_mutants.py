@@ -23,6 +23,7 @@ from typing import Any
 import nbformat
 import pytest
 from nbformat.sign import NotebookNotary
+from tornado.httputil import HTTPHeaders, HTTPServerRequest
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -30,6 +31,7 @@ from amplify_auth_widgets.app.serve import LOCAL_NAMES, TOKEN_VARIABLE
 from amplify_auth_widgets.app.voila import (
     AppVoila,
     AppVoilaHandler,
+    ForeignRequest,
     KernelBounds,
     KernelLimit,
     _page_user,
@@ -99,17 +101,14 @@ def made(tmp_path: Path, served: str | Path, *options: str) -> AppVoila:
 
 
 @contextlib.contextmanager
-def running(tmp_path: Path, served: str | Path, *options: str) -> Iterator[int]:
-    """The server started (in a thread, as ``start`` does: settings, handlers, listen); its
-    port. Stopped after."""
+def running(
+    tmp_path: Path, served: str | Path, *options: str, ip: str = "127.0.0.1"
+) -> Iterator[int]:
+    """The server started on ``ip`` (in a thread, as ``start`` does: settings, handlers,
+    listen); its port. Stopped after."""
     port = free_port()
     app = made(
-        tmp_path,
-        served,
-        "--Voila.ip=127.0.0.1",
-        f"--port={port}",
-        "--Voila.port_retries=0",
-        *options,
+        tmp_path, served, f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0", *options
     )
     thread = threading.Thread(target=app.start, daemon=True)
     thread.start()
@@ -192,7 +191,19 @@ def test_any_other_error_of_the_page_is_voila_s_own_page(tmp_path, notebook):
     with running(tmp_path, notebook) as port:
         notebook.unlink()  # the page's notebook gone: Voila's error, not the bounds' page
         status, _, body = get(port, f"/?token={TOKEN}")
-    assert status >= 400 and "<title>" in body and "Kernel Limit" not in body
+    assert status == 404
+    assert "<h1>404: Not Found</h1>" in body
+    assert "You are requesting a page that does not exist!" in body
+
+
+def test_listening_beyond_loopback_the_machine_s_addresses_are_its_own(tmp_path, notebook):
+    with running(tmp_path, notebook, ip="0.0.0.0") as port:
+        assert get(port, "/", "10.0.0.5")[0] == 302  # an address: not what DNS rebinding forges
+        assert get(port, "/", "evil.example")[0] == 403
+    on_loopback = ForeignRequest(LOCAL_NAMES, "127.0.0.1")
+    beyond = ForeignRequest(LOCAL_NAMES, "0.0.0.0")
+    request = HTTPServerRequest(method="GET", uri="/", headers=HTTPHeaders({"Host": "10.0.0.5"}))
+    assert on_loopback.match(request) == {} and beyond.match(request) is None
 
 
 # -- what it hands to Voila ------------------------------------------------------------------

@@ -43,7 +43,7 @@ from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from .serve import LOCAL_NAMES, TOKEN_VARIABLE, host_allowed
+from .serve import LOCAL_NAMES, TOKEN_VARIABLE, host_allowed, listens_beyond_loopback
 
 #: The query parameter taken for Voila's ``theme`` (Voila 0.5.8 reads ``?theme=`` only).
 THEME_ALIAS = "voila-theme"
@@ -223,8 +223,10 @@ class AppVoila(Voila):
             raise SystemExit(f"{TOKEN_VARIABLE} is not set: the app serves no page without one")
         self.token = token
         settings: dict[str, Any] = super().init_settings()
-        # Jupyter's own check too, for every handler built on Jupyter's
-        settings["allow_remote_access"] = False
+        # Jupyter's own check too, for every handler built on Jupyter's; it knows no address
+        # but loopback ones, so beyond loopback (where the machine's addresses are the app's)
+        # it would refuse them all, and the router rule (``ForeignRequest``) is the check
+        settings["allow_remote_access"] = listens_beyond_loopback(self.ip)
         settings["local_hostnames"] = [*self.allowed_hosts]
         KernelBounds(self.kernel_manager, self.max_kernels, self.max_kernels_per_user).install()
         if self.trust_notebook:
