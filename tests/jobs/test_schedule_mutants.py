@@ -155,3 +155,43 @@ def test_scoring_matches_polling_one_by_one_when_rounding_bites(first, last, int
         statistics.median(times[i] - e for i, e in zip(seen, ends, strict=True))
     )
     assert delays[0] >= 0  # a job is never seen before it ends
+
+
+@pytest.mark.parametrize(
+    ("durations", "expected"),
+    [
+        # two samples: a t of 2 degrees of freedom, whose far draws are cut at 6 sd
+        (
+            [20.0, 45.0],
+            Schedule(
+                first=16.612217700208035,
+                dense_until=54.176992876076305,
+                interval=1.1014599476471452,
+                expected_calls=16.92,
+                median_delay=0.8848083869921233,
+            ),
+        ),
+        (
+            [162.5, 220.9, 164.4, 158.7, 124.1, 165.3, 280.8, 213.3],
+            Schedule(
+                first=163.1926617735223,
+                dense_until=337.9233763632848,
+                interval=1.1014599476471452,
+                expected_calls=29.78,
+                median_delay=0.8625417757108949,
+            ),
+        ),
+    ],
+)
+def test_a_history_plans_the_schedule_it_always_planned(durations, expected):
+    """The plan is a function of the durations alone, release after release: a history
+    replayed (a restart, another kernel on the same history) polls at the same times. These
+    are the plans of the predictive distribution the module describes (a Student t of n - 1
+    degrees of freedom in log space, its scale widened by sqrt(1 + 1/n), cut at 6), drawn
+    from its fixed seed."""
+    got = plan(durations)
+    assert got.first == pytest.approx(expected.first, rel=1e-9)
+    assert got.dense_until == pytest.approx(expected.dense_until, rel=1e-9)
+    assert got.interval == pytest.approx(expected.interval, rel=1e-9)
+    assert got.expected_calls == pytest.approx(expected.expected_calls, rel=1e-9)
+    assert got.median_delay == pytest.approx(expected.median_delay, rel=1e-9)
