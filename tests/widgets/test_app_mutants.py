@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from html import escape
+from pathlib import Path
 
 import ipywidgets as w
 import pytest
@@ -326,7 +328,23 @@ def test_from_the_environment_by_default_the_data_folder_s_emulator_and_history(
         assert status == "COMPLETED"
     finally:
         app.close()
-        os.kill(app.emulator.pid, signal.SIGTERM)
+        stop(app.emulator.pid)
+
+
+def stop(pid: int) -> None:
+    """Stop the data folder's emulator (it would outlive the test by its idle time) and see it
+    gone: the run counts a process left behind as a failure."""
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return
+        if state == "Z":
+            return
+        time.sleep(0.02)  # waiting for another process to exit: nothing to be told by
+    raise AssertionError(f"the emulator {pid} did not stop")
 
 
 def test_a_durable_app_keeps_the_draft_a_closed_page_left_and_the_next_shows_it(
