@@ -181,6 +181,18 @@ def test_scoring_matches_polling_one_by_one_when_rounding_bites(first, last, int
                 median_delay=0.8625417757108949,
             ),
         ),
+        # a long job (48 s) far past the others: the expected calls count the backoff's
+        # polls up to it
+        (
+            [1.94, 16.35, 6.26, 19.92, 22.06, 47.98, 7.08, 4.11, 4.04, 2.28],
+            Schedule(
+                first=3.791022441442109,
+                dense_until=10.654838622565427,
+                interval=0.9078859400526764,
+                expected_calls=6.216666666666667,
+                median_delay=0.8899219018553686,
+            ),
+        ),
     ],
 )
 def test_a_history_plans_the_schedule_it_always_planned(durations, expected):
@@ -195,3 +207,12 @@ def test_a_history_plans_the_schedule_it_always_planned(durations, expected):
     assert got.interval == pytest.approx(expected.interval, rel=1e-9)
     assert got.expected_calls == pytest.approx(expected.expected_calls, rel=1e-9)
     assert got.median_delay == pytest.approx(expected.median_delay, rel=1e-9)
+
+
+def test_a_fast_naive_poller_is_still_beaten():
+    """Against a naive poller asking every 0.5 s, the plan still sees a job no later (median
+    under 0.25 s) for fewer calls than it makes (a job's mean duration over 0.5 s)."""
+    past = [56.09, 69.72, 231.68, 81.99, 49.98, 41.05]
+    schedule = plan(past, naive_interval=0.5)
+    assert schedule.median_delay <= 0.45 * 0.5
+    assert schedule.expected_calls < sum(past) / len(past) / 0.5
