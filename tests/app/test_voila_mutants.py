@@ -134,172 +134,6 @@ def get(port: int, path: str, host: str = "localhost", **headers: str) -> tuple[
         connection.close()
 
 
-# -- what a browser gets ---------------------------------------------------------------------
-
-
-def test_a_request_for_another_host_or_from_another_site_is_refused_with_what_to_do(
-    tmp_path, notebook
-):
-    with running(tmp_path, notebook) as port:
-        for host, origin in [
-            ("evil.example", {}),
-            ("localhost", {"Origin": "http://evil.example"}),
-        ]:
-            status, headers, body = get(port, "/", host, **origin)
-            assert status == 403 and body == REFUSED
-            assert headers["Content-Type"] == "text/plain; charset=utf-8"
-        # this machine's own name reaches the app: the login page, the token not given
-        assert get(port, "/")[0] == 302
-        assert get(port, "/", "localhost", Origin=f"http://localhost:{port}")[0] == 302
-
-
-def test_the_names_the_app_answers_to_are_the_ones_given(tmp_path, notebook):
-    with running(tmp_path, notebook, "--AppVoila.allowed_hosts=app.corp") as port:
-        assert get(port, "/", "app.corp")[0] == 302
-        assert get(port, "/", "127.0.0.1")[0] == 302  # a loopback address, always
-        assert get(port, "/", "localhost")[0] == 403  # a name no longer given
-
-
-def test_a_page_without_the_token_goes_to_the_login_page_under_the_base_url(tmp_path, notebook):
-    with running(tmp_path, notebook, "--Voila.base_url=/app/") as port:
-        status, headers, _ = get(port, "/app/")
-        assert status == 302 and headers["Location"] == "/app/login?next=%2Fapp%2F"
-        status, _, body = get(port, "/app/login")
-        assert status == 200 and "password" in body.lower()
-        assert get(port, "/login")[0] == 404
-
-
-def test_a_page_past_the_app_s_kernels_says_so_and_what_to_do(tmp_path, notebook):
-    with running(tmp_path, notebook, "--AppVoila.max_kernels=0") as port:
-        status, headers, body = get(port, f"/?token={TOKEN}")
-    assert status == 503
-    assert headers["Content-Type"] == "text/html; charset=utf-8"
-    assert body == limit_page(503, "Kernel Limit", ALL_KERNELS.format(n=0))
-    # the cookie the page's unload request sends back
-    assert any(c.startswith("_xsrf=") for c in headers.get_all("Set-Cookie"))
-
-
-def test_a_page_past_the_browser_s_pages_says_so_and_what_to_do(tmp_path, notebook):
-    with running(tmp_path, notebook, "--AppVoila.max_kernels_per_user=0") as port:
-        status, headers, body = get(port, f"/?token={TOKEN}")
-    assert status == 429
-    assert headers["Content-Type"] == "text/html; charset=utf-8"
-    assert body == limit_page(429, "Too Many Pages", MY_PAGES.format(n=0))
-
-
-def test_any_other_error_of_the_page_is_voila_s_own_page(tmp_path, notebook):
-    with running(tmp_path, notebook) as port:
-        notebook.unlink()  # the page's notebook gone: Voila's error, not the bounds' page
-        status, _, body = get(port, f"/?token={TOKEN}")
-    assert status == 404
-    assert "<h1>404: Not Found</h1>" in body
-    assert "You are requesting a page that does not exist!" in body
-
-
-def test_listening_beyond_loopback_the_machine_s_addresses_are_its_own(tmp_path, notebook):
-    with running(tmp_path, notebook, ip="0.0.0.0") as port:
-        assert get(port, "/", "10.0.0.5")[0] == 302  # an address: not what DNS rebinding forges
-        assert get(port, "/", "evil.example")[0] == 403
-    on_loopback = ForeignRequest(LOCAL_NAMES, "127.0.0.1")
-    beyond = ForeignRequest(LOCAL_NAMES, "0.0.0.0")
-    request = HTTPServerRequest(method="GET", uri="/", headers=HTTPHeaders({"Host": "10.0.0.5"}))
-    assert on_loopback.match(request) == {} and beyond.match(request) is None
-
-
-# -- what it hands to Voila ------------------------------------------------------------------
-
-
-def test_without_the_token_in_the_environment_no_server(tmp_path, notebook, monkeypatch):
-    monkeypatch.delenv(TOKEN_VARIABLE)
-    app = made(tmp_path, notebook)
-    with pytest.raises(SystemExit) as stopped:
-        app.init_settings()
-    assert str(stopped.value) == f"{TOKEN_VARIABLE} is not set: the app serves no page without one"
-
-
-def test_the_token_is_taken_out_of_the_environment_and_jupyter_checks_hosts_too(tmp_path, notebook):
-    import os
-
-    app = made(tmp_path, notebook)
-    settings = app.init_settings()
-    assert TOKEN_VARIABLE not in os.environ  # no kernel inherits it
-    assert app.token == TOKEN and app.identity_provider.token == TOKEN
-    assert not settings["allow_remote_access"]
-    assert settings["local_hostnames"] == list(LOCAL_NAMES)
-
-
-def test_the_served_notebook_is_signed_in_the_app_s_own_notary_folder(
-    tmp_path, notebook, jupyter_home
-):
-    notary = tmp_path / "notary"
-    notary.mkdir()
-    app = made(
-        tmp_path, notebook, "--AppVoila.trust_notebook=True", f"--NotebookNotary.data_dir={notary}"
-    )
-    app.init_settings()
-    read = nbformat.read(notebook, as_version=4)
-    assert NotebookNotary(data_dir=str(notary)).check_signature(read)
-    assert not list(jupyter_home.rglob("nbsignatures.db"))  # the user's own: not written
-
-
-def test_a_notebook_is_not_signed_unless_asked(tmp_path, notebook):
-    notary = tmp_path / "notary"
-    notary.mkdir()
-    made(tmp_path, notebook, f"--NotebookNotary.data_dir={notary}").init_settings()
-    read = nbformat.read(notebook, as_version=4)
-    assert not NotebookNotary(data_dir=str(notary)).check_signature(read)
-
-
-@pytest.mark.parametrize("what", ["no notary folder", "no notebook"])
-def test_signing_needs_a_notebook_and_a_notary_folder_of_the_app_s_own(tmp_path, notebook, what):
-    options = ["--AppVoila.trust_notebook=True"]
-    if what == "no notebook":
-        options.append(f"--NotebookNotary.data_dir={tmp_path / 'notary'}")
-    app = made(tmp_path, notebook if what == "no notary folder" else tmp_path, *options)
-    with pytest.raises(SystemExit) as stopped:
-        app.init_settings()
-    assert str(stopped.value) == (
-        "--AppVoila.trust_notebook needs a notebook and --NotebookNotary.data_dir: a "
-        "folder of the app's own (the user's notebook-signing database is not written)"
-    )
-
-
-def test_the_handlers_are_voila_s_with_the_login_under_the_base_url_and_the_page_s_own(
-    tmp_path, notebook
-):
-    app = made(tmp_path, notebook, "--Voila.base_url=/app/")
-    app.init_settings()
-    theirs, ours = Voila.init_handlers(app), app.init_handlers()
-    login = {pattern for pattern, *_ in app.identity_provider.get_handlers()}
-    assert login == {"/login", "/logout"}
-    assert len(ours) == len(theirs)
-    for mine, voila_s in zip(ours, theirs, strict=True):
-        pattern, handler, *rest = voila_s
-        if pattern in login:
-            assert mine == ("/app" + pattern, handler, *rest)
-        elif handler is TornadoVoilaHandler:
-            assert mine == (pattern, AppVoilaHandler, *rest) and rest  # its notebook and all
-        else:
-            assert mine == voila_s
-
-
-def test_main_runs_the_server_with_the_arguments_given_or_else_the_command_line_s(
-    monkeypatch, capsys
-):
-    monkeypatch.setattr(sys, "argv", ["amplify-auth-app", "--version"])
-    try:
-        with pytest.raises(SystemExit):
-            main(["--help-all"])
-        assert "--AppVoila.max_kernels=<Int>" in capsys.readouterr().out
-        AppVoila.clear_instance()
-        monkeypatch.setattr(sys, "argv", ["amplify-auth-app", "--help-all"])
-        with pytest.raises(SystemExit):
-            main()
-        assert "--AppVoila.max_kernels=<Int>" in capsys.readouterr().out
-    finally:
-        AppVoila.clear_instance()
-
-
 # -- the kernel bounds, over a stand-in of Voila's kernel manager ------------------------------
 
 
@@ -437,3 +271,169 @@ def test_without_a_preheated_pool_no_pool_is_made_up():
     manager = Manager()
     bounded(manager)
     assert not hasattr(manager, "get_rendered_notebook")
+
+
+# -- what it hands to Voila ------------------------------------------------------------------
+
+
+def test_without_the_token_in_the_environment_no_server(tmp_path, notebook, monkeypatch):
+    monkeypatch.delenv(TOKEN_VARIABLE)
+    app = made(tmp_path, notebook)
+    with pytest.raises(SystemExit) as stopped:
+        app.init_settings()
+    assert str(stopped.value) == f"{TOKEN_VARIABLE} is not set: the app serves no page without one"
+
+
+def test_the_token_is_taken_out_of_the_environment_and_jupyter_checks_hosts_too(tmp_path, notebook):
+    import os
+
+    app = made(tmp_path, notebook)
+    settings = app.init_settings()
+    assert TOKEN_VARIABLE not in os.environ  # no kernel inherits it
+    assert app.token == TOKEN and app.identity_provider.token == TOKEN
+    assert not settings["allow_remote_access"]
+    assert settings["local_hostnames"] == list(LOCAL_NAMES)
+
+
+def test_the_served_notebook_is_signed_in_the_app_s_own_notary_folder(
+    tmp_path, notebook, jupyter_home
+):
+    notary = tmp_path / "notary"
+    notary.mkdir()
+    app = made(
+        tmp_path, notebook, "--AppVoila.trust_notebook=True", f"--NotebookNotary.data_dir={notary}"
+    )
+    app.init_settings()
+    read = nbformat.read(notebook, as_version=4)
+    assert NotebookNotary(data_dir=str(notary)).check_signature(read)
+    assert not list(jupyter_home.rglob("nbsignatures.db"))  # the user's own: not written
+
+
+def test_a_notebook_is_not_signed_unless_asked(tmp_path, notebook):
+    notary = tmp_path / "notary"
+    notary.mkdir()
+    made(tmp_path, notebook, f"--NotebookNotary.data_dir={notary}").init_settings()
+    read = nbformat.read(notebook, as_version=4)
+    assert not NotebookNotary(data_dir=str(notary)).check_signature(read)
+
+
+@pytest.mark.parametrize("what", ["no notary folder", "no notebook"])
+def test_signing_needs_a_notebook_and_a_notary_folder_of_the_app_s_own(tmp_path, notebook, what):
+    options = ["--AppVoila.trust_notebook=True"]
+    if what == "no notebook":
+        options.append(f"--NotebookNotary.data_dir={tmp_path / 'notary'}")
+    app = made(tmp_path, notebook if what == "no notary folder" else tmp_path, *options)
+    with pytest.raises(SystemExit) as stopped:
+        app.init_settings()
+    assert str(stopped.value) == (
+        "--AppVoila.trust_notebook needs a notebook and --NotebookNotary.data_dir: a "
+        "folder of the app's own (the user's notebook-signing database is not written)"
+    )
+
+
+def test_the_handlers_are_voila_s_with_the_login_under_the_base_url_and_the_page_s_own(
+    tmp_path, notebook
+):
+    app = made(tmp_path, notebook, "--Voila.base_url=/app/")
+    app.init_settings()
+    theirs, ours = Voila.init_handlers(app), app.init_handlers()
+    login = {pattern for pattern, *_ in app.identity_provider.get_handlers()}
+    assert login == {"/login", "/logout"}
+    assert len(ours) == len(theirs)
+    for mine, voila_s in zip(ours, theirs, strict=True):
+        pattern, handler, *rest = voila_s
+        if pattern in login:
+            assert mine == ("/app" + pattern, handler, *rest)
+        elif handler is TornadoVoilaHandler:
+            assert mine == (pattern, AppVoilaHandler, *rest) and rest  # its notebook and all
+        else:
+            assert mine == voila_s
+
+
+def test_main_runs_the_server_with_the_arguments_given_or_else_the_command_line_s(
+    monkeypatch, capsys
+):
+    monkeypatch.setattr(sys, "argv", ["amplify-auth-app", "--version"])
+    try:
+        with pytest.raises(SystemExit):
+            main(["--help-all"])
+        assert "--AppVoila.max_kernels=<Int>" in capsys.readouterr().out
+        AppVoila.clear_instance()
+        monkeypatch.setattr(sys, "argv", ["amplify-auth-app", "--help-all"])
+        with pytest.raises(SystemExit):
+            main()
+        assert "--AppVoila.max_kernels=<Int>" in capsys.readouterr().out
+    finally:
+        AppVoila.clear_instance()
+
+
+# -- what a browser gets ---------------------------------------------------------------------
+
+
+def test_a_request_for_another_host_or_from_another_site_is_refused_with_what_to_do(
+    tmp_path, notebook
+):
+    with running(tmp_path, notebook) as port:
+        for host, origin in [
+            ("evil.example", {}),
+            ("localhost", {"Origin": "http://evil.example"}),
+        ]:
+            status, headers, body = get(port, "/", host, **origin)
+            assert status == 403 and body == REFUSED
+            assert headers["Content-Type"] == "text/plain; charset=utf-8"
+        # this machine's own name reaches the app: the login page, the token not given
+        assert get(port, "/")[0] == 302
+        assert get(port, "/", "localhost", Origin=f"http://localhost:{port}")[0] == 302
+
+
+def test_the_names_the_app_answers_to_are_the_ones_given(tmp_path, notebook):
+    with running(tmp_path, notebook, "--AppVoila.allowed_hosts=app.corp") as port:
+        assert get(port, "/", "app.corp")[0] == 302
+        assert get(port, "/", "127.0.0.1")[0] == 302  # a loopback address, always
+        assert get(port, "/", "localhost")[0] == 403  # a name no longer given
+
+
+def test_a_page_without_the_token_goes_to_the_login_page_under_the_base_url(tmp_path, notebook):
+    with running(tmp_path, notebook, "--Voila.base_url=/app/") as port:
+        status, headers, _ = get(port, "/app/")
+        assert status == 302 and headers["Location"] == "/app/login?next=%2Fapp%2F"
+        status, _, body = get(port, "/app/login")
+        assert status == 200 and "password" in body.lower()
+        assert get(port, "/login")[0] == 404
+
+
+def test_a_page_past_the_app_s_kernels_says_so_and_what_to_do(tmp_path, notebook):
+    with running(tmp_path, notebook, "--AppVoila.max_kernels=0") as port:
+        status, headers, body = get(port, f"/?token={TOKEN}")
+    assert status == 503
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body == limit_page(503, "Kernel Limit", ALL_KERNELS.format(n=0))
+    # the cookie the page's unload request sends back
+    assert any(c.startswith("_xsrf=") for c in headers.get_all("Set-Cookie"))
+
+
+def test_a_page_past_the_browser_s_pages_says_so_and_what_to_do(tmp_path, notebook):
+    with running(tmp_path, notebook, "--AppVoila.max_kernels_per_user=0") as port:
+        status, headers, body = get(port, f"/?token={TOKEN}")
+    assert status == 429
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body == limit_page(429, "Too Many Pages", MY_PAGES.format(n=0))
+
+
+def test_any_other_error_of_the_page_is_voila_s_own_page(tmp_path, notebook):
+    with running(tmp_path, notebook) as port:
+        notebook.unlink()  # the page's notebook gone: Voila's error, not the bounds' page
+        status, _, body = get(port, f"/?token={TOKEN}")
+    assert status == 404
+    assert "<h1>404: Not Found</h1>" in body
+    assert "You are requesting a page that does not exist!" in body
+
+
+def test_listening_beyond_loopback_the_machine_s_addresses_are_its_own(tmp_path, notebook):
+    with running(tmp_path, notebook, ip="0.0.0.0") as port:
+        assert get(port, "/", "10.0.0.5")[0] == 302  # an address: not what DNS rebinding forges
+        assert get(port, "/", "evil.example")[0] == 403
+    on_loopback = ForeignRequest(LOCAL_NAMES, "127.0.0.1")
+    beyond = ForeignRequest(LOCAL_NAMES, "0.0.0.0")
+    request = HTTPServerRequest(method="GET", uri="/", headers=HTTPHeaders({"Host": "10.0.0.5"}))
+    assert on_loopback.match(request) == {} and beyond.match(request) is None
