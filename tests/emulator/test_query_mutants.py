@@ -147,6 +147,7 @@ def test_members_are_read_by_their_wire_names_flattened_lists_and_named_items():
         "Ratio": "0.5",
         "Count": "12",
         "Labels.entry.1.key": "k",
+        "Labels": "not read",
     }
     assert query._read(form, REQUEST, "", used) == {
         "Names": ["a", "b"],
@@ -353,3 +354,11 @@ def test_an_error_is_read_by_botocore_as_its_code_message_and_kind(status, kind)
         "Message": "RoleArn: is required.",
     }
     assert read["ResponseMetadata"]["RequestId"] == "req-3"
+
+
+def test_times_are_written_in_utc_whatever_the_local_zone(far_from_utc):
+    body = query.answer("sts", "AssumeRole", {"Credentials": CREDENTIALS}, "r")
+    assert b"<Expiration>2027-01-15T08:15:00Z</Expiration>" in body
+    assert client_reads("AssumeRole", body)["Credentials"]["Expiration"] == dt.datetime(
+        2027, 1, 15, 8, 15, tzinfo=dt.UTC
+    )
