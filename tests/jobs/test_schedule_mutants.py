@@ -216,3 +216,19 @@ def test_a_fast_naive_poller_is_still_beaten():
     schedule = plan(past, naive_interval=0.5)
     assert schedule.median_delay <= 0.45 * 0.5
     assert schedule.expected_calls < sum(past) / len(past) / 0.5
+
+
+def test_within_a_tight_budget_the_quickest_schedule_is_kept_and_the_budget_can_be_spent():
+    """When no schedule within the budget reaches the delay aimed at, the one that sees jobs
+    soonest is kept, not the cheapest; and a schedule making exactly the calls budgeted is
+    within the budget."""
+    from test_schedule import durations
+
+    past = durations(0.5)
+    tight = plan(past, call_budget=5.0)
+    assert tight.expected_calls <= 5.0
+    cheaper = plan(past, call_budget=3.0)
+    assert cheaper.expected_calls <= 3.0
+    # a budget of 5 buys a quicker schedule than a budget of 3
+    assert tight.median_delay < cheaper.median_delay
+    assert plan(past, call_budget=tight.expected_calls) == tight
