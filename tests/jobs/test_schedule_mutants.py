@@ -232,3 +232,13 @@ def test_within_a_tight_budget_the_quickest_schedule_is_kept_and_the_budget_can_
     # a budget of 5 buys a quicker schedule than a budget of 3
     assert tight.median_delay < cheaper.median_delay
     assert plan(past, call_budget=tight.expected_calls) == tight
+
+
+def test_a_wide_history_of_three_cuts_its_shortest_draws_too():
+    """Three durations far apart: a t of 2 degrees of freedom draws far below them as well as
+    far above, and the draws are cut at 6 sd both ways. Most jobs then end before the first
+    poll, and the median delay is a first poll's: the cut shows in it."""
+    got = plan([139.34, 2.69, 1.68], naive_interval=0.2)
+    assert got.first == pytest.approx(0.08543570680201865, rel=1e-9)
+    assert got.median_delay == pytest.approx(0.08543527782529965, rel=1e-9)
+    assert got.median_delay < got.first  # the job seen at the median ended just before it
