@@ -368,3 +368,10 @@ def test_an_export_to_another_format_is_refused(tmp_path):
         export_frame(frame, tmp_path / "out")
     assert str(bare.value) == "export to .csv or .parquet, not 'no suffix'"
     assert not (tmp_path / "out.xlsx").exists() and not (tmp_path / "out").exists()
+
+
+def test_as_many_failed_as_completed_is_half_a_success():
+    history = JobHistory(":memory:", FakeClock())
+    history.record_status(job("ok", "COMPLETED"))
+    history.record_status(job("ko", "FAILED", Error="boom"))
+    assert row(summary(history.jobs()), "CreateBackendAuth")["success_rate"] == 0.5
