@@ -457,6 +457,13 @@ def test_tags_picked_send_the_api_values_in_the_order_picked():
     assert field.get() == ["EMAIL", "PHONE_NUMBER"] and told == [field]
 
 
+def test_a_tag_set_by_a_program_that_is_no_value_is_sent_as_it_is():
+    # the picker's front end only adds allowed tags; a notebook's code may set any text
+    field, _ = made(EnumListField, methods())
+    field.tags.value = ["Email", "Fax"]
+    assert field.get() == ["EMAIL", "Fax"]  # for the validator to name, never a null
+
+
 def test_none_of_these_sends_an_empty_list_and_a_tag_unticks_it():
     field, told = made(EnumListField, methods())
     field.present.value = True
