@@ -546,6 +546,8 @@ def test_one_value_a_line():
     assert (field.control.layout.width, field.control.layout.height) == ("100%", "70px")
     field.control.value = "https://a\nhttps://b"
     assert field.get() == ["https://a", "https://b"] and told == [field]
+    field.control.value = "myapp://signed in\n\n https://b "  # kept as typed, for the checks
+    assert field.get() == ["myapp://signed in", "", " https://b "]
     field.set(["x", "y"])
     assert field.control.value == "x\ny"
     field.set(MISSING)
