@@ -257,7 +257,13 @@ def test_a_new_figure_has_its_size_and_lays_itself_out():
     figure = new_figure(5, 3)
     assert tuple(figure.get_size_inches()) == (5, 3)
     assert isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)
-    assert figure.canvas is not None and figure.canvas.figure is figure
+    # drawn on the Agg canvas of its own (no pyplot, no GUI backend): it renders in a kernel
+    # thread
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    assert isinstance(figure.canvas, FigureCanvasAgg) and figure.canvas.figure is figure
+    figure.canvas.draw()
+    assert figure.canvas.buffer_rgba().shape == (300, 500, 4)  # 5 x 3 inches at 100 dpi
 
 
 def test_the_png_is_the_figures_size_at_90_dpi():
