@@ -151,6 +151,11 @@ def bars(axes):
     return found
 
 
+def day(value):
+    """A date as dates plot (days), to a millisecond."""
+    return pytest.approx(value, abs=1e-8)
+
+
 def at(seconds):
     return date2num((START + pd.Timedelta(seconds=seconds)).to_pydatetime())
 
@@ -169,23 +174,24 @@ def test_the_timeline_draws_a_bar_a_job_in_its_lane_and_colour(history):
     assert [d[0] for d in drawn] == ["d1 / dev"] * 4 + ["d1 / prod", "d2 / dev"]
     assert all(d[3] == pytest.approx(0.6) for d in drawn)
     j0 = drawn[0]
-    assert j0[1] == pytest.approx(at(0)) and j0[2] == pytest.approx(at(10))
+    assert j0[1] == day(at(0)) and j0[2] == day(at(10))
     # a job not yet ended runs to now; so does one given up on (no end is known)
     running = drawn[3]
-    assert running[1] == pytest.approx(at(60)) and running[2] == pytest.approx(date2num(now))
-    assert drawn[4][2] == pytest.approx(date2num(now))
+    assert running[1] == day(at(60)) and running[2] == day(date2num(now))
+    assert drawn[4][2] == day(date2num(now))
     assert axes.get_xlabel() == "time (UTC)"
     assert axes.get_title() == "Jobs by app and environment"
 
 
-def test_a_running_job_runs_to_the_present_by_default():
+def test_a_running_job_runs_to_the_present_by_default(far_from_utc):
+    """(the present in UTC, whatever this machine's time zone)"""
     history = JobHistory(":memory:", FakeClock(1_700_000_000.0))  # started in the past
     history.record_status(job("j", "IN_PROGRESS"))
     before = pd.Timestamp.now(tz="UTC")
     axes = plot_timeline(history.jobs()).axes[0]
     after = pd.Timestamp.now(tz="UTC")
     (bar,) = axes.patches
-    assert bar.get_x() == pytest.approx(date2num(pd.Timestamp(1_700_000_000, unit="s")))
+    assert bar.get_x() == day(date2num(pd.Timestamp(1_700_000_000, unit="s")))
     end = bar.get_x() + bar.get_width()
     assert date2num(before) - 1e-6 <= end <= date2num(after) + 1e-6
 
@@ -249,6 +255,14 @@ def test_plain_text_turns_mathtext_and_tex_off_everywhere():
     assert plain_text(figure) is figure
     assert title.get_parse_math() is False and title.get_usetex() is False
     figure_png(figure)
+    # TeX on for every text by the user's matplotlib settings: still off for ours
+    import matplotlib
+
+    with matplotlib.rc_context({"text.usetex": True}):
+        figure = new_figure(4, 3)
+        figure.add_subplot().set_title("50% of $x$")
+        plain_text(figure)
+        assert all(not t.get_usetex() for t in figure.findobj(matplotlib.text.Text))
 
 
 def test_a_new_figure_has_its_size_and_lays_itself_out():
@@ -311,7 +325,7 @@ def test_status_counts_stack_each_minutes_changes():
             assert to_hex(patch.get_facecolor()) == colour
             assert patch.get_width() == pytest.approx(width)
             centre = patch.get_x() + patch.get_width() / 2
-            assert centre == pytest.approx(minute + j / (24 * 60))
+            assert centre == day(minute + j / (24 * 60))
     heights = {
         (s, j): patches[2 * i + j].get_height() for i, s in enumerate(legend) for j in (0, 1)
     }
