@@ -80,6 +80,125 @@ def test_view_size_counts_a_widget_and_all_it_holds_at_every_depth():
     assert view_size(w.VBox([tree, w.Button()])) == 7
 
 
+def test_from_the_environment_aws_is_durable_by_default(tmp_path, monkeypatch):
+    monkeypatch.setenv("AMPLIFY_AUTH_TARGET", "aws")
+    monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(tmp_path / "mine.sqlite3"))
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.delenv("AMPLIFY_AUTH_DURABLE", raising=False)
+    app = AuthApp.from_environment()
+    try:
+        assert app.emulator is None and app.target == "aws" and app.endpoint_url == ""
+        assert app.where.value == aws_words("default", "eu-west-1")
+        assert app.history.path == str(tmp_path / "mine.sqlite3")
+        assert app.drafts is not None
+        assert app.children[2] is app.drafts.widget and app.children[3] is app.tabs
+        assert app.monitor.tracking.value is True
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("off", ["0", " Off ", "NO", "false"])
+def test_from_the_environment_durability_is_turned_off_by_any_word_for_no(
+    off, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("AMPLIFY_AUTH_TARGET", "aws")
+    monkeypatch.setenv("AMPLIFY_AUTH_DURABLE", off)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    app = AuthApp.from_environment()
+    try:
+        assert app.drafts is None and len(app.children) == 3
+    finally:
+        app.close()
+
+
+def test_from_the_environment_the_kernel_s_emulator_with_its_job_time_and_history(
+    fresh_local, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("AMPLIFY_AUTH_TARGET", raising=False)
+    monkeypatch.setenv("AMPLIFY_AUTH_DURABLE", "0")
+    monkeypatch.setenv("AMPLIFY_AUTH_JOB_SECONDS", "0")
+    monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(tmp_path / "mine.sqlite3"))
+    app = AuthApp.from_environment()
+    try:
+        assert app.emulator is local_module.local() and app.target == "emulator"
+        assert app.emulator.backend.job_seconds == (0.0, 0.0)
+        assert app.history.path == str(tmp_path / "mine.sqlite3") and app.drafts is None
+    finally:
+        app.close()
+
+
+def test_from_the_environment_the_kernel_s_emulator_has_3_second_jobs_by_default(
+    fresh_local, monkeypatch
+):
+    for name in ("AMPLIFY_AUTH_TARGET", "AMPLIFY_AUTH_JOB_SECONDS", "AMPLIFY_AUTH_HISTORY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AMPLIFY_AUTH_DURABLE", "off")
+    app = AuthApp.from_environment()
+    try:
+        assert app.emulator.backend.job_seconds == (3.0, 3.0)
+        assert app.history.path == ":memory:"
+    finally:
+        app.close()
+
+
+def test_from_the_environment_by_default_the_data_folder_s_emulator_and_history(monkeypatch):
+    for name in ("AMPLIFY_AUTH_TARGET", "AMPLIFY_AUTH_HISTORY", "AMPLIFY_AUTH_DURABLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AMPLIFY_AUTH_JOB_SECONDS", "0")
+    data = os.environ["AMPLIFY_AUTH_DATA"]  # the test's own (conftest)
+    app = AuthApp.from_environment()
+    try:
+        folder = app.emulator.folder
+        assert str(folder) == os.path.join(data, "emulator")
+        assert app.history.path == str(folder / "history.sqlite3")
+        assert app.drafts is not None and app.target == "emulator"
+        assert app.where.value == emulator_words(app.emulator.url)
+        # its jobs take the environment's time: none
+        request = valid_request(AppId="d4demonew", BackendEnvironmentName="dev")
+        job = app.service.create_backend_auth(request)["JobId"]
+        status = app.service.get_backend_job("d4demonew", "dev", job)["Status"]
+        assert status == "COMPLETED"
+    finally:
+        app.close()
+        stop(app.emulator.pid)
+
+
+def stop(pid: int) -> None:
+    """Stop the data folder's emulator (it would outlive the test by its idle time) and see it
+    gone: the run counts a process left behind as a failure."""
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return
+        if state == "Z":
+            return
+        time.sleep(0.02)  # waiting for another process to exit: nothing to be told by
+    raise AssertionError(f"the emulator {pid} did not stop")
+
+
+def test_made_with_no_service_it_starts_the_kernel_s_emulator_with_3_second_jobs(
+    fresh_local, emulator, tmp_path, monkeypatch
+):
+    app = AuthApp(autostart=False)
+    try:
+        assert app.emulator is local_module.local()
+        assert app.emulator.backend.job_seconds == (3.0, 3.0)
+        assert app.history.path == ":memory:" and app.drafts is None
+        assert app.target == "emulator" and app.endpoint_url == app.emulator.url
+        assert app.where.value == emulator_words(app.emulator.url)
+        # connecting elsewhere leaves the embedded emulator
+        profiles_of_two_accounts(tmp_path, monkeypatch, "other")
+        app.profile.value, app.region.value, app.endpoint.value = "home", "us-east-1", emulator.url
+        assert app.connect_aws()
+        assert app.emulator is None and app.target == "aws"
+        assert app.where.value == aws_words("home", "us-east-1", emulator.url)
+    finally:
+        app.close()
+
+
 def test_the_app_shows_its_heading_connection_and_tabs_in_order(app, service, emulator):
     heading, panel, tabs = app.children  # no draft note: not durable unless asked
     assert heading.value == HEADING
@@ -226,125 +345,6 @@ def test_connecting_to_aws_s_own_endpoint_names_none(app, tmp_path, monkeypatch)
     assert app.connect_aws()
     assert app.where.value == aws_words("home", "eu-west-1")
     assert app.endpoint_url == "" and app.target == "aws"
-
-
-def test_made_with_no_service_it_starts_the_kernel_s_emulator_with_3_second_jobs(
-    fresh_local, emulator, tmp_path, monkeypatch
-):
-    app = AuthApp(autostart=False)
-    try:
-        assert app.emulator is local_module.local()
-        assert app.emulator.backend.job_seconds == (3.0, 3.0)
-        assert app.history.path == ":memory:" and app.drafts is None
-        assert app.target == "emulator" and app.endpoint_url == app.emulator.url
-        assert app.where.value == emulator_words(app.emulator.url)
-        # connecting elsewhere leaves the embedded emulator
-        profiles_of_two_accounts(tmp_path, monkeypatch, "other")
-        app.profile.value, app.region.value, app.endpoint.value = "home", "us-east-1", emulator.url
-        assert app.connect_aws()
-        assert app.emulator is None and app.target == "aws"
-        assert app.where.value == aws_words("home", "us-east-1", emulator.url)
-    finally:
-        app.close()
-
-
-def test_from_the_environment_aws_is_durable_by_default(tmp_path, monkeypatch):
-    monkeypatch.setenv("AMPLIFY_AUTH_TARGET", "aws")
-    monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(tmp_path / "mine.sqlite3"))
-    monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    monkeypatch.delenv("AMPLIFY_AUTH_DURABLE", raising=False)
-    app = AuthApp.from_environment()
-    try:
-        assert app.emulator is None and app.target == "aws" and app.endpoint_url == ""
-        assert app.where.value == aws_words("default", "eu-west-1")
-        assert app.history.path == str(tmp_path / "mine.sqlite3")
-        assert app.drafts is not None
-        assert app.children[2] is app.drafts.widget and app.children[3] is app.tabs
-        assert app.monitor.tracking.value is True
-    finally:
-        app.close()
-
-
-@pytest.mark.parametrize("off", ["0", " Off ", "NO", "false"])
-def test_from_the_environment_durability_is_turned_off_by_any_word_for_no(
-    off, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("AMPLIFY_AUTH_TARGET", "aws")
-    monkeypatch.setenv("AMPLIFY_AUTH_DURABLE", off)
-    monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    app = AuthApp.from_environment()
-    try:
-        assert app.drafts is None and len(app.children) == 3
-    finally:
-        app.close()
-
-
-def test_from_the_environment_the_kernel_s_emulator_with_its_job_time_and_history(
-    fresh_local, tmp_path, monkeypatch
-):
-    monkeypatch.delenv("AMPLIFY_AUTH_TARGET", raising=False)
-    monkeypatch.setenv("AMPLIFY_AUTH_DURABLE", "0")
-    monkeypatch.setenv("AMPLIFY_AUTH_JOB_SECONDS", "0")
-    monkeypatch.setenv("AMPLIFY_AUTH_HISTORY", str(tmp_path / "mine.sqlite3"))
-    app = AuthApp.from_environment()
-    try:
-        assert app.emulator is local_module.local() and app.target == "emulator"
-        assert app.emulator.backend.job_seconds == (0.0, 0.0)
-        assert app.history.path == str(tmp_path / "mine.sqlite3") and app.drafts is None
-    finally:
-        app.close()
-
-
-def test_from_the_environment_the_kernel_s_emulator_has_3_second_jobs_by_default(
-    fresh_local, monkeypatch
-):
-    for name in ("AMPLIFY_AUTH_TARGET", "AMPLIFY_AUTH_JOB_SECONDS", "AMPLIFY_AUTH_HISTORY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AMPLIFY_AUTH_DURABLE", "off")
-    app = AuthApp.from_environment()
-    try:
-        assert app.emulator.backend.job_seconds == (3.0, 3.0)
-        assert app.history.path == ":memory:"
-    finally:
-        app.close()
-
-
-def test_from_the_environment_by_default_the_data_folder_s_emulator_and_history(monkeypatch):
-    for name in ("AMPLIFY_AUTH_TARGET", "AMPLIFY_AUTH_HISTORY", "AMPLIFY_AUTH_DURABLE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AMPLIFY_AUTH_JOB_SECONDS", "0")
-    data = os.environ["AMPLIFY_AUTH_DATA"]  # the test's own (conftest)
-    app = AuthApp.from_environment()
-    try:
-        folder = app.emulator.folder
-        assert str(folder) == os.path.join(data, "emulator")
-        assert app.history.path == str(folder / "history.sqlite3")
-        assert app.drafts is not None and app.target == "emulator"
-        assert app.where.value == emulator_words(app.emulator.url)
-        # its jobs take the environment's time: none
-        request = valid_request(AppId="d4demonew", BackendEnvironmentName="dev")
-        job = app.service.create_backend_auth(request)["JobId"]
-        status = app.service.get_backend_job("d4demonew", "dev", job)["Status"]
-        assert status == "COMPLETED"
-    finally:
-        app.close()
-        stop(app.emulator.pid)
-
-
-def stop(pid: int) -> None:
-    """Stop the data folder's emulator (it would outlive the test by its idle time) and see it
-    gone: the run counts a process left behind as a failure."""
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            return
-        if state == "Z":
-            return
-        time.sleep(0.02)  # waiting for another process to exit: nothing to be told by
-    raise AssertionError(f"the emulator {pid} did not stop")
 
 
 def test_a_durable_app_keeps_the_draft_a_closed_page_left_and_the_next_shows_it(
