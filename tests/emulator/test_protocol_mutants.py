@@ -196,6 +196,10 @@ def test_a_json_object_body_is_read():
             "The number 123456789012345678901234 is out of range: numbers must fit in 64 bits.",
         ),
         (
+            b'{"n": 1234567890123456789012345}',
+            "The number 123456789012... (25 digits) is out of range: numbers must fit in 64 bits.",
+        ),
+        (
             b'{"n": -1234567890123456789012345}',
             "The number -12345678901... (25 digits) is out of range: numbers must fit in 64 bits.",
         ),
