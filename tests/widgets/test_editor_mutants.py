@@ -429,8 +429,12 @@ def test_the_job_sent_is_followed_and_other_jobs_are_not(emulator, app_env):
             (operation, request["AppId"], threading.current_thread() is threading.main_thread())
         )
     )
-    editor.on_submit(dropped.append)
-    editor.on_submit(dropped.append, remove=True)
+
+    def drop(response: dict[str, Any], operation: str, request: dict[str, Any]) -> None:
+        dropped.append(operation)
+
+    editor.on_submit(drop)
+    editor.on_submit(drop, remove=True)  # taken back: not called
     assert editor.create() is True
     assert seen == [("CreateBackendAuth", app_id, True)] and dropped == []  # sent, here
     job_id = editor.last_response["JobId"]
