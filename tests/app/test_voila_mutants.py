@@ -23,7 +23,9 @@ from typing import Any
 import nbformat
 import pytest
 from nbformat.sign import NotebookNotary
-from tornado.httputil import HTTPHeaders, HTTPServerRequest
+from tornado import web
+from tornado.concurrent import Future
+from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -367,6 +369,51 @@ def test_main_runs_the_server_with_the_arguments_given_or_else_the_command_line_
         AppVoila.clear_instance()
 
 
+class Connection:
+    """Where a handler's response goes, kept (tornado's HTTP/1 connection, in memory)."""
+
+    def __init__(self) -> None:
+        self.start: Any = None
+        self.body = b""
+
+    def set_close_callback(self, callback: Any) -> None:
+        pass
+
+    def write_headers(self, start_line: Any, headers: Any, chunk: bytes | None = None) -> Any:
+        self.start = start_line
+        return self.write(chunk or b"")
+
+    def write(self, chunk: bytes) -> Any:
+        self.body += chunk
+        done: Future[None] = Future()
+        done.set_result(None)
+        return done
+
+    def finish(self) -> None:
+        pass
+
+
+def test_an_error_sent_with_no_exception_still_gets_voila_s_error_page(tmp_path, notebook):
+    """tornado sends a page whose task was cancelled (the server stopping as it renders) a 500
+    with no exception: the page handler's error page is Voila's all the same."""
+    app = made(tmp_path, notebook)
+    application = web.Application(**app.init_settings())
+    (page_handler,) = [h for h in app.init_handlers() if h[1] is AppVoilaHandler]
+    connection = Connection()
+
+    async def cancelled_page() -> None:  # (in an event loop, as a server's handlers are)
+        start = RequestStartLine("GET", "/", "HTTP/1.1")
+        headers = HTTPHeaders({"Host": "localhost"})
+        request = HTTPServerRequest(start_line=start, headers=headers, connection=connection)
+        handler = AppVoilaHandler(application, request, **page_handler[2])
+        handler._current_user, handler._transforms = None, []  # (as tornado's _execute sets)
+        handler.send_error(500)
+
+    asyncio.run(cancelled_page())
+    assert connection.start.code == 500
+    assert "<h1>500: Internal Server Error</h1>" in connection.body.decode()
+
+
 # -- what a browser gets ---------------------------------------------------------------------
 
 
@@ -435,5 +482,6 @@ def test_listening_beyond_loopback_the_machine_s_addresses_are_its_own(tmp_path,
         assert get(port, "/", "evil.example")[0] == 403
     on_loopback = ForeignRequest(LOCAL_NAMES, "127.0.0.1")
     beyond = ForeignRequest(LOCAL_NAMES, "0.0.0.0")
-    request = HTTPServerRequest(method="GET", uri="/", headers=HTTPHeaders({"Host": "10.0.0.5"}))
+    start, headers = RequestStartLine("GET", "/", "HTTP/1.1"), HTTPHeaders({"Host": "10.0.0.5"})
+    request = HTTPServerRequest(start_line=start, headers=headers)
     assert on_loopback.match(request) == {} and beyond.match(request) is None
