@@ -580,3 +580,46 @@ def test_a_long_map_key_is_named_clipped():
 
 def test_a_handler_answering_nothing_answers_an_empty_object():
     assert protocol.serialize_response(route("DeleteApp"), None) == {}  # type: ignore[arg-type]
+
+
+def test_a_value_of_the_wrong_kind_is_kept_as_sent_for_the_model_to_name():
+    request, unknown = protocol.parse_request(
+        route("CreateBackendAuth"),
+        {"appId": "d1"},
+        {},
+        {},
+        {"resourceConfig": {"userPoolConfigs": {"requiredSignUpAttributes": "EMAIL"}}},
+    )
+    assert request["ResourceConfig"] == {"UserPoolConfigs": {"RequiredSignUpAttributes": "EMAIL"}}
+    assert unknown == []
+    request, unknown = protocol.parse_request(
+        route("CreateBackendAuth"), {"appId": "d1"}, {}, {}, {"resourceConfig": ["x"]}
+    )
+    assert request == {"AppId": "d1", "ResourceConfig": ["x"]} and unknown == []
+
+
+def test_a_map_s_entries_are_kept_whatever_their_names():
+    request, unknown = protocol.parse_request(
+        route("CreateApp"),
+        {},
+        {},
+        {},
+        {"name": "a", "environmentVariables": {"K": "v"}, "tags": {"name": "t"}},
+    )
+    assert request == {"name": "a", "environmentVariables": {"K": "v"}, "tags": {"name": "t"}}
+    assert unknown == []
+
+
+def test_a_header_never_sets_a_body_or_path_member():
+    request, _ = protocol.parse_request(
+        route("GetBackend"),
+        {"appId": "d1"},
+        {},
+        {"backendenvironmentname": "from-a-header", "appid": "other"},
+        {"backendEnvironmentName": "dev"},
+    )
+    assert request == {"AppId": "d1", "BackendEnvironmentName": "dev"}
+    request, _ = protocol.parse_request(
+        route("GetBackend"), {"appId": "d1"}, {}, {"backendenvironmentname": "x"}, {}
+    )
+    assert request == {"AppId": "d1"}
