@@ -65,6 +65,17 @@ def test_an_edited_text_is_handed_back_in_its_format():
     assert loaded == [('{"AppId": "d2"}', "json"), ("AppId: d3\n", "yaml")]
 
 
+def test_only_an_edit_of_the_text_is_handed_back():
+    # greying a panel out, a tooltip, a class: no text to load (the form would show an error)
+    made, loaded = texts()
+    for text in (made.json_text, made.yaml_text):
+        text.disabled = True
+        text.tooltip = "Read only while a job runs"
+        text.add_class("aaw-busy")
+        text.layout = w.Layout(height="200px")
+    assert loaded == []
+
+
 def test_the_panels_written_from_the_form_are_no_edit_and_the_next_edit_is():
     made, loaded = texts()
     shown = {**REQUEST, "ResourceName": "<redacted>"}  # as the panels show it
