@@ -219,7 +219,11 @@ def test_the_timeline_legend_names_every_status_beside_the_axes(history):
     assert (box.x0, box.y0) == (pytest.approx(1.01), pytest.approx(1.0))
     assert legend._loc == 2  # "upper left"
     assert legend.borderaxespad == 0.0
-    assert legend.get_texts()[0].get_fontsize() < figure.axes[0].title.get_fontsize()
+    from matplotlib.font_manager import FontProperties
+
+    small = FontProperties(size="small").get_size_in_points()
+    assert [t.get_fontsize() for t in legend.get_texts()] == [small] * len(STATUS_COLORS)
+    assert small < FontProperties(size="medium").get_size_in_points()
 
 
 def test_the_timeline_grows_with_its_lanes():
@@ -395,3 +399,32 @@ def test_as_many_failed_as_completed_is_half_a_success():
     history.record_status(job("ok", "COMPLETED"))
     history.record_status(job("ko", "FAILED", Error="boom"))
     assert row(summary(history.jobs()), "CreateBackendAuth")["success_rate"] == 0.5
+
+
+def test_times_with_nanoseconds_plot_without_a_warning():
+    """The history's clock can give nanoseconds: a plot has no use for them, and no warning is
+    given for any bar's start or end."""
+    import warnings
+
+    history = JobHistory(":memory:", FakeClock())
+    history.record_status(job("a", "IN_PROGRESS"))
+    history.record_status(job("b", "IN_PROGRESS"))
+    history.record_status(job("b", "COMPLETED"))
+    jobs = history.jobs()
+    jobs["finished"] += pd.Timedelta(1, "ns")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plot_timeline(jobs, now=pd.Timestamp(1_800_000_100_000_000_001, unit="ns", tz="UTC"))
+
+
+def test_lanes_named_like_mathtext_draw_as_written():
+    history = JobHistory(":memory:", FakeClock())
+    for i, name in enumerate(("$\\undefined$", "a$b", "$x^2$", "50%")):
+        history.record_status(job(f"j{i}", "IN_PROGRESS", app=name))
+    figure = plot_timeline(history.jobs(), now=START)
+    assert lanes(figure.axes[0]) == sorted(
+        f"{name} / dev" for name in ("$\\undefined$", "a$b", "$x^2$", "50%")
+    )
+    figure_png(figure)  # an unknown mathtext command would fail the drawing
+    for label in figure.axes[0].get_yticklabels():
+        assert label.get_parse_math() is False and label.get_usetex() is False
