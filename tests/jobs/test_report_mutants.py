@@ -310,7 +310,11 @@ def test_status_counts_stack_each_minutes_changes():
         (80, "IN_PROGRESS"),
         (90, Verdict.TIMED_OUT),
     )
-    figure = plot_status_counts(frame)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no deprecated frequency alias in a user's notebook)
+        figure = plot_status_counts(frame)
     axes = figure.axes[0]
     assert axes.get_title() == "Status changes over time"
     assert axes.get_ylabel() == "count"
