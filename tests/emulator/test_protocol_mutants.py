@@ -448,9 +448,12 @@ def test_maps_entries_and_patterns_are_checked_and_named():
 
 
 def test_a_map_that_is_no_object_or_has_too_many_entries_is_refused():
-    assert protocol.shape_findings({"environmentVariables": "A=1"}, "CreateApp", "amplify") == [
-        "environmentVariables: must be an object of names to values."
-    ]
+    for value in ("A=1", ["A=1"]):
+        assert protocol.shape_findings({"environmentVariables": value}, "CreateApp", "amplify") == [
+            "environmentVariables: must be an object of names to values."
+        ]
+    # a list where text is due is the model's to name (validation.model_findings)
+    assert protocol.shape_findings({"name": ["a"]}, "CreateApp", "amplify") == []
     tags = {f"t{i}": "v" for i in range(51)}
     assert protocol.shape_findings({"tags": tags}, "CreateApp", "amplify") == [
         "tags: takes at most 50 entries; it has 51."
