@@ -355,6 +355,10 @@ def test_status_counts_stack_each_minutes_changes():
     box = axes.get_legend().get_bbox_to_anchor().transformed(axes.transAxes.inverted())
     assert (box.x0, box.y0) == (pytest.approx(1.01), pytest.approx(1.0))
     assert axes.get_legend()._loc == 2
+    from matplotlib.font_manager import FontProperties
+
+    small = FontProperties(size="small").get_size_in_points()
+    assert [t.get_fontsize() for t in axes.get_legend().get_texts()] == [small] * 4
     assert tuple(figure.get_size_inches()) == (9, pytest.approx(3.2))
 
 
