@@ -626,3 +626,9 @@ def test_a_header_never_sets_a_body_or_path_member():
         route("GetBackend"), {"appId": "d1"}, {}, {"backendenvironmentname": "x"}, {}
     )
     assert request == {"AppId": "d1"}
+
+
+def test_an_answer_s_maps_keep_their_entries():
+    app = {"appId": "d1", "name": "a", "environmentVariables": {"K": "v"}, "tags": {"team": "x"}}
+    body = protocol.serialize_response(route("GetApp"), {"app": app})
+    assert body == {"app": app}
