@@ -290,6 +290,11 @@ def test_the_png_is_the_figures_size_at_90_dpi():
     width = int.from_bytes(png[16:20], "big")
     height = int.from_bytes(png[20:24], "big")
     assert (width, height) == (450, 270)
+    # a PNG whatever format the user's matplotlib settings save in
+    import matplotlib
+
+    with matplotlib.rc_context({"savefig.format": "svg"}):
+        assert figure_png(new_figure(5, 3))[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def events(*rows):
