@@ -441,3 +441,16 @@ def test_lanes_named_like_mathtext_draw_as_written():
     figure_png(figure)  # an unknown mathtext command would fail the drawing
     for label in figure.axes[0].get_yticklabels():
         assert label.get_parse_math() is False and label.get_usetex() is False
+
+
+def test_an_export_writes_the_rows_not_the_frames_index(tmp_path):
+    """A filtered frame (rows 1 and 3 of four) is written as two rows and its columns, read
+    back numbered from 0, in either format."""
+    frame = pd.DataFrame({"job_id": ["a", "b", "c", "d"], "n": [1, 2, 3, 4]})
+    some = frame[frame["n"] % 2 == 0]
+    assert some.index.tolist() == [1, 3]
+    back = pd.read_parquet(export_frame(some, tmp_path / "some.parquet"))
+    assert back.columns.tolist() == ["job_id", "n"] and back.index.tolist() == [0, 1]
+    assert back["job_id"].tolist() == ["b", "d"]
+    text = export_frame(some, tmp_path / "some.csv").read_text().splitlines()
+    assert text == ["job_id,n", "b,2", "d,4"]
