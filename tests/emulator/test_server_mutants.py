@@ -566,3 +566,23 @@ def test_temporary_credentials_are_served_in_their_role_s_account_with_their_tok
     assert assumed.list_apps()["apps"] == []  # the role's account holds none
     identity = session.client("sts", endpoint_url=served.url).get_caller_identity()
     assert identity["Account"] == "210987654321"
+
+
+def test_an_app_made_without_identities_knows_the_strict_key_and_the_default_account(served):
+    app = EmulatorApp(
+        [served.backend, served.amplify],
+        Faults(),
+        random.Random(1),
+        lambda: 1_800_000_000.0,
+        strict_auth=("AKIDAPP", "s3cret"),
+    )
+    assert app.requests == 0 and app.response_hooks == []
+    assert app.identities.secret_of("AKIDAPP") == "s3cret"
+    assert app.identities.account_of("AKIDANY", None) == "123456789012"
+    answer = app.identities.assume_role(
+        {"RoleArn": "arn:aws:iam::210987654321:role/r", "RoleSessionName": "s1"}
+    )
+    credentials = answer["Credentials"]
+    assert credentials["Expiration"] == 1_800_000_000 + 3600
+    key, token = credentials["AccessKeyId"], credentials["SessionToken"]
+    assert app.identities.account_of(key, token) == "210987654321"
