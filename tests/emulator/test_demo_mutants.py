@@ -90,6 +90,7 @@ def test_fleet_app_ids_are_unique_across_pairs():
     assert fleet_app_id(12, 1) == "d0012fleetb"
     assert fleet_app_id(3, 2) == "d0003fleetc"
     assert fleet_app_id(3, 25) == "d0003fleetz"
+    assert fleet_app_id(3, 26) == "d0003fleeta"  # the 27th pair's tag: the one pair 0 leaves
     assert fleet_app_id(12345) == "d12345fleet"
 
 
