@@ -221,3 +221,26 @@ def test_a_fleet_in_chosen_pairs_only(emulator):
     seeded = seed_fleet_pairs(emulator.backend, 1, 0.0, 5, pairs=pairs)
     assert seeded == {(ACCOUNT, "eu-west-1", "d0000fleet", env): None for env in FLEET_ENVIRONMENTS}
     assert [tuple(s) for s in emulator.store.scopes()] == [(ACCOUNT, "eu-west-1")]
+
+
+def test_seeding_a_fleet_again_leaves_what_was_changed_since(emulator):
+    """An app of the fleet that exists is left alone: an auth updated since (as an apply
+    would) is not put back to the seeded one."""
+    store = emulator.store
+    seed_fleet(emulator.backend, 2)
+    app_id = fleet_app_id(1)
+    store.put_auth(app_id, "dev", "fleetauth", {"updated": True}, NOW + 60)
+    seed_fleet(emulator.backend, 2)
+    assert json.loads(store.auth(app_id, "dev")["config"]) == {"updated": True}
+
+
+def test_each_fleet_configuration_is_its_own():
+    """Changing one configuration's lists (as an editor does) changes no other, nor the
+    weaknesses they were made from."""
+    first = fleet_config(1, "dev", "implicit-grant")
+    first["UserPoolConfigs"]["OAuth"]["OAuthScopes"].append("PHONE")
+    first["UserPoolConfigs"]["OAuth"]["RedirectSignInURIs"].clear()
+    second = fleet_config(2, "dev", "implicit-grant")
+    assert second["UserPoolConfigs"]["OAuth"]["OAuthScopes"] == ["OPENID", "EMAIL"]
+    assert second["UserPoolConfigs"]["OAuth"]["RedirectSignInURIs"] == ["https://app.example.com/"]
+    assert WEAKNESSES["implicit-grant"]["OAuth"]["OAuthScopes"] == ["OPENID", "EMAIL"]
