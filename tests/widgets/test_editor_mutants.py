@@ -504,6 +504,11 @@ def test_create_is_refused_while_the_environment_has_auth(emulator, clock, app_e
     other = AuthConfigEditor(service=service, background=False)
     other.value = valid_request(AppId=app_id, BackendEnvironmentName="prod")
     assert other.conflict() == "" and not other.create_button.disabled
+    editor.operation = "CreateBackendAuth"
+    assert editor.conflict() == blocker
+    editor.set_service(None)  # disconnected: what was listed stays, for its environment only
+    editor.field("BackendEnvironmentName").control.value = "prod"
+    assert editor.conflict() == "" and blocker not in text_of(editor.bar.problems.value)
 
 
 def test_each_button_does_what_it_says(emulator, clock, app_env):
