@@ -204,14 +204,14 @@ def test_past_the_app_s_kernels_none_starts_and_one_shut_down_makes_room():
     assert (error.status_code, error.reason) == (503, "Kernel Limit")
     assert error.log_message == ALL_KERNELS.format(n=2)
     assert manager.kernels == ["k0", "k1"]  # none started
-    assert page(None, lambda: manager.shutdown_kernel("k0", now=True)) == "shut"
+    assert page(None, lambda: manager.shutdown_kernel("k0", True, restart=False)) == "shut"
     assert bounds.owners == {}  # forgotten with its kernel
     assert page("bob", lambda: manager.start_kernel(**PAGE)) == "k3"
     # what was asked is what Voila's manager was asked
     assert manager.calls == [
         ("start", ("python3",), PAGE),
         ("start", (), POOL),
-        ("shutdown", "k0", (), {"now": True}),
+        ("shutdown", "k0", (True,), {"restart": False}),
         ("start", (), PAGE),
     ]
 
@@ -355,6 +355,7 @@ def test_the_handlers_are_voila_s_with_the_login_under_the_base_url_and_the_page
 def test_main_runs_the_server_with_the_arguments_given_or_else_the_command_line_s(
     monkeypatch, capsys
 ):
+    monkeypatch.delenv(TOKEN_VARIABLE)  # a server started by mistake stops at once
     monkeypatch.setattr(sys, "argv", ["amplify-auth-app", "--version"])
     try:
         with pytest.raises(SystemExit):
