@@ -145,6 +145,9 @@ def test_a_long_or_malformed_host_is_shown_clipped_and_named_as_a_placeholder(se
     exact = "e" * 80
     _, _, body = raw(served, request_head(exact))
     assert f"for Host {exact!r}:" in json.loads(body)["message"]
+    one_over = "o" * 81
+    _, _, body = raw(served, request_head(one_over))
+    assert f"for Host {one_over[:80] + '…'!r}:" in json.loads(body)["message"]
     status, _, body = raw(served, request_head("bad_host:port"))
     assert status == 403 and "--allow-host NAME (" in json.loads(body)["message"]
 
@@ -516,6 +519,7 @@ def test_an_unknown_path_is_checked_against_the_signed_service_when_it_is_ours(m
 
     clock = FakeClock()
     sign_by(clock, monkeypatch)
+    auth = {"key": KEY, "secret": SECRET}
     with Emulator(strict_auth=f"{KEY}:{SECRET}", clock=clock) as emu:
         for service in ("amplify", "amplifybackend"):
             status, headers, _ = send(
@@ -533,6 +537,18 @@ def test_an_unknown_path_is_checked_against_the_signed_service_when_it_is_ours(m
             emu, "POST", "/backend/%FF/details", "127.0.0.1", b"{}", "amplifybackend", key=KEY
         )
         assert status == 403 and "signature does not match" in body["message"]
+        # the signature covers the query string, the body, and the path as sent
+        status, _, body = send(
+            emu, "GET", "/apps?maxResults=1", "127.0.0.1", key=KEY, secret=SECRET
+        )
+        assert status == 200 and body["apps"] == []
+        app_id = emu.create_app("signed", ("dev",))
+        status, _, body = send(
+            emu, "POST", f"/backend/{app_id}/details", "127.0.0.1", b"{}", "amplifybackend", **auth
+        )
+        assert status == 200 and body["appName"] == "signed"
+        status, headers, _ = send(emu, "GET", "/apps/d%41b", "127.0.0.1", key=KEY, secret=SECRET)
+        assert status == 404 and headers["x-amzn-errortype"] == "NotFoundException"
 
 
 def test_a_region_not_served_is_refused_before_the_request_is_read(served):
