@@ -549,6 +549,17 @@ def test_an_unknown_path_is_checked_against_the_signed_service_when_it_is_ours(m
         assert status == 200 and body["appName"] == "signed"
         status, headers, _ = send(emu, "GET", "/apps/d%41b", "127.0.0.1", key=KEY, secret=SECRET)
         assert status == 404 and headers["x-amzn-errortype"] == "NotFoundException"
+        # STS's requests are checked as signed for sts
+        from botocore.exceptions import ClientError
+
+        from amplify_auth_widgets import Connection
+
+        sts = Connection.for_emulator(emu.url, access_key_id=KEY, secret_access_key=SECRET)
+        assert sts.client("sts").get_caller_identity()["Account"] == "123456789012"
+        wrong = Connection.for_emulator(emu.url, access_key_id=KEY, secret_access_key="nope")
+        with pytest.raises(ClientError) as raised:
+            wrong.client("sts").get_caller_identity()
+        assert raised.value.response["Error"]["Code"] == "InvalidSignatureException"
 
 
 def test_a_region_not_served_is_refused_before_the_request_is_read(served):
