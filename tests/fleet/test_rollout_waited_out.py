@@ -26,7 +26,7 @@ APP = "d1waited"
 TARGETS = pd.DataFrame({"app_id": [APP], "environment": ["dev"], "resource_name": ["fleetauth"]})
 
 
-def test_a_ctrl_c_while_another_s_job_is_waited_out_leaves_it_on_record_as_that_update(
+def test_a_stop_while_another_s_job_is_waited_out_leaves_it_on_record_as_that_update(
     tmp_path,
 ):
     offset, cancel = [-10.0], threading.Event()
