@@ -418,6 +418,14 @@ def test_sts_answers_in_xml_with_the_request_id(served):
     root = ElementTree.fromstring(payload)
     assert root.findtext("{*}GetCallerIdentityResult/{*}Account") == "123456789012"
     assert root.findtext("{*}ResponseMetadata/{*}RequestId") == answer["x-amzn-requestid"]
+    # the form may come in the query string too
+    status, _, payload = signed(
+        served.url, "POST", "/?Action=GetCallerIdentity&Version=2011-06-15", "", {}, "sts"
+    )
+    assert status == 200
+    assert ElementTree.fromstring(payload).findtext("{*}GetCallerIdentityResult/{*}Account") == (
+        "123456789012"
+    )
 
 
 def test_an_sts_error_is_xml_with_its_status(served):
@@ -613,3 +621,39 @@ def test_an_app_made_without_identities_knows_the_strict_key_and_the_default_acc
     assert credentials["Expiration"] == 1_800_000_000 + 3600
     key, token = credentials["AccessKeyId"], credentials["SessionToken"]
     assert app.identities.account_of(key, token) == "210987654321"
+
+
+def test_a_draw_equal_to_the_rate_is_neither_throttled_nor_timed_out(served, faults):
+    """A fault is injected when the draw is below its rate, as with jobs' failures."""
+    for name in ("throttle_rate", "timeout_rate"):
+        probe = random.Random()
+        probe.setstate(served.rng.getstate())
+        setattr(faults, name, probe.random())
+        assert signed(served.url, "POST", "/backend/dnone/details", b"{}", JSON)[0] == 404
+        setattr(faults, name, 0.0)
+
+
+def test_latency_is_waited_in_milliseconds_and_only_when_set(served, monkeypatch):
+    import threading
+
+    import amplify_auth_widgets.emulator.server as server
+
+    waits: list[float] = []
+    real_sleep = asyncio.sleep
+    here = threading.get_ident()
+
+    async def sleep(seconds: float, *args: Any) -> Any:
+        if threading.get_ident() == here:  # not the emulator's own loop
+            waits.append(seconds)
+        return await real_sleep(0, *args)
+
+    monkeypatch.setattr(server.asyncio, "sleep", sleep)
+    for latency in (0.0, 1.0, 250.0):
+        app = EmulatorApp(
+            [served.backend, served.amplify],
+            Faults(latency_ms=latency),
+            random.Random(1),
+            time.time,
+        )
+        asyncio.run(app._inject_faults())
+    assert waits == [0.001, 0.25]
