@@ -182,6 +182,11 @@ def test_a_signature_for_another_service_is_refused(signing):
     )
 
 
+def test_a_long_service_name_is_cut_in_the_refusal(signing):
+    message = refusal(sign(service="s" * 60))[2]
+    assert f"signed for {'s' * 40!r}; sign it for 'amplifybackend'" in message
+
+
 def test_the_window_is_five_minutes_either_way(signing):
     pairs = sign()
     check(pairs, now=T0 + 300)
