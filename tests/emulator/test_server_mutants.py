@@ -541,6 +541,14 @@ def test_an_unknown_path_is_checked_against_the_signed_service_when_it_is_ours(m
         assert body["message"].startswith(
             "Credential should be scoped to correct service: 'amplifybackend'."
         )
+        # a known path is checked against its route's service, whatever was signed for
+        status, _, body = send(
+            emu, "GET", "/apps", "127.0.0.1", service="amplifybackend", key=KEY, secret=SECRET
+        )
+        assert status == 403
+        assert body["message"].startswith(
+            "Credential should be scoped to correct service: 'amplify'."
+        )
         status, _, body = send(
             emu, "POST", "/backend/%FF/details", "127.0.0.1", b"{}", "amplifybackend", key=KEY
         )
