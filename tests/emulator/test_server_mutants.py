@@ -665,3 +665,13 @@ def test_latency_is_waited_in_milliseconds_and_only_when_set(served, monkeypatch
         )
         asyncio.run(app._inject_faults())
     assert waits == [0.001, 0.25]
+
+
+def test_query_members_are_read_a_blank_one_too(served):
+    served.create_app("first", ())
+    served.create_app("second", ())
+    status, _, payload = signed(served.url, "GET", "/apps?maxResults=1", service="amplify")
+    assert status == 200 and len(payload["apps"]) == 1 and payload["nextToken"]
+    status, answer, payload = signed(served.url, "GET", "/apps?maxResults=", service="amplify")
+    assert status == 400 and answer["x-amzn-errortype"] == "BadRequestException"
+    assert "maxResults" in payload["message"]
