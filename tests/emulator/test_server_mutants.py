@@ -55,7 +55,9 @@ def raw(emu: Emulator, head: bytes, body: bytes = b"") -> tuple[int, dict[str, s
         sock.sendall(head + body)
         data = b""
         while b"\r\n\r\n" not in data:
-            data += sock.recv(65536)
+            chunk = sock.recv(65536)
+            assert chunk, f"the emulator closed the connection before answering: {data!r}"
+            data += chunk
         header_text, _, rest = data.partition(b"\r\n\r\n")
         lines = header_text.decode("latin-1").split("\r\n")
         headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
