@@ -465,7 +465,8 @@ def test_a_request_the_emulator_fails_on_is_a_500_naming_its_id_and_is_logged(se
 def test_a_client_gone_before_its_body_gets_no_answer_and_one_warning(served, caplog):
     caplog.set_level(logging.INFO, logger="amplify_auth_widgets.emulator")
     seen: list[Any] = []
-    served.app.response_hooks.append(lambda *answer: seen.append(answer))
+    hook = lambda *answer: seen.append(answer)  # noqa: E731
+    served.app.response_hooks.append(hook)
     try:
         with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
             sock.sendall(
@@ -478,7 +479,7 @@ def test_a_client_gone_before_its_body_gets_no_answer_and_one_warning(served, ca
         ]:
             time.sleep(0.01)
     finally:
-        served.app.response_hooks.clear()
+        served.app.response_hooks.remove(hook)
     [record] = [r for r in caplog.records if r.name == "amplify_auth_widgets.emulator"]
     assert record.levelno == logging.WARNING and record.exc_info is None
     assert re.fullmatch(
