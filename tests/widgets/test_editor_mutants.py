@@ -589,3 +589,12 @@ def test_ids_handed_to_the_gen2_tab_stay_until_the_target_changes():
     assert editor.gen2_tab.deployed is ids
     editor.field("AppId").control.value = "d1abc"  # a target named: not these ids'
     assert editor.gen2_tab.deployed is None
+
+
+def test_a_preset_applied_to_an_update_holds_only_what_an_update_takes():
+    editor = AuthConfigEditor(value=valid_request())
+    editor.operation = "UpdateBackendAuth"
+    editor.apply_preset(next(iter(PRESETS)))
+    assert editor.value["AppId"] == "d1a2b3c4d5e6f7"
+    assert "UserPoolName" not in editor.value["ResourceConfig"]["UserPoolConfigs"]
+    assert not any(f.code == "model.unknown" for f in editor.findings)
