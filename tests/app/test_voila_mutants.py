@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import http.client
 import signal
-import socket
 import sys
 import threading
 import time
@@ -23,6 +22,7 @@ from typing import Any
 import nbformat
 import pytest
 from nbformat.sign import NotebookNotary
+from support.browser import free_port, port_open
 from tornado import web
 from tornado.concurrent import Future
 from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
@@ -82,12 +82,6 @@ def notebook(tmp_path):
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def made(tmp_path: Path, served: str | Path, *options: str) -> AppVoila:
     """The server as ``amplify-auth app`` starts it, configured but not started."""
     app = AppVoila()
@@ -124,6 +118,8 @@ def running(
     finally:
         app.ioloop.add_callback(app.ioloop.stop)
         thread.join(10)
+        # Voila keeps no handle on its listening socket; the stopped loop closes it
+        app.ioloop.close(all_fds=True)
 
 
 def get(port: int, path: str, host: str = "localhost", **headers: str) -> tuple[int, Any, str]:
@@ -418,17 +414,22 @@ def test_an_error_sent_with_no_exception_still_gets_voila_s_error_page(tmp_path,
 # -- what a browser gets ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("ip", ["127.0.0.1", "0.0.0.0"])
 def test_a_request_for_another_host_or_from_another_site_is_refused_with_what_to_do(
-    tmp_path, notebook
+    tmp_path, notebook, ip
 ):
-    with running(tmp_path, notebook) as port:
-        for host, origin in [
-            ("evil.example", {}),
-            ("localhost", {"Origin": "http://evil.example"}),
-        ]:
-            status, headers, body = get(port, "/", host, **origin)
-            assert status == 403 and body == REFUSED
-            assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    # beyond loopback Jupyter's own host check is off: the app's rule alone refuses, before
+    # any handler (a page, the kernels' API, a static file)
+    with running(tmp_path, notebook, ip=ip) as port:
+        for path in ("/", "/api/kernels", "/voila/static/voila.js"):
+            for host, origin in [
+                ("evil.example", {}),
+                ("localhost", {"Origin": "http://evil.example"}),
+                ("127.0.0.1", {"Origin": "null"}),
+            ]:
+                status, headers, body = get(port, path, host, **origin)
+                assert (status, body) == (403, REFUSED), (path, host, origin)
+                assert headers["Content-Type"] == "text/plain; charset=utf-8"
         # this machine's own name reaches the app: the login page, the token not given
         assert get(port, "/")[0] == 302
         assert get(port, "/", "localhost", Origin=f"http://localhost:{port}")[0] == 302
@@ -481,6 +482,7 @@ def test_listening_beyond_loopback_the_machine_s_addresses_are_its_own(tmp_path,
     with running(tmp_path, notebook, ip="0.0.0.0") as port:
         assert get(port, "/", "10.0.0.5")[0] == 302  # an address: not what DNS rebinding forges
         assert get(port, "/", "evil.example")[0] == 403
+    assert not port_open(port)  # stopped: its socket on every interface closed
     on_loopback = ForeignRequest(LOCAL_NAMES, "127.0.0.1")
     beyond = ForeignRequest(LOCAL_NAMES, "0.0.0.0")
     start, headers = RequestStartLine("GET", "/", "HTTP/1.1"), HTTPHeaders({"Host": "10.0.0.5"})
