@@ -598,3 +598,18 @@ def test_a_preset_applied_to_an_update_holds_only_what_an_update_takes():
     assert editor.value["AppId"] == "d1a2b3c4d5e6f7"
     assert "UserPoolName" not in editor.value["ResourceConfig"]["UserPoolConfigs"]
     assert not any(f.code == "model.unknown" for f in editor.findings)
+
+
+def test_the_bar_says_so_when_the_picker_learns_the_environment_has_auth(emulator, clock, app_env):
+    app_id, env = app_env
+    service = BackendAuthService(emulator.connection())
+    service.create_backend_auth(valid_request(AppId=app_id))
+    clock.advance(5)
+    editor = AuthConfigEditor(value=valid_request(AppId=app_id))  # listings in the background
+    assert text_of(editor.bar.problems.value) == "Ready to send"
+    editor.set_service(service)
+    editor.targets.join()
+    assert (
+        text_of(editor.bar.problems.value) == f"{env} already has auth: Load current to update it"
+    )
+    assert editor.create_button.disabled
