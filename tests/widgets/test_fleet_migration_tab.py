@@ -14,8 +14,9 @@ from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, Tra
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import STRONG
 from amplify_auth_widgets.fleet.inventory import Fleet
-from amplify_auth_widgets.fleet.migration import CHART_TITLE, VERDICTS
+from amplify_auth_widgets.fleet.migration import CHART_TITLE, VERDICT_COLORS, VERDICTS
 from amplify_auth_widgets.widgets.fleet import FleetPanel
+from amplify_auth_widgets.widgets.style import on_theme
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 
@@ -52,6 +53,9 @@ def test_audit_and_plan_fills_the_migration_tab(panel):
     assert set(plan["verdict"]) == set(VERDICTS)
     counts = html.unescape(re.sub("<[^>]+>", "", panel.plan_counts.value))
     assert counts == "ready: 2 · ready with overrides: 2 · needs a decision: 1 · blocked: 2"
+    # each verdict in its own colour, made readable on the page's theme
+    coloured = re.findall(r'<span style="color:([^"]+)">([^<]+)</span>', panel.plan_counts.value)
+    assert coloured == [(on_theme(VERDICT_COLORS[v]), v) for v in VERDICTS]
     # the chart: a figure whose image says the counts in words, captioned by its title
     chart = panel.plan_chart.value
     alt = re.search(r'alt="([^"]*)"', chart)[1]
