@@ -12,21 +12,11 @@ from typing import Any
 import pandas as pd
 import pytest
 from conftest import valid_request
+from support.jobs import job
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
 from amplify_auth_widgets.jobs.report import figure_png, plot_status_counts, plot_timeline, summary
 from amplify_auth_widgets.jobs.schedule import FIRST_QUANTILES
-
-
-def job(job_id, status, app="d1", env="dev", operation="CreateBackendAuth", **extra):
-    return {
-        "JobId": job_id,
-        "AppId": app,
-        "BackendEnvironmentName": env,
-        "Operation": operation,
-        "Status": status,
-        **extra,
-    }
 
 
 def utc_times(series):

@@ -10,6 +10,7 @@ import pytest
 from conftest import FakeClock
 from matplotlib.colors import to_hex
 from matplotlib.dates import date2num
+from support.jobs import job
 
 from amplify_auth_widgets import JobHistory
 from amplify_auth_widgets.core.lifecycle import DISPLAY, JobStatus, Verdict
@@ -26,17 +27,6 @@ from amplify_auth_widgets.jobs.report import (
 
 START = pd.Timestamp(1_800_000_000, unit="s", tz="UTC")
 GREEN, RED, BLUE = "#2e7d32", "#c62828", "#1565c0"
-
-
-def job(job_id, status, app="d1", env="dev", operation="CreateBackendAuth", **extra):
-    return {
-        "JobId": job_id,
-        "AppId": app,
-        "BackendEnvironmentName": env,
-        "Operation": operation,
-        "Status": status,
-        **extra,
-    }
 
 
 @pytest.fixture
