@@ -613,3 +613,40 @@ def test_the_bar_says_so_when_the_picker_learns_the_environment_has_auth(emulato
         text_of(editor.bar.problems.value) == f"{env} already has auth: Load current to update it"
     )
     assert editor.create_button.disabled
+
+
+def test_the_apps_are_listed_again_for_a_new_service_and_not_for_each_send(emulator, app_env):
+    app_id, _ = app_env
+    answered: list[str | None] = []
+    hook = lambda service, operation, *_: answered.append(operation)  # noqa: E731
+    emulator.app.response_hooks.append(hook)
+    try:
+        editor = AuthConfigEditor(value=valid_request(AppId=app_id), background=False)
+        editor.set_service(BackendAuthService(emulator.connection()))
+        editor.targets.join()
+        assert answered.count("ListApps") == 1
+        editor.create_button.click()  # busy, then an answer: the service stays the same
+        editor.targets.join()
+        assert answered.count("CreateBackendAuth") == 1 and answered.count("ListApps") == 1
+    finally:
+        emulator.app.response_hooks.remove(hook)
+
+
+def test_a_finding_in_a_list_a_section_names_is_that_sections_and_in_its_place():
+    request = valid_request()
+    upc = request["ResourceConfig"]["UserPoolConfigs"]
+    upc["RequiredSignUpAttributes"] = ["EMAIL", "SHOE_SIZE"]  # a finding at [1]
+    upc["PasswordPolicy"]["MinimumLength"] = 2  # one in a later section, first by path
+    editor = AuthConfigEditor(value=request, background=False)
+    assert [f.path for f in editor.findings] == [
+        f"{UPC}.PasswordPolicy.MinimumLength",
+        f"{UPC}.RequiredSignUpAttributes[1]",
+    ]
+    assert [text.split(f" {SEPARATOR} ")[0] for text in items(editor)] == [
+        "Sign-in and sign-up",
+        "Password policy",
+    ]
+    field = editor.go_to(f"{UPC}.RequiredSignUpAttributes[1]")
+    assert field is editor.field(f"{UPC}.RequiredSignUpAttributes")
+    assert editor.sections[1].fold.selected_index == 0
+    assert "SHOE_SIZE" in field.messages.value
