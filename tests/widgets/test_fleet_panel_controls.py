@@ -5,6 +5,7 @@ apply, and where the accounts to audit come from. Against the emulator, in this 
 
 from __future__ import annotations
 
+import itertools
 import threading
 from concurrent.futures import Future
 from html.parser import HTMLParser
@@ -301,6 +302,26 @@ def test_the_filters_find_an_app_by_name_or_id_and_keep_apps_that_could_not_be_l
     panel.check_filter.value = ANY_CHECK
     assert len(panel.picked) == 4
     assert panel.targets.options == tuple(f"{a} / {e}" for a, e in panel.picked)
+
+
+def test_filters_set_together_leave_the_rows_that_each_of_them_leaves(panel):
+    audited(panel)
+    settings = {panel.env_filter: "prod", panel.check_filter: ANY_CHECK, panel.app_filter: "shop"}
+    alone = {}
+    for control, value in settings.items():
+        control.value = value
+        alone[control] = set(panel.picked)
+        control.value = "" if control is panel.app_filter else ALL
+    for first, second in itertools.combinations(settings, 2):
+        # each filter alone leaves a row the other takes away: a filter lost would show
+        assert alone[first] - alone[second] and alone[second] - alone[first]
+        first.value, second.value = settings[first], settings[second]
+        assert set(panel.picked) == alone[first] & alone[second]
+        first.value = "" if first is panel.app_filter else ALL
+        second.value = "" if second is panel.app_filter else ALL
+    for control, value in settings.items():
+        control.value = value
+    assert set(panel.picked) == set.intersection(*alone.values())
 
 
 def test_a_heat_map_that_cannot_be_drawn_is_said_and_the_table_stays(panel):
