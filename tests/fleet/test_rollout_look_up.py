@@ -79,6 +79,8 @@ def test_a_look_up_refused_for_the_app_id_and_the_environment_names_both(made):
         .to_dict("records")
     )
     assert row["status"] == Outcome.INVALID
+    # settled at its look-up: no operation chosen, no request built
+    assert pd.isna(row["operation"]) and pd.isna(row["request_hash"])
     # each error whole, one after the other
     assert row["error"].startswith("AppId: error amplify.app-id: AppId 'NOT an app id' ")
     assert "(as in the Amplify console's App ARN).; BackendEnvironmentName: error " in row["error"]
