@@ -4,6 +4,7 @@ every module of a mutated layer has tests, the ones named for it when there are.
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -73,9 +74,9 @@ def test_a_forked_run_takes_the_mutants_not_run_yet_or_those_named():
 
 def test_a_forked_run_uses_the_files_given_or_else_the_modules_own():
     own = mutation._pytest_args("fleet.progress", [])
-    assert own[: own.index("-k")] == mutation.MODULES["fleet.progress"][1]
+    assert own[: own.index("-m")] == mutation.MODULES["fleet.progress"][1]
     given = mutation._pytest_args("widgets.labels", ["tests/widgets/test_accessible.py"])
-    assert given[: given.index("-k")] == ["tests/widgets/test_accessible.py"]
+    assert given[: given.index("-m")] == ["tests/widgets/test_accessible.py"]
     assert "-x" in given and f"--timeout={mutation.TIMEOUT_SECONDS}" in given
 
 
@@ -89,3 +90,22 @@ def test_two_runs_of_one_module_keep_each_others_verdicts(tmp_path):
         "exit_code_by_key": {"a": 1, "b": 0},
         "durations_by_key": {"a": 0.5, "b": 2.0},
     }
+
+
+def test_the_runs_leave_out_the_tests_marked_for_another_process_not_those_named_for_one():
+    files = ["tests/emulator/test_emulator_contract.py", "tests/test_leaks.py"]
+    args = [a for a in mutation._pytest_args("emulator.backend", files) if a != "-x"]
+    listed = subprocess.run(
+        [sys.executable, "-m", "pytest", *args, "--collect-only"],  # (args hold -q)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # a real emulator command, and a Ctrl-C sent to one: the mutant is not in that process
+    assert "::test_process_emulator_is_a_separate_process" not in listed
+    assert "::test_ctrl_c_stops_the_emulator_cleanly" not in listed
+    assert "2 deselected" in listed
+    # a test that only says "process" runs its code here: it is in the run
+    assert "tests/test_leaks.py::test_a_process_on_its_way_out_is_given_time" in listed
+    assert "tests/emulator/test_emulator_contract.py::test_import_backend_auth" in listed

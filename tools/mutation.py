@@ -90,9 +90,10 @@ def modules() -> dict[str, tuple[str, list[str]]]:
 
 MODULES = modules()
 
-# Tests that start the emulator or the CLI as a separate process run the installed code, not
-# the mutant; their names say "process".
-_DESELECT = "not process and not ctrl_c"
+# Tests that start the emulator or the CLI as a separate process, or send it a signal, run
+# the installed code, not the mutant: they are marked (pyproject.toml's markers), not named,
+# so that a test or a file whose name only says "process" is still run.
+_DESELECT = "not separate_process"
 STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "not checked")
 
 
@@ -106,7 +107,7 @@ def _pyproject(module: str) -> str:
     text = (ROOT / "pyproject.toml").read_text()
     # Drop the project's [tool.mutmut] table (up to the next table header or the end).
     text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
-    selection = [*tests, "-k", _DESELECT]
+    selection = [*tests, "-m", _DESELECT]
     return (
         text.rstrip()
         + "\n\n[tool.mutmut]\n"
@@ -265,7 +266,7 @@ _SLOW_KILL_SECONDS = 30  # a kill slower than this is run again in a fresh proce
 def _pytest_args(module: str, tests: list[str]) -> list[str]:
     return [
         *(tests or MODULES[module][1]),
-        "-k",
+        "-m",
         _DESELECT,
         "-x",
         "-q",

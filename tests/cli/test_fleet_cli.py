@@ -126,6 +126,7 @@ def test_apply_from_a_csv_then_again_skips_what_is_done(fleet_emulator, tmp_path
     assert code == 252 and "app_id and environment" in err
 
 
+@pytest.mark.separate_process
 def test_fleet_audit_as_a_real_process(fleet_emulator, tmp_path):
     emu, seeded = fleet_emulator
     out = tmp_path / "audit.csv"

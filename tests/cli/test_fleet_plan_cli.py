@@ -94,6 +94,7 @@ def test_exit_0_when_no_environment_is_blocked_and_the_help_says_so(demo, capsys
     assert "Exit status: 0 when no environment is blocked, 1 when one or more are" in text
 
 
+@pytest.mark.separate_process
 def test_fleet_plan_as_a_real_process(demo):
     done = subprocess.run(
         [

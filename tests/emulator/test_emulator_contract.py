@@ -476,6 +476,7 @@ def test_demo_seed_is_there_and_idempotent(tmp_path):
         assert weak["ResourceConfig"]["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] == 6
 
 
+@pytest.mark.separate_process
 def test_process_emulator_is_a_separate_process(emulator_process):
     process, url = emulator_process
     port = int(url.rsplit(":", 1)[1])
@@ -497,6 +498,7 @@ def test_process_emulator_is_a_separate_process(emulator_process):
     assert isinstance(apps, list)
 
 
+@pytest.mark.separate_process
 def test_ctrl_c_stops_the_emulator_cleanly(tmp_path):
     db = tmp_path / "ctrl-c.sqlite3"
     process, url = start_process("--db", str(db), "--demo")

@@ -392,6 +392,7 @@ def test_a_targets_file_without_read_permission_is_refused(emu, tmp_path):
     assert code == 252 and f"{str(locked)!r} cannot be read (permission denied)" in err
 
 
+@pytest.mark.separate_process
 def test_fleet_audit_of_a_hostile_service_as_a_real_process(tmp_path):
     service = HostileService(
         apps=[{"name": "idless"}, {"appId": "d1good", "name": "good"}],
