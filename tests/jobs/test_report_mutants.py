@@ -444,3 +444,23 @@ def test_an_export_writes_the_rows_not_the_frames_index(tmp_path):
     assert back["job_id"].tolist() == ["b", "d"]
     text = export_frame(some, tmp_path / "some.csv").read_text().splitlines()
     assert text == ["job_id,n", "b,2", "d,4"]
+
+
+def test_an_export_of_the_summary_keeps_its_operations(tmp_path):
+    """A named index is data: the summary's operations, a groupby's keys (of every level)."""
+    history = JobHistory(":memory:", FakeClock())
+    history.record_status(job("ok", "COMPLETED"))
+    history.record_status(job("ko", "FAILED", Error="boom"))
+    table = summary(history.jobs())
+    assert table.index.name == "operation"
+    back = pd.read_parquet(export_frame(table, tmp_path / "summary.parquet"))
+    assert back.columns.tolist()[:2] == ["operation", "jobs"]
+    assert back["operation"].tolist() == ["CreateBackendAuth", "(all)"]
+    assert back["success_rate"].tolist() == [0.5, 0.5]
+    text = export_frame(table, tmp_path / "summary.csv").read_text().splitlines()
+    assert text[0].startswith("operation,jobs,completed,failed,")
+    assert [line.split(",")[0] for line in text[1:]] == ["CreateBackendAuth", "(all)"]
+    frame = pd.DataFrame({"app": ["a", "a", "b"], "env": ["x", "y", "x"], "n": [1, 2, 3]})
+    by_two = frame.groupby(["app", "env"]).sum()
+    text = export_frame(by_two, tmp_path / "by-two.csv").read_text().splitlines()
+    assert text == ["app,env,n", "a,x,1", "a,y,2", "b,x,3"]
