@@ -142,7 +142,7 @@ def _signature(
     from botocore.credentials import Credentials
 
     picked = {h: signed_value(headers, h) for h in found["headers"].split(";")}
-    url = f"http://{picked.get('host', 'localhost')}{raw_path}" + (f"?{query}" if query else "")
+    url = f"http://{picked['host']}{raw_path}" + (f"?{query}" if query else "")
     aws_request = AWSRequest(method=method, url=url, headers=picked, data=body)
     aws_request.context["timestamp"] = headers.get("x-amz-date", "")
     signer = SigV4Auth(Credentials(found["key"], secret), found["service"], found["region"])
@@ -165,6 +165,13 @@ def verify(
     """Refuse (403) a request whose SigV4 signature is not valid now for the secret
     ``secret_of`` its access key (None: a key not known), or was made for a region the emulator
     does not serve or another service than ``service`` (the one the request's route is for)."""
+    if "host" not in found["headers"].split(";"):
+        # AWS's words: a signature that leaves the Host out could be replayed to any host (and
+        # SigV4's signed header names are lower case: "HOST" is not the Host signed)
+        raise _denied(
+            "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization. Sign "
+            "the Host header, as boto3 and the AWS CLI do."
+        )
     secret = secret_of(found["key"])
     if secret is None:
         raise _denied(
