@@ -189,6 +189,20 @@ def test_a_port_is_1_to_65535_or_0_for_any_free_one(command):
         )
 
 
+@pytest.mark.parametrize("command", ["emulator", "app"])
+def test_an_empty_host_is_refused_not_taken_for_every_address(command):
+    # a server given "" listens on every address of the machine, with no warning said
+    for text in ("", " "):
+        assert refused(command, "--host", text) == (
+            f"amplify-auth {command}: error: argument --host: '{text}' is no address: give "
+            "127.0.0.1 for this machine only (the default), or 0.0.0.0 for every address of "
+            f"the machine (see 'amplify-auth {command} --help')"
+        )
+    for text in ("127.0.0.1", "0.0.0.0", "::1", "localhost"):
+        assert build_parser().parse_args([command, "--host", text]).host == text
+    assert build_parser().parse_args([command]).host == "127.0.0.1"
+
+
 def test_a_refused_option_exits_252_with_its_line_and_runs_nothing():
     code, out, err = run("emulator", "--port", "65536")
     assert (code, out) == (252, "")

@@ -34,6 +34,17 @@ def port(text: str) -> int:
     return value
 
 
+def listen_host(text: str) -> str:
+    """``--host``: the address to listen on. Nothing given is refused: servers take an empty
+    address for every address of the machine, the opposite of what leaving it empty says."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"{quote(text)} is no address: give 127.0.0.1 for this machine only (the "
+            "default), or 0.0.0.0 for every address of the machine"
+        )
+    return text
+
+
 #: The first bytes of every SQLite database file.
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -113,7 +124,12 @@ def _strict_auth(text: str) -> str:
 
 def add_emulator_options(p: argparse.ArgumentParser, default_port: int = 4600) -> None:
     """The ``emulator`` command's options: where it listens and keeps state, demo data, faults."""
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument(
+        "--host",
+        type=listen_host,
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1)",
+    )
     p.add_argument(
         "--port",
         type=port,
@@ -476,7 +492,9 @@ def _add_app_command(sub: Any) -> None:
         "the token; otherwise a new one is made at each start.",
     )
     a.add_argument("--port", type=port, default=8866, help="port (default 8866; 0: any free)")
-    a.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    a.add_argument(
+        "--host", type=listen_host, default="127.0.0.1", help="address (default 127.0.0.1)"
+    )
     a.add_argument(
         "--job-seconds", type=_job_seconds, default="3", help="the embedded emulator's job time"
     )
