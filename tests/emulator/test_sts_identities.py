@@ -212,7 +212,9 @@ def test_a_role_arn_that_is_not_one_is_refused_and_quoted_cut(arn):
     assert ids.sessions == {}
 
 
-@pytest.mark.parametrize("session_name", ["a b", "", "x/y", "ok\n", "%" * 100])
+@pytest.mark.parametrize(
+    "session_name", ["a b", "", "x/y", "ok\n", "%" * 100, "café", "名前", "x\u0663"]
+)
 def test_a_session_name_with_other_characters_is_refused_and_quoted_cut(session_name):
     ids, _ = identities()
     with pytest.raises(EmulatorError) as raised:
@@ -220,7 +222,7 @@ def test_a_session_name_with_other_characters_is_refused_and_quoted_cut(session_
     error = raised.value
     assert (error.code, error.status) == ("ValidationError", 400)
     assert error.message == (
-        f"RoleSessionName {session_name[:64]!r} may hold only letters, digits and +=,.@_- ."
+        f"RoleSessionName {session_name[:64]!r} may hold only ASCII letters, digits and +=,.@_- ."
     )
     assert ids.sessions == {}
 

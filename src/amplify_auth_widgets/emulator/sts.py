@@ -138,10 +138,11 @@ class Identities:
                 "arn:aws:iam::<12-digit account>:role/<name>.",
             )
         name, session_name = found["name"], request["RoleSessionName"]
-        if not re.fullmatch(r"[\w+=,.@-]+", session_name):
+        # AWS's pattern [\w+=,.@-]* is ASCII: Python's \w alone takes any letter or digit
+        if not re.fullmatch(r"[\w+=,.@-]+", session_name, re.ASCII):
             raise EmulatorError(
                 "ValidationError",
-                f"RoleSessionName {session_name[:64]!r} may hold only letters, digits and "
+                f"RoleSessionName {session_name[:64]!r} may hold only ASCII letters, digits and "
                 "+=,.@_- .",
             )
         role_id = "AROA" + hashlib.sha256(request["RoleArn"].encode()).hexdigest()[:17].upper()
