@@ -8,21 +8,11 @@ from dataclasses import replace
 
 import pytest
 from conftest import valid_request
+from support.jobs import drive
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
 from amplify_auth_widgets.core.lifecycle import Verdict
 from amplify_auth_widgets.emulator import Emulator
-
-
-def drive(tracker, clock, limit=10_000):
-    """Move the fake clock to each next poll until nothing is pending."""
-    for _ in range(limit):
-        due = tracker.next_due()
-        if due is None:
-            return
-        clock.now = max(clock.now, due)
-        tracker.poll_due()
-    raise AssertionError("the tracker never finished")
 
 
 @pytest.fixture

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import random
 
 import pytest
+from support.jobs import durations, poll_times
 
 from amplify_auth_widgets.jobs.schedule import Schedule, plan
-
-
-def durations(spread: float, median: float = 180.0, n: int = 120) -> list[float]:
-    rng = random.Random(7)
-    return [median * math.exp(rng.gauss(0, spread)) for _ in range(n)]
 
 
 @pytest.mark.parametrize("spread", [0.02, 0.06, 0.1, 0.3, 0.5])
@@ -51,20 +46,6 @@ def test_next_after_follows_the_three_parts():
     assert schedule.next_after(500.0, 10, 60.0) == 60.0
 
 
-def _poll_times(first, last, interval, horizon, max_interval):
-    """A schedule's poll times, built one by one: the reference ``_score_all`` must match."""
-    times = [first + interval * k for k in range(int((last - first) / interval) + 1)]
-    at, step = times[-1], interval * 2
-    while at < horizon and step < max_interval:
-        at += step
-        times.append(at)
-        step *= 2
-    times += [
-        at + max_interval * k for k in range(1, max(0, int((horizon - at) / max_interval)) + 2)
-    ]
-    return times
-
-
 def test_scoring_by_arithmetic_matches_polling_one_by_one():
     import bisect
     import statistics
@@ -90,7 +71,7 @@ def test_scoring_by_arithmetic_matches_polling_one_by_one():
             max_interval,
         )
         for interval, got_calls, got_delay in zip(INTERVALS, calls, delays, strict=True):
-            times = _poll_times(first, last, interval, horizon, max_interval)
+            times = poll_times(first, last, interval, horizon, max_interval)
             seen = [min(bisect.bisect_left(times, end), len(times) - 1) for end in ends]
             expected_calls = statistics.fmean(i + 1 for i in seen)
             expected_delay = statistics.median(

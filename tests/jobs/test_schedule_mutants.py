@@ -99,12 +99,12 @@ def test_scoring_matches_polling_one_by_one_at_exact_boundaries(horizon, max_int
     import statistics
 
     import numpy as np
-    from test_schedule import _poll_times
+    from support.jobs import poll_times
 
     from amplify_auth_widgets.jobs.schedule import _score_all
 
     ends = [0.5 * k for k in range(1, 41)]
-    times = _poll_times(0.0, 0.0, 1.0, horizon, max_interval)
+    times = poll_times(0.0, 0.0, 1.0, horizon, max_interval)
     seen = [min(bisect.bisect_left(times, end), len(times) - 1) for end in ends]
     calls, delays = _score_all(
         np.array([0.0]), np.array([0.0]), np.array([1.0]), np.array(ends), horizon, max_interval
@@ -135,12 +135,12 @@ def test_scoring_matches_polling_one_by_one_when_rounding_bites(first, last, int
     import statistics
 
     import numpy as np
-    from test_schedule import _poll_times
+    from support.jobs import poll_times
 
     from amplify_auth_widgets.jobs.schedule import _score_all
 
     horizon, max_interval = 10.0, 60.0
-    times = _poll_times(first, last, interval, horizon, max_interval)
+    times = poll_times(first, last, interval, horizon, max_interval)
     seen = [min(bisect.bisect_left(times, end), len(times) - 1) for end in ends]
     calls, delays = _score_all(
         np.array([first]),
@@ -222,7 +222,7 @@ def test_within_a_tight_budget_the_quickest_schedule_is_kept_and_the_budget_can_
     """When no schedule within the budget reaches the delay aimed at, the one that sees jobs
     soonest is kept, not the cheapest; and a schedule making exactly the calls budgeted is
     within the budget."""
-    from test_schedule import durations
+    from support.jobs import durations
 
     past = durations(0.5)
     tight = plan(past, call_budget=5.0)

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 from conftest import FakeClock, LocalServer, QuietHandler, serving, valid_request
-from test_jobs import drive
+from support.jobs import drive
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
 from amplify_auth_widgets.client.connection import Connection
