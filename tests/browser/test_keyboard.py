@@ -6,66 +6,15 @@ land in a live region."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from support.browser import app_fixture, needs_chromium, page_fixture, shot
+from support.browser import FOCUSED, Keyboard, app_fixture, needs_chromium, page_fixture, shot
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = needs_chromium
 
-#: The focused element as a person meets it: its name (a control's label, a button's text, a
-#: tags input's placeholder), what it is, and its focus ring.
-FOCUSED = """() => {
-  const e = document.activeElement;
-  if (!e || e === document.body) return null;
-  const css = getComputedStyle(e);
-  const label = e.labels && e.labels.length ? e.labels[0].innerText.trim()
-    : e.getAttribute('aria-label') || '';
-  const shown = e.cloneNode(true);  // its text, without what screen readers skip (a caret)
-  shown.querySelectorAll('[aria-hidden=true]').forEach((hidden) => hidden.remove());
-  const text = e.tagName === 'SELECT' ? (e.options[0] || {}).text || '' : shown.textContent;
-  return {tag: e.tagName, name: (label || text.trim() || e.placeholder || '').replace(/\\s+/g, ' '),
-          role: e.getAttribute('role'), expanded: e.getAttribute('aria-expanded'),
-          outline: css.outlineStyle, width: parseFloat(css.outlineWidth) || 0};
-}"""
-
 
 app_server = app_fixture()
 page = page_fixture(ready=".aaw-editor .aaw-disclosure-button", width=1400)
-
-
-class Keyboard:
-    """Tab and Shift+Tab to a named stop, keeping every stop passed."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.stops: list[dict[str, Any]] = []
-
-    def to(self, name: str, *, back: bool = False, limit: int = 200) -> dict[str, Any]:
-        for _ in range(limit):
-            self.page.keyboard.press("Shift+Tab" if back else "Tab")
-            focused = self.page.evaluate(FOCUSED)
-            if focused is None:
-                continue
-            self.stops.append(focused)
-            if focused["name"] == name:
-                return focused
-        raise AssertionError(
-            f"{name!r} not reached with the keyboard; last stops: {self.stops[-8:]}"
-        )
-
-    def count_to(self, name: str) -> int:
-        """How many Tab stops from the top of the page to ``name``."""
-        # a click on the page's heading moves the point the next Tab starts from to the top
-        self.page.get_by_role("heading", name="Amplify backend auth").click()
-        before = len(self.stops)
-        self.to(name)
-        return len(self.stops) - before
-
-    def unseen(self) -> list[dict[str, Any]]:
-        """The stops whose focus ring is missing or thinner than 2 px."""
-        return [s for s in self.stops if s["outline"] == "none" or s["width"] < 2]
 
 
 def test_create_then_update_with_the_keyboard_only(page):

@@ -4,9 +4,10 @@ own: its own app server and data folder, so no other test has given the target e
 
 from __future__ import annotations
 
-from support.browser import app_fixture, needs_chromium, page_fixture, ready_to_create
-from test_keyboard import Keyboard, expect
+import pytest
+from support.browser import Keyboard, app_fixture, needs_chromium, page_fixture, ready_to_create
 
+expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = needs_chromium
 
 app_server = app_fixture()
