@@ -9,72 +9,23 @@ Host header can be forged) and from headless Chromium told that evil.example is 
 
 from __future__ import annotations
 
-import http.client
 import io
-import json
 import socket
 from typing import Any
 
 import pytest
 from conftest import FakeClock, LocalServer, QuietHandler, serving, sign_by, signed
+from support.signing import KEY, SECRET, send
 
 from amplify_auth_widgets.cli.entry import build_parser, main
 from amplify_auth_widgets.cli.services import emulator_from_args
 from amplify_auth_widgets.emulator import Emulator
 
-KEY, SECRET = "AKIDTEST", "s3cret"
 #: A well-formed SigV4 Authorization header: without --strict-auth, it is all a client needs.
 ANY_SIGNATURE = (
     "AWS4-HMAC-SHA256 Credential=anything/20270115/us-east-1/amplify/aws4_request, "
     "SignedHeaders=host;x-amz-date, Signature=" + "0" * 64
 )
-
-
-def send(
-    emu: Any,
-    method: str,
-    path: str,
-    host: str,
-    body: bytes = b"",
-    service: str = "amplify",
-    region: str = "us-east-1",
-    key: str = "emulator",
-    secret: str = "emulator-secret",
-    extra: list[tuple[str, str]] | None = None,
-    signed_extra: list[tuple[str, str]] | None = None,
-) -> tuple[int, dict[str, str], Any]:
-    """``method path`` with a ``Host`` of our choosing, signed by botocore for that Host,
-    ``service`` and ``region`` with the header lines ``signed_extra`` (repeats kept), then sent
-    with the header lines ``extra`` in place of the signed ones of their names."""
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials
-
-    request = AWSRequest(method=method, url=f"http://localhost{path}", data=body)
-    for name, value in signed_extra or []:
-        request.headers[name] = value  # HTTPHeaders: a second assignment adds a second line
-    if body:
-        request.headers["Content-Type"] = "application/json"
-    request.headers["Host"] = host
-    SigV4Auth(Credentials(key, secret), service, region).add_auth(request)
-    lines = [(k, v) for k, v in request.headers.items() if k.lower() != "host"]
-    if extra is not None:  # sent in place of the signed lines of the same names
-        names = {name.lower() for name, _ in extra}
-        lines = [(k, v) for k, v in lines if k.lower() not in names] + extra
-    connection = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=10)
-    try:
-        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-        connection.putheader("Host", host)
-        for name, value in lines:
-            connection.putheader(name, value)
-        if body:
-            connection.putheader("Content-Length", str(len(body)))
-        connection.endheaders(body or None)
-        response = connection.getresponse()
-        raw = response.read()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, json.loads(raw)
-    finally:
-        connection.close()
 
 
 @pytest.fixture

@@ -526,7 +526,7 @@ def test_the_lifespan_is_acknowledged_and_other_scopes_ignored(served):
 
 def test_an_unknown_path_is_checked_against_the_signed_service_when_it_is_ours(monkeypatch):
     from conftest import FakeClock, sign_by
-    from test_emulator_hardening import KEY, SECRET, send
+    from support.signing import KEY, SECRET, send
 
     clock = FakeClock()
     sign_by(clock, monkeypatch)
@@ -582,7 +582,7 @@ def test_an_unknown_path_is_checked_against_the_signed_service_when_it_is_ours(m
 
 
 def test_a_region_not_served_is_refused_before_the_request_is_read(served):
-    from test_emulator_hardening import send
+    from support.signing import send
 
     status, headers, body = send(
         served, "POST", "/backend/d1/details", "127.0.0.1", b"[", "amplifybackend", "eu-west-1"
