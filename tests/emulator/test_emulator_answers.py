@@ -13,27 +13,12 @@ import datetime as dt
 import uuid
 
 import pytest
-from botocore.exceptions import ClientError
 from conftest import valid_request
+from support.answers import T0, error_of
 
 from amplify_auth_widgets.core.lifecycle import JobStatus
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.backend import iso
-
-T0 = 1_800_000_000.0  # the fake clock's start: 2027-01-15T08:00:00Z
-
-
-def at(seconds: float) -> dt.datetime:
-    return dt.datetime.fromtimestamp(seconds, dt.UTC)
-
-
-def error_of(call, *args, **kwargs) -> tuple[str, str, str | None]:
-    """The error code, message and ResourceType a boto3 call fails with."""
-    with pytest.raises(ClientError) as info:
-        call(*args, **kwargs)
-    response = info.value.response
-    return response["Error"]["Code"], response["Error"]["Message"], response.get("ResourceType")
-
 
 # -- times -----------------------------------------------------------------------------------
 

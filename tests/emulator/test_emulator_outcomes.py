@@ -13,7 +13,7 @@ import random
 import re
 
 from conftest import valid_request
-from test_emulator_answers import T0, at, error_of
+from support.answers import T0, at, error_of
 
 from amplify_auth_widgets.core.lifecycle import JobStatus
 from amplify_auth_widgets.emulator.backend import iso
