@@ -53,7 +53,14 @@ from support.gen2_eval import (
     literal_file,
     phone_case,
 )
-from test_output_sinks import _audit, _cells, _fill_secrets, _jobs, _number, _plain_labels
+from support.sinks import (
+    audit_frame,
+    csv_cells,
+    fill_secrets,
+    is_number,
+    jobs_frame,
+    plain_labels,
+)
 
 from amplify_auth_widgets import gen2, validate
 from amplify_auth_widgets.client.connection import Connection
@@ -264,7 +271,7 @@ def test_the_cli_tabs_command_gives_aws_the_request(shell, h):
     argv = [a.decode() for a in shell["argv"].read_bytes().split(b"\0")[:-1]]
     assert argv[:2] == ["amplifybackend", "create-backend-auth"]
     options = dict(zip(argv[2::2], argv[3::2], strict=True))
-    expected = _fill_secrets(copy.deepcopy(request), [values[v] for v in variables])
+    expected = fill_secrets(copy.deepcopy(request), [values[v] for v in variables])
     assert json.loads(options.pop("--resource-config")) == expected["ResourceConfig"]
     assert options == {
         "--app-id": h,
@@ -300,12 +307,12 @@ def test_csv_cells_read_back_as_written(names):
         "object": pd.Series(names, dtype=object),
     }
     frame = pd.DataFrame({**columns, "count": range(len(names))})
-    rows = _cells(to_csv(frame, index=False))
+    rows = csv_cells(to_csv(frame, index=False))
     assert rows[0] == [_as_written(header), "category", "string", "object", "count"]
     texts = len(columns)
     assert rows[1:] == [[_as_written(n)] * texts + [str(i)] for i, n in enumerate(names)]
     cells = [c for row in rows for c in row]
-    assert not [c for c in cells if c.startswith(FORMULA_STARTS) and not _number(c)]
+    assert not [c for c in cells if c.startswith(FORMULA_STARTS) and not is_number(c)]
 
 
 @budget(30)
@@ -410,11 +417,11 @@ def test_the_monitor_table_gives_back_the_job_as_text(monitor_parts, h):
 def test_plot_labels_are_the_text_and_the_png_renders(h):
     """(No lone surrogates: pandas 3 refuses them in text, so no frame we plot holds one. The
     10,000 character run takes 3 s to draw: it is in the explicit example only.)"""
-    timeline = plot_timeline(_jobs([h]), now=pd.Timestamp("2026-01-02", tz="UTC"))
-    assert _plain_labels(timeline.axes[0].get_yticklabels()) == [f"{h} / {h}"]
+    timeline = plot_timeline(jobs_frame([h]), now=pd.Timestamp("2026-01-02", tz="UTC"))
+    assert plain_labels(timeline.axes[0].get_yticklabels()) == [f"{h} / {h}"]
     assert figure_png(timeline)[:8] == b"\x89PNG\r\n\x1a\n"
-    heatmap = plot_findings_heatmap(_audit([h]))
-    assert _plain_labels(heatmap.axes[0].get_yticklabels()) == [h]
+    heatmap = plot_findings_heatmap(audit_frame([h]))
+    assert plain_labels(heatmap.axes[0].get_yticklabels()) == [h]
     assert figure_png(heatmap)[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import copy
-import csv
 import io
 import json
 import os
@@ -21,6 +20,14 @@ from typing import Any
 import pandas as pd
 import pytest
 from conftest import valid_request
+from support.sinks import (
+    audit_frame,
+    csv_cells,
+    fill_secrets,
+    is_number,
+    jobs_frame,
+    plain_labels,
+)
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobMonitor, JobTracker
 from amplify_auth_widgets.cli.entry import main
@@ -52,18 +59,6 @@ PLANTED_KEYS = [
 def _stub(path: Path, body: str) -> None:
     path.write_text(f"#!{sys.executable}\n{body}")
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
-
-
-def _fill_secrets(data: Any, values: list[str]) -> Any:
-    """``data`` with its secrets replaced, in the order they come, by ``values``."""
-    if isinstance(data, dict):
-        return {
-            k: values.pop(0) if k in ("ClientSecret", "PrivateKey") else _fill_secrets(v, values)
-            for k, v in data.items()
-        }
-    if isinstance(data, list):
-        return [_fill_secrets(v, values) for v in data]
-    return data
 
 
 def test_secret_variables_are_names_the_shell_takes_as_they_are():
@@ -127,7 +122,7 @@ def test_the_pasted_command_runs_aws_with_the_request_and_nothing_else(tmp_path:
     argv = json.loads(argv_file.read_text())
     assert argv[:2] == ["amplifybackend", "create-backend-auth"]
     options = dict(zip(argv[2::2], argv[3::2], strict=True))
-    expected = _fill_secrets(copy.deepcopy(request), [values[v] for v in variables])
+    expected = fill_secrets(copy.deepcopy(request), [values[v] for v in variables])
     assert json.loads(options.pop("--resource-config")) == expected["ResourceConfig"]
     assert options == {
         "--app-id": request["AppId"],
@@ -151,24 +146,12 @@ FORMULAS = [
 ]
 
 
-def _cells(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text, newline="")))
-
-
-def _number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
 def _assert_safe(text: str, names: list[str]) -> list[list[str]]:
     """No cell of the CSV starts as a formula (a number such as -3 is a number), and each
     name is there, behind a quote."""
-    rows = _cells(text)
+    rows = csv_cells(text)
     cells = [c for row in rows for c in row]
-    assert not [c for c in cells if c.startswith(FORMULA_STARTS) and not _number(c)]
+    assert not [c for c in cells if c.startswith(FORMULA_STARTS) and not is_number(c)]
     for name in names:
         assert "'" + name in cells, name
     return rows
@@ -273,46 +256,14 @@ def test_fleet_audit_csv_is_safe_for_a_spreadsheet(planted_fleet, monkeypatch):
 MATH = ["$x$", r"$\frac{a}{b}$", r"$\undefined$", "a$b"]
 
 
-def _jobs(names: list[str]) -> pd.DataFrame:
-    start = pd.Timestamp("2026-01-01", tz="UTC")
-    return pd.DataFrame(
-        {
-            "app_id": names,
-            "environment": names,
-            "created": [start] * len(names),
-            "finished": [start + pd.Timedelta("1min")] * len(names),
-            "status": ["COMPLETED"] * len(names),
-            "timed_out": [False] * len(names),
-            "local_verdict": [None] * len(names),
-        }
-    )
-
-
-def _audit(names: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "environment": names,
-            "finding_codes": [["AAW-X"]] * len(names),
-            "UserPoolConfigs.Mfa.MFAMode": ["OFF"] * len(names),
-            "UserPoolConfigs.PasswordPolicy.MinimumLength": [8] * len(names),
-            "UserPoolConfigs.OAuth.OAuthGrantType": ["CODE"] * len(names),
-        }
-    )
-
-
-def _plain_labels(labels: list[Any]) -> list[str]:
-    assert all(not t.get_parse_math() and not t.get_usetex() for t in labels)
-    return [t.get_text() for t in labels]
-
-
 def test_plot_labels_are_the_names_as_written():
-    timeline = plot_timeline(_jobs(MATH), now=pd.Timestamp("2026-01-02", tz="UTC"))
+    timeline = plot_timeline(jobs_frame(MATH), now=pd.Timestamp("2026-01-02", tz="UTC"))
     assert figure_png(timeline)[:4] == b"\x89PNG"
-    lanes = _plain_labels(timeline.axes[0].get_yticklabels())
+    lanes = plain_labels(timeline.axes[0].get_yticklabels())
     assert lanes == sorted(f"{n} / {n}" for n in MATH)
-    heatmap = plot_findings_heatmap(_audit(MATH))
+    heatmap = plot_findings_heatmap(audit_frame(MATH))
     assert figure_png(heatmap)[:4] == b"\x89PNG"
-    assert _plain_labels(heatmap.axes[0].get_yticklabels()) == sorted(MATH)
+    assert plain_labels(heatmap.axes[0].get_yticklabels()) == sorted(MATH)
 
 
 def _history_of(names: list[str], clock) -> JobHistory:
@@ -376,7 +327,7 @@ def test_the_fleet_tab_audits_environments_named_with_dollars(planted_fleet):
 def test_a_heat_map_that_fails_leaves_the_audit_table(planted_fleet):
     emu, _, _ = planted_fleet
     panel = _panel(emu)
-    frame = _audit(["dev", "prod"]).assign(
+    frame = audit_frame(["dev", "prod"]).assign(
         app_id=["d1", "d2"], app_name=["one", "two"], errors=0, warnings=0, error=None
     )
     frame["finding_codes"] = [[{"not": "a code"}], []]  # codes the heat map cannot count
@@ -411,7 +362,7 @@ def test_an_audit_that_cannot_be_shown_says_why_and_error_rows_are_listed(plante
     panel._audited(future)
     assert "The audit could not be shown" in panel.message.value
     # an app whose environments could not be listed is a row without one: it is shown
-    frame = _audit(["dev"]).assign(app_id=["d1"], app_name=["one"], errors=0, warnings=0)
+    frame = audit_frame(["dev"]).assign(app_id=["d1"], app_name=["one"], errors=0, warnings=0)
     frame["error"] = [None]
     failed = frame.iloc[[0]].assign(app_id="d2", app_name="two", environment=None, error="boom")
     both = pd.concat([frame, failed], ignore_index=True)
