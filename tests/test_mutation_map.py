@@ -4,6 +4,7 @@ every module of a mutated layer has tests, the ones named for it when there are.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,72 @@ def test_the_runs_leave_out_the_tests_marked_for_another_process_not_those_named
     # a test that only says "process" runs its code here: it is in the run
     assert "tests/test_leaks.py::test_a_process_on_its_way_out_is_given_time" in listed
     assert "tests/emulator/test_emulator_contract.py::test_import_backend_auth" in listed
+
+
+def test_a_mutant_runs_first_against_the_tests_that_call_its_function_fastest_first():
+    calls = {
+        "tests/a.py::test_slow": ["xǁFleetPanelǁfiltered", "x_place"],
+        "tests/a.py::test_fast[1]": ["xǁFleetPanelǁfiltered"],
+        "tests/b.py::test_other": ["x_place"],
+    }
+    seconds = {"tests/a.py::test_slow": 3.0, "tests/a.py::test_fast[1]": 0.1}
+    name = "amplify_auth_widgets.widgets.fleet.xǁFleetPanelǁfiltered__mutmut_19"
+    assert mutation.callers(name, calls, seconds) == [
+        "tests/a.py::test_fast[1]",
+        "tests/a.py::test_slow",
+    ]
+    # a test whose time was not recorded comes last
+    assert mutation.callers("amplify_auth_widgets.fleet.x.x_place__mutmut_1", calls, seconds) == [
+        "tests/a.py::test_slow",
+        "tests/b.py::test_other",
+    ]
+    assert mutation.callers("amplify_auth_widgets.fleet.x.x_other__mutmut_1", calls, {}) == []
+    args = mutation._pytest_args("fleet.progress", ["tests/fleet/test_progress.py"])
+    tests = ["tests/a.py::test_fast[1]"]
+    assert mutation.narrowed(args, tests) == tests + args[1:]
+    assert mutation.narrowed(args, [])[:2] == ["-m", "not separate_process"]
+
+
+def test_the_calls_of_each_test_are_read_in_every_thread_and_named_as_mutmut_names_them(tmp_path):
+    package = tmp_path / "src" / "fakepkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "mod.py").write_text(
+        "import threading\n"
+        "def x_f__mutmut_orig():\n    return 1\n"
+        "def f():\n    return x_f__mutmut_orig()\n"
+        "def xǁCǁm__mutmut_orig(self):\n    return 2\n"
+        "class C:\n    def m(self):\n        return xǁCǁm__mutmut_orig(self)\n"
+        "def in_thread():\n"
+        "    thread = threading.Thread(target=f)\n    thread.start()\n    thread.join()\n"
+    )
+    (tmp_path / "test_fake.py").write_text(
+        "from fakepkg import mod\n"
+        "def test_f():\n    assert mod.f() == 1\n"
+        "def test_m():\n    assert mod.C().m() == 2\n"
+        "def test_in_a_thread():\n    mod.in_thread()\n"
+        "def test_nothing():\n    pass\n"
+    )
+    out = tmp_path / "calls.json"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path / "src"), str(ROOT / "tools")]),
+        "MUTATION_CALLS_FILE": "fakepkg/mod.py",
+        "MUTATION_CALLS_OUT": str(out),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "test_fake.py", "-p", "mutation_calls"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    found = json.loads(out.read_text())
+    assert found["calls"] == {
+        "test_fake.py::test_f": ["x_f"],
+        "test_fake.py::test_m": ["xǁCǁm"],
+        "test_fake.py::test_in_a_thread": ["x_f"],
+    }
+    assert set(found["seconds"]) == {
+        f"test_fake.py::test_{name}" for name in ("f", "m", "in_a_thread", "nothing")
+    }
