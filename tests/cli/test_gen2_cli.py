@@ -6,8 +6,8 @@ import json
 
 import pytest
 import yaml
+from conftest import ours as amplify_auth
 from conftest import valid_request
-from test_cli_e2e import ours as amplify_auth
 
 from amplify_auth_widgets.client.connection import Connection
 from amplify_auth_widgets.client.service import BackendAuthService
