@@ -14,11 +14,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import valid_request
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from support.deployed import deployed_in
+from support.deployed import DEPLOYED_PROD, an_export
 
 from amplify_auth_widgets import gen2
 from amplify_auth_widgets.gen2 import project as gp
@@ -26,16 +25,6 @@ from amplify_auth_widgets.gen2 import project as gp
 HERE = Path(__file__).resolve().parent
 TOOLCHAIN_LOCK = HERE / "package-lock.json"
 HOSTILE = "<img src=x onerror=alert(1)> *em* [a](http://x) `c` ``` \\ &amp; |t| # h\n# H1\r\u202e"
-
-
-DEPLOYED = deployed_in("prod")
-
-
-def an_export(
-    app: str = "d1abc", env: str = "prod", way: str | None = None, deployed=DEPLOYED
-) -> gen2.Gen2Export:
-    request = valid_request(AppId=app, BackendEnvironmentName=env)
-    return gen2.export(request, way=way, deployed=deployed if way else None)
 
 
 # -- the packages --------------------------------------------------------------------------
@@ -213,7 +202,7 @@ def test_the_readme_of_keep_says_the_pool_stays_and_has_no_secret_to_set():
 
 def test_the_readme_of_recreate_gives_the_old_pool_commands_shell_quoted(tmp_path):
     hostile = f"us-east-1_x'; touch {tmp_path}/pwned #`\n```"
-    deployed = dataclasses.replace(DEPLOYED, user_pool_id=hostile)
+    deployed = dataclasses.replace(DEPLOYED_PROD, user_pool_id=hostile)
     readme = gp.project(an_export(way="recreate", deployed=deployed))["README.md"]
     assert "## The way: recreate" in readme and "USER_PASSWORD_AUTH" in readme
     page = rendered(readme)

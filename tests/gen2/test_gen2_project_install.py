@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_gen2_project import an_export
+from support.deployed import an_export
 
 from amplify_auth_widgets.gen2 import project as gp
 

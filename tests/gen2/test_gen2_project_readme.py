@@ -14,12 +14,12 @@ import json
 
 import pytest
 from conftest import valid_request
-from test_gen2_project import DEPLOYED, an_export
+from support.deployed import DEPLOYED_PROD, an_export
 
 from amplify_auth_widgets import gen2
 from amplify_auth_widgets.gen2 import project as gp
 
-POOL, CLIENT = DEPLOYED.user_pool_id, DEPLOYED.web_client_id
+POOL, CLIENT = DEPLOYED_PROD.user_pool_id, DEPLOYED_PROD.web_client_id
 WHERE = f"--region us-east-1 --user-pool-id {POOL} --client-id {CLIENT}"
 
 TITLE = """\

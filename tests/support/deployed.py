@@ -1,9 +1,13 @@
 """What the emulator deploys for an environment of the demo's `mainauth` resource, as the Gen 2
 ways, their cdk-nag prediction and the projects written from them need it (the ids in the
-service's formats; names with Gen 1's environment suffix)."""
+service's formats; names with Gen 1's environment suffix), and a valid request exported with
+it (``an_export``)."""
 
 from __future__ import annotations
 
+from conftest import valid_request
+
+from amplify_auth_widgets import gen2
 from amplify_auth_widgets.core.deployed import DeployedAuth
 
 POOL_ID = "us-east-1_AbC123xyZ"
@@ -31,3 +35,12 @@ def deployed_in(env: str) -> DeployedAuth:
 
 #: The staging environment's, the one most tests export.
 DEPLOYED = deployed_in("staging")
+#: The prod environment's, the one the Gen 2 project tests write from.
+DEPLOYED_PROD = deployed_in("prod")
+
+
+def an_export(
+    app: str = "d1abc", env: str = "prod", way: str | None = None, deployed=DEPLOYED_PROD
+) -> gen2.Gen2Export:
+    request = valid_request(AppId=app, BackendEnvironmentName=env)
+    return gen2.export(request, way=way, deployed=deployed if way else None)
