@@ -15,9 +15,10 @@ import json
 import re
 
 import pytest
-from conftest import CORPUS, GONE, planted
+from conftest import CORPUS, planted
 from support import nag, toolchain
 from support.deployed import DEPLOYED
+from support.nag import GUESTS, hand_made
 
 from amplify_auth_widgets import gen2, validate
 from amplify_auth_widgets.core.findings import errors
@@ -30,69 +31,6 @@ needs_toolchain = pytest.mark.skipif(
     not toolchain.installed(),
     reason="the Gen 2 toolchain is not installed: run `make gen2-toolchain` (make test does)",
 )
-STRONG = {
-    "MinimumLength": 8,
-    "AdditionalConstraints": ["REQUIRE_UPPERCASE", "REQUIRE_DIGIT", "REQUIRE_SYMBOL"],
-}
-TOTP_ON = {"MFAMode": "ON", "Settings": {"MfaTypes": ["TOTP"]}}
-GUESTS = "ResourceConfig.IdentityPoolConfigs.UnauthenticatedLogin"
-
-
-def hand_made() -> dict[str, dict]:
-    """Configurations that turn each rule on and off, by the mapping's routes. Each is a
-    valid CreateBackendAuth request but those ``update()`` makes: what a CreateBackendAuth
-    request must hold (whether guests are allowed, a minimum length) an update may leave out."""
-    phone_pool = {
-        "UserPoolName": "phone users",
-        "SignInMethod": "PHONE_NUMBER",
-        "RequiredSignUpAttributes": ["PHONE_NUMBER"],
-        "PasswordPolicy": {**STRONG, "MinimumLength": 7},  # one short of cdk-nag's 8
-        "Mfa": TOTP_ON,  # phone sign-in without SMS MFA: set on the pool, not by multifactor
-        "VerificationMessage": {"DeliveryMethod": "SMS", "SmsSettings": {"SmsMessage": "{####}"}},
-    }
-    return {
-        "strict": planted({f"{UPC}.Mfa": TOTP_ON, f"{UPC}.PasswordPolicy": STRONG, GUESTS: False}),
-        "weak-mfa-off-guests": planted(
-            {
-                f"{UPC}.Mfa": {"MFAMode": "OFF"},
-                f"{UPC}.PasswordPolicy": {"MinimumLength": 6},
-                GUESTS: True,
-            }
-        ),
-        "gen2-defaults": update({}),
-        "classes-without-length": update(
-            {
-                "PasswordPolicy": {
-                    "AdditionalConstraints": [*STRONG["AdditionalConstraints"], "REQUIRE_LOWERCASE"]
-                },
-                "Mfa": {"MFAMode": "OPTIONAL", "Settings": {"MfaTypes": ["SMS"]}},
-            }
-        ),
-        "no-symbol": planted(
-            {
-                f"{UPC}.PasswordPolicy": {
-                    "MinimumLength": 14,
-                    "AdditionalConstraints": ["REQUIRE_UPPERCASE", "REQUIRE_DIGIT"],
-                },
-                f"{UPC}.Mfa": TOTP_ON,
-            }
-        ),
-        "user-pool-only-phone-mfa": planted(
-            {
-                "ResourceConfig.AuthResources": "USER_POOL_ONLY",
-                "ResourceConfig.IdentityPoolConfigs": GONE,
-                UPC: phone_pool,
-            }
-        ),
-    }
-
-
-def update(pool: dict) -> dict:
-    """An UpdateBackendAuth request changing ``pool``, its identity pool left as it is."""
-    resources = {"AuthResources": "IDENTITY_POOL_AND_USER_POOL", "Service": "COGNITO"}
-    return planted(
-        {"ResourceConfig": {**resources, "IdentityPoolConfigs": {}, "UserPoolConfigs": pool}}
-    )
 
 
 def cases() -> dict[str, tuple[dict, str, str | None]]:

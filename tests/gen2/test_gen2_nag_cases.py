@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import planted
-from test_gen2_nag import GUESTS as GUESTS_PATH
-from test_gen2_nag import hand_made
+from support.nag import GUESTS as GUESTS_PATH
+from support.nag import hand_made
 
 from amplify_auth_widgets.gen2.nag import RULES, predict
 

@@ -4,6 +4,9 @@
 every project (the root stack's and each nested stack's), each read with ``CfnInclude`` into a
 stack of its own, one synthesis. It answers the findings per project, with each finding's
 resource type looked up in the project's templates, and the time the scan took.
+
+``hand_made`` gives the configurations that turn each rule on and off: cases of the real scan
+and of the prediction's own tests.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from conftest import GONE, planted
+
+from amplify_auth_widgets.core.model import UPC
 from support import toolchain
 
 SCRIPT = toolchain.HERE / "nag.ts"
@@ -80,3 +86,68 @@ def scan(root: Path, folders: list[Path]) -> Scan:
     last = done.stderr.strip().splitlines()[-1].split()
     assert last[0] == "nag-ms", done.stderr[-2000:]
     return Scan(found, len(files), int(last[1]), seconds)
+
+
+STRONG = {
+    "MinimumLength": 8,
+    "AdditionalConstraints": ["REQUIRE_UPPERCASE", "REQUIRE_DIGIT", "REQUIRE_SYMBOL"],
+}
+TOTP_ON = {"MFAMode": "ON", "Settings": {"MfaTypes": ["TOTP"]}}
+GUESTS = "ResourceConfig.IdentityPoolConfigs.UnauthenticatedLogin"
+
+
+def hand_made() -> dict[str, dict]:
+    """Configurations that turn each rule on and off, by the mapping's routes. Each is a
+    valid CreateBackendAuth request but those ``update()`` makes: what a CreateBackendAuth
+    request must hold (whether guests are allowed, a minimum length) an update may leave out."""
+    phone_pool = {
+        "UserPoolName": "phone users",
+        "SignInMethod": "PHONE_NUMBER",
+        "RequiredSignUpAttributes": ["PHONE_NUMBER"],
+        "PasswordPolicy": {**STRONG, "MinimumLength": 7},  # one short of cdk-nag's 8
+        "Mfa": TOTP_ON,  # phone sign-in without SMS MFA: set on the pool, not by multifactor
+        "VerificationMessage": {"DeliveryMethod": "SMS", "SmsSettings": {"SmsMessage": "{####}"}},
+    }
+    return {
+        "strict": planted({f"{UPC}.Mfa": TOTP_ON, f"{UPC}.PasswordPolicy": STRONG, GUESTS: False}),
+        "weak-mfa-off-guests": planted(
+            {
+                f"{UPC}.Mfa": {"MFAMode": "OFF"},
+                f"{UPC}.PasswordPolicy": {"MinimumLength": 6},
+                GUESTS: True,
+            }
+        ),
+        "gen2-defaults": update({}),
+        "classes-without-length": update(
+            {
+                "PasswordPolicy": {
+                    "AdditionalConstraints": [*STRONG["AdditionalConstraints"], "REQUIRE_LOWERCASE"]
+                },
+                "Mfa": {"MFAMode": "OPTIONAL", "Settings": {"MfaTypes": ["SMS"]}},
+            }
+        ),
+        "no-symbol": planted(
+            {
+                f"{UPC}.PasswordPolicy": {
+                    "MinimumLength": 14,
+                    "AdditionalConstraints": ["REQUIRE_UPPERCASE", "REQUIRE_DIGIT"],
+                },
+                f"{UPC}.Mfa": TOTP_ON,
+            }
+        ),
+        "user-pool-only-phone-mfa": planted(
+            {
+                "ResourceConfig.AuthResources": "USER_POOL_ONLY",
+                "ResourceConfig.IdentityPoolConfigs": GONE,
+                UPC: phone_pool,
+            }
+        ),
+    }
+
+
+def update(pool: dict) -> dict:
+    """An UpdateBackendAuth request changing ``pool``, its identity pool left as it is."""
+    resources = {"AuthResources": "IDENTITY_POOL_AND_USER_POOL", "Service": "COGNITO"}
+    return planted(
+        {"ResourceConfig": {**resources, "IdentityPoolConfigs": {}, "UserPoolConfigs": pool}}
+    )
