@@ -6,7 +6,6 @@ from __future__ import annotations
 import fcntl
 import io
 import os
-import select
 import struct
 import sys
 import termios
@@ -14,6 +13,7 @@ import threading
 import types
 
 import pytest
+from support.terminal import read_all
 
 from amplify_auth_widgets.emulator import Emulator
 from amplify_auth_widgets.emulator.demo import seed_fleet
@@ -83,21 +83,6 @@ def test_a_sized_terminal_gets_a_bar_as_wide_as_it_is():
     drawn = [part for part in read_all(main).replace("\n", "\r").split("\r") if part]
     assert drawn[-1].startswith("fleet audit: 100%") and "500/500" in drawn[-1]
     assert 50 < max(len(part) for part in drawn) <= 60  # (80 when unsized)
-
-
-def read_all(fd: int) -> str:
-    """What a terminal's other end was sent (the pty is read until it has nothing more)."""
-    chunks = []
-    while select.select([fd], [], [], 0.2)[0]:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # the other end is closed and drained
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(fd)
-    return b"".join(chunks).decode("utf-8", "replace")
 
 
 def test_a_kernel_gets_the_notebook_bar(monkeypatch):

@@ -15,7 +15,7 @@ import time
 import types
 
 import pytest
-from test_progress import read_all
+from support.terminal import read_all
 
 from amplify_auth_widgets.fleet import ProgressBar
 from amplify_auth_widgets.fleet import progress as progress_module
