@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from test_deployed import META, POOL_ARN  # the usual shape, read in that module
+from support.amplify_meta import META, POOL_ARN  # the usual shape, read in test_deployed
 
 from amplify_auth_widgets.core.deployed import DeployedUnreadable, read_deployed
 
