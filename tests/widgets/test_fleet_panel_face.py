@@ -11,9 +11,9 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 import pytest
+from support.fleetpanel import ROWS, TEMPLATE, held_panel
 from support.htmltext import text_of
 from support.widgetface import as_shown
-from test_fleet_panel_mutants import ROWS, TEMPLATE, held_panel
 
 from amplify_auth_widgets.fleet.checks import CHECKS
 from amplify_auth_widgets.fleet.inventory import audit_frame

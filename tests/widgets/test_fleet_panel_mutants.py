@@ -8,9 +8,9 @@ futures the test finishes, so what shows meanwhile can be read."""
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future
 
 import pandas as pd
+from support.fleetpanel import ROWS, TEMPLATE, held_panel
 from support.htmltext import text_of
 
 from amplify_auth_widgets import BackendAuthService, JobHistory, JobTracker, TrackerPolicy
@@ -20,37 +20,6 @@ from amplify_auth_widgets.fleet.inventory import Fleet, audit_frame
 from amplify_auth_widgets.widgets import fleet as fleet_module
 from amplify_auth_widgets.widgets.fleet import ALL, FleetPanel
 from amplify_auth_widgets.widgets.style import ERROR, job_colour
-
-ROWS = [
-    {"app_id": "d1todo", "app_name": "todo", "environment": "dev"},
-    {"app_id": "d1todo", "app_name": "todo", "environment": "prod"},
-]
-TEMPLATE = {"ResourceConfig": {"Service": "COGNITO"}}
-
-
-class HeldFleet:
-    """A fleet whose audits and applies wait until the test finishes their futures."""
-
-    def __init__(self) -> None:
-        self.history = JobHistory(":memory:")
-        self.service = None
-        self.audits: list[Future] = []
-        self.applies: list[tuple[Future, dict]] = []
-
-    def audit_async(self, **options):
-        self.audits.append(Future())
-        return self.audits[-1]
-
-    def apply_async(self, template, targets, **options):
-        self.applies.append((Future(), {"template": template, "targets": targets, **options}))
-        return self.applies[-1][0]
-
-
-def held_panel() -> tuple[FleetPanel, HeldFleet]:
-    fleet = HeldFleet()
-    panel = FleetPanel(fleet)  # type: ignore[arg-type]
-    panel.save_audits = False
-    return panel, fleet
 
 
 def results(statuses: dict[tuple[str, str], str]) -> pd.DataFrame:
