@@ -14,8 +14,7 @@ import ipywidgets as w
 import pytest
 from conftest import valid_request
 from support.htmltext import text_of
-from support.widgetface import as_shown
-from test_errors_todo import focus_requests, items
+from support.widgetface import as_shown, focus_requests, items
 
 from amplify_auth_widgets import AuthConfigEditor, BackendAuthService
 from amplify_auth_widgets.core.deployed import DeployedAuth

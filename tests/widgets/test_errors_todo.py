@@ -8,28 +8,14 @@ import threading
 from typing import Any
 
 import ipywidgets as w
-import pytest
 from conftest import valid_request
+from support.widgetface import focus_requests, items
 
 from amplify_auth_widgets import AuthConfigEditor, BackendAuthService
 from amplify_auth_widgets.widgets.actionbar import TODO_SHOWN
 from amplify_auth_widgets.widgets.messages import SEPARATOR
 
 UPC = "ResourceConfig.UserPoolConfigs"
-
-
-def items(editor: AuthConfigEditor) -> list[str]:
-    """The to-do items the bar shows now, as a person reads them."""
-    return [b.description for b in editor.bar.todo.children if "aaw-todo-item" in b._dom_classes]
-
-
-def focus_requests(widget: Any, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """The messages ``widget`` sends its view from now on (DOMWidget.focus() is one)."""
-    sent: list[Any] = []
-    original = widget.send
-    monkeypatch.setattr(widget, "send", lambda content, buffers=None: sent.append(content))
-    assert original is not None
-    return sent
 
 
 def fill_visible(editor: AuthConfigEditor) -> None:

@@ -6,12 +6,12 @@ checked only through the whole editor."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 from typing import Any
 
 import pytest
 import yaml
+from support.widgetface import upload
 
 from amplify_auth_widgets.client.connection import Connection
 from amplify_auth_widgets.core.model import REDACTED, request_spec
@@ -137,18 +137,6 @@ def test_text_that_is_no_request_is_refused_and_the_form_keeps_its_state(text, f
     assert store.io.message.value == "before"  # a tab's error stays by its tab
     other = store.io.texts.error_box("json" if fmt == "yaml" else "yaml")
     assert other.value == ""
-
-
-def upload(store: Store, name: str, content: bytes) -> None:
-    store.io.upload.value = (
-        {
-            "name": name,
-            "type": "",
-            "size": len(content),
-            "content": memoryview(content),
-            "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-        },
-    )
 
 
 def test_an_uploaded_file_fills_the_form_by_its_kind_and_says_so():

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import pytest
-from test_request_io import upload
+from support.widgetface import upload
 
 from amplify_auth_widgets.client.connection import Connection
 from amplify_auth_widgets.core.model import REDACTED, request_spec
