@@ -1,5 +1,4 @@
-"""What a client reads from the emulator, as its tests compare it: the fake clock's start, a
-time as boto3 gives it, and the error a boto3 call fails with."""
+"""What a client reads from the emulator: the fake clock's start, times, a boto3 call's error."""
 
 from __future__ import annotations
 

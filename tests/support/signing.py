@@ -1,5 +1,4 @@
-"""Requests signed by botocore for a Host, service and region of the test's choosing and sent
-to the emulator as they are, with the access key of the emulator's --strict-auth tests."""
+"""Requests signed by botocore for a Host, service and region we choose, sent as they are."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""What the tests of our outputs for other programs feed them and read back: requests with their
-secrets filled in, CSV cells, job and audit frames to plot, and a plot's labels as plain text."""
+"""What the output sinks' tests feed and read back: secrets, CSV cells, frames to plot, labels."""
 
 from __future__ import annotations
 
