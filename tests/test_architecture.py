@@ -6,6 +6,7 @@ says the same in words; this test is what keeps it true."""
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 PACKAGE = "amplify_auth_widgets"
 SRC = Path(__file__).resolve().parents[1] / "src" / PACKAGE
+TESTS = Path(__file__).resolve().parent
 
 #: What each layer may import besides itself (docs/architecture.md, "Layers").
 MAY_IMPORT: dict[str, set[str]] = {
@@ -172,3 +174,45 @@ def test_no_private_name_is_imported_from_another_module():
         if name.startswith("_") and not name.startswith("__")
     ]
     assert private == []
+
+
+def suite_modules() -> list[Path]:
+    """Every test module (``tests/**/test_*.py``), the npm toolchains' node_modules left out."""
+    found = []
+    for folder, subfolders, files in os.walk(TESTS):
+        subfolders[:] = sorted(s for s in subfolders if s != "node_modules")
+        found += [
+            Path(folder) / f for f in sorted(files) if f.startswith("test_") and f.endswith(".py")
+        ]
+    return found
+
+
+def imported_modules(path: Path) -> Iterator[tuple[str, int]]:
+    """(module imported, line) for each import in ``path``, wherever it sits."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            if node.module:
+                yield node.module, node.lineno
+            else:  # from . import x
+                for alias in node.names:
+                    yield alias.name, node.lineno
+
+
+def test_no_test_module_imports_another():
+    """What tests share lives in one place, tests/support, not in a test module, where it would
+    be changed or removed with that module's tests, unseen by the modules importing it."""
+    suite = suite_modules()
+    names = {path.stem for path in suite}
+    wrong = [
+        f"{path.relative_to(TESTS.parent)}:{line} imports {module}"
+        for path in suite
+        for module, line in imported_modules(path)
+        if module.split(".")[0] in names
+    ]
+    assert wrong == [], (
+        "move what these take from another test module to a module of tests/support, and "
+        "import it from there in both:\n" + "\n".join(wrong)
+    )
