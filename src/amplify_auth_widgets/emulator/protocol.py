@@ -472,7 +472,3 @@ def serialize_response(route: Route, response: dict[str, Any]) -> dict[str, Any]
     spec = response_spec(route.operation, route.service)
     body = to_wire(response, spec)
     return body if isinstance(body, dict) else {}
-
-
-def operation_doc(operation: str, service: str) -> str:
-    return operation_model(operation, service).documentation or ""
