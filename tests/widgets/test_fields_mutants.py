@@ -103,6 +103,11 @@ def test_a_label_in_running_text_says_whose_it_is():
     assert owned_label(listed) == "Keys secret"
     deep = spec("Token", path="A.B.Login.Token")
     assert owned_label(deep) == "Login token"
+    # an acronym keeps its capitals in running text, as everywhere else ("Include SMS")
+    methods = model("ResourceConfig.UserPoolConfigs.Mfa.Settings")
+    assert owned_label(methods) == "Multi-factor authentication MFA methods"
+    text = model("ResourceConfig.UserPoolConfigs.VerificationMessage.SmsSettings.SmsMessage")
+    assert owned_label(text) == "SMS SMS text"
 
 
 def test_a_full_width_control_keeps_its_margin_inside_and_takes_more():

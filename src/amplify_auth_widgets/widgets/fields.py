@@ -30,7 +30,7 @@ from ..core.model import FieldSpec
 from ..core.secrets import quote
 from .access import TagPicker, Toggle, name
 from .html import escape, warning_html
-from .labels import distinct_label, enum_label, help_for, label_for, tooltip_for
+from .labels import distinct_label, enum_label, help_for, in_sentence, label_for, tooltip_for
 from .style import ERROR, MUTED, WARNING
 
 MISSING: Any = type(
@@ -66,7 +66,7 @@ def owned_label(spec: FieldSpec) -> str:
     if not parent:
         return label
     owner = label_for(FieldSpec(parent.rpartition(".")[2], parent, "structure", ""))
-    return f"{owner} {label[:1].lower()}{label[1:]}"
+    return f"{owner} {in_sentence(label)}"
 
 
 def full_width(**more: str) -> w.Layout:
