@@ -91,9 +91,11 @@ def modules() -> dict[str, tuple[str, list[str]]]:
 
 MODULES = modules()
 
-# Tests that start the emulator or the CLI as a separate process, or send it a signal, run
-# the installed code, not the mutant: they are marked (pyproject.toml's markers), not named,
-# so that a test or a file whose name only says "process" is still run.
+# Tests that start the emulator or the CLI as a separate process, or send it a signal, cost
+# seconds a run, and reach a mutant only if the process they start inherits the environment
+# that switches it on (and the mutants' copy of the sources on its path): they are left out,
+# marked so (pyproject.toml's markers), not named, so that a test or a file whose name only
+# says "process" is still run.
 _DESELECT = "not separate_process"
 STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "not checked")
 
@@ -270,14 +272,17 @@ def run(module: str, mutants: list[str], max_children: str) -> int:
 # tools/mutation_calls.py, which of the module's functions each test calls and how long each
 # takes. Against the whole selection, a kill by a test late in it waited for every test before;
 # on two loaded cores that was 50 to 300 s a mutant, against 0.3 to 25 s so. A test that calls
-# no function of a mutant cannot fail on it, so the kills are the same; and every mutant that
-# survives there (or that no test calls) is run again against the whole selection in a fresh
-# process, whose verdict is the one recorded, so the survivors are the same too. --all-tests
-# runs every mutant against the whole selection from the start.
+# no function of a mutant cannot fail on it, so the kills are the same, provided the tests so
+# chosen pass alone, in their new order, with no mutant: each such list is run once so (in a
+# fork), and one that fails is not used (the whole selection is). Every mutant that survives
+# there, or ends otherwise than failed or timed out, or that no test calls, is run again
+# against the whole selection in a fresh process, whose verdict is the one recorded, so the
+# survivors are the same too. --all-tests runs every mutant against the whole selection.
 TIMEOUT_SECONDS = 60  # pytest-timeout's limit for one test under a mutant; past it, killed
 _STUCK_SECONDS = 600  # a child past this is killed and its mutant counted a timeout
 _TIMEOUT_EXIT = 36  # mutmut's exit code for "timeout"
 _SLOW_KILL_SECONDS = 30  # a kill slower than this is run again in a fresh process
+_KILLED = (1, _TIMEOUT_EXIT)  # pytest's "tests failed", and the timeout: the kills
 
 
 def _pytest_args(module: str, tests: list[str]) -> list[str]:
@@ -384,6 +389,12 @@ def _run_child(name: str, args: list[str]) -> tuple[int, float]:
         time.sleep(0.02)
 
 
+def _timed_fresh(name: str, args: list[str]) -> tuple[int, float]:
+    started = time.monotonic()
+    code = _fresh(name, args)
+    return code, time.monotonic() - started
+
+
 def _fresh(name: str, args: list[str]) -> int:
     """``name`` run in a fresh pytest process: the verdict that counts for a survivor."""
     env = {**os.environ, "MUTANT_UNDER_TEST": name}
@@ -443,7 +454,8 @@ def callers(name: str, calls: dict[str, list[str]], seconds: dict[str, float]) -
 
 def narrowed(args: list[str], tests: list[str]) -> list[str]:
     """``args`` (the selection's files, then its options) with ``tests`` for the files."""
-    return [*tests, *args[args.index("-m") :]]
+    options = next(i for i, arg in enumerate(args) if arg.startswith("-"))
+    return [*tests, *args[options:]]
 
 
 def _worker(module: str, patterns: list[str], tests: list[str], narrow: bool = True) -> int:
@@ -471,18 +483,32 @@ def _worker(module: str, patterns: list[str], tests: list[str], narrow: bool = T
         finally:
             sys.stdout, sys.stderr = stdout, stderr
     print(f"{module}: {len(names)} mutants", flush=True)
+    passes: dict[tuple[str, ...], bool] = {}  # each narrowed selection, run once with no mutant
+
+    def passing(tests: list[str]) -> bool:
+        """Whether ``tests`` alone, in this order, pass with no mutant (a test may need
+        another's state): if not, their failures would say nothing of a mutant."""
+        if tuple(tests) not in passes:
+            passes[tuple(tests)] = _run_child("", narrowed(args, tests))[0] == 0
+            if not passes[tuple(tests)]:
+                print(f"these fail alone with no mutant, so not run alone: {tests}", flush=True)
+        return passes[tuple(tests)]
+
     for number, name in enumerate(names, 1):
-        first = narrowed(args, callers(name, calls, seconds)) if narrow else args
-        if first[0] == "-m":  # no test calls its function: the whole selection says
-            code, taken = 0, 0.0
+        chosen = callers(name, calls, seconds) if narrow else None
+        if chosen == []:  # no test calls its function: the whole selection says
+            code, taken = _timed_fresh(name, args)
         else:
+            first = narrowed(args, chosen) if chosen and passing(chosen) else args
             code, taken = _run_child(name, first)
-            if code != 0 and taken > _SLOW_KILL_SECONDS:
+            if code in _KILLED and taken > _SLOW_KILL_SECONDS:
                 # confirm a slow kill outside the shared import: under load a test can time
                 # out, which would count a mutant killed that no test fails on
                 code = _fresh(name, first)
-        if code == 0:  # a survivor: confirmed against the whole selection, in a fresh process
-            code = _fresh(name, args)
+            if code not in _KILLED:
+                # a survivor (or an exit that is no verdict: an error, an interruption, no
+                # test): the whole selection, in a fresh process, gives the verdict recorded
+                code, taken = _timed_fresh(name, args)
         _record(meta_path, name, code, taken)
         verdict = {0: "SURVIVED", 1: "killed", 5: "no tests", _TIMEOUT_EXIT: "timeout"}
         print(f"{number}/{len(names)} {verdict.get(code, code)} {name} {taken:.1f}s", flush=True)

@@ -18,6 +18,8 @@ import sys
 import threading
 from typing import Any
 
+import pytest
+
 ORIGINAL = "__mutmut_orig"
 
 _target = os.environ.get("MUTATION_CALLS_FILE", "")
@@ -41,6 +43,7 @@ def pytest_configure(config: Any) -> None:
         threading.setprofile(_profile)
 
 
+@pytest.hookimpl(tryfirst=True)  # before any fixture's setup: its calls are the test's too
 def pytest_runtest_setup(item: Any) -> None:
     # from its setup to the next test's: its fixtures' calls and its teardown's count for it
     _current[0] = item.nodeid

@@ -128,7 +128,7 @@ def process_emulator(emulator_process):
     return emulator_process[1]
 
 
-@pytest.fixture(params=["thread", "process"])
+@pytest.fixture(params=["thread", pytest.param("process", marks=pytest.mark.separate_process)])
 def target(request, emulator, clock):
     if request.param == "thread":
         return Target(emulator.url, lambda: clock.advance(5))
