@@ -464,3 +464,10 @@ def test_an_export_of_the_summary_keeps_its_operations(tmp_path):
     by_two = frame.groupby(["app", "env"]).sum()
     text = export_frame(by_two, tmp_path / "by-two.csv").read_text().splitlines()
     assert text == ["app,env,n", "a,x,1", "a,y,2", "b,x,3"]
+    # a level a column already holds is written once; an unnamed level is left out
+    kept = frame.set_index("app", drop=False)
+    text = export_frame(kept, tmp_path / "kept.csv").read_text().splitlines()
+    assert text == ["app,env,n", "a,x,1", "a,y,2", "b,x,3"]
+    half = frame.set_index(["app", pd.Index([7, 8, 9])])
+    back = pd.read_parquet(export_frame(half, tmp_path / "half.parquet"))
+    assert back.columns.tolist() == ["app", "env", "n"] and back["app"].tolist() == ["a", "a", "b"]

@@ -160,12 +160,14 @@ def figure_png(figure: Figure) -> bytes:
 def export_frame(frame: pd.DataFrame, path: str | Path) -> Path:
     """CSV or Parquet by the file's suffix (CSV safe to open in a spreadsheet: ``csvsafe``).
 
-    A named index is data (``summary``'s operations, a ``groupby``'s keys): it is written as
-    the first columns. An unnamed one only numbers the rows, and is left out."""
+    A named index is data (``summary``'s operations, a ``groupby``'s keys): its levels are
+    written as the first columns, but for one that a column already holds (``set_index(...,
+    drop=False)``). An unnamed level only numbers the rows, and is left out."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if any(name is not None for name in frame.index.names):
-        frame = frame.reset_index()
+    named = [n for n in frame.index.names if n is not None and n not in frame.columns]
+    if named:
+        frame = frame.reset_index(level=named)
     if suffix == ".csv":
         to_csv(frame, path, index=False)
     elif suffix in (".parquet", ".pq"):
