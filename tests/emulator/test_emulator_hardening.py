@@ -104,6 +104,16 @@ def test_the_listening_address_is_answered_by_its_url():
         assert emu.client("amplify").list_apps()["apps"] == []
 
 
+def test_an_empty_listening_address_is_refused_not_taken_for_every_address():
+    for host in ("", " "):
+        with pytest.raises(ValueError) as refused:
+            Emulator(host=host)
+        assert str(refused.value) == (
+            "host is empty: give 127.0.0.1 for this machine only (the default), or 0.0.0.0 "
+            "for every address of the machine"
+        )
+
+
 def test_the_allow_host_option():
     args = build_parser().parse_args(
         ["emulator", "--port", "0", "--allow-host", "emu.test", "--allow-host", "other.test"]

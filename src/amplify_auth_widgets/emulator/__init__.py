@@ -111,9 +111,13 @@ def _check_rates(**rates: float) -> None:
 def _answered_hosts(host: str, allowed_hosts: Iterable[str]) -> frozenset[str]:
     """The Host names to answer: the local ones, ``allowed_hosts``, and the address listened
     on, as the emulator's url names it."""
+    if not host.strip():  # a server takes "" for every address, not for none
+        raise ValueError(
+            "host is empty: give 127.0.0.1 for this machine only (the default), or 0.0.0.0 for "
+            "every address of the machine"
+        )
     names = [allowed_hosts] if isinstance(allowed_hosts, str) else list(allowed_hosts)
-    if host:
-        names.append(host)
+    names.append(host)
     return allowed_host_names(names)
 
 
