@@ -119,6 +119,12 @@ def test_each_unreadable_part_gets_its_whole_message(given, whole):
     assert message(given) == whole
 
 
+@pytest.mark.parametrize("pool_id", ["eu-west-\u0661_AbC123", "eu-west-1_AbC123\n"])
+def test_a_pool_id_with_digits_beyond_ascii_or_a_line_end_is_no_pool_id(pool_id):
+    said = message({"auth": {"r": {"output": {"UserPoolId": pool_id}}}})
+    assert f"UserPoolId {pool_id!r} is not a user pool id" in said
+
+
 def test_a_long_pool_id_is_quoted_in_its_first_60_characters():
     pool_id = "p" * 59 + "QRSTUVWXYZ"
     said = message({"auth": {"r": {"output": {"UserPoolId": pool_id}}}})

@@ -103,6 +103,16 @@ BRANCHES: dict[str, tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = {
             )
         ],
     ),
+    "user-pool-name-letters-beyond-ascii": (
+        {f"{UPC}.UserPoolName": "café users\u00a02"},  # Cognito's \w and \s are ASCII
+        [
+            error(
+                f"{UPC}.UserPoolName",
+                "cognito.user-pool-name",
+                f"UserPoolName contains '\\xa0' 'é'; {NAME_FIX}",
+            )
+        ],
+    ),
     "identity-pool-name-empty": (
         {f"{IDP}.IdentityPoolName": ""},
         [
@@ -114,12 +124,12 @@ BRANCHES: dict[str, tuple[dict[str, Any], list[tuple[str, str, str, str]]]] = {
         ],
     ),
     "identity-pool-name-characters": (
-        {f"{IDP}.IdentityPoolName": "naïve!"},
+        {f"{IDP}.IdentityPoolName": "naïve!"},  # a-z, A-Z, as Cognito's docs say
         [
             error(
                 f"{IDP}.IdentityPoolName",
                 "cognito.identity-pool-name",
-                f"IdentityPoolName contains '!'; {NAME_FIX}",
+                f"IdentityPoolName contains '!' 'ï'; {NAME_FIX}",
             )
         ],
     ),

@@ -426,6 +426,15 @@ def test_text_from_a_query_or_header_takes_the_member_s_type(kind, text, value):
 # -- what the model says beyond validation ---------------------------------------------------
 
 
+def test_a_patterns_digits_are_ascii_as_in_the_models_java():
+    role = "arn:aws:iam::{}:role/amplify"
+    request = {"appId": "d1", "domainName": "x.com", "subDomainSettings": []}
+    for digits, problems in (("1" * 12, 0), ("\u0661" * 12, 1)):
+        request["autoSubDomainIAMRole"] = role.format(digits)
+        found = protocol.shape_findings(request, "CreateDomainAssociation", "amplify")
+        assert len(found) == problems and all("does not match the pattern" in p for p in found)
+
+
 def test_maps_entries_and_patterns_are_checked_and_named():
     problems = protocol.shape_findings(
         {

@@ -78,7 +78,8 @@ def test_a_key_for_an_account_is_the_mapped_one_or_a_new_one_that_then_belongs_t
     assert ids.accounts == {"AKIDOTHER": OTHER, "emulator": ACCOUNT, "emulator-" + third: third}
 
 
-@pytest.mark.parametrize("account", ["1234", "33333333333a", f"{OTHER}\n", ""])
+# (the last: twelve Arabic-Indic digits, which Python's \d alone takes)
+@pytest.mark.parametrize("account", ["1234", "33333333333a", f"{OTHER}\n", "", "\u0661" * 12])
 def test_a_key_for_an_account_that_is_not_twelve_digits_is_refused(account):
     ids, _ = identities()
     with pytest.raises(ValueError) as raised:
@@ -198,6 +199,8 @@ def test_any_role_arn_of_an_account_can_be_assumed(arn):
         f" arn:aws:iam::{OTHER}:role/x",
         f"arn:aws:iam::{OTHER}:role/x\n",
         "x" * 200,
+        "arn:aws:iam::" + "\u0661" * 12 + ":role/x",  # digits beyond ASCII
+        f"arn:aws:iam::{OTHER}:role/caf\u00e9",
     ],
 )
 def test_a_role_arn_that_is_not_one_is_refused_and_quoted_cut(arn):

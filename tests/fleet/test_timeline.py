@@ -195,7 +195,10 @@ def test_a_filtered_audit_says_nothing_of_environments_it_did_not_read(demo):
     assert drift(history=history).empty
 
 
-@pytest.mark.parametrize("since", ["yesterday", "7 days", "-3d", "2026-13-45", [], True])
+@pytest.mark.parametrize(
+    "since",
+    ["yesterday", "7 days", "-3d", "2026-13-45", [], True, "\u0663d", "\u0662" * 4 + "-01-01"],
+)
 def test_a_time_that_cannot_be_read_is_refused_with_the_forms_it_takes(since):
     with pytest.raises(ValueError) as caught:
         parse_since(since, 1_800_000_000.0)

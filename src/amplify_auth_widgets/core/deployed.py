@@ -37,8 +37,8 @@ PROVIDER_MEMBERS = {
     "unauth_role_arn": "UnauthRoleArn",
     "stack_name": "StackName",
 }
-_POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$")
-_ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(?P<account>\d{12}):")
+_POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$", re.ASCII)
+_ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(?P<account>\d{12}):", re.ASCII)
 
 
 class DeployedUnreadable(ValueError):
@@ -138,7 +138,7 @@ def _account(*arns: str | None) -> str | None:
 
 def _deployed(name: str, fields: dict[str, str | None], region: str | None) -> DeployedAuth:
     pool_id = fields.pop("user_pool_id") or ""
-    found = _POOL_ID.match(pool_id)
+    found = _POOL_ID.fullmatch(pool_id)
     where = f"AmplifyMetaConfig.auth.{name}.output"
     if found is None:
         raise DeployedUnreadable(

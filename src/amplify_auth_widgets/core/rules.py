@@ -26,7 +26,7 @@ from .model import REDACTED, UPC, FieldSpec, join_path, request_spec
 from .secrets import quote
 
 APP_ID = re.compile(r"d[a-z0-9]+")
-POOL_NAME = re.compile(r"[\w\s+=,.@-]+")
+POOL_NAME = re.compile(r"[\w\s+=,.@-]+", re.ASCII)  # Cognito's (Java's) \w and \s
 DOMAIN_PREFIX = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 RESERVED_DOMAIN_WORDS = ("aws", "amazon", "cognito")
 URI_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(.*)", re.DOTALL)

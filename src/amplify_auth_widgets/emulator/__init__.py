@@ -46,7 +46,7 @@ from .sts import Identities
 
 __all__ = ["Emulator", "Faults", "listening_socket", "parse_job_seconds", "parse_regions"]
 
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", re.ASCII)
 
 
 def parse_regions(regions: Iterable[str] | str) -> tuple[str, ...]:

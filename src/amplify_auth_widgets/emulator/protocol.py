@@ -435,7 +435,7 @@ def check_string(value: Any, shape: Any, path: str, problems: list[str]) -> None
 @functools.cache
 def _pattern(pattern: str) -> re.Pattern[str] | None:
     try:
-        return re.compile(pattern)
+        return re.compile(pattern, re.ASCII)  # the models' (Java's) \d, \w and \s are ASCII
     except re.error:  # Java-only syntax such as \p{L}: not checked
         return None
 

@@ -24,9 +24,10 @@ from .protocol import EmulatorError
 from .store import ACCOUNT
 
 _ROLE_ARN = re.compile(
-    r"^arn:aws[a-z-]*:iam::(?P<account>\d{12}):role/(?:[\w+=,.@-]+/)*(?P<name>[\w+=,.@-]{1,64})$"
+    r"^arn:aws[a-z-]*:iam::(?P<account>\d{12}):role/(?:[\w+=,.@-]+/)*(?P<name>[\w+=,.@-]{1,64})$",
+    re.ASCII,
 )
-_ACCOUNT = re.compile(r"^\d{12}$")
+_ACCOUNT = re.compile(r"^\d{12}$", re.ASCII)
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _SECRET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 

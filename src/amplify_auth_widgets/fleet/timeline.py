@@ -56,7 +56,7 @@ DRIFT_COLUMNS = (*ROW_KEY[:3], "app_name", "environment", "field", "before", "af
 Rows = dict[tuple[Any, ...], dict[str, Any]]
 #: How many whole audits back an environment of an app that could not be listed is looked for.
 _KNOWN_DEPTH = 3
-_SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_SPAN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.ASCII)
 _SPAN_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -161,7 +161,7 @@ def parse_since(since: Any, now: float, name: str = "since") -> float | None:
         span = _SPAN.match(since)
         if span:
             return now - float(span[1]) * _SPAN_SECONDS[span[2]]
-        if re.match(r"^\s*\d{4}-\d\d-\d\d", since):
+        if re.match(r"^\s*\d{4}-\d\d-\d\d", since, re.ASCII):
             value = parse_time(since.strip())
             if value is not None:
                 return value
