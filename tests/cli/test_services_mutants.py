@@ -201,6 +201,7 @@ def test_an_empty_host_is_refused_not_taken_for_every_address(command):
     for text in ("127.0.0.1", "0.0.0.0", "::1", "localhost"):
         assert build_parser().parse_args([command, "--host", text]).host == text
     assert build_parser().parse_args([command]).host == "127.0.0.1"
+    assert build_parser().parse_args([command, "--host", " 0.0.0.0 "]).host == "0.0.0.0"
 
 
 def test_a_refused_option_exits_252_with_its_line_and_runs_nothing():

@@ -627,6 +627,9 @@ def test_the_apps_are_listed_again_for_a_new_service_and_not_for_each_send(emula
         editor.create_button.click()  # busy, then an answer: the service stays the same
         editor.targets.join()
         assert answered.count("CreateBackendAuth") == 1 and answered.count("ListApps") == 1
+        editor.set_service(BackendAuthService(emulator.connection()))  # another: listed again
+        editor.targets.join()
+        assert answered.count("ListApps") == 2
     finally:
         emulator.app.response_hooks.remove(hook)
 

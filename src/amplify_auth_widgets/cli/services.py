@@ -42,7 +42,7 @@ def listen_host(text: str) -> str:
             f"{quote(text)} is no address: give 127.0.0.1 for this machine only (the "
             "default), or 0.0.0.0 for every address of the machine"
         )
-    return text
+    return text.strip()  # (a shell's quotes can keep spaces a server would not take)
 
 
 #: The first bytes of every SQLite database file.
