@@ -57,6 +57,18 @@ def _ignored() -> set[str]:
     return set(re.findall(r'"--ignore=([^"]+)"', text))
 
 
+def defines_code(source: Path) -> bool:
+    """Whether ``source`` defines a function or a class (a package's ``__init__.py`` may:
+    the emulator's holds ``Emulator``), not only imports and names."""
+    import ast
+
+    tree = ast.parse(source.read_text())
+    return any(
+        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        for node in tree.body
+    )
+
+
 def modules() -> dict[str, tuple[str, list[str]]]:
     """Each module, ``layer.name``, with its file under src/amplify_auth_widgets and its
     tests, read from the folders: the test files of ``tests/<layer>/`` named for the module
@@ -81,8 +93,8 @@ def modules() -> dict[str, tuple[str, list[str]]]:
         folder = ROOT / "tests" / layer
         candidates = kept(sorted(folder.glob("test_*.py")))
         for source in sorted((SRC / layer).glob("*.py")):
-            if source.name == "__init__.py":
-                continue
+            if source.name == "__init__.py" and not defines_code(source):
+                continue  # (imports and names only: nothing to mutate)
             named = [p for p in candidates if _tests_named_for(p.stem, source.stem)]
             tests = [p.relative_to(ROOT).as_posix() for p in [*(named or candidates), *across]]
             found[f"{layer}.{source.stem}"] = (f"{layer}/{source.name}", tests)
