@@ -219,7 +219,12 @@ class Emulator:
         sock = listening_socket(self.host, self.port)
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            self._serve_app,
+            # What uvicorn serves: ``self.app``, looked up at each request. uvicorn first calls
+            # the app it is given with no arguments, taking whatever answers for an app
+            # factory's product; an app (or a method) replaced by a wrapper taking ``*args``
+            # (a decorator's, as mutmut's trampolines) would answer that call with a coroutine
+            # and never be served. A lambda's own arguments refuse that call.
+            lambda scope, receive, send: self.app(scope, receive, send),
             interface="asgi3",
             log_level=self.log_level,
             access_log=False,
@@ -240,14 +245,6 @@ class Emulator:
             time.sleep(0.005)
         self._socket = sock
         return self
-
-    async def _serve_app(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        """What uvicorn serves: ``self.app``, looked up at each request. uvicorn first calls
-        the app it is given with no arguments, taking whatever answers for an app factory's
-        product; an ``app`` replaced by a wrapper taking ``*args`` (a decorator's, as mutmut's
-        around ``ProofOfKey``) would answer that call with a coroutine and never be served.
-        This method's own arguments refuse that call."""
-        await self.app(scope, receive, send)
 
     def stop(self) -> None:
         if self._server is not None:
