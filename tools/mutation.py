@@ -501,8 +501,10 @@ def _worker(module: str, patterns: list[str], tests: list[str], narrow: bool = T
         """Whether ``tests`` alone, in this order, pass with no mutant (a test may need
         another's state): if not, their failures would say nothing of a mutant."""
         if tuple(tests) not in passes:
-            passes[tuple(tests)] = _run_child("", narrowed(args, tests))[0] == 0
-            if not passes[tuple(tests)]:
+            # most of the selection: its run alone would cost about what it saves
+            most = len(tests) > len(seconds) // 2
+            passes[tuple(tests)] = not most and _run_child("", narrowed(args, tests))[0] == 0
+            if not passes[tuple(tests)] and not most:
                 print(f"these fail alone with no mutant, so not run alone: {tests}", flush=True)
         return passes[tuple(tests)]
 
