@@ -45,6 +45,40 @@ def test_a_cut_quotation_ends_with_its_closing_quote(value):
         assert isinstance(ast.literal_eval(text), str)  # a whole string literal
 
 
+def _left_open(text: str) -> str:
+    """The quote a repr's text leaves open ("" if none), read as the messages' reader does."""
+    opened, escaped = "", False
+    for ch in text:
+        if opened and escaped:
+            escaped = False
+        elif opened and ch == "\\":
+            escaped = True
+        elif opened and ch == opened:
+            opened = ""
+        elif not opened and ch in "'\"":
+            opened = ch
+    return opened
+
+
+def test_every_cut_place_of_an_escape_or_a_quote_keeps_the_quotation_whole():
+    # a list's repr is cut whole (each string in it already shortened): an escape (a backslash
+    # and its letter) and a string's opening quote at every place the cut can fall leave the
+    # quotation closed, never open, and never a backslash before its closing quote
+    for at in range(QUOTE_LIMIT):
+        for value in (
+            ["a" * at + "\n" + "b" * 4, "c" * 80],
+            ["a" * at + "\\" * 3, "c" * 80],
+            ["a" * at, "b" * 80],
+            ["a" * at + "'" * 3, "c" * 80],
+            ["a" * at + "'\"" * 3, "c" * 80],  # both quotes: the repr escapes its own
+            [10**at, "b" * 80],  # a string's opening quote the cut's last character
+        ):
+            text = quote(value)
+            # as much kept as fits: the limit, or one fewer where an escape would be halved
+            assert QUOTE_LIMIT - 1 <= len(text) <= QUOTE_LIMIT, (at, text)
+            assert _left_open(text) == "", f"{text!r} leaves a quote open"
+
+
 BREAKS = ["a\u2028b", "a\u2029b", "a\x85b", "a\nb", "a\rb", "a\u2028"]
 
 
