@@ -195,3 +195,21 @@ def test_errors_come_first_then_by_path_and_each_once():
     assert errors[0] == "AppId"
     assert findings[-1].severity == "warning"
     assert findings[-1].path < errors[-1]  # after the errors although its path sorts before
+
+
+@pytest.mark.parametrize("bad", ["\ud83d", "\udc00", "\udfff", "\ud800"])
+def test_a_lone_surrogate_is_named_by_its_escape_and_nothing_else_is_said_of_the_value(bad):
+    # JSON's "\ud83d" brings one in: no file, request or store can hold it
+    value = "ab" + bad + "cd" + "\udbff"  # the first one is named
+    findings = model_findings(changed(f"{UPC}.UserPoolName", value))
+    assert [(f.code, f.path, f.message) for f in findings] == [
+        (
+            "input.unicode",
+            f"{UPC}.UserPoolName",
+            f"UserPoolName holds a lone surrogate ({bad.encode('unicode_escape').decode()}), "
+            "which is not Unicode text and cannot be sent or written; use the character it "
+            "stands for, or its pair.",
+        )
+    ]
+    # the same string made whole is text: a surrogate pair's character is fine
+    assert model_findings(changed(f"{UPC}.UserPoolName", "ab\U0001f600cd")) == []
