@@ -109,6 +109,12 @@ def test_region_names_are_checked(bad):
     assert parse_regions(["eu-west-1", "eu-west-1", "us-east-1"]) == ("eu-west-1", "us-east-1")
 
 
+def test_no_region_is_refused_with_one_to_serve():
+    with pytest.raises(ValueError) as refused:
+        parse_regions([])
+    assert str(refused.value) == "regions: serve one region at least (e.g. us-east-1)"
+
+
 def test_accounts_must_be_twelve_digits():
     with pytest.raises(ValueError, match="12-digit account id"):
         Emulator(accounts={"AKID": "1234"})

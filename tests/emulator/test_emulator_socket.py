@@ -28,3 +28,14 @@ def test_accepted_connections_have_nodelay(emulator):
             assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
     finally:
         connection.close()
+
+
+def test_the_listening_socket_is_tcp_by_protocol_number_with_nodelay():
+    # asyncio turns Nagle off on an accepted socket only when its protocol is IPPROTO_TCP, and
+    # an accepted socket inherits the listening one's: protocol 0 would leave it on
+    from amplify_auth_widgets.emulator import listening_socket
+
+    for host in ("127.0.0.1", "::1"):
+        with listening_socket(host, 0) as sock:
+            assert sock.proto == socket.IPPROTO_TCP
+            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
