@@ -17,8 +17,16 @@ def test_a_number_or_a_range_of_0_or_more_is_read(value, seconds):
 
 
 @pytest.mark.parametrize(
-    "value", ["nan", "inf", "2-inf", "1-nan", float("nan"), (0, float("inf")), "-3", "10-2"]
+    "value",
+    [
+        *("nan", "inf", "2-inf", "1-nan", float("nan"), (0, float("inf")), "-3", "10-2"),
+        # not numbers at all: the same words, not float()'s "could not convert string to float"
+        *("fast", "-2-10", "1-2-3", "X-3", "", None, ("a", 1), [1, 2]),
+    ],
 )
 def test_a_time_that_is_no_number_of_seconds_is_refused(value):
-    with pytest.raises(ValueError, match="job seconds must be a number >= 0 or a range LOW-HIGH"):
+    with pytest.raises(ValueError) as refused:
         parse_job_seconds(value)
+    assert str(refused.value) == (
+        f"job seconds must be a number >= 0 or a range LOW-HIGH, not {value!r}"
+    )

@@ -67,15 +67,19 @@ def parse_regions(regions: Iterable[str] | str) -> tuple[str, ...]:
 
 def parse_job_seconds(value: float | str | tuple[float, float]) -> tuple[float, float]:
     """``3`` or ``"3"`` (fixed) or ``"2-10"`` / ``(2, 10)`` (drawn from that range)."""
-    if isinstance(value, tuple):
-        low, high = (float(v) for v in value)
-    elif isinstance(value, str) and "-" in value.strip().lstrip("-"):
-        first, _, second = value.partition("-")
-        low, high = float(first), float(second)
-    else:
-        low = high = float(value)
+    refused = ValueError(f"job seconds must be a number >= 0 or a range LOW-HIGH, not {value!r}")
+    try:
+        if isinstance(value, tuple):
+            low, high = (float(v) for v in value)
+        elif isinstance(value, str) and "-" in value.strip().lstrip("-"):
+            first, _, second = value.partition("-")
+            low, high = float(first), float(second)
+        else:
+            low = high = float(value)
+    except (TypeError, ValueError):  # not numbers ("fast", "-2-10", None): said the same way
+        raise refused from None
     if not (0 <= low <= high < math.inf):  # NaN compares false: refused too, as by the CLI
-        raise ValueError(f"job seconds must be a number >= 0 or a range LOW-HIGH, not {value!r}")
+        raise refused
     return low, high
 
 
