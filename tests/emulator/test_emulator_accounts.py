@@ -107,6 +107,7 @@ def test_region_names_are_checked(bad):
     with pytest.raises(ValueError, match="is not a region name"):
         parse_regions([bad])
     assert parse_regions(["eu-west-1", "eu-west-1", "us-east-1"]) == ("eu-west-1", "us-east-1")
+    assert parse_regions("eu-west-1") == ("eu-west-1",)  # one name given alone, not its letters
 
 
 def test_no_region_is_refused_with_one_to_serve():
