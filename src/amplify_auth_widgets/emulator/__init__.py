@@ -71,11 +71,16 @@ def parse_job_seconds(value: float | str | tuple[float, float]) -> tuple[float, 
     try:
         if isinstance(value, tuple):
             low, high = (float(v) for v in value)
-        elif isinstance(value, str) and "-" in value.strip().lstrip("-"):
-            first, _, second = value.partition("-")
-            low, high = float(first), float(second)
         else:
-            low = high = float(value)
+            try:  # one number first: "1e-3" is one, whose "-" is no range's
+                low = high = float(value)
+            except ValueError:  # LOW-HIGH: at the first "-" neither leading nor an exponent's
+                text = str(value)
+                at = next(
+                    (i for i, c in enumerate(text) if c == "-" and i and text[i - 1] not in "eE"),
+                    0,
+                )
+                low, high = float(text[:at]), float(text[at + 1 :])
     except (TypeError, ValueError):  # not numbers ("fast", "-2-10", None): said the same way
         raise refused from None
     if not (0 <= low <= high < math.inf):  # NaN compares false: refused too, as by the CLI
