@@ -29,18 +29,7 @@ LONG = [
 def test_a_cut_quotation_ends_with_its_closing_quote(value):
     text = quote(value)
     assert len(text) <= QUOTE_LIMIT + 1 and "..." in text
-    opened = ""  # no string literal of the repr may be left open
-    escaped = False
-    for ch in text:
-        if opened and escaped:
-            escaped = False
-        elif opened and ch == "\\":
-            escaped = True
-        elif opened and ch == opened:
-            opened = ""
-        elif not opened and ch in "'\"":
-            opened = ch
-    assert opened == "", f"{text!r} leaves a quote open"
+    assert _left_open(text) == "", f"{text!r} leaves a quote open"  # no literal left open
     if isinstance(value, str):
         assert isinstance(ast.literal_eval(text), str)  # a whole string literal
 
