@@ -177,10 +177,14 @@ def test_no_private_name_is_imported_from_another_module():
 
 
 def suite_modules() -> list[Path]:
-    """Every test module (``tests/**/test_*.py``), the npm toolchains' node_modules left out."""
+    """Every test module (``tests/**/test_*.py``): not the npm toolchains' node_modules, nor
+    the hidden caches (``tests/data/.cache`` holds a whole virtualenv while Binder's test runs,
+    its site-packages' own tests included)."""
     found = []
     for folder, subfolders, files in os.walk(TESTS):
-        subfolders[:] = sorted(s for s in subfolders if s != "node_modules")
+        subfolders[:] = sorted(
+            s for s in subfolders if s != "node_modules" and not s.startswith((".", "__"))
+        )
         found += [
             Path(folder) / f for f in sorted(files) if f.startswith("test_") and f.endswith(".py")
         ]
