@@ -117,14 +117,18 @@ def _check_rates(**rates: float) -> None:
             raise ValueError(f"{name} must be between 0 and 1, not {rate}")
 
 
+#: What to give instead of an empty address to listen on (the command line's --host says it too).
+HOST_FIX = (
+    "give 127.0.0.1 for this machine only (the default), or 0.0.0.0 for every address of the "
+    "machine"
+)
+
+
 def _answered_hosts(host: str, allowed_hosts: Iterable[str]) -> frozenset[str]:
     """The Host names to answer: the local ones, ``allowed_hosts``, and the address listened
     on, as the emulator's url names it."""
     if not host.strip():  # a server takes "" for every address, not for none
-        raise ValueError(
-            "host is empty: give 127.0.0.1 for this machine only (the default), or 0.0.0.0 for "
-            "every address of the machine"
-        )
+        raise ValueError(f"host is empty: {HOST_FIX}")
     names = [allowed_hosts] if isinstance(allowed_hosts, str) else list(allowed_hosts)
     names.append(host)
     return allowed_host_names(names)
