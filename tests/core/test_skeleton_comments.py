@@ -147,6 +147,39 @@ def test_a_list_of_structures_has_its_first_member_on_the_dash():
     assert parse_yaml(text, "t") == data
 
 
+def test_members_the_model_does_not_know_are_written_plainly_with_all_they_hold():
+    # a request read from a file may hold members the model has not (a typo, a newer
+    # model's): no comment for them or below them, and the text reads back as the data
+    spec = request_spec("CreateBackendAuth")
+    data = {
+        "AppId": "a",
+        "Extra": {"Deep": {"X": 1}, "Items": [{"A": "a", "B": ["b"]}, [["c", {}], []]]},
+        "ResourceConfig": {"Unknown": {"Y": "ON"}},
+        7: {"Z": None},
+    }
+    text = commented_yaml(data, spec)
+    assert parse_yaml(text, "t") == data
+    assert "".join(line.split("  # ")[0] + "\n" for line in text.splitlines()) == to_yaml(data)
+    assert text == (
+        "AppId: a  # [REQUIRED] The app ID.\n"
+        "Extra:\n"
+        "  Deep:\n"
+        "    X: 1\n"
+        "  Items:\n"
+        "  - A: a\n"
+        "    B:\n"
+        "    - b\n"
+        "  - - - c\n"
+        "      - {}\n"
+        "    - []\n"
+        "ResourceConfig:  # [REQUIRED] The resource configuration for this request object.\n"
+        "  Unknown:\n"
+        "    Y: 'ON'\n"
+        "7:\n"
+        "  Z: null\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("documentation", "overview"),
     [  # awscli v2's own unit tests of the overview
