@@ -121,6 +121,48 @@ def test_values_are_written_literally_whatever_they_hold():
     assert "ResourceName: 'ON'  # [REQUIRED] The name of this resource.\n" in text
 
 
+def test_each_value_keeps_to_its_line_as_typed_or_else_as_json_in_ascii():
+    # text beyond ASCII as typed; a long value on one line, never folded; a value that
+    # holds a line break, or a character YAML breaks lines at (U+2028), as JSON with every
+    # character beyond ASCII escaped, so no raw break lands in the file
+    spec = request_spec("CreateBackendAuth")
+    data = {
+        "AppId": "café ünïcode",
+        "BackendEnvironmentName": "word " * 30,
+        "ResourceName": "é\u2028x",
+        "ResourceConfig": {"UserPoolConfigs": {"PoolName": "a\nü"}},
+    }
+    text = commented_yaml(data, spec)
+    assert parse_yaml(text, "t") == data
+    lines = text.splitlines()
+    assert lines[0] == "AppId: café ünïcode  # [REQUIRED] The app ID."
+    assert lines[1] == (
+        f"BackendEnvironmentName: '{'word ' * 30}'  # [REQUIRED] The name of the backend "
+        "environment."
+    )
+    assert lines[2] == r'ResourceName: "\u00e9\u2028x"  # [REQUIRED] The name of this resource.'
+    assert lines[-1] == r'    PoolName: "a\n\u00fc"'
+    assert len(lines) == text.count("\n") == 6  # splitlines breaks at U+2028 too
+
+
+def test_a_list_of_lists_of_structures_has_every_structures_comments():
+    leaf = FieldSpec(
+        "L",
+        "L[][]",
+        "structure",
+        "Leaf",
+        members=(FieldSpec("A", "L[][].A", "string", "S", documentation="Doc a: more"),),
+    )
+    inner = FieldSpec("L", "L[]", "list", "Inner", item=leaf)
+    root = FieldSpec(
+        "R", "", "structure", "R", members=(FieldSpec("L", "L", "list", "Outer", item=inner),)
+    )
+    data = {"L": [[{"A": "a"}, {"A": "b"}], [{"A": "c"}]]}
+    text = commented_yaml(data, root)
+    assert text == ("L:\n- - A: a  # Doc a.\n  - A: b  # Doc a.\n- - A: c  # Doc a.\n")
+    assert parse_yaml(text, "t") == data
+
+
 def test_a_list_of_structures_has_its_first_member_on_the_dash():
     item = FieldSpec(
         "L",
