@@ -114,6 +114,22 @@ def test_an_empty_listening_address_is_refused_not_taken_for_every_address():
         )
 
 
+def test_a_rate_outside_0_to_1_is_refused_by_its_name_and_its_ends_are_taken(tmp_path):
+    for name in ("throttle_rate", "fail_rate", "timeout_rate"):
+        for bad in (-0.01, 1.01, 1.5, 2.0, float("nan")):
+            with pytest.raises(ValueError) as refused:
+                Emulator(db=str(tmp_path / "s.db"), **{name: bad})
+            assert str(refused.value) == f"{name} must be between 0 and 1, not {bad}"
+        for good in (0.0, 1.0):
+            emu = Emulator(db=str(tmp_path / "s.db"), **{name: good})
+            rate = {
+                "throttle_rate": emu.faults.throttle_rate,
+                "fail_rate": emu.fail_rate,
+                "timeout_rate": emu.faults.timeout_rate,
+            }[name]
+            assert rate == good
+
+
 def test_the_allow_host_option():
     args = build_parser().parse_args(
         ["emulator", "--port", "0", "--allow-host", "emu.test", "--allow-host", "other.test"]
