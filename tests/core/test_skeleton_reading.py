@@ -136,6 +136,16 @@ def test_numbers_of_up_to_100_digits_are_read(parse):
     )
 
 
+def test_a_json_number_past_pythons_own_digit_limit_is_refused_in_the_same_words():
+    # Python refuses to read an integer of more than 4,300 digits with its own ValueError;
+    # JSON's numbers are counted before Python reads them, so that never escapes
+    for digits in (4301, 5000, 100_000):
+        assert message(parse_json, f'{{"MaxResults": -{"9" * digits}}}', "f.json") == (
+            f"f.json: a number has {digits:,} digits, over the 100 read; the API's numbers "
+            "have at most 19"
+        )
+
+
 def nested(depth: int) -> str:
     """``depth`` lists, one inside the other, as JSON (which YAML also reads)."""
     return "[" * depth + "]" * depth
