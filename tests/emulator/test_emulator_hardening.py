@@ -94,6 +94,9 @@ def test_allowed_hosts_adds_names_and_star_allows_any():
         assert send(emu, "GET", "/apps", "emu.test.evil.example")[0] == 403
     with Emulator(allowed_hosts="*") as emu:
         assert send(emu, "GET", "/apps", "evil.example")[0] == 200
+    with Emulator(allowed_hosts="emu.test") as emu:  # one name, not its letters
+        assert send(emu, "GET", "/apps", "emu.test")[0] == 200
+        assert send(emu, "GET", "/apps", "e")[0] == 403
     for bad in ("emu test", "a/b", "", "[zz]"):
         with pytest.raises(ValueError, match=r"allowed_hosts: .* is not a host name"):
             Emulator(allowed_hosts=[bad])

@@ -45,6 +45,19 @@ def test_strict_auth_checks_the_signature(monkeypatch):
         assert client.get_backend(AppId=app_id)["AppName"] == "strict"
 
 
+def test_strict_auth_is_cut_at_its_first_colon(monkeypatch):
+    # KEY:SECRET: an access key id holds no colon, so the secret is all after the first
+    clock = FakeClock()
+    sign_by(clock, monkeypatch)
+    with Emulator(strict_auth="AKIDTEST:s3:cret", clock=clock) as emu:
+        app_id = emu.create_app("strict", ("dev",))
+        path = f"/backend/{app_id}/details"
+        ok = signed(emu.url, "POST", path, b"{}", key="AKIDTEST", secret="s3:cret")
+        assert ok[0] == 200 and ok[2]["appName"] == "strict"
+        cut_last = signed(emu.url, "POST", path, b"{}", key="AKIDTEST:s3", secret="cret")
+        assert cut_last[0] == 403 and "--strict-auth" in cut_last[2]["message"]
+
+
 def test_bodies_over_one_mebibyte_get_413(emulator):
     big = json.dumps({"resourceName": "x" * (1024 * 1024)})
     status, _, body = signed(
