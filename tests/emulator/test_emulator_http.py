@@ -58,6 +58,13 @@ def test_strict_auth_is_cut_at_its_first_colon(monkeypatch):
         assert cut_last[0] == 403 and "--strict-auth" in cut_last[2]["message"]
 
 
+def test_strict_auth_without_a_key_or_a_secret_is_refused(tmp_path):
+    for bad in ("AKIDTEST", "AKIDTEST:", ":s3cret", ":", ""):
+        with pytest.raises(ValueError) as refused:
+            Emulator(strict_auth=bad, db=str(tmp_path / "s.db"))
+        assert str(refused.value) == "strict_auth must be KEY:SECRET"
+
+
 def test_bodies_over_one_mebibyte_get_413(emulator):
     big = json.dumps({"resourceName": "x" * (1024 * 1024)})
     status, _, body = signed(
