@@ -66,3 +66,12 @@ def test_the_connection_s_retry_mode_wins_and_a_fleet_sends_in_adaptive_mode(thr
     assert BackendAuthService(throttling.connection()).send_retry_mode == "standard"
     assert Fleet.connect(throttling.connection()).service.send_retry_mode == ADAPTIVE
     assert Fleet.connect(named).service.send_retry_mode == "standard"
+
+
+def test_a_client_given_sends_too_whatever_the_retry_mode(throttling):
+    # the caller's own client (its credentials, its config) is the one every call goes
+    # through: no adaptive client of our own is built beside it
+    given = throttling.client()
+    for mode in ("standard", ADAPTIVE):
+        service = BackendAuthService(client=given, send_retry_mode=mode)
+        assert service.sender is given and service.client is given
