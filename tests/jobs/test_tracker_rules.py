@@ -762,6 +762,21 @@ def test_what_discovery_records_is_dated_by_the_tracker_clock(emulator, clock):
     assert row["status"] == "COMPLETED" and row["updated"].timestamp() == clock()
 
 
+def test_a_job_tracked_with_its_status_is_on_record_at_the_trackers_time(emulator, clock):
+    """As discovery's: a status handed to ``track`` is on record when the tracker was told
+    it, by the tracker's clock, not by the history's own."""
+    from conftest import FakeClock
+
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    history = JobHistory(":memory:", FakeClock(1_000_000_000.0))
+    tracker = JobTracker(service, history, clock=clock)
+    clock.advance(30)
+    tracker.track("d1", "dev", "j1", "CreateBackendAuth", "IN_PROGRESS", created=clock() - 5)
+    row = history.jobs().iloc[0]
+    assert row["updated"].timestamp() == clock() and row["created"].timestamp() == clock() - 5
+    assert history.events()["time"].map(lambda t: t.timestamp()).tolist() == [clock()]
+
+
 def test_a_follower_waits_for_each_poll_however_short_the_wait(emulator, clock):
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
     tracker = JobTracker(service, clock=clock, policy=TrackerPolicy(jitter=0.0, min_interval=0.5))
