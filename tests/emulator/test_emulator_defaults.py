@@ -4,6 +4,9 @@ no strict auth."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from amplify_auth_widgets.cli.entry import build_parser
 from amplify_auth_widgets.cli.services import emulator_from_args
 from amplify_auth_widgets.emulator import Emulator
@@ -21,3 +24,18 @@ def test_the_python_defaults_are_the_command_lines(tmp_path):
         assert emu.host == "127.0.0.1" and emu.regions == ("us-east-1",)
         assert emu.identities.strict is None and emu.log_level == "warning"
     assert made.port == 0  # a free port, where the command line has its own (4600)
+
+
+def test_without_a_db_the_state_is_a_temporary_file_removed_at_stop(tmp_path):
+    with Emulator() as emu:
+        emu.create_app("passing", ("dev",))
+        made = Path(emu.db)
+        assert made.parent == Path(tempfile.gettempdir()) and made.is_file()
+        # named for what it is, should a crash leave it behind
+        assert made.name.startswith("amplify-emulator-") and made.suffix == ".sqlite3"
+    left = [p for p in made.parent.iterdir() if p.name.startswith(made.name)]
+    assert left == []  # nor its -wal and -shm
+    kept = tmp_path / "kept.db"
+    with Emulator(db=str(kept)) as emu:
+        emu.create_app("kept", ("dev",))
+    assert kept.is_file()
