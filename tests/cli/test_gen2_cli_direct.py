@@ -136,6 +136,12 @@ def test_debug_logs_the_configuration_with_its_secrets_redacted(tmp_path):
     assert "g-secret-value" not in err
 
 
+NO_VALIDATE = (
+    "--no-validate: exporting despite the {} error(s) above; a value the service would refuse "
+    "may be missing from the files, or wrong in them."
+)
+
+
 def test_a_request_with_errors_is_not_exported_unless_told(tmp_path):
     request = valid_request()
     request["ResourceConfig"]["UserPoolConfigs"]["PasswordPolicy"]["MinimumLength"] = 3
@@ -145,8 +151,12 @@ def test_a_request_with_errors_is_not_exported_unless_told(tmp_path):
     lines = err.splitlines()
     assert lines[-1] == "nothing was exported: fix the errors above (or pass --no-validate)."
     assert any(ln.startswith("ResourceConfig.UserPoolConfigs.PasswordPolicy.") for ln in lines)
-    code, out, _ = export("--cli-input-json", given, "--no-validate")
+    code, out, told = export("--cli-input-json", given, "--no-validate")
     assert code == 0 and "defineAuth" in out
+    # the same findings, then the export: nothing else says what the files may lack
+    n_errors = sum(": error " in line for line in lines)
+    assert n_errors >= 1
+    assert told.splitlines()[: len(lines)] == [*lines[:-1], NO_VALIDATE.format(n_errors)]
 
 
 def test_the_operation_names_the_shape_the_file_is_checked_as(tmp_path):
@@ -166,10 +176,14 @@ def test_a_configuration_of_the_wrong_types_is_refused_not_a_traceback(tmp_path)
         "--cli-input-json", source(tmp_path, {"ResourceConfig": "x"}), "--no-validate"
     )
     assert code == 252 and out == ""
-    assert err == (
+    *told, refusal = err.splitlines()
+    assert refusal == (
         "error: export() needs each member in the type the service model gives it: "
-        "ResourceConfig: ResourceConfig must be an object, not a string ('x').\n"
+        "ResourceConfig: ResourceConfig must be an object, not a string ('x')."
     )
+    assert told[-1] == NO_VALIDATE.format(len(told) - 1)  # each finding an error here
+    assert all(": error model." in line for line in told[:-1])
+    assert any(line.startswith("ResourceConfig: error model.type: ") for line in told)
 
 
 @pytest.mark.parametrize(

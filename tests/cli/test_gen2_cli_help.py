@@ -116,7 +116,12 @@ def test_debug_logs_a_yaml_date_as_text_before_the_export_refuses_it(tmp_path):
     out, err = io.StringIO(), io.StringIO()
     argv = ["--cli-input-yaml", f"file://{tmp_path / 'dated.yaml'}", "--no-validate", "--debug"]
     assert main(["export-gen2", *argv], out, err) == 252
-    debug, refusal = err.getvalue().splitlines()
+    *told, debug, refusal = err.getvalue().splitlines()
+    # the validator's finding first (a date is no string), as --no-validate prints it
+    assert told[0].startswith(
+        "ResourceConfig.UserPoolConfigs.VerificationMessage.EmailSettings.EmailSubject: error "
+    )
+    assert told[-1].startswith(f"--no-validate: exporting despite the {len(told) - 1} error(s)")
     logged = json.loads(debug.removeprefix("debug: configuration "))
     assert (
         logged["ResourceConfig"]["UserPoolConfigs"]["VerificationMessage"]["EmailSettings"][

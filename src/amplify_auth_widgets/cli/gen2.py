@@ -82,7 +82,8 @@ def add_export_gen2(sub: Any) -> None:
 
 def _configuration(args: argparse.Namespace, console: Any) -> tuple[dict[str, Any], str] | None:
     """The configuration and its request shape: the service's current one for a target, or a
-    request file's (None, the findings printed, when it has errors and no --no-validate)."""
+    request file's (None, the findings printed, when it has errors and no --no-validate; with
+    it, the findings are printed and the export goes on)."""
     given = [f"--{n.replace('_', '-')}" for n in TARGET if getattr(args, n)]
     from_file = args.cli_input_json is not None or args.cli_input_yaml is not None
     if from_file and given:
@@ -104,10 +105,16 @@ def _configuration(args: argparse.Namespace, console: Any) -> tuple[dict[str, An
     else:
         request = load_cli_input(args.cli_input_yaml, "yaml")
     findings = validate(request, args.shape)
-    if errors(findings) and not args.no_validate:
+    n_errors = len(errors(findings))
+    if n_errors:  # with --no-validate too: nothing else would say what the files lack
         print_findings(findings, console, to_stderr=True)
-        console.err("nothing was exported: fix the errors above (or pass --no-validate).")
-        return None
+        if not args.no_validate:
+            console.err("nothing was exported: fix the errors above (or pass --no-validate).")
+            return None
+        console.err(
+            f"--no-validate: exporting despite the {n_errors} error(s) above; a value the "
+            "service would refuse may be missing from the files, or wrong in them."
+        )
     return request, args.shape
 
 
