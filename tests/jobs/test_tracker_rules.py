@@ -777,6 +777,28 @@ def test_a_job_tracked_with_its_status_is_on_record_at_the_trackers_time(emulato
     assert history.events()["time"].map(lambda t: t.timestamp()).tolist() == [clock()]
 
 
+def test_a_job_listed_with_its_environment_s_ends_with_its_error_at_the_trackers_time(
+    emulator, clock
+):
+    """Two jobs of one environment are asked about by one ListBackendJobs call: a failed one
+    ends there with the service's error, finished (and on record) at the round's time."""
+    from conftest import FakeClock
+
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    history = JobHistory(":memory:", FakeClock(1_000_000_000.0))
+    tracker = JobTracker(service, history, clock=clock, policy=TrackerPolicy(jitter=0.0))
+    emulator.fail_rate = 1.0
+    job = tracker.track_response(start_job(emulator, service, "failing"))
+    ghost = tracker.track(job.app_id, "dev", "ghost")  # not listed: a miss, nothing else
+    clock.advance(30)
+    assert tracker.poll_due() == 1  # one list call for both
+    error = service.get_backend_job(job.app_id, "dev", job.job_id)["Error"]
+    assert error and job.status == "FAILED" and job.error == error
+    assert job.finished == clock() and ghost.misses == 1
+    row = history.jobs().set_index("job_id").loc[job.job_id]
+    assert row["status"] == "FAILED" and row["updated"].timestamp() == clock()
+
+
 def test_a_follower_waits_for_each_poll_however_short_the_wait(emulator, clock):
     service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
     tracker = JobTracker(service, clock=clock, policy=TrackerPolicy(jitter=0.0, min_interval=0.5))
