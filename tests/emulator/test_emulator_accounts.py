@@ -319,3 +319,15 @@ def test_a_state_file_from_before_pairs_opens_with_its_apps_in_the_default_pair(
         with scoped(OTHER, "us-east-1"):
             assert emu.store.app("dold") is None
         assert emu.store.scope_of("dold") == (DEFAULT, "us-east-1")
+
+
+def test_an_app_id_another_account_or_region_holds_is_refused_and_kept(tmp_path):
+    with Emulator(db=str(tmp_path / "s.db"), regions=FLEET_REGIONS) as emu:
+        emu.store.put_app("dtaken", "mine", {}, 0.0)
+        for account, region in ((OTHER, "us-east-1"), (DEFAULT, "eu-west-1")):
+            with scoped(account, region), pytest.raises(ValueError) as refused:
+                emu.store.put_app("dtaken", "theirs", {}, 1.0)
+            assert str(refused.value) == "app id dtaken is taken in another account or region"
+        emu.store.put_app("dtaken", "renamed", {}, 2.0)  # its own scope may update it
+        assert emu.store.app("dtaken")["name"] == "renamed"
+        assert emu.store.scope_of("dtaken") == (DEFAULT, "us-east-1")
