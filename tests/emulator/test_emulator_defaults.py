@@ -7,6 +7,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from conftest import valid_request
+
+from amplify_auth_widgets import BackendAuthService
 from amplify_auth_widgets.cli.entry import build_parser
 from amplify_auth_widgets.cli.services import emulator_from_args
 from amplify_auth_widgets.emulator import Emulator
@@ -39,3 +42,20 @@ def test_without_a_db_the_state_is_a_temporary_file_removed_at_stop(tmp_path):
     with Emulator(db=str(kept)) as emu:
         emu.create_app("kept", ("dev",))
     assert kept.is_file()
+
+
+def test_a_seed_makes_the_ids_the_same_run_after_run(tmp_path, clock):
+    # --seed: for reproducible runs, as the command line's help says
+    def ids(seed: int, name: str) -> list[str]:
+        with Emulator(seed=seed, db=str(tmp_path / name), clock=clock) as emu:
+            app_id = emu.create_app("seeded", ("dev",))
+            service = BackendAuthService(emu.connection(), sleep=lambda s: None)
+            job = service.create_backend_auth(
+                valid_request(AppId=app_id, BackendEnvironmentName="dev")
+            )
+            return [app_id, job["JobId"]]
+
+    first = ids(7, "a.db")
+    assert ids(7, "b.db") == first
+    other = ids(8, "c.db")
+    assert other[0] != first[0] and other[1] != first[1]
