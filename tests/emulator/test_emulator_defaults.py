@@ -1,6 +1,7 @@
 """An emulator made in Python with no arguments is the one ``amplify-auth emulator`` starts
 with none: jobs of 3 seconds, no latency, no injected faults, this machine only, one region,
-no strict auth."""
+no strict auth. Without a db its state is a temporary file, gone at stop; with a seed, a run
+repeats another's ids."""
 
 from __future__ import annotations
 
