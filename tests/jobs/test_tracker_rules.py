@@ -810,6 +810,16 @@ def test_a_follower_waits_for_each_poll_however_short_the_wait(emulator, clock):
     assert job.status == "COMPLETED" and job.polls == tracker.calls == 5
 
 
+def test_follow_sleeps_each_wait_however_short(emulator, clock):
+    # the CLI's --wait: every wait slept, the short ones too (not polled at once, nor spun on)
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    tracker = JobTracker(service, clock=clock, policy=TrackerPolicy(jitter=0.0, min_interval=0.5))
+    sleeps, sleep = recording_sleep(clock)
+    job = tracker.follow(start_job(emulator, service), sleep=sleep)
+    assert sleeps == pytest.approx([0.5, 0.75, 1.125, 1.6875, 2.53125])
+    assert job.status == "COMPLETED" and job.polls == tracker.calls == 5
+
+
 def test_follow_fills_what_the_response_lacks_from_the_call(setup, clock):
     emulator, service, _, tracker = setup
     for i in range(5):  # jobs of this operation take 5 s: its schedule asks at 5 s
