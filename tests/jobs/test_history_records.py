@@ -383,3 +383,24 @@ def test_an_operation_told_later_fills_the_record_and_an_open_job_has_no_finish(
 def test_a_time_without_a_zone_is_utc_whatever_the_local_zone(far_from_utc):
     assert parse_time("2026-01-01T00:00:00") == T2026
     assert parse_time("2026-01-01T00:00:00Z") == T2026
+
+
+class _KeyReadBeforeAnotherMadeIt(JobHistory):
+    """A history whose first look for the file's key came just before another process made
+    it: the race ``_hash_key`` settles inside its write transaction."""
+
+    def _migrate(self) -> None:
+        super()._migrate()
+        JobHistory(self.path).close()  # the other process: opening a new file makes its key
+        read = self._query
+        self._query = lambda sql, *args: [] if "request_hash_key" in sql else read(sql, *args)
+
+
+def test_a_key_another_process_made_meanwhile_is_taken_not_made_again(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    late = _KeyReadBeforeAnotherMadeIt(path)
+    other = JobHistory(path)
+    request = {"AppId": "d1", "ResourceConfig": {"x": 1}}
+    assert late.request_hash("CreateBackendAuth", request) == other.request_hash(
+        "CreateBackendAuth", request
+    )
