@@ -4,6 +4,7 @@ the service's answers are read as, and where the file lives."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -404,3 +405,12 @@ def test_a_key_another_process_made_meanwhile_is_taken_not_made_again(tmp_path):
     assert late.request_hash("CreateBackendAuth", request) == other.request_hash(
         "CreateBackendAuth", request
     )
+
+
+def test_making_the_key_leaves_secure_delete_as_the_connection_had_it(tmp_path):
+    # the key's making turns secure_delete on to zero the unkeyed hashes it clears, then puts
+    # back the connection's own setting (this SQLite's default), which later deletes rely on
+    default = sqlite3.connect(":memory:").execute("PRAGMA secure_delete").fetchone()[0]
+    with JobHistory(tmp_path / "new.sqlite3") as history:
+        setting = history.database.connection.execute("PRAGMA secure_delete").fetchone()[0]
+    assert setting == default
