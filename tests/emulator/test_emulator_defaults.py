@@ -60,3 +60,13 @@ def test_a_seed_makes_the_ids_the_same_run_after_run(tmp_path, clock):
     assert ids(7, "b.db") == first
     other = ids(8, "c.db")
     assert other[0] != first[0] and other[1] != first[1]
+
+
+def test_an_emulator_starts_and_stops_without_a_word_at_its_default_log_level(capfd):
+    # a notebook cell that starts one shows nothing: uvicorn's INFO lines are not printed
+    with Emulator() as emu:
+        assert emu.client("amplify").list_apps()["apps"] == []
+    told = "".join(capfd.readouterr())
+    # (another test's leftover thread may write here too: only uvicorn's own words are read)
+    for words in ("INFO", "Started server process", "Uvicorn running", "Shutting down"):
+        assert words not in told
