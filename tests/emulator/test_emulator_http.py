@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from conftest import FakeClock, sign_by, signed, valid_request
@@ -20,12 +23,19 @@ def test_unsigned_requests_are_refused(emulator):
     assert "Signature Version 4" in body["message"] and "AWS_ACCESS_KEY_ID" in body["message"]
 
 
-def test_strict_auth_checks_the_signature(monkeypatch):
+@contextlib.contextmanager
+def strict_emulator(monkeypatch, credentials: str) -> Iterator[tuple[Any, str, str]]:
+    """An emulator checking signatures against ``credentials`` (KEY:SECRET), one app in it:
+    the emulator, the app's id and the path of its details."""
     clock = FakeClock()
     sign_by(clock, monkeypatch)  # boto3 and the raw requests sign by the emulator's clock
-    with Emulator(strict_auth="AKIDTEST:s3cret", clock=clock) as emu:
+    with Emulator(strict_auth=credentials, clock=clock) as emu:
         app_id = emu.create_app("strict", ("dev",))
-        path = f"/backend/{app_id}/details"
+        yield emu, app_id, f"/backend/{app_id}/details"
+
+
+def test_strict_auth_checks_the_signature(monkeypatch):
+    with strict_emulator(monkeypatch, "AKIDTEST:s3cret") as (emu, app_id, path):
         ok = signed(emu.url, "POST", path, b"{}", key="AKIDTEST", secret="s3cret")
         assert ok[0] == 200 and ok[2]["appName"] == "strict"
         wrong_secret = signed(emu.url, "POST", path, b"{}", key="AKIDTEST", secret="nope")
@@ -47,11 +57,7 @@ def test_strict_auth_checks_the_signature(monkeypatch):
 
 def test_strict_auth_is_cut_at_its_first_colon(monkeypatch):
     # KEY:SECRET: an access key id holds no colon, so the secret is all after the first
-    clock = FakeClock()
-    sign_by(clock, monkeypatch)
-    with Emulator(strict_auth="AKIDTEST:s3:cret", clock=clock) as emu:
-        app_id = emu.create_app("strict", ("dev",))
-        path = f"/backend/{app_id}/details"
+    with strict_emulator(monkeypatch, "AKIDTEST:s3:cret") as (emu, _, path):
         ok = signed(emu.url, "POST", path, b"{}", key="AKIDTEST", secret="s3:cret")
         assert ok[0] == 200 and ok[2]["appName"] == "strict"
         cut_last = signed(emu.url, "POST", path, b"{}", key="AKIDTEST:s3", secret="cret")
