@@ -188,6 +188,16 @@ def test_unfinished_jobs_come_oldest_first(clock):
         history.record_status(job(name, "IN_PROGRESS", CreateTime=START + created))
     history.record_status(job("done", "COMPLETED", CreateTime=START))
     assert [j["JobId"] for j in history.unfinished()] == ["c", "b", "a"]
+    # each with what a tracker needs to resume it: whose app and environment it is
+    history.record_status(job("d", "PENDING", CreateTime=START, Operation="UpdateBackendAuth"))
+    assert history.unfinished()[0] == {
+        "JobId": "d",
+        "AppId": "d1",
+        "BackendEnvironmentName": "dev",
+        "Operation": "UpdateBackendAuth",
+        "Status": "PENDING",
+        "Created": START,
+    }
 
 
 def test_a_timeout_is_a_local_event_of_its_own(clock):
