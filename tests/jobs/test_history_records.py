@@ -424,3 +424,11 @@ def test_making_the_key_leaves_secure_delete_as_the_connection_had_it(tmp_path):
     with JobHistory(tmp_path / "new.sqlite3") as history:
         setting = history.database.connection.execute("PRAGMA secure_delete").fetchone()[0]
     assert setting == default
+
+
+def test_a_job_first_seen_failed_keeps_its_error(clock):
+    history = JobHistory(":memory:", clock)
+    history.record_status(job("j", "FAILED", Error="UserPoolName is taken"), observed=START + 9)
+    row = history.jobs().iloc[0]
+    assert (row["status"], row["error"]) == ("FAILED", "UserPoolName is taken")
+    assert history.events().iloc[0]["error"] == "UserPoolName is taken"
