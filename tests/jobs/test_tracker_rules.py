@@ -747,14 +747,22 @@ def test_polls_after_the_usual_window_are_jittered_and_inside_it_are_not(clock):
     assert any(abs(r - 1) > 0.01 for r in ratios[:-1])
 
 
+def on_its_own_clock(emulator, clock, **policy):
+    """A service, a history whose own clock is far from the tracker's, and a tracker: what is
+    on record by the tracker's clock shows it."""
+    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
+    history = JobHistory(":memory:", FakeClock(1_000_000_000.0))
+    return (
+        service,
+        history,
+        JobTracker(service, history, clock=clock, policy=TrackerPolicy(**policy)),
+    )
+
+
 def test_what_discovery_records_is_dated_by_the_tracker_clock(emulator, clock):
     """The history's own clock is only its default: a job the tracker saw finish is on record
     at the tracker's time, as its polls are."""
-    from conftest import FakeClock
-
-    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
-    history = JobHistory(":memory:", FakeClock(1_000_000_000.0))
-    tracker = JobTracker(service, history, clock=clock)
+    service, history, tracker = on_its_own_clock(emulator, clock)
     created = start_job(emulator, service, "dated")
     clock.advance(30)
     assert tracker.discover(created["AppId"], "dev") == []
@@ -765,11 +773,7 @@ def test_what_discovery_records_is_dated_by_the_tracker_clock(emulator, clock):
 def test_a_job_tracked_with_its_status_is_on_record_at_the_trackers_time(emulator, clock):
     """As discovery's: a status handed to ``track`` is on record when the tracker was told
     it, by the tracker's clock, not by the history's own."""
-    from conftest import FakeClock
-
-    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
-    history = JobHistory(":memory:", FakeClock(1_000_000_000.0))
-    tracker = JobTracker(service, history, clock=clock)
+    _, history, tracker = on_its_own_clock(emulator, clock)
     clock.advance(30)
     tracker.track("d1", "dev", "j1", "CreateBackendAuth", "IN_PROGRESS", created=clock() - 5)
     row = history.jobs().iloc[0]
@@ -782,11 +786,7 @@ def test_a_job_listed_with_its_environment_s_ends_with_its_error_at_the_trackers
 ):
     """Two jobs of one environment are asked about by one ListBackendJobs call: a failed one
     ends there with the service's error, finished (and on record) at the round's time."""
-    from conftest import FakeClock
-
-    service = BackendAuthService(emulator.connection(), sleep=lambda s: None)
-    history = JobHistory(":memory:", FakeClock(1_000_000_000.0))
-    tracker = JobTracker(service, history, clock=clock, policy=TrackerPolicy(jitter=0.0))
+    service, history, tracker = on_its_own_clock(emulator, clock, jitter=0.0)
     emulator.fail_rate = 1.0
     job = tracker.track_response(start_job(emulator, service, "failing"))
     ghost = tracker.track(job.app_id, "dev", "ghost")  # not listed: a miss, nothing else
