@@ -44,7 +44,14 @@ from .server import EmulatorApp, Faults, allowed_host_names
 from .store import Store, scoped
 from .sts import Identities
 
-__all__ = ["Emulator", "Faults", "listening_socket", "parse_job_seconds", "parse_regions"]
+__all__ = [
+    "LOG_LEVELS",
+    "Emulator",
+    "Faults",
+    "listening_socket",
+    "parse_job_seconds",
+    "parse_regions",
+]
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$", re.ASCII)
 
@@ -110,6 +117,16 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+#: The log levels uvicorn knows, quietest first (``log_level``).
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+
+
+def _check_log_level(log_level: str) -> None:
+    """Refuse a log level uvicorn does not know now, not as a KeyError at ``start()``."""
+    if log_level not in LOG_LEVELS:
+        raise ValueError(f"log_level must be one of {', '.join(LOG_LEVELS)}; not {log_level!r}")
+
+
 def _check_rates(**rates: float) -> None:
     """Refuse a rate (of throttling, failures, timeouts) outside 0..1, by its name."""
     for name, rate in rates.items():
@@ -167,6 +184,7 @@ class Emulator:
         regions: Iterable[str] = (EMULATOR_REGION,),
     ) -> None:
         _check_rates(throttle_rate=throttle_rate, fail_rate=fail_rate, timeout_rate=timeout_rate)
+        _check_log_level(log_level)
         credentials = _strict_credentials(strict_auth)
         #: The regions served, each (with each account) holding apps of its own.
         self.regions = parse_regions(regions)
@@ -245,18 +263,25 @@ class Emulator:
             timeout_keep_alive=30,
         )
         server = uvicorn.Server(config)
-        self._server = server
-        self._thread = threading.Thread(
+        thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name="amplify-emulator", daemon=True
         )
-        self._thread.start()
+        thread.start()
         deadline = time.monotonic() + timeout
-        while not server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self._server = None
-                raise RuntimeError("the emulator did not start; see the log above")
+        while True:  # the time first: a start given none fails, even one quick enough
+            if not thread.is_alive() or time.monotonic() > deadline:
+                # nothing left behind: the server told to stop, its thread ended, the port freed
+                server.should_exit = True
+                thread.join(timeout=10)
+                sock.close()
+                raise RuntimeError(
+                    f"the emulator did not start within {timeout} s; see the log above, or "
+                    "give start() a longer timeout"
+                )
+            if server.started:
+                break
             time.sleep(0.005)
-        self._socket = sock
+        self._server, self._thread, self._socket = server, thread, sock
         return self
 
     def stop(self) -> None:

@@ -1,0 +1,52 @@
+"""An emulator that cannot start says why and leaves nothing behind: a log level uvicorn does
+not know is refused when the emulator is made, by its name; a start that runs out of time
+frees its port and ends its thread, so that the next start on that port works."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+
+from amplify_auth_widgets.emulator import LOG_LEVELS, Emulator
+
+
+def test_a_log_level_uvicorn_does_not_know_is_refused_when_made(tmp_path):
+    for bad in ("loud", "WARNING", "", "warn"):
+        with pytest.raises(ValueError) as refused:
+            Emulator(db=str(tmp_path / "s.db"), log_level=bad)
+        assert str(refused.value) == (
+            f"log_level must be one of critical, error, warning, info, debug, trace; not {bad!r}"
+        )
+    for good in LOG_LEVELS:  # each one uvicorn takes, and serves at
+        with Emulator(db=str(tmp_path / f"{good}.db"), log_level=good) as emu:
+            assert emu.client("amplify").list_apps()["apps"] == []
+
+
+def _serving_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "amplify-emulator" and t.is_alive()]
+
+
+def test_a_start_out_of_time_frees_its_port_and_ends_its_thread(tmp_path):
+    before = set(_serving_threads())
+    emu = Emulator(db=str(tmp_path / "s.db"))
+    with pytest.raises(RuntimeError) as failed:
+        emu.start(timeout=0)  # no start is that quick: the time is read first
+    assert str(failed.value) == (
+        "the emulator did not start within 0 s; see the log above, or give start() a longer timeout"
+    )
+    port = emu.port
+    assert port != 0
+    with pytest.raises(ConnectionRefusedError):  # nothing listens there any more
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    assert set(_serving_threads()) == before  # its server's thread has ended
+    with pytest.raises(RuntimeError, match="not running"):
+        emu.url  # noqa: B018 - not started, so no url
+    # started again, on the same port: it was freed
+    emu.start()
+    try:
+        assert emu.port == port
+        assert emu.client("amplify").list_apps()["apps"] == []
+    finally:
+        emu.stop()
