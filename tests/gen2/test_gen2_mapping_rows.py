@@ -111,6 +111,49 @@ def test_the_required_attributes_row_names_every_key_it_wrote_even_with_none_req
     )
 
 
+def test_a_value_none_of_cognito_s_is_named_as_left_out_not_passed_as_mapped():
+    # a request let through with --no-validate: the files leave the value out, and the row
+    # says so rather than "mapped" alone
+    def rows(pool: dict) -> dict[str, dict[str, str]]:
+        request = {"ResourceConfig": {"UserPoolConfigs": {"SignInMethod": "EMAIL", **pool}}}
+        return {r["member"].removeprefix(f"{UPC}."): r for r in gen2.export(request).rows}
+
+    table = rows(
+        {
+            "RequiredSignUpAttributes": ["NAME", "SHOE_SIZE", "<b>x</b>"],
+            "PasswordPolicy": {
+                "MinimumLength": 9,
+                "AdditionalConstraints": ["REQUIRE_DIGIT", "NOPE"],
+            },
+        }
+    )
+    attributes = table["RequiredSignUpAttributes"]
+    assert (attributes["status"], attributes["target"]) == (
+        "mapped",
+        "userAttributes.fullname, email",
+    )
+    assert attributes["note"] == (
+        f"{EMAIL_REQUIRED}; left out, not Cognito's: '<b>x</b>', 'SHOE_SIZE'"
+    )
+    constraints = table["PasswordPolicy.AdditionalConstraints"]
+    assert constraints["target"] == "cfnUserPool.policies.passwordPolicy: requireNumbers"
+    assert constraints["note"] == "the others are set to false; left out, not Cognito's: 'NOPE'"
+    # nothing known but the loosened email: the row still says what was dropped
+    only = rows({"RequiredSignUpAttributes": ["SHOE_SIZE", "SHOE_SIZE"]})[
+        "RequiredSignUpAttributes"
+    ]
+    assert only["note"] == f"{EMAIL_REQUIRED}; left out, not Cognito's: 'SHOE_SIZE'"
+    # every value Cognito's: the notes as before
+    table = rows(
+        {
+            "RequiredSignUpAttributes": ["NAME"],
+            "PasswordPolicy": {"MinimumLength": 9, "AdditionalConstraints": ["REQUIRE_DIGIT"]},
+        }
+    )
+    assert table["RequiredSignUpAttributes"]["note"] == EMAIL_REQUIRED
+    assert table["PasswordPolicy.AdditionalConstraints"]["note"] == "the others are set to false"
+
+
 # -- the configurations, one per group of branches ----------------------------------------
 
 USERNAME_SMS = {
@@ -250,7 +293,10 @@ USERNAME_SMS_ROWS = [
         "EMAIL, ZONE_INFO, BOGUS",
         R,
         "userAttributes.email, timezone, phoneNumber",
-        "Gen 2 makes phoneNumber required for sign-in; not so here, as in the source",
+        (
+            "Gen 2 makes phoneNumber required for sign-in; not so here, as in the source; "
+            "left out, not Cognito's: 'BOGUS'"
+        ),
     ),
     mapped(
         f"{UPC}.VerificationMessage.DeliveryMethod",

@@ -9,6 +9,7 @@ list every configured member, so a member this module does not place shows as "n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -403,12 +404,14 @@ class Mapper:
         if attrs:
             self.props["userAttributes"] = attrs
         if required or loosened:
-            note = ""
+            notes = []
             if loosened:
-                note = (
+                notes.append(
                     f"Gen 2 makes {' and '.join(loosened)} required for sign-in; not so here, "
                     "as in the source"
                 )
+            notes.append(_left_out(self.pool["RequiredSignUpAttributes"], ATTRIBUTES))
+            note = "; ".join(n for n in notes if n)
             # every key written, the loosened ones too: with none required, "userAttributes."
             # named nothing
             self.place(path, "userAttributes." + ", ".join(attrs), note)
@@ -708,13 +711,24 @@ class Mapper:
                 MAPPED,
                 BACKEND_TS,
                 f"cfnUserPool.policies.passwordPolicy: {props}",
-                "the others are set to false",
+                "; ".join(
+                    n
+                    for n in ("the others are set to false", _left_out(constraints, CONSTRAINTS))
+                    if n
+                ),
             )
         self.override(None, "cfnUserPool", "policies", {"passwordPolicy": password})
 
 
 #: The minimum password length Cognito applies when a policy gives none.
 COGNITO_MINIMUM_LENGTH = 8
+
+
+def _left_out(values: Any, known: Mapping[str, Any]) -> str:
+    """The note on values the code cannot hold, none of Cognito's (a request let through with
+    --no-validate): without it a row would say "mapped" of what the files leave out."""
+    unknown = sorted({repr(v) for v in values or () if v not in known})
+    return f"left out, not Cognito's: {', '.join(unknown)}" if unknown else ""
 
 
 def _snake(name: str) -> str:
