@@ -124,26 +124,43 @@ def test_numbers_of_up_to_100_digits_are_read(parse):
     hundred = "9" * 100
     text = f'{{"MaxResults": {hundred}, "Minus": -{hundred}}}'
     assert parse(text, "f") == {"MaxResults": int("9" * 100), "Minus": -int("9" * 100)}
+    # YAML's words say where the number is (column 16 of its one line), JSON's do not
+    where = "f line 1, column 16" if parse is parse_yaml else "f"
     assert message(parse, f'{{"MaxResults": {hundred}9}}', "f") == (
-        "f: a number has 101 digits, over the 100 read; the API's numbers have at most 19"
+        f"{where}: a number has 101 digits, over the 100 read; the API's numbers have at most 19"
     )
     for smallest in ("1" + "0" * 100, "-1" + "0" * 100):
         assert message(parse, f'{{"MaxResults": {smallest}}}', "f") == (
-            "f: a number has 101 digits, over the 100 read; the API's numbers have at most 19"
+            f"{where}: a number has 101 digits, over the 100 read; the API's numbers have at "
+            "most 19"
         )
     assert message(parse, f'{{"MaxResults": {"9" * 4000}}}', "f") == (
-        "f: a number has 4,000 digits, over the 100 read; the API's numbers have at most 19"
+        f"{where}: a number has 4,000 digits, over the 100 read; the API's numbers have at most 19"
     )
 
 
-def test_a_json_number_past_pythons_own_digit_limit_is_refused_in_the_same_words():
+def test_a_number_past_pythons_own_digit_limit_is_refused_in_the_same_words():
     # Python refuses to read an integer of more than 4,300 digits with its own ValueError;
-    # JSON's numbers are counted before Python reads them, so that never escapes
+    # JSON's and YAML's numbers are counted before Python reads them, so that never escapes
     for digits in (4301, 5000, 100_000):
-        assert message(parse_json, f'{{"MaxResults": -{"9" * digits}}}', "f.json") == (
-            f"f.json: a number has {digits:,} digits, over the 100 read; the API's numbers "
-            "have at most 19"
+        said = (
+            f"a number has {digits:,} digits, over the 100 read; the API's numbers have at most 19"
         )
+        assert message(parse_json, f'{{"MaxResults": -{"9" * digits}}}', "f.json") == (
+            f"f.json: {said}"
+        )
+        # YAML's says where: line and column of the number
+        text = f"AppId: d1\nMaxResults: -{'9' * digits}\n"
+        assert message(parse_yaml, text, "f.yaml") == f"f.yaml line 2, column 13: {said}"
+        # in its own base, and in any of YAML's spellings (sign, underscores, 0x, 0b)
+        for spelled in (f"+{'1_' * digits}", f"0x{'f' * digits}", f"-0b{'1' * digits}"):
+            assert message(parse_yaml, f"MaxResults: {spelled}", "f.yaml") == (
+                f"f.yaml line 1, column 13: {said}"
+            )
+    # 100 digits in YAML are read, as in JSON
+    assert parse_yaml(f"MaxResults: -{'9' * 100}", "f") == {"MaxResults": -int("9" * 100)}
+    assert parse_yaml("MaxResults: +1_000", "f") == {"MaxResults": 1000}
+    assert parse_yaml("MaxResults: 0x1F", "f") == {"MaxResults": 31}
 
 
 def nested(depth: int) -> str:
@@ -202,8 +219,9 @@ def test_yaml_that_is_not_text_and_values_that_cannot_be_read():
     assert message(parse_yaml, "MaxResults: !!int x", "f.yaml") == (
         "f.yaml: a value cannot be read: invalid literal for int() with base 10: 'x'"
     )
-    assert message(parse_yaml, "AppId: " + "9" * 5000, "f.yaml").startswith(
-        "f.yaml: a value cannot be read: Exceeds the limit (4300 digits)"
+    assert message(parse_yaml, "AppId: " + "9" * 5000, "f.yaml") == (
+        "f.yaml line 1, column 8: a number has 5,000 digits, over the 100 read; the API's "
+        "numbers have at most 19"
     )
 
 
@@ -216,6 +234,11 @@ def test_yaml_is_read_the_same_without_libyaml(monkeypatch):
     assert parse_yaml("AppId: d1abc\nTags: [a, b]\n", "f") == {"AppId": "d1abc", "Tags": ["a", "b"]}
     # 2,000 levels pass Python's recursion limit in the pure-Python composer, which recurses
     assert message(parse_yaml, nested(2_000), "f.yaml") == f"f.yaml: {TOO_DEEP}"
+    # and counts a number's digits before Python reads it, as libyaml's loader does
+    assert message(parse_yaml, "a: " + "9" * 5000, "f.yaml") == (
+        "f.yaml line 1, column 4: a number has 5,000 digits, over the 100 read; the API's "
+        "numbers have at most 19"
+    )
 
 
 def test_yaml_nested_past_the_parsers_own_limit_is_refused():

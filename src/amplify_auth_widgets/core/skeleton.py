@@ -16,6 +16,7 @@ redacted file is never sent by mistake.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -261,11 +262,12 @@ def _too_big(what: str) -> str:
 
 
 class _LongNumber(ValueError):
-    def __init__(self, digits: int) -> None:
+    def __init__(self, digits: int, line: int | None = None, column: int | None = None) -> None:
         super().__init__(
             f"a number has {digits:,} digits, over the {MAX_DIGITS} read; the API's numbers "
             "have at most 19"
         )
+        self.line, self.column = line, column
 
 
 def _parse_int(text: str) -> int:
@@ -288,12 +290,30 @@ def parse_json(text: str, where: str) -> Any:
     return data
 
 
+@functools.cache
+def _yaml_loader(base: type) -> type:
+    """``base`` (a safe loader) counting an integer's digits before Python reads it, as JSON's
+    are: Python refuses one of over 4,300 digits in its own words."""
+    from yaml.constructor import SafeConstructor
+
+    def integer(loader: Any, node: Any) -> int:
+        number = loader.construct_scalar(node).lstrip("+-").replace("_", "")
+        digits = len(number) - 2 * (number[:2].lower() in ("0b", "0x"))  # in its own base
+        if digits > MAX_DIGITS:
+            raise _LongNumber(digits, node.start_mark.line + 1, node.start_mark.column + 1)
+        return SafeConstructor.construct_yaml_int(loader, node)
+
+    loader = type(f"Counting{base.__name__}", (base,), {})
+    loader.add_constructor("tag:yaml.org,2002:int", integer)  # type: ignore[attr-defined]
+    return loader
+
+
 def parse_yaml(text: str, where: str) -> Any:
     import yaml  # deferred: only YAML input and output need it
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
     try:
-        data = yaml.load(text, Loader=loader)
+        data = yaml.load(text, Loader=_yaml_loader(base))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "not YAML"
@@ -304,7 +324,9 @@ def parse_yaml(text: str, where: str) -> Any:
         raise InputError(f"malformed YAML: {exc}", where) from None
     except RecursionError:
         raise InputError(_too_deep(), where) from None
-    except ValueError as exc:  # Python refuses integers of over 4,300 digits
+    except _LongNumber as exc:
+        raise InputError(str(exc), where, exc.line, exc.column) from None
+    except ValueError as exc:  # a tagged value that is none: `!!int x`
         raise InputError(f"a value cannot be read: {exc}", where) from None
     check_limits(data, where, yaml=True)
     return data
