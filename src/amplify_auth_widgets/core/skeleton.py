@@ -290,21 +290,23 @@ def parse_json(text: str, where: str) -> Any:
     return data
 
 
-@functools.cache
-def _yaml_loader(base: type) -> type:
-    """``base`` (a safe loader) counting an integer's digits before Python reads it, as JSON's
+def _yaml_integer(loader: Any, node: Any) -> int:
+    """A YAML integer, its digits counted (in its own base) before Python reads it, as JSON's
     are: Python refuses one of over 4,300 digits in its own words."""
     from yaml.constructor import SafeConstructor
 
-    def integer(loader: Any, node: Any) -> int:
-        number = loader.construct_scalar(node).lstrip("+-").replace("_", "")
-        digits = len(number) - 2 * (number[:2].lower() in ("0b", "0x"))  # in its own base
-        if digits > MAX_DIGITS:
-            raise _LongNumber(digits, node.start_mark.line + 1, node.start_mark.column + 1)
-        return SafeConstructor.construct_yaml_int(loader, node)
+    number = loader.construct_scalar(node).lstrip("+-").replace("_", "")
+    digits = len(number) - 2 * (number[:2].lower() in ("0b", "0x"))
+    if digits > MAX_DIGITS:
+        raise _LongNumber(digits, node.start_mark.line + 1, node.start_mark.column + 1)
+    return SafeConstructor.construct_yaml_int(loader, node)
 
+
+@functools.cache
+def _yaml_loader(base: type) -> type:
+    """``base`` (a safe loader, libyaml's or Python's) reading integers by ``_yaml_integer``."""
     loader = type(f"Counting{base.__name__}", (base,), {})
-    loader.add_constructor("tag:yaml.org,2002:int", integer)  # type: ignore[attr-defined]
+    loader.add_constructor("tag:yaml.org,2002:int", _yaml_integer)  # type: ignore[attr-defined]
     return loader
 
 
