@@ -157,6 +157,12 @@ def test_a_number_past_pythons_own_digit_limit_is_refused_in_the_same_words():
             assert message(parse_yaml, f"MaxResults: {spelled}", "f.yaml") == (
                 f"f.yaml line 1, column 13: {said}"
             )
+    # a value tagged as an integer is measured the same way, whatever it holds: Python never
+    # reads an integer text of over 100 characters (sign, underscores and 0x aside)
+    assert message(parse_yaml, f"MaxResults: !!int {'X' * 101}", "f.yaml") == (
+        "f.yaml line 1, column 13: a number has 101 digits, over the 100 read; the API's "
+        "numbers have at most 19"
+    )
     # 100 digits in YAML are read, as in JSON
     assert parse_yaml(f"MaxResults: -{'9' * 100}", "f") == {"MaxResults": -int("9" * 100)}
     assert parse_yaml("MaxResults: +1_000", "f") == {"MaxResults": 1000}
