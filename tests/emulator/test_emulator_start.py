@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 import pytest
 
@@ -50,3 +51,36 @@ def test_a_start_out_of_time_frees_its_port_and_ends_its_thread(tmp_path):
         assert emu.client("amplify").list_apps()["apps"] == []
     finally:
         emu.stop()
+
+
+def _answer(conn: socket.socket) -> bytes:
+    """One HTTP answer's head read whole from ``conn`` (its body too)."""
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        chunk = conn.recv(65536)
+        assert chunk, "the server closed the connection"
+        answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    length = int(
+        next(ln.split(b":")[1] for ln in lines if ln.lower().startswith(b"content-length"))
+    )
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        assert chunk, "the server closed the connection"
+        body += chunk
+    return head
+
+
+def test_a_connection_idle_between_polls_is_kept_open(tmp_path):
+    # a notebook polls a job every few seconds: its connection is kept for 30 s of idleness,
+    # not uvicorn's 5, so each poll does not open another (nor race a server closing it).
+    # The one test that waits: uvicorn's keep-alive timer runs on real time, no clock of ours.
+    with Emulator(db=str(tmp_path / "s.db")) as emu:
+        request = f"GET /apps HTTP/1.1\r\nHost: 127.0.0.1:{emu.port}\r\n\r\n".encode()
+        with socket.create_connection(("127.0.0.1", emu.port), timeout=10) as conn:
+            conn.sendall(request)
+            assert _answer(conn).startswith(b"HTTP/1.1 403")  # unsigned: refused, kept alive
+            time.sleep(6)  # past uvicorn's default of 5 s
+            conn.sendall(request)  # on the same connection, still open
+            assert _answer(conn).startswith(b"HTTP/1.1 403")
