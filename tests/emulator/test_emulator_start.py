@@ -84,3 +84,15 @@ def test_a_connection_idle_between_polls_is_kept_open(tmp_path):
             time.sleep(6)  # past uvicorn's default of 5 s
             conn.sendall(request)  # on the same connection, still open
             assert _answer(conn).startswith(b"HTTP/1.1 403")
+
+
+def test_at_the_info_level_each_request_is_logged_and_at_the_default_none(tmp_path, capfd):
+    # --log-level info: each request on a line of its own, as a development server shows them
+    with Emulator(db=str(tmp_path / "info.db"), log_level="info") as emu:
+        emu.client("amplify").list_apps()
+        said = capfd.readouterr().out
+    assert '"GET /apps HTTP/1.1" 200' in said
+    with Emulator(db=str(tmp_path / "warning.db")) as emu:
+        emu.client("amplify").list_apps()
+        said = "".join(capfd.readouterr())
+    assert "GET /apps" not in said

@@ -258,7 +258,7 @@ class Emulator:
             lambda scope, receive, send: self.app(scope, receive, send),
             interface="asgi3",
             log_level=self.log_level,
-            access_log=False,
+            access_log=True,  # a line per request, at info and below (as moto's server)
             lifespan="off",
             timeout_keep_alive=30,
         )
