@@ -59,8 +59,11 @@ def test_each_account_and_region_pair_holds_its_own_apps(pairs):
     for app_id in (abroad, other):
         with pytest.raises(backend.exceptions.NotFoundException):
             backend.get_backend(AppId=app_id)
-        with pytest.raises(ClientError, match="taken by an app of another account or region"):
+        with pytest.raises(backend.exceptions.BadRequestException) as refused:
             backend.create_backend(AppId=app_id, AppName="hijack", BackendEnvironmentName="x")
+        assert refused.value.response["Error"]["Message"] == (
+            f"App id {app_id} is taken by an app of another account or region; choose another id."
+        )
     app = pairs.connection(region="eu-west-1").client("amplify").get_app(appId=abroad)["app"]
     assert app["appArn"] == f"arn:aws:amplify:eu-west-1:{DEFAULT}:apps/{abroad}"
     app = pairs.connection(account=OTHER).client("amplify").get_app(appId=other)["app"]
