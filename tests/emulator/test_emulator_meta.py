@@ -99,6 +99,22 @@ def test_no_auth_answers_providers_but_nothing_deployed(emulator, service, app_e
     assert service.deployed_auth(app_id, env) is None
 
 
+def test_the_ids_are_the_app_s_own_two_apps_alike_in_all_else_differ(emulator, service):
+    # the same environment and resource names, created at the same time: only the app id
+    # tells their pools apart, and the meta names the app it belongs to
+    one, two = (emulator.create_app("twin", ("dev",)) for _ in range(2))
+    for app_id in (one, two):
+        create(service, emulator, app_id, "dev")
+    emulator.clock.advance(5)  # both jobs done
+    for app_id in (one, two):
+        answer = service.call("GetBackend", {"AppId": app_id, "BackendEnvironmentName": "dev"})
+        meta = json.loads(answer["AmplifyMetaConfig"])
+        assert meta["providers"]["awscloudformation"]["AmplifyAppId"] == app_id
+    ids = [service.deployed_auth(a, "dev") for a in (one, two)]
+    assert ids[0] is not None and ids[1] is not None
+    assert ids[0].user_pool_id != ids[1].user_pool_id
+
+
 def test_an_imported_pool_answers_the_ids_it_was_imported_with(emulator, service, app_env):
     app_id, env = app_env
     ids = {
