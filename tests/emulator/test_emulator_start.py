@@ -41,7 +41,7 @@ def test_a_start_out_of_time_frees_its_port_and_ends_its_thread(tmp_path):
     assert port != 0
     with pytest.raises(ConnectionRefusedError):  # nothing listens there any more
         socket.create_connection(("127.0.0.1", port), timeout=5).close()
-    assert set(_serving_threads()) == before  # its server's thread has ended
+    assert set(_serving_threads()) <= before  # its server's thread has ended (no new one)
     with pytest.raises(RuntimeError, match="not running"):
         emu.url  # noqa: B018 - not started, so no url
     # started again, on the same port: it was freed
