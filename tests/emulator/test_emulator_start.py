@@ -47,6 +47,8 @@ def test_a_start_out_of_time_frees_its_port_and_ends_its_thread(tmp_path):
     # started again, on the same port: it was freed
     emu.start()
     try:
+        # its server runs in a thread named for it (what the check above looks for)
+        assert len(set(_serving_threads()) - before) == 1
         assert emu.port == port
         assert emu.client("amplify").list_apps()["apps"] == []
     finally:
