@@ -5,6 +5,8 @@ frees its port and ends its thread, so that the next start on that port works.""
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -98,3 +100,17 @@ def test_at_the_info_level_each_request_is_logged_and_at_the_default_none(tmp_pa
         emu.client("amplify").list_apps()
         said = "".join(capfd.readouterr())
     assert "GET /apps" not in said
+
+
+def test_an_emulator_left_running_does_not_keep_its_process_alive(tmp_path):
+    # a notebook or script that never stops its emulator still ends: the server's thread is a
+    # daemon, not one the interpreter waits for at exit
+    script = (
+        "from amplify_auth_widgets.emulator import Emulator\n"
+        f"Emulator(db={str(tmp_path / 's.db')!r}).start()\n"
+        "print('serving')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout) == (0, "serving\n"), done.stderr
