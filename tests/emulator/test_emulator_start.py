@@ -114,3 +114,35 @@ def test_an_emulator_left_running_does_not_keep_its_process_alive(tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
     )
     assert (done.returncode, done.stdout) == (0, "serving\n"), done.stderr
+
+
+def test_a_start_looks_at_the_server_in_steps_of_a_few_ms(tmp_path, monkeypatch):
+    # start() returns as soon as the server is up: a notebook cell that starts an emulator
+    # waits no longer than uvicorn does (its own loop waits with asyncio, not time.sleep)
+    slept: list[float] = []
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    for n in range(3):  # the server is not up at start's first look, as a rule: it has to load
+        with Emulator(db=str(tmp_path / f"{n}.db")) as emu:
+            assert emu.client("amplify").list_apps()["apps"] == []
+    assert slept and max(slept) <= 0.01, slept
+
+
+def test_stop_ends_the_server_thread_and_frees_the_port_and_may_be_called_again(tmp_path):
+    before = set(_serving_threads())
+    emu = Emulator(db=str(tmp_path / "s.db")).start()
+    port = emu.port
+    assert len(set(_serving_threads()) - before) == 1
+    emu.stop()
+    # stop() returns once the server is gone: its thread has ended, nothing listens any more
+    assert set(_serving_threads()) <= before
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    emu.stop()  # a second stop (a `with` block around a stopped emulator) does nothing
+    with pytest.raises(RuntimeError, match="not running"):
+        emu.url  # noqa: B018 - stopped, so no url
