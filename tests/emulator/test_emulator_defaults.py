@@ -5,6 +5,7 @@ repeats another's ids."""
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -43,6 +44,23 @@ def test_without_a_db_the_state_is_a_temporary_file_removed_at_stop(tmp_path):
     with Emulator(db=str(kept)) as emu:
         emu.create_app("kept", ("dev",))
     assert kept.is_file()
+
+
+def test_a_temporary_db_is_removed_whole_at_stop_even_with_a_reader_still_open():
+    # someone reading the emulator's state with sqlite3 (or pandas) keeps their connection
+    # open: SQLite then leaves the -wal and -shm files at the emulator's close, and stop
+    # removes them itself
+    with Emulator() as emu:
+        emu.create_app("passing", ("dev",))
+        made = Path(emu.db)
+        reader = sqlite3.connect(emu.db)
+        assert reader.execute("SELECT count(*) FROM apps").fetchone() == (1,)
+        names = {p.name for p in made.parent.iterdir() if p.name.startswith(made.name)}
+        assert names == {made.name, f"{made.name}-wal", f"{made.name}-shm"}
+    try:
+        assert [p for p in made.parent.iterdir() if p.name.startswith(made.name)] == []
+    finally:
+        reader.close()
 
 
 def test_a_seed_makes_the_ids_the_same_run_after_run(tmp_path, clock):
