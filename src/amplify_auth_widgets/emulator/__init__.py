@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..client.connection import EMULATOR_REGION
+from ..core.db import SIDE_FILES
 from .amplify import Amplify
 from .backend import Backend
 from .server import EmulatorApp, Faults, allowed_host_names
@@ -293,7 +294,7 @@ class Emulator:
             self._server = None
         self.store.close()
         if self._temporary_db:
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", *SIDE_FILES):  # the database and what SQLite keeps beside it
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(self.db + suffix)
 
