@@ -31,6 +31,11 @@ def test_the_python_defaults_are_the_command_lines(tmp_path):
     assert made.port == 0  # a free port, where the command line has its own (4600)
 
 
+def _files_of(db: Path) -> set[str]:
+    """The names of ``db`` and of the files beside it that SQLite names after it."""
+    return {p.name for p in db.parent.iterdir() if p.name.startswith(db.name)}
+
+
 def test_without_a_db_the_state_is_a_temporary_file_removed_at_stop(tmp_path):
     with Emulator() as emu:
         emu.create_app("passing", ("dev",))
@@ -38,8 +43,7 @@ def test_without_a_db_the_state_is_a_temporary_file_removed_at_stop(tmp_path):
         assert made.parent == Path(tempfile.gettempdir()) and made.is_file()
         # named for what it is, should a crash leave it behind
         assert made.name.startswith("amplify-emulator-") and made.suffix == ".sqlite3"
-    left = [p for p in made.parent.iterdir() if p.name.startswith(made.name)]
-    assert left == []  # nor its -wal and -shm
+    assert _files_of(made) == set()  # nor its -wal and -shm
     kept = tmp_path / "kept.db"
     with Emulator(db=str(kept)) as emu:
         emu.create_app("kept", ("dev",))
@@ -55,10 +59,9 @@ def test_a_temporary_db_is_removed_whole_at_stop_even_with_a_reader_still_open()
         made = Path(emu.db)
         reader = sqlite3.connect(emu.db)
         assert reader.execute("SELECT count(*) FROM apps").fetchone() == (1,)
-        names = {p.name for p in made.parent.iterdir() if p.name.startswith(made.name)}
-        assert names == {made.name, f"{made.name}-wal", f"{made.name}-shm"}
+        assert _files_of(made) == {made.name, f"{made.name}-wal", f"{made.name}-shm"}
     try:
-        assert [p for p in made.parent.iterdir() if p.name.startswith(made.name)] == []
+        assert _files_of(made) == set()
     finally:
         reader.close()
 

@@ -9,9 +9,11 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Any
 
 import pytest
 
+import amplify_auth_widgets.emulator as emulator_module
 from amplify_auth_widgets.emulator import LOG_LEVELS, Emulator
 
 
@@ -31,6 +33,13 @@ def _serving_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "amplify-emulator" and t.is_alive()]
 
 
+def _assert_server_gone(port: int, before: set[threading.Thread]) -> None:
+    """Nothing listens on ``port`` any more, and no server thread is left beyond ``before``."""
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    assert set(_serving_threads()) <= before
+
+
 def test_a_start_out_of_time_frees_its_port_and_ends_its_thread(tmp_path):
     before = set(_serving_threads())
     emu = Emulator(db=str(tmp_path / "s.db"))
@@ -41,9 +50,7 @@ def test_a_start_out_of_time_frees_its_port_and_ends_its_thread(tmp_path):
     )
     port = emu.port
     assert port != 0
-    with pytest.raises(ConnectionRefusedError):  # nothing listens there any more
-        socket.create_connection(("127.0.0.1", port), timeout=5).close()
-    assert set(_serving_threads()) <= before  # its server's thread has ended (no new one)
+    _assert_server_gone(port, before)  # its port freed, its server's thread ended
     with pytest.raises(RuntimeError, match="not running"):
         emu.url  # noqa: B018 - not started, so no url
     # started again, on the same port: it was freed
@@ -120,13 +127,16 @@ def test_a_start_looks_at_the_server_in_steps_of_a_few_ms(tmp_path, monkeypatch)
     # start() returns as soon as the server is up: a notebook cell that starts an emulator
     # waits no longer than uvicorn does (its own loop waits with asyncio, not time.sleep)
     slept: list[float] = []
-    real_sleep = time.sleep
 
-    def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        real_sleep(seconds)
+    class RecordingTime:  # the emulator module's ``time``: its sleeps recorded, no other's
+        def __getattr__(self, name: str) -> Any:
+            return getattr(time, name)
 
-    monkeypatch.setattr(time, "sleep", sleep)
+        def sleep(self, seconds: float) -> None:
+            slept.append(seconds)
+            time.sleep(seconds)
+
+    monkeypatch.setattr(emulator_module, "time", RecordingTime())
     for n in range(3):  # the server is not up at start's first look, as a rule: it has to load
         with Emulator(db=str(tmp_path / f"{n}.db")) as emu:
             assert emu.client("amplify").list_apps()["apps"] == []
@@ -139,10 +149,7 @@ def test_stop_ends_the_server_thread_and_frees_the_port_and_may_be_called_again(
     port = emu.port
     assert len(set(_serving_threads()) - before) == 1
     emu.stop()
-    # stop() returns once the server is gone: its thread has ended, nothing listens any more
-    assert set(_serving_threads()) <= before
-    with pytest.raises(ConnectionRefusedError):
-        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    _assert_server_gone(port, before)  # stop() returns once the server is gone
     emu.stop()  # a second stop (a `with` block around a stopped emulator) does nothing
     with pytest.raises(RuntimeError, match="not running"):
         emu.url  # noqa: B018 - stopped, so no url
